@@ -1,0 +1,46 @@
+/** The providers Media Studio speaks to, and facts about them that need no editor. */
+export const PROVIDER_IDS = ['pixapi', 'pixai', 'apixo'] as const;
+export type ProviderId = (typeof PROVIDER_IDS)[number];
+
+export interface ProviderInfo {
+  readonly id: ProviderId;
+  readonly label: string;
+  readonly defaultBaseUrl: string;
+  /** Where a person gets a key; shown in the Set API Key prompt. */
+  readonly keyHelp: string;
+}
+
+export const PROVIDERS: Readonly<Record<ProviderId, ProviderInfo>> = {
+  pixapi: { id: 'pixapi', label: 'Pixapi', defaultBaseUrl: 'https://api.pixapi.ai', keyHelp: 'Create a key in the Pixapi dashboard.' },
+  pixai: { id: 'pixai', label: 'PixAI', defaultBaseUrl: 'https://api.pixai.art', keyHelp: 'Create a key in PixAI account settings → API.' },
+  apixo: { id: 'apixo', label: 'Apixo', defaultBaseUrl: 'https://api.apixo.ai', keyHelp: 'Create a key in the Apixo console.' },
+};
+
+export function isProviderId(value: unknown): value is ProviderId {
+  return typeof value === 'string' && (PROVIDER_IDS as readonly string[]).includes(value);
+}
+
+/** Returns why a pasted key cannot be right, or undefined when it looks usable. */
+export function keyProblem(key: string): string | undefined {
+  if (key.length === 0) return 'The key is empty.';
+  if (/^bearer\s/i.test(key)) return 'Paste the key without the "Bearer " prefix.';
+  if (/\s/.test(key)) return 'The key contains spaces or line breaks; paste only the key itself.';
+  if (key.length < 8) return 'The key is too short to be an API key.';
+  if (key.length > 512) return 'The key is too long to be an API key.';
+  if (/[^\x21-\x7e]/.test(key)) return 'The key contains characters that cannot be sent in an HTTP header.';
+  return undefined;
+}
+
+/** Returns why a base URL cannot be used, or undefined. Only http(s) with a host, no credentials. */
+export function baseUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `"${value}" is not a URL.`;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `"${value}" must start with https://.`;
+  if (url.username || url.password) return 'The base URL must not contain a user name or password.';
+  if (url.search || url.hash) return 'The base URL must not contain a query or fragment.';
+  return undefined;
+}

@@ -1,0 +1,38 @@
+import * as vscode from 'vscode';
+import type { Log } from './log';
+
+/** An error meant for the user: its message says what happened and what to do; actions are command ids. */
+export class UserError extends Error {
+  constructor(message: string, readonly actions: { title: string; command: string; args?: unknown[] }[] = []) {
+    super(message);
+  }
+}
+
+/** Registers a command with one place for error display and logging. */
+export function registerCommand(
+  log: Log,
+  id: string,
+  // any: VS Code passes command arguments untyped; each handler validates what it receives.
+  handler: (...args: any[]) => unknown,
+): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      reportError(log, error, id);
+      // Automation callers (executeCommand) get the failure too, so scripts and tests can act on it.
+      throw error;
+    }
+  });
+}
+
+/** Logs the error and shows it without waiting for the user, so callers never hang on a notification. */
+export function reportError(log: Log, error: unknown, context: string): void {
+  const message = log.redact(error instanceof Error ? error.message : String(error));
+  log.error(`${context}: ${error instanceof Error && !(error instanceof UserError) ? `${message}\n${error.stack ?? ''}` : message}`);
+  const actions = error instanceof UserError ? error.actions : [];
+  void vscode.window.showErrorMessage(message, ...actions.map((a) => a.title)).then((picked) => {
+    const action = actions.find((a) => a.title === picked);
+    if (action) void vscode.commands.executeCommand(action.command, ...(action.args ?? []));
+  });
+}

@@ -1,0 +1,36 @@
+import * as vscode from 'vscode';
+
+/**
+ * The "Media Studio" log. Every line passes through a redactor that knows the keys in use, so a key can
+ * never reach the log even if a caller formats one into a message by mistake.
+ */
+export class Log {
+  private readonly secrets = new Set<string>();
+  private channel: vscode.LogOutputChannel | undefined;
+
+  private get output(): vscode.LogOutputChannel {
+    this.channel ??= vscode.window.createOutputChannel('Media Studio', { log: true });
+    return this.channel;
+  }
+
+  /** Registers a secret that must never be written. */
+  forget(secret: string | undefined): void {
+    if (secret && secret.length >= 4) this.secrets.add(secret);
+  }
+
+  redact(text: string): string {
+    let result = text;
+    for (const secret of this.secrets) result = result.split(secret).join('***');
+    return result;
+  }
+
+  trace(message: string): void { this.output.trace(this.redact(message)); }
+  debug(message: string): void { this.output.debug(this.redact(message)); }
+  info(message: string): void { this.output.info(this.redact(message)); }
+  warn(message: string): void { this.output.warn(this.redact(message)); }
+  error(message: string | Error): void {
+    this.output.error(this.redact(message instanceof Error ? `${message.message}\n${message.stack ?? ''}` : message));
+  }
+  show(): void { this.output.show(true); }
+  dispose(): void { this.channel?.dispose(); }
+}

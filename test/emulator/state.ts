@@ -1,0 +1,158 @@
+/** Everything the origin handlers share: options, tasks, CDN files, balances, rate windows. */
+import { CdnFiles } from './cdn';
+import { TaskStore } from './tasks';
+import { EmulatorOptions, Endpoint, MediaKind, ProviderName, Timing } from './types';
+
+export const PROVIDERS: readonly ProviderName[] = ['pixapi', 'pixai', 'apixo'];
+export const ENDPOINTS: readonly Endpoint[] = ['pixapi', 'pixai', 'apixo', 'cdn', 'control'];
+
+export interface ResolvedOptions {
+  host: string;
+  ports: Record<Endpoint, number>;
+  timing: Record<MediaKind, Timing>;
+  keys: Record<ProviderName, string[]>;
+  acceptAnyKey: boolean;
+  resultTtlMs: number;
+  apixoPlan: 'free' | 'pro';
+  enforceRateLimits: boolean;
+  credits: Record<ProviderName, number>;
+}
+
+export const DEFAULT_OPTIONS: ResolvedOptions = {
+  host: '127.0.0.1',
+  ports: { pixapi: 0, pixai: 0, apixo: 0, cdn: 0, control: 0 },
+  timing: { image: { queueMs: 150, runMs: 600 }, video: { queueMs: 300, runMs: 1500 } },
+  keys: { pixapi: ['test-pixapi-key'], pixai: ['test-pixai-key'], apixo: ['test-apixo-key'] },
+  acceptAnyKey: false,
+  resultTtlMs: 24 * 60 * 60 * 1000,
+  apixoPlan: 'pro',
+  enforceRateLimits: false,
+  credits: { pixapi: 10000, pixai: 0, apixo: 74.87 },
+};
+
+/** Apixo plan limits as documented: Free 10 requests/min and 3 concurrent tasks, Pro 60/min and 10. */
+export const APIXO_PLAN_LIMITS = {
+  free: { requestsPerMinute: 10, concurrentTasks: 3 },
+  pro: { requestsPerMinute: 60, concurrentTasks: 10 },
+} as const;
+
+/** Options merged over `base`; absent fields keep their value. */
+export function mergeOptions(base: ResolvedOptions, partial: EmulatorOptions = {}): ResolvedOptions {
+  return {
+    host: partial.host ?? base.host,
+    ports: { ...base.ports, ...partial.ports },
+    timing: {
+      image: { ...base.timing.image, ...partial.timing?.image },
+      video: { ...base.timing.video, ...partial.timing?.video },
+    },
+    keys: { ...base.keys, ...partial.keys },
+    acceptAnyKey: partial.acceptAnyKey ?? base.acceptAnyKey,
+    resultTtlMs: partial.resultTtlMs ?? base.resultTtlMs,
+    apixoPlan: partial.apixoPlan ?? base.apixoPlan,
+    enforceRateLimits: partial.enforceRateLimits ?? base.enforceRateLimits,
+    credits: { ...base.credits, ...partial.credits },
+  };
+}
+
+/** Money is kept to 1/10000 so repeated charges do not drift. */
+export function roundMoney(value: number): number {
+  return Math.round(value * 10000) / 10000;
+}
+
+export class EmulatorState {
+  options: ResolvedOptions;
+  readonly tasks = new TaskStore();
+  readonly files: CdnFiles;
+  /** Pixapi credits and Apixo USD left. */
+  balances: Record<ProviderName, number>;
+  /** Accepted Apixo request times per key, for the per-minute limit. */
+  private readonly apixoRequestTimes = new Map<string, number[]>();
+  private readonly pendingSleeps = new Set<{ timer: NodeJS.Timeout; reject: (error: Error) => void }>();
+
+  constructor(
+    readonly initialOptions: ResolvedOptions,
+    readonly urls: Record<Endpoint, string>,
+  ) {
+    this.options = initialOptions;
+    this.balances = { ...initialOptions.credits };
+    this.files = new CdnFiles(urls.cdn);
+  }
+
+  now(): number {
+    return Date.now();
+  }
+
+  acceptsKey(provider: ProviderName, key: string | undefined): key is string {
+    if (key === undefined || key === '') return false;
+    return this.options.acceptAnyKey || this.options.keys[provider].includes(key);
+  }
+
+  /** Queue and run time for a new task; [slow] multiplies the run time by 10. */
+  timingFor(kind: MediaKind, slow: boolean): Timing {
+    const timing = this.options.timing[kind];
+    return { queueMs: timing.queueMs, runMs: slow ? timing.runMs * 10 : timing.runMs };
+  }
+
+  /** Take `amount` from the provider's balance; false (and nothing taken) when it is not enough. */
+  charge(provider: ProviderName, amount: number): boolean {
+    if (this.balances[provider] < amount) return false;
+    this.balances[provider] = roundMoney(this.balances[provider] - amount);
+    return true;
+  }
+
+  /**
+   * Apixo per-minute limit (sliding 60 s window per key). Returns false when the request must be
+   * refused; accepted requests are counted.
+   */
+  admitApixoRequest(key: string, now: number): boolean {
+    const limit = APIXO_PLAN_LIMITS[this.options.apixoPlan].requestsPerMinute;
+    const recent = (this.apixoRequestTimes.get(key) ?? []).filter((t) => now - t < 60_000);
+    if (recent.length >= limit) {
+      this.apixoRequestTimes.set(key, recent);
+      return false;
+    }
+    recent.push(now);
+    this.apixoRequestTimes.set(key, recent);
+    return true;
+  }
+
+  /** A timer that close() can cut short (the promise then rejects). */
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const entry = {
+        timer: setTimeout(() => {
+          this.pendingSleeps.delete(entry);
+          resolve();
+        }, Math.max(0, ms)),
+        reject,
+      };
+      this.pendingSleeps.add(entry);
+    });
+  }
+
+  cancelSleeps(): void {
+    for (const entry of this.pendingSleeps) {
+      clearTimeout(entry.timer);
+      entry.reject(new Error('emulator closed'));
+    }
+    this.pendingSleeps.clear();
+  }
+
+  configure(partial: EmulatorOptions): void {
+    // host and ports cannot change while listening
+    const { host: _host, ports: _ports, ...rest } = partial;
+    this.options = mergeOptions(this.options, rest);
+    for (const provider of PROVIDERS) {
+      const credits = partial.credits?.[provider];
+      if (credits !== undefined) this.balances[provider] = credits;
+    }
+  }
+
+  reset(): void {
+    this.options = this.initialOptions;
+    this.balances = { ...this.initialOptions.credits };
+    this.tasks.clear();
+    this.files.clear();
+    this.apixoRequestTimes.clear();
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * One test session against a real VS Code: the provider emulator, a code-server pointed at it, a fresh
+ * copy of the fixture workspace and one persistent browser profile. Shared by integration and UI tests.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ProviderEmulator, EmulatorOptions } from '../emulator';
+import { launchBrowser, projectRoot, BrowserContext, VSCodeServer } from './vscode';
+
+export const fixtureWorkspace = path.join(projectRoot, 'test', 'fixtures', 'workspace');
+
+export function copyDir(from: string, to: string): void {
+  fs.mkdirSync(to, { recursive: true });
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    const target = path.join(to, entry.name);
+    if (entry.isDirectory()) copyDir(source, target);
+    else fs.copyFileSync(source, target);
+  }
+}
+
+export interface SessionOptions {
+  emulator?: EmulatorOptions;
+  settings?: Record<string, unknown>;
+  env?: Record<string, string>;
+  log?: (line: string) => void;
+}
+
+export class TestSession {
+  private constructor(
+    readonly root: string,
+    readonly workspace: string,
+    readonly emulator: ProviderEmulator,
+    readonly server: VSCodeServer,
+    readonly context: BrowserContext,
+    private readonly closeBrowser: () => Promise<void>,
+    readonly runId: string,
+    readonly resultFile: string,
+  ) {}
+
+  static async start(options: SessionOptions = {}): Promise<TestSession> {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'media-studio-test-'));
+    const workspace = path.join(root, 'workspace');
+    copyDir(fixtureWorkspace, workspace);
+    const runId = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+    const resultFile = path.join(root, 'result.json');
+    const emulator = await ProviderEmulator.start(options.emulator);
+    let server: VSCodeServer | undefined;
+    try {
+      server = await VSCodeServer.start({
+        workspace,
+        userDataDir: path.join(root, 'user-data'),
+        log: options.log,
+        settings: {
+          'mediaStudio.pixapi.baseUrl': emulator.urls.pixapi,
+          'mediaStudio.pixai.baseUrl': emulator.urls.pixai,
+          'mediaStudio.apixo.baseUrl': emulator.urls.apixo,
+          ...options.settings,
+        },
+        env: {
+          MEDIA_STUDIO_EMULATOR_CONTROL: emulator.urls.control,
+          MEDIA_STUDIO_RESULT_FILE: resultFile,
+          MEDIA_STUDIO_TEST_RUN_ID: runId,
+          ...options.env,
+        },
+      });
+      const browser = await launchBrowser(path.join(root, 'chromium-profile'));
+      return new TestSession(root, workspace, emulator, server, browser.context, browser.close, runId, resultFile);
+    } catch (error) {
+      await server?.stop();
+      await emulator.close();
+      throw error;
+    }
+  }
+
+  /** Files under the user data folder (settings, state, logs) that contain `needle`. */
+  filesContaining(needle: string): string[] {
+    const hits: string[] = [];
+    const visit = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) visit(full);
+        else if (entry.isFile() && fs.statSync(full).size < 64 * 1024 * 1024 && fs.readFileSync(full).includes(needle)) hits.push(full);
+      }
+    };
+    visit(this.server.userDataDir);
+    visit(this.workspace);
+    return hits;
+  }
+
+  async close(keepFiles = false): Promise<void> {
+    await this.closeBrowser().catch(() => undefined);
+    await this.server.stop();
+    await this.emulator.close();
+    if (!keepFiles) fs.rmSync(this.root, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,26 @@
+/** Runs the UI tests: Playwright drives the real workbench in Chromium, with the extension loaded. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { findTests, runMocha, SuiteResult } from './mocha';
+import { TestSession } from './session';
+import { projectRoot } from './vscode';
+
+export const screenshotDir = path.join(projectRoot, 'test-results', 'screenshots');
+let current: TestSession | undefined;
+
+/** The session the UI tests run against; set by the runner before mocha starts. */
+export function uiSession(): TestSession {
+  if (!current) throw new Error('UI tests run through "npm test" (or node out/test/runner/all.js ui)');
+  return current;
+}
+
+export async function runUi(log: (line: string) => void): Promise<SuiteResult> {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  current = await TestSession.start({ log, emulator: { acceptAnyKey: false } });
+  try {
+    return await runMocha('ui', findTests(path.join(projectRoot, 'out', 'test', 'ui')), { timeout: 120_000 });
+  } finally {
+    await current.close();
+    current = undefined;
+  }
+}
