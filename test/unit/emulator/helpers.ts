@@ -8,7 +8,8 @@ import { EmulatorOptions, ProviderName } from '../../emulator/types';
 export const KEYS: Record<ProviderName, string> = { pixapi: 'test-pixapi-key', pixai: 'test-pixai-key', apixo: 'test-apixo-key' };
 
 /** Short timings so a whole task takes a couple of hundred milliseconds. */
-export const FAST_TIMING = { image: { queueMs: 60, runMs: 120 }, video: { queueMs: 60, runMs: 150 } };
+// (margins of 100 ms+ so a poll every 10 ms sees every state even on a busy machine)
+export const FAST_TIMING = { image: { queueMs: 100, runMs: 150 }, video: { queueMs: 100, runMs: 200 } };
 
 export function startFast(options: EmulatorOptions = {}): Promise<ProviderEmulator> {
   return ProviderEmulator.start({ timing: FAST_TIMING, ...options });
@@ -26,7 +27,6 @@ export interface JsonResponse<T = unknown> {
 }
 
 // `any` here: tests index freely into provider JSON whose shape is asserted separately.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
 export async function request(
