@@ -1,0 +1,50 @@
+/** The one interface every provider implements; the engine, tree and result writer know nothing else. */
+import type { ApiClient } from '../http';
+import type { ProviderId } from '../providers';
+import type { MediaKind, RemoteStatus, Task, TaskRequest } from '../task';
+
+/** A reference image to upload as a file: streamed, never read whole into memory by the core. */
+export interface UploadImage {
+  readonly name: string;
+  readonly mime: string;
+  readonly size: number;
+  readonly blob: Blob;
+}
+
+export interface SubmitContext {
+  readonly api: ApiClient;
+  /** Opens a workspace image (URI string) for upload. */
+  openImage(uri: string): Promise<UploadImage>;
+  readonly signal?: AbortSignal;
+}
+
+export type SubmitResult =
+  | { readonly kind: 'accepted'; readonly remoteId: string; readonly status?: RemoteStatus }
+  /** Synchronous endpoints: the answer is the result; inline (base64) images come as bytes, saved at once. */
+  | { readonly kind: 'completed'; readonly status: RemoteStatus; readonly inline?: readonly InlineResult[] };
+
+export interface InlineResult { readonly index: number; readonly bytes: Uint8Array }
+
+export interface PollPolicy {
+  /** The provider's documented minimum spacing between two checks of one task. */
+  readonly floorMs: number;
+  /** Delay before the first check, by media kind. */
+  readonly firstCheckMs: Readonly<Record<MediaKind, number>>;
+  /** Shortest interval between later checks, by media kind (the adaptive wait never goes below it). */
+  readonly minIntervalMs: Readonly<Record<MediaKind, number>>;
+  /** Tasks this provider runs at once for one account; more stay queued locally. Undefined: no cap. */
+  readonly maxActiveTasks?: number;
+}
+
+export type CancelOutcome = 'cancelled' | 'notCancellable';
+
+export interface ProviderAdapter {
+  readonly id: ProviderId;
+  readonly policy: PollPolicy;
+  /** Returns why this request cannot be sent (a user error to fix), or undefined. Never does I/O. */
+  validate(request: TaskRequest): string | undefined;
+  submit(context: SubmitContext, request: TaskRequest): Promise<SubmitResult>;
+  poll(api: ApiClient, task: Task): Promise<RemoteStatus>;
+  /** Present only where the provider has a cancel call. */
+  cancel?(api: ApiClient, task: Task): Promise<CancelOutcome>;
+}

@@ -1,0 +1,175 @@
+/** Pixapi: OpenAI-compatible images (sync and async), multipart edits, async video; tasks at /v1/tasks/{id}. */
+import { FormData } from 'undici';
+import { ApiClient, arr, num, obj, ProtocolError, str } from '../http';
+import type { Cost, RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
+import type { InlineResult, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
+
+export const PIXAPI_FALLBACK_MODELS: readonly { id: string; kind: 'image' | 'video'; edits: boolean; quality: boolean }[] = [
+  { id: 'gemini-3.1-flash-image-preview', kind: 'image', edits: true, quality: false },
+  { id: 'gemini-2.5-flash-image', kind: 'image', edits: true, quality: false },
+  { id: 'gemini-3-pro-image-preview', kind: 'image', edits: true, quality: false },
+  { id: 'gpt-image-2', kind: 'image', edits: true, quality: true },
+  { id: 'gpt-image-1.5', kind: 'image', edits: true, quality: true },
+  { id: 'veo', kind: 'video', edits: false, quality: false },
+  { id: 'wan', kind: 'video', edits: false, quality: false },
+  { id: 'kling', kind: 'video', edits: false, quality: false },
+];
+export const PIXAPI_IMAGE_SIZES = ['auto', '1024x1024', '1536x1024', '1024x1536', '2048x2048'] as const;
+export const PIXAPI_VIDEO_SIZES = ['1280x720', '720x1280', '16:9'] as const;
+export const PIXAPI_QUALITIES = ['auto', 'low', 'medium', 'high'] as const;
+
+const SYNC_MAX_BYTES = 256 * 1024 * 1024; // b64_json answers carry whole images
+const SYNC_TIMEOUT_MS = 10 * 60_000;
+
+/** A model that takes `quality` (the gpt-image family does; Gemini image models do not document it). */
+export function pixapiTakesQuality(model: string): boolean {
+  return /^gpt-image/.test(model);
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function imageBody(request: TaskRequest): Record<string, string | number> {
+  const body: Record<string, string | number> = { model: request.model, prompt: request.prompt };
+  const { n, size, quality, response_format } = request.params;
+  if (typeof n === 'number') body.n = n;
+  if (typeof size === 'string' && size) body.size = size;
+  if (typeof quality === 'string' && quality) body.quality = quality;
+  if (request.sync && typeof response_format === 'string') body.response_format = response_format;
+  return body;
+}
+
+/** Reads `{data:[{url}|{b64_json}]}`; inline images come back as bytes for the caller to save at once. */
+function syncResult(body: unknown): { status: RemoteStatus; inline: InlineResult[] } {
+  const items = arr(obj(body)?.data);
+  if (!items) throw new ProtocolError('The image answer has no "data" list.');
+  const inline: InlineResult[] = [];
+  const results: ResultItem[] = items.map((raw, index) => {
+    const item = obj(raw);
+    const b64 = str(item?.b64_json);
+    if (b64) {
+      inline.push({ index, bytes: Buffer.from(b64, 'base64') });
+      return { inline: true };
+    }
+    const url = str(item?.url);
+    return url ? { url } : { saveError: 'Pixapi returned this item without a URL.' };
+  });
+  return { status: { state: 'succeeded', remoteState: 'completed', progress: 100, results }, inline };
+}
+
+export function parsePixapiTask(body: unknown): RemoteStatus {
+  const task = obj(body);
+  const status = str(task?.status);
+  if (!task || !status) throw new ProtocolError('The task answer has no "status".');
+  const progress = num(task.progress);
+  const credits = num(task.credits_cost);
+  const cost: Cost | undefined = credits !== undefined ? { amount: credits, unit: 'credits' } : undefined;
+  switch (status) {
+    case 'submitted':
+      return { state: 'submitted', remoteState: status, progress, cost };
+    case 'processing':
+      return { state: 'running', remoteState: status, progress, cost };
+    case 'completed': {
+      const items = arr(obj(task.result)?.data) ?? [];
+      const results: ResultItem[] = items.map((raw) => {
+        const url = str(obj(raw)?.url);
+        return url ? { url } : { saveError: 'Pixapi returned this item without a URL.' };
+      });
+      return { state: 'succeeded', remoteState: status, progress: 100, cost, results };
+    }
+    case 'failed': {
+      // The error object of a failed task is not documented: keep it whole and show its message if it has one.
+      const error = task.error ?? task.message;
+      const message = str(obj(error)?.message) ?? str(error) ?? 'Pixapi reported the task as failed without a reason.';
+      const code = obj(error)?.code;
+      return { state: 'failed', remoteState: status, progress, cost, error: { message: `Pixapi: ${message}`, code: code === undefined ? undefined : String(code), raw: error } };
+    }
+    default:
+      // An undocumented state: keep polling and show the word as the provider said it.
+      return { state: 'running', remoteState: status, progress, cost };
+  }
+}
+
+export class PixapiAdapter implements ProviderAdapter {
+  readonly id = 'pixapi' as const;
+  readonly policy = {
+    floorMs: 1000, // not documented; one check a second per task is already generous
+    firstCheckMs: { image: 1000, video: 5000 },
+    minIntervalMs: { image: 2000, video: 3000 },
+  };
+
+  validate(request: TaskRequest): string | undefined {
+    if (!request.model.trim()) return 'Choose a Pixapi model.';
+    const n = request.params.n;
+    if (n !== undefined && (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 10)) return 'The number of images must be a whole number from 1 to 10.';
+    if (request.operation === 'edit' && !request.images?.length) return 'Pick at least one image to edit.';
+    if (request.operation === 'video') {
+      const input = request.params.input_image;
+      if (input !== undefined && (typeof input !== 'string' || !isHttpUrl(input))) return 'The input image for a video must be an http(s) URL.';
+      const duration = request.params.duration;
+      if (duration !== undefined && (typeof duration !== 'number' || !(duration > 0) || duration > 120)) return 'The duration must be a number of seconds from 1 to 120.';
+    }
+    if (request.params.quality !== undefined && !pixapiTakesQuality(request.model)) return `The model ${request.model} does not take a quality setting.`;
+    return undefined;
+  }
+
+  async submit(context: SubmitContext, request: TaskRequest): Promise<SubmitResult> {
+    const { api } = context;
+    if (request.operation === 'video') {
+      const body: Record<string, string | number> = { model: request.model, prompt: request.prompt };
+      const { duration, size, input_image } = request.params;
+      if (typeof duration === 'number') body.duration = duration;
+      if (typeof size === 'string' && size) body.size = size;
+      if (typeof input_image === 'string' && input_image) body.input_image = input_image;
+      return this.accepted(await api.call('POST', '/v1/async/videos/generations', { json: body, signal: context.signal }));
+    }
+    const path = `${request.sync ? '' : '/async'}/images/${request.operation === 'edit' ? 'edits' : 'generations'}`;
+    const options = request.sync ? { maxBytes: SYNC_MAX_BYTES, timeoutMs: SYNC_TIMEOUT_MS, signal: context.signal } : { signal: context.signal };
+    let response;
+    if (request.operation === 'edit') {
+      const form = new FormData();
+      for (const [name, value] of Object.entries(imageBody(request))) form.append(name, String(value));
+      for (const uri of request.images ?? []) {
+        const image = await context.openImage(uri);
+        form.append('image', image.blob, image.name);
+      }
+      response = await api.call('POST', `/v1${path}`, { ...options, form });
+    } else {
+      response = await api.call('POST', `/v1${path}`, { ...options, json: imageBody(request) });
+    }
+    if (request.sync) return { kind: 'completed', ...syncResult(response.body) };
+    return this.accepted(response);
+  }
+
+  private accepted(response: { body: unknown }): SubmitResult {
+    const id = str(obj(response.body)?.id);
+    if (!id) throw new ProtocolError('Pixapi accepted the task but sent no task id.');
+    return { kind: 'accepted', remoteId: id, status: { state: 'submitted', remoteState: str(obj(response.body)?.status) ?? 'submitted', progress: 0 } };
+  }
+
+  async poll(api: ApiClient, task: Task): Promise<RemoteStatus> {
+    if (!task.remoteId) throw new Error('This task has no Pixapi task id to check.');
+    const response = await api.call('GET', `/v1/tasks/${encodeURIComponent(task.remoteId)}`);
+    return parsePixapiTask(response.body);
+  }
+}
+
+/** `GET /v1/models`, reduced to what the pickers need. */
+export async function listPixapiModels(api: ApiClient): Promise<{ id: string; kind: 'image' | 'video'; edits: boolean }[]> {
+  const response = await api.call('GET', '/v1/models');
+  const data = arr(obj(response.body)?.data) ?? [];
+  return data.flatMap((raw) => {
+    const model = obj(raw);
+    const id = str(model?.id);
+    const category = str(model?.category);
+    if (!id || (category !== 'image' && category !== 'video')) return [];
+    const capabilities = (arr(model?.capabilities) ?? []).filter((c): c is string => typeof c === 'string');
+    return [{ id, kind: category, edits: capabilities.includes('image-to-image') }];
+  });
+}

@@ -1,0 +1,425 @@
+/**
+ * The task engine: submits queued tasks as provider slots free up and keeps running tasks current with one
+ * poller — a single self-rescheduling timer over every task's next due time. Paid work is never resubmitted
+ * unless the submit certainly never reached the provider.
+ */
+import { randomUUID } from 'crypto';
+import type { InlineResult, ProviderAdapter, UploadImage } from './adapters/adapter';
+import { nextPollDelay, PollTuning, DEFAULT_TUNING } from './backoff';
+import { describeFailure } from './errors';
+import { ApiClient, HttpError, NetworkError } from './http';
+import { PROVIDERS, ProviderId } from './providers';
+import type { TaskStore } from './store';
+import {
+  applyRemoteStatus, DEFAULT_DEADLINES_MS, isPastDeadline, isPolled, isTerminal, MediaKind, Task, TaskRequest, withChanges,
+} from './task';
+
+export interface Clock {
+  now(): number;
+  setTimer(callback: () => void, ms: number): unknown;
+  clearTimer(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimer: (callback, ms) => setTimeout(callback, ms),
+  clearTimer: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** A request the user must fix before anything is sent; nothing was stored. */
+export class RequestProblem extends Error {
+  constructor(message: string, readonly needsKey?: ProviderId) {
+    super(message);
+  }
+}
+
+export interface EngineDeps {
+  readonly store: TaskStore;
+  readonly adapters: ReadonlyMap<ProviderId, ProviderAdapter>;
+  /** A client bound to the provider's base URL and key; undefined when no key is set. */
+  api(provider: ProviderId): Promise<ApiClient | undefined>;
+  openImage(uri: string): Promise<UploadImage>;
+  /** Called once a task has succeeded, to save its results (inline bytes from synchronous answers too). */
+  saveResults(task: Task, inline?: readonly InlineResult[]): Promise<void>;
+  /** Active-task cap from settings, overriding the provider's documented one. */
+  maxActiveTasks?(provider: ProviderId): number | undefined;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  readonly newId?: () => string;
+  readonly log?: (line: string) => void;
+  readonly tuning?: PollTuning;
+  readonly deadlines?: Readonly<Record<MediaKind, number>>;
+  /** How many status checks may be in flight at once, over all providers. */
+  readonly maxParallelChecks?: number;
+}
+
+interface Due {
+  at: number;
+  action: 'poll' | 'submit';
+  checks: number;
+  errorStreak: number;
+  /** Polling runs from here: submit time, or the moment a stale task was refreshed. */
+  since: number;
+}
+
+const MAX_NEVER_REACHED_RETRIES = 5;
+
+export class TaskEngine {
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly due = new Map<string, Due>();
+  private readonly busy = new Set<string>();
+  private readonly submitRetries = new Map<string, number>();
+  private timer: unknown;
+  private timerAt = Infinity;
+  private disposed = false;
+  private readonly waiters = new Map<string, ((task: Task) => void)[]>();
+  private readonly storeSubscription;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.clock = deps.clock ?? systemClock;
+    this.random = deps.random ?? Math.random;
+    this.storeSubscription = deps.store.onDidChange((change) => {
+      if (change.kind !== 'removed' && isTerminal(change.task.state)) this.settleWaiters(change.task);
+      if (change.kind === 'removed') this.due.delete(change.task.id);
+    });
+  }
+
+  /** Checks, stores (before anything is sent) and queues a request; returns the queued task. */
+  async submit(request: TaskRequest, origin: Task['origin'] = 'user'): Promise<Task> {
+    const adapter = this.adapter(request.provider);
+    const problem = genericProblem(request) ?? adapter.validate(request);
+    if (problem) throw new RequestProblem(problem);
+    if (!(await this.deps.api(request.provider))) {
+      throw new RequestProblem(`No ${PROVIDERS[request.provider].label} API key is set. Run "Media Studio: Set API Key" first.`, request.provider);
+    }
+    const task: Task = {
+      id: this.deps.newId?.() ?? randomId(),
+      request,
+      state: 'queued',
+      createdAt: this.clock.now(),
+      origin,
+      revision: 1,
+    };
+    await this.deps.store.add(task);
+    this.pump(request.provider);
+    return task;
+  }
+
+  /** Picks up where a previous window left off. */
+  async resume(): Promise<void> {
+    const providers = new Set<ProviderId>();
+    for (const task of this.deps.store.list()) {
+      providers.add(task.request.provider);
+      if (task.state === 'submitting') {
+        // The window closed mid-submit: the provider may have the task. Never send it again by ourselves.
+        await this.deps.store.update(task.id, (t) => withChanges(t, {
+          state: 'unconfirmed',
+          error: { message: `The window closed while this task was being sent; ${PROVIDERS[t.request.provider].label} may or may not have it. Check your provider dashboard, then Retry or Remove.` },
+        }));
+      } else if (isPolled(task.state)) {
+        this.schedule(task.id, { at: this.clock.now(), action: 'poll', checks: 1, errorStreak: 0, since: task.submittedAt ?? task.createdAt });
+      } else if (task.state === 'succeeded' && task.results?.some((r) => r.url && !r.file && !r.saveError)) {
+        void this.saveResults(task);
+      }
+    }
+    for (const provider of providers) this.pump(provider);
+  }
+
+  /** A key was set or changed: tasks that were waiting for one go on. */
+  keyChanged(provider: ProviderId): void {
+    for (const task of this.deps.store.list()) {
+      if (task.request.provider === provider && isPolled(task.state) && !this.due.has(task.id)) {
+        this.schedule(task.id, { at: this.clock.now(), action: 'poll', checks: 1, errorStreak: 0, since: task.submittedAt ?? task.createdAt });
+      }
+    }
+    this.pump(provider);
+  }
+
+  /** Checks a task now (a stale one starts being polled again). */
+  async refresh(id: string): Promise<void> {
+    const task = this.deps.store.get(id);
+    if (!task || !task.remoteId || isTerminal(task.state)) return;
+    if (task.state === 'stale') await this.deps.store.update(id, (t) => withChanges(t, { state: 'running', error: undefined }));
+    this.schedule(id, { at: this.clock.now(), action: 'poll', checks: 1, errorStreak: 0, since: this.clock.now() });
+  }
+
+  /**
+   * Cancels a task. Queued tasks were never sent and just stop. A provider that can cancel is asked to;
+   * otherwise the task is only dropped from tracking when `stopTracking` is set (the user confirmed).
+   */
+  async cancel(id: string, stopTracking = false): Promise<'cancelled' | 'notCancellable'> {
+    const task = this.deps.store.get(id);
+    if (!task || isTerminal(task.state)) return 'cancelled';
+    if (task.state === 'submitting') return 'notCancellable';
+    const label = PROVIDERS[task.request.provider].label;
+    if (task.state === 'queued' || task.state === 'unconfirmed') {
+      await this.finish(id, 'cancelled', task.state === 'queued' ? 'Cancelled before it was sent.' : 'Stopped tracking.');
+      return 'cancelled';
+    }
+    const adapter = this.adapter(task.request.provider);
+    const api = await this.deps.api(task.request.provider);
+    if (adapter.cancel && api) {
+      const outcome = await adapter.cancel(api, task);
+      if (outcome === 'cancelled') {
+        await this.finish(id, 'cancelled', `Cancelled at ${label}.`);
+        return 'cancelled';
+      }
+    }
+    if (!stopTracking) return 'notCancellable';
+    await this.finish(id, 'cancelled', `Stopped tracking. ${label} cannot cancel it, so it may still finish and be charged.`);
+    return 'cancelled';
+  }
+
+  /** Submits a failed, cancelled or unconfirmed task's request again as a new task (only ever on request). */
+  retry(id: string): Promise<Task> {
+    const task = this.deps.store.get(id);
+    if (!task) throw new RequestProblem('That task no longer exists.');
+    return this.submit(task.request, task.origin);
+  }
+
+  /** Resolves with the task once it is terminal and its results have been handled. */
+  waitFor(id: string): Promise<Task> {
+    const task = this.deps.store.get(id);
+    if (!task) return Promise.reject(new Error(`No task ${id}.`));
+    if (isTerminal(task.state) && !this.busy.has(id)) return Promise.resolve(task);
+    return new Promise((resolve) => this.waiters.set(id, [...(this.waiters.get(id) ?? []), resolve]));
+  }
+
+  /** Tasks the provider is working on for us, counted against its cap. */
+  activeCount(provider: ProviderId): number {
+    return this.deps.store.list().filter((t) => t.request.provider === provider && ['submitting', 'submitted', 'running'].includes(t.state)).length;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer !== undefined) this.clock.clearTimer(this.timer);
+    this.storeSubscription.dispose();
+  }
+
+  // ---- scheduling: one timer for everything that is due ----
+
+  private schedule(id: string, due: Due): void {
+    this.due.set(id, due);
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.disposed) return;
+    let earliest = Infinity;
+    for (const [id, due] of this.due) if (!this.busy.has(id)) earliest = Math.min(earliest, due.at);
+    if (earliest === this.timerAt) return;
+    if (this.timer !== undefined) this.clock.clearTimer(this.timer);
+    this.timer = undefined;
+    this.timerAt = earliest;
+    if (earliest === Infinity) return;
+    this.timer = this.clock.setTimer(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      this.tick();
+    }, Math.max(0, earliest - this.clock.now()));
+  }
+
+  private tick(): void {
+    if (this.disposed) return;
+    const now = this.clock.now();
+    const ready = [...this.due].filter(([id, due]) => due.at <= now && !this.busy.has(id)).sort((a, b) => a[1].at - b[1].at);
+    const room = (this.deps.maxParallelChecks ?? 8) - this.busy.size;
+    for (const [id, due] of ready.slice(0, Math.max(0, room))) {
+      this.busy.add(id);
+      const work = due.action === 'poll' ? this.check(id, due) : this.send(id);
+      void work.catch((error) => this.deps.log?.(`Task ${id}: ${error instanceof Error ? error.message : String(error)}`)).finally(() => {
+        this.busy.delete(id);
+        const task = this.deps.store.get(id);
+        if (task && isTerminal(task.state)) this.settleWaiters(task);
+        this.arm();
+      });
+    }
+    // Anything left over (no room) is picked up when a check finishes.
+    this.arm();
+  }
+
+  // ---- submitting ----
+
+  private maxActive(provider: ProviderId): number {
+    return this.deps.maxActiveTasks?.(provider) ?? this.adapter(provider).policy.maxActiveTasks ?? Infinity;
+  }
+
+  /** Sends queued tasks of a provider, oldest first, while it has free slots. */
+  private pump(provider: ProviderId): void {
+    if (this.disposed) return;
+    const queued = this.deps.store.list()
+      .filter((t) => t.request.provider === provider && t.state === 'queued' && !this.due.has(t.id) && !this.busy.has(t.id))
+      .sort((a, b) => a.createdAt - b.createdAt);
+    const sending = [...this.due].filter(([id, due]) => due.action === 'submit' && this.deps.store.get(id)?.request.provider === provider).length;
+    let free = this.maxActive(provider) - this.activeCount(provider) - sending;
+    for (const task of queued) {
+      if (free <= 0) break;
+      free -= 1;
+      this.schedule(task.id, { at: this.clock.now(), action: 'submit', checks: 0, errorStreak: 0, since: this.clock.now() });
+    }
+  }
+
+  private async send(id: string): Promise<void> {
+    this.due.delete(id);
+    const queued = this.deps.store.get(id);
+    if (!queued || queued.state !== 'queued') return;
+    const provider = queued.request.provider;
+    const api = await this.deps.api(provider);
+    if (!api) {
+      await this.deps.store.update(id, (t) => withChanges(t, { error: { message: `Waiting for a ${PROVIDERS[provider].label} API key.` } }));
+      return;
+    }
+    const task = await this.deps.store.update(id, (t) => withChanges(t, { state: 'submitting', error: undefined }));
+    if (!task) return;
+    const adapter = this.adapter(provider);
+    let result;
+    try {
+      result = await adapter.submit({ api, openImage: (uri) => this.deps.openImage(uri) }, task.request);
+    } catch (error) {
+      await this.submitFailed(task, error);
+      return;
+    }
+    const now = this.clock.now();
+    this.submitRetries.delete(id);
+    if (result.kind === 'accepted') {
+      // Persisted before anything else happens: from here on the paid task can always be found again.
+      const accepted = await this.deps.store.update(id, (t) => withChanges(t, {
+        state: 'submitted', remoteId: result.remoteId, remoteState: result.status?.remoteState, progress: result.status?.progress ?? 0, submittedAt: now,
+      }));
+      if (accepted) {
+        this.schedule(id, { at: now + nextPollDelay(adapter.policy, { kind: accepted.request.kind, ageMs: 0, checks: 0, errorStreak: 0 }, this.random, this.deps.tuning ?? DEFAULT_TUNING), action: 'poll', checks: 0, errorStreak: 0, since: now });
+      }
+    } else {
+      const done = await this.deps.store.update(id, (t) => applyRemoteStatus(withChanges(t, { submittedAt: now }), result.status, now));
+      if (done?.state === 'succeeded') await this.saveResults(done, result.inline);
+      this.pump(provider);
+    }
+  }
+
+  private async submitFailed(task: Task, error: unknown): Promise<void> {
+    const failure = describeFailure(task.request.provider, error);
+    const provider = task.request.provider;
+    const refused = error instanceof HttpError && error.status === 429;
+    const neverReached = error instanceof NetworkError && error.neverReached;
+    if (refused || neverReached) {
+      const tries = (this.submitRetries.get(task.id) ?? 0) + 1;
+      this.submitRetries.set(task.id, tries);
+      if (neverReached && tries > MAX_NEVER_REACHED_RETRIES) {
+        this.submitRetries.delete(task.id);
+        await this.finish(task.id, 'failed', `${failure.message} Tried ${MAX_NEVER_REACHED_RETRIES} times; nothing was sent. Retry when the connection is back.`, failure);
+        return;
+      }
+      // Certainly not accepted (refused, or never reached): safe to send again after a pause.
+      await this.deps.store.update(task.id, (t) => withChanges(t, { state: 'queued', error: { message: failure.message, status: failure.status } }));
+      const wait = nextPollDelay(this.adapter(provider).policy, { kind: task.request.kind, ageMs: 0, checks: 0, errorStreak: tries, retryAfterMs: error instanceof HttpError ? error.retryAfterMs : undefined }, this.random);
+      this.schedule(task.id, { at: this.clock.now() + wait, action: 'submit', checks: 0, errorStreak: tries, since: this.clock.now() });
+      return;
+    }
+    if (failure.transient || !(error instanceof HttpError)) {
+      // A timeout, reset, 5xx or unreadable answer: the provider may have accepted (and charged) it.
+      await this.deps.store.update(task.id, (t) => withChanges(t, {
+        state: 'unconfirmed',
+        error: { ...failure, message: `${failure.message} The task may have reached ${PROVIDERS[provider].label}; Media Studio will not send it again by itself. Check your dashboard, then Retry or Remove.` },
+      }));
+      this.pump(provider);
+      return;
+    }
+    await this.finish(task.id, 'failed', failure.message, failure);
+  }
+
+  // ---- polling ----
+
+  private async check(id: string, due: Due): Promise<void> {
+    this.due.delete(id);
+    const task = this.deps.store.get(id);
+    if (!task || !isPolled(task.state)) return;
+    const provider = task.request.provider;
+    const adapter = this.adapter(provider);
+    const api = await this.deps.api(provider);
+    if (!api) {
+      await this.deps.store.update(id, (t) => withChanges(t, { error: { message: `No ${PROVIDERS[provider].label} API key: set one to keep checking this task.` } }));
+      return; // keyChanged() picks it up again
+    }
+    const now = () => this.clock.now();
+    let status;
+    try {
+      status = await adapter.poll(api, task);
+    } catch (error) {
+      const failure = describeFailure(provider, error);
+      if (!failure.transient) {
+        if (error instanceof HttpError && error.status === 404) {
+          await this.finish(id, 'failed', failure.message, failure);
+        } else {
+          await this.deps.store.update(id, (t) => withChanges(t, { error: failure, lastCheckedAt: now() }));
+        }
+        return;
+      }
+      await this.deps.store.update(id, (t) => withChanges(t, { error: { message: `${failure.message} Retrying.`, status: failure.status }, lastCheckedAt: now() }));
+      const errorStreak = due.errorStreak + 1;
+      const wait = nextPollDelay(adapter.policy, { kind: task.request.kind, ageMs: now() - due.since, checks: due.checks, errorStreak, retryAfterMs: error instanceof HttpError ? error.retryAfterMs : undefined }, this.random, this.deps.tuning);
+      this.schedule(id, { ...due, at: now() + wait, errorStreak });
+      return;
+    }
+    const updated = await this.deps.store.update(id, (t) => applyRemoteStatus(t, status, now()));
+    if (!updated) return;
+    if (isTerminal(updated.state)) {
+      if (updated.state === 'succeeded') await this.saveResults(updated);
+      this.pump(provider);
+      return;
+    }
+    if (isPastDeadline({ ...updated, submittedAt: due.since }, now(), this.deps.deadlines ?? DEFAULT_DEADLINES_MS)) {
+      await this.deps.store.update(id, (t) => withChanges(t, { state: 'stale', error: { message: `No result after the usual time for ${t.request.kind === 'video' ? 'a video' : 'an image'}. Use Refresh to check again.` } }));
+      this.pump(provider);
+      return;
+    }
+    const checks = due.checks + 1;
+    const wait = nextPollDelay(adapter.policy, { kind: task.request.kind, ageMs: now() - due.since, checks, errorStreak: 0 }, this.random, this.deps.tuning);
+    this.schedule(id, { ...due, at: now() + wait, checks, errorStreak: 0 });
+  }
+
+  private async saveResults(task: Task, inline?: readonly InlineResult[]): Promise<void> {
+    this.busy.add(task.id);
+    try {
+      await this.deps.saveResults(task, inline);
+    } catch (error) {
+      this.deps.log?.(`Saving the results of ${task.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.busy.delete(task.id);
+      const current = this.deps.store.get(task.id);
+      if (current) this.settleWaiters(current);
+    }
+  }
+
+  private async finish(id: string, state: 'failed' | 'cancelled', message: string, failure?: { status?: number; code?: string; raw?: unknown }): Promise<void> {
+    this.due.delete(id);
+    const done = await this.deps.store.update(id, (t) => withChanges(t, {
+      state, endedAt: this.clock.now(), error: { message, status: failure?.status, code: failure?.code, raw: failure?.raw },
+    }));
+    if (done) this.pump(done.request.provider);
+  }
+
+  private settleWaiters(task: Task): void {
+    if (!isTerminal(task.state) || this.busy.has(task.id)) return;
+    const waiting = this.waiters.get(task.id);
+    if (!waiting) return;
+    this.waiters.delete(task.id);
+    for (const resolve of waiting) resolve(task);
+  }
+
+  private adapter(provider: ProviderId): ProviderAdapter {
+    const adapter = this.deps.adapters.get(provider);
+    if (!adapter) throw new RequestProblem(`Media Studio has no support for the provider "${provider}".`);
+    return adapter;
+  }
+}
+
+function genericProblem(request: TaskRequest): string | undefined {
+  if (!request.prompt.trim()) return 'The prompt is empty. Describe what to generate.';
+  if (!request.model.trim()) return 'Choose a model.';
+  return undefined;
+}
+
+function randomId(): string {
+  return randomUUID();
+}

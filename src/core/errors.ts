@@ -1,0 +1,57 @@
+/** Turns provider failures into messages that say what happened and what to do. */
+import { HttpError, NetworkError, obj, ProtocolError, str } from './http';
+import { PROVIDERS, ProviderId } from './providers';
+import type { TaskError } from './task';
+
+export type FailureKind = 'auth' | 'credits' | 'rejected' | 'invalid' | 'notFound' | 'rateLimited' | 'server' | 'unavailable' | 'network' | 'protocol' | 'other';
+
+export interface Failure extends TaskError {
+  readonly kind: FailureKind;
+  /** Whether the same request may be tried again later unchanged (429, 5xx, network). */
+  readonly transient: boolean;
+}
+
+/** Finds a human message in the documented error shapes: {error:{message}}, {message}, {code,message,data:{error}}. */
+export function providerMessage(body: unknown): string | undefined {
+  const root = obj(body);
+  if (!root) return typeof body === 'string' && body.trim() && body.length < 300 && !/<html/i.test(body) ? body.trim() : undefined;
+  const nested = obj(root.error);
+  const data = obj(root.data);
+  return str(nested?.message) ?? str(data?.error) ?? str(root.message) ?? str(root.error) ?? str(root.msg);
+}
+
+function providerCode(body: unknown): string | undefined {
+  const root = obj(body);
+  const nested = obj(root?.error);
+  const code = nested?.code ?? root?.code;
+  return code === undefined || code === null ? undefined : String(code);
+}
+
+export function describeFailure(provider: ProviderId, error: unknown): Failure {
+  const label = PROVIDERS[provider].label;
+  if (error instanceof HttpError) {
+    const said = providerMessage(error.body);
+    const detail = said ? ` ${label} said: "${said}"` : '';
+    const base = { status: error.status, code: providerCode(error.body), raw: error.body };
+    switch (error.status) {
+      case 400: return { ...base, kind: 'invalid', transient: false, message: `${label} rejected the request as invalid.${detail}` };
+      case 401: return { ...base, kind: 'auth', transient: false, message: `${label} rejected the API key. Set a valid key with "Media Studio: Set API Key".` };
+      case 402: return { ...base, kind: 'credits', transient: false, message: `Your ${label} account is out of credits. Top it up on ${label}'s site, then retry.` };
+      case 403: return { ...base, kind: 'rejected', transient: false, message: `${label} refused the request (permission or content policy).${detail}` };
+      case 404: return { ...base, kind: 'notFound', transient: false, message: `${label} does not know this model or task.${detail}` };
+      case 422: return { ...base, kind: 'rejected', transient: false, message: `${label} rejected the prompt.${detail} Change the prompt and retry.` };
+      case 429: return { ...base, kind: 'rateLimited', transient: true, message: `${label} is rate limiting requests; Media Studio is backing off.` };
+      case 503: return { ...base, kind: 'unavailable', transient: true, message: `The ${label} model is unavailable right now.${detail}` };
+      default:
+        if (error.status >= 500) return { ...base, kind: 'server', transient: true, message: `${label} had a server error (${error.status}).${detail}` };
+        return { ...base, kind: 'other', transient: false, message: `${label} answered ${error.status}.${detail}` };
+    }
+  }
+  if (error instanceof NetworkError) {
+    return { kind: 'network', transient: true, code: error.code, message: `Could not reach ${label}: ${error.code ?? error.message}.` };
+  }
+  if (error instanceof ProtocolError) {
+    return { kind: 'protocol', transient: true, message: `${label} sent an answer Media Studio cannot read: ${error.message}` };
+  }
+  return { kind: 'other', transient: false, message: error instanceof Error ? error.message : String(error) };
+}

@@ -1,0 +1,159 @@
+/** The task model: what was asked, what the provider said, and where the results went. No editor here. */
+import type { ProviderId } from './providers';
+
+export type MediaKind = 'image' | 'video';
+export type Operation = 'generate' | 'edit' | 'video';
+
+export type TaskState =
+  | 'queued'       // created locally, not yet sent (waiting for a concurrency slot)
+  | 'submitting'   // the submit request is under way
+  | 'unconfirmed'  // the submit may or may not have reached the provider: never resent automatically
+  | 'submitted'    // the provider has it and has not started
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled'
+  | 'stale';       // past its deadline without an answer; still checkable
+
+export const TERMINAL_STATES: readonly TaskState[] = ['succeeded', 'failed', 'cancelled'];
+/** States the poller checks with the provider. */
+export const POLLED_STATES: readonly TaskState[] = ['submitted', 'running'];
+
+export type ParamValue = string | number | boolean;
+
+export interface TaskRequest {
+  readonly provider: ProviderId;
+  readonly model: string;
+  readonly operation: Operation;
+  readonly kind: MediaKind;
+  readonly prompt: string;
+  /** Provider-specific parameters, by the provider's own field names (size, n, quality, duration, aspectRatio…). */
+  readonly params: Readonly<Record<string, ParamValue>>;
+  /** Reference images sent as files (URI strings of workspace files). */
+  readonly images?: readonly string[];
+  /** Reference images sent as URLs (providers that take URLs only). */
+  readonly imageUrls?: readonly string[];
+  /** Use the provider's synchronous endpoint where it has one. */
+  readonly sync?: boolean;
+  /** The workspace folder (URI string) whose output folder receives the results. */
+  readonly workspaceFolder: string;
+}
+
+export interface TaskError {
+  readonly message: string;
+  readonly status?: number;
+  readonly code?: string;
+  /** The provider's raw error, shown as it came. */
+  readonly raw?: unknown;
+}
+
+export interface ResultItem {
+  readonly url?: string;
+  /** A result that came inline (base64) is saved at once; this marks it. */
+  readonly inline?: boolean;
+  readonly expiresAt?: number;
+  /** URI string of the saved file. */
+  readonly file?: string;
+  readonly savedAt?: number;
+  readonly saveError?: string;
+}
+
+export interface Cost { readonly amount: number; readonly unit: 'credits' | 'USD' }
+
+export interface Task {
+  readonly id: string;
+  readonly request: TaskRequest;
+  readonly state: TaskState;
+  readonly remoteId?: string;
+  /** The provider's own state word, as last seen (e.g. "processing", "waiting"). */
+  readonly remoteState?: string;
+  readonly progress?: number;
+  readonly createdAt: number;
+  readonly submittedAt?: number;
+  readonly startedAt?: number;
+  readonly endedAt?: number;
+  readonly lastCheckedAt?: number;
+  readonly cost?: Cost;
+  readonly error?: TaskError;
+  readonly results?: readonly ResultItem[];
+  readonly origin: 'user' | 'agent' | 'api';
+  /** Bumped on every change; lets two windows tell which copy is newer. */
+  readonly revision: number;
+}
+
+export function isTerminal(state: TaskState): boolean {
+  return TERMINAL_STATES.includes(state);
+}
+
+export function isPolled(state: TaskState): boolean {
+  return POLLED_STATES.includes(state);
+}
+
+/** Which actions a task allows; the tree turns these into context-menu tokens. */
+export function taskActions(task: Task): Set<'cancel' | 'retry' | 'open' | 'reveal' | 'refresh' | 'remove' | 'saveAgain' | 'copyPrompt'> {
+  const actions = new Set<'cancel' | 'retry' | 'open' | 'reveal' | 'refresh' | 'remove' | 'saveAgain' | 'copyPrompt'>(['copyPrompt']);
+  if (['queued', 'submitted', 'running', 'stale', 'unconfirmed'].includes(task.state)) actions.add('cancel');
+  if (['failed', 'cancelled', 'unconfirmed'].includes(task.state)) actions.add('retry');
+  if (['submitted', 'running', 'stale'].includes(task.state)) actions.add('refresh');
+  if (!['submitting'].includes(task.state)) actions.add('remove');
+  const saved = task.results?.some((r) => r.file) ?? false;
+  if (saved) {
+    actions.add('open');
+    actions.add('reveal');
+  }
+  if (task.state === 'succeeded' && task.results?.some((r) => !r.file && r.url)) actions.add('saveAgain');
+  return actions;
+}
+
+/** What a provider reported about a task, in the provider-neutral words of this model. */
+export interface RemoteStatus {
+  readonly state: 'submitted' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  readonly remoteState: string;
+  readonly progress?: number;
+  readonly results?: readonly ResultItem[];
+  readonly cost?: Cost;
+  readonly error?: TaskError;
+  readonly startedAt?: number;
+}
+
+/** Applies a provider status to a task; terminal tasks never change state again. */
+export function applyRemoteStatus(task: Task, status: RemoteStatus, now: number): Task {
+  if (isTerminal(task.state)) return task;
+  const terminal = isTerminal(status.state);
+  const progress = status.state === 'succeeded' ? 100 : status.progress ?? task.progress;
+  return {
+    ...task,
+    state: status.state,
+    remoteState: status.remoteState,
+    progress,
+    startedAt: task.startedAt ?? (status.state === 'running' || terminal ? status.startedAt ?? now : undefined),
+    endedAt: terminal ? now : undefined,
+    lastCheckedAt: now,
+    cost: status.cost ?? task.cost,
+    error: status.error ?? (status.state === 'failed' ? task.error : undefined),
+    results: status.results ?? task.results,
+    revision: task.revision + 1,
+  };
+}
+
+export function withChanges(task: Task, changes: Partial<Omit<Task, 'id' | 'request' | 'revision'>>): Task {
+  return { ...task, ...changes, revision: task.revision + 1 };
+}
+
+/** Deadlines after which a task that has not finished is shown as stale (still checkable). */
+export const DEFAULT_DEADLINES_MS: Readonly<Record<MediaKind, number>> = { image: 10 * 60_000, video: 45 * 60_000 };
+
+export function isPastDeadline(task: Task, now: number, deadlines = DEFAULT_DEADLINES_MS): boolean {
+  const since = task.submittedAt ?? task.createdAt;
+  return now - since > deadlines[task.request.kind];
+}
+
+/** A short human summary of elapsed time: "4 s", "2 min 5 s", "1 h 3 min". */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+  const h = Math.floor(m / 60);
+  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+}

@@ -1,0 +1,196 @@
+import * as assert from 'assert';
+import { TaskEngine, RequestProblem } from '../../../src/core/engine';
+import { ApiClient, HttpError, NetworkError } from '../../../src/core/http';
+import { TaskStore } from '../../../src/core/store';
+import type { Task } from '../../../src/core/task';
+import { imageRequest, ManualClock, MemoryPersistence, ScriptedAdapter, settle } from './fakes';
+
+function setup(options: { key?: boolean; maxActive?: number } = {}) {
+  const clock = new ManualClock();
+  const persistence = new MemoryPersistence();
+  const store = new TaskStore(persistence);
+  const adapter = new ScriptedAdapter(clock);
+  const saved: Task[] = [];
+  const api = new ApiClient({ baseUrl: 'http://127.0.0.1:9', key: 'k' });
+  const engine = new TaskEngine({
+    store,
+    adapters: new Map([['pixapi', adapter]]),
+    api: async () => (options.key === false ? undefined : api),
+    openImage: async () => { throw new Error('no images here'); },
+    saveResults: async (task) => { saved.push(task); },
+    maxActiveTasks: () => options.maxActive,
+    clock,
+    random: () => 0.5,
+  });
+  return { clock, persistence, store, adapter, engine, saved };
+}
+
+describe('TaskEngine', () => {
+  it('persists a task as queued before sending it, then stores the provider id at once', async () => {
+    const { engine, persistence, adapter, clock } = setup();
+    const task = await engine.submit(imageRequest());
+    assert.deepStrictEqual(persistence.log, [`${task.id}:queued`]);
+    assert.strictEqual(adapter.submits.length, 0, 'nothing is sent before the task is stored');
+    await clock.advance(0);
+    assert.deepStrictEqual(persistence.log, [`${task.id}:queued`, `${task.id}:submitting`, `${task.id}:submitted`]);
+    assert.strictEqual(persistence.saved.get(task.id)?.remoteId, 'r1');
+  });
+
+  it('runs a task through running to succeeded and hands it to the result writer', async () => {
+    const { engine, adapter, clock, saved, store } = setup();
+    adapter.statuses.set('r1', [
+      { state: 'running', remoteState: 'processing', progress: 40 },
+      { state: 'succeeded', remoteState: 'completed', results: [{ url: 'https://cdn/x.png' }], cost: { amount: 4, unit: 'credits' } },
+    ]);
+    const task = await engine.submit(imageRequest());
+    const done = engine.waitFor(task.id);
+    await clock.advance(1000);
+    assert.strictEqual(store.get(task.id)?.state, 'running');
+    assert.strictEqual(store.get(task.id)?.progress, 40);
+    await clock.advance(10_000);
+    const finished = await done;
+    assert.strictEqual(finished.state, 'succeeded');
+    assert.deepStrictEqual(finished.cost, { amount: 4, unit: 'credits' });
+    assert.strictEqual(saved.length, 1);
+    assert.strictEqual(clock.pending, 0, 'no timer is left once nothing is running');
+  });
+
+  it('refuses an empty prompt or a missing key without storing anything', async () => {
+    const { engine, store } = setup();
+    await assert.rejects(engine.submit(imageRequest('   ')), (e: Error) => e instanceof RequestProblem && /prompt is empty/.test(e.message));
+    await assert.rejects(engine.submit(imageRequest('an invalid one')), /invalid prompt/);
+    const noKey = setup({ key: false });
+    await assert.rejects(noKey.engine.submit(imageRequest()), (e: RequestProblem) => e.needsKey === 'pixapi' && /Set API Key/.test(e.message));
+    assert.strictEqual(store.size + noKey.store.size, 0);
+  });
+
+  it('never resends a submit that may have reached the provider (5xx, reset)', async () => {
+    for (const error of [new HttpError(500, { error: { message: 'boom' } }, undefined, 'POST', '/x'), new NetworkError('reset', 'ECONNRESET', false)]) {
+      const { engine, adapter, clock, store } = setup();
+      adapter.nextSubmit = async () => { throw error; };
+      const task = await engine.submit(imageRequest());
+      await clock.advance(10 * 60_000);
+      assert.strictEqual(adapter.submits.length, 1, `sent once only after ${error.message}`);
+      assert.strictEqual(store.get(task.id)?.state, 'unconfirmed');
+      assert.match(store.get(task.id)?.error?.message ?? '', /will not send it again/);
+    }
+  });
+
+  it('sends again after a 429 (refused) once Retry-After has passed, and after a refused connection', async () => {
+    const { engine, adapter, clock, store } = setup();
+    let calls = 0;
+    adapter.nextSubmit = async () => {
+      calls += 1;
+      if (calls === 1) throw new HttpError(429, {}, 7000, 'POST', '/x');
+      if (calls === 2) throw new NetworkError('refused', 'ECONNREFUSED', true);
+      return { kind: 'accepted', remoteId: 'ok' };
+    };
+    const task = await engine.submit(imageRequest());
+    await clock.advance(6900);
+    assert.strictEqual(calls, 1, 'waits for Retry-After');
+    await clock.advance(200);
+    assert.strictEqual(calls, 2);
+    await clock.advance(5000);
+    assert.strictEqual(calls, 3);
+    assert.strictEqual(store.get(task.id)?.remoteId, 'ok');
+  });
+
+  it('keeps tasks queued beyond the provider cap and sends them as slots free up', async () => {
+    const { engine, adapter, clock, store } = setup({ maxActive: 2 });
+    const tasks = [];
+    for (let i = 0; i < 5; i++) tasks.push(await engine.submit(imageRequest(`p${i}`)));
+    await clock.advance(0);
+    assert.strictEqual(adapter.submits.length, 2);
+    assert.deepStrictEqual(tasks.map((t) => store.get(t.id)?.state), ['submitted', 'submitted', 'queued', 'queued', 'queued']);
+    adapter.statuses.set('r1', [{ state: 'succeeded', remoteState: 'completed', results: [] }]);
+    await clock.advance(1000);
+    assert.strictEqual(adapter.submits.length, 3, 'a slot freed, one more was sent');
+    assert.strictEqual(store.get(tasks[2].id)?.state, 'submitted');
+  });
+
+  it('never checks one task more often than the provider floor, with growing waits', async () => {
+    const { engine, adapter, clock } = setup();
+    adapter.policy = { ...adapter.policy, floorMs: 1500, firstCheckMs: { image: 100, video: 100 }, minIntervalMs: { image: 100, video: 100 } };
+    await engine.submit(imageRequest());
+    await clock.advance(120_000);
+    const gaps = adapter.polls.slice(1).map((p, i) => p.at - adapter.polls[i].at);
+    assert.ok(gaps.length > 10);
+    assert.ok(Math.min(...gaps) >= 1500, `smallest gap ${Math.min(...gaps)}`);
+    assert.ok(gaps[gaps.length - 1] > gaps[0], 'waits grow with the task age');
+    assert.ok(Math.max(...gaps) <= 30_000);
+  });
+
+  it('retries a failing check with backoff and honours Retry-After', async () => {
+    const { engine, adapter, clock, store } = setup();
+    adapter.statuses.set('r1', [
+      new HttpError(503, {}, undefined, 'GET', '/t'),
+      new HttpError(429, {}, 20_000, 'GET', '/t'),
+      { state: 'succeeded', remoteState: 'completed', results: [] },
+    ]);
+    const task = await engine.submit(imageRequest());
+    await clock.advance(1000);
+    assert.match(store.get(task.id)?.error?.message ?? '', /unavailable.*Retrying/);
+    await clock.advance(1500);
+    assert.strictEqual(adapter.polls.length, 2);
+    await clock.advance(19_000);
+    assert.strictEqual(adapter.polls.length, 2, 'Retry-After is honoured');
+    await clock.advance(2000);
+    assert.strictEqual(store.get(task.id)?.state, 'succeeded');
+    assert.strictEqual(store.get(task.id)?.error, undefined);
+  });
+
+  it('marks a task stale past its deadline, and Refresh checks it again', async () => {
+    const { engine, adapter, clock, store } = setup();
+    const task = await engine.submit(imageRequest());
+    await clock.advance(11 * 60_000);
+    assert.strictEqual(store.get(task.id)?.state, 'stale');
+    const polls = adapter.polls.length;
+    await clock.advance(60 * 60_000);
+    assert.strictEqual(adapter.polls.length, polls, 'a stale task is not polled by itself');
+    adapter.statuses.set('r1', [{ state: 'succeeded', remoteState: 'completed', results: [] }]);
+    await engine.refresh(task.id);
+    await clock.advance(0);
+    assert.strictEqual(store.get(task.id)?.state, 'succeeded');
+  });
+
+  it('resumes after a reload: polls submitted tasks, marks a mid-submit task unconfirmed, sends queued ones', async () => {
+    const first = setup({ maxActive: 1 });
+    const a = await first.engine.submit(imageRequest('a'));
+    const b = await first.engine.submit(imageRequest('b'));
+    await first.clock.advance(0);
+    first.engine.dispose();
+    // A third task was mid-submit when the window closed.
+    const mid: Task = { ...imageRequestTask('mid'), state: 'submitting' };
+    await first.persistence.save(mid);
+
+    const second = setup({ maxActive: 1 });
+    for (const task of first.persistence.saved.values()) await second.persistence.save(task);
+    await second.store.load();
+    second.adapter.statuses.set('r1', [{ state: 'succeeded', remoteState: 'completed', results: [] }]);
+    await second.engine.resume();
+    await second.clock.advance(0);
+    assert.strictEqual(second.store.get(mid.id)?.state, 'unconfirmed');
+    assert.strictEqual(second.store.get(a.id)?.state, 'succeeded', 'resumed task was checked, not resubmitted');
+    await second.clock.advance(0);
+    assert.strictEqual(second.adapter.submits.length, 1, 'only the queued task was sent');
+    assert.strictEqual(second.store.get(b.id)?.state, 'submitted');
+  });
+
+  it('cancels a queued task locally and asks before dropping one the provider cannot cancel', async () => {
+    const { engine, clock, store } = setup({ maxActive: 1 });
+    const running = await engine.submit(imageRequest('a'));
+    const queued = await engine.submit(imageRequest('b'));
+    await clock.advance(0);
+    assert.strictEqual(await engine.cancel(queued.id), 'cancelled');
+    assert.strictEqual(store.get(queued.id)?.state, 'cancelled');
+    assert.strictEqual(await engine.cancel(running.id), 'notCancellable');
+    assert.strictEqual(store.get(running.id)?.state, 'submitted');
+    assert.strictEqual(await engine.cancel(running.id, true), 'cancelled');
+    assert.match(store.get(running.id)?.error?.message ?? '', /may still finish/);
+    await settle();
+  });
+});
+
+function imageRequestTask(prompt: string): Task {
+  return { id: `id-${prompt}`, request: imageRequest(prompt), state: 'queued', createdAt: 1, origin: 'user', revision: 1 };
+}
