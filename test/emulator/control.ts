@@ -4,10 +4,10 @@
  */
 import * as http from 'http';
 import { validateFaultRule } from './faults';
-import { isPlainObject, parseJson } from './http';
+import { parseJson } from './http';
 import type { ProviderEmulator } from './server';
-import { PROVIDERS } from './state';
-import { EmulatorOptions, ProviderName } from './types';
+import { PROVIDERS, validateOptions } from './state';
+import { ProviderName } from './types';
 
 function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
   const body = Buffer.from(JSON.stringify(value));
@@ -56,8 +56,8 @@ export async function handleControlRequest(emulator: ProviderEmulator, req: http
         emulator.reset();
         return sendJson(res, 200, { ok: true });
       case 'POST /configure':
-        if (!isPlainObject(body)) return sendJson(res, 400, { error: 'expected an options object' });
-        emulator.configure(body as EmulatorOptions); // shape checked field by field by mergeOptions' spreads
+        validateOptions(body);
+        emulator.configure(body);
         return sendJson(res, 200, { ok: true });
       case 'GET /tasks': {
         const provider = url.searchParams.get('provider');

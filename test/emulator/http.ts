@@ -10,8 +10,6 @@ export interface Exchange {
   url: URL;
   headers: IncomingHttpHeaders;
   body: Buffer;
-  /** Arrival time (Unix ms). */
-  receivedAt: number;
   /** Set by a handler so the request log names the task involved. */
   taskId?: string;
   /** An 'expire' fault applies to this request (CDN only). */

@@ -12,7 +12,7 @@ import { FaultList, describeFault } from './faults';
 import { Exchange, Reply, isStreamedBody, jsonReply, textReply } from './http';
 import { PixaiOrigin } from './pixai';
 import { PixapiOrigin } from './pixapi';
-import { DEFAULT_OPTIONS, ENDPOINTS, EmulatorState, mergeOptions } from './state';
+import { DEFAULT_OPTIONS, ENDPOINTS, EmulatorState, mergeOptions, validateOptions } from './state';
 import { EmulatedTask, EmulatorOptions, Endpoint, FaultAction, FaultRule, Origin, ProviderName, RecordedRequest } from './types';
 
 /** Largest request body read (image edits carry files). Not documented by any provider. */
@@ -100,6 +100,7 @@ export class ProviderEmulator {
   }
 
   static async start(options: EmulatorOptions = {}): Promise<ProviderEmulator> {
+    validateOptions(options);
     const resolved = mergeOptions(DEFAULT_OPTIONS, options);
     let emulator: ProviderEmulator | undefined;
     const servers = {} as Record<Endpoint, http.Server>;
@@ -216,7 +217,7 @@ export class ProviderEmulator {
 
     const fault = this.faults.take(origin, method, url.pathname);
     if (fault) entry.fault = describeFault(fault);
-    const ex: Exchange = { origin, method, url, headers: req.headers, body, receivedAt, forceExpired: fault?.kind === 'expire' };
+    const ex: Exchange = { origin, method, url, headers: req.headers, body, forceExpired: fault?.kind === 'expire' };
     try {
       if (fault?.kind === 'delay') await this.state.sleep(fault.ms);
       if (fault?.kind === 'dropBeforeProcessing') {
@@ -266,7 +267,7 @@ export class ProviderEmulator {
    */
   private send(req: http.IncomingMessage, res: http.ServerResponse, reply: Reply, truncate: boolean): Promise<number> {
     return new Promise((resolve) => {
-      const length = isStreamedBody(reply.body) ? reply.body.length : reply.body.length;
+      const length = reply.body.length;
       res.on('close', () => resolve(reply.status));
       res.writeHead(reply.status, { ...reply.headers, 'content-length': String(length) });
       const half = Math.floor(length / 2);

@@ -54,6 +54,35 @@ export function mergeOptions(base: ResolvedOptions, partial: EmulatorOptions = {
   };
 }
 
+/** Throws a TypeError naming the first field of the wrong type (options also arrive as JSON). */
+export function validateOptions(value: unknown): asserts value is EmulatorOptions {
+  const fail = (what: string) => {
+    throw new TypeError(`invalid emulator option ${what}`);
+  };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('object');
+  const options = value as Record<string, unknown>;
+  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isCount = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+  if (options.host !== undefined && typeof options.host !== 'string') fail('host');
+  for (const flag of ['acceptAnyKey', 'enforceRateLimits']) {
+    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') fail(flag);
+  }
+  if (options.resultTtlMs !== undefined && !isCount(options.resultTtlMs)) fail('resultTtlMs');
+  if (options.apixoPlan !== undefined && options.apixoPlan !== 'free' && options.apixoPlan !== 'pro') fail('apixoPlan');
+  const table = (name: string, allowed: readonly string[], check: (v: unknown) => boolean) => {
+    const field = options[name];
+    if (field === undefined) return;
+    if (!isRecord(field)) fail(name);
+    for (const [entry, v] of Object.entries(field as Record<string, unknown>)) {
+      if (!allowed.includes(entry) || !check(v)) fail(`${name}.${entry}`);
+    }
+  };
+  table('ports', ENDPOINTS, (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 65536);
+  table('timing', ['image', 'video'], (v) => isRecord(v) && Object.values(v).every(isCount));
+  table('keys', PROVIDERS, (v) => Array.isArray(v) && v.every((key) => typeof key === 'string'));
+  table('credits', PROVIDERS, isCount);
+}
+
 /** Money is kept to 1/10000 so repeated charges do not drift. */
 export function roundMoney(value: number): number {
   return Math.round(value * 10000) / 10000;
@@ -139,6 +168,7 @@ export class EmulatorState {
   }
 
   configure(partial: EmulatorOptions): void {
+    validateOptions(partial);
     // host and ports cannot change while listening
     const { host: _host, ports: _ports, ...rest } = partial;
     this.options = mergeOptions(this.options, rest);

@@ -72,5 +72,9 @@ describe('emulator: control port and EmulatorClient', () => {
     assert.equal((await fetch(`${emulator.urls.control}/nothing`)).status, 404);
     assert.equal((await fetch(`${emulator.urls.control}/tasks?provider=openai`)).status, 400);
     assert.equal((await fetch(`${emulator.urls.control}/faults`, { method: 'POST', body: '{nope' })).status, 400);
+    const badOptions = await fetch(`${emulator.urls.control}/configure`, { method: 'POST', body: JSON.stringify({ timing: { image: 'fast' } }) });
+    assert.equal(badOptions.status, 400);
+    await assert.rejects(client.configure({ keys: { openai: ['k'] } } as never), /400/);
+    await assert.rejects(client.configure({ credits: { apixo: -1 } }), /400/);
   });
 });
