@@ -43,15 +43,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const emulator = await ProviderEmulator.start(options);
-  const { urls } = emulator;
-  console.log(`Pixapi   ${urls.pixapi}`);
-  console.log(`PixAI    ${urls.pixai}`);
-  console.log(`Apixo    ${urls.apixo}/api/v1`);
-  console.log(`CDN      ${urls.cdn}`);
-  console.log(`Control  ${urls.control}`);
-  if (options.acceptAnyKey) console.log('Any non-empty Bearer key is accepted.');
-  console.log(`EMULATOR_READY ${JSON.stringify(urls)}`);
 
+  // Handlers go in before EMULATOR_READY: a supervisor may signal as soon as it reads that line.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -67,6 +60,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+
+  const { urls } = emulator;
+  console.log(`Pixapi   ${urls.pixapi}`);
+  console.log(`PixAI    ${urls.pixai}`);
+  console.log(`Apixo    ${urls.apixo}/api/v1`);
+  console.log(`CDN      ${urls.cdn}`);
+  console.log(`Control  ${urls.control}`);
+  if (options.acceptAnyKey) console.log('Any non-empty Bearer key is accepted.');
+  console.log(`EMULATOR_READY ${JSON.stringify(urls)}`);
 }
 
 if (require.main === module) {
