@@ -1,0 +1,246 @@
+/**
+ * The JSON file written beside each result ("cup-20261121-170512.png.json"): how it was made, so it can be
+ * found, re-run or re-downloaded later. Users may edit or replace these files, so parsing trusts nothing.
+ */
+
+export const SIDECAR_SCHEMA = 'media-studio/result@1';
+/** Larger files are refused unread: no real sidecar comes close. */
+export const SIDECAR_MAX_BYTES = 256 * 1024;
+/** A source URL this close to its expiry is treated as expired: the download would race the deadline. */
+export const URL_EXPIRY_MARGIN_MS = 5 * 60 * 1000;
+
+export interface Cost {
+  amount: number;
+  unit: string;
+}
+
+export interface Sidecar {
+  schema: typeof SIDECAR_SCHEMA;
+  prompt: string;
+  provider: string;
+  model: string;
+  operation: string;
+  parameters: Record<string, unknown>;
+  taskId: string;
+  remoteTaskId?: string;
+  cost?: Cost;
+  /** ISO 8601. */
+  createdAt: string;
+  completedAt?: string;
+  sourceUrl?: string;
+  sourceUrlExpiresAt?: string;
+  /** 1-based position among the task's results. */
+  index: number;
+  count: number;
+  /** Workspace-relative paths or names of the reference images used. */
+  references?: string[];
+}
+
+export interface SidecarInput {
+  prompt: string;
+  provider: string;
+  model: string;
+  operation: string;
+  parameters?: Record<string, unknown>;
+  taskId: string;
+  remoteTaskId?: string;
+  cost?: Cost;
+  /** Milliseconds since the epoch, or a Date. */
+  createdAt: number | Date;
+  completedAt?: number | Date;
+  sourceUrl?: string;
+  sourceUrlExpiresAt?: number | Date;
+  index: number;
+  count: number;
+  references?: string[];
+}
+
+/** Serialisation order of the top-level keys, so the files diff cleanly. */
+const KEY_ORDER: readonly (keyof Sidecar)[] = [
+  'schema', 'prompt', 'provider', 'model', 'operation', 'parameters', 'taskId', 'remoteTaskId', 'cost',
+  'createdAt', 'completedAt', 'sourceUrl', 'sourceUrlExpiresAt', 'index', 'count', 'references',
+];
+
+function isoTime(value: number | Date, field: string): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new RangeError(`${field} is not a valid time.`);
+  return date.toISOString();
+}
+
+/** Copies a JSON value; values JSON cannot hold (undefined, functions) are dropped the way JSON.stringify drops them. */
+function jsonCopy(value: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+}
+
+/** Builds a sidecar from what the task knows; optional fields that are undefined are left out. Throws on invalid times or positions. */
+export function buildSidecar(input: SidecarInput): Sidecar {
+  if (!Number.isInteger(input.count) || input.count < 1) throw new RangeError(`count ${input.count} must be a positive integer.`);
+  if (!Number.isInteger(input.index) || input.index < 1 || input.index > input.count) {
+    throw new RangeError(`index ${input.index} must be between 1 and ${input.count}.`);
+  }
+  const sidecar: Sidecar = {
+    schema: SIDECAR_SCHEMA,
+    prompt: input.prompt,
+    provider: input.provider,
+    model: input.model,
+    operation: input.operation,
+    parameters: jsonCopy(input.parameters ?? {}),
+    taskId: input.taskId,
+    createdAt: isoTime(input.createdAt, 'createdAt'),
+    index: input.index,
+    count: input.count,
+  };
+  if (input.remoteTaskId !== undefined) sidecar.remoteTaskId = input.remoteTaskId;
+  if (input.cost !== undefined) sidecar.cost = { amount: input.cost.amount, unit: input.cost.unit };
+  if (input.completedAt !== undefined) sidecar.completedAt = isoTime(input.completedAt, 'completedAt');
+  if (input.sourceUrl !== undefined) sidecar.sourceUrl = input.sourceUrl;
+  if (input.sourceUrlExpiresAt !== undefined) sidecar.sourceUrlExpiresAt = isoTime(input.sourceUrlExpiresAt, 'sourceUrlExpiresAt');
+  if (input.references !== undefined) sidecar.references = [...input.references];
+  return sidecar;
+}
+
+/** Nested objects get sorted keys so the same sidecar always serialises to the same text. */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    // defineProperty, not assignment: a "__proto__" key from a parsed file must stay a plain key.
+    Object.defineProperty(sorted, key, { value: sortKeys((value as Record<string, unknown>)[key]), enumerable: true, writable: true, configurable: true });
+  }
+  return sorted;
+}
+
+/** Pretty JSON (two-space indent) with a fixed key order and a trailing newline. */
+export function serializeSidecar(sidecar: Sidecar): string {
+  const ordered: Record<string, unknown> = {};
+  for (const key of KEY_ORDER) {
+    if (sidecar[key] !== undefined) ordered[key] = key === 'schema' ? sidecar[key] : sortKeys(sidecar[key]);
+  }
+  return `${JSON.stringify(ordered, null, 2)}\n`;
+}
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isIsoTime(value: unknown): value is string {
+  return typeof value === 'string' && ISO_TIME.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+class SidecarProblem extends Error {}
+
+/** Reads fields of an untrusted object, throwing a SidecarProblem that names the field on the first bad one. */
+function reader(data: Record<string, unknown>) {
+  const has = (key: string) => Object.prototype.hasOwnProperty.call(data, key) && data[key] !== undefined;
+  const fail = (key: string, expected: string): never => {
+    throw new SidecarProblem(`"${key}" must be ${expected}.`);
+  };
+  const string = (key: string, options: { nonEmpty?: boolean } = {}): string => {
+    const value = data[key];
+    if (typeof value !== 'string' || (options.nonEmpty && value.trim() === '')) return fail(key, options.nonEmpty ? 'a non-empty string' : 'a string');
+    return value;
+  };
+  const time = (key: string): string => (isIsoTime(data[key]) ? (data[key] as string) : fail(key, 'an ISO 8601 date and time'));
+  return { has, fail, string, time };
+}
+
+function validate(data: unknown): Sidecar {
+  if (!isPlainObject(data)) throw new SidecarProblem('The file does not contain a JSON object.');
+  if (data.schema !== SIDECAR_SCHEMA) {
+    throw new SidecarProblem(`"schema" must be "${SIDECAR_SCHEMA}"${typeof data.schema === 'string' ? `, not "${data.schema.slice(0, 60)}"` : ''}.`);
+  }
+  const read = reader(data);
+  const parameters = data.parameters;
+  if (!isPlainObject(parameters)) read.fail('parameters', 'an object');
+
+  const count = data.count;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) return read.fail('count', 'a positive integer');
+  const index = data.index;
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 1 || index > count) return read.fail('index', `an integer from 1 to ${count}`);
+
+  const sidecar: Sidecar = {
+    schema: SIDECAR_SCHEMA,
+    prompt: read.string('prompt'),
+    provider: read.string('provider', { nonEmpty: true }),
+    model: read.string('model'),
+    operation: read.string('operation', { nonEmpty: true }),
+    parameters: parameters as Record<string, unknown>,
+    taskId: read.string('taskId', { nonEmpty: true }),
+    createdAt: read.time('createdAt'),
+    index,
+    count,
+  };
+  if (read.has('remoteTaskId')) sidecar.remoteTaskId = read.string('remoteTaskId');
+  if (read.has('cost')) {
+    const cost = data.cost;
+    if (!isPlainObject(cost) || typeof cost.amount !== 'number' || !Number.isFinite(cost.amount) || typeof cost.unit !== 'string' || cost.unit === '') {
+      return read.fail('cost', 'an object with a numeric "amount" and a "unit"');
+    }
+    sidecar.cost = { amount: cost.amount, unit: cost.unit };
+  }
+  if (read.has('completedAt')) sidecar.completedAt = read.time('completedAt');
+  if (read.has('sourceUrl')) sidecar.sourceUrl = read.string('sourceUrl');
+  if (read.has('sourceUrlExpiresAt')) sidecar.sourceUrlExpiresAt = read.time('sourceUrlExpiresAt');
+  if (read.has('references')) {
+    const references = data.references;
+    if (!Array.isArray(references) || !references.every((r): r is string => typeof r === 'string')) {
+      return read.fail('references', 'a list of strings');
+    }
+    sidecar.references = [...references];
+  }
+  return sidecar;
+}
+
+/**
+ * Parses and validates a sidecar file. Never throws: anything wrong (too large, not JSON, a field of the
+ * wrong type) comes back as { error } naming the problem. Unknown extra fields are ignored.
+ */
+export function parseSidecar(text: string): Sidecar | { error: string } {
+  try {
+    if (typeof text !== 'string') return { error: 'The sidecar is not text.' };
+    // A string of n UTF-16 units is at least n UTF-8 bytes, so the cheap check comes first.
+    if (text.length > SIDECAR_MAX_BYTES || Buffer.byteLength(text, 'utf8') > SIDECAR_MAX_BYTES) {
+      return { error: `The sidecar is larger than ${SIDECAR_MAX_BYTES / 1024} KiB.` };
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text.replace(/^\uFEFF/, ''));
+    } catch (error) {
+      return { error: `The sidecar is not valid JSON: ${(error as Error).message}` };
+    }
+    return validate(data);
+  } catch (error) {
+    if (error instanceof SidecarProblem) return { error: `The sidecar is not valid: ${error.message}` };
+    return { error: `The sidecar could not be read: ${String(error)}` };
+  }
+}
+
+export function isSidecarError(value: Sidecar | { error: string }): value is { error: string } {
+  return 'error' in value;
+}
+
+/**
+ * The sidecar's source URL when it can still be downloaded: http(s), no credentials, and not expiring
+ * within URL_EXPIRY_MARGIN_MS of `now`. Without a recorded expiry the URL is returned and the download
+ * decides. The caller must still apply resultUrlProblem (urlSafety.ts) before fetching it.
+ */
+export function validResultUrl(sidecar: Sidecar, now: number): string | undefined {
+  const raw = sidecar.sourceUrl;
+  if (typeof raw !== 'string') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  if (url.username || url.password) return undefined;
+  if (sidecar.sourceUrlExpiresAt !== undefined) {
+    const expiresAt = Date.parse(sidecar.sourceUrlExpiresAt);
+    if (Number.isNaN(expiresAt) || expiresAt - URL_EXPIRY_MARGIN_MS <= now) return undefined;
+  }
+  return raw;
+}

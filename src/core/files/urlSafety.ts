@@ -1,0 +1,160 @@
+/**
+ * Result URLs come from the provider's response, so they are untrusted: a compromised or buggy provider
+ * must not make Media Studio fetch local files, cloud metadata endpoints or machines on the user's network.
+ * This checks the URL text only; a public name that resolves to a private address must be caught where
+ * the connection is made.
+ */
+
+export interface UrlSafetyOptions {
+  /** Allow 127.0.0.0/8, ::1 and localhost: the local provider emulator serves results from there. */
+  allowLoopback: boolean;
+}
+
+type AddressClass = 'loopback' | 'private' | 'link-local' | 'unspecified' | 'multicast' | 'reserved';
+
+const DESCRIPTIONS: Readonly<Record<AddressClass, string>> = {
+  loopback: 'a loopback address (this computer)',
+  private: 'a private network address',
+  'link-local': 'a link-local address',
+  unspecified: 'the unspecified address',
+  multicast: 'a multicast address',
+  reserved: 'a reserved or broadcast address',
+};
+
+/** Special-use name suffixes that never denote a public host. */
+const LOCAL_NAME_SUFFIXES = ['local', 'internal', 'home.arpa', 'localdomain'];
+
+function parseIpv4(host: string): number[] | undefined {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  if (!match) return undefined;
+  const bytes = match.slice(1).map(Number);
+  return bytes.every((b) => b <= 255) ? bytes : undefined;
+}
+
+function classifyIpv4([a, b]: readonly number[]): AddressClass | undefined {
+  if (a === 0) return 'unspecified'; // 0.0.0.0/8, "this network"
+  if (a === 127) return 'loopback';
+  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'private';
+  if (a === 100 && b >= 64 && b <= 127) return 'private'; // 100.64.0.0/10, carrier-grade NAT
+  if (a === 169 && b === 254) return 'link-local'; // includes the 169.254.169.254 cloud metadata service
+  if (a >= 224 && a <= 239) return 'multicast';
+  if (a >= 240) return 'reserved'; // 240.0.0.0/4 and 255.255.255.255
+  return undefined;
+}
+
+/** Eight 16-bit groups, or undefined when the text is not an IPv6 address. Accepts "::" and a dotted IPv4 tail. */
+function parseIpv6(text: string): number[] | undefined {
+  let rest = text;
+  const tail: number[] = [];
+  const dotted = /^(.*:)(\d{1,3}(?:\.\d{1,3}){3})$/.exec(rest);
+  if (dotted) {
+    const v4 = parseIpv4(dotted[2]);
+    if (!v4) return undefined;
+    tail.push((v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]);
+    rest = dotted[1].endsWith('::') ? dotted[1] : dotted[1].slice(0, -1);
+  }
+  const halves = rest.split('::');
+  if (halves.length > 2) return undefined;
+  const parseGroups = (part: string): number[] | undefined => {
+    if (part === '') return [];
+    const groups = part.split(':');
+    if (!groups.every((g) => /^[0-9a-f]{1,4}$/i.test(g))) return undefined;
+    return groups.map((g) => parseInt(g, 16));
+  };
+  const head = parseGroups(halves[0]);
+  const after = halves.length === 2 ? parseGroups(halves[1]) : [];
+  if (!head || !after) return undefined;
+  const known = head.length + after.length + tail.length;
+  if (halves.length === 1) return known === 8 ? [...head, ...tail] : undefined;
+  if (known > 7) return undefined;
+  return [...head, ...new Array<number>(8 - known).fill(0), ...after, ...tail];
+}
+
+function embeddedIpv4(high: number, low: number): number[] {
+  return [high >>> 8, high & 0xff, low >>> 8, low & 0xff];
+}
+
+function classifyIpv6(groups: readonly number[]): AddressClass | undefined {
+  const zeroPrefix = (n: number) => groups.slice(0, n).every((g) => g === 0);
+  if (zeroPrefix(8)) return 'unspecified';
+  if (zeroPrefix(7) && groups[7] === 1) return 'loopback';
+  // IPv4-mapped (::ffff:a.b.c.d), deprecated IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) carry an IPv4 address.
+  const carriesIpv4 = (zeroPrefix(5) && (groups[5] === 0xffff || groups[5] === 0)) || (groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((g) => g === 0));
+  if (carriesIpv4) {
+    return classifyIpv4(embeddedIpv4(groups[6], groups[7]));
+  }
+  if (groups[0] === 0x2002) {
+    return classifyIpv4(embeddedIpv4(groups[1], groups[2])); // 6to4 embeds the IPv4 address in bits 16–47
+  }
+  const first = groups[0];
+  if ((first & 0xfe00) === 0xfc00) return 'private'; // fc00::/7 unique local
+  if ((first & 0xffc0) === 0xfe80) return 'link-local'; // fe80::/10
+  if ((first & 0xffc0) === 0xfec0) return 'private'; // fec0::/10, deprecated site-local
+  if ((first & 0xff00) === 0xff00) return 'multicast';
+  return undefined;
+}
+
+function schemeOf(raw: string): string | undefined {
+  return /^\s*([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1].toLowerCase();
+}
+
+/**
+ * Why Media Studio must not download this provider-supplied result URL, or undefined when it may:
+ * http(s) only, no credentials, and a host that is not loopback (unless allowed), private, link-local,
+ * unspecified, multicast or reserved.
+ */
+export function resultUrlProblem(raw: string, options: UrlSafetyOptions): string | undefined {
+  const prefix = 'The provider returned a result URL';
+  if (typeof raw !== 'string' || raw.trim() === '') return `${prefix} that is empty.`;
+  const scheme = schemeOf(raw);
+  if (scheme && scheme !== 'http' && scheme !== 'https') {
+    return `${prefix} with the "${scheme}:" scheme; Media Studio only downloads http(s) URLs.`;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return `${prefix} that is not a valid URL.`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return `${prefix} with the "${url.protocol}" scheme; Media Studio only downloads http(s) URLs.`;
+  }
+  if (url.username || url.password) return `${prefix} that contains a user name or password; Media Studio does not follow such URLs.`;
+
+  // The URL parser has already lower-cased the host and turned 0x7f.1, 2130706433 and similar into dotted form.
+  const hostname = url.hostname.replace(/\.$/, '');
+  if (hostname === '') return `${prefix} without a host.`;
+  const blocked = (addressClass: AddressClass) =>
+    `${prefix} whose host ${hostname} is ${DESCRIPTIONS[addressClass]}; Media Studio only downloads from public hosts.`;
+
+  let addressClass: AddressClass | undefined;
+  if (hostname.startsWith('[')) {
+    const groups = parseIpv6(hostname.slice(1, -1));
+    if (!groups) return `${prefix} with an invalid IPv6 address.`;
+    addressClass = classifyIpv6(groups);
+  } else {
+    const v4 = parseIpv4(hostname);
+    if (v4) {
+      addressClass = classifyIpv4(v4);
+    } else if (hostname === 'localhost' || hostname.endsWith('.localhost')) {
+      addressClass = 'loopback';
+    } else if (LOCAL_NAME_SUFFIXES.some((suffix) => hostname === suffix || hostname.endsWith(`.${suffix}`)) || !hostname.includes('.')) {
+      return `${prefix} whose host ${hostname} is a local network name; Media Studio only downloads from public hosts.`;
+    }
+  }
+  if (addressClass === undefined || (addressClass === 'loopback' && options.allowLoopback)) return undefined;
+  return blocked(addressClass);
+}
+
+/** True when both URLs have the same scheme, host and port (default ports normalised). False for unparsable URLs. */
+export function isSameOrigin(a: string, b: string): boolean {
+  try {
+    const first = new URL(a);
+    const second = new URL(b);
+    // Schemes such as file: and data: have an opaque origin ("null"), which equals nothing, not even itself.
+    if (first.origin === 'null' || second.origin === 'null') return false;
+    return first.origin === second.origin;
+  } catch {
+    return false;
+  }
+}
