@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { ProviderEmulator } from '../../emulator';
-import { FAST_TIMING, HELD_IN_QUEUE, Json, KEYS, assertMp4, decodePng, distinctRuns, download, jpegSize, pollUntil, request, startFast } from './helpers';
+import { HELD_IN_QUEUE, Json, KEYS, assertMp4, decodePng, distinctRuns, download, jpegSize, pollUntil, request, STATE_WALK_TIMING, startFast } from './helpers';
 
 const KEY = KEYS.apixo;
 
@@ -31,6 +31,7 @@ describe('emulator: Apixo', () => {
   const balance = async () => (await request(`${api}/apikeys/current-balance`, { key: KEY })).body;
 
   it('runs an image task through pending → processing → success with resultJson as a JSON string', async () => {
+    emulator.configure({ timing: STATE_WALK_TIMING });
     const submit = await generate('nano-banana', { request_type: 'async', input: { mode: 'text-to-image', prompt: 'A futuristic city', aspect_ratio: '16:9' } });
     assert.equal(submit.status, 200);
     assert.equal(submit.body.code, 200);
@@ -49,7 +50,7 @@ describe('emulator: Apixo', () => {
     assert.ok(resultUrls[0].startsWith(emulator.urls.cdn + '/'));
     assert.ok(data.createTime > 1e12, 'createTime in Unix ms');
     assert.ok(data.completeTime >= data.createTime);
-    assert.equal(data.costTime, FAST_TIMING.image.runMs, 'costTime is the processing time in ms');
+    assert.equal(data.costTime, STATE_WALK_TIMING.image.runMs, 'costTime is the processing time in ms');
     const file = await download(resultUrls[0]);
     assert.equal(file.headers.get('content-type'), 'image/png');
     assert.deepEqual(decodePng(file.bytes), { width: 1024, height: 576 });
@@ -91,6 +92,7 @@ describe('emulator: Apixo', () => {
   });
 
   it('reports a failed task with HTTP 200, state failed, failCode and failMsg', async () => {
+    emulator.configure({ timing: STATE_WALK_TIMING });
     const taskId = await generateOk('nano-banana', { prompt: 'x [fail]' });
     const seen = await pollToEnd('nano-banana', taskId);
     assert.deepEqual(distinctRuns(seen.map((e: Json) => e.data.state)), ['pending', 'processing', 'failed']);

@@ -15,6 +15,12 @@ export function startFast(options: EmulatorOptions = {}): Promise<ProviderEmulat
   return ProviderEmulator.start({ timing: FAST_TIMING, ...options });
 }
 
+/**
+ * For tests that must see every state: 300 ms per state, so a poll every 10 ms catches each one even
+ * when the machine is busy.
+ */
+export const STATE_WALK_TIMING = { image: { queueMs: 300, runMs: 300 }, video: { queueMs: 300, runMs: 300 } };
+
 /** Timings long enough that a task stays queued for the whole test. */
 export const HELD_IN_QUEUE = { image: { queueMs: 60_000, runMs: 1000 }, video: { queueMs: 60_000, runMs: 1000 } };
 /** Timings that start a task running at once and keep it running. */

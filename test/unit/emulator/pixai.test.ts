@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ProviderEmulator } from '../../emulator';
 import { PIXAI_MAX_ACTIVE_TASKS } from '../../emulator/pixai';
-import { HELD_IN_QUEUE, HELD_RUNNING, Json, KEYS, decodePng, distinctRuns, download, pollUntil, request, startFast } from './helpers';
+import { HELD_IN_QUEUE, HELD_RUNNING, Json, KEYS, decodePng, distinctRuns, download, pollUntil, request, STATE_WALK_TIMING, startFast } from './helpers';
 
 const KEY = KEYS.pixai;
 const MODEL_VERSION = '1983308862240288769';
@@ -34,6 +34,7 @@ describe('emulator: PixAI', () => {
   const graphql = (query: string, variables?: Record<string, unknown>, key = KEY) => request(`${base}/graphql`, { key, json: { query, variables } });
 
   it('creates a waiting task and runs it through waiting → running → completed', async () => {
+    emulator.configure({ timing: STATE_WALK_TIMING });
     const created = await createOk('1girl, green hair', { aspectRatio: '9:16', mode: 'standard' });
     assert.deepEqual(Object.keys(created), ['id', 'status', 'createdAt', 'updatedAt', 'outputs']);
     assert.equal(created.status, 'waiting');
@@ -108,6 +109,7 @@ describe('emulator: PixAI', () => {
   });
 
   it('fails a [fail] task with empty outputs', async () => {
+    emulator.configure({ timing: STATE_WALK_TIMING });
     const created = await createOk('x [fail]');
     const seen = await pollToEnd(created.id);
     assert.deepEqual(distinctRuns(seen.map((t: Json) => t.status)), ['waiting', 'running', 'failed']);

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ProviderEmulator } from '../../emulator';
 import { pngImage } from '../../emulator/png';
-import { FAST_TIMING, HELD_IN_QUEUE, Json, KEYS, assertMp4, decodePng, distinctRuns, download, pollUntil, request, startFast } from './helpers';
+import { FAST_TIMING, HELD_IN_QUEUE, Json, KEYS, assertMp4, decodePng, distinctRuns, download, pollUntil, request, STATE_WALK_TIMING, startFast } from './helpers';
 
 const KEY = KEYS.pixapi;
 
@@ -48,6 +48,7 @@ describe('emulator: Pixapi', () => {
   });
 
   it('runs an async image task through submitted → processing → completed and serves a PNG of the requested size', async () => {
+    emulator.configure({ timing: STATE_WALK_TIMING });
     const submit = await post('/v1/async/images/generations', { model: 'gpt-image-2', prompt: 'a cup', size: '1536x1024', quality: 'low' });
     assert.equal(submit.status, 200);
     assert.equal(submit.body.status, 'submitted');
@@ -141,6 +142,7 @@ describe('emulator: Pixapi', () => {
   });
 
   it('runs a video task and serves a real MP4', async () => {
+    emulator.configure({ timing: STATE_WALK_TIMING });
     const submit = await post('/v1/async/videos/generations', {
       model: 'veo',
       prompt: 'a reveal',
@@ -251,6 +253,7 @@ describe('emulator: Pixapi', () => {
   });
 
   it('fails a [fail] task with an error object and no result or credits', async () => {
+    emulator.configure({ timing: STATE_WALK_TIMING });
     const submit = await post('/v1/async/images/generations', { model: 'gpt-image-2', prompt: 'x [fail]' });
     const seen = await pollToEnd(submit.body.id);
     assert.deepEqual(distinctRuns(seen.map((t: Json) => t.status)), ['submitted', 'processing', 'failed']);
