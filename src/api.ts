@@ -1,7 +1,26 @@
+import type { EditArgs, ImageArgs, VideoArgs } from './core/commandArgs';
 import type { ProviderId } from './core/providers';
+import type { Task } from './core/task';
+
+export type { Task, TaskState, TaskRequest, ResultItem } from './core/task';
+
+/** One request, as the generate/edit commands take it, tagged with its operation. */
+export type SubmitRequest =
+  | ({ readonly operation: 'generate' } & ImageArgs)
+  | ({ readonly operation: 'edit' } & EditArgs)
+  | ({ readonly operation: 'video' } & VideoArgs);
 
 /** What `activate()` returns to other extensions. */
 export interface MediaStudioApi {
   /** Whether a key is stored for the provider (the key itself is never exposed). */
   hasApiKey(provider: ProviderId): Promise<boolean>;
+  /** Submits without asking anything; resolves with the created task ids. */
+  submit(request: SubmitRequest): Promise<string[]>;
+  /** Resolves once stored tasks are loaded (shortly after activation). */
+  getTask(id: string): Promise<Task | undefined>;
+  /** All tasks, newest first; resolves once stored tasks are loaded. */
+  listTasks(): Promise<Task[]>;
+  readonly onDidChangeTask: (listener: (task: Task) => void) => { dispose(): void };
+  /** Resolves once the task is finished and its results are saved (or failed to save). */
+  waitForTask(id: string): Promise<Task>;
 }

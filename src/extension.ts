@@ -1,27 +1,131 @@
 import * as vscode from 'vscode';
-import type { MediaStudioApi } from './api';
-import { PROVIDER_IDS } from './core/providers';
-import { registerCommand } from './host/commands';
+import type { MediaStudioApi, SubmitRequest } from './api';
+import type { ProviderAdapter } from './core/adapters/adapter';
+import { PixapiAdapter } from './core/adapters/pixapi';
+import { TaskEngine } from './core/engine';
+import { ApiClient } from './core/http';
+import { baseUrlProblem, isLoopbackUrl, PROVIDER_IDS, PROVIDERS, ProviderId } from './core/providers';
+import { TaskStore } from './core/store';
+import type { Task } from './core/task';
+import { registerCommand, UserError } from './host/commands';
+import * as generate from './host/generate';
+import { openImage } from './host/images';
 import { clearApiKey, setApiKey } from './host/keyCommands';
 import { ApiKeys } from './host/keys';
 import { Log } from './host/log';
+import { ModelCatalog } from './host/models';
+import { TaskNotifier } from './host/notifications';
+import { FileTaskPersistence } from './host/persistence';
+import { ResultWriter } from './host/results';
+import * as taskCommands from './host/taskCommands';
 import { TasksView } from './host/tasksView';
+
+function baseUrl(provider: ProviderId): string {
+  const value = vscode.workspace.getConfiguration('mediaStudio').get<string>(`${provider}.baseUrl`) || PROVIDERS[provider].defaultBaseUrl;
+  const problem = baseUrlProblem(value);
+  if (problem) throw new UserError(`${problem} Fix the setting "mediaStudio.${provider}.baseUrl".`);
+  return value;
+}
 
 export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const log = new Log();
   const keys = new ApiKeys(context.secrets);
-  const tasksView = new TasksView();
-  context.subscriptions.push(
+  const api = async (provider: ProviderId): Promise<ApiClient | undefined> => {
+    const key = await keys.get(provider);
+    if (!key) return undefined;
+    log.forget(key);
+    return new ApiClient({ baseUrl: baseUrl(provider), key, log: (line) => log.debug(`${PROVIDERS[provider].label}: ${line}`) });
+  };
+  const store = new TaskStore(new FileTaskPersistence(context.storageUri ?? context.globalStorageUri, log));
+  const writer = new ResultWriter({
+    store,
     log,
-    keys,
-    tasksView,
-    vscode.window.registerTreeDataProvider('mediaStudio.tasks', tasksView),
-    registerCommand(log, 'mediaStudio.setApiKey', (args) => setApiKey(keys, args)),
-    registerCommand(log, 'mediaStudio.clearApiKey', (args) => clearApiKey(keys, args)),
-    keys.onDidChange(() => void updateKeyContext(keys)),
+    apiAuth: async (task) => {
+      const key = await keys.get(task.request.provider);
+      return key ? { origin: new URL(baseUrl(task.request.provider)).origin, key } : undefined;
+    },
+    // Result URLs on loopback are followed only when the provider's API itself is local (an emulator or gateway).
+    allowLoopback: () => PROVIDER_IDS.some((p) => isLoopbackUrl(baseUrl(p))),
+  });
+  const adapters = new Map<ProviderId, ProviderAdapter>([['pixapi', new PixapiAdapter()]]);
+  const engine = new TaskEngine({
+    store,
+    adapters,
+    api,
+    openImage,
+    saveResults: (task, inline) => writer.save(task, inline),
+    log: (line) => log.info(line),
+  });
+  const models = new ModelCatalog(api, log);
+  const tasksView = new TasksView(store);
+  const treeView = vscode.window.createTreeView('mediaStudio.tasks', { treeDataProvider: tasksView, showCollapseAll: false });
+  tasksView.attach(treeView);
+  const deps = { engine, store, keys, models, writer };
+  const command = (id: string, handler: (...args: any[]) => unknown) => registerCommand(log, id, handler); // any: see registerCommand
+
+  context.subscriptions.push(
+    log, keys, store, { dispose: () => engine.dispose() }, tasksView, treeView, new TaskNotifier(store),
+    command('mediaStudio.setApiKey', (args) => setApiKey(keys, args)),
+    command('mediaStudio.clearApiKey', (args) => clearApiKey(keys, args)),
+    command('mediaStudio.generateImage', (args) => (args === undefined ? generate.generateImageInteractive(deps) : generate.imageFromArgs(deps, args))),
+    command('mediaStudio.editImage', (first?: unknown, selected?: unknown) => {
+      // Explorer: (clicked, selection); image preview: (uri); palette: nothing; automation: an argument object.
+      if (first instanceof vscode.Uri) return generate.editImageInteractive(deps, Array.isArray(selected) && selected.length ? selected : [first]);
+      return first === undefined ? generate.editImageInteractive(deps, []) : generate.editFromArgs(deps, first);
+    }),
+    command('mediaStudio.generateVideo', (args) => (args === undefined ? generate.generateVideoInteractive(deps) : generate.videoFromArgs(deps, args))),
+    command('mediaStudio.cancel', (arg) => taskCommands.cancelTask(deps, arg)),
+    command('mediaStudio.retry', (arg) => taskCommands.retryTask(deps, arg)),
+    command('mediaStudio.openResult', (arg) => taskCommands.openResult(deps, arg)),
+    command('mediaStudio.revealResult', (arg) => taskCommands.revealResult(deps, arg)),
+    command('mediaStudio.copyPrompt', (arg) => taskCommands.copyPrompt(deps, arg)),
+    command('mediaStudio.remove', (arg) => taskCommands.removeTask(deps, arg)),
+    command('mediaStudio.clearFinished', () => taskCommands.clearFinished(deps)),
+    command('mediaStudio.refresh', (arg) => taskCommands.refreshTasks(deps, arg)),
+    command('mediaStudio.saveAgain', (arg) => taskCommands.saveAgain(deps, arg)),
+    keys.onDidChange((provider) => {
+      void updateKeyContext(keys);
+      models.forget(provider);
+      engine.keyChanged(provider);
+    }),
+    store.onDidChange(() => void vscode.commands.executeCommand('setContext', 'mediaStudio.hasTasks', store.size > 0)),
   );
+
+  // Loading tasks and resuming them happens after activation returns, so activation stays fast.
+  const ready = (async () => {
+    await store.load();
+    await vscode.commands.executeCommand('setContext', 'mediaStudio.hasTasks', store.size > 0);
+    tasksView.refreshAll();
+    await engine.resume();
+  })();
+  ready.catch((error) => log.error(error instanceof Error ? error : String(error)));
   void updateKeyContext(keys);
-  return { hasApiKey: (provider) => keys.has(provider) };
+
+  const submit = async (request: SubmitRequest): Promise<string[]> => {
+    await ready;
+    const { operation, ...args } = request;
+    if (operation === 'generate') return generate.imageFromArgs(deps, args);
+    if (operation === 'edit') return generate.editFromArgs(deps, args);
+    if (operation === 'video') return generate.videoFromArgs(deps, args);
+    throw new UserError(`Unknown operation "${String(operation)}": use generate, edit or video.`);
+  };
+  return {
+    hasApiKey: (provider) => keys.has(provider),
+    submit,
+    getTask: async (id) => {
+      await ready;
+      return store.get(id);
+    },
+    listTasks: async () => {
+      await ready;
+      return store.list();
+    },
+    onDidChangeTask: (listener: (task: Task) => void) => store.onDidChange((change) => listener(change.task)),
+    waitForTask: async (id) => {
+      await ready;
+      return engine.waitFor(id);
+    },
+  };
 }
 
 async function updateKeyContext(keys: ApiKeys): Promise<void> {

@@ -7,7 +7,7 @@ import { randomUUID } from 'crypto';
 import type { InlineResult, ProviderAdapter, UploadImage } from './adapters/adapter';
 import { nextPollDelay, PollTuning, DEFAULT_TUNING } from './backoff';
 import { describeFailure } from './errors';
-import { ApiClient, HttpError, NetworkError } from './http';
+import { ApiClient, HttpError, NetworkError, ProtocolError } from './http';
 import { PROVIDERS, ProviderId } from './providers';
 import type { TaskStore } from './store';
 import {
@@ -124,6 +124,7 @@ export class TaskEngine {
       }
     }
     for (const provider of providers) this.pump(provider);
+    this.deps.log?.(`Resumed: ${this.due.size} task(s) to check or send.`);
   }
 
   /** A key was set or changed: tasks that were waiting for one go on. */
@@ -247,7 +248,7 @@ export class TaskEngine {
 
   /** Sends queued tasks of a provider, oldest first, while it has free slots. */
   private pump(provider: ProviderId): void {
-    if (this.disposed) return;
+    if (this.disposed || !this.deps.adapters.has(provider)) return;
     const queued = this.deps.store.list()
       .filter((t) => t.request.provider === provider && t.state === 'queued' && !this.due.has(t.id) && !this.busy.has(t.id))
       .sort((a, b) => a.createdAt - b.createdAt);
@@ -265,7 +266,7 @@ export class TaskEngine {
     const queued = this.deps.store.get(id);
     if (!queued || queued.state !== 'queued') return;
     const provider = queued.request.provider;
-    const api = await this.deps.api(provider);
+    const api = await this.clientOrProblem(id, provider);
     if (!api) {
       await this.deps.store.update(id, (t) => withChanges(t, { error: { message: `Waiting for a ${PROVIDERS[provider].label} API key.` } }));
       return;
@@ -277,6 +278,7 @@ export class TaskEngine {
     try {
       result = await adapter.submit({ api, openImage: (uri) => this.deps.openImage(uri) }, task.request);
     } catch (error) {
+      this.deps.log?.(`Submitting task ${id} failed: ${error instanceof Error ? error.message : String(error)}`);
       await this.submitFailed(task, error);
       return;
     }
@@ -316,6 +318,11 @@ export class TaskEngine {
       this.schedule(task.id, { at: this.clock.now() + wait, action: 'submit', checks: 0, errorStreak: tries, since: this.clock.now() });
       return;
     }
+    if (!(error instanceof HttpError || error instanceof NetworkError || error instanceof ProtocolError)) {
+      // Failed here, before a request went out (reading a reference image, building the body): nothing was sent.
+      await this.finish(task.id, 'failed', `Nothing was sent: ${failure.message}`);
+      return;
+    }
     if (failure.transient || !(error instanceof HttpError)) {
       // A timeout, reset, 5xx or unreadable answer: the provider may have accepted (and charged) it.
       await this.deps.store.update(task.id, (t) => withChanges(t, {
@@ -336,9 +343,9 @@ export class TaskEngine {
     if (!task || !isPolled(task.state)) return;
     const provider = task.request.provider;
     const adapter = this.adapter(provider);
-    const api = await this.deps.api(provider);
+    const api = await this.clientOrProblem(id, provider);
     if (!api) {
-      await this.deps.store.update(id, (t) => withChanges(t, { error: { message: `No ${PROVIDERS[provider].label} API key: set one to keep checking this task.` } }));
+      if (!this.deps.store.get(id)?.error) await this.deps.store.update(id, (t) => withChanges(t, { error: { message: `No ${PROVIDERS[provider].label} API key: set one to keep checking this task.` } }));
       return; // keyChanged() picks it up again
     }
     const now = () => this.clock.now();
@@ -405,6 +412,16 @@ export class TaskEngine {
     if (!waiting) return;
     this.waiters.delete(task.id);
     for (const resolve of waiting) resolve(task);
+  }
+
+  /** The provider's client, or undefined with the reason recorded on the task (bad base URL setting). */
+  private async clientOrProblem(id: string, provider: ProviderId): Promise<ApiClient | undefined> {
+    try {
+      return await this.deps.api(provider);
+    } catch (error) {
+      await this.deps.store.update(id, (t) => withChanges(t, { error: { message: error instanceof Error ? error.message : String(error) } }));
+      return undefined;
+    }
   }
 
   private adapter(provider: ProviderId): ProviderAdapter {

@@ -3,7 +3,9 @@
  * anywhere else. Errors say whether the request may have reached the server, because a paid submit must
  * never be re-sent unless it certainly did not.
  */
-import { Dispatcher, FormData, request } from 'undici';
+import { Readable } from 'stream';
+import { Dispatcher, request } from 'undici';
+import type { MultipartBody } from './multipart';
 
 /** Connection failures that happen before a single byte of the request can have been received. */
 const NEVER_REACHED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH', 'ERR_INVALID_URL']);
@@ -99,7 +101,7 @@ export interface ApiClientOptions {
 export interface CallOptions {
   readonly query?: Record<string, string>;
   readonly json?: unknown;
-  readonly form?: FormData;
+  readonly form?: MultipartBody;
   /** Largest body accepted; JSON bombs and runaway answers stop here. */
   readonly maxBytes?: number;
   readonly timeoutMs?: number;
@@ -136,12 +138,14 @@ export class ApiClient {
       accept: 'application/json',
       'user-agent': this.options.userAgent ?? 'media-studio',
     };
-    let body: string | FormData | undefined;
+    let body: string | Readable | undefined;
     if (options.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.json);
     } else if (options.form) {
-      body = options.form; // undici sets the multipart boundary and streams file parts
+      headers['content-type'] = options.form.contentType;
+      headers['content-length'] = String(options.form.contentLength);
+      body = Readable.from(options.form.body, { objectMode: false });
     }
     const started = Date.now();
     const what = `${method} ${url.pathname}`;

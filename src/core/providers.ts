@@ -44,3 +44,13 @@ export function baseUrlProblem(value: string): string | undefined {
   if (url.search || url.hash) return 'The base URL must not contain a query or fragment.';
   return undefined;
 }
+
+/** Whether a URL points at this machine (an emulator or a local gateway). */
+export function isLoopbackUrl(value: string): boolean {
+  try {
+    const host = new URL(value).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1';
+  } catch {
+    return false;
+  }
+}

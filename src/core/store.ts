@@ -16,7 +16,10 @@ export type TaskChange =
   | { readonly kind: 'removed'; readonly task: Task };
 
 export class TaskStore {
+  /** The newest copy of each task, which the next change builds on. */
   private readonly tasks = new Map<string, Task>();
+  /** What readers see: only copies that have reached storage, so nothing unsaved is ever acted on. */
+  private readonly committed = new Map<string, Task>();
   private readonly writes = new Map<string, Promise<void>>();
   private readonly changed = new Emitter<TaskChange>();
   readonly onDidChange = this.changed.event;
@@ -26,27 +29,31 @@ export class TaskStore {
   async load(): Promise<void> {
     for (const task of await this.persistence.load()) {
       const known = this.tasks.get(task.id);
-      if (!known || known.revision < task.revision) this.tasks.set(task.id, task);
+      if (!known || known.revision < task.revision) {
+        this.tasks.set(task.id, task);
+        this.committed.set(task.id, task);
+      }
     }
   }
 
   get(id: string): Task | undefined {
-    return this.tasks.get(id);
+    return this.committed.get(id);
   }
 
   /** All tasks, newest first. */
   list(): Task[] {
-    return [...this.tasks.values()].sort((a, b) => b.createdAt - a.createdAt);
+    return [...this.committed.values()].sort((a, b) => b.createdAt - a.createdAt);
   }
 
   get size(): number {
-    return this.tasks.size;
+    return this.committed.size;
   }
 
   async add(task: Task): Promise<Task> {
     if (this.tasks.has(task.id)) throw new Error(`Task ${task.id} exists already.`);
     this.tasks.set(task.id, task);
     await this.persist(task);
+    this.commit(task);
     this.changed.fire({ kind: 'added', task });
     return task;
   }
@@ -58,7 +65,14 @@ export class TaskStore {
     const next = change(previous);
     if (next === previous) return previous;
     this.tasks.set(id, next);
-    await this.persist(next);
+    try {
+      await this.persist(next);
+    } catch (error) {
+      if (this.tasks.get(id) === next) this.tasks.set(id, previous); // not saved, so it did not happen
+      throw error;
+    }
+    if (!this.tasks.has(id)) return undefined; // removed while it was being written
+    this.commit(next);
     this.changed.fire({ kind: 'changed', task: next, previous });
     return next;
   }
@@ -68,6 +82,7 @@ export class TaskStore {
     if (!task) return;
     this.tasks.delete(id);
     await this.chain(id, () => this.persistence.remove(id));
+    this.committed.delete(id);
     this.changed.fire({ kind: 'removed', task });
   }
 
@@ -76,6 +91,7 @@ export class TaskStore {
     const known = this.tasks.get(task.id);
     if (known && known.revision >= task.revision) return;
     this.tasks.set(task.id, task);
+    this.committed.set(task.id, task);
     this.changed.fire(known ? { kind: 'changed', task, previous: known } : { kind: 'added', task });
   }
 
@@ -83,12 +99,19 @@ export class TaskStore {
     const task = this.tasks.get(id);
     if (!task) return;
     this.tasks.delete(id);
+    this.committed.delete(id);
     this.changed.fire({ kind: 'removed', task });
   }
 
   /** Resolves when every write started so far has finished. */
   async flush(): Promise<void> {
     await Promise.all([...this.writes.values()]);
+  }
+
+  /** Publishes a persisted copy unless a newer one was published already (writes can finish out of order across tasks). */
+  private commit(task: Task): void {
+    const shown = this.committed.get(task.id);
+    if (!shown || shown.revision <= task.revision) this.committed.set(task.id, task);
   }
 
   private persist(task: Task): Promise<void> {

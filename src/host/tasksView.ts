@@ -1,10 +1,169 @@
+/**
+ * The Tasks view: turns store changes into the smallest refresh it can. Active tasks come first; progress
+ * refreshes of one item are throttled, state changes are shown at once.
+ */
 import * as vscode from 'vscode';
+import { PROVIDERS } from '../core/providers';
+import type { TaskChange, TaskStore } from '../core/store';
+import { formatDuration, isTerminal, Task, TaskState, taskActions } from '../core/task';
+import { Disposable } from './lifecycle';
 
-/** The Tasks view. Empty until tasks exist; its empty state comes from `viewsWelcome`. */
-export class TasksView implements vscode.TreeDataProvider<never> {
-  private readonly changed = new vscode.EventEmitter<undefined>();
+const ACTIVE: readonly TaskState[] = ['submitting', 'running', 'submitted', 'queued', 'unconfirmed', 'stale'];
+const PROGRESS_THROTTLE_MS = 500;
+
+const ICONS: Record<TaskState, vscode.ThemeIcon> = {
+  queued: new vscode.ThemeIcon('clock'),
+  submitting: new vscode.ThemeIcon('loading~spin'),
+  submitted: new vscode.ThemeIcon('loading~spin'),
+  running: new vscode.ThemeIcon('loading~spin'),
+  unconfirmed: new vscode.ThemeIcon('question', new vscode.ThemeColor('list.warningForeground')),
+  stale: new vscode.ThemeIcon('watch', new vscode.ThemeColor('list.warningForeground')),
+  succeeded: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground')),
+  cancelled: new vscode.ThemeIcon('circle-slash'),
+};
+
+const STATE_WORDS: Record<TaskState, string> = {
+  queued: 'queued', submitting: 'sending', submitted: 'waiting', running: 'running', unconfirmed: 'unconfirmed',
+  stale: 'stale', succeeded: 'done', failed: 'failed', cancelled: 'cancelled',
+};
+
+export function sortTasks(tasks: Task[]): Task[] {
+  const rank = (t: Task) => (ACTIVE.includes(t.state) ? 0 : 1);
+  return tasks.sort((a, b) => rank(a) - rank(b) || (b.endedAt ?? b.createdAt) - (a.endedAt ?? a.createdAt));
+}
+
+export function describeTask(task: Task, now: number): string {
+  const parts: string[] = [STATE_WORDS[task.state]];
+  if ((task.state === 'running' || task.state === 'submitted') && task.progress !== undefined) parts.push(`${Math.round(task.progress)}%`);
+  parts.push(`${PROVIDERS[task.request.provider].label} ${task.request.model}`);
+  parts.push(formatDuration((task.endedAt ?? now) - (task.submittedAt ?? task.createdAt)));
+  if (task.cost) parts.push(task.cost.unit === 'USD' ? `$${task.cost.amount.toFixed(3)}` : `${task.cost.amount} credits`);
+  return parts.join(' · ');
+}
+
+function contextValue(task: Task): string {
+  return ['task', task.state, task.request.kind, ...taskActions(task)].join(' ');
+}
+
+function tooltip(task: Task): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown(`**${STATE_WORDS[task.state]}** — ${PROVIDERS[task.request.provider].label} \`${task.request.model}\`\n\n`);
+  md.appendText(task.request.prompt);
+  md.appendMarkdown('\n\n');
+  const params = Object.entries(task.request.params).map(([k, v]) => `${k}: ${v}`);
+  if (task.request.images?.length) params.push(`references: ${task.request.images.map((i) => vscode.workspace.asRelativePath(vscode.Uri.parse(i))).join(', ')}`);
+  if (params.length) md.appendText(params.join(' · ')).appendMarkdown('\n\n');
+  if (task.error) md.appendText(`⚠ ${task.error.message}`).appendMarkdown('\n\n');
+  if (task.remoteId) md.appendText(`Task id: ${task.remoteId}`).appendMarkdown('\n\n');
+  const image = task.results?.find((r) => r.file && task.request.kind === 'image')?.file;
+  if (image) md.appendMarkdown(`![result](${vscode.Uri.parse(image).toString()}|height=160)`);
+  return md;
+}
+
+export class TasksView extends Disposable implements vscode.TreeDataProvider<string> {
+  private readonly changed = this.register(new vscode.EventEmitter<string | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
-  getTreeItem(element: never): vscode.TreeItem { return element; }
-  getChildren(): never[] { return []; }
-  dispose(): void { this.changed.dispose(); }
+  private readonly lastRefresh = new Map<string, number>();
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+  private ticker: NodeJS.Timeout | undefined;
+  private view: vscode.TreeView<string> | undefined;
+
+  constructor(private readonly store: TaskStore) {
+    super();
+    this.register(store.onDidChange((change) => this.onChange(change)));
+    this.register({ dispose: () => this.stopTicker() });
+    this.register({ dispose: () => this.pending.forEach((timer) => clearTimeout(timer)) });
+  }
+
+  attach(view: vscode.TreeView<string>): void {
+    this.view = view;
+    this.register(view.onDidChangeVisibility(() => this.updateTicker()));
+    this.updateBadge();
+    this.updateTicker();
+  }
+
+  refreshAll(): void {
+    this.changed.fire(undefined);
+    this.updateBadge();
+    this.updateTicker();
+  }
+
+  getTreeItem(id: string): vscode.TreeItem {
+    const task = this.store.get(id);
+    if (!task) return new vscode.TreeItem('(removed)');
+    const firstLine = task.request.prompt.split('\n')[0];
+    const item = new vscode.TreeItem(firstLine.length > 60 ? `${firstLine.slice(0, 57)}…` : firstLine);
+    item.id = id;
+    item.description = describeTask(task, Date.now());
+    item.iconPath = ICONS[task.state];
+    item.contextValue = contextValue(task);
+    item.tooltip = tooltip(task);
+    item.accessibilityInformation = { label: `${task.request.kind} task, ${STATE_WORDS[task.state]}: ${firstLine}. ${item.description}` };
+    const file = task.results?.find((r) => r.file)?.file;
+    if (file) {
+      item.resourceUri = vscode.Uri.parse(file);
+      item.command = { command: 'mediaStudio.openResult', title: 'Open Result', arguments: [id] };
+    }
+    return item;
+  }
+
+  getChildren(element?: string): string[] {
+    if (element) return [];
+    return sortTasks(this.store.list()).map((t) => t.id);
+  }
+
+  private onChange(change: TaskChange): void {
+    const previous = change.kind === 'changed' ? change.previous : undefined;
+    if (change.kind !== 'changed' || !previous || previous.state !== change.task.state) {
+      // Added, removed, or moved between groups: the order changes, so the list is rebuilt.
+      this.changed.fire(undefined);
+      this.updateBadge();
+      this.updateTicker();
+      return;
+    }
+    this.refreshItem(change.task.id, isTerminal(change.task.state));
+  }
+
+  private refreshItem(id: string, now: boolean): void {
+    const since = Date.now() - (this.lastRefresh.get(id) ?? 0);
+    if (now || since >= PROGRESS_THROTTLE_MS) {
+      clearTimeout(this.pending.get(id));
+      this.pending.delete(id);
+      this.lastRefresh.set(id, Date.now());
+      this.changed.fire(id);
+    } else if (!this.pending.has(id)) {
+      this.pending.set(id, setTimeout(() => {
+        this.pending.delete(id);
+        this.refreshItem(id, true);
+      }, PROGRESS_THROTTLE_MS - since));
+    }
+  }
+
+  private runningCount(): number {
+    return this.store.list().filter((t) => ['submitting', 'submitted', 'running'].includes(t.state)).length;
+  }
+
+  private updateBadge(): void {
+    if (!this.view) return;
+    const running = this.runningCount();
+    this.view.badge = running ? { value: running, tooltip: `${running} task${running === 1 ? '' : 's'} running` } : undefined;
+  }
+
+  /** While tasks run and the view is visible, their elapsed times tick once a second. */
+  private updateTicker(): void {
+    const wanted = !!this.view?.visible && this.runningCount() > 0;
+    if (wanted && !this.ticker) {
+      this.ticker = setInterval(() => {
+        for (const task of this.store.list()) if (['submitted', 'running', 'submitting'].includes(task.state)) this.refreshItem(task.id, false);
+      }, 1000);
+    } else if (!wanted) {
+      this.stopTicker();
+    }
+  }
+
+  private stopTicker(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = undefined;
+  }
 }

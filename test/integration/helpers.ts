@@ -1,11 +1,72 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { MediaStudioApi } from '../../src/api';
+import type { MediaStudioApi, Task, TaskState } from '../../src/api';
+import { EmulatorClient } from '../emulator/client';
 
 export const EXTENSION_ID = 'media-studio.media-studio';
+export const KEYS = { pixapi: 'test-pixapi-key', pixai: 'test-pixai-key', apixo: 'test-apixo-key' } as const;
 
 export async function activateExtension(): Promise<MediaStudioApi> {
   const extension = vscode.extensions.getExtension<MediaStudioApi>(EXTENSION_ID);
   assert.ok(extension, `extension ${EXTENSION_ID} is not installed in this host`);
   return extension.activate();
+}
+
+export function emulator(): EmulatorClient {
+  const control = process.env.MEDIA_STUDIO_EMULATOR_CONTROL;
+  assert.ok(control, 'MEDIA_STUDIO_EMULATOR_CONTROL is not set: run through the test runner');
+  return new EmulatorClient(control);
+}
+
+export function workspaceFolder(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the tests need a workspace folder');
+  return folder.uri;
+}
+
+export async function setKeys(): Promise<void> {
+  for (const [provider, key] of Object.entries(KEYS)) await vscode.commands.executeCommand('mediaStudio.setApiKey', { provider, key });
+}
+
+export async function readFile(uri: vscode.Uri): Promise<Buffer> {
+  return Buffer.from(await vscode.workspace.fs.readFile(uri));
+}
+
+export async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs a command that creates tasks and returns their ids. */
+export async function run(command: string, args: unknown): Promise<string[]> {
+  const ids = await vscode.commands.executeCommand<string[]>(command, args);
+  assert.ok(Array.isArray(ids) && ids.length > 0, `${command} returned no task ids`);
+  return ids;
+}
+
+export function fileOf(uriString: string | undefined): vscode.Uri {
+  assert.ok(uriString, 'the result was not saved');
+  return vscode.Uri.parse(uriString);
+}
+
+/** Resolves when the task reaches `state` (an event, not a sleep). */
+export function waitForState(api: MediaStudioApi, id: string, state: TaskState): Promise<Task> {
+  return new Promise((resolve) => {
+    const subscription = api.onDidChangeTask((task) => {
+      if (task.id === id && task.state === state) {
+        subscription.dispose();
+        resolve(task);
+      }
+    });
+    void api.getTask(id).then((current) => {
+      if (current?.state === state) {
+        subscription.dispose();
+        resolve(current);
+      }
+    });
+  });
 }

@@ -13,21 +13,29 @@ export async function runIntegration(log: (line: string) => void): Promise<Suite
   const hostLog: string[] = [];
   const result: SuiteResult = { suite: 'integration', passed: 0, failed: 0, skipped: 0, failures: [] };
   try {
-    const code = await runExtensionTests({
-      server: session.server,
-      context: session.context,
-      extensionDevelopmentPath: projectRoot,
-      extensionTestsPath: path.join(testsRoot, 'index.js'),
-      onLog: (line) => {
-        hostLog.push(line);
-        if (!isWorkbenchNoise(line)) log(line);
-      },
-    });
-    if (fs.existsSync(session.resultFile)) {
-      Object.assign(result, JSON.parse(fs.readFileSync(session.resultFile, 'utf8')) as SuiteResult, { suite: 'integration' });
-    } else {
-      result.failed += 1;
-      result.failures.push(`The extension host exited with ${code} before reporting results.\n${session.server.output.slice(-30).join('\n')}`);
+    // The main suites, then a window reload in the middle of running tasks (two test indexes, one profile).
+    for (const index of ['index.js', 'phases/reloadBefore.js', 'phases/reloadAfter.js']) {
+      fs.rmSync(session.resultFile, { force: true });
+      const code = await runExtensionTests({
+        server: session.server,
+        context: session.context,
+        extensionDevelopmentPath: projectRoot,
+        extensionTestsPath: path.join(testsRoot, index),
+        onLog: (line) => {
+          hostLog.push(line);
+          if (!isWorkbenchNoise(line)) log(line);
+        },
+      });
+      if (fs.existsSync(session.resultFile)) {
+        const part = JSON.parse(fs.readFileSync(session.resultFile, 'utf8')) as SuiteResult;
+        result.passed += part.passed;
+        result.failed += part.failed;
+        result.skipped += part.skipped;
+        result.failures.push(...part.failures);
+      } else {
+        result.failed += 1;
+        result.failures.push(`${index}: the extension host exited with ${code} before reporting results.\n${session.server.output.slice(-30).join('\n')}`);
+      }
     }
     // Checked from outside the extension host: the key a test left set must not be in any file VS Code wrote.
     const leaks = session.filesContaining(`leak-probe-key-${session.runId}`);
@@ -42,6 +50,7 @@ export async function runIntegration(log: (line: string) => void): Promise<Suite
   } finally {
     fs.mkdirSync(path.join(projectRoot, 'test-results'), { recursive: true });
     fs.writeFileSync(path.join(projectRoot, 'test-results', 'integration-host.log'), hostLog.join('\n'));
+    session.copyLogs(path.join(projectRoot, 'test-results', 'integration-logs'));
     await session.close(result.failed > 0 && process.env.KEEP_TEST_FILES === '1');
   }
   return result;

@@ -89,6 +89,21 @@ export class TestSession {
     return hits;
   }
 
+  /** Copies the extension's own log files (the "Media Studio" output channel) for reading after a run. */
+  copyLogs(target: string): void {
+    fs.rmSync(target, { recursive: true, force: true });
+    fs.mkdirSync(target, { recursive: true });
+    const logs = path.join(this.server.userDataDir, 'logs');
+    const visit = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) visit(full);
+        else if (/Media Studio|exthost|remoteagent/i.test(entry.name)) fs.copyFileSync(full, path.join(target, path.relative(logs, full).replace(/[\\/]/g, '_')));
+      }
+    };
+    if (fs.existsSync(logs)) visit(logs);
+  }
+
   async close(keepFiles = false): Promise<void> {
     await this.closeBrowser().catch(() => undefined);
     await this.server.stop();

@@ -137,7 +137,7 @@ export class VSCodeServer {
     const args = [
       entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userDataDir,
       '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check',
-      '--disable-workspace-trust', '--ignore-last-opened', '--disable-getting-started-override',
+      '--disable-workspace-trust', '--ignore-last-opened', '--disable-getting-started-override', '--log', 'debug',
       '--vscode-option', 'enable-smoke-test-driver', options.workspace,
     ];
     const child = spawn(node, args, {

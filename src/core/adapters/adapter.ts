@@ -8,7 +8,7 @@ export interface UploadImage {
   readonly name: string;
   readonly mime: string;
   readonly size: number;
-  readonly blob: Blob;
+  open(): AsyncIterable<Uint8Array>;
 }
 
 export interface SubmitContext {

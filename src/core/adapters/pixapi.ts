@@ -1,6 +1,6 @@
 /** Pixapi: OpenAI-compatible images (sync and async), multipart edits, async video; tasks at /v1/tasks/{id}. */
-import { FormData } from 'undici';
 import { ApiClient, arr, num, obj, ProtocolError, str } from '../http';
+import { multipartBody, MultipartPart } from '../multipart';
 import type { Cost, RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
 import type { InlineResult, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
 
@@ -133,13 +133,12 @@ export class PixapiAdapter implements ProviderAdapter {
     const options = request.sync ? { maxBytes: SYNC_MAX_BYTES, timeoutMs: SYNC_TIMEOUT_MS, signal: context.signal } : { signal: context.signal };
     let response;
     if (request.operation === 'edit') {
-      const form = new FormData();
-      for (const [name, value] of Object.entries(imageBody(request))) form.append(name, String(value));
+      const parts: MultipartPart[] = Object.entries(imageBody(request)).map(([name, value]) => ({ name, value: String(value) }));
       for (const uri of request.images ?? []) {
         const image = await context.openImage(uri);
-        form.append('image', image.blob, image.name);
+        parts.push({ name: 'image', filename: image.name, type: image.mime, size: image.size, open: () => image.open() });
       }
-      response = await api.call('POST', `/v1${path}`, { ...options, form });
+      response = await api.call('POST', `/v1${path}`, { ...options, form: multipartBody(parts) });
     } else {
       response = await api.call('POST', `/v1${path}`, { ...options, json: imageBody(request) });
     }

@@ -1,0 +1,78 @@
+/**
+ * The automation contract: the argument objects that generate/edit commands accept (from keybindings,
+ * other extensions, tests). Checked strictly, so a typo in a keybinding gives a message instead of a
+ * silently different request.
+ */
+import { isProviderId, PROVIDER_IDS, ProviderId } from './providers';
+
+export interface ImageArgs {
+  readonly provider?: ProviderId;
+  readonly model?: string;
+  readonly prompt: string;
+  readonly size?: string;
+  readonly n?: number;
+  readonly quality?: string;
+  /** Provider-specific extras (aspectRatio, mode, style, resolution…), passed through by name. */
+  readonly params?: Readonly<Record<string, string | number | boolean>>;
+  readonly sync?: boolean;
+  readonly workspaceFolder?: string;
+}
+
+export interface EditArgs extends ImageArgs {
+  /** Workspace images: URIs or paths relative to the workspace folder (converted by the host). */
+  readonly images: readonly unknown[];
+}
+
+export interface VideoArgs {
+  readonly provider?: ProviderId;
+  readonly model?: string;
+  readonly prompt: string;
+  readonly duration?: number;
+  readonly size?: string;
+  readonly inputImage?: string;
+  readonly params?: Readonly<Record<string, string | number | boolean>>;
+  readonly workspaceFolder?: string;
+}
+
+export class ArgsProblem extends Error {}
+
+type Spec = Record<string, 'string' | 'number' | 'boolean' | 'provider' | 'params' | 'array'>;
+
+const IMAGE_SPEC: Spec = { provider: 'provider', model: 'string', prompt: 'string', size: 'string', n: 'number', quality: 'string', params: 'params', sync: 'boolean', workspaceFolder: 'string' };
+const EDIT_SPEC: Spec = { ...IMAGE_SPEC, images: 'array' };
+const VIDEO_SPEC: Spec = { provider: 'provider', model: 'string', prompt: 'string', duration: 'number', size: 'string', inputImage: 'string', params: 'params', workspaceFolder: 'string' };
+
+function check(command: string, value: unknown, spec: Spec): Record<string, unknown> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ArgsProblem(`${command} takes one argument object, such as { "prompt": "a red bicycle" }.`);
+  const args = value as Record<string, unknown>;
+  for (const [key, v] of Object.entries(args)) {
+    const type = spec[key];
+    if (!type) throw new ArgsProblem(`${command}: unknown argument "${key}". Known: ${Object.keys(spec).join(', ')}.`);
+    if (v === undefined) continue;
+    const ok = type === 'provider' ? isProviderId(v)
+      : type === 'params' ? !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((p) => ['string', 'number', 'boolean'].includes(typeof p))
+      : type === 'array' ? Array.isArray(v)
+      : typeof v === type;
+    if (!ok) {
+      const expected = type === 'provider' ? `one of ${PROVIDER_IDS.join(', ')}` : type === 'params' ? 'an object of strings, numbers and booleans' : type === 'array' ? 'a list' : `a ${type}`;
+      throw new ArgsProblem(`${command}: "${key}" must be ${expected}.`);
+    }
+  }
+  if (typeof args.prompt !== 'string') throw new ArgsProblem(`${command}: "prompt" is required.`);
+  if (typeof args.n === 'number' && (!Number.isInteger(args.n) || args.n < 1)) throw new ArgsProblem(`${command}: "n" must be a whole number of at least 1.`);
+  return args;
+}
+
+export function parseImageArgs(value: unknown): ImageArgs {
+  return check('Generate Image', value, IMAGE_SPEC) as unknown as ImageArgs;
+}
+
+export function parseEditArgs(value: unknown): EditArgs {
+  const args = check('Edit Image', value, EDIT_SPEC) as unknown as EditArgs;
+  if (!Array.isArray(args.images) || args.images.length === 0) throw new ArgsProblem('Edit Image: "images" must list at least one workspace image.');
+  return args;
+}
+
+export function parseVideoArgs(value: unknown): VideoArgs {
+  return check('Generate Video', value, VIDEO_SPEC) as unknown as VideoArgs;
+}

@@ -1,0 +1,59 @@
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import type { UploadImage } from '../core/adapters/adapter';
+import { isSupportedInputImage, SNIFF_HEAD_BYTES } from '../core/files/sniff';
+import { RequestProblem } from '../core/engine';
+
+export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp'] as const;
+const MIME = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const;
+
+function maxImageBytes(): number {
+  return vscode.workspace.getConfiguration('mediaStudio').get<number>('maxImageSizeMB', 20) * 1024 * 1024;
+}
+
+async function readHead(uri: vscode.Uri, size: number): Promise<Uint8Array> {
+  if (uri.scheme === 'file') {
+    const handle = await fs.promises.open(uri.fsPath, 'r');
+    try {
+      const buffer = Buffer.alloc(Math.min(size, SNIFF_HEAD_BYTES));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  }
+  return (await vscode.workspace.fs.readFile(uri)).subarray(0, SNIFF_HEAD_BYTES);
+}
+
+/** Checks that a workspace file is an image a provider can take, and says plainly what is wrong if not. */
+export async function checkInputImage(uri: vscode.Uri): Promise<{ format: 'png' | 'jpeg' | 'webp'; size: number }> {
+  const name = vscode.workspace.asRelativePath(uri, false);
+  let stat: vscode.FileStat;
+  try {
+    stat = await vscode.workspace.fs.stat(uri);
+  } catch {
+    throw new RequestProblem(`"${name}" does not exist or cannot be read.`);
+  }
+  if (stat.type & vscode.FileType.Directory) throw new RequestProblem(`"${name}" is a folder; pick image files.`);
+  if (/\.svg$/i.test(uri.path)) throw new RequestProblem(`"${name}" is an SVG. Providers take PNG, JPEG or WebP images: export it as PNG first.`);
+  const cap = maxImageBytes();
+  if (stat.size > cap) {
+    throw new RequestProblem(`"${name}" is ${(stat.size / 1048576).toFixed(1)} MB, over the ${(cap / 1048576).toFixed(0)} MB limit (setting "mediaStudio.maxImageSizeMB").`);
+  }
+  if (stat.size === 0) throw new RequestProblem(`"${name}" is empty.`);
+  const format = isSupportedInputImage(await readHead(uri, stat.size));
+  if (!format) throw new RequestProblem(`"${name}" is not a PNG, JPEG or WebP image (its contents say otherwise, whatever its name).`);
+  return { format, size: stat.size };
+}
+
+/** Opens a checked image for a multipart upload; local files are streamed from disk, not read into memory. */
+export async function openImage(uriString: string): Promise<UploadImage> {
+  const uri = vscode.Uri.parse(uriString);
+  const { format, size } = await checkInputImage(uri);
+  const name = uri.path.split('/').pop() ?? `image.${format}`;
+  const type = MIME[format];
+  const open = uri.scheme === 'file'
+    ? () => fs.createReadStream(uri.fsPath)
+    : async function* () { yield await vscode.workspace.fs.readFile(uri); }; // virtual file systems have no streams
+  return { name, mime: type, size, open };
+}

@@ -1,0 +1,226 @@
+/**
+ * Saves results into the workspace as soon as a task succeeds: streamed to a hidden temporary file in the
+ * output folder, typed from its bytes, then renamed into place under a name that never overwrites anything,
+ * with a JSON sidecar beside it.
+ */
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import { pipeline } from 'stream/promises';
+import { Transform } from 'stream';
+import * as vscode from 'vscode';
+import type { InlineResult } from '../core/adapters/adapter';
+import { openDownload } from '../core/download';
+import { resultFileName, sidecarName, tempName } from '../core/files/naming';
+import { resolveOutputFolder } from '../core/files/outputFolder';
+import { addPngTextChunks, PNG_TEXT_MAX_BYTES } from '../core/files/pngText';
+import { buildSidecar, serializeSidecar } from '../core/files/sidecar';
+import { sniffMediaType, SniffedMedia } from '../core/files/sniff';
+import { HttpError } from '../core/http';
+import type { TaskStore } from '../core/store';
+import type { ResultItem, Task } from '../core/task';
+import type { Log } from './log';
+
+export interface ResultWriterDeps {
+  readonly store: TaskStore;
+  readonly log: Log;
+  /** The provider's API origin and key, for results served from the API itself (PixAI's media route). */
+  apiAuth(task: Task): Promise<{ origin: string; key: string } | undefined>;
+  /** Loopback result URLs are refused unless this says so (the emulator in tests and `npm start`). */
+  allowLoopback(): boolean;
+}
+
+export class SaveError extends Error {}
+
+function setting<T>(name: string, fallback: T): T {
+  return vscode.workspace.getConfiguration('mediaStudio').get<T>(name, fallback);
+}
+
+export function outputFolderUri(workspaceFolder: vscode.Uri): vscode.Uri {
+  const folder = resolveOutputFolder(vscode.workspace.getConfiguration('mediaStudio', workspaceFolder).get<string>('outputFolder', 'generated'));
+  if ('error' in folder) throw new SaveError(`${folder.error} (setting "mediaStudio.outputFolder")`);
+  return vscode.Uri.joinPath(workspaceFolder, ...folder.segments);
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Renames `temp` to the first free name from `candidates`; the rename itself refuses to overwrite. */
+async function publish(temp: vscode.Uri, folder: vscode.Uri, desired: string): Promise<vscode.Uri> {
+  const dot = desired.lastIndexOf('.');
+  const stem = desired.slice(0, dot);
+  const extension = desired.slice(dot);
+  for (let n = 0; n < 200; n++) {
+    const name = n === 0 ? desired : `${stem}-${n}${extension}`;
+    const target = vscode.Uri.joinPath(folder, name);
+    if (await exists(target) || await exists(vscode.Uri.joinPath(folder, sidecarName(name)))) continue;
+    try {
+      await vscode.workspace.fs.rename(temp, target, { overwrite: false });
+      return target;
+    } catch (error) {
+      if (error instanceof vscode.FileSystemError && error.code === 'FileExists') continue; // another window took it
+      throw error;
+    }
+  }
+  throw new SaveError(`No free file name for "${desired}" in ${vscode.workspace.asRelativePath(folder)}.`);
+}
+
+async function writeNew(folder: vscode.Uri, name: string, bytes: Uint8Array): Promise<vscode.Uri> {
+  const temp = vscode.Uri.joinPath(folder, tempName(name, randomBytes(6).toString('hex')));
+  await vscode.workspace.fs.writeFile(temp, bytes);
+  try {
+    return await publish(temp, folder, name);
+  } catch (error) {
+    await vscode.workspace.fs.delete(temp).then(undefined, () => undefined);
+    throw error;
+  }
+}
+
+export class ResultWriter {
+  constructor(private readonly deps: ResultWriterDeps) {}
+
+  /** Saves every result of the task that is not saved yet; records the file or the reason per item. */
+  async save(task: Task, inline: readonly InlineResult[] = []): Promise<void> {
+    const results = task.results ?? [];
+    const count = results.length;
+    for (let index = 0; index < count; index++) {
+      const item = results[index];
+      if (item.file) continue;
+      const bytes = inline.find((i) => i.index === index)?.bytes;
+      if (!bytes && !item.url) continue;
+      try {
+        const file = await this.saveOne(task, item, index, count, bytes);
+        await this.updateItem(task.id, index, { file: file.toString(), savedAt: Date.now(), saveError: undefined });
+        this.deps.log.info(`Saved ${vscode.workspace.asRelativePath(file)} (task ${task.id})`);
+      } catch (error) {
+        const message = describeSaveError(error);
+        this.deps.log.warn(`Task ${task.id}, result ${index + 1}: ${message}`);
+        await this.updateItem(task.id, index, { saveError: message });
+      }
+    }
+  }
+
+  private async updateItem(id: string, index: number, changes: Partial<ResultItem>): Promise<void> {
+    await this.deps.store.update(id, (t) => {
+      const results = [...(t.results ?? [])];
+      results[index] = { ...results[index], ...changes };
+      return { ...t, results, revision: t.revision + 1 };
+    });
+  }
+
+  private async saveOne(task: Task, item: ResultItem, index: number, count: number, inline?: Uint8Array): Promise<vscode.Uri> {
+    const folder = outputFolderUri(vscode.Uri.parse(task.request.workspaceFolder));
+    await vscode.workspace.fs.createDirectory(folder);
+    const temp = vscode.Uri.joinPath(folder, tempName(`result-${task.id}-${index}`, randomBytes(6).toString('hex')));
+    try {
+      const media = inline ? await this.writeInline(temp, inline) : await this.download(task, item.url as string, temp);
+      if (media.mime === 'image/png') await this.tagPng(temp, task);
+      const name = resultFileName({ prompt: task.request.prompt, createdAt: task.createdAt, index: index + 1, count, extension: media.extension });
+      const file = await publish(temp, folder, name);
+      const sidecar = buildSidecar({
+        prompt: task.request.prompt,
+        provider: task.request.provider,
+        model: task.request.model,
+        operation: task.request.operation,
+        parameters: task.request.params,
+        taskId: task.id,
+        remoteTaskId: task.remoteId,
+        cost: task.cost,
+        createdAt: task.createdAt,
+        completedAt: task.endedAt,
+        sourceUrl: item.url,
+        sourceUrlExpiresAt: item.expiresAt,
+        index: index + 1,
+        count,
+        references: task.request.images?.map((i) => vscode.workspace.asRelativePath(vscode.Uri.parse(i), false)),
+      });
+      const fileName = file.path.split('/').pop() as string;
+      await writeNew(folder, sidecarName(fileName), Buffer.from(serializeSidecar(sidecar)));
+      return file;
+    } finally {
+      await vscode.workspace.fs.delete(temp).then(undefined, () => undefined);
+    }
+  }
+
+  private async writeInline(temp: vscode.Uri, bytes: Uint8Array): Promise<SniffedMedia> {
+    const media = sniffMediaType(bytes.subarray(0, 64));
+    if (!media) throw new SaveError('The provider sent inline data that is not an image or a video.');
+    await vscode.workspace.fs.writeFile(temp, bytes);
+    return media;
+  }
+
+  /** Streams the download to `temp`, checking type and size as the bytes arrive. */
+  private async download(task: Task, url: string, temp: vscode.Uri): Promise<SniffedMedia> {
+    const maxBytes = setting('maxDownloadSizeMB', 2048) * 1024 * 1024;
+    const auth = await this.deps.apiAuth(task);
+    const response = await openDownload(url, { auth, allowLoopback: this.deps.allowLoopback(), timeoutMs: 120_000 });
+    if (response.contentLength !== undefined && response.contentLength > maxBytes) {
+      response.body.destroy();
+      throw new SaveError(`The result is ${(response.contentLength / 1048576).toFixed(0)} MB, over the ${(maxBytes / 1048576).toFixed(0)} MB limit (setting "mediaStudio.maxDownloadSizeMB").`);
+    }
+    let media: SniffedMedia | undefined;
+    let received = 0;
+    let head = Buffer.alloc(0);
+    const inspect = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        received += chunk.length;
+        if (received > maxBytes) return done(new SaveError(`The result is larger than the ${(maxBytes / 1048576).toFixed(0)} MB limit (setting "mediaStudio.maxDownloadSizeMB"); the download was stopped.`));
+        if (!media) {
+          head = Buffer.concat([head, chunk]);
+          if (head.length >= 64 || received === response.contentLength) {
+            media = sniffMediaType(head, response.contentType);
+            if (!media) return done(new SaveError(`The result URL did not return an image or a video (Content-Type ${response.contentType ?? 'missing'}).`));
+          }
+        }
+        done(null, chunk);
+      },
+    });
+    if (temp.scheme === 'file') {
+      await pipeline(response.body, inspect, fs.createWriteStream(temp.fsPath, { flags: 'wx' }));
+    } else {
+      // workspace.fs has no streaming writes; virtual folders get the bytes in one piece (bounded above).
+      const chunks: Buffer[] = [];
+      await pipeline(response.body, inspect, async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) chunks.push(chunk);
+      });
+      await vscode.workspace.fs.writeFile(temp, Buffer.concat(chunks));
+    }
+    if (response.contentLength !== undefined && received !== response.contentLength) {
+      throw new SaveError(`The download ended after ${received} of ${response.contentLength} bytes.`);
+    }
+    media ??= sniffMediaType(head, response.contentType);
+    if (!media) throw new SaveError('The result URL did not return an image or a video.');
+    return media;
+  }
+
+  /** Writes the prompt and model into the PNG itself, so the file explains itself anywhere it goes. */
+  private async tagPng(temp: vscode.Uri, task: Task): Promise<void> {
+    const stat = await vscode.workspace.fs.stat(temp);
+    if (stat.size > PNG_TEXT_MAX_BYTES) return;
+    const png = await vscode.workspace.fs.readFile(temp);
+    const tagged = addPngTextChunks(png, {
+      Description: task.request.prompt,
+      Software: 'Media Studio',
+      Source: `${task.request.provider}/${task.request.model}`,
+    });
+    await vscode.workspace.fs.writeFile(temp, tagged);
+  }
+}
+
+export function describeSaveError(error: unknown): string {
+  if (error instanceof SaveError) return error.message;
+  if (error instanceof HttpError) {
+    return error.status === 403 || error.status === 404 || error.status === 410
+      ? `The result URL answered ${error.status}; it has probably expired.`
+      : `The result URL answered ${error.status}.`;
+  }
+  if (error instanceof vscode.FileSystemError) {
+    return `Could not write the result: ${error.message}. Check that the output folder is writable, then use "Save Again".`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

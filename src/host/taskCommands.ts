@@ -1,0 +1,99 @@
+/** Commands on one task (from the tree's context menus) and on the list. */
+import * as vscode from 'vscode';
+import type { TaskEngine } from '../core/engine';
+import { PROVIDERS } from '../core/providers';
+import type { TaskStore } from '../core/store';
+import { isTerminal, Task } from '../core/task';
+import { UserError } from './commands';
+import { submitChecked } from './generate';
+import type { ResultWriter } from './results';
+
+export interface TaskCommandDeps {
+  readonly engine: TaskEngine;
+  readonly store: TaskStore;
+  readonly writer: ResultWriter;
+}
+
+/** Tree items pass the task id; automation may pass the id or the task. */
+export function taskOf(store: TaskStore, arg: unknown): Task {
+  const id = typeof arg === 'string' ? arg : arg && typeof arg === 'object' && 'id' in arg ? String((arg as { id: unknown }).id) : undefined;
+  const task = id ? store.get(id) : undefined;
+  if (!task) throw new UserError('That task no longer exists.');
+  return task;
+}
+
+function firstFile(task: Task): vscode.Uri {
+  const file = task.results?.find((r) => r.file)?.file;
+  if (!file) throw new UserError(task.results?.find((r) => r.saveError)?.saveError ?? 'This task has no saved result yet.');
+  return vscode.Uri.parse(file);
+}
+
+export async function cancelTask(deps: TaskCommandDeps, arg: unknown): Promise<void> {
+  const task = taskOf(deps.store, arg);
+  if (isTerminal(task.state)) return;
+  const outcome = await deps.engine.cancel(task.id);
+  if (outcome === 'cancelled') return;
+  const label = PROVIDERS[task.request.provider].label;
+  const stop = 'Stop Tracking';
+  const answer = await vscode.window.showWarningMessage(
+    `${label} has no way to cancel a task once it has started. Stop tracking it? It may still finish and be charged; Media Studio will not download the result.`,
+    { modal: true },
+    stop,
+  );
+  if (answer === stop) await deps.engine.cancel(task.id, true);
+}
+
+export async function retryTask(deps: TaskCommandDeps, arg: unknown): Promise<string[]> {
+  const task = taskOf(deps.store, arg);
+  if (!['failed', 'cancelled', 'unconfirmed'].includes(task.state)) throw new UserError('Only failed, cancelled or unconfirmed tasks can be retried.');
+  return [(await submitChecked(deps.engine, task.request, task.origin)).id];
+}
+
+export async function openResult(deps: TaskCommandDeps, arg: unknown): Promise<void> {
+  const file = firstFile(taskOf(deps.store, arg));
+  await vscode.commands.executeCommand('vscode.open', file, { preview: false });
+}
+
+export async function revealResult(deps: TaskCommandDeps, arg: unknown): Promise<void> {
+  await vscode.commands.executeCommand('revealInExplorer', firstFile(taskOf(deps.store, arg)));
+}
+
+export async function copyPrompt(deps: TaskCommandDeps, arg: unknown): Promise<void> {
+  await vscode.env.clipboard.writeText(taskOf(deps.store, arg).request.prompt);
+  void vscode.window.setStatusBarMessage('Prompt copied', 2000);
+}
+
+export async function removeTask(deps: TaskCommandDeps, arg: unknown): Promise<void> {
+  const task = taskOf(deps.store, arg);
+  if (!isTerminal(task.state) && task.state !== 'queued') {
+    const remove = 'Remove';
+    const answer = await vscode.window.showWarningMessage(
+      `This task is ${task.state}. Removing it stops tracking; a result that arrives later will not be downloaded.`,
+      { modal: true },
+      remove,
+    );
+    if (answer !== remove) return;
+    await deps.engine.cancel(task.id, true);
+  }
+  await deps.store.remove(task.id);
+}
+
+export async function clearFinished(deps: TaskCommandDeps): Promise<number> {
+  const finished = deps.store.list().filter((t) => isTerminal(t.state) && !t.results?.some((r) => r.url && !r.file && !r.saveError));
+  for (const task of finished) await deps.store.remove(task.id);
+  return finished.length;
+}
+
+export async function refreshTasks(deps: TaskCommandDeps, arg?: unknown): Promise<void> {
+  const tasks = arg === undefined ? deps.store.list() : [taskOf(deps.store, arg)];
+  for (const task of tasks) await deps.engine.refresh(task.id);
+}
+
+export async function saveAgain(deps: TaskCommandDeps, arg: unknown): Promise<void> {
+  const task = taskOf(deps.store, arg);
+  await deps.store.update(task.id, (t) => ({ ...t, results: t.results?.map((r) => ({ ...r, saveError: undefined })), revision: t.revision + 1 }));
+  const fresh = deps.store.get(task.id);
+  if (fresh) await deps.writer.save(fresh);
+  const failed = deps.store.get(task.id)?.results?.find((r) => r.saveError);
+  if (failed) throw new UserError(failed.saveError as string);
+}
