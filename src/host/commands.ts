@@ -19,9 +19,12 @@ export function registerCommand(
     try {
       return await handler(...args);
     } catch (error) {
+      if (error instanceof vscode.CancellationError) return undefined;
       reportError(log, error, id);
-      // Automation callers (executeCommand) get the failure too, so scripts and tests can act on it.
-      throw error;
+      // Automation callers (an argument object) get the failure too, so scripts can act on it; from the
+      // palette or a menu the notification is enough (a rethrow would add a second, modal error).
+      if (isArgumentObject(args[0])) throw error;
+      return undefined;
     }
   });
 }
@@ -35,4 +38,8 @@ export function reportError(log: Log, error: unknown, context: string): void {
     const action = actions.find((a) => a.title === picked);
     if (action) void vscode.commands.executeCommand(action.command, ...(action.args ?? []));
   });
+}
+
+function isArgumentObject(value: unknown): boolean {
+  return !!value && typeof value === 'object' && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 }

@@ -15,6 +15,7 @@ export function uiSession(): TestSession {
 }
 
 export async function runUi(log: (line: string) => void): Promise<SuiteResult> {
+  fs.rmSync(screenshotDir, { recursive: true, force: true });
   fs.mkdirSync(screenshotDir, { recursive: true });
   current = await TestSession.start({ log, emulator: { acceptAnyKey: false } });
   try {

@@ -131,6 +131,7 @@ export class VSCodeServer {
       'extensions.autoCheckUpdates': false,
       'workbench.enableExperiments': false,
       'chat.disableAIFeatures': true,
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
       ...options.settings,
     };
     fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));

@@ -7,19 +7,43 @@ import { projectRoot } from '../runner/vscode';
 export class Workbench {
   private constructor(readonly page: Page) {}
 
+  private static current: Promise<Workbench> | undefined;
+
+  /**
+   * The one workbench page of a UI run. A second page on the same folder does not get keyboard focus in
+   * headless Chromium, and one page is also how a person works.
+   */
+  static shared(): Promise<Workbench> {
+    Workbench.current ??= Workbench.open();
+    return Workbench.current;
+  }
+
   static async open(): Promise<Workbench> {
     const session = uiSession();
     const page = await session.context.newPage();
+    await page.bringToFront();
     await page.goto(session.server.workbenchUrl({ extensionDevelopmentPath: projectRoot }));
     await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
-    // The explorer shows the folder once the remote connection is up.
-    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 90_000 });
-    return new Workbench(page);
+    const workbench = new Workbench(page);
+    try {
+      // The Explorer lists the folder once the connection to the server is up.
+      await workbench.showExplorer();
+      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 90_000 });
+    } catch (error) {
+      await workbench.screenshot('failed-open-workbench');
+      throw error;
+    }
+    return workbench;
   }
 
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
+    // F1 is lost while the workbench is still restoring focus; press again until the palette shows.
+    for (let attempt = 0; attempt < 10 && !(await input.isVisible()); attempt++) {
+      if (attempt > 0) await this.page.locator('.part.editor').first().click({ position: { x: 40, y: 40 } }).catch(() => undefined);
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
+    }
     await input.waitFor({ state: 'visible' });
     await input.fill(`>${title}`);
     await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
@@ -38,13 +62,38 @@ export class Workbench {
     if (submit) await this.page.keyboard.press('Enter');
   }
 
+  /** Waits for a notification: as a toast, or in the notification center if the toast has already gone. */
   async notification(text: string | RegExp): Promise<void> {
-    await this.page.locator('.notification-toast', { hasText: text }).first().waitFor({ timeout: 30_000 });
+    const toast = this.page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first();
+    try {
+      await toast.waitFor({ timeout: 10_000 });
+    } catch {
+      await this.page.locator('.statusbar-item[id="status.notifications"]').first().click();
+      await this.page.locator('.notifications-center .notification-list-item', { hasText: text }).first().waitFor({ timeout: 10_000 });
+      await this.page.keyboard.press('Escape');
+    }
   }
 
+  /** Shows the Tasks view (clicking the icon of the view already shown would hide the side bar instead). */
   async openMediaStudioView(): Promise<void> {
-    await this.page.locator('.activitybar [aria-label^="Media Studio"]').first().click();
-    await this.page.locator('.pane-header', { hasText: 'Tasks' }).first().waitFor();
+    const title = this.page.locator('.part.sidebar .title-label', { hasText: 'Media Studio' }).first();
+    if (!(await title.isVisible())) await this.page.locator('.activitybar [aria-label^="Media Studio"]').first().click();
+    await title.waitFor();
+  }
+
+  /** The Tasks view row whose label starts with `label`. */
+  taskRow(label: string) {
+    return this.page.locator('.part.sidebar .monaco-list-row', { hasText: label }).first();
+  }
+
+  /** Expands a folder in the Explorer and waits for a row of it. */
+  async explorerRow(name: string | RegExp) {
+    return this.page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+  }
+
+  async showExplorer(): Promise<void> {
+    await this.runCommand('View: Show Explorer');
+    await this.page.locator('.explorer-folders-view').first().waitFor();
   }
 
   async screenshot(name: string): Promise<string> {
@@ -53,7 +102,14 @@ export class Workbench {
     return file;
   }
 
-  async close(): Promise<void> {
-    await this.page.close();
+  /** Leaves the workbench tidy for the next test: no quick input, notification or menu left open. */
+  async reset(): Promise<void> {
+    for (let i = 0; i < 3; i++) await this.page.keyboard.press('Escape');
   }
+}
+
+/** Saves a screenshot of the page when the current test failed (call from afterEach). */
+export async function screenshotOnFailure(context: Mocha.Context, workbench: Workbench | undefined): Promise<void> {
+  const test = context.currentTest;
+  if (test?.state === 'failed') await workbench?.screenshot(`failed-${test.title.slice(0, 40).replace(/\W+/g, '-')}`);
 }

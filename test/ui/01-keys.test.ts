@@ -1,11 +1,14 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { Workbench } from './workbench';
+import { screenshotOnFailure, Workbench } from './workbench';
 
 describe('UI: the Media Studio view in the real workbench', () => {
   let workbench: Workbench;
-  before(async () => (workbench = await Workbench.open()));
-  after(async () => workbench?.close());
+  before(async () => (workbench = await Workbench.shared()));
+  afterEach(async function () {
+    await screenshotOnFailure(this, workbench);
+  });
+  after(async () => workbench?.reset());
 
   it('shows the key prompt as the empty state, then runs Set API Key from the palette', async () => {
     await workbench.openMediaStudioView();
@@ -15,7 +18,7 @@ describe('UI: the Media Studio view in the real workbench', () => {
 
     await workbench.runCommand('Media Studio: Set API Key');
     await workbench.pick('Pixapi');
-    await workbench.type('ui-test-pixapi-key-123');
+    await workbench.type('test-pixapi-key');
     await workbench.notification('Pixapi API key saved.');
 
     // With a key, the empty state offers to generate instead.

@@ -1,0 +1,60 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { uiSession } from '../runner/ui';
+import { screenshotOnFailure, Workbench } from './workbench';
+
+describe('UI: generate and edit from the workbench', () => {
+  let workbench: Workbench;
+  // The key set through the palette by the first UI test is in this browser profile's secret storage.
+  before(async () => (workbench = await Workbench.shared()));
+  afterEach(async function () {
+    await screenshotOnFailure(this, workbench);
+  });
+  after(async () => workbench?.reset());
+
+  it('runs Generate Image from the palette, watches the task finish, and finds the file in the Explorer', async () => {
+    await workbench.openMediaStudioView();
+    await workbench.runCommand('Media Studio: Generate Image');
+    await workbench.pick('gpt-image-2');
+    await workbench.type('A lighthouse at dawn, watercolor');
+    await workbench.pick('1024x1024');
+    await workbench.pick('1');
+    await workbench.pick('low');
+    const row = workbench.taskRow('A lighthouse at dawn');
+    await row.waitFor({ timeout: 30_000 });
+    await workbench.screenshot('generate-task-running');
+    await workbench.page.locator('.part.sidebar .monaco-list-row', { hasText: 'A lighthouse at dawn' }).filter({ hasText: 'done' }).first().waitFor({ timeout: 60_000 });
+    await workbench.screenshot('generate-task-done');
+
+    const generated = path.join(uiSession().workspace, 'generated');
+    const files = fs.readdirSync(generated).filter((f) => f.startsWith('a-lighthouse-at-dawn-watercolor-') && f.endsWith('.png'));
+    assert.strictEqual(files.length, 1, `files: ${fs.readdirSync(generated).join(', ')}`);
+    await workbench.showExplorer();
+    const folder = await workbench.explorerRow('generated');
+    await folder.click();
+    await (await workbench.explorerRow(files[0])).waitFor();
+    await workbench.screenshot('generate-file-in-explorer');
+  });
+
+  it('edits an image from the Explorer context menu', async () => {
+    await workbench.showExplorer();
+    const images = await workbench.explorerRow(/^images$/);
+    await images.click();
+    const product = await workbench.explorerRow('product.png');
+    await product.click({ button: 'right' });
+    await workbench.page.locator('.context-view .action-label', { hasText: 'Edit Image' }).first().click();
+    await workbench.pick('gemini-3-pro-image-preview');
+    await workbench.type('Put the product on a marble table');
+    await workbench.pick('auto');
+    await workbench.pick('1');
+    await workbench.openMediaStudioView();
+    await workbench.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Put the product on a marble' }).filter({ hasText: 'done' }).first().waitFor({ timeout: 60_000 });
+    await workbench.screenshot('edit-task-done');
+    const files = fs.readdirSync(path.join(uiSession().workspace, 'generated')).filter((f) => f.startsWith('put-the-product-on-a-marble-table-'));
+    assert.strictEqual(files.filter((f) => f.endsWith('.png')).length, 1);
+    assert.strictEqual(files.filter((f) => f.endsWith('.png.json')).length, 1);
+    const request = uiSession().emulator.tasks('pixapi').find((t) => t.prompt === 'Put the product on a marble table');
+    assert.ok(request, 'the emulator received the edit');
+  });
+});
