@@ -1,5 +1,5 @@
 /** The providers Media Studio speaks to, and facts about them that need no editor. */
-export const PROVIDER_IDS = ['pixapi', 'pixai', 'apixo'] as const;
+export const PROVIDER_IDS = ['pixapi', 'pixai', 'apixo', 'openai'] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
 
 export interface ProviderInfo {
@@ -14,6 +14,8 @@ export const PROVIDERS: Readonly<Record<ProviderId, ProviderInfo>> = {
   pixapi: { id: 'pixapi', label: 'Pixapi', defaultBaseUrl: 'https://api.pixapi.ai', keyHelp: 'Create a key in the Pixapi dashboard.' },
   pixai: { id: 'pixai', label: 'PixAI', defaultBaseUrl: 'https://api.pixai.art', keyHelp: 'Create a key in PixAI account settings → API.' },
   apixo: { id: 'apixo', label: 'Apixo', defaultBaseUrl: 'https://api.apixo.ai', keyHelp: 'Create a key in the Apixo console.' },
+  // Any server that speaks OpenAI's synchronous images API (OpenAI itself, or a compatible gateway).
+  openai: { id: 'openai', label: 'OpenAI-compatible', defaultBaseUrl: 'https://api.openai.com', keyHelp: 'Create a key on platform.openai.com (API keys), or use the key of your OpenAI-compatible gateway.' },
 };
 
 export function isProviderId(value: unknown): value is ProviderId {

@@ -1,0 +1,142 @@
+/**
+ * PixAI: text-to-image at POST /v2/image/create, status at GET /v1/task/{id} (v1 while create is v2), images
+ * by URL or through the keyed media route, cancel only through GraphQL. No video, editing or balance.
+ */
+import { ApiClient, arr, obj, ProtocolError, str } from '../http';
+import type { RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
+import type { CancelOutcome, PollPolicy, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
+
+/** The optional create fields, by PixAI's names. Free text: only examples of their values are public. */
+export const PIXAI_PARAMS = ['aspectRatio', 'mode', 'style'] as const;
+
+/** The GraphQL mutation that cancels a task still waiting; PixAI's REST API has no cancel. */
+export const PIXAI_CANCEL_MUTATION = 'mutation($id: ID!){ cancelGenerationTask(id: $id) { id status } }';
+
+const MODEL_PAGE = /^(?:https?:\/\/)?(?:www\.)?pixai\.art\/model\/[^/?#\s]+\/(\d+)\/?(?:[?#]\S*)?$/i;
+
+/**
+ * The modelVersionId in a bare id or a model page address `pixai.art/model/<id>/<modelVersionId>` (with or
+ * without https://, www., a trailing slash or a query); undefined for anything else.
+ */
+export function parseModelVersionId(input: string): string | undefined {
+  const text = input.trim();
+  if (/^\d+$/.test(text)) return text;
+  return MODEL_PAGE.exec(text)?.[1];
+}
+
+/** The keyed media route for a media id; the result writer sends the key only to this origin. */
+export function pixaiMediaUrl(api: ApiClient, mediaId: string): string {
+  return api.url(`/v1/media/${encodeURIComponent(mediaId)}/image`).toString();
+}
+
+function isoMs(value: unknown): number | undefined {
+  const text = str(value);
+  const ms = text === undefined ? NaN : Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function mediaIdsOf(outputs: Record<string, unknown> | undefined): (string | undefined)[] {
+  const current = arr(outputs?.mediaIds);
+  if (current?.length) return current.map(str);
+  // Older shapes: a single `mediaId`, or `batch: [{mediaId}, …]`.
+  const single = str(outputs?.mediaId);
+  if (single) return [single];
+  return (arr(outputs?.batch) ?? []).map((entry) => str(obj(entry)?.mediaId));
+}
+
+/** One result per image: its URL when PixAI gave one (fetched without the key), else the keyed media route. */
+function pixaiResults(outputs: Record<string, unknown> | undefined, mediaUrl: (mediaId: string) => string): ResultItem[] {
+  const urls = (arr(outputs?.mediaUrls) ?? []).map(str);
+  const ids = mediaIdsOf(outputs);
+  const count = Math.max(urls.length, ids.length);
+  if (count === 0) return [{ saveError: 'PixAI reported the task as completed but named no images.' }];
+  return Array.from({ length: count }, (_, i): ResultItem => {
+    const url = urls[i];
+    if (url) return { url };
+    const id = ids[i];
+    return id ? { url: mediaUrl(id) } : { saveError: 'PixAI returned this image without a URL or media id.' };
+  });
+}
+
+export function parsePixaiTask(body: unknown, mediaUrl: (mediaId: string) => string): RemoteStatus {
+  const task = obj(body);
+  const status = str(task?.status);
+  if (!task || !status) throw new ProtocolError('The PixAI task answer has no "status".');
+  const startedAt = isoMs(task.startedAt);
+  switch (status) {
+    case 'waiting':
+      return { state: 'submitted', remoteState: status };
+    case 'running':
+      return { state: 'running', remoteState: status, startedAt };
+    case 'completed':
+      return { state: 'succeeded', remoteState: status, startedAt, results: pixaiResults(obj(task.outputs), mediaUrl) };
+    case 'failed': {
+      // PixAI documents no error fields for a failed task: show a message if one is there, keep the whole task.
+      const error = task.error ?? task.message;
+      const said = str(obj(error)?.message) ?? str(error);
+      return { state: 'failed', remoteState: status, startedAt, error: { message: `PixAI: ${said ?? 'the task failed (PixAI gave no reason).'}`, raw: task } };
+    }
+    case 'cancelled':
+      return { state: 'cancelled', remoteState: status, startedAt };
+    default:
+      // An undocumented state: keep polling and show the word as PixAI said it.
+      return { state: 'running', remoteState: status, startedAt };
+  }
+}
+
+export class PixaiAdapter implements ProviderAdapter {
+  readonly id = 'pixai' as const;
+  readonly policy: PollPolicy = {
+    floorMs: 1500, // documented: "no more often than once every 1.5 s"
+    firstCheckMs: { image: 1500, video: 1500 },
+    minIntervalMs: { image: 2000, video: 2000 },
+    maxActiveTasks: 10, // documented: 10 tasks per account waiting or running; the rest wait here
+  };
+
+  validate(request: TaskRequest): string | undefined {
+    if (request.kind === 'video' || request.operation === 'video') return 'PixAI makes no videos through its API. Choose Pixapi or Apixo for video.';
+    if (request.operation === 'edit' || request.images?.length || request.imageUrls?.length) {
+      return 'PixAI cannot edit images or take reference images through its API yet. Use Pixapi (files) or Apixo (URLs) to edit.';
+    }
+    if (!parseModelVersionId(request.model)) {
+      return `"${request.model}" is not a PixAI model version id. Paste the number, or a model page address pixai.art/model/<id>/<version> (the last number is used).`;
+    }
+    for (const name of PIXAI_PARAMS) {
+      const value = request.params[name];
+      if (value !== undefined && typeof value !== 'string') return `PixAI's ${name} must be text (for example "9:16" or "standard").`;
+    }
+    return undefined;
+  }
+
+  async submit(context: SubmitContext, request: TaskRequest): Promise<SubmitResult> {
+    const modelVersionId = parseModelVersionId(request.model);
+    if (!modelVersionId) throw new Error(`"${request.model}" is not a PixAI model version id.`); // validate() said so first
+    const body: Record<string, string> = { modelVersionId, prompt: request.prompt };
+    for (const name of PIXAI_PARAMS) {
+      const value = request.params[name];
+      if (typeof value === 'string' && value.trim()) body[name] = value.trim();
+    }
+    const response = await context.api.call('POST', '/v2/image/create', { json: body, signal: context.signal });
+    const task = obj(response.body);
+    const id = str(task?.id);
+    if (!id) throw new ProtocolError('PixAI accepted the task but sent no task id.');
+    return { kind: 'accepted', remoteId: id, status: { state: 'submitted', remoteState: str(task?.status) ?? 'waiting', progress: 0 } };
+  }
+
+  async poll(api: ApiClient, task: Task): Promise<RemoteStatus> {
+    if (!task.remoteId) throw new Error('This task has no PixAI task id to check.');
+    const response = await api.call('GET', `/v1/task/${encodeURIComponent(task.remoteId)}`);
+    return parsePixaiTask(response.body, (mediaId) => pixaiMediaUrl(api, mediaId));
+  }
+
+  /** GraphQL cancel: works while the task waits; a running task answers with `errors` (HTTP 200). */
+  async cancel(api: ApiClient, task: Task): Promise<CancelOutcome> {
+    if (!task.remoteId) return 'notCancellable';
+    const response = await api.call('POST', '/graphql', { json: { query: PIXAI_CANCEL_MUTATION, variables: { id: task.remoteId } } });
+    const body = obj(response.body);
+    if (arr(body?.errors)?.length) return 'notCancellable';
+    const cancelled = obj(obj(body?.data)?.cancelGenerationTask);
+    if (!cancelled) throw new ProtocolError('PixAI answered the cancel request with neither data nor errors.');
+    return str(cancelled.status)?.toLowerCase() === 'cancelled' ? 'cancelled' : 'notCancellable';
+  }
+}

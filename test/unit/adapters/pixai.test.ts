@@ -1,0 +1,253 @@
+import * as assert from 'assert';
+import { errors } from 'undici';
+import { parseModelVersionId, parsePixaiTask, PixaiAdapter } from '../../../src/core/adapters/pixai';
+import { openDownload } from '../../../src/core/download';
+import { HttpError } from '../../../src/core/http';
+import type { TaskRequest } from '../../../src/core/task';
+import type { ProviderEmulator } from '../../emulator';
+import { assertPollSpacing, harness, Harness, KEYS, logged, PNG_SIGNATURE, request, startEmulator } from './harness';
+
+const MODEL = '1983308862240288769';
+
+/**
+ * Runs `work` with uncaught exceptions collected instead of failing the running test, and returns them.
+ * Mocha's own handlers are put back afterwards.
+ */
+async function collectingStrayErrors<T>(work: () => Promise<T>): Promise<{ value: T; strays: unknown[] }> {
+  const strays: unknown[] = [];
+  const previous = process.listeners('uncaughtException');
+  const collect = (error: unknown) => strays.push(error);
+  process.removeAllListeners('uncaughtException');
+  process.on('uncaughtException', collect);
+  try {
+    const value = await work();
+    await new Promise((resolve) => setImmediate(resolve)); // an error emitted from a destroyed stream comes a tick later
+    return { value, strays };
+  } finally {
+    process.off('uncaughtException', collect);
+    for (const listener of previous) process.on('uncaughtException', listener);
+  }
+}
+
+function pixai(prompt: string, extra: Partial<TaskRequest> = {}): TaskRequest {
+  return request('pixai', MODEL, prompt, extra);
+}
+
+describe('PixAI adapter', () => {
+  describe('parseModelVersionId', () => {
+    it('takes a bare id or the last segment of a model page address', () => {
+      const accepted: Record<string, string> = {
+        '1983308862240288769': '1983308862240288769',
+        '  1983308862240288769\n': '1983308862240288769',
+        'https://pixai.art/model/1648918127446573124/1983308862240288769': '1983308862240288769',
+        'http://www.pixai.art/model/1648918127446573124/1983308862240288769/': '1983308862240288769',
+        'pixai.art/model/1648918127446573124/1983308862240288769': '1983308862240288769',
+        'www.pixai.art/model/1648918127446573124/1983308862240288769?utm_source=share': '1983308862240288769',
+        'https://PixAI.art/model/abc/42/#gallery': '42',
+      };
+      for (const [input, id] of Object.entries(accepted)) assert.strictEqual(parseModelVersionId(input), id, input);
+    });
+
+    it('refuses anything else', () => {
+      for (const input of ['', 'abc', '12a', 'https://pixai.art/model/1648918127446573124', 'https://pixai.art/artwork/1/2', 'https://evil.example/pixai.art/model/1/2', 'https://pixai.art.evil.example/model/1/2', 'pixai.art/model/1/x']) {
+        assert.strictEqual(parseModelVersionId(input), undefined, input);
+      }
+    });
+  });
+
+  describe('validate', () => {
+    const adapter = new PixaiAdapter();
+    it('accepts the documented example and a model page address', () => {
+      assert.strictEqual(adapter.validate(pixai('a fox', { params: { aspectRatio: '9:16', mode: 'standard', style: 'anything' } })), undefined);
+      assert.strictEqual(adapter.validate(pixai('a fox', { model: 'https://pixai.art/model/1/2/' })), undefined);
+    });
+    it('explains a model that is not a version id', () => {
+      assert.match(adapter.validate(pixai('a fox', { model: 'anime-v2' })) ?? '', /Paste the number, or a model page address pixai\.art\/model\/<id>\/<version>/);
+    });
+    it('says that PixAI has no video and no editing through the API', () => {
+      assert.match(adapter.validate(pixai('a fox', { kind: 'video', operation: 'video' })) ?? '', /no videos/);
+      assert.match(adapter.validate(pixai('a fox', { operation: 'edit', images: ['file:///a.png'] })) ?? '', /cannot edit images/);
+    });
+    it('wants text for aspectRatio, mode and style', () => {
+      assert.match(adapter.validate(pixai('a fox', { params: { aspectRatio: 1.5 } })) ?? '', /aspectRatio must be text/);
+    });
+  });
+
+  describe('parsePixaiTask', () => {
+    const media = (id: string) => `https://api.example/v1/media/${id}/image`;
+    it('maps the documented states and keeps an unknown word', () => {
+      const states = { waiting: 'submitted', running: 'running', completed: 'succeeded', failed: 'failed', cancelled: 'cancelled', paused: 'running' };
+      for (const [word, state] of Object.entries(states)) {
+        const status = parsePixaiTask({ id: '1', status: word, outputs: { mediaUrls: ['https://cdn/x.png'] } }, media);
+        assert.strictEqual(status.state, state, word);
+        assert.strictEqual(status.remoteState, word);
+      }
+    });
+    it('prefers mediaUrls, falls back to the media route per image, and reads the older shapes', () => {
+      assert.deepStrictEqual(parsePixaiTask({ status: 'completed', outputs: { mediaIds: ['a', 'b'], mediaUrls: ['https://cdn/a.png'] } }, media).results, [{ url: 'https://cdn/a.png' }, { url: media('b') }]);
+      assert.deepStrictEqual(parsePixaiTask({ status: 'completed', outputs: { mediaId: 'x' } }, media).results, [{ url: media('x') }]);
+      assert.deepStrictEqual(parsePixaiTask({ status: 'completed', outputs: { batch: [{ mediaId: 'p' }, { mediaId: 'q' }] } }, media).results, [{ url: media('p') }, { url: media('q') }]);
+      assert.match(parsePixaiTask({ status: 'completed', outputs: {} }, media).results?.[0].saveError ?? '', /named no images/);
+    });
+    it('reads startedAt and refuses an answer without a status', () => {
+      assert.strictEqual(parsePixaiTask({ status: 'running', startedAt: '2026-03-04T04:32:10.635Z' }, media).startedAt, Date.parse('2026-03-04T04:32:10.635Z'));
+      assert.throws(() => parsePixaiTask({ id: '1' }, media), /no "status"/);
+    });
+  });
+
+  describe('against the emulator', function () {
+    this.timeout(30_000);
+    let emulator: ProviderEmulator;
+    let h: Harness;
+    const adapter = new PixaiAdapter();
+
+    before(async () => {
+      emulator = await startEmulator();
+    });
+    after(() => emulator.close());
+    beforeEach(() => {
+      h = harness({ provider: 'pixai', adapter, baseUrl: emulator.urls.pixai, key: KEYS.pixai });
+    });
+    afterEach(() => {
+      h.dispose();
+      emulator.reset();
+    });
+
+    it('creates an image with the documented fields and saves its mediaUrls', async () => {
+      const task = await h.run(pixai('1girl, green hair', { params: { aspectRatio: '9:16', mode: 'standard', style: 'watercolor', size: '1024x1024' } }));
+      assert.strictEqual(task.state, 'succeeded');
+      assert.strictEqual(task.remoteState, 'completed');
+      const remote = emulator.task('pixai', task.remoteId!)!;
+      assert.deepStrictEqual(remote.request, { modelVersionId: MODEL, prompt: '1girl, green hair', aspectRatio: '9:16', mode: 'standard', style: 'watercolor' });
+      assert.deepStrictEqual(task.results, remote.resultUrls.map((url) => ({ url })));
+      assert.strictEqual(task.startedAt, remote.startedAt, "startedAt is PixAI's, not the moment we noticed");
+      assert.deepStrictEqual(h.saved.map((s) => s.task.id), [task.id]);
+      assert.ok(logged(emulator.requests, 'pixai', /^\/v1\/task\//, 'GET').length >= 1, 'polled at GET /v1/task/{id}');
+    });
+
+    it('reports a failed task as failed', async () => {
+      const task = await h.run(pixai('a cat [fail]'));
+      assert.strictEqual(task.state, 'failed');
+      assert.strictEqual(task.remoteState, 'failed');
+      assert.match(task.error?.message ?? '', /^PixAI: /);
+      assert.strictEqual(h.saved.length, 0);
+    });
+
+    it('reads mediaIds-only, legacy mediaId and batch answers as media-route URLs', async () => {
+      const [onlyIds, legacy, batch] = await Promise.all([h.run(pixai('a [mediaIdsOnly]')), h.run(pixai('b [legacy]')), h.run(pixai('c [batch]'))]);
+      for (const task of [onlyIds, legacy, batch]) {
+        assert.strictEqual(task.state, 'succeeded', task.request.prompt);
+        const remote = emulator.task('pixai', task.remoteId!)!;
+        assert.deepStrictEqual(task.results, remote.mediaIds.map((id) => ({ url: `${emulator.urls.pixai}/v1/media/${id}/image` })), task.request.prompt);
+      }
+      assert.strictEqual(batch.results?.length, 4);
+    });
+
+    it('downloads a media-route result with the key, and follows the redirect to the CDN without it', async () => {
+      const task = await h.run(pixai('a fox [mediaIdsOnly]'));
+      const url = task.results?.[0].url ?? '';
+      assert.ok(url.startsWith(`${emulator.urls.pixai}/v1/media/`), url);
+      const since = emulator.requests.length;
+      const { value: bytes, strays } = await collectingStrayErrors(async () => {
+        const download = await openDownload(url, { auth: { origin: h.api.origin, key: KEYS.pixai }, allowLoopback: true });
+        assert.ok(download.finalUrl.startsWith(emulator.urls.cdn), download.finalUrl);
+        return Buffer.from(await download.body.arrayBuffer());
+      });
+      // Known defect of src/core/download.ts (reported): it destroys the unread body of each redirect, and undici
+      // then emits an unhandled RequestAbortedError. Only that one is tolerated here; once download.ts drains
+      // redirect bodies (`await response.body.dump()`), `strays` is empty and this still holds.
+      assert.ok(strays.every((e) => e instanceof errors.RequestAbortedError), `unexpected stray errors: ${strays.map(String).join('; ')}`);
+      assert.ok(bytes.subarray(0, 8).equals(PNG_SIGNATURE), 'a PNG arrived');
+      const hops = emulator.requests.slice(since);
+      const mediaHop = hops.find((r) => r.origin === 'pixai');
+      const cdnHop = hops.find((r) => r.origin === 'cdn');
+      assert.strictEqual(mediaHop?.status, 302);
+      assert.strictEqual(mediaHop?.headers.authorization, `Bearer ${KEYS.pixai}`);
+      assert.strictEqual(cdnHop?.status, 200);
+      assert.strictEqual(cdnHop?.headers.authorization, undefined, 'the CDN never sees the key');
+      // …and the media route really needs it.
+      await assert.rejects(openDownload(url, { allowLoopback: true }), (e: unknown) => e instanceof HttpError && e.status === 403);
+    });
+
+    it('shows a 401 at submit as a key problem, without retrying', async () => {
+      emulator.inject({ origin: 'pixai', path: '^/v2/image/create$', action: { kind: 'status', status: 401 } });
+      const task = await h.run(pixai('a fox'));
+      assert.strictEqual(task.state, 'failed');
+      assert.strictEqual(task.error?.status, 401);
+      assert.match(task.error?.message ?? '', /PixAI rejected the API key/);
+      assert.strictEqual(logged(emulator.requests, 'pixai', /^\/v2\/image\/create$/).length, 1);
+    });
+
+    it('sends a submit refused with 429 again once Retry-After has passed', async () => {
+      emulator.inject({ origin: 'pixai', path: '^/v2/image/create$', action: { kind: 'status', status: 429, retryAfter: 1 } });
+      const task = await h.run(pixai('a fox'));
+      assert.strictEqual(task.state, 'succeeded');
+      const creates = logged(emulator.requests, 'pixai', /^\/v2\/image\/create$/);
+      assert.deepStrictEqual(creates.map((r) => r.status), [429, 200]);
+      assert.ok(creates[1].time - creates[0].time >= 1000, `resent after ${creates[1].time - creates[0].time} ms`);
+    });
+
+    it('keeps checking after a 500 on a poll, no sooner than the 1.5 s floor', async () => {
+      emulator.inject({ origin: 'pixai', path: '^/v1/task/', action: { kind: 'status', status: 500 } });
+      const task = await h.run(pixai('a fox'));
+      assert.strictEqual(task.state, 'succeeded');
+      assert.strictEqual(task.error, undefined, 'the passing error is cleared');
+      assert.deepStrictEqual(logged(emulator.requests, 'pixai', /^\/v1\/task\//).map((r) => r.status), [500, 200]);
+      assertPollSpacing(emulator, 'pixai', 1500);
+    });
+
+    it('never has more than 10 tasks waiting or running at PixAI, and finishes all of 12', async () => {
+      const tasks = await Promise.all(Array.from({ length: 12 }, (_, i) => h.engine.submit(pixai(`fox ${i}`))));
+      assert.strictEqual(h.engine.activeCount('pixai') + tasks.filter((t) => h.store.get(t.id)?.state === 'queued').length, 12);
+      const done = await Promise.all(tasks.map((t) => h.engine.waitFor(t.id)));
+      assert.deepStrictEqual(done.map((t) => t.state), Array(12).fill('succeeded'));
+      const remote = emulator.tasks('pixai');
+      assert.strictEqual(remote.length, 12);
+      // The emulator's tasks are active from creation until they end; count the overlap at every creation.
+      const busiest = Math.max(...remote.map((t) => remote.filter((o) => o.createdAt <= t.createdAt && (o.endedAt ?? Infinity) > t.createdAt).length));
+      assert.strictEqual(busiest, 10, 'ten at once, never more');
+      assert.ok(!emulator.requests.some((r) => r.status === 429), 'PixAI never had to refuse a task');
+      assertPollSpacing(emulator, 'pixai', 1500);
+    });
+
+    it('checks each task no more often than once every 1.5 s', async () => {
+      emulator.configure({ timing: { image: { queueMs: 50, runMs: 4000 } } });
+      const done = await Promise.all([h.run(pixai('a')), h.run(pixai('b')), h.run(pixai('c'))]);
+      assert.deepStrictEqual(done.map((t) => t.state), ['succeeded', 'succeeded', 'succeeded']);
+      const gaps = assertPollSpacing(emulator, 'pixai', 1500);
+      assert.ok(gaps >= 6, `enough checks to measure (${gaps} gaps)`);
+      const firstChecks = emulator.tasks('pixai').map((t) => t.polls[0] - t.createdAt);
+      assert.ok(firstChecks.every((ms) => ms >= 1500), `first checks after ${firstChecks.join(', ')} ms`);
+    });
+
+    it('cancels a waiting task through GraphQL', async () => {
+      emulator.configure({ timing: { image: { queueMs: 60_000, runMs: 1000 } } });
+      const submitted = await h.engine.submit(pixai('a fox'));
+      const waiting = await h.reaches(submitted.id, ['submitted']);
+      assert.strictEqual(await h.engine.cancel(waiting.id), 'cancelled');
+      assert.strictEqual(h.store.get(waiting.id)?.state, 'cancelled');
+      assert.strictEqual(emulator.task('pixai', waiting.remoteId!)?.phase, 'cancelled');
+      const graphql = logged(emulator.requests, 'pixai', /^\/graphql$/, 'POST');
+      assert.deepStrictEqual(graphql.map((r) => r.status), [200]);
+    });
+
+    it('says a running task cannot be cancelled, and stops tracking it only when asked', async () => {
+      emulator.configure({ timing: { image: { queueMs: 0, runMs: 60_000 } } });
+      const submitted = await h.engine.submit(pixai('a fox'));
+      const sent = await h.reaches(submitted.id, ['submitted']);
+      assert.strictEqual(emulator.task('pixai', sent.remoteId!)?.phase, 'running');
+      assert.strictEqual(await h.engine.cancel(sent.id), 'notCancellable');
+      assert.strictEqual(h.store.get(sent.id)?.state, 'submitted', 'still tracked');
+      assert.strictEqual(emulator.task('pixai', sent.remoteId!)?.phase, 'running');
+      assert.strictEqual(await h.engine.cancel(sent.id, true), 'cancelled');
+      assert.match(h.store.get(sent.id)?.error?.message ?? '', /Stopped tracking\. PixAI cannot cancel it/);
+    });
+
+    it('answers notCancellable for a task that has already finished', async () => {
+      const task = await h.run(pixai('a fox'));
+      const outcome = await adapter.cancel(h.api, task);
+      assert.strictEqual(outcome, 'notCancellable');
+      assert.strictEqual(emulator.task('pixai', task.remoteId!)?.phase, 'succeeded');
+    });
+  });
+});
