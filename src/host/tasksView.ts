@@ -33,8 +33,13 @@ export function sortTasks(tasks: Task[]): Task[] {
   return tasks.sort((a, b) => rank(a) - rank(b) || (b.endedAt ?? b.createdAt) - (a.endedAt ?? a.createdAt));
 }
 
+/** Results the provider made that are not in the workspace yet (and have not failed to save). */
+function unsaved(task: Task): boolean {
+  return task.state === 'succeeded' && (task.results ?? []).some((r) => !r.file && !r.saveError && (r.url || r.inline));
+}
+
 export function describeTask(task: Task, now: number): string {
-  const parts: string[] = [STATE_WORDS[task.state]];
+  const parts: string[] = [unsaved(task) ? 'saving' : STATE_WORDS[task.state]];
   if ((task.state === 'running' || task.state === 'submitted') && task.progress !== undefined) parts.push(`${Math.round(task.progress)}%`);
   parts.push(`${PROVIDERS[task.request.provider].label} ${task.request.model}`);
   parts.push(formatDuration((task.endedAt ?? now) - (task.submittedAt ?? task.createdAt)));

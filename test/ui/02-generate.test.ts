@@ -25,22 +25,23 @@ describe('UI: generate and edit from the workbench', () => {
     await row.waitFor({ timeout: 30_000 });
     await workbench.screenshot('generate-task-running');
     await workbench.page.locator('.part.sidebar .monaco-list-row', { hasText: 'A lighthouse at dawn' }).filter({ hasText: 'done' }).first().waitFor({ timeout: 60_000 });
+    // Clicking a finished task opens its result.
+    await workbench.taskRow('A lighthouse at dawn').click();
+    await workbench.page.locator('.tabs-container .tab', { hasText: 'a-lighthouse-at-dawn-watercolor-' }).first().waitFor();
     await workbench.screenshot('generate-task-done');
 
     const generated = path.join(uiSession().workspace, 'generated');
     const files = fs.readdirSync(generated).filter((f) => f.startsWith('a-lighthouse-at-dawn-watercolor-') && f.endsWith('.png'));
     assert.strictEqual(files.length, 1, `files: ${fs.readdirSync(generated).join(', ')}`);
     await workbench.showExplorer();
-    const folder = await workbench.explorerRow('generated');
-    await folder.click();
+    await workbench.expandFolder('generated');
     await (await workbench.explorerRow(files[0])).waitFor();
     await workbench.screenshot('generate-file-in-explorer');
   });
 
   it('edits an image from the Explorer context menu', async () => {
     await workbench.showExplorer();
-    const images = await workbench.explorerRow(/^images$/);
-    await images.click();
+    await workbench.expandFolder(/^images$/);
     const product = await workbench.explorerRow('product.png');
     await product.click({ button: 'right' });
     await workbench.page.locator('.context-view .action-label', { hasText: 'Edit Image' }).first().click();

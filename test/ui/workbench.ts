@@ -40,7 +40,8 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget input');
     // F1 is lost while the workbench is still restoring focus; press again until the palette shows.
     for (let attempt = 0; attempt < 10 && !(await input.isVisible()); attempt++) {
-      if (attempt > 0) await this.page.locator('.part.editor').first().click({ position: { x: 40, y: 40 } }).catch(() => undefined);
+      // A webview (the image preview) keeps F1 to itself; clicking the side bar's title gives focus back.
+      if (attempt > 0) await this.page.locator('.part.sidebar .composite.title').first().click({ position: { x: 10, y: 10 } }).catch(() => undefined);
       await this.page.keyboard.press('F1');
       await input.waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
     }
@@ -89,6 +90,14 @@ export class Workbench {
   /** Expands a folder in the Explorer and waits for a row of it. */
   async explorerRow(name: string | RegExp) {
     return this.page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+  }
+
+  /** Expands a folder row of the Explorer unless it is expanded already (a click would collapse it). */
+  async expandFolder(name: string | RegExp): Promise<void> {
+    const row = await this.explorerRow(name);
+    await row.waitFor();
+    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+    await this.page.locator('.explorer-folders-view .monaco-list-row[aria-expanded="true"]', { hasText: name }).first().waitFor();
   }
 
   async showExplorer(): Promise<void> {

@@ -1,0 +1,64 @@
+/**
+ * `npm start`: the provider emulator (demo timings, any key accepted) and a real VS Code (code-server)
+ * with Media Studio installed and pointed at the emulator, on a demo workspace. Prints the URL to open.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ProviderEmulator } from '../test/emulator';
+import { copyDir, fixtureWorkspace } from '../test/runner/session';
+import { cacheDir, projectRoot, VSCodeServer } from '../test/runner/vscode';
+
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT ?? 8080);
+  const demoRoot = path.join(cacheDir, 'demo');
+  const workspace = path.join(demoRoot, 'workspace');
+  if (!fs.existsSync(workspace)) copyDir(fixtureWorkspace, workspace);
+
+  // Installed the way a user installs it: the extension's run-time files in the extensions folder.
+  const manifest = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  const userDataDir = path.join(demoRoot, 'user-data');
+  const installed = path.join(userDataDir, 'extensions', `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+  fs.rmSync(installed, { recursive: true, force: true });
+  fs.mkdirSync(installed, { recursive: true });
+  for (const entry of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist', 'media']) {
+    const source = path.join(projectRoot, entry);
+    if (!fs.existsSync(source)) continue;
+    if (fs.statSync(source).isDirectory()) copyDir(source, path.join(installed, entry));
+    else fs.copyFileSync(source, path.join(installed, entry));
+  }
+
+  const emulator = await ProviderEmulator.start({
+    acceptAnyKey: true,
+    timing: { image: { queueMs: 1500, runMs: 4000 }, video: { queueMs: 3000, runMs: 12_000 } },
+  });
+  console.log('Provider emulator (any API key is accepted):');
+  for (const [name, url] of Object.entries(emulator.urls)) console.log(`  ${name.padEnd(8)} ${url}`);
+  console.log('Starting VS Code (the first run installs it into .vscode-test/, which takes a few minutes)…');
+  const server = await VSCodeServer.start({
+    workspace,
+    userDataDir,
+    port,
+    log: (line) => console.log(line),
+    settings: {
+      'mediaStudio.pixapi.baseUrl': emulator.urls.pixapi,
+      'mediaStudio.pixai.baseUrl': emulator.urls.pixai,
+      'mediaStudio.apixo.baseUrl': emulator.urls.apixo,
+      'mediaStudio.openai.baseUrl': emulator.urls.pixapi,
+    },
+  });
+  console.log(`\nMedia Studio is ready: open ${server.url}/?folder=${encodeURIComponent(workspace)}`);
+  console.log('Run "Media Studio: Set API Key" and type any key (for example "demo-key"), then "Media Studio: Generate Image".');
+  console.log('Press Ctrl+C to stop.');
+  const stop = async () => {
+    await server.stop();
+    await emulator.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,190 @@
+/**
+ * Apixo: one task API for many models, under /api/v1 of the configured origin. Every answer is an envelope
+ * `{code, message, data}` whose `code` counts as much as the HTTP status. Reference images only as URLs.
+ */
+import { ApiClient, ApiResponse, arr, CallOptions, HttpError, num, obj, parseRetryAfter, ProtocolError, str } from '../http';
+import { apixoDefaultMode, catalogModel } from '../catalog';
+import type { ParamValue, RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
+import type { PollPolicy, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
+
+const API = '/api/v1';
+/** Documented: result URLs expire 24 hours after the task completes. */
+export const APIXO_RESULT_LIFE_MS = 24 * 60 * 60_000;
+/** The most reference URLs a request may carry. */
+export const APIXO_MAX_IMAGE_URLS = 10;
+
+const URL_ONLY = 'Apixo takes reference images only as public URLs';
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Out of funds, however Apixo says it: code 402, or a message such as "INSUFFICIENT_CREDITS" / "Insufficient balance". */
+function saysOutOfFunds(envelope: Record<string, unknown> | undefined): boolean {
+  if (!envelope) return false;
+  if (envelope.code === 402 || envelope.code === '402') return true;
+  const text = `${str(envelope.message) ?? ''} ${str(obj(envelope.data)?.error) ?? ''}`;
+  // Not "insufficient permissions" (403): only money words.
+  return /insufficient[\s_-]*(credit|balance|fund)/i.test(text);
+}
+
+/** Envelope codes are HTTP-like; anything else is reported as a rejected request (400) with the envelope kept. */
+function statusForCode(code: number, envelope: Record<string, unknown>): number {
+  if (saysOutOfFunds(envelope)) return 402;
+  return code >= 400 && code <= 599 ? code : 400;
+}
+
+/** Calls Apixo and returns the envelope's `data`; any `code` other than 200 becomes an HttpError. */
+async function callApixo(api: ApiClient, method: 'GET' | 'POST', path: string, options: CallOptions = {}): Promise<unknown> {
+  let response: ApiResponse;
+  try {
+    response = await api.call(method, `${API}${path}`, options);
+  } catch (error) {
+    // An HTTP error status whose envelope says "insufficient credits" reads the same as a 402.
+    if (error instanceof HttpError && error.status !== 402 && saysOutOfFunds(obj(error.body))) {
+      throw new HttpError(402, error.body, error.retryAfterMs, error.method, error.path);
+    }
+    throw error;
+  }
+  const envelope = obj(response.body);
+  const code = num(envelope?.code);
+  if (!envelope || code === undefined) throw new ProtocolError(`The answer to ${method} ${API}${path} is not Apixo's {code, message, data} envelope.`);
+  if (code !== 200) {
+    const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+    throw new HttpError(statusForCode(code, envelope), envelope, retryAfterMs, method, api.url(`${API}${path}`).pathname);
+  }
+  return envelope.data;
+}
+
+/** The model id as sent: it is part of both the submit and the status path, so it must be the same twice. */
+function modelOf(request: TaskRequest): string {
+  return request.model.trim();
+}
+
+/**
+ * The `input` object: request.params by Apixo's own field names, passed through, then the prompt and the
+ * reference URLs. Without a chosen mode, a catalog model gets the mode that fits (image-to-… with URLs).
+ */
+export function apixoInput(request: TaskRequest): Record<string, ParamValue | string[]> {
+  const imageUrls = [...(request.imageUrls ?? [])];
+  const input: Record<string, ParamValue | string[]> = {};
+  const chosenMode = request.params.mode;
+  const mode = typeof chosenMode === 'string' && chosenMode.trim() ? chosenMode.trim() : apixoDefaultMode(modelOf(request), imageUrls.length > 0);
+  if (mode) input.mode = mode;
+  input.prompt = request.prompt;
+  for (const [name, value] of Object.entries(request.params)) {
+    if (name === 'mode' || name === 'prompt' || name === 'image_urls' || value === '') continue;
+    input[name] = value;
+  }
+  if (imageUrls.length) input.image_urls = imageUrls;
+  return input;
+}
+
+function resultUrls(resultJson: unknown): unknown[] {
+  let parsed: unknown = resultJson;
+  if (typeof resultJson === 'string') {
+    try {
+      parsed = JSON.parse(resultJson);
+    } catch {
+      throw new ProtocolError('Apixo reported success, but its resultJson is not valid JSON.');
+    }
+  }
+  const urls = arr(obj(parsed)?.resultUrls);
+  if (!urls) throw new ProtocolError('Apixo reported success, but its resultJson has no "resultUrls" list.');
+  return urls;
+}
+
+/** Reads the `data` of a status answer. `costTime` is processing time in ms, not money: it is not a cost. */
+export function parseApixoStatus(data: unknown): RemoteStatus {
+  const status = obj(data);
+  const state = str(status?.state);
+  if (!status || !state) throw new ProtocolError('The Apixo status answer has no "state".');
+  switch (state) {
+    case 'pending':
+      return { state: 'submitted', remoteState: state };
+    case 'processing':
+      return { state: 'running', remoteState: state };
+    case 'success': {
+      const completeTime = num(status.completeTime);
+      const expiresAt = completeTime === undefined ? undefined : completeTime + APIXO_RESULT_LIFE_MS;
+      const results = resultUrls(status.resultJson).map((raw): ResultItem => {
+        const url = str(raw);
+        if (!url) return { saveError: 'Apixo returned a result that is not a URL.' };
+        return expiresAt === undefined ? { url } : { url, expiresAt };
+      });
+      return { state: 'succeeded', remoteState: state, results };
+    }
+    case 'failed': {
+      // failCode is an open set in two naming styles (CONTENT_VIOLATION, SensitiveContentDetected): shown as is.
+      const failCode = str(status.failCode) ?? (num(status.failCode) !== undefined ? String(status.failCode) : undefined);
+      const failMsg = str(status.failMsg) ?? 'the task failed without a message';
+      return { state: 'failed', remoteState: state, error: { message: `Apixo: ${failMsg}${failCode ? ` (${failCode})` : ''}`, code: failCode, raw: data } };
+    }
+    default:
+      // An undocumented state: keep polling and show the word as Apixo said it.
+      return { state: 'running', remoteState: state };
+  }
+}
+
+export class ApixoAdapter implements ProviderAdapter {
+  readonly id = 'apixo' as const;
+  /**
+   * Apixo's advice: images wait ~5 s, then every 3 s; videos wait ~60 s, then every 15 s; back off ×1.5 up to
+   * 30 s. The first video check comes at 15 s rather than 60 s so a short clip is noticed soon after it is
+   * done; that costs at most three extra status reads per video, well within the plans' 10–60 requests a
+   * minute, and the 15 s interval afterwards is theirs.
+   */
+  readonly policy: PollPolicy = {
+    floorMs: 3000,
+    firstCheckMs: { image: 5000, video: 15_000 },
+    minIntervalMs: { image: 3000, video: 15_000 },
+    maxActiveTasks: 10, // the Pro plan's documented 10 concurrent tasks; the host's setting lowers it for Free (3)
+  };
+
+  validate(request: TaskRequest): string | undefined {
+    const model = catalogModel('apixo', modelOf(request));
+    if (model && model.kind !== request.kind) return `The Apixo model ${model.id} makes ${model.kind}s, not ${request.kind}s.`;
+    if (request.images?.length) {
+      return `${URL_ONLY}, not as files from your workspace. Give the image's http(s) address instead (a previous result's URL works while it is valid).`;
+    }
+    if (request.params.image_urls !== undefined) return 'Give reference images as image URLs of the request, not as an "image_urls" parameter.';
+    const imageUrls = request.imageUrls ?? [];
+    for (const url of imageUrls) {
+      if (!isHttpUrl(url)) return `${URL_ONLY}: "${url}" is not an http(s) URL.`;
+    }
+    if (imageUrls.length > APIXO_MAX_IMAGE_URLS) return `Apixo takes at most ${APIXO_MAX_IMAGE_URLS} reference images; ${imageUrls.length} were given.`;
+    if (request.operation === 'edit' && imageUrls.length === 0) return `${URL_ONLY}: give at least one image URL to edit.`;
+    const mode = request.params.mode;
+    if (mode !== undefined && typeof mode !== 'string') return "Apixo's mode must be text, such as text-to-image.";
+    if (typeof mode === 'string' && /(^|-)image-to-/.test(mode) && imageUrls.length === 0) return `The mode ${mode} needs at least one reference image URL.`;
+    return undefined;
+  }
+
+  async submit(context: SubmitContext, request: TaskRequest): Promise<SubmitResult> {
+    const body = { request_type: 'async', input: apixoInput(request) };
+    const data = await callApixo(context.api, 'POST', `/generateTask/${encodeURIComponent(modelOf(request))}`, { json: body, signal: context.signal });
+    const taskId = str(obj(data)?.taskId);
+    if (!taskId) throw new ProtocolError('Apixo accepted the task but sent no taskId.');
+    return { kind: 'accepted', remoteId: taskId, status: { state: 'submitted', remoteState: 'pending', progress: 0 } };
+  }
+
+  async poll(api: ApiClient, task: Task): Promise<RemoteStatus> {
+    if (!task.remoteId) throw new Error('This task has no Apixo task id to check.');
+    // The status path names the model again: it comes from the stored request.
+    const data = await callApixo(api, 'GET', `/statusTask/${encodeURIComponent(modelOf(task.request))}`, { query: { taskId: task.remoteId } });
+    return parseApixoStatus(data);
+  }
+}
+
+/** The account balance in USD (`GET /api/v1/apikeys/current-balance`). */
+export async function fetchApixoBalance(api: ApiClient): Promise<number> {
+  const data = await callApixo(api, 'GET', '/apikeys/current-balance');
+  const balance = num(data);
+  if (balance === undefined) throw new ProtocolError('Apixo sent a balance that is not a number.');
+  return balance;
+}
