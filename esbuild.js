@@ -1,4 +1,4 @@
-// Bundles the extension (and, later, its webview) into dist/. Type checking is separate: `npm run typecheck`.
+// Bundles the extension and its panel webview into dist/. Type checking is separate: `npm run typecheck`.
 const esbuild = require('esbuild');
 
 const production = process.argv.includes('--production');
@@ -20,13 +20,28 @@ async function main() {
     metafile: true,
     logLevel: 'warning',
   });
+  // The panel's webview: browser code, one self-contained script (the CSP allows no other source).
+  const webview = await esbuild.context({
+    entryPoints: { webview: 'src/webview/main.ts' },
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    outdir: 'dist',
+    minify: production,
+    sourcemap: !production,
+    sourcesContent: false,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+  });
   if (watch) {
-    await context.watch();
+    await Promise.all([context.watch(), webview.watch()]);
     return;
   }
-  const result = await context.rebuild();
-  await context.dispose();
-  const size = Object.entries(result.metafile.outputs)
+  const results = await Promise.all([context.rebuild(), webview.rebuild()]);
+  await Promise.all([context.dispose(), webview.dispose()]);
+  const size = results.flatMap((result) => Object.entries(result.metafile.outputs))
     .filter(([file]) => file.endsWith('.js'))
     .map(([file, info]) => `${file} ${(info.bytes / 1024).toFixed(1)} KiB`);
   console.log(`esbuild: ${size.join(', ')}`);

@@ -14,6 +14,7 @@ import { clearApiKey, setApiKey } from './host/keyCommands';
 import { ApiKeys } from './host/keys';
 import { Log } from './host/log';
 import { ModelCatalog } from './host/models';
+import { registerPanel } from './host/panel/panel';
 import { TaskNotifier } from './host/notifications';
 import { FileTaskPersistence } from './host/persistence';
 import { ResultWriter } from './host/results';
@@ -89,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
       engine.keyChanged(provider);
     }),
     store.onDidChange(() => void vscode.commands.executeCommand('setContext', 'mediaStudio.hasTasks', store.size > 0)),
+    registerPanel(context, { ...deps, log }),
   );
 
   // Loading tasks and resuming them happens after activation returns, so activation stays fast.

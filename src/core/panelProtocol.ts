@@ -1,0 +1,250 @@
+/**
+ * The messages between the Media Studio panel (a webview) and the extension host: one discriminated union
+ * per direction, shared by both sides, and the validator the host runs on everything the webview sends.
+ * Pure: no `vscode`, no DOM. A webview is untrusted input, so the validator accepts only the exact shapes
+ * below and bounded sizes; anything else is rejected with a reason (for the log), never acted on.
+ */
+import type { ModelInfo, ParamNames } from './catalog';
+import { isProviderId, ProviderId } from './providers';
+import type { MediaKind, TaskState } from './task';
+
+// ---- shared views (what the webview is shown; never a key, never a raw provider answer) ----
+
+export interface ProviderOption {
+  readonly id: ProviderId;
+  readonly label: string;
+  readonly hasKey: boolean;
+}
+
+/** A reference image: the workspace file (URI string) and a webview URI for its thumbnail. */
+export interface ReferenceView {
+  readonly uri: string;
+  readonly name: string;
+  readonly src: string;
+}
+
+export interface ResultView {
+  readonly index: number;
+  readonly kind: MediaKind;
+  /** Webview URI of the saved file, when saved. */
+  readonly src?: string;
+  /** Workspace-relative name of the saved file. */
+  readonly name?: string;
+  /** Whether the provider's result URL is still usable (as a video's input image). */
+  readonly hasUrl: boolean;
+  readonly saveError?: string;
+}
+
+export interface TaskView {
+  readonly id: string;
+  readonly prompt: string;
+  readonly provider: ProviderId;
+  readonly providerLabel: string;
+  readonly model: string;
+  readonly kind: MediaKind;
+  readonly state: TaskState;
+  readonly progress?: number;
+  readonly createdAt: number;
+  readonly startedAt?: number;
+  readonly endedAt?: number;
+  readonly cost?: { readonly amount: number; readonly unit: string };
+  readonly error?: string;
+  readonly results: readonly ResultView[];
+  readonly cancellable: boolean;
+}
+
+/** What the compose area holds; kept in the webview's state so it survives hiding and reloads. */
+export interface ComposeState {
+  readonly provider: ProviderId;
+  readonly model: string;
+  readonly prompt: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly references: readonly ReferenceView[];
+  /** Public input-image URLs for models that take URLs only (e.g. an earlier result's URL). */
+  readonly imageUrls: readonly string[];
+}
+
+// ---- webview → host ----
+
+export type TaskAction = 'open' | 'reveal' | 'copyPrompt' | 'useAsReference' | 'animate' | 'regenerate' | 'cancel';
+export const TASK_ACTIONS: readonly TaskAction[] = ['open', 'reveal', 'copyPrompt', 'useAsReference', 'animate', 'regenerate', 'cancel'];
+
+export interface SubmitMessage {
+  readonly type: 'submit';
+  readonly requestId: number;
+  readonly provider: ProviderId;
+  readonly model: string;
+  readonly prompt: string;
+  readonly params: Readonly<Record<string, string>>;
+  /** Workspace files (URI strings) sent as reference images. */
+  readonly references: readonly string[];
+  readonly imageUrls: readonly string[];
+}
+
+export type WebviewMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'listModels'; readonly requestId: number; readonly provider: ProviderId }
+  | SubmitMessage
+  | { readonly type: 'pickReferences'; readonly requestId: number }
+  | { readonly type: 'dropReferences'; readonly requestId: number; readonly uris: readonly string[] }
+  | { readonly type: 'taskAction'; readonly requestId: number; readonly action: TaskAction; readonly taskId: string; readonly resultIndex: number };
+
+// ---- host → webview ----
+
+export interface ModelsReply {
+  readonly type: 'models';
+  readonly requestId: number;
+  readonly provider: ProviderId;
+  readonly models: readonly ModelInfo[];
+  /** Which request parameter each ModelInfo list fills, for this provider. */
+  readonly paramNames: ParamNames;
+}
+
+export type HostMessage =
+  | { readonly type: 'init'; readonly providers: readonly ProviderOption[]; readonly defaultProvider: ProviderId; readonly tasks: readonly TaskView[] }
+  | ModelsReply
+  | { readonly type: 'task'; readonly task: TaskView }
+  | { readonly type: 'taskRemoved'; readonly id: string }
+  | { readonly type: 'addReferences'; readonly references: readonly ReferenceView[] }
+  /** Fills the compose area (Animate: a video model with an image result's URL as input image). */
+  | { readonly type: 'prefill'; readonly provider: ProviderId; readonly model: string; readonly prompt: string; readonly imageUrls: readonly string[] }
+  | { readonly type: 'submitted'; readonly requestId: number; readonly taskId: string }
+  /** The reply to a request that failed (requestId) or a notice about something the host did. */
+  | { readonly type: 'error'; readonly requestId?: number; readonly message: string }
+  | { readonly type: 'done'; readonly requestId: number };
+
+// ---- limits ----
+
+export const LIMITS = {
+  prompt: 32_000,
+  model: 200,
+  uri: 4096,
+  references: 16,
+  paramCount: 24,
+  paramValue: 200,
+  taskId: 100,
+} as const;
+
+const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,39}$/;
+
+export type Validated = { readonly ok: true; readonly message: WebviewMessage } | { readonly ok: false; readonly error: string };
+
+class Invalid extends Error {}
+
+function record(value: unknown, what: string): Record<string, unknown> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Invalid(`${what} is not an object`);
+  return value as Record<string, unknown>;
+}
+
+function string(value: unknown, field: string, max: number, allowEmpty = true): string {
+  if (typeof value !== 'string') throw new Invalid(`${field} is not a string`);
+  if (value.length > max) throw new Invalid(`${field} is longer than ${max} characters`);
+  if (!allowEmpty && !value.trim()) throw new Invalid(`${field} is empty`);
+  return value;
+}
+
+function requestId(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new Invalid('requestId is not a non-negative integer');
+  return value;
+}
+
+function provider(value: unknown): ProviderId {
+  if (!isProviderId(value)) throw new Invalid(`unknown provider ${JSON.stringify(String(value)).slice(0, 60)}`);
+  return value;
+}
+
+function stringList(value: unknown, field: string, maxItems: number, maxLength: number): string[] {
+  if (!Array.isArray(value)) throw new Invalid(`${field} is not an array`);
+  if (value.length > maxItems) throw new Invalid(`${field} has more than ${maxItems} items`);
+  return value.map((item, i) => string(item, `${field}[${i}]`, maxLength, false));
+}
+
+function httpUrl(value: string, field: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Invalid(`${field} is not a URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Invalid(`${field} is not an http(s) URL`);
+  return value;
+}
+
+function params(value: unknown): Record<string, string> {
+  const raw = record(value, 'params');
+  const entries = Object.entries(raw);
+  if (entries.length > LIMITS.paramCount) throw new Invalid(`params has more than ${LIMITS.paramCount} entries`);
+  const result: Record<string, string> = {};
+  for (const [name, item] of entries) {
+    if (!PARAM_NAME.test(name)) throw new Invalid(`params has an invalid name ${JSON.stringify(name.slice(0, 40))}`);
+    result[name] = string(item, `params.${name}`, LIMITS.paramValue);
+  }
+  return result;
+}
+
+/** Rejects fields the message type does not have, so a misspelt or smuggled field is noticed. */
+function onlyFields(message: Record<string, unknown>, allowed: readonly string[]): void {
+  const extra = Object.keys(message).filter((k) => k !== 'type' && !allowed.includes(k));
+  if (extra.length) throw new Invalid(`unexpected field ${extra.slice(0, 3).join(', ')}`);
+}
+
+/** Validates a message from the webview. Never throws. */
+export function validateWebviewMessage(raw: unknown): Validated {
+  try {
+    const m = record(raw, 'the message');
+    const type = m.type;
+    switch (type) {
+      case 'ready':
+        onlyFields(m, []);
+        return { ok: true, message: { type } };
+      case 'listModels':
+        onlyFields(m, ['requestId', 'provider']);
+        return { ok: true, message: { type, requestId: requestId(m.requestId), provider: provider(m.provider) } };
+      case 'submit':
+        onlyFields(m, ['requestId', 'provider', 'model', 'prompt', 'params', 'references', 'imageUrls']);
+        return {
+          ok: true,
+          message: {
+            type,
+            requestId: requestId(m.requestId),
+            provider: provider(m.provider),
+            model: string(m.model, 'model', LIMITS.model, false).trim(),
+            prompt: string(m.prompt, 'prompt', LIMITS.prompt, false),
+            params: params(m.params),
+            references: stringList(m.references, 'references', LIMITS.references, LIMITS.uri),
+            imageUrls: stringList(m.imageUrls, 'imageUrls', LIMITS.references, LIMITS.uri).map((u, i) => httpUrl(u, `imageUrls[${i}]`)),
+          },
+        };
+      case 'pickReferences':
+        onlyFields(m, ['requestId']);
+        return { ok: true, message: { type, requestId: requestId(m.requestId) } };
+      case 'dropReferences':
+        onlyFields(m, ['requestId', 'uris']);
+        return { ok: true, message: { type, requestId: requestId(m.requestId), uris: stringList(m.uris, 'uris', LIMITS.references, LIMITS.uri) } };
+      case 'taskAction': {
+        onlyFields(m, ['requestId', 'action', 'taskId', 'resultIndex']);
+        const action = m.action;
+        if (typeof action !== 'string' || !(TASK_ACTIONS as readonly string[]).includes(action)) throw new Invalid('unknown task action');
+        const resultIndex = m.resultIndex;
+        if (typeof resultIndex !== 'number' || !Number.isInteger(resultIndex) || resultIndex < 0 || resultIndex > 100) throw new Invalid('resultIndex is not a small non-negative integer');
+        return {
+          ok: true,
+          message: { type, requestId: requestId(m.requestId), action: action as TaskAction, taskId: string(m.taskId, 'taskId', LIMITS.taskId, false), resultIndex },
+        };
+      }
+      default:
+        throw new Invalid(`unknown message type ${JSON.stringify(String(type)).slice(0, 60)}`);
+    }
+  } catch (error) {
+    if (error instanceof Invalid) return { ok: false, error: error.message };
+    return { ok: false, error: `unreadable message (${String(error).slice(0, 100)})` };
+  }
+}
+
+/** Turns a text field's value into the request's parameter type: whole numbers for counts and durations. */
+export function paramValue(name: string, value: string): string | number | undefined {
+  const trimmed = value.trim();
+  if (!trimmed) return undefined;
+  if ((name === 'n' || name === 'duration') && /^\d{1,4}$/.test(trimmed)) return Number(trimmed);
+  return trimmed;
+}

@@ -1,0 +1,305 @@
+/**
+ * The panel's host side: validates what the webview sends, acts on it, and mirrors the TaskStore into the
+ * webview. It talks to the webview only through a PanelTransport, so tests drive it with a fake one.
+ */
+import * as vscode from 'vscode';
+import { catalogFor, PARAM_NAMES } from '../../core/catalog';
+import type { ModelInfo } from '../../core/catalog';
+import { RequestProblem, TaskEngine } from '../../core/engine';
+import {
+  HostMessage, paramValue, ReferenceView, ResultView, SubmitMessage, TaskView, validateWebviewMessage, WebviewMessage,
+} from '../../core/panelProtocol';
+import { isProviderId, PROVIDER_IDS, PROVIDERS, ProviderId } from '../../core/providers';
+import type { TaskChange, TaskStore } from '../../core/store';
+import { isTerminal, ParamValue, Task, TaskRequest } from '../../core/task';
+import { UserError } from '../commands';
+import { pickWorkspaceFolder, submitChecked } from '../generate';
+import { checkInputImage, IMAGE_EXTENSIONS } from '../images';
+import { Disposable } from '../lifecycle';
+
+/** How the controller reaches its webview; a real WebviewPanel in the extension, a fake in tests. */
+export interface PanelTransport {
+  post(message: HostMessage): void;
+  onDidReceive(listener: (raw: unknown) => void): { dispose(): void };
+  /** A URI the webview may load (asWebviewUri). */
+  asWebviewUri(uri: vscode.Uri): string;
+}
+
+export interface PanelDeps {
+  readonly engine: TaskEngine;
+  readonly store: TaskStore;
+  readonly models: { list(provider: ProviderId): Promise<readonly ModelInfo[]> };
+  readonly keys: { has(provider: ProviderId): Promise<boolean> };
+  readonly log: { info(message: string): void; warn(message: string): void; error(message: string | Error): void };
+}
+
+/** A result URL this close to expiry is not offered as an input image: the provider would race the deadline. */
+const URL_MARGIN_MS = 5 * 60_000;
+const IMAGE_FILE = new RegExp(`\\.(${IMAGE_EXTENSIONS.join('|')})$`, 'i');
+
+export class PanelController extends Disposable {
+  private ready = false;
+  /** References added (Explorer command) before the webview said it was ready. */
+  private pendingReferences: ReferenceView[] = [];
+
+  constructor(private readonly deps: PanelDeps, private readonly transport: PanelTransport) {
+    super();
+    this.register(transport.onDidReceive((raw) => void this.receive(raw)));
+  }
+
+  /** Handles one message as if the webview had sent it; resolves when it has been acted on. */
+  async receive(raw: unknown): Promise<void> {
+    const checked = validateWebviewMessage(raw);
+    if (!checked.ok) {
+      this.deps.log.warn(`Panel: rejected a message from the webview: ${checked.error}`);
+      return;
+    }
+    try {
+      await this.handle(checked.message);
+    } catch (error) {
+      const requestId = 'requestId' in checked.message ? checked.message.requestId : undefined;
+      if (error instanceof vscode.CancellationError) {
+        if (requestId !== undefined) this.post({ type: 'done', requestId });
+        return;
+      }
+      const known = error instanceof UserError || error instanceof RequestProblem;
+      const message = error instanceof Error ? error.message : String(error);
+      if (known) this.deps.log.info(`Panel: ${message}`);
+      else this.deps.log.error(error instanceof Error ? error : message);
+      this.post({ type: 'error', requestId, message: known ? message : `Something went wrong: ${message}` });
+    }
+  }
+
+  /** Adds workspace images to the compose area (the Explorer's "Use as Reference"). */
+  async addReferences(uris: readonly vscode.Uri[]): Promise<void> {
+    const references = await this.references(uris);
+    if (!this.ready) {
+      this.pendingReferences.push(...references);
+      return;
+    }
+    this.post({ type: 'addReferences', references });
+  }
+
+  private post(message: HostMessage): void {
+    // Nothing goes out before the handshake: the webview's listener may not exist yet.
+    if (this.ready && !this.isDisposed) this.transport.post(message);
+  }
+
+  private async handle(message: WebviewMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        return this.onReady();
+      case 'listModels': {
+        const models = await this.modelsOf(message.provider);
+        this.post({ type: 'models', requestId: message.requestId, provider: message.provider, models, paramNames: PARAM_NAMES[message.provider] });
+        return;
+      }
+      case 'submit': {
+        const task = await this.submit(message);
+        this.post({ type: 'submitted', requestId: message.requestId, taskId: task.id });
+        return;
+      }
+      case 'pickReferences': {
+        const picked = await vscode.window.showOpenDialog({
+          canSelectMany: true,
+          openLabel: 'Use as Reference',
+          title: 'Pick reference images',
+          defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+          filters: { Images: [...IMAGE_EXTENSIONS] },
+        });
+        if (picked?.length) this.post({ type: 'addReferences', references: await this.references(picked) });
+        this.post({ type: 'done', requestId: message.requestId });
+        return;
+      }
+      case 'dropReferences': {
+        const uris = message.uris.map((u) => {
+          try {
+            return vscode.Uri.parse(u, true);
+          } catch {
+            throw new UserError('Only files from the workspace can be dropped here.');
+          }
+        });
+        this.post({ type: 'addReferences', references: await this.references(uris) });
+        this.post({ type: 'done', requestId: message.requestId });
+        return;
+      }
+      case 'taskAction':
+        await this.taskAction(message.action, message.taskId, message.resultIndex, message.requestId);
+        return;
+    }
+  }
+
+  private onReady(): void {
+    const first = !this.ready;
+    this.ready = true;
+    if (first) this.register(this.deps.store.onDidChange((change) => this.onStoreChange(change)));
+    void this.sendInit();
+  }
+
+  private async sendInit(): Promise<void> {
+    const providers = await Promise.all(PROVIDER_IDS.map(async (id) => ({ id, label: PROVIDERS[id].label, hasKey: await this.deps.keys.has(id) })));
+    const setting = vscode.workspace.getConfiguration('mediaStudio').get<string>('defaultProvider', 'pixapi');
+    this.post({ type: 'init', providers, defaultProvider: isProviderId(setting) ? setting : 'pixapi', tasks: this.deps.store.list().map((t) => this.view(t)) });
+    if (this.pendingReferences.length) {
+      this.post({ type: 'addReferences', references: this.pendingReferences });
+      this.pendingReferences = [];
+    }
+  }
+
+  private onStoreChange(change: TaskChange): void {
+    if (change.kind === 'removed') this.post({ type: 'taskRemoved', id: change.task.id });
+    else this.post({ type: 'task', task: this.view(change.task) });
+  }
+
+  private async modelsOf(provider: ProviderId): Promise<readonly ModelInfo[]> {
+    let listed: readonly ModelInfo[] = [];
+    try {
+      listed = await this.deps.models.list(provider);
+    } catch (error) {
+      this.deps.log.warn(`Panel: listing ${PROVIDERS[provider].label} models failed, using the built-in list: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return listed.length ? listed : catalogFor(provider);
+  }
+
+  private async submit(message: SubmitMessage): Promise<Task> {
+    const models = await this.modelsOf(message.provider);
+    const info = models.find((m) => m.id === message.model);
+    const kind = info?.kind ?? 'image';
+    const references = message.references.map((u) => vscode.Uri.parse(u, true));
+    if (references.length && info && !info.editsWithFiles) {
+      throw new UserError(info.imageUrls
+        ? `${message.model} takes reference images only as URLs, not workspace files. Remove the files, or use an earlier result's URL (Animate).`
+        : `${message.model} does not take reference images. Remove them or choose another model.`);
+    }
+    for (const uri of references) {
+      if (!vscode.workspace.getWorkspaceFolder(uri)) throw new UserError('Reference images must be files in the workspace.');
+      await checkInputImage(uri);
+    }
+    const params: Record<string, ParamValue> = {};
+    for (const [name, value] of Object.entries(message.params)) {
+      const converted = paramValue(name, value);
+      if (converted !== undefined) params[name] = converted;
+    }
+    let imageUrls: string[] | undefined = message.imageUrls.length ? [...message.imageUrls] : undefined;
+    if (imageUrls && message.provider === 'pixapi' && kind === 'video') {
+      params.input_image = imageUrls[0]; // Pixapi's video endpoint takes one input image URL, as a field
+      imageUrls = undefined;
+    }
+    const workspaceFolder = await pickWorkspaceFolder({ near: references[0], ask: false });
+    const request: TaskRequest = {
+      provider: message.provider,
+      model: message.model,
+      operation: kind === 'video' ? 'video' : references.length || imageUrls ? 'edit' : 'generate',
+      kind,
+      prompt: message.prompt,
+      params,
+      images: references.length ? references.map((r) => r.toString()) : undefined,
+      imageUrls,
+      sync: message.provider === 'pixapi' && kind === 'image' ? vscode.workspace.getConfiguration('mediaStudio').get<boolean>('pixapi.synchronous', false) : undefined,
+      workspaceFolder: workspaceFolder.toString(),
+    };
+    return submitChecked(this.deps.engine, request);
+  }
+
+  private async references(uris: readonly vscode.Uri[]): Promise<ReferenceView[]> {
+    const views: ReferenceView[] = [];
+    for (const uri of uris) {
+      // Only workspace images: their thumbnails load from the workspace folders in localResourceRoots.
+      if (!vscode.workspace.getWorkspaceFolder(uri)) throw new UserError(`"${uri.path.split('/').pop()}" is not in the workspace; only workspace images can be references.`);
+      if (!IMAGE_FILE.test(uri.path)) throw new UserError(`"${uri.path.split('/').pop()}" is not a PNG, JPEG or WebP image.`);
+      await checkInputImage(uri);
+      views.push({ uri: uri.toString(), name: vscode.workspace.asRelativePath(uri, false), src: this.transport.asWebviewUri(uri) });
+    }
+    return views;
+  }
+
+  private resultFile(task: Task, index: number): vscode.Uri {
+    const item = task.results?.[index];
+    if (!item?.file) throw new UserError(item?.saveError ?? 'This result is not saved yet.');
+    return vscode.Uri.parse(item.file);
+  }
+
+  private async taskAction(action: string, taskId: string, index: number, requestId: number): Promise<void> {
+    const task = this.deps.store.get(taskId);
+    if (!task) throw new UserError('That task no longer exists.');
+    switch (action) {
+      case 'open':
+        await vscode.commands.executeCommand('vscode.open', this.resultFile(task, index), { preview: false, viewColumn: vscode.ViewColumn.One });
+        break;
+      case 'reveal':
+        await vscode.commands.executeCommand('revealInExplorer', this.resultFile(task, index));
+        break;
+      case 'copyPrompt':
+        await vscode.env.clipboard.writeText(task.request.prompt);
+        break;
+      case 'useAsReference':
+        this.post({ type: 'addReferences', references: await this.references([this.resultFile(task, index)]) });
+        break;
+      case 'animate':
+        await this.animate(task, index);
+        break;
+      case 'regenerate': {
+        const again = await submitChecked(this.deps.engine, task.request);
+        this.post({ type: 'submitted', requestId, taskId: again.id });
+        return;
+      }
+      case 'cancel':
+        if ((await this.deps.engine.cancel(task.id)) === 'notCancellable') {
+          throw new UserError(`${PROVIDERS[task.request.provider].label} cannot cancel a task once it has started; use Cancel in the Tasks view to stop tracking it.`);
+        }
+        break;
+    }
+    this.post({ type: 'done', requestId });
+  }
+
+  /** Prefills the compose area for a video model that takes the image result's URL as its input image. */
+  private async animate(task: Task, index: number): Promise<void> {
+    const item = task.results?.[index];
+    if (task.request.kind !== 'image' || !item) throw new UserError('Only image results can be animated.');
+    if (!item.url || (item.expiresAt !== undefined && item.expiresAt < Date.now() + URL_MARGIN_MS)) {
+      // Without a URL the provider can fetch, the interactive command asks for one.
+      await vscode.commands.executeCommand('mediaStudio.generateVideo');
+      return;
+    }
+    for (const provider of [task.request.provider, ...PROVIDER_IDS.filter((p) => p !== task.request.provider)]) {
+      const video = (await this.modelsOf(provider)).find((m) => m.kind === 'video' && m.imageUrls);
+      if (video) {
+        this.post({ type: 'prefill', provider, model: video.id, prompt: task.request.prompt, imageUrls: [item.url] });
+        return;
+      }
+    }
+    throw new UserError('No video model that takes an input image is available.');
+  }
+
+  private view(task: Task): TaskView {
+    const now = Date.now();
+    const results: ResultView[] = (task.results ?? []).map((item, index) => {
+      let src: string | undefined;
+      let name: string | undefined;
+      if (item.file) {
+        const uri = vscode.Uri.parse(item.file);
+        src = this.transport.asWebviewUri(uri);
+        name = vscode.workspace.asRelativePath(uri, false);
+      }
+      const kind = item.file ? (/\.(mp4|webm|mov)$/i.test(item.file) ? 'video' : 'image') : task.request.kind;
+      return { index, kind, src, name, hasUrl: !!item.url && (item.expiresAt === undefined || item.expiresAt > now + URL_MARGIN_MS), saveError: item.saveError };
+    });
+    return {
+      id: task.id,
+      prompt: task.request.prompt,
+      provider: task.request.provider,
+      providerLabel: PROVIDERS[task.request.provider].label,
+      model: task.request.model,
+      kind: task.request.kind,
+      state: task.state,
+      progress: task.progress,
+      createdAt: task.createdAt,
+      startedAt: task.startedAt,
+      endedAt: task.endedAt,
+      cost: task.cost,
+      error: task.error?.message,
+      results,
+      cancellable: !isTerminal(task.state) && task.state !== 'submitting',
+    };
+  }
+}

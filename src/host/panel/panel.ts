@@ -1,0 +1,138 @@
+/**
+ * The Media Studio panel: one webview panel beside the editor, restored after a window reload by a
+ * serializer (no retainContextWhenHidden: the webview keeps its own state with getState/setState).
+ */
+import { randomBytes } from 'crypto';
+import * as vscode from 'vscode';
+import { registerCommand, UserError } from '../commands';
+import type { Log } from '../log';
+import { outputFolderUri } from '../results';
+import { PanelController, PanelDeps } from './controller';
+import { regenerateFromSidecar } from './regenerate';
+
+export const PANEL_VIEW_TYPE = 'mediaStudio.panel';
+
+export interface PanelHostDeps extends Omit<PanelDeps, 'log'> {
+  readonly log: Log;
+}
+
+function resourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
+  const roots = [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')];
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    try {
+      roots.push(outputFolderUri(folder.uri));
+    } catch {
+      // An invalid output folder setting is reported when saving; the panel just cannot show results from it.
+    }
+    // Reference thumbnails are workspace images anywhere in the folder. data: URLs would need a wider CSP, so
+    // the folders themselves are roots and thumbnails go through asWebviewUri like everything else.
+    roots.push(folder.uri);
+  }
+  return roots;
+}
+
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: resourceRoots(extensionUri) };
+}
+
+export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const nonce = randomBytes(18).toString('base64');
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css'));
+  const csp = [
+    "default-src 'none'",
+    `img-src ${webview.cspSource}`,
+    `media-src ${webview.cspSource}`,
+    `style-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>Media Studio</title>
+</head>
+<body>
+<main id="app" aria-label="Media Studio"></main>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+}
+
+class PanelHost {
+  private panel: vscode.WebviewPanel | undefined;
+  private controller: PanelController | undefined;
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly deps: PanelHostDeps) {}
+
+  /** Shows the panel, creating it beside the editor the first time; resolves with its controller. */
+  open(): PanelController {
+    if (this.panel && this.controller) {
+      this.panel.reveal(undefined, true);
+      return this.controller;
+    }
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Media Studio', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, webviewOptions(this.context.extensionUri));
+    return this.attach(panel);
+  }
+
+  attach(panel: vscode.WebviewPanel): PanelController {
+    this.panel?.dispose();
+    panel.webview.options = webviewOptions(this.context.extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'activity.svg');
+    const controller = new PanelController({ ...this.deps, log: this.deps.log }, {
+      post: (message) => void panel.webview.postMessage(message),
+      onDidReceive: (listener) => panel.webview.onDidReceiveMessage(listener),
+      asWebviewUri: (uri) => panel.webview.asWebviewUri(uri).toString(),
+    });
+    panel.webview.html = panelHtml(panel.webview, this.context.extensionUri);
+    panel.onDidDispose(() => {
+      controller.dispose();
+      if (this.panel === panel) {
+        this.panel = undefined;
+        this.controller = undefined;
+      }
+    });
+    this.panel = panel;
+    this.controller = controller;
+    return controller;
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+}
+
+function selectedUris(clicked: unknown, selection: unknown): vscode.Uri[] {
+  const all = Array.isArray(selection) && selection.length ? selection : [clicked];
+  return all.filter((u): u is vscode.Uri => u instanceof vscode.Uri);
+}
+
+/** Registers the panel's commands and serializer; the returned disposable undoes all of it. */
+export function registerPanel(context: vscode.ExtensionContext, deps: PanelHostDeps): vscode.Disposable {
+  const host = new PanelHost(context, deps);
+  const disposables: vscode.Disposable[] = [
+    host,
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => {
+        host.attach(panel);
+      },
+    }),
+    registerCommand(deps.log, 'mediaStudio.openPanel', () => {
+      host.open();
+    }),
+    registerCommand(deps.log, 'mediaStudio.useAsReference', async (clicked?: unknown, selection?: unknown) => {
+      let uris = selectedUris(clicked, selection);
+      if (!uris.length && vscode.window.activeTextEditor) uris = [vscode.window.activeTextEditor.document.uri];
+      if (!uris.length) throw new UserError('Right-click an image in the Explorer to use it as a reference.');
+      await host.open().addReferences(uris);
+    }),
+    registerCommand(deps.log, 'mediaStudio.regenerate', async (clicked?: unknown) => {
+      if (!(clicked instanceof vscode.Uri)) throw new UserError('Right-click a generated file that has a .json sidecar in the Explorer.');
+      return [(await regenerateFromSidecar(deps.engine, clicked)).id];
+    }),
+  ];
+  return vscode.Disposable.from(...disposables);
+}

@@ -1,0 +1,59 @@
+/** Regenerate from a result file's sidecar: the same request, submitted again as a new task. */
+import * as vscode from 'vscode';
+import type { TaskEngine } from '../../core/engine';
+import { isSidecarError, parseSidecar, Sidecar, SIDECAR_MAX_BYTES } from '../../core/files/sidecar';
+import { isProviderId } from '../../core/providers';
+import type { Operation, ParamValue, Task, TaskRequest } from '../../core/task';
+import { UserError } from '../commands';
+import { submitChecked } from '../generate';
+
+const OPERATIONS: readonly Operation[] = ['generate', 'edit', 'video'];
+
+/** Rebuilds the request a sidecar records; references are paths relative to the workspace folder. */
+export function requestFromSidecar(sidecar: Sidecar, workspaceFolder: vscode.Uri): TaskRequest {
+  if (!isProviderId(sidecar.provider)) throw new UserError(`The sidecar names an unknown provider "${sidecar.provider}".`);
+  const operation = OPERATIONS.find((o) => o === sidecar.operation);
+  if (!operation) throw new UserError(`The sidecar names an unknown operation "${sidecar.operation}".`);
+  const params: Record<string, ParamValue> = {};
+  for (const [name, value] of Object.entries(sidecar.parameters)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') params[name] = value;
+  }
+  let images: string[] | undefined;
+  if (operation === 'edit' && sidecar.references?.length) {
+    images = sidecar.references.map((reference) => {
+      const segments = reference.split(/[\\/]/).filter(Boolean);
+      if (segments.includes('..') || /^[a-z]:/i.test(reference) || reference.startsWith('/')) {
+        throw new UserError(`The sidecar's reference "${reference}" is not a path inside the workspace folder.`);
+      }
+      return vscode.Uri.joinPath(workspaceFolder, ...segments).toString();
+    });
+  }
+  return {
+    provider: sidecar.provider,
+    model: sidecar.model,
+    operation,
+    kind: operation === 'video' ? 'video' : 'image',
+    prompt: sidecar.prompt,
+    params,
+    images,
+    workspaceFolder: workspaceFolder.toString(),
+  };
+}
+
+export async function regenerateFromSidecar(engine: TaskEngine, file: vscode.Uri): Promise<Task> {
+  const folder = vscode.workspace.getWorkspaceFolder(file);
+  if (!folder) throw new UserError('Regenerate works on files inside the workspace.');
+  const sidecarUri = file.path.endsWith('.json') ? file : file.with({ path: `${file.path}.json` });
+  let text: string;
+  try {
+    const stat = await vscode.workspace.fs.stat(sidecarUri);
+    if (stat.size > SIDECAR_MAX_BYTES) throw new UserError(`${vscode.workspace.asRelativePath(sidecarUri)} is too large to be a sidecar.`);
+    text = new TextDecoder().decode(await vscode.workspace.fs.readFile(sidecarUri));
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`${vscode.workspace.asRelativePath(file)} has no sidecar (${vscode.workspace.asRelativePath(sidecarUri)}), so Media Studio does not know how it was made.`);
+  }
+  const sidecar = parseSidecar(text);
+  if (isSidecarError(sidecar)) throw new UserError(sidecar.error);
+  return submitChecked(engine, requestFromSidecar(sidecar, folder.uri));
+}

@@ -1,0 +1,528 @@
+/**
+ * The Media Studio panel's webview: compose a request, manage reference images, watch tasks and browse
+ * results. It only renders what the host sends and sends typed messages back; state that must survive
+ * hiding or a reload (the compose area) is kept with getState/setState.
+ */
+import type { ModelInfo, ParamNames } from '../core/catalog';
+import type { ComposeState, HostMessage, ProviderOption, ReferenceView, TaskAction, TaskView, WebviewMessage } from '../core/panelProtocol';
+import type { ProviderId } from '../core/providers';
+import { estimateCost, formatCost } from './estimate';
+
+interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+
+interface SavedState { readonly compose: ComposeState }
+
+const emptyCompose: ComposeState = { provider: 'pixapi', model: '', prompt: '', params: {}, references: [], imageUrls: [] };
+const saved = vscode.getState() as SavedState | undefined;
+let compose: ComposeState = saved?.compose ?? emptyCompose;
+let providers: readonly ProviderOption[] = [];
+const modelsByProvider = new Map<ProviderId, { models: readonly ModelInfo[]; names: ParamNames }>();
+const tasks = new Map<string, TaskView>();
+const pending = new Map<number, (message: HostMessage) => void>();
+let nextRequestId = 1;
+let initialised = false;
+
+function save(changes: Partial<ComposeState>): void {
+  compose = { ...compose, ...changes };
+  vscode.setState({ compose } satisfies SavedState);
+}
+
+function request(message: WebviewMessage & { requestId: number }, onReply?: (reply: HostMessage) => void): void {
+  if (onReply) pending.set(message.requestId, onReply);
+  vscode.postMessage(message);
+}
+
+function newId(): number {
+  return nextRequestId++;
+}
+
+// ---- tiny DOM helpers (text only through textContent: nothing from the host is parsed as HTML) ----
+
+type Attrs = Record<string, string | number | boolean | undefined>;
+
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string | undefined)[]): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === false) continue;
+    element.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children) if (child !== undefined) element.append(child);
+  return element;
+}
+
+function byId<T extends HTMLElement>(id: string): T {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`#${id} is missing`);
+  return element as T;
+}
+
+// ---- layout ----
+
+function layout(): void {
+  const app = byId<HTMLElement>('app');
+  app.replaceChildren(
+    h('section', { class: 'compose', 'aria-labelledby': 'compose-title' },
+      h('h2', { id: 'compose-title' }, 'Compose'),
+      h('label', { for: 'prompt' }, 'Prompt'),
+      h('textarea', { id: 'prompt', rows: 5, placeholder: 'Describe what to generate. Ctrl+Enter (Cmd+Enter on macOS) submits.', 'aria-describedby': 'prompt-hint' }),
+      h('p', { id: 'prompt-hint', class: 'hint' }, 'Ctrl+Enter or Cmd+Enter submits.'),
+      h('div', { class: 'row' },
+        h('div', { class: 'field' }, h('label', { for: 'provider' }, 'Provider'), h('select', { id: 'provider' })),
+        h('div', { class: 'field grow' }, h('label', { for: 'model' }, 'Model'), h('select', { id: 'model' }))),
+      h('div', { id: 'params', class: 'row', role: 'group', 'aria-label': 'Parameters' }),
+      h('p', { id: 'model-note', class: 'note', role: 'status' }),
+      h('div', { class: 'references', role: 'group', 'aria-labelledby': 'references-title' },
+        h('h3', { id: 'references-title' }, 'Reference images'),
+        h('div', { id: 'dropzone', class: 'dropzone', 'aria-describedby': 'drop-hint' },
+          h('ol', { id: 'reference-list', class: 'reference-list' }),
+          h('ol', { id: 'url-list', class: 'url-list', 'aria-label': 'Input image URLs' }),
+          h('p', { id: 'drop-hint', class: 'hint' }, 'Drop images from the Explorer here (hold Shift while dropping), or'),
+          h('button', { id: 'add-references', type: 'button', class: 'secondary' }, 'Add images…'))),
+      h('p', { id: 'estimate', class: 'estimate' }),
+      h('div', { class: 'row' },
+        h('button', { id: 'submit', type: 'button' }, 'Generate'),
+        h('p', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' }))),
+    h('section', { class: 'tasks', 'aria-labelledby': 'tasks-title' },
+      h('h2', { id: 'tasks-title' }, 'Tasks'),
+      h('p', { id: 'no-tasks', class: 'hint' }, 'No tasks yet.'),
+      h('ul', { id: 'task-list', class: 'task-list' })),
+    h('section', { class: 'gallery', 'aria-labelledby': 'gallery-title' },
+      h('h2', { id: 'gallery-title' }, 'Results'),
+      h('ul', { id: 'gallery', class: 'gallery-list' })),
+  );
+  const prompt = byId<HTMLTextAreaElement>('prompt');
+  prompt.value = compose.prompt;
+  prompt.addEventListener('input', () => {
+    save({ prompt: prompt.value });
+    renderEstimate();
+  });
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      submit();
+    }
+  });
+  byId<HTMLSelectElement>('provider').addEventListener('change', (event) => {
+    save({ provider: (event.target as HTMLSelectElement).value as ProviderId, model: '', params: {} });
+    loadModels();
+  });
+  byId<HTMLSelectElement>('model').addEventListener('change', (event) => {
+    save({ model: (event.target as HTMLSelectElement).value, params: {} });
+    renderModel();
+  });
+  byId('submit').addEventListener('click', submit);
+  byId('add-references').addEventListener('click', () => {
+    setStatus('');
+    request({ type: 'pickReferences', requestId: newId() });
+  });
+  const dropzone = byId('dropzone');
+  dropzone.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    dropzone.classList.add('dragging');
+  });
+  dropzone.addEventListener('dragleave', () => dropzone.classList.remove('dragging'));
+  dropzone.addEventListener('drop', (event) => {
+    event.preventDefault();
+    dropzone.classList.remove('dragging');
+    const uris = droppedUris(event.dataTransfer);
+    if (uris.length) request({ type: 'dropReferences', requestId: newId(), uris: uris.slice(0, 16) });
+  });
+}
+
+/** URIs from an Explorer drop: VS Code's own list first, the standard uri-list otherwise. */
+function droppedUris(data: DataTransfer | null): string[] {
+  if (!data) return [];
+  const resources = data.getData('application/vnd.code.uri-list') || data.getData('resourceurls');
+  if (resources) {
+    try {
+      const parsed: unknown = JSON.parse(resources);
+      if (Array.isArray(parsed)) return parsed.filter((u): u is string => typeof u === 'string');
+    } catch {
+      return resources.split(/\r?\n/).filter((l) => l && !l.startsWith('#'));
+    }
+  }
+  return (data.getData('text/uri-list') || '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+}
+
+function setStatus(text: string, error = false): void {
+  const status = byId('status');
+  status.textContent = text;
+  status.classList.toggle('error', error);
+}
+
+// ---- compose ----
+
+function currentModel(): ModelInfo | undefined {
+  return modelsByProvider.get(compose.provider)?.models.find((m) => m.id === compose.model);
+}
+
+function renderProviders(): void {
+  const select = byId<HTMLSelectElement>('provider');
+  select.replaceChildren(...providers.map((p) => h('option', { value: p.id, selected: p.id === compose.provider }, p.hasKey ? p.label : `${p.label} (no key)`)));
+}
+
+function loadModels(): void {
+  const provider = compose.provider;
+  const known = modelsByProvider.get(provider);
+  if (known) {
+    renderModels();
+    return;
+  }
+  byId<HTMLSelectElement>('model').replaceChildren(h('option', {}, 'Loading models…'));
+  request({ type: 'listModels', requestId: newId(), provider }, (reply) => {
+    if (reply.type !== 'models') return;
+    modelsByProvider.set(reply.provider, { models: reply.models, names: reply.paramNames });
+    if (reply.provider === compose.provider) renderModels();
+  });
+}
+
+function renderModels(): void {
+  const entry = modelsByProvider.get(compose.provider);
+  const models = entry?.models ?? [];
+  if (!models.some((m) => m.id === compose.model)) save({ model: models[0]?.id ?? '', params: {} });
+  const select = byId<HTMLSelectElement>('model');
+  const group = (kind: 'image' | 'video', label: string) => {
+    const items = models.filter((m) => m.kind === kind);
+    return items.length
+      ? h('optgroup', { label }, ...items.map((m) => h('option', { value: m.id, selected: m.id === compose.model }, m.label ? `${m.id} — ${m.label}` : m.id)))
+      : undefined;
+  };
+  select.replaceChildren(...[group('image', 'Images'), group('video', 'Videos')].filter((g): g is HTMLOptGroupElement => !!g));
+  renderModel();
+}
+
+interface ParamField { readonly name: string; readonly label: string; readonly values: readonly string[]; readonly free: boolean }
+
+function paramFields(model: ModelInfo, names: ParamNames): ParamField[] {
+  const free = !!model.openValues;
+  const fields: ParamField[] = [];
+  const add = (name: string | undefined, label: string, values: readonly (string | number)[] | undefined, allowFree: boolean) => {
+    if (name && values?.length) fields.push({ name, label, values: values.map(String), free: allowFree });
+  };
+  add(names.size, 'Size', model.sizes, true);
+  add(names.aspectRatio, 'Aspect ratio', model.aspectRatios, free);
+  add(names.resolution, 'Resolution', model.resolutions, free);
+  add(names.quality, 'Quality', model.qualities, free);
+  add(names.duration, 'Duration (seconds)', model.durations, true);
+  add(names.mode, 'Mode', model.modes, free);
+  add(names.outputFormat, 'Format', model.outputFormats, free);
+  // The image count is the OpenAI-style `n` where the provider takes it.
+  if (model.kind === 'image' && (compose.provider === 'pixapi' || compose.provider === 'openai')) fields.push({ name: 'n', label: 'Count', values: ['1', '2', '3', '4'], free: true });
+  return fields;
+}
+
+function renderModel(): void {
+  const model = currentModel();
+  const names = modelsByProvider.get(compose.provider)?.names ?? {};
+  const container = byId('params');
+  const fields = model ? paramFields(model, names) : [];
+  const kept: Record<string, string> = {};
+  for (const f of fields) if (compose.params[f.name] !== undefined) kept[f.name] = compose.params[f.name];
+  save({ params: kept });
+  container.replaceChildren(...fields.map((f) => {
+    const id = `param-${f.name}`;
+    let control: HTMLElement;
+    if (f.free) {
+      const input = h('input', { id, list: `${id}-values`, value: compose.params[f.name] ?? '', placeholder: 'default', autocomplete: 'off' });
+      input.addEventListener('input', () => onParam(f.name, input.value));
+      control = h('span', {}, input, h('datalist', { id: `${id}-values` }, ...f.values.map((v) => h('option', { value: v }))));
+    } else {
+      const select = h('select', { id }, h('option', { value: '' }, 'default'), ...f.values.map((v) => h('option', { value: v, selected: compose.params[f.name] === v }, v)));
+      select.addEventListener('change', () => onParam(f.name, select.value));
+      control = select;
+    }
+    return h('div', { class: 'field' }, h('label', { for: id }, f.label), control);
+  }));
+  renderNote();
+  renderReferences();
+  renderEstimate();
+}
+
+function onParam(name: string, value: string): void {
+  const params = { ...compose.params };
+  if (value.trim()) params[name] = value;
+  else delete params[name];
+  save({ params });
+  renderEstimate();
+}
+
+/** Says up front what a model does with references, instead of failing at submit. */
+function renderNote(): void {
+  const model = currentModel();
+  const note = byId('model-note');
+  let text = '';
+  if (model?.imageUrls && compose.references.length) {
+    text = `${model.id} takes reference images only as public URLs, not workspace files: remove the files, or use Animate on an earlier result to pass its URL.`;
+  } else if (model?.imageUrls) {
+    text = `${model.id} takes reference images only as URLs (use Animate on an image result).`;
+  } else if (model && !model.editsWithFiles && compose.references.length) {
+    text = `${model.id} does not take reference images: remove them or choose another model.`;
+  } else if (model && !model.imageUrls && compose.imageUrls.length) {
+    text = `${model.id} does not take input image URLs: remove them or choose a model that does.`;
+  }
+  note.textContent = text;
+  note.hidden = !text;
+}
+
+function renderEstimate(): void {
+  const element = byId('estimate');
+  const estimate = estimateCost(compose.provider, compose.model, compose.params);
+  element.textContent = estimate ? estimate.text : '';
+  element.hidden = !estimate;
+}
+
+function renderReferences(): void {
+  const list = byId('reference-list');
+  const references = compose.references;
+  list.replaceChildren(...references.map((ref, index) => {
+    const move = (to: number) => {
+      const next = [...references];
+      const [item] = next.splice(index, 1);
+      next.splice(to, 0, item);
+      save({ references: next });
+      renderReferences();
+      renderNote();
+      // Keep the keyboard where it was: on the same reference's button.
+      list.querySelectorAll<HTMLButtonElement>('li')[to]?.querySelector<HTMLButtonElement>(to < index ? '.up' : '.down')?.focus();
+    };
+    const up = h('button', { type: 'button', class: 'icon up', 'aria-label': `Move ${ref.name} up`, disabled: index === 0 }, '↑');
+    const down = h('button', { type: 'button', class: 'icon down', 'aria-label': `Move ${ref.name} down`, disabled: index === references.length - 1 }, '↓');
+    const remove = h('button', { type: 'button', class: 'icon', 'aria-label': `Remove ${ref.name}` }, '✕');
+    up.addEventListener('click', () => move(index - 1));
+    down.addEventListener('click', () => move(index + 1));
+    remove.addEventListener('click', () => {
+      save({ references: references.filter((_, i) => i !== index) });
+      renderReferences();
+      renderNote();
+      byId('add-references').focus();
+    });
+    return h('li', { class: 'reference' }, h('img', { src: ref.src, alt: ref.name }), h('span', { class: 'name', title: ref.name }, ref.name), up, down, remove);
+  }));
+  const urls = byId('url-list');
+  urls.replaceChildren(...compose.imageUrls.map((url, index) => {
+    const remove = h('button', { type: 'button', class: 'icon', 'aria-label': 'Remove input image URL' }, '✕');
+    remove.addEventListener('click', () => {
+      save({ imageUrls: compose.imageUrls.filter((_, i) => i !== index) });
+      renderReferences();
+      renderNote();
+    });
+    return h('li', {}, h('span', { class: 'name', title: url }, `Input image URL: ${url}`), remove);
+  }));
+}
+
+function addReferences(references: readonly ReferenceView[]): void {
+  const known = new Set(compose.references.map((r) => r.uri));
+  save({ references: [...compose.references, ...references.filter((r) => !known.has(r.uri))].slice(0, 16) });
+  renderReferences();
+  renderNote();
+  setStatus(`${references.length} reference image${references.length === 1 ? '' : 's'} added.`);
+}
+
+function submit(): void {
+  const button = byId<HTMLButtonElement>('submit');
+  if (button.disabled) return;
+  if (!compose.prompt.trim()) {
+    setStatus('Type a prompt first.', true);
+    byId('prompt').focus();
+    return;
+  }
+  if (!compose.model) {
+    setStatus('Choose a model first.', true);
+    return;
+  }
+  button.disabled = true;
+  setStatus('Submitting…');
+  const requestId = newId();
+  request({
+    type: 'submit', requestId, provider: compose.provider, model: compose.model, prompt: compose.prompt, params: compose.params,
+    references: compose.references.map((r) => r.uri), imageUrls: [...compose.imageUrls],
+  }, (reply) => {
+    button.disabled = false;
+    if (reply.type === 'submitted') setStatus('Submitted: the task is listed below.');
+  });
+}
+
+// ---- tasks and results ----
+
+const STATE_WORDS: Record<TaskView['state'], string> = {
+  queued: 'queued', submitting: 'submitting', unconfirmed: 'unconfirmed', submitted: 'waiting', running: 'running',
+  succeeded: 'done', failed: 'failed', cancelled: 'cancelled', stale: 'stale',
+};
+
+function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+function elapsed(task: TaskView): string {
+  return formatDuration((task.endedAt ?? Date.now()) - (task.startedAt ?? task.createdAt));
+}
+
+function actionButton(task: TaskView, action: TaskAction, label: string, index = 0): HTMLButtonElement {
+  const button = h('button', { type: 'button', class: 'secondary', 'data-action': action, 'aria-label': `${label}: ${task.prompt.slice(0, 60)}` }, label);
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    request({ type: 'taskAction', requestId: newId(), action, taskId: task.id, resultIndex: index }, (reply) => {
+      button.disabled = false;
+      if (reply.type === 'submitted') setStatus('Submitted again as a new task.');
+      if (reply.type === 'done' && action === 'copyPrompt') setStatus('Prompt copied.');
+    });
+  });
+  return button;
+}
+
+function taskCard(task: TaskView): HTMLLIElement {
+  const running = !['succeeded', 'failed', 'cancelled'].includes(task.state);
+  const progress = running && task.progress !== undefined
+    ? h('progress', { max: 100, value: task.progress, 'aria-label': `Progress ${task.progress}%` })
+    : undefined;
+  return h('li', { class: `card state-${task.state}`, 'data-task': task.id },
+    h('p', { class: 'prompt' }, task.prompt),
+    h('p', { class: 'meta' },
+      h('span', { class: 'state' }, STATE_WORDS[task.state]),
+      ` · ${task.providerLabel} · ${task.model} · `,
+      h('span', { class: 'elapsed', 'data-running': running ? 'true' : undefined }, elapsed(task)),
+      task.cost ? ` · cost ${formatCost(task.cost)}` : undefined),
+    progress,
+    task.error ? h('p', { class: 'error' }, task.error) : undefined,
+    h('div', { class: 'actions' },
+      task.cancellable ? actionButton(task, 'cancel', 'Cancel') : undefined,
+      running ? undefined : actionButton(task, 'regenerate', 'Regenerate'),
+      actionButton(task, 'copyPrompt', 'Copy Prompt')));
+}
+
+function galleryItems(task: TaskView): HTMLLIElement[] {
+  return task.results.filter((r) => r.src).map((result) => {
+    const media = result.kind === 'video'
+      ? h('video', { src: result.src, controls: true, preload: 'metadata', 'aria-label': `Video: ${task.prompt.slice(0, 80)}` })
+      : h('img', { src: result.src, alt: task.prompt.slice(0, 120) });
+    return h('li', { class: 'result', 'data-task': task.id, 'data-index': result.index },
+      media,
+      h('p', { class: 'name', title: result.name }, result.name ?? ''),
+      h('div', { class: 'actions' },
+        actionButton(task, 'open', 'Open', result.index),
+        actionButton(task, 'reveal', 'Reveal', result.index),
+        actionButton(task, 'copyPrompt', 'Copy Prompt', result.index),
+        result.kind === 'image' ? actionButton(task, 'useAsReference', 'Use as Reference', result.index) : undefined,
+        result.kind === 'image' ? actionButton(task, 'animate', 'Animate', result.index) : undefined,
+        actionButton(task, 'regenerate', 'Regenerate', result.index)));
+  });
+}
+
+/** Replaces one task's card and results, keeping keyboard focus on the same button if it was inside. */
+function renderTask(id: string): void {
+  const focused = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
+  const focusKey = focused?.closest(`[data-task="${CSS.escape(id)}"]`) ? focused.dataset.action : undefined;
+  const list = byId('task-list');
+  const gallery = byId('gallery');
+  const task = tasks.get(id);
+  const oldCard = list.querySelector(`[data-task="${CSS.escape(id)}"]`);
+  const oldResults = Array.from(gallery.querySelectorAll(`[data-task="${CSS.escape(id)}"]`));
+  if (!task) {
+    oldCard?.remove();
+    for (const r of oldResults) r.remove();
+  } else {
+    const card = taskCard(task);
+    if (oldCard) oldCard.replaceWith(card);
+    else insertSorted(list, card, task);
+    const items = galleryItems(task);
+    if (oldResults.length && items.length === oldResults.length) oldResults.forEach((old, i) => old.replaceWith(items[i]));
+    else {
+      for (const r of oldResults) r.remove();
+      for (const item of items.reverse()) insertSorted(gallery, item, task);
+    }
+    if (focusKey) card.querySelector<HTMLElement>(`[data-action="${focusKey}"]`)?.focus();
+  }
+  byId('no-tasks').hidden = tasks.size > 0;
+  scheduleClock();
+}
+
+/** Newest first, as the store lists them. */
+function insertSorted(list: HTMLElement, element: HTMLElement, task: TaskView): void {
+  const after = Array.from(list.children).find((child) => {
+    const other = tasks.get((child as HTMLElement).dataset.task ?? '');
+    return other !== undefined && other.createdAt < task.createdAt;
+  });
+  list.insertBefore(element, after ?? null);
+}
+
+/** Elapsed times of running tasks tick once a second on screen; this only redraws, it asks nobody anything. */
+let clock: ReturnType<typeof setTimeout> | undefined;
+function scheduleClock(): void {
+  if (clock !== undefined) return;
+  if (![...tasks.values()].some((t) => !['succeeded', 'failed', 'cancelled'].includes(t.state))) return;
+  clock = setTimeout(() => {
+    clock = undefined;
+    for (const element of Array.from(document.querySelectorAll<HTMLElement>('.elapsed[data-running]'))) {
+      const owner = element.closest('[data-task]');
+      const task = tasks.get(owner instanceof HTMLElement ? owner.dataset.task ?? '' : '');
+      if (task) element.textContent = elapsed(task);
+    }
+    scheduleClock();
+  }, 1000);
+}
+
+// ---- messages from the host ----
+
+window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
+  const message = event.data;
+  if ('requestId' in message && message.requestId !== undefined) {
+    const reply = pending.get(message.requestId);
+    pending.delete(message.requestId);
+    reply?.(message);
+  }
+  switch (message.type) {
+    case 'init':
+      providers = message.providers;
+      if (!initialised && !saved) compose = { ...compose, provider: message.defaultProvider };
+      initialised = true;
+      tasks.clear();
+      byId('task-list').replaceChildren();
+      byId('gallery').replaceChildren();
+      for (const task of message.tasks) tasks.set(task.id, task);
+      for (const task of [...message.tasks].reverse()) renderTask(task.id);
+      byId('no-tasks').hidden = tasks.size > 0;
+      renderProviders();
+      loadModels();
+      break;
+    case 'task':
+      tasks.set(message.task.id, message.task);
+      renderTask(message.task.id);
+      break;
+    case 'taskRemoved':
+      tasks.delete(message.id);
+      renderTask(message.id);
+      break;
+    case 'addReferences':
+      addReferences(message.references);
+      break;
+    case 'prefill':
+      save({ provider: message.provider, model: message.model, prompt: message.prompt, imageUrls: [...message.imageUrls], params: {} });
+      byId<HTMLTextAreaElement>('prompt').value = compose.prompt;
+      renderProviders();
+      loadModels();
+      setStatus('Ready to animate: check the prompt, then Generate.');
+      byId('prompt').focus();
+      break;
+    case 'error':
+      setStatus(message.message, true);
+      break;
+    case 'models':
+    case 'submitted':
+    case 'done':
+      break; // handled by their request's reply callback
+  }
+});
+
+layout();
+renderReferences();
+vscode.postMessage({ type: 'ready' });
