@@ -119,13 +119,21 @@ export function logged(requests: readonly RecordedRequest[], origin: RecordedReq
   return requests.filter((r) => r.origin === origin && pathPattern.test(r.path) && (!method || r.method === method)).sort((a, b) => a.time - b.time);
 }
 
-/** Fails unless every two status reads of one task are at least `floorMs` apart (emulator arrival times). */
-export function assertPollSpacing(emulator: ProviderEmulator, provider: ProviderName, floorMs: number): number {
+/**
+ * Fails unless every two status reads of one task (same path and query) are at least `floorMs` apart, by the
+ * arrival times in the emulator's request log (faulted reads included). Returns how many gaps it measured.
+ */
+export function assertCheckSpacing(requests: readonly RecordedRequest[], origin: RecordedRequest['origin'], statusPath: RegExp, floorMs: number): number {
+  const byTask = new Map<string, number[]>();
+  for (const r of logged(requests, origin, statusPath, 'GET')) {
+    const key = `${r.path}?${r.query}`;
+    byTask.set(key, [...(byTask.get(key) ?? []), r.time]);
+  }
   let gaps = 0;
-  for (const task of emulator.tasks(provider)) {
-    for (let i = 1; i < task.polls.length; i++) {
-      const gap = task.polls[i] - task.polls[i - 1];
-      assert.ok(gap >= floorMs, `task ${task.id}: two checks only ${gap} ms apart (floor ${floorMs} ms)`);
+  for (const [key, times] of byTask) {
+    for (let i = 1; i < times.length; i++) {
+      const gap = times[i] - times[i - 1];
+      assert.ok(gap >= floorMs, `${key}: two checks only ${gap} ms apart (floor ${floorMs} ms)`);
       gaps += 1;
     }
   }

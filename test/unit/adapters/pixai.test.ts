@@ -5,9 +5,10 @@ import { openDownload } from '../../../src/core/download';
 import { HttpError } from '../../../src/core/http';
 import type { TaskRequest } from '../../../src/core/task';
 import type { ProviderEmulator } from '../../emulator';
-import { assertPollSpacing, harness, Harness, KEYS, logged, PNG_SIGNATURE, request, startEmulator } from './harness';
+import { assertCheckSpacing, harness, Harness, KEYS, logged, PNG_SIGNATURE, request, startEmulator } from './harness';
 
 const MODEL = '1983308862240288769';
+const TASK_PATH = /^\/v1\/task\//;
 
 /**
  * Runs `work` with uncaught exceptions collected instead of failing the running test, and returns them.
@@ -123,6 +124,9 @@ describe('PixAI adapter', () => {
       assert.strictEqual(task.startedAt, remote.startedAt, "startedAt is PixAI's, not the moment we noticed");
       assert.deepStrictEqual(h.saved.map((s) => s.task.id), [task.id]);
       assert.ok(logged(emulator.requests, 'pixai', /^\/v1\/task\//, 'GET').length >= 1, 'polled at GET /v1/task/{id}');
+      // A finished task cannot be cancelled any more: GraphQL answers with errors.
+      assert.strictEqual(await adapter.cancel(h.api, task), 'notCancellable');
+      assert.strictEqual(emulator.task('pixai', task.remoteId!)?.phase, 'succeeded');
     });
 
     it('reports a failed task as failed', async () => {
@@ -193,7 +197,7 @@ describe('PixAI adapter', () => {
       assert.strictEqual(task.state, 'succeeded');
       assert.strictEqual(task.error, undefined, 'the passing error is cleared');
       assert.deepStrictEqual(logged(emulator.requests, 'pixai', /^\/v1\/task\//).map((r) => r.status), [500, 200]);
-      assertPollSpacing(emulator, 'pixai', 1500);
+      assert.strictEqual(assertCheckSpacing(emulator.requests, 'pixai', TASK_PATH, 1500), 1);
     });
 
     it('never has more than 10 tasks waiting or running at PixAI, and finishes all of 12', async () => {
@@ -207,14 +211,14 @@ describe('PixAI adapter', () => {
       const busiest = Math.max(...remote.map((t) => remote.filter((o) => o.createdAt <= t.createdAt && (o.endedAt ?? Infinity) > t.createdAt).length));
       assert.strictEqual(busiest, 10, 'ten at once, never more');
       assert.ok(!emulator.requests.some((r) => r.status === 429), 'PixAI never had to refuse a task');
-      assertPollSpacing(emulator, 'pixai', 1500);
+      assertCheckSpacing(emulator.requests, 'pixai', TASK_PATH, 1500);
     });
 
     it('checks each task no more often than once every 1.5 s', async () => {
       emulator.configure({ timing: { image: { queueMs: 50, runMs: 4000 } } });
       const done = await Promise.all([h.run(pixai('a')), h.run(pixai('b')), h.run(pixai('c'))]);
       assert.deepStrictEqual(done.map((t) => t.state), ['succeeded', 'succeeded', 'succeeded']);
-      const gaps = assertPollSpacing(emulator, 'pixai', 1500);
+      const gaps = assertCheckSpacing(emulator.requests, 'pixai', TASK_PATH, 1500);
       assert.ok(gaps >= 6, `enough checks to measure (${gaps} gaps)`);
       const firstChecks = emulator.tasks('pixai').map((t) => t.polls[0] - t.createdAt);
       assert.ok(firstChecks.every((ms) => ms >= 1500), `first checks after ${firstChecks.join(', ')} ms`);
@@ -241,13 +245,6 @@ describe('PixAI adapter', () => {
       assert.strictEqual(emulator.task('pixai', sent.remoteId!)?.phase, 'running');
       assert.strictEqual(await h.engine.cancel(sent.id, true), 'cancelled');
       assert.match(h.store.get(sent.id)?.error?.message ?? '', /Stopped tracking\. PixAI cannot cancel it/);
-    });
-
-    it('answers notCancellable for a task that has already finished', async () => {
-      const task = await h.run(pixai('a fox'));
-      const outcome = await adapter.cancel(h.api, task);
-      assert.strictEqual(outcome, 'notCancellable');
-      assert.strictEqual(emulator.task('pixai', task.remoteId!)?.phase, 'succeeded');
     });
   });
 });
