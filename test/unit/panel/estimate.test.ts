@@ -1,0 +1,30 @@
+import * as assert from 'assert';
+import { estimateCost, formatCost } from '../../../src/webview/estimate';
+
+describe('panel: cost estimates from the documented examples only', () => {
+  it('gives gemini-3.1 4–8 credits per image, times the count', () => {
+    const one = estimateCost('pixapi', 'gemini-3.1-flash-image', {});
+    assert.deepStrictEqual([one?.minCredits, one?.maxCredits], [4, 8]);
+    assert.match(one?.text ?? '', /^estimate: 4–8 credits \(\$0\.04–\$0\.08\) for 1 image$/);
+    const three = estimateCost('pixapi', 'gemini-3.1-flash-image', { n: '3' });
+    assert.deepStrictEqual([three?.minCredits, three?.maxCredits], [12, 24]);
+  });
+
+  it('gives gpt-image-2 1–133 credits per image and veo 1–12 per second', () => {
+    assert.deepStrictEqual([estimateCost('pixapi', 'gpt-image-2', { n: '2' })?.minCredits, estimateCost('pixapi', 'gpt-image-2', { n: '2' })?.maxCredits], [2, 266]);
+    const veo = estimateCost('pixapi', 'veo', { duration: '5' });
+    assert.deepStrictEqual([veo?.minCredits, veo?.maxCredits], [5, 60]);
+    assert.match(veo?.text ?? '', /for 5 s$/);
+    assert.match(estimateCost('pixapi', 'veo', {})?.text ?? '', /per second/);
+  });
+
+  it('says nothing where no price is documented', () => {
+    assert.strictEqual(estimateCost('pixapi', 'wan', {}), undefined);
+    assert.strictEqual(estimateCost('apixo', 'gpt-image-2', {}), undefined);
+  });
+
+  it('formats a reported cost in credits with dollars, other units as given', () => {
+    assert.strictEqual(formatCost({ amount: 8, unit: 'credits' }), '8 credits ($0.08)');
+    assert.strictEqual(formatCost({ amount: 0.5, unit: 'USD' }), '0.5 USD');
+  });
+});

@@ -1,0 +1,85 @@
+import * as assert from 'assert';
+import { LIMITS, paramValue, validateWebviewMessage } from '../../../src/core/panelProtocol';
+
+const submit = {
+  type: 'submit', requestId: 1, provider: 'pixapi', model: 'gpt-image-2', prompt: 'a red bicycle',
+  params: { size: '1024x1024', n: '2' }, references: ['file:///work/images/a.png'], imageUrls: [],
+};
+
+function rejected(message: unknown): string {
+  const result = validateWebviewMessage(message);
+  assert.strictEqual(result.ok, false, 'a malformed message was accepted');
+  return result.ok ? '' : result.error;
+}
+
+describe('panel protocol: validating webview messages', () => {
+  it('accepts each well-formed message and returns it typed', () => {
+    for (const message of [
+      { type: 'ready' },
+      { type: 'listModels', requestId: 3, provider: 'apixo' },
+      submit,
+      { type: 'pickReferences', requestId: 4 },
+      { type: 'dropReferences', requestId: 5, uris: ['file:///w/a.png'] },
+      { type: 'taskAction', requestId: 6, action: 'regenerate', taskId: 'abc', resultIndex: 0 },
+    ]) {
+      const result = validateWebviewMessage(message);
+      assert.ok(result.ok, `rejected ${message.type}: ${result.ok ? '' : result.error}`);
+      assert.deepStrictEqual(result.message, message);
+    }
+  });
+
+  it('rejects anything that is not an object', () => {
+    for (const value of [null, undefined, 'ready', 42, [], true]) assert.match(rejected(value), /not an object/);
+  });
+
+  it('rejects unknown types, missing types and smuggled fields', () => {
+    assert.match(rejected({ type: 'deleteEverything' }), /unknown message type/);
+    assert.match(rejected({}), /unknown message type/);
+    assert.match(rejected({ type: 'ready', apiKey: 'x' }), /unexpected field apiKey/);
+    assert.match(rejected({ ...submit, sync: true }), /unexpected field sync/);
+  });
+
+  it('rejects unknown providers and wrong field types', () => {
+    assert.match(rejected({ ...submit, provider: 'evil' }), /unknown provider/);
+    assert.match(rejected({ type: 'listModels', requestId: 1, provider: 'toString' }), /unknown provider/);
+    assert.match(rejected({ ...submit, prompt: 5 }), /prompt is not a string/);
+    assert.match(rejected({ ...submit, prompt: '   ' }), /prompt is empty/);
+    assert.match(rejected({ ...submit, requestId: '1' }), /requestId/);
+    assert.match(rejected({ ...submit, requestId: -1 }), /requestId/);
+    assert.match(rejected({ ...submit, requestId: 1.5 }), /requestId/);
+    assert.match(rejected({ ...submit, params: { n: 2 } }), /params.n is not a string/);
+    assert.match(rejected({ ...submit, params: ['a'] }), /params is not an object/);
+    assert.match(rejected({ ...submit, params: { 'bad name': 'x' } }), /invalid name/);
+    assert.match(rejected({ ...submit, params: { __proto__x: 'x', 'a-b': 'y' } }), /invalid name/);
+    assert.match(rejected({ ...submit, references: 'file:///a.png' }), /references is not an array/);
+    assert.match(rejected({ ...submit, references: [''] }), /references\[0\] is empty/);
+    assert.match(rejected({ ...submit, imageUrls: ['javascript:alert(1)'] }), /not an http\(s\) URL/);
+    assert.match(rejected({ ...submit, imageUrls: ['not a url'] }), /not a URL/);
+    assert.match(rejected({ type: 'taskAction', requestId: 1, action: 'rm -rf', taskId: 'a', resultIndex: 0 }), /unknown task action/);
+    assert.match(rejected({ type: 'taskAction', requestId: 1, action: 'open', taskId: 'a', resultIndex: -1 }), /resultIndex/);
+  });
+
+  it('rejects oversized strings and lists', () => {
+    assert.match(rejected({ ...submit, prompt: 'x'.repeat(LIMITS.prompt + 1) }), /longer than/);
+    assert.match(rejected({ ...submit, model: 'm'.repeat(LIMITS.model + 1) }), /model is longer/);
+    assert.match(rejected({ ...submit, params: { size: 's'.repeat(LIMITS.paramValue + 1) } }), /params.size is longer/);
+    assert.match(rejected({ ...submit, references: Array(LIMITS.references + 1).fill('file:///a.png') }), /more than/);
+    assert.match(rejected({ type: 'dropReferences', requestId: 1, uris: ['file:///' + 'a'.repeat(LIMITS.uri)] }), /longer than/);
+    const many: Record<string, string> = {};
+    for (let i = 0; i <= LIMITS.paramCount; i++) many[`p${i}`] = 'x';
+    assert.match(rejected({ ...submit, params: many }), /more than/);
+  });
+
+  it('never throws, even on hostile objects', () => {
+    const hostile = { get type(): string { throw new Error('boom'); } };
+    assert.match(rejected(hostile), /unreadable message/);
+  });
+
+  it('turns counts and durations into numbers and leaves other values as typed', () => {
+    assert.strictEqual(paramValue('n', ' 2 '), 2);
+    assert.strictEqual(paramValue('duration', '8'), 8);
+    assert.strictEqual(paramValue('size', '1024x1024'), '1024x1024');
+    assert.strictEqual(paramValue('n', 'many'), 'many');
+    assert.strictEqual(paramValue('quality', '  '), undefined);
+  });
+});
