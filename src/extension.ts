@@ -1,8 +1,12 @@
 import * as vscode from 'vscode';
 import type { MediaStudioApi, SubmitRequest } from './api';
 import type { ProviderAdapter } from './core/adapters/adapter';
+import { ApixoAdapter, fetchApixoBalance } from './core/adapters/apixo';
+import { OpenAiAdapter } from './core/adapters/openai';
+import { parseModelVersionId, PixaiAdapter } from './core/adapters/pixai';
 import { PixapiAdapter } from './core/adapters/pixapi';
 import { TaskEngine } from './core/engine';
+import { describeFailure } from './core/errors';
 import { ApiClient } from './core/http';
 import { baseUrlProblem, isLoopbackUrl, PROVIDER_IDS, PROVIDERS, ProviderId } from './core/providers';
 import { TaskStore } from './core/store';
@@ -15,6 +19,7 @@ import { ApiKeys } from './host/keys';
 import { Log } from './host/log';
 import { ModelCatalog } from './host/models';
 import { registerPanel } from './host/panel/panel';
+import { PixaiModels } from './host/pixaiModels';
 import { TaskNotifier } from './host/notifications';
 import { FileTaskPersistence } from './host/persistence';
 import { ResultWriter } from './host/results';
@@ -48,20 +53,31 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     // Result URLs on loopback are followed only when the provider's API itself is local (an emulator or gateway).
     allowLoopback: () => PROVIDER_IDS.some((p) => isLoopbackUrl(baseUrl(p))),
   });
-  const adapters = new Map<ProviderId, ProviderAdapter>([['pixapi', new PixapiAdapter()]]);
+  const adapters = new Map<ProviderId, ProviderAdapter>([
+    ['pixapi', new PixapiAdapter()],
+    ['pixai', new PixaiAdapter()],
+    ['apixo', new ApixoAdapter()],
+    ['openai', new OpenAiAdapter()],
+  ]);
   const engine = new TaskEngine({
     store,
     adapters,
     api,
     openImage,
     saveResults: (task, inline) => writer.save(task, inline),
+    maxActiveTasks: (provider) => {
+      const settings = vscode.workspace.getConfiguration('mediaStudio');
+      if (provider === 'apixo') return settings.get<string>('apixo.plan', 'pro') === 'free' ? 3 : 10;
+      if (provider === 'pixai') return Math.min(10, Math.max(1, settings.get<number>('pixai.maxConcurrentTasks', 10)));
+      return undefined;
+    },
     log: (line) => log.info(line),
   });
   const models = new ModelCatalog(api, log);
   const tasksView = new TasksView(store);
   const treeView = vscode.window.createTreeView('mediaStudio.tasks', { treeDataProvider: tasksView, showCollapseAll: false });
   tasksView.attach(treeView);
-  const deps = { engine, store, keys, models, writer };
+  const deps = { engine, store, keys, models, writer, pixaiModels: new PixaiModels(context.globalState, parseModelVersionId) };
   const command = (id: string, handler: (...args: any[]) => unknown) => registerCommand(log, id, handler); // any: see registerCommand
 
   context.subscriptions.push(
@@ -84,6 +100,18 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     command('mediaStudio.clearFinished', () => taskCommands.clearFinished(deps)),
     command('mediaStudio.refresh', (arg) => taskCommands.refreshTasks(deps, arg)),
     command('mediaStudio.saveAgain', (arg) => taskCommands.saveAgain(deps, arg)),
+    command('mediaStudio.showBalance', async () => {
+      const client = await api('apixo');
+      if (!client) throw new UserError('No Apixo API key is set.', [{ title: 'Set API Key', command: 'mediaStudio.setApiKey', args: [{ provider: 'apixo' }] }]);
+      let balance: number;
+      try {
+        balance = await fetchApixoBalance(client);
+      } catch (error) {
+        throw new UserError(describeFailure('apixo', error).message);
+      }
+      void vscode.window.showInformationMessage(`Apixo balance: $${balance.toFixed(2)} USD`);
+      return balance;
+    }),
     keys.onDidChange((provider) => {
       void updateKeyContext(keys);
       models.forget(provider);

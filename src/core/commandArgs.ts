@@ -15,6 +15,8 @@ export interface ImageArgs {
   /** Provider-specific extras (aspectRatio, mode, style, resolution…), passed through by name. */
   readonly params?: Readonly<Record<string, string | number | boolean>>;
   readonly sync?: boolean;
+  /** Reference images as public URLs, for models that take URLs only (Apixo's image_urls). */
+  readonly imageUrls?: readonly string[];
   readonly workspaceFolder?: string;
 }
 
@@ -38,7 +40,7 @@ export class ArgsProblem extends Error {}
 
 type Spec = Record<string, 'string' | 'number' | 'boolean' | 'provider' | 'params' | 'array'>;
 
-const IMAGE_SPEC: Spec = { provider: 'provider', model: 'string', prompt: 'string', size: 'string', n: 'number', quality: 'string', params: 'params', sync: 'boolean', workspaceFolder: 'string' };
+const IMAGE_SPEC: Spec = { provider: 'provider', model: 'string', prompt: 'string', size: 'string', n: 'number', quality: 'string', params: 'params', sync: 'boolean', imageUrls: 'array', workspaceFolder: 'string' };
 const EDIT_SPEC: Spec = { ...IMAGE_SPEC, images: 'array' };
 const VIDEO_SPEC: Spec = { provider: 'provider', model: 'string', prompt: 'string', duration: 'number', size: 'string', inputImage: 'string', params: 'params', workspaceFolder: 'string' };
 
@@ -60,6 +62,9 @@ function check(command: string, value: unknown, spec: Spec): Record<string, unkn
   }
   if (typeof args.prompt !== 'string') throw new ArgsProblem(`${command}: "prompt" is required.`);
   if (typeof args.n === 'number' && (!Number.isInteger(args.n) || args.n < 1)) throw new ArgsProblem(`${command}: "n" must be a whole number of at least 1.`);
+  if (Array.isArray(args.imageUrls) && !args.imageUrls.every((u) => typeof u === 'string' && /^https?:\/\/\S+$/.test(u))) {
+    throw new ArgsProblem(`${command}: "imageUrls" must list public http(s) URLs.`);
+  }
   return args;
 }
 

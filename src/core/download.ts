@@ -48,7 +48,7 @@ export async function openDownload(url: string, options: DownloadOptions): Promi
     }
     const status = response.statusCode;
     if (status >= 300 && status < 400 && status !== 304) {
-      response.body.destroy();
+      discard(response.body);
       const location = response.headers.location;
       const target = Array.isArray(location) ? location[0] : location;
       if (!target) throw new HttpError(status, 'redirect without a Location', undefined, 'GET', new URL(current).pathname);
@@ -69,4 +69,10 @@ export async function openDownload(url: string, options: DownloadOptions): Promi
     };
   }
   throw new UnsafeUrlError('The result URL redirects too many times.');
+}
+
+/** Drops a body we will not read; undici reports the abort as an error event, which must not go unheard. */
+export function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }

@@ -70,6 +70,8 @@ export class TaskEngine {
   private readonly due = new Map<string, Due>();
   private readonly busy = new Set<string>();
   private readonly submitRetries = new Map<string, number>();
+  /** Tasks holding a provider slot on their way out: from being picked to send until the provider answered. */
+  private readonly sending = new Set<string>();
   private timer: unknown;
   private timerAt = Infinity;
   private disposed = false;
@@ -187,9 +189,10 @@ export class TaskEngine {
     return new Promise((resolve) => this.waiters.set(id, [...(this.waiters.get(id) ?? []), resolve]));
   }
 
-  /** Tasks the provider is working on for us, counted against its cap. */
+  /** Tasks the provider is working on for us (or about to be), counted against its cap. */
   activeCount(provider: ProviderId): number {
-    return this.deps.store.list().filter((t) => t.request.provider === provider && ['submitting', 'submitted', 'running'].includes(t.state)).length;
+    return this.deps.store.list().filter((t) => t.request.provider === provider
+      && (this.sending.has(t.id) || ['submitting', 'submitted', 'running'].includes(t.state))).length;
   }
 
   dispose(): void {
@@ -250,37 +253,46 @@ export class TaskEngine {
   private pump(provider: ProviderId): void {
     if (this.disposed || !this.deps.adapters.has(provider)) return;
     const queued = this.deps.store.list()
-      .filter((t) => t.request.provider === provider && t.state === 'queued' && !this.due.has(t.id) && !this.busy.has(t.id))
+      .filter((t) => t.request.provider === provider && t.state === 'queued' && !this.sending.has(t.id) && !this.busy.has(t.id))
       .sort((a, b) => a.createdAt - b.createdAt);
-    const sending = [...this.due].filter(([id, due]) => due.action === 'submit' && this.deps.store.get(id)?.request.provider === provider).length;
-    let free = this.maxActive(provider) - this.activeCount(provider) - sending;
+    let free = this.maxActive(provider) - this.activeCount(provider);
     for (const task of queued) {
       if (free <= 0) break;
       free -= 1;
+      this.sending.add(task.id);
       this.schedule(task.id, { at: this.clock.now(), action: 'submit', checks: 0, errorStreak: 0, since: this.clock.now() });
     }
   }
 
   private async send(id: string): Promise<void> {
+    let keepSlot = false;
+    try {
+      keepSlot = await this.sendNow(id);
+    } finally {
+      if (!keepSlot) this.sending.delete(id);
+    }
+  }
+
+  /** Returns true when the task keeps its slot (a refused submit waiting to be sent again). */
+  private async sendNow(id: string): Promise<boolean> {
     this.due.delete(id);
     const queued = this.deps.store.get(id);
-    if (!queued || queued.state !== 'queued') return;
+    if (!queued || queued.state !== 'queued') return false;
     const provider = queued.request.provider;
     const api = await this.clientOrProblem(id, provider);
     if (!api) {
       await this.deps.store.update(id, (t) => withChanges(t, { error: { message: `Waiting for a ${PROVIDERS[provider].label} API key.` } }));
-      return;
+      return false;
     }
     const task = await this.deps.store.update(id, (t) => withChanges(t, { state: 'submitting', error: undefined }));
-    if (!task) return;
+    if (!task) return false;
     const adapter = this.adapter(provider);
     let result;
     try {
       result = await adapter.submit({ api, openImage: (uri) => this.deps.openImage(uri) }, task.request);
     } catch (error) {
       this.deps.log?.(`Submitting task ${id} failed: ${error instanceof Error ? error.message : String(error)}`);
-      await this.submitFailed(task, error);
-      return;
+      return this.submitFailed(task, error);
     }
     const now = this.clock.now();
     this.submitRetries.delete(id);
@@ -289,17 +301,20 @@ export class TaskEngine {
       const accepted = await this.deps.store.update(id, (t) => withChanges(t, {
         state: 'submitted', remoteId: result.remoteId, remoteState: result.status?.remoteState, progress: result.status?.progress ?? 0, submittedAt: now,
       }));
+      this.sending.delete(id);
       if (accepted) {
         this.schedule(id, { at: now + nextPollDelay(adapter.policy, { kind: accepted.request.kind, ageMs: 0, checks: 0, errorStreak: 0 }, this.random, this.deps.tuning ?? DEFAULT_TUNING), action: 'poll', checks: 0, errorStreak: 0, since: now });
       }
     } else {
       const done = await this.deps.store.update(id, (t) => applyRemoteStatus(withChanges(t, { submittedAt: now }), result.status, now));
       if (done?.state === 'succeeded') await this.saveResults(done, result.inline);
+      this.sending.delete(id);
       this.pump(provider);
     }
+    return false;
   }
 
-  private async submitFailed(task: Task, error: unknown): Promise<void> {
+  private async submitFailed(task: Task, error: unknown): Promise<boolean> {
     const failure = describeFailure(task.request.provider, error);
     const provider = task.request.provider;
     const refused = error instanceof HttpError && error.status === 429;
@@ -309,19 +324,21 @@ export class TaskEngine {
       this.submitRetries.set(task.id, tries);
       if (neverReached && tries > MAX_NEVER_REACHED_RETRIES) {
         this.submitRetries.delete(task.id);
+        this.sending.delete(task.id);
         await this.finish(task.id, 'failed', `${failure.message} Tried ${MAX_NEVER_REACHED_RETRIES} times; nothing was sent. Retry when the connection is back.`, failure);
-        return;
+        return false;
       }
       // Certainly not accepted (refused, or never reached): safe to send again after a pause.
       await this.deps.store.update(task.id, (t) => withChanges(t, { state: 'queued', error: { message: failure.message, status: failure.status } }));
       const wait = nextPollDelay(this.adapter(provider).policy, { kind: task.request.kind, ageMs: 0, checks: 0, errorStreak: tries, retryAfterMs: error instanceof HttpError ? error.retryAfterMs : undefined }, this.random);
       this.schedule(task.id, { at: this.clock.now() + wait, action: 'submit', checks: 0, errorStreak: tries, since: this.clock.now() });
-      return;
+      return true;
     }
     if (!(error instanceof HttpError || error instanceof NetworkError || error instanceof ProtocolError)) {
       // Failed here, before a request went out (reading a reference image, building the body): nothing was sent.
+      this.sending.delete(task.id);
       await this.finish(task.id, 'failed', `Nothing was sent: ${failure.message}`);
-      return;
+      return false;
     }
     if (failure.transient || !(error instanceof HttpError)) {
       // A timeout, reset, 5xx or unreadable answer: the provider may have accepted (and charged) it.
@@ -329,10 +346,13 @@ export class TaskEngine {
         state: 'unconfirmed',
         error: { ...failure, message: `${failure.message} The task may have reached ${PROVIDERS[provider].label}; Media Studio will not send it again by itself. Check your dashboard, then Retry or Remove.` },
       }));
+      this.sending.delete(task.id);
       this.pump(provider);
-      return;
+      return false;
     }
+    this.sending.delete(task.id);
     await this.finish(task.id, 'failed', failure.message, failure);
+    return false;
   }
 
   // ---- polling ----
@@ -400,6 +420,7 @@ export class TaskEngine {
 
   private async finish(id: string, state: 'failed' | 'cancelled', message: string, failure?: { status?: number; code?: string; raw?: unknown }): Promise<void> {
     this.due.delete(id);
+    this.sending.delete(id);
     const done = await this.deps.store.update(id, (t) => withChanges(t, {
       state, endedAt: this.clock.now(), error: { message, status: failure?.status, code: failure?.code, raw: failure?.raw },
     }));

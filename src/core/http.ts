@@ -170,6 +170,7 @@ export class ApiClient {
     try {
       bytes = await readLimited(response.body, options.maxBytes ?? DEFAULT_MAX_BYTES, `The answer to ${what}`);
     } catch (error) {
+      response.body.on('error', () => undefined);
       response.body.destroy();
       if (error instanceof ProtocolError) throw error;
       throw toNetworkError(error, `Reading the answer to ${what}`);

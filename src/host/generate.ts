@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { ArgsProblem, EditArgs, ImageArgs, parseEditArgs, parseImageArgs, parseVideoArgs, VideoArgs } from '../core/commandArgs';
-import type { ModelInfo } from '../core/catalog';
+import { catalogModel, ModelInfo, PARAM_NAMES } from '../core/catalog';
 import { RequestProblem, TaskEngine } from '../core/engine';
 import { isProviderId, PROVIDERS, ProviderId } from '../core/providers';
 import type { TaskStore } from '../core/store';
@@ -13,12 +13,20 @@ import { UserError } from './commands';
 import { checkInputImage, IMAGE_EXTENSIONS } from './images';
 import type { ApiKeys } from './keys';
 import type { ModelCatalog } from './models';
+import type { PixaiModels } from './pixaiModels';
+import { urlsForFiles } from './urlInputs';
 
 export interface GenerateDeps {
   readonly engine: TaskEngine;
   readonly store: TaskStore;
   readonly keys: ApiKeys;
   readonly models: ModelCatalog;
+  readonly pixaiModels: PixaiModels;
+}
+
+/** Providers whose models take reference images only as URLs for this model. */
+function takesUrls(provider: ProviderId, model: string): boolean {
+  return catalogModel(provider, model)?.imageUrls ?? provider === 'apixo';
 }
 
 /** Runs a submit and turns request problems into messages with the right button. */
@@ -94,10 +102,11 @@ export async function imageFromArgs(deps: GenerateDeps, raw: unknown): Promise<s
   const request: TaskRequest = {
     provider,
     model: args.model ?? deps.models.defaultModel(provider, 'image'),
-    operation: 'generate',
     kind: 'image',
     prompt: args.prompt,
     params: params({ size: args.size, n: args.n, quality: args.quality }, args.params),
+    imageUrls: args.imageUrls,
+    operation: args.imageUrls?.length ? 'edit' : 'generate',
     sync: args.sync ?? vscode.workspace.getConfiguration('mediaStudio').get<boolean>('pixapi.synchronous', false),
     workspaceFolder: workspaceFolder.toString(),
   };
@@ -120,15 +129,18 @@ export async function editFromArgs(deps: GenerateDeps, raw: unknown): Promise<st
     }
   }
   const provider = args.provider ?? defaultProvider();
+  const model = args.model ?? deps.models.defaultModel(provider, 'image', true);
   const workspaceFolder = await pickWorkspaceFolder({ name: args.workspaceFolder, near: images[0], ask: false });
+  const asUrls = takesUrls(provider, model) ? await urlsForFiles(images, PROVIDERS[provider].label, false) : undefined;
   const request: TaskRequest = {
     provider,
-    model: args.model ?? deps.models.defaultModel(provider, 'image', true),
+    model,
     operation: 'edit',
     kind: 'image',
     prompt: args.prompt,
     params: params({ size: args.size, n: args.n, quality: args.quality }, args.params),
-    images: images.map((i) => i.toString()),
+    images: asUrls ? undefined : images.map((i) => i.toString()),
+    imageUrls: asUrls ? [...asUrls, ...(args.imageUrls ?? [])] : args.imageUrls,
     sync: args.sync ?? vscode.workspace.getConfiguration('mediaStudio').get<boolean>('pixapi.synchronous', false),
     workspaceFolder: workspaceFolder.toString(),
   };
@@ -150,7 +162,10 @@ export async function videoFromArgs(deps: GenerateDeps, raw: unknown): Promise<s
     operation: 'video',
     kind: 'video',
     prompt: args.prompt,
-    params: params({ duration: args.duration, size: args.size, input_image: args.inputImage }, args.params),
+    params: provider === 'pixapi'
+      ? params({ duration: args.duration, size: args.size, input_image: args.inputImage }, args.params)
+      : params({ [PARAM_NAMES[provider].duration ?? 'duration']: args.duration, [PARAM_NAMES[provider].size ?? 'size']: args.size }, args.params),
+    imageUrls: provider !== 'pixapi' && args.inputImage ? [args.inputImage] : undefined,
     workspaceFolder: workspaceFolder.toString(),
   };
   return [(await submitChecked(deps.engine, request)).id];
@@ -161,10 +176,55 @@ export async function videoFromArgs(deps: GenerateDeps, raw: unknown): Promise<s
 interface Step<T> { title: string; step: number; total: number; value?: T }
 
 async function pickModel(deps: GenerateDeps, provider: ProviderId, kind: 'image' | 'video', edit: boolean, s: Step<string>): Promise<ModelInfo | undefined> {
-  const models = (await deps.models.list(provider)).filter((m) => m.kind === kind && (!edit || m.editsWithFiles));
-  const items = models.map((m) => ({ label: m.id, description: m.editsWithFiles ? 'edits' : m.imageUrls ? 'takes image URLs' : '', model: m }));
-  const picked = await vscode.window.showQuickPick(items, { title: `${s.title} (${s.step}/${s.total})`, placeHolder: `${PROVIDERS[provider].label} model`, ignoreFocusOut: true });
-  return picked?.model;
+  const title = `${s.title} (${s.step}/${s.total})`;
+  const models = (await deps.models.list(provider)).filter((m) => m.kind === kind && (!edit || m.editsWithFiles || m.imageUrls));
+  if (provider === 'pixai') {
+    const id = await deps.pixaiModels.pick(title, models.map((m) => ({ id: m.id, name: m.label ?? m.id })));
+    return id ? catalogModel('pixai', id) ?? { ...models[0], id, label: undefined } : undefined;
+  }
+  const other = { label: '$(edit) Other model id…', description: 'type any model id', model: undefined };
+  const items = [
+    ...models.map((m) => ({ label: m.id, description: m.editsWithFiles ? 'edits' : m.imageUrls ? 'takes image URLs' : '', model: m as ModelInfo | undefined })),
+    other,
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: `${PROVIDERS[provider].label} model`, ignoreFocusOut: true });
+  if (picked !== other) return picked?.model;
+  const id = await vscode.window.showInputBox({ title, prompt: `${PROVIDERS[provider].label} model id`, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Type a model id.') });
+  if (!id) return undefined;
+  return { provider, id: id.trim(), kind, editsWithFiles: provider === 'pixapi' || provider === 'openai', imageUrls: provider === 'apixo', openValues: true };
+}
+
+/** Asks for each parameter the model takes, by the provider's own field names. Undefined: cancelled. */
+async function askParams(provider: ProviderId, model: ModelInfo, title: string): Promise<Record<string, ParamValue> | undefined> {
+  const names = PARAM_NAMES[provider];
+  const result: Record<string, ParamValue> = {};
+  const free = model.openValues ?? true;
+  const lists: [string | undefined, readonly (string | number)[] | undefined, string][] = [
+    [names.size, model.sizes, 'Size'],
+    [names.aspectRatio, model.aspectRatios, 'Aspect ratio'],
+    [names.resolution, model.resolutions, 'Resolution'],
+    // Apixo picks the mode from the situation (text or image input) unless one is chosen; PixAI's is free.
+    [provider === 'apixo' ? undefined : names.mode, model.modes, 'Mode'],
+    [names.duration, model.durations, 'Duration in seconds'],
+    [names.quality, model.qualities, 'Quality'],
+  ];
+  for (const [field, values, label] of lists) {
+    if (!field || !values?.length) continue;
+    const value = await pickValue(title, values.map(String), label, free);
+    if (value === undefined) return undefined;
+    if (field === names.duration) {
+      if (!(Number(value) > 0)) throw new UserError(`"${value}" is not a number of seconds.`);
+      result[field] = Number(value);
+    } else {
+      result[field] = value;
+    }
+  }
+  if (model.kind === 'image' && (provider === 'pixapi' || provider === 'openai')) {
+    const count = await pickValue(title, ['1', '2', '3', '4'], 'How many images?', false);
+    if (!count) return undefined;
+    result.n = Number(count);
+  }
+  return result;
 }
 
 async function askPrompt(title: string, placeHolder: string): Promise<string | undefined> {
@@ -185,9 +245,9 @@ async function pickValue(title: string, values: readonly string[], placeHolder: 
   return vscode.window.showInputBox({ title, prompt: placeHolder, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Type a value.') });
 }
 
-async function chooseProvider(deps: GenerateDeps, kind: 'image' | 'video'): Promise<ProviderId | undefined> {
+async function chooseProvider(deps: GenerateDeps, kind: 'image' | 'video', edit = false): Promise<ProviderId | undefined> {
   const withKeys: ProviderId[] = [];
-  for (const id of deps.models.providersFor(kind)) if (await deps.keys.has(id)) withKeys.push(id);
+  for (const id of deps.models.providersFor(kind, edit)) if (await deps.keys.has(id)) withKeys.push(id);
   if (withKeys.length === 0) {
     throw new UserError('No API key is set yet. Set one to start generating.', [{ title: 'Set API Key', command: 'mediaStudio.setApiKey' }]);
   }
@@ -198,26 +258,25 @@ async function chooseProvider(deps: GenerateDeps, kind: 'image' | 'video'): Prom
   return (await vscode.window.showQuickPick(items, { placeHolder: 'Which provider?', ignoreFocusOut: true }))?.id;
 }
 
-async function imageSteps(deps: GenerateDeps, title: string, edit: boolean): Promise<Omit<TaskRequest, 'workspaceFolder' | 'operation'> | undefined> {
-  const provider = await chooseProvider(deps, 'image');
+async function imageSteps(deps: GenerateDeps, title: string, edit: boolean): Promise<{ request: Omit<TaskRequest, 'workspaceFolder' | 'operation'>; model: ModelInfo } | undefined> {
+  const provider = await chooseProvider(deps, 'image', edit);
   if (!provider) return undefined;
-  const model = await pickModel(deps, provider, 'image', edit, { title, step: 1, total: 4 });
+  const model = await pickModel(deps, provider, 'image', edit, { title, step: 1, total: 3 });
   if (!model) return undefined;
-  const prompt = await askPrompt(`${title} (2/4)`, edit ? 'Place the product on a warm studio background' : 'A cinematic product photo of a ceramic coffee cup');
+  const prompt = await askPrompt(`${title} (2/3)`, edit ? 'Place the product on a warm studio background' : 'A cinematic product photo of a ceramic coffee cup');
   if (!prompt) return undefined;
-  const size = model.sizes ? await pickValue(`${title} (3/4)`, model.sizes, 'Size', true) : undefined;
-  if (model.sizes && size === undefined) return undefined;
-  const count = await pickValue(`${title} (4/4)`, ['1', '2', '3', '4'], 'How many images?', false);
-  if (!count) return undefined;
-  const quality = model.qualities ? await pickValue(title, model.qualities, 'Quality', false) : undefined;
-  if (model.qualities && quality === undefined) return undefined;
+  const chosen = await askParams(provider, model, `${title} (3/3)`);
+  if (!chosen) return undefined;
   return {
-    provider,
-    model: model.id,
-    kind: 'image',
-    prompt,
-    params: params({ size, n: Number(count), quality }),
-    sync: vscode.workspace.getConfiguration('mediaStudio').get<boolean>('pixapi.synchronous', false),
+    model,
+    request: {
+      provider,
+      model: model.id,
+      kind: 'image',
+      prompt,
+      params: chosen,
+      sync: vscode.workspace.getConfiguration('mediaStudio').get<boolean>('pixapi.synchronous', false),
+    },
   };
 }
 
@@ -225,7 +284,7 @@ export async function generateImageInteractive(deps: GenerateDeps): Promise<stri
   const steps = await imageSteps(deps, 'Generate Image', false);
   if (!steps) return [];
   const workspaceFolder = await pickWorkspaceFolder({ ask: true });
-  return [(await submitChecked(deps.engine, { ...steps, operation: 'generate', workspaceFolder: workspaceFolder.toString() })).id];
+  return [(await submitChecked(deps.engine, { ...steps.request, operation: 'generate', workspaceFolder: workspaceFolder.toString() })).id];
 }
 
 export async function editImageInteractive(deps: GenerateDeps, images: vscode.Uri[]): Promise<string[]> {
@@ -250,7 +309,10 @@ export async function editImageInteractive(deps: GenerateDeps, images: vscode.Ur
   const steps = await imageSteps(deps, `Edit ${images.length === 1 ? vscode.workspace.asRelativePath(images[0]) : `${images.length} images`}`, true);
   if (!steps) return [];
   const workspaceFolder = await pickWorkspaceFolder({ near: images[0], ask: true });
-  return [(await submitChecked(deps.engine, { ...steps, operation: 'edit', images: images.map((i) => i.toString()), workspaceFolder: workspaceFolder.toString() })).id];
+  const references = steps.model.imageUrls
+    ? { imageUrls: await urlsForFiles(images, PROVIDERS[steps.request.provider].label, true) }
+    : { images: images.map((i) => i.toString()) };
+  return [(await submitChecked(deps.engine, { ...steps.request, ...references, operation: 'edit', workspaceFolder: workspaceFolder.toString() })).id];
 }
 
 /** Image results whose URL is still usable as a video's input image. */
@@ -273,16 +335,13 @@ export async function generateVideoInteractive(deps: GenerateDeps, inputImage?: 
   if (!model) return [];
   const prompt = await askPrompt(`${title} (2/4)`, 'A cinematic reveal of a smart speaker');
   if (!prompt) return [];
-  const duration = model.durations ? await pickValue(`${title} (3/4)`, model.durations.map(String), 'Duration in seconds', true) : undefined;
-  if (model.durations && duration === undefined) return [];
-  if (duration !== undefined && !(Number(duration) > 0)) throw new UserError(`"${duration}" is not a number of seconds.`);
-  const size = model.sizes ? await pickValue(`${title} (4/4)`, model.sizes, 'Size', true) : undefined;
-  if (model.sizes && size === undefined) return [];
+  const chosen = await askParams(provider, model, `${title} (3/4)`);
+  if (!chosen) return [];
   if (inputImage === undefined && model.imageUrls) {
     const none = { label: 'No input image', description: 'text-to-video', url: '' };
     const typed = { label: 'Enter an image URL…', description: 'a public http(s) URL', url: '' };
     const picked = await vscode.window.showQuickPick([none, ...recentImageUrls(deps.store, Date.now()), typed], {
-      title, placeHolder: 'Animate an image? The provider needs a URL it can fetch, not a file.', ignoreFocusOut: true,
+      title: `${title} (4/4)`, placeHolder: 'Animate an image? The provider needs a URL it can fetch, not a file.', ignoreFocusOut: true,
     });
     if (!picked) return [];
     if (picked === typed) {
@@ -296,13 +355,16 @@ export async function generateVideoInteractive(deps: GenerateDeps, inputImage?: 
     }
   }
   const workspaceFolder = await pickWorkspaceFolder({ ask: true });
+  const url = inputImage?.trim();
   const request: TaskRequest = {
     provider,
     model: model.id,
     operation: 'video',
     kind: 'video',
     prompt,
-    params: params({ duration: duration === undefined ? undefined : Number(duration), size, input_image: inputImage?.trim() }),
+    // Pixapi names the input image `input_image`; Apixo takes reference URLs as image_urls.
+    params: provider === 'pixapi' ? params({ ...chosen, input_image: url }) : chosen,
+    imageUrls: provider !== 'pixapi' && url ? [url] : undefined,
     workspaceFolder: workspaceFolder.toString(),
   };
   return [(await submitChecked(deps.engine, request)).id];

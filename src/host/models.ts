@@ -1,5 +1,5 @@
 import { listPixapiModels } from '../core/adapters/pixapi';
-import { defaultModel, ModelInfo, PIXAPI_CATALOG, pixapiModel } from '../core/catalog';
+import { catalogFor, defaultModel, ModelInfo, pixapiModel } from '../core/catalog';
 import type { ApiClient } from '../core/http';
 import { PROVIDER_IDS, ProviderId } from '../core/providers';
 import type { MediaKind } from '../core/task';
@@ -14,7 +14,7 @@ export class ModelCatalog {
   constructor(private readonly api: (provider: ProviderId) => Promise<ApiClient | undefined>, private readonly log: Log) {}
 
   builtIn(provider: ProviderId): ModelInfo[] {
-    return PIXAPI_CATALOG.filter((m) => m.provider === provider);
+    return [...catalogFor(provider)];
   }
 
   async list(provider: ProviderId): Promise<ModelInfo[]> {
@@ -40,8 +40,8 @@ export class ModelCatalog {
     return defaultModel(provider, kind, edit);
   }
 
-  providersFor(kind: MediaKind): ProviderId[] {
-    return PROVIDER_IDS.filter((p) => this.builtIn(p).some((m) => m.kind === kind));
+  providersFor(kind: MediaKind, edit = false): ProviderId[] {
+    return PROVIDER_IDS.filter((p) => this.builtIn(p).some((m) => m.kind === kind && (!edit || m.editsWithFiles || m.imageUrls)));
   }
 
   forget(provider: ProviderId): void {

@@ -9,7 +9,7 @@ import { pipeline } from 'stream/promises';
 import { Transform } from 'stream';
 import * as vscode from 'vscode';
 import type { InlineResult } from '../core/adapters/adapter';
-import { openDownload } from '../core/download';
+import { discard, openDownload } from '../core/download';
 import { resultFileName, sidecarName, tempName } from '../core/files/naming';
 import { resolveOutputFolder } from '../core/files/outputFolder';
 import { addPngTextChunks, PNG_TEXT_MAX_BYTES } from '../core/files/pngText';
@@ -160,7 +160,7 @@ export class ResultWriter {
     const auth = await this.deps.apiAuth(task);
     const response = await openDownload(url, { auth, allowLoopback: this.deps.allowLoopback(), timeoutMs: 120_000 });
     if (response.contentLength !== undefined && response.contentLength > maxBytes) {
-      response.body.destroy();
+      discard(response.body);
       throw new SaveError(`The result is ${(response.contentLength / 1048576).toFixed(0)} MB, over the ${(maxBytes / 1048576).toFixed(0)} MB limit (setting "mediaStudio.maxDownloadSizeMB").`);
     }
     let media: SniffedMedia | undefined;

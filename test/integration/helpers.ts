@@ -4,7 +4,7 @@ import type { MediaStudioApi, Task, TaskState } from '../../src/api';
 import { EmulatorClient } from '../emulator/client';
 
 export const EXTENSION_ID = 'media-studio.media-studio';
-export const KEYS = { pixapi: 'test-pixapi-key', pixai: 'test-pixai-key', apixo: 'test-apixo-key' } as const;
+export const KEYS = { pixapi: 'test-pixapi-key', pixai: 'test-pixai-key', apixo: 'test-apixo-key', openai: 'test-pixapi-key' } as const;
 
 export async function activateExtension(): Promise<MediaStudioApi> {
   const extension = vscode.extensions.getExtension<MediaStudioApi>(EXTENSION_ID);

@@ -56,6 +56,8 @@ export class TestSession {
           'mediaStudio.pixapi.baseUrl': emulator.urls.pixapi,
           'mediaStudio.pixai.baseUrl': emulator.urls.pixai,
           'mediaStudio.apixo.baseUrl': emulator.urls.apixo,
+          // Pixapi is an OpenAI-compatible gateway, so it stands in for the `openai` provider.
+          'mediaStudio.openai.baseUrl': emulator.urls.pixapi,
           ...options.settings,
         },
         env: {

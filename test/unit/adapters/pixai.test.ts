@@ -202,7 +202,7 @@ describe('PixAI adapter', () => {
 
     it('never has more than 10 tasks waiting or running at PixAI, and finishes all of 12', async () => {
       const tasks = await Promise.all(Array.from({ length: 12 }, (_, i) => h.engine.submit(pixai(`fox ${i}`))));
-      assert.strictEqual(h.engine.activeCount('pixai') + tasks.filter((t) => h.store.get(t.id)?.state === 'queued').length, 12);
+      assert.strictEqual(h.engine.activeCount('pixai'), 10, 'ten hold a PixAI slot, two wait in the local queue');
       const done = await Promise.all(tasks.map((t) => h.engine.waitFor(t.id)));
       assert.deepStrictEqual(done.map((t) => t.state), Array(12).fill('succeeded'));
       const remote = emulator.tasks('pixai');

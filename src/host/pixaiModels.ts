@@ -1,0 +1,52 @@
+/**
+ * PixAI models are model version ids with no list endpoint: the user pastes an id or a model page URL, may
+ * name it, and recent ones are remembered (ids and names only; nothing secret).
+ */
+import * as vscode from 'vscode';
+
+const RECENT_KEY = 'mediaStudio.pixai.recentModels';
+const MAX_RECENT = 12;
+
+export interface NamedModel { readonly id: string; readonly name: string }
+
+export class PixaiModels {
+  constructor(private readonly state: vscode.Memento, private readonly parse: (input: string) => string | undefined) {}
+
+  recent(): NamedModel[] {
+    const value = this.state.get<unknown>(RECENT_KEY, []);
+    return Array.isArray(value)
+      ? value.filter((m): m is NamedModel => !!m && typeof m.id === 'string' && /^\d+$/.test(m.id) && typeof m.name === 'string')
+      : [];
+  }
+
+  async remember(model: NamedModel): Promise<void> {
+    const others = this.recent().filter((m) => m.id !== model.id);
+    await this.state.update(RECENT_KEY, [model, ...others].slice(0, MAX_RECENT));
+  }
+
+  /** Asks for a model: a recent one, or a pasted id / pixai.art URL (then an optional name). */
+  async pick(title: string, fallback: readonly NamedModel[]): Promise<string | undefined> {
+    const paste = { label: '$(add) Paste a model version id or pixai.art model URL…', id: '' };
+    const known = [...this.recent(), ...fallback.filter((f) => !this.recent().some((r) => r.id === f.id))];
+    const picked = await vscode.window.showQuickPick([...known.map((m) => ({ label: m.name, description: m.id, id: m.id })), paste], {
+      title, placeHolder: 'PixAI model', ignoreFocusOut: true,
+    });
+    if (!picked) return undefined;
+    if (picked !== paste) {
+      await this.remember({ id: picked.id, name: picked.label });
+      return picked.id;
+    }
+    const input = await vscode.window.showInputBox({
+      title,
+      prompt: 'The model version id is the last part of a model page URL: pixai.art/model/<id>/<version id>',
+      placeHolder: 'https://pixai.art/model/…/… or 1983308862240288769',
+      ignoreFocusOut: true,
+      validateInput: (value) => (this.parse(value.trim()) ? undefined : 'Paste a model version id (digits) or a pixai.art/model/<id>/<version> URL.'),
+    });
+    const id = input ? this.parse(input.trim()) : undefined;
+    if (!id) return undefined;
+    const name = await vscode.window.showInputBox({ title, prompt: 'A name to remember this model by (optional)', value: `Model ${id}`, ignoreFocusOut: true });
+    await this.remember({ id, name: name?.trim() || `Model ${id}` });
+    return id;
+  }
+}

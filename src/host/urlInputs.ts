@@ -1,0 +1,51 @@
+/**
+ * Reference images for models that take URLs only (Apixo's image_urls, Pixapi's input_image). A workspace
+ * file's bytes are never uploaded anywhere the user did not choose: a file that came from a result whose URL
+ * is still valid (its sidecar says so) is sent as that URL; for any other file the user is asked for a public
+ * URL, and told why.
+ */
+import * as vscode from 'vscode';
+import { sidecarName } from '../core/files/naming';
+import { parseSidecar, validResultUrl } from '../core/files/sidecar';
+import { UserError } from './commands';
+
+/** The still-valid source URL recorded in a file's sidecar, if any. */
+export async function resultUrlOf(file: vscode.Uri): Promise<string | undefined> {
+  const sidecar = file.with({ path: file.path.replace(/[^/]+$/, (name) => sidecarName(name)) });
+  let text: string;
+  try {
+    text = Buffer.from(await vscode.workspace.fs.readFile(sidecar)).toString('utf8');
+  } catch {
+    return undefined;
+  }
+  const parsed = parseSidecar(text);
+  return 'error' in parsed ? undefined : validResultUrl(parsed, Date.now());
+}
+
+/**
+ * URLs for the given files. With `ask` false (automation) a file without a valid result URL is an error that
+ * says what to do; otherwise the user is asked for a public URL per such file.
+ */
+export async function urlsForFiles(files: readonly vscode.Uri[], providerLabel: string, ask: boolean): Promise<string[]> {
+  const urls: string[] = [];
+  for (const file of files) {
+    const known = await resultUrlOf(file);
+    if (known) {
+      urls.push(known);
+      continue;
+    }
+    const name = vscode.workspace.asRelativePath(file, false);
+    const why = `${providerLabel} takes reference images only as public URLs, and Media Studio does not upload your files anywhere you did not choose.`;
+    if (!ask) throw new UserError(`"${name}" has no valid result URL. ${why} Pass a public URL in "imageUrls" instead.`);
+    const typed = await vscode.window.showInputBox({
+      title: `Public URL for ${name}`,
+      prompt: `${why} Enter a public http(s) URL of this image (for example after uploading it yourself).`,
+      placeHolder: 'https://…',
+      ignoreFocusOut: true,
+      validateInput: (value) => (/^https?:\/\/\S+$/.test(value.trim()) ? undefined : 'Enter an http(s) URL.'),
+    });
+    if (!typed) throw new vscode.CancellationError();
+    urls.push(typed.trim());
+  }
+  return urls;
+}

@@ -1,0 +1,167 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { MediaStudioApi } from '../../src/api';
+import { sniffMediaType } from '../../src/core/files/sniff';
+import { activateExtension, emulator, fileOf, KEYS, readFile, run, setKeys, waitForState } from './helpers';
+
+describe('PixAI, Apixo and OpenAI-compatible beside Pixapi', function () {
+  let api: MediaStudioApi;
+  const control = emulator();
+  let since = 0;
+
+  before(async () => {
+    api = await activateExtension();
+    await setKeys();
+  });
+  beforeEach(async () => {
+    await control.clearFaults();
+    await control.configure({ timing: { image: { queueMs: 150, runMs: 600 }, video: { queueMs: 300, runMs: 1500 } } });
+    since = (await control.requests()).reduce((max, r) => Math.max(max, r.seq), 0);
+  });
+
+  async function saved(id: string) {
+    const task = await api.waitForTask(id);
+    assert.strictEqual(task.state, 'succeeded', task.error?.message);
+    const bytes = await readFile(fileOf(task.results?.[0].file));
+    return { task, media: sniffMediaType(bytes) };
+  }
+
+  describe('PixAI', () => {
+    const model = '1983308862240288769';
+
+    it('completes a task, with its parameters sent by their documented names', async () => {
+      const [id] = await run('mediaStudio.generateImage', { provider: 'pixai', model, prompt: '1girl, green hair, flower', params: { aspectRatio: '9:16', mode: 'standard', style: 'anime-v2' } });
+      const { task, media } = await saved(id);
+      assert.strictEqual(media?.mime, 'image/png');
+      const remote = await control.task('pixai', task.remoteId as string);
+      assert.deepStrictEqual(remote?.request, { modelVersionId: model, prompt: '1girl, green hair, flower', aspectRatio: '9:16', mode: 'standard', style: 'anime-v2' });
+    });
+
+    it('reports a failed task', async () => {
+      const [id] = await run('mediaStudio.generateImage', { provider: 'pixai', model, prompt: 'bad [fail]' });
+      const task = await api.waitForTask(id);
+      assert.strictEqual(task.state, 'failed');
+      assert.ok(task.error?.message);
+    });
+
+    it('cancels a waiting task through GraphQL', async () => {
+      await control.configure({ timing: { image: { queueMs: 20_000, runMs: 600 } } });
+      const [id] = await run('mediaStudio.generateImage', { provider: 'pixai', model, prompt: 'cancel me' });
+      const submitted = await waitForState(api, id, 'submitted');
+      await vscode.commands.executeCommand('mediaStudio.cancel', id);
+      assert.strictEqual((await api.getTask(id))?.state, 'cancelled');
+      const remote = await control.task('pixai', submitted.remoteId as string);
+      assert.strictEqual(remote?.status, 'cancelled');
+      assert.ok((await control.requests(since)).some((r) => r.method === 'POST' && r.path === '/graphql'));
+    });
+
+    it('downloads a mediaIds-only result through the media route, without the key at the CDN', async () => {
+      const [id] = await run('mediaStudio.generateImage', { provider: 'pixai', model, prompt: 'ids only [mediaIdsOnly]' });
+      const { media } = await saved(id);
+      assert.strictEqual(media?.kind, 'image');
+      const log = await control.requests(since);
+      const mediaRoute = log.filter((r) => r.origin === 'pixai' && /^\/v1\/media\/.+\/image$/.test(r.path));
+      assert.ok(mediaRoute.length >= 1);
+      assert.strictEqual(mediaRoute[0].headers.authorization, `Bearer ${KEYS.pixai}`);
+      assert.strictEqual(mediaRoute[0].status, 302);
+      for (const request of log.filter((r) => r.origin === 'cdn')) assert.strictEqual(request.headers.authorization, undefined);
+    });
+
+    it('sends 12 at once with never more than 10 waiting or running, checks each at most every 1.5 s, and finishes all', async function () {
+      this.timeout(120_000);
+      await control.configure({ timing: { image: { queueMs: 500, runMs: 2500 } } });
+      const ids: string[] = [];
+      for (let i = 0; i < 12; i++) ids.push(...(await run('mediaStudio.generateImage', { provider: 'pixai', model, prompt: `batch ${i}` })));
+      for (const id of ids) {
+        const task = await api.waitForTask(id);
+        assert.strictEqual(task.state, 'succeeded', task.error?.message);
+      }
+      const log = await control.requests(since);
+      const creates = log.filter((r) => r.path === '/v2/image/create');
+      assert.strictEqual(creates.length, 12, 'each task was created once');
+      assert.ok(creates.every((r) => r.status === 200), 'the emulator never refused a create for the 10-task cap');
+      const remoteIds = await Promise.all(ids.map(async (id) => (await api.getTask(id))?.remoteId as string));
+      const remote = await Promise.all(remoteIds.map((rid) => control.task('pixai', rid)));
+      // At any moment, at most 10 tasks were between creation and their end at the emulator.
+      for (const t of remote) {
+        const overlapping = remote.filter((o) => o && t && o.createdAt <= t.createdAt && (o.endedAt ?? Infinity) > t.createdAt).length;
+        assert.ok(overlapping <= 10, `${overlapping} tasks active at once`);
+      }
+      for (const rid of remoteIds) {
+        const polls = log.filter((r) => r.path === `/v1/task/${rid}`).map((r) => r.time);
+        for (let i = 1; i < polls.length; i++) assert.ok(polls[i] - polls[i - 1] >= 1500, `PixAI task polled ${polls[i] - polls[i - 1]} ms apart`);
+      }
+    });
+  });
+
+  describe('Apixo', () => {
+    it('makes an image and a video', async () => {
+      const [image] = await run('mediaStudio.generateImage', { provider: 'apixo', model: 'nano-banana', prompt: 'A futuristic city at sunset', params: { aspect_ratio: '16:9' } });
+      const [video] = await run('mediaStudio.generateVideo', { provider: 'apixo', model: 'wan-2-5', prompt: 'waves at dusk', duration: 5 });
+      assert.strictEqual((await saved(image)).media?.kind, 'image');
+      const v = await saved(video);
+      assert.strictEqual(v.media?.kind, 'video');
+      const remote = await control.task('apixo', v.task.remoteId as string);
+      assert.deepStrictEqual((remote?.request as { request_type: string; input: { mode: string } }).input.mode, 'text-to-video');
+    });
+
+    it('shows failCode and failMsg of a failed task as they are', async () => {
+      const [id] = await run('mediaStudio.generateImage', { provider: 'apixo', model: 'nano-banana', prompt: 'nope [fail:SensitiveContentDetected]' });
+      const task = await api.waitForTask(id);
+      assert.strictEqual(task.state, 'failed');
+      assert.strictEqual(task.error?.code, 'SensitiveContentDetected');
+      assert.match(task.error?.message ?? '', /SensitiveContentDetected/);
+    });
+
+    it('reads an error inside a 200 envelope', async () => {
+      await control.inject({ origin: 'apixo', method: 'POST', action: { kind: 'status', status: 200, body: { code: 402, message: 'INSUFFICIENT_CREDITS', data: null } } });
+      const [id] = await run('mediaStudio.generateImage', { provider: 'apixo', model: 'nano-banana', prompt: 'no money' });
+      const task = await api.waitForTask(id);
+      assert.strictEqual(task.state, 'failed');
+      assert.match(task.error?.message ?? '', /out of credits/);
+    });
+
+    it('shows the balance', async () => {
+      const balance = await vscode.commands.executeCommand<number>('mediaStudio.showBalance');
+      const expected = (await control.balances()).apixo;
+      assert.strictEqual(balance, expected);
+    });
+
+    it('does image-to-image from a previous result URL', async () => {
+      const [first] = await run('mediaStudio.generateImage', { provider: 'apixo', model: 'nano-banana', prompt: 'a red chair' });
+      const url = (await saved(first)).task.results?.[0].url as string;
+      const file = fileOf((await api.getTask(first))?.results?.[0].file);
+      // The file's sidecar remembers its URL, so the file itself can be the reference.
+      const [second] = await run('mediaStudio.editImage', { provider: 'apixo', model: 'nano-banana', prompt: 'make it blue', images: [file.toString()] });
+      const { task } = await saved(second);
+      const remote = await control.task('apixo', task.remoteId as string);
+      const input = (remote?.request as { input: { image_urls: string[]; mode: string } }).input;
+      assert.deepStrictEqual(input.image_urls, [url]);
+      assert.strictEqual(input.mode, 'image-to-image');
+    });
+
+    it('refuses a workspace file with no result URL instead of uploading it', async () => {
+      await assert.rejects(
+        Promise.resolve(vscode.commands.executeCommand('mediaStudio.editImage', { provider: 'apixo', model: 'nano-banana', prompt: 'x', images: ['images/product.png'] })),
+        /only as public URLs/,
+      );
+    });
+  });
+
+  describe('OpenAI-compatible', () => {
+    // The gateway here is the Pixapi emulator, so its model ids are the gateway's.
+    it('generates and edits through the synchronous endpoints', async () => {
+      const [generated] = await run('mediaStudio.generateImage', { provider: 'openai', model: 'gpt-image-2', prompt: 'an owl', size: '1024x1024' });
+      const [edited] = await run('mediaStudio.editImage', { provider: 'openai', model: 'gpt-image-2', prompt: 'add a hat', images: ['images/product.png'] });
+      for (const id of [generated, edited]) assert.strictEqual((await saved(id)).media?.mime, 'image/png');
+      const log = await control.requests(since);
+      assert.strictEqual(log.filter((r) => r.path === '/v1/images/generations').length, 1);
+      assert.strictEqual(log.filter((r) => r.path === '/v1/images/edits').length, 1);
+    });
+  });
+
+  it('lists all four providers side by side', async () => {
+    const providers = new Set((await api.listTasks()).map((t) => t.request.provider));
+    for (const provider of ['pixapi', 'pixai', 'apixo', 'openai']) assert.ok(providers.has(provider as never), provider);
+  });
+});
