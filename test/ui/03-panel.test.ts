@@ -1,0 +1,82 @@
+import * as assert from 'assert';
+import type { FrameLocator } from 'playwright-core';
+import { uiSession } from '../runner/ui';
+import { screenshotOnFailure, Workbench } from './workbench';
+
+describe('UI: the Media Studio panel', () => {
+  let workbench: Workbench;
+  // Runs after 01- and 02- in the same page: the Pixapi key is already set.
+  before(async () => (workbench = await Workbench.shared()));
+  afterEach(async function () {
+    await screenshotOnFailure(this, workbench);
+  });
+  after(async () => workbench?.reset());
+
+  /** The panel's document: webviews are an outer iframe (ours, by extension id) around the active frame. */
+  function panel(): FrameLocator {
+    return workbench.page.frameLocator('iframe.webview[src*="extensionId=media-studio.media-studio"]').frameLocator('iframe#active-frame');
+  }
+
+  /** Picks a theme with "Preferences: Color Theme" (clicked, not Enter: the marketplace entry can rank first). */
+  async function colorTheme(name: string): Promise<void> {
+    const page = workbench.page;
+    const input = page.locator('.quick-input-widget input');
+    for (let attempt = 0; attempt < 10 && !(await input.isVisible()); attempt++) {
+      // The webview keeps F1 to itself; clicking the side bar's title gives focus back to the workbench.
+      if (attempt > 0) await page.locator('.part.sidebar .composite.title').first().click({ position: { x: 10, y: 10 } }).catch(() => undefined);
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
+    }
+    await input.fill('>Preferences: Color Theme');
+    await workbench.pick('Preferences: Color Theme');
+    await input.fill(name);
+    await workbench.pick(name);
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  it('composes with a reference image from the Explorer, submits with Ctrl+Enter and shows the result in the gallery', async () => {
+    await workbench.runCommand('Media Studio: Open Panel');
+    const prompt = panel().locator('#prompt');
+    await prompt.waitFor({ timeout: 30_000 });
+    await panel().locator('#model option[value="gemini-3-pro-image-preview"]').waitFor({ state: 'attached', timeout: 30_000 });
+    await panel().locator('#model').selectOption('gemini-3-pro-image-preview');
+    await prompt.fill('A paper plane over a bay, from the panel');
+    await workbench.screenshot('panel-compose');
+
+    // The reference comes from the Explorer's context menu, as a person adds one.
+    await workbench.showExplorer();
+    await workbench.expandFolder(/^images$/);
+    await (await workbench.explorerRow('product.png')).click({ button: 'right' });
+    await workbench.page.locator('.context-view .action-label', { hasText: 'Use as Reference' }).first().click();
+    const reference = panel().locator('.reference', { hasText: 'images/product.png' });
+    await reference.waitFor({ timeout: 30_000 });
+    // The thumbnail really loads (CSP and localResourceRoots allow it).
+    await assertImageLoaded(reference.locator('img'));
+    assert.strictEqual(await panel().locator('#prompt').inputValue(), 'A paper plane over a bay, from the panel', 'the compose area kept its prompt');
+
+    await panel().locator('#prompt').press('Control+Enter');
+    const result = panel().locator('.result img[alt^="A paper plane over a bay"]').first();
+    await result.waitFor({ timeout: 90_000 });
+    await assertImageLoaded(result);
+    const card = panel().locator('.card', { hasText: 'A paper plane over a bay' }).first();
+    assert.match((await card.locator('.state').textContent()) ?? '', /done/);
+    const request = uiSession().emulator.tasks('pixapi').find((t) => t.prompt === 'A paper plane over a bay, from the panel');
+    assert.ok(request, 'the emulator received the request');
+    await colorTheme('Dark Modern');
+    await result.waitFor();
+    await workbench.screenshot('panel-result-dark');
+    await colorTheme('Light Modern');
+    await result.waitFor();
+    await workbench.screenshot('panel-result-light');
+  });
+});
+
+async function assertImageLoaded(image: ReturnType<FrameLocator['locator']>): Promise<void> {
+  await image.waitFor();
+  await image.evaluate((element) => {
+    const img = element as HTMLImageElement;
+    return img.complete ? undefined : new Promise((resolve) => img.addEventListener('load', resolve, { once: true }));
+  });
+  const width = await image.evaluate((element) => (element as HTMLImageElement).naturalWidth);
+  assert.ok(width > 0, 'the image did not load');
+}
