@@ -39,7 +39,8 @@ export function nextPollDelay(policy: PollPolicy, moment: PollMoment, random: ()
   } else {
     const exponential = policy.firstCheckMs[moment.kind] * tuning.growth ** moment.checks;
     const ageBound = Math.max(policy.minIntervalMs[moment.kind], tuning.ageFraction * moment.ageMs);
-    wait = Math.min(exponential, ageBound, tuning.maxIntervalMs) * (1 - tuning.jitter * random());
+    // Jitter only shortens a wait, and never below the provider's minimum interval.
+    wait = Math.max(policy.minIntervalMs[moment.kind], Math.min(exponential, ageBound, tuning.maxIntervalMs) * (1 - tuning.jitter * random()));
   }
   return Math.max(floor, Math.round(wait), moment.retryAfterMs ?? 0);
 }

@@ -382,6 +382,12 @@ export class TaskEngine {
         }
         return;
       }
+      if (isPastDeadline({ ...task, submittedAt: due.since }, now(), this.deps.deadlines ?? DEFAULT_DEADLINES_MS)) {
+        // A provider that keeps failing past the deadline is not asked forever: the task waits for Refresh.
+        await this.deps.store.update(id, (t) => withChanges(t, { state: 'stale', error: { message: `${failure.message} Still no answer after the usual time; use Refresh to check again.`, status: failure.status } }));
+        this.pump(provider);
+        return;
+      }
       await this.deps.store.update(id, (t) => withChanges(t, { error: { message: `${failure.message} Retrying.`, status: failure.status }, lastCheckedAt: now() }));
       const errorStreak = due.errorStreak + 1;
       const wait = nextPollDelay(adapter.policy, { kind: task.request.kind, ageMs: now() - due.since, checks: due.checks, errorStreak, retryAfterMs: error instanceof HttpError ? error.retryAfterMs : undefined }, this.random, this.deps.tuning);

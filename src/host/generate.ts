@@ -82,6 +82,25 @@ export function toWorkspaceUri(value: unknown): vscode.Uri {
   return vscode.Uri.joinPath(folder.uri, value);
 }
 
+/**
+ * The common argument names (size, n, quality, duration) under the provider's own field names; a provider that
+ * has no such field gets a message rather than a field it would reject or misread.
+ */
+function providerParams(provider: ProviderId, common: { size?: string; n?: number; quality?: string; duration?: number }, extra?: Readonly<Record<string, ParamValue>>): Record<string, ParamValue> {
+  const names = PARAM_NAMES[provider];
+  const mapped: Record<string, ParamValue | undefined> = {};
+  for (const [name, value] of Object.entries(common)) {
+    if (value === undefined) continue;
+    const field = name === 'n' ? (provider === 'pixapi' || provider === 'openai' ? 'n' : undefined) : names[name as 'size' | 'quality' | 'duration'];
+    if (!field) {
+      const hint = name === 'size' && names.aspectRatio ? ` Use "params": { "${names.aspectRatio}": "16:9" } instead.` : '';
+      throw new UserError(`${PROVIDERS[provider].label} does not take "${name}".${hint}`);
+    }
+    mapped[field] = value;
+  }
+  return params(mapped, extra);
+}
+
 function params(entries: Record<string, ParamValue | undefined>, extra?: Readonly<Record<string, ParamValue>>): Record<string, ParamValue> {
   const result: Record<string, ParamValue> = { ...extra };
   for (const [key, value] of Object.entries(entries)) if (value !== undefined && value !== '') result[key] = value;
@@ -104,7 +123,7 @@ export async function imageFromArgs(deps: GenerateDeps, raw: unknown): Promise<s
     model: args.model ?? deps.models.defaultModel(provider, 'image'),
     kind: 'image',
     prompt: args.prompt,
-    params: params({ size: args.size, n: args.n, quality: args.quality }, args.params),
+    params: providerParams(provider, { size: args.size, n: args.n, quality: args.quality }, args.params),
     imageUrls: args.imageUrls,
     operation: args.imageUrls?.length ? 'edit' : 'generate',
     sync: args.sync ?? vscode.workspace.getConfiguration('mediaStudio').get<boolean>('pixapi.synchronous', false),
@@ -138,7 +157,7 @@ export async function editFromArgs(deps: GenerateDeps, raw: unknown): Promise<st
     operation: 'edit',
     kind: 'image',
     prompt: args.prompt,
-    params: params({ size: args.size, n: args.n, quality: args.quality }, args.params),
+    params: providerParams(provider, { size: args.size, n: args.n, quality: args.quality }, args.params),
     images: asUrls ? undefined : images.map((i) => i.toString()),
     imageUrls: asUrls ? [...asUrls, ...(args.imageUrls ?? [])] : args.imageUrls,
     sync: args.sync ?? vscode.workspace.getConfiguration('mediaStudio').get<boolean>('pixapi.synchronous', false),
@@ -164,7 +183,7 @@ export async function videoFromArgs(deps: GenerateDeps, raw: unknown): Promise<s
     prompt: args.prompt,
     params: provider === 'pixapi'
       ? params({ duration: args.duration, size: args.size, input_image: args.inputImage }, args.params)
-      : params({ [PARAM_NAMES[provider].duration ?? 'duration']: args.duration, [PARAM_NAMES[provider].size ?? 'size']: args.size }, args.params),
+      : providerParams(provider, { duration: args.duration, size: args.size }, args.params),
     imageUrls: provider !== 'pixapi' && args.inputImage ? [args.inputImage] : undefined,
     workspaceFolder: workspaceFolder.toString(),
   };

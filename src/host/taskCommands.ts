@@ -1,6 +1,7 @@
 /** Commands on one task (from the tree's context menus) and on the list. */
 import * as vscode from 'vscode';
 import type { TaskEngine } from '../core/engine';
+import { describeFailure } from '../core/errors';
 import { PROVIDERS } from '../core/providers';
 import type { TaskStore } from '../core/store';
 import { isTerminal, Task } from '../core/task';
@@ -31,12 +32,16 @@ function firstFile(task: Task): vscode.Uri {
 export async function cancelTask(deps: TaskCommandDeps, arg: unknown): Promise<void> {
   const task = taskOf(deps.store, arg);
   if (isTerminal(task.state)) return;
-  const outcome = await deps.engine.cancel(task.id);
-  if (outcome === 'cancelled') return;
   const label = PROVIDERS[task.request.provider].label;
+  let reason = `${label} has no way to cancel a task once it has started.`;
+  try {
+    if ((await deps.engine.cancel(task.id)) === 'cancelled') return;
+  } catch (error) {
+    reason = `${label} did not accept the cancel: ${describeFailure(task.request.provider, error).message}`;
+  }
   const stop = 'Stop Tracking';
   const answer = await vscode.window.showWarningMessage(
-    `${label} has no way to cancel a task once it has started. Stop tracking it? It may still finish and be charged; Media Studio will not download the result.`,
+    `${reason} Stop tracking it? It may still finish and be charged; Media Studio will not download the result.`,
     { modal: true },
     stop,
   );

@@ -19,8 +19,8 @@ describe('UI: generate and edit from the workbench', () => {
     await workbench.pick('gpt-image-2');
     await workbench.type('A lighthouse at dawn, watercolor');
     await workbench.pick('1024x1024');
-    await workbench.pick('1');
     await workbench.pick('low');
+    await workbench.pick('1');
     const row = workbench.taskRow('A lighthouse at dawn');
     await row.waitFor({ timeout: 30_000 });
     await workbench.screenshot('generate-task-running');

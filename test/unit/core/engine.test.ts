@@ -153,6 +153,18 @@ describe('TaskEngine', () => {
     assert.strictEqual(store.get(task.id)?.state, 'succeeded');
   });
 
+  it('stops asking a provider that keeps failing past the deadline, and marks the task stale', async () => {
+    const { engine, adapter, clock, store } = setup();
+    adapter.statuses.set('r1', [new HttpError(500, {}, undefined, 'GET', '/t')]);
+    const task = await engine.submit(imageRequest());
+    await clock.advance(11 * 60_000);
+    assert.strictEqual(store.get(task.id)?.state, 'stale');
+    const polls = adapter.polls.length;
+    await clock.advance(30 * 60_000);
+    assert.strictEqual(adapter.polls.length, polls, 'no more checks once stale');
+    assert.strictEqual(clock.pending, 0);
+  });
+
   it('resumes after a reload: polls submitted tasks, marks a mid-submit task unconfirmed, sends queued ones', async () => {
     const first = setup({ maxActive: 1 });
     const a = await first.engine.submit(imageRequest('a'));
