@@ -1,0 +1,142 @@
+/** The model catalog: defaults, Pixapi's per-model values, Apixo's default mode; Pixapi values checked against the emulator. */
+import * as assert from 'assert';
+import { PixapiAdapter } from '../../../src/core/adapters/pixapi';
+import {
+  apixoDefaultMode, catalogFor, catalogModel, defaultModel, PARAM_NAMES, PIXAPI_CATALOG, pixapiModel,
+} from '../../../src/core/catalog';
+import { ApiClient } from '../../../src/core/http';
+import { PROVIDER_IDS } from '../../../src/core/providers';
+import type { MediaKind, TaskRequest } from '../../../src/core/task';
+import { ProviderEmulator } from '../../emulator';
+
+describe('core/catalog', () => {
+  describe('defaultModel', () => {
+    it('picks, for an edit, a model that takes reference images (files or URLs)', () => {
+      for (const provider of PROVIDER_IDS) {
+        const id = defaultModel(provider, 'image', true);
+        const canEdit = catalogFor(provider).filter((m) => m.kind === 'image' && (m.editsWithFiles || m.imageUrls));
+        if (canEdit.length === 0) {
+          assert.strictEqual(id, '', `${provider} has no model that edits`);
+        } else {
+          const model = catalogModel(provider, id);
+          assert.ok(model && model.kind === 'image' && (model.editsWithFiles || model.imageUrls), `${provider}: ${id}`);
+          assert.strictEqual(id, canEdit[0].id, `${provider}: the first such model`);
+        }
+      }
+    });
+
+    it('picks the first model of the kind, or "" when the provider has none', () => {
+      for (const provider of PROVIDER_IDS) {
+        for (const kind of ['image', 'video'] as MediaKind[]) {
+          const first = catalogFor(provider).find((m) => m.kind === kind);
+          assert.strictEqual(defaultModel(provider, kind), first?.id ?? '', `${provider} ${kind}`);
+          if (first) assert.strictEqual(catalogModel(provider, first.id)?.kind, kind);
+        }
+      }
+      assert.strictEqual(defaultModel('pixapi', 'image', true), 'gemini-3.1-flash-image-preview');
+      assert.strictEqual(defaultModel('openai', 'image', true), 'gpt-image-1');
+      assert.strictEqual(defaultModel('pixai', 'video'), '');
+    });
+
+    it('never offers an image-only-generation model for an edit', () => {
+      assert.notStrictEqual(defaultModel('openai', 'image', true), 'dall-e-3');
+    });
+  });
+
+  it('finds models by provider and id only', () => {
+    assert.strictEqual(catalogModel('pixapi', 'gpt-image-2')?.provider, 'pixapi');
+    assert.strictEqual(catalogModel('pixapi', 'nano-banana'), undefined, 'an Apixo id is not a Pixapi model');
+    assert.strictEqual(catalogModel('apixo', 'does-not-exist'), undefined);
+    for (const provider of PROVIDER_IDS) {
+      const ids = catalogFor(provider).map((m) => m.id);
+      assert.strictEqual(new Set(ids).size, ids.length, `${provider}: ids are unique`);
+    }
+  });
+
+  it('names the parameters each list fills by the provider field names', () => {
+    assert.deepStrictEqual(PARAM_NAMES.pixapi, { size: 'size', quality: 'quality', duration: 'duration' });
+    assert.strictEqual(PARAM_NAMES.apixo.aspectRatio, 'aspect_ratio');
+    assert.strictEqual(PARAM_NAMES.pixai.aspectRatio, 'aspectRatio');
+  });
+
+  describe('Pixapi models', () => {
+    it('gemini-3.1 (and its alias) adds 512x512, 2K and 4K', () => {
+      for (const id of ['gemini-3.1-flash-image-preview', 'nano-banana-2']) {
+        assert.deepStrictEqual(pixapiModel(id, 'image', true).sizes, ['auto', '1024x1024', '1536x1024', '1024x1536', '2048x2048', '512x512', '2K', '4K'], id);
+      }
+      assert.deepStrictEqual(pixapiModel('gemini-2.5-flash-image', 'image', true).sizes, ['auto', '1024x1024', '1536x1024', '1024x1536', '2048x2048']);
+    });
+
+    it('only the gpt-image family has qualities; videos have durations and take URLs, not files', () => {
+      assert.deepStrictEqual(pixapiModel('gpt-image-2', 'image', true).qualities, ['auto', 'low', 'medium', 'high']);
+      assert.strictEqual(pixapiModel('gemini-3-pro-image-preview', 'image', true).qualities, undefined);
+      const veo = pixapiModel('veo', 'video', false);
+      assert.deepStrictEqual([veo.editsWithFiles, veo.imageUrls, veo.sizes, veo.qualities], [false, true, ['1280x720', '720x1280', '16:9'], undefined]);
+      assert.ok(veo.durations?.length);
+      assert.strictEqual(pixapiModel('x', 'image', false).editsWithFiles, false);
+    });
+
+    it("every catalog value passes the adapter's own validation", () => {
+      const adapter = new PixapiAdapter();
+      for (const model of PIXAPI_CATALOG) {
+        for (const size of model.sizes ?? []) {
+          for (const quality of [undefined, ...(model.qualities ?? [])]) {
+            for (const duration of model.kind === 'video' ? model.durations ?? [] : [undefined]) {
+              const params: Record<string, string | number> = { size };
+              if (quality !== undefined) params.quality = quality;
+              if (duration !== undefined) params.duration = duration;
+              const req: TaskRequest = { provider: 'pixapi', model: model.id, operation: model.kind === 'video' ? 'video' : 'generate', kind: model.kind, prompt: 'x', params, workspaceFolder: 'file:///ws' };
+              assert.strictEqual(adapter.validate(req), undefined, `${model.id} ${JSON.stringify(params)}`);
+            }
+          }
+        }
+      }
+    });
+
+    it('every catalog model, size, quality and duration is accepted by the emulated Pixapi', async () => {
+      const emulator = await ProviderEmulator.start({ timing: { image: { queueMs: 50, runMs: 150 }, video: { queueMs: 50, runMs: 300 } } });
+      try {
+        const api = new ApiClient({ baseUrl: emulator.urls.pixapi, key: 'test-pixapi-key' });
+        const adapter = new PixapiAdapter();
+        const context = { api, openImage: () => Promise.reject(new Error('no files here')) };
+        for (const model of PIXAPI_CATALOG) {
+          const qualities = model.qualities ?? [undefined];
+          const durations = model.kind === 'video' ? model.durations ?? [] : [undefined];
+          for (const [i, size] of (model.sizes ?? []).entries()) {
+            const params: Record<string, string | number> = { size };
+            const quality = qualities[i % qualities.length];
+            const duration = durations[i % durations.length];
+            if (quality !== undefined) params.quality = quality;
+            if (duration !== undefined) params.duration = duration;
+            const req: TaskRequest = { provider: 'pixapi', model: model.id, operation: model.kind === 'video' ? 'video' : 'generate', kind: model.kind, prompt: 'x', params, workspaceFolder: 'file:///ws' };
+            const result = await adapter.submit(context, req);
+            assert.strictEqual(result.kind, 'accepted', `${model.id} ${JSON.stringify(params)}`);
+          }
+        }
+        assert.ok(emulator.tasks('pixapi').length >= PIXAPI_CATALOG.length);
+      } finally {
+        await emulator.close();
+      }
+    });
+  });
+
+  describe('apixoDefaultMode', () => {
+    it("uses the model's image-to-… mode when there are reference URLs", () => {
+      assert.strictEqual(apixoDefaultMode('nano-banana', true), 'image-to-image');
+      assert.strictEqual(apixoDefaultMode('flux-2', true), 'pro-image-to-image');
+      assert.strictEqual(apixoDefaultMode('kling-2-1', true), 'image-to-video');
+    });
+
+    it('uses a text mode without them', () => {
+      assert.strictEqual(apixoDefaultMode('nano-banana', false), 'text-to-image');
+      assert.strictEqual(apixoDefaultMode('flux-2', false), 'pro-text-to-image');
+      assert.strictEqual(apixoDefaultMode('wan-2-5', false), 'text-to-video');
+    });
+
+    it("keeps veo-3-1's tier either way, and knows nothing of unknown models", () => {
+      assert.strictEqual(apixoDefaultMode('veo-3-1', false), 'fast');
+      assert.strictEqual(apixoDefaultMode('veo-3-1', true), 'fast');
+      assert.strictEqual(apixoDefaultMode('no-such-model', true), undefined);
+    });
+  });
+});

@@ -1,0 +1,123 @@
+/** parseStoredTask: task files on disk are untrusted and must read back exactly or not at all. */
+import * as assert from 'assert';
+import type { Task } from '../../../src/core/task';
+import { parseStoredTask } from '../../../src/core/taskJson';
+
+function validTask(): Task {
+  return {
+    id: 'task-1',
+    request: {
+      provider: 'pixapi',
+      model: 'gpt-image-2',
+      operation: 'generate',
+      kind: 'image',
+      prompt: 'a red bicycle',
+      params: { size: '1024x1024', n: 2, hd: true },
+      sync: false,
+      workspaceFolder: 'file:///ws',
+    },
+    state: 'succeeded',
+    remoteId: 'task_01HZ',
+    remoteState: 'completed',
+    progress: 100,
+    createdAt: 1_700_000_000_000,
+    submittedAt: 1_700_000_000_100,
+    startedAt: 1_700_000_001_000,
+    endedAt: 1_700_000_005_000,
+    lastCheckedAt: 1_700_000_005_000,
+    cost: { amount: 8, unit: 'credits' },
+    results: [{ url: 'https://cdn.example/r/1.png', file: 'file:///ws/generated/a.png', savedAt: 1_700_000_006_000 }],
+    origin: 'agent',
+    revision: 7,
+  };
+}
+
+/** The stored request object of a stored task (a plain JSON object in these tests). */
+function req(task: Record<string, unknown>): Record<string, unknown> {
+  return task.request as Record<string, unknown>;
+}
+
+/** The valid task as a plain JSON object, with `change` applied (undefined values are dropped by JSON). */
+function storedText(change: (task: Record<string, unknown>) => void): string {
+  const task = JSON.parse(JSON.stringify(validTask())) as Record<string, unknown>;
+  change(task);
+  return JSON.stringify(task);
+}
+
+describe('core/taskJson: parseStoredTask', () => {
+  it('round-trips a valid task', () => {
+    const task = validTask();
+    assert.deepStrictEqual(parseStoredTask(JSON.stringify(task)), task);
+    assert.deepStrictEqual(parseStoredTask(JSON.stringify(task, null, 2)), task, 'pretty-printed too');
+  });
+
+  it('reads every state', () => {
+    for (const state of ['queued', 'submitting', 'unconfirmed', 'submitted', 'running', 'succeeded', 'failed', 'cancelled', 'stale']) {
+      assert.strictEqual(parseStoredTask(storedText((t) => { t.state = state; }))?.state, state);
+    }
+  });
+
+  it('rejects truncated or non-JSON text', () => {
+    const text = JSON.stringify(validTask());
+    for (const cut of [0, 1, 10, Math.floor(text.length / 2), text.length - 1]) {
+      assert.strictEqual(parseStoredTask(text.slice(0, cut)), undefined, `cut at ${cut}`);
+    }
+    assert.strictEqual(parseStoredTask('not json'), undefined);
+  });
+
+  it('rejects JSON that is not a task object', () => {
+    for (const text of ['null', '42', '"task"', '[]', '[{"id":"task-1"}]', '{}', 'true']) {
+      assert.strictEqual(parseStoredTask(text), undefined, text);
+    }
+  });
+
+  it('rejects wrong types and missing fields', () => {
+    const broken: ReadonlyArray<[string, (t: Record<string, unknown>) => void]> = [
+      ['id missing', (t) => { delete t.id; }],
+      ['id empty', (t) => { t.id = ''; }],
+      ['id a number', (t) => { t.id = 1; }],
+      ['createdAt a string', (t) => { t.createdAt = '2024-01-01'; }],
+      ['revision missing', (t) => { delete t.revision; }],
+      ['request missing', (t) => { delete t.request; }],
+      ['request a string', (t) => { t.request = 'pixapi'; }],
+      ['model a number', (t) => { req(t).model = 2; }],
+      ['prompt missing', (t) => { delete req(t).prompt; }],
+      ['kind audio', (t) => { req(t).kind = 'audio'; }],
+      ['workspaceFolder missing', (t) => { delete req(t).workspaceFolder; }],
+      ['results an object', (t) => { t.results = { url: 'x' }; }],
+      ['remoteId a number', (t) => { t.remoteId = 12; }],
+    ];
+    for (const [what, change] of broken) assert.strictEqual(parseStoredTask(storedText(change)), undefined, what);
+  });
+
+  it('rejects unknown states and providers', () => {
+    assert.strictEqual(parseStoredTask(storedText((t) => { t.state = 'done'; })), undefined);
+    assert.strictEqual(parseStoredTask(storedText((t) => { t.state = 3; })), undefined);
+    assert.strictEqual(parseStoredTask(storedText((t) => { req(t).provider = 'midjourney'; })), undefined);
+    assert.strictEqual(parseStoredTask(storedText((t) => { delete req(t).provider; })), undefined);
+  });
+
+  it('fills defaults: params {} and origin "user"', () => {
+    const task = parseStoredTask(storedText((t) => {
+      delete req(t).params;
+      delete t.origin;
+    }));
+    assert.ok(task);
+    assert.deepStrictEqual(task.request.params, {});
+    assert.strictEqual(task.origin, 'user');
+    assert.strictEqual(task.request.prompt, 'a red bicycle', 'the rest is kept');
+    const nullParams = parseStoredTask(storedText((t) => { req(t).params = null; }));
+    assert.deepStrictEqual(nullParams?.request.params, {});
+  });
+
+  it('keeps a stored origin and optional fields that are absent', () => {
+    const task = parseStoredTask(storedText((t) => {
+      delete t.results;
+      delete t.remoteId;
+    }));
+    assert.ok(task);
+    assert.strictEqual(task.origin, 'agent');
+    assert.strictEqual(task.results, undefined);
+    assert.strictEqual(task.remoteId, undefined);
+  });
+});
