@@ -30,7 +30,7 @@ export function nextPollDelay(policy: PollPolicy, moment: PollMoment, random: ()
   const floor = Math.max(policy.floorMs, 0);
   if (moment.errorStreak > 0) {
     // Errors: the backoff Pixapi documents (0.5 s·2^n plus up to 250 ms), growing on to the cap in a long outage.
-    const wait = Math.min(tuning.maxIntervalMs, 500 * 2 ** moment.errorStreak) + random() * 250;
+    const wait = Math.min(tuning.maxIntervalMs, 500 * 2 ** moment.errorStreak + random() * 250);
     return Math.round(Math.max(floor, wait, moment.retryAfterMs ?? 0));
   }
   let wait: number;

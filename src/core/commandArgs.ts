@@ -48,7 +48,7 @@ function check(command: string, value: unknown, spec: Spec): Record<string, unkn
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ArgsProblem(`${command} takes one argument object, such as { "prompt": "a red bicycle" }.`);
   const args = value as Record<string, unknown>;
   for (const [key, v] of Object.entries(args)) {
-    const type = spec[key];
+    const type = Object.hasOwn(spec, key) ? spec[key] : undefined;
     if (!type) throw new ArgsProblem(`${command}: unknown argument "${key}". Known: ${Object.keys(spec).join(', ')}.`);
     if (v === undefined) continue;
     const ok = type === 'provider' ? isProviderId(v)

@@ -14,7 +14,8 @@ export interface Failure extends TaskError {
 /** Finds a human message in the documented error shapes: {error:{message}}, {message}, {code,message,data:{error}}. */
 export function providerMessage(body: unknown): string | undefined {
   const root = obj(body);
-  if (!root) return typeof body === 'string' && body.trim() && body.length < 300 && !/<html/i.test(body) ? body.trim() : undefined;
+  // Short plain text is shown; markup (an HTML error page, with or without <html>) never is.
+  if (!root) return typeof body === 'string' && body.trim() && body.length < 300 && !/^\s*</.test(body) ? body.trim() : undefined;
   const nested = obj(root.error);
   const data = obj(root.data);
   return str(nested?.message) ?? str(data?.error) ?? str(root.message) ?? str(root.error) ?? str(root.msg);

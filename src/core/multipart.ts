@@ -14,8 +14,9 @@ export interface MultipartBody {
   readonly body: AsyncIterable<Uint8Array>;
 }
 
+/** The HTML form encoding of names in Content-Disposition, which form-data parsers (undici's too) undo. */
 function quote(value: string): string {
-  return value.replace(/[\r\n"\\]/g, (c) => (c === '"' ? '%22' : c === '\\' ? '\\\\' : ' '));
+  return value.replace(/["\r\n]/g, (c) => (c === '"' ? '%22' : c === '\r' ? '%0D' : '%0A'));
 }
 
 export function multipartBody(parts: readonly MultipartPart[], boundary = `----MediaStudio${randomBytes(12).toString('hex')}`): MultipartBody {

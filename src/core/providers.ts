@@ -51,7 +51,7 @@ export function baseUrlProblem(value: string): string | undefined {
 export function isLoopbackUrl(value: string): boolean {
   try {
     const host = new URL(value).hostname.replace(/^\[|\]$/g, '');
-    return host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1';
+    return host === 'localhost' || host.endsWith('.localhost') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '::1';
   } catch {
     return false;
   }

@@ -4,6 +4,11 @@ import type { Task, TaskState } from './task';
 
 const STATES: readonly TaskState[] = ['queued', 'submitting', 'unconfirmed', 'submitted', 'running', 'succeeded', 'failed', 'cancelled', 'stale'];
 
+function isParamObject(value: unknown): boolean {
+  return !!value && typeof value === 'object' && !Array.isArray(value)
+    && Object.values(value).every((v) => ['string', 'number', 'boolean'].includes(typeof v));
+}
+
 export function parseStoredTask(text: string): Task | undefined {
   let value: unknown;
   try {
@@ -20,6 +25,9 @@ export function parseStoredTask(text: string): Task | undefined {
     && !!request && typeof request === 'object' && isProviderId(request.provider)
     && typeof request.model === 'string' && typeof request.prompt === 'string'
     && (request.kind === 'image' || request.kind === 'video')
+    && ['generate', 'edit', 'video'].includes(request.operation)
+    && (request.params === undefined || request.params === null || isParamObject(request.params))
+    && (task.origin === undefined || ['user', 'agent', 'api'].includes(task.origin))
     && typeof request.workspaceFolder === 'string'
     && (task.results === undefined || Array.isArray(task.results))
     && (task.remoteId === undefined || typeof task.remoteId === 'string');

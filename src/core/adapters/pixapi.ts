@@ -113,7 +113,7 @@ export class PixapiAdapter implements ProviderAdapter {
       const input = request.params.input_image;
       if (input !== undefined && (typeof input !== 'string' || !isHttpUrl(input))) return 'The input image for a video must be an http(s) URL.';
       const duration = request.params.duration;
-      if (duration !== undefined && (typeof duration !== 'number' || !(duration > 0) || duration > 120)) return 'The duration must be a number of seconds from 1 to 120.';
+      if (duration !== undefined && (typeof duration !== 'number' || !(duration >= 1) || duration > 120)) return 'The duration must be a number of seconds from 1 to 120.';
     }
     if (request.params.quality !== undefined && !pixapiTakesQuality(request.model)) return `The model ${request.model} does not take a quality setting.`;
     return undefined;

@@ -167,4 +167,11 @@ describe('core/backoff: nextPollDelay', () => {
       assert.ok(next >= thisOne, `streak ${errorStreak + 1} waits less than ${errorStreak}`);
     }
   });
+
+  describe('found by review', () => {
+    it('never waits longer than maxIntervalMs (a cap on any single wait) without a Retry-After', () => {
+      const wait = nextPollDelay(PIXAPI, moment({ errorStreak: 10 }), MOST_JITTER);
+      assert.ok(wait <= DEFAULT_TUNING.maxIntervalMs, `${wait} ms > ${DEFAULT_TUNING.maxIntervalMs} ms`);
+    });
+  });
 });

@@ -134,4 +134,13 @@ describe('core/commandArgs', () => {
       assert.strictEqual(problem(() => parseEditArgs({ prompt: 'x', images: [] })), expected);
     });
   });
+
+  describe('found by review', () => {
+    it('keys that are Object.prototype members are unknown too', () => {
+      for (const key of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
+        const value: unknown = JSON.parse(`{"prompt":"x","${key}":"y"}`);
+        assert.match(problem(() => parseImageArgs(value)), new RegExp(`^Generate Image: unknown argument "${key}"\\. Known: provider,`), key);
+      }
+    });
+  });
 });

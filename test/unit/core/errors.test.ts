@@ -169,4 +169,11 @@ describe('core/errors: providerMessage', () => {
     assert.strictEqual(providerMessage('<HTML><HEAD><TITLE>Error</TITLE></HEAD></HTML>'), undefined);
   });
 
+
+  describe('found by review', () => {
+  it('does not echo a short HTML page that has no <html> tag', () => {
+    assert.strictEqual(providerMessage('<!DOCTYPE html><title>Error</title><h1>502 Bad Gateway</h1>'), undefined);
+    assert.strictEqual(providerMessage('<h1>Service Unavailable</h1>'), undefined);
+  });
+  });
 });

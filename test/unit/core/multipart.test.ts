@@ -94,14 +94,14 @@ describe('core/multipart: multipartBody', () => {
     const { bytes, form } = await parse(body);
     const list = entries(form);
     assert.strictEqual(list.length, 3, 'still three parts');
-    // A quote travels as %22 (which parsers turn back into a quote); line breaks become spaces.
-    assert.deepStrictEqual(list.map(([name]) => name), ['prompt"; filename="evil.sh', 'x  Content-Type: text/html    injected', 'image']);
+    // Quotes and line breaks travel as %22, %0D and %0A (the HTML form encoding), which parsers turn back.
+    assert.deepStrictEqual(list.map(([name]) => name), ['prompt"; filename="evil.sh', 'x\r\nContent-Type: text/html\r\n\r\ninjected', 'image']);
     assert.strictEqual(list[0][1], 'v1', 'the quoted name did not turn its part into a file');
     assert.strictEqual(list[1][1], 'v2');
     const image = list[2][1];
     assert.ok(typeof image !== 'string');
     assert.strictEqual(image.type, 'image/png');
-    assert.strictEqual((image as File).name, 'photo"  Content-Type: text/html.png');
+    assert.strictEqual((image as File).name, 'photo"\r\nContent-Type: text/html.png');
     const text = bytes.toString('latin1');
     assert.ok(text.includes('Content-Disposition: form-data; name="prompt%22; filename=%22evil.sh"\r\n'), text);
     assert.strictEqual(text.split('\r\nContent-Type: ').length - 1, 1, 'only the real Content-Type header line');
@@ -170,5 +170,12 @@ describe('core/multipart: multipartBody', () => {
       const logged = emulator.requests.find((r) => r.path === '/v1/async/images/edits');
       assert.strictEqual(logged?.bodySize, form.contentLength);
     });
+  });
+
+  describe('found by review', () => {
+  it('a backslash in a file name parses back as one backslash', async () => {
+    const { form } = await parse(multipartBody([file('my\\photo.png', 'image/png', 'x')]));
+    assert.strictEqual((form.get('image') as File).name, 'my\\photo.png');
+  });
   });
 });

@@ -305,4 +305,11 @@ describe('core/adapters/pixapi', () => {
       assert.ok(models.filter((m) => m.kind === 'video').every((m) => !m.edits));
     });
   });
+
+  describe('found by review', () => {
+    const adapter = new PixapiAdapter();
+    it('a duration under 1 s is refused, as the message says (1 to 120)', () => {
+      assert.strictEqual(adapter.validate(videoRequest({ duration: 0.5 })), 'The duration must be a number of seconds from 1 to 120.');
+    });
+  });
 });

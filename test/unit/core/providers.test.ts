@@ -96,4 +96,12 @@ describe('core/providers', () => {
     });
 
   });
+
+  describe('found by review', () => {
+    it('does not take a public name that starts with "127." for this machine', () => {
+      for (const url of ['https://127.0.0.1.nip.io', 'https://127.attacker.example/api', 'http://127.example.com:7000']) {
+        assert.strictEqual(isLoopbackUrl(url), false, url);
+      }
+    });
+  });
 });

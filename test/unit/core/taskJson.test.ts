@@ -120,4 +120,21 @@ describe('core/taskJson: parseStoredTask', () => {
     assert.strictEqual(task.results, undefined);
     assert.strictEqual(task.remoteId, undefined);
   });
+
+  describe('found by review', () => {
+  it('rejects an unknown or missing operation', () => {
+    assert.strictEqual(parseStoredTask(storedText((t) => { req(t).operation = 'upscale'; })), undefined);
+    assert.strictEqual(parseStoredTask(storedText((t) => { delete req(t).operation; })), undefined);
+  });
+
+  it('rejects params that are not an object of strings, numbers and booleans', () => {
+    for (const params of ['size=1024x1024', ['1024x1024'], 7, { nested: { a: 1 } }]) {
+      assert.strictEqual(parseStoredTask(storedText((t) => { req(t).params = params; })), undefined, JSON.stringify(params));
+    }
+  });
+
+  it('rejects an unknown origin', () => {
+    assert.strictEqual(parseStoredTask(storedText((t) => { t.origin = 'somebody'; })), undefined);
+  });
+  });
 });
