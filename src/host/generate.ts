@@ -3,7 +3,7 @@
  * automation contract), or step by step through quick inputs.
  */
 import * as vscode from 'vscode';
-import { ArgsProblem, EditArgs, ImageArgs, parseEditArgs, parseImageArgs, parseVideoArgs, VideoArgs } from '../core/commandArgs';
+import { ArgsProblem, parseEditArgs, parseImageArgs, parseVideoArgs } from '../core/commandArgs';
 import { catalogModel, ModelInfo, PARAM_NAMES } from '../core/catalog';
 import { RequestProblem, TaskEngine } from '../core/engine';
 import { isProviderId, PROVIDERS, ProviderId } from '../core/providers';
@@ -44,6 +44,19 @@ export async function submitChecked(engine: TaskEngine, request: TaskRequest, or
 function argsError(error: unknown): never {
   if (error instanceof ArgsProblem || error instanceof RequestProblem) throw new UserError(error.message);
   throw error;
+}
+
+/** Parses an argument object, turning its problems into messages for the user. */
+function parsed<T>(parse: (raw: unknown) => T, raw: unknown): T {
+  try {
+    return parse(raw);
+  } catch (error) {
+    argsError(error);
+  }
+}
+
+function useSync(args: { sync?: boolean }): boolean {
+  return args.sync ?? vscode.workspace.getConfiguration('mediaStudio').get<boolean>('pixapi.synchronous', false);
 }
 
 function defaultProvider(): ProviderId {
@@ -110,12 +123,7 @@ function params(entries: Record<string, ParamValue | undefined>, extra?: Readonl
 // ---- argument objects ----
 
 export async function imageFromArgs(deps: GenerateDeps, raw: unknown): Promise<string[]> {
-  let args: ImageArgs;
-  try {
-    args = parseImageArgs(raw);
-  } catch (error) {
-    argsError(error);
-  }
+  const args = parsed(parseImageArgs, raw);
   const provider = args.provider ?? defaultProvider();
   const workspaceFolder = await pickWorkspaceFolder({ name: args.workspaceFolder, ask: false });
   const request: TaskRequest = {
@@ -126,19 +134,14 @@ export async function imageFromArgs(deps: GenerateDeps, raw: unknown): Promise<s
     params: providerParams(provider, { size: args.size, n: args.n, quality: args.quality }, args.params),
     imageUrls: args.imageUrls,
     operation: args.imageUrls?.length ? 'edit' : 'generate',
-    sync: args.sync ?? vscode.workspace.getConfiguration('mediaStudio').get<boolean>('pixapi.synchronous', false),
+    sync: useSync(args),
     workspaceFolder: workspaceFolder.toString(),
   };
   return [(await submitChecked(deps.engine, request)).id];
 }
 
 export async function editFromArgs(deps: GenerateDeps, raw: unknown): Promise<string[]> {
-  let args: EditArgs;
-  try {
-    args = parseEditArgs(raw);
-  } catch (error) {
-    argsError(error);
-  }
+  const args = parsed(parseEditArgs, raw);
   const images = args.images.map(toWorkspaceUri);
   for (const image of images) {
     try {
@@ -160,19 +163,14 @@ export async function editFromArgs(deps: GenerateDeps, raw: unknown): Promise<st
     params: providerParams(provider, { size: args.size, n: args.n, quality: args.quality }, args.params),
     images: asUrls ? undefined : images.map((i) => i.toString()),
     imageUrls: asUrls ? [...asUrls, ...(args.imageUrls ?? [])] : args.imageUrls,
-    sync: args.sync ?? vscode.workspace.getConfiguration('mediaStudio').get<boolean>('pixapi.synchronous', false),
+    sync: useSync(args),
     workspaceFolder: workspaceFolder.toString(),
   };
   return [(await submitChecked(deps.engine, request)).id];
 }
 
 export async function videoFromArgs(deps: GenerateDeps, raw: unknown): Promise<string[]> {
-  let args: VideoArgs;
-  try {
-    args = parseVideoArgs(raw);
-  } catch (error) {
-    argsError(error);
-  }
+  const args = parsed(parseVideoArgs, raw);
   const provider = args.provider ?? defaultProvider();
   const workspaceFolder = await pickWorkspaceFolder({ name: args.workspaceFolder, ask: false });
   const request: TaskRequest = {
@@ -294,7 +292,7 @@ async function imageSteps(deps: GenerateDeps, title: string, edit: boolean): Pro
       kind: 'image',
       prompt,
       params: chosen,
-      sync: vscode.workspace.getConfiguration('mediaStudio').get<boolean>('pixapi.synchronous', false),
+      sync: useSync({}),
     },
   };
 }

@@ -2,7 +2,7 @@
  * Apixo: one task API for many models, under /api/v1 of the configured origin. Every answer is an envelope
  * `{code, message, data}` whose `code` counts as much as the HTTP status. Reference images only as URLs.
  */
-import { ApiClient, ApiResponse, arr, CallOptions, HttpError, num, obj, parseRetryAfter, ProtocolError, str } from '../http';
+import { ApiClient, ApiResponse, arr, CallOptions, HttpError, isHttpUrl, num, obj, parseRetryAfter, ProtocolError, str } from '../http';
 import { apixoDefaultMode, catalogModel } from '../catalog';
 import type { ParamValue, RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
 import type { PollPolicy, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
@@ -15,14 +15,6 @@ export const APIXO_MAX_IMAGE_URLS = 10;
 
 const URL_ONLY = 'Apixo takes reference images only as public URLs';
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
 
 /** Out of funds, however Apixo says it: code 402, or a message such as "INSUFFICIENT_CREDITS" / "Insufficient balance". */
 function saysOutOfFunds(envelope: Record<string, unknown> | undefined): boolean {

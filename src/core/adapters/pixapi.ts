@@ -1,8 +1,9 @@
 /** Pixapi: OpenAI-compatible images (sync and async), multipart edits, async video; tasks at /v1/tasks/{id}. */
-import { ApiClient, arr, num, obj, ProtocolError, str } from '../http';
+import { ApiClient, arr, isHttpUrl, num, obj, ProtocolError, str } from '../http';
 import { multipartBody, MultipartPart } from '../multipart';
 import type { Cost, RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
 import type { InlineResult, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
+import { parseOpenAiImages } from './openai';
 
 export const PIXAPI_FALLBACK_MODELS: readonly { id: string; kind: 'image' | 'video'; edits: boolean; quality: boolean }[] = [
   { id: 'gemini-3.1-flash-image-preview', kind: 'image', edits: true, quality: false },
@@ -26,14 +27,6 @@ export function pixapiTakesQuality(model: string): boolean {
   return /^gpt-image/.test(model);
 }
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
 
 function imageBody(request: TaskRequest): Record<string, string | number> {
   const body: Record<string, string | number> = { model: request.model, prompt: request.prompt };
@@ -45,22 +38,11 @@ function imageBody(request: TaskRequest): Record<string, string | number> {
   return body;
 }
 
-/** Reads `{data:[{url}|{b64_json}]}`; inline images come back as bytes for the caller to save at once. */
+/** Synchronous answers follow the OpenAI image shape; items without a URL are named as Pixapi's. */
 function syncResult(body: unknown): { status: RemoteStatus; inline: InlineResult[] } {
-  const items = arr(obj(body)?.data);
-  if (!items) throw new ProtocolError('The image answer has no "data" list.');
-  const inline: InlineResult[] = [];
-  const results: ResultItem[] = items.map((raw, index) => {
-    const item = obj(raw);
-    const b64 = str(item?.b64_json);
-    if (b64) {
-      inline.push({ index, bytes: Buffer.from(b64, 'base64') });
-      return { inline: true };
-    }
-    const url = str(item?.url);
-    return url ? { url } : { saveError: 'Pixapi returned this item without a URL.' };
-  });
-  return { status: { state: 'succeeded', remoteState: 'completed', progress: 100, results }, inline };
+  const parsed = parseOpenAiImages(body);
+  const results = parsed.status.results?.map((r) => (r.saveError ? { saveError: 'Pixapi returned this item without a URL.' } : r));
+  return { status: { ...parsed.status, results }, inline: parsed.inline };
 }
 
 export function parsePixapiTask(body: unknown): RemoteStatus {
