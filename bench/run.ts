@@ -1,0 +1,302 @@
+/**
+ * `npm run bench`: runs every benchmark, writes bench/results.json and bench/results.md. Benchmarks report;
+ * they never fail on a missed target (the exit code is non-zero only if the harness itself breaks).
+ */
+import { execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as os from 'os';
+import * as path from 'path';
+import { ProviderEmulator } from '../test/emulator';
+import { runScheme, schemes, SchemeResult } from './polling';
+import { runScale, ScaleResult } from './scale';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const OUT_DIR = path.join(ROOT, 'bench');
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+interface ChildResult { bytes: number; seconds: number; rssBefore: number; peakRssSampled: number; vmHwm: number; extraBytes: number }
+
+function log(line: string): void { console.log(`[bench] ${line}`); }
+
+function child(args: string[]): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [path.join(__dirname, 'transfer.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (d) => { out += d; });
+    proc.stderr.on('data', (d) => { err += d; });
+    proc.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`transfer ${args[0]} exited ${code}: ${err.trim().slice(0, 500)}`));
+      resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}') as ChildResult);
+    });
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+// ---------------------------------------------------------------- polling
+
+interface PollingOut { seed: number; tasks: number; schemes: SchemeResult[] }
+
+async function polling(): Promise<PollingOut> {
+  const results: SchemeResult[] = [];
+  for (const scheme of schemes()) {
+    const result = await runScheme(scheme, 1000, 20240611);
+    log(`polling: ${scheme.name} in ${result.seconds.toFixed(1)} s`);
+    results.push(result);
+  }
+  return { seed: 20240611, tasks: 1000, schemes: results };
+}
+
+// ---------------------------------------------------------------- downloads
+
+interface DownloadOut { bytes: number; rounds: number; nodeSeconds: number[]; curlSeconds: number[]; nodeMiBps: number; curlMiBps: number; ratio: number; nodeExtraMiB: number; nodeHwmMiB: number; curlMaxRssMiB?: number }
+
+async function downloads(emulator: ProviderEmulator, tmp: string): Promise<DownloadOut> {
+  const bytes = GiB;
+  const url = `${emulator.urls.cdn}/blob/${bytes}`;
+  const file = path.join(tmp, 'download.bin');
+  const nodeSeconds: number[] = [];
+  const curlSeconds: number[] = [];
+  const extras: number[] = [];
+  const hwms: number[] = [];
+  let curlRss: number | undefined;
+  const rounds = 3;
+  for (let round = 0; round < rounds; round++) {
+    // Alternate who goes first so neither always gets the warmer page cache.
+    const order = round % 2 === 0 ? ['node', 'curl'] : ['curl', 'node'];
+    for (const who of order) {
+      fs.rmSync(file, { force: true });
+      if (who === 'node') {
+        const r = await child(['download', url, file]);
+        if (r.bytes !== bytes) throw new Error(`downloaded ${r.bytes}`);
+        nodeSeconds.push(r.seconds);
+        extras.push(r.extraBytes);
+        hwms.push(r.vmHwm);
+      } else {
+        // spawnSync would block the emulator in this process: run curl asynchronously.
+        const r = await new Promise<{ seconds: number; maxRssBytes?: number }>((resolve, reject) => {
+          const started = process.hrtime.bigint();
+          const proc = spawn('/usr/bin/time', ['-v', 'curl', '-s', '-o', file, url], { stdio: ['ignore', 'ignore', 'pipe'] });
+          let err = '';
+          proc.stderr.on('data', (d) => { err += d; });
+          proc.on('close', (code) => {
+            const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+            if (code !== 0) return reject(new Error(`curl exited ${code}: ${err.slice(0, 300)}`));
+            const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
+            resolve({ seconds, maxRssBytes: match ? Number(match[1]) * 1024 : undefined });
+          });
+        });
+        if (fs.statSync(file).size !== bytes) throw new Error('curl downloaded a different size');
+        curlSeconds.push(r.seconds);
+        curlRss = Math.max(curlRss ?? 0, r.maxRssBytes ?? 0);
+      }
+      log(`download: ${who} round ${round + 1}: ${(who === 'node' ? nodeSeconds : curlSeconds).slice(-1)[0].toFixed(2)} s`);
+    }
+  }
+  fs.rmSync(file, { force: true });
+  const nodeMiBps = bytes / MiB / median(nodeSeconds);
+  const curlMiBps = bytes / MiB / median(curlSeconds);
+  return {
+    bytes, rounds, nodeSeconds, curlSeconds, nodeMiBps, curlMiBps, ratio: nodeMiBps / curlMiBps,
+    nodeExtraMiB: Math.max(...extras) / MiB, nodeHwmMiB: Math.max(...hwms) / MiB, curlMaxRssMiB: curlRss !== undefined ? curlRss / MiB : undefined,
+  };
+}
+
+// ---------------------------------------------------------------- uploads
+
+/** A valid PNG (signature + IHDR) followed by filler up to `size` bytes: enough for the multipart path and the emulator's magic-byte check. */
+function writePng(file: string, size: number): void {
+  const head = Buffer.from('89504e470d0a1a0a0000000d49484452000004000000040008060000005c72a866', 'hex');
+  const fd = fs.openSync(file, 'w');
+  fs.writeSync(fd, head);
+  const block = Buffer.alloc(MiB, 0x5a);
+  let written = head.length;
+  while (written < size) written += fs.writeSync(fd, block, 0, Math.min(block.length, size - written));
+  fs.closeSync(fd);
+}
+
+/** A stand-in for Pixapi's edit route that streams the body instead of buffering it (the emulator caps bodies at 64 MiB). */
+function startSink(): Promise<{ url: string; close: () => Promise<void>; lastBytes: () => number }> {
+  let last = 0;
+  const server = http.createServer((req, res) => {
+    let bytes = 0;
+    let head = '';
+    req.on('data', (chunk: Buffer) => {
+      if (head.length < 4096) head += chunk.subarray(0, 4096).toString('latin1');
+      bytes += chunk.length;
+    });
+    req.on('end', () => {
+      last = bytes;
+      const ok = req.url === '/v1/async/images/edits' && /multipart\/form-data/.test(req.headers['content-type'] ?? '')
+        && bytes === Number(req.headers['content-length']) && head.includes('\x89PNG\r\n\x1a\n');
+      res.writeHead(ok ? 200 : 400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(ok ? { id: 'sink-task', status: 'submitted' } : { error: { message: 'bad upload' } }));
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    const port = (server.address() as { port: number }).port;
+    resolve({ url: `http://127.0.0.1:${port}`, lastBytes: () => last, close: () => new Promise((r) => server.close(() => r())) });
+  }));
+}
+
+interface UploadRun { target: string; files: number; fileMiB: number; bodyMiB: number; seconds: number; MiBps: number; extraMiB: number; hwmMiB: number }
+
+async function uploads(emulator: ProviderEmulator, tmp: string): Promise<UploadRun[]> {
+  const runs: UploadRun[] = [];
+  const one = async (target: string, baseUrl: string, fileMiB: number) => {
+    const files = [0, 1].map((i) => path.join(tmp, `reference-${fileMiB}-${i}.png`));
+    for (const f of files) writePng(f, fileMiB * MiB);
+    const r = await child(['upload', baseUrl, 'test-pixapi-key', ...files]);
+    for (const f of files) fs.rmSync(f, { force: true });
+    runs.push({ target, files: 2, fileMiB, bodyMiB: r.bytes / MiB, seconds: r.seconds, MiBps: r.bytes / MiB / r.seconds, extraMiB: r.extraBytes / MiB, hwmMiB: r.vmHwm / MiB });
+    log(`upload: 2 × ${fileMiB} MiB to ${target}: ${r.seconds.toFixed(2)} s, +${(r.extraBytes / MiB).toFixed(1)} MiB`);
+  };
+  const sink = await startSink();
+  try {
+    await one('streaming sink (Pixapi edit route stand-in)', sink.url, 50);
+  } finally {
+    await sink.close();
+  }
+  await one('emulator Pixapi /v1/async/images/edits', emulator.urls.pixapi, 30);
+  return runs;
+}
+
+// ---------------------------------------------------------------- activation proxy
+
+interface ActivationOut { extensionJsKiB: number; webviewJsKiB: number; requireMs: number[]; requireMedianMs: number; built: string }
+
+function activation(): ActivationOut {
+  execFileSync(process.execPath, [path.join(ROOT, 'esbuild.js'), '--production'], { cwd: ROOT, stdio: 'ignore' });
+  const size = (f: string) => fs.statSync(path.join(ROOT, 'dist', f)).size / 1024;
+  const stubDir = fs.mkdtempSync(path.join(os.tmpdir(), 'media-studio-bench-vscode-'));
+  // A 'vscode' module whose every property is a harmless callable proxy: enough for require(), not for activate().
+  fs.mkdirSync(path.join(stubDir, 'node_modules', 'vscode'), { recursive: true });
+  fs.writeFileSync(path.join(stubDir, 'node_modules', 'vscode', 'index.js'),
+    'const h={get:(t,p)=>p===Symbol.toPrimitive?()=>"":p==="then"?undefined:P,apply:()=>P,construct:()=>P};const P=new Proxy(function(){},h);module.exports=P;');
+  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(path.join(ROOT, 'dist', 'extension.js'))});console.log(Number(process.hrtime.bigint()-t)/1e6);`;
+  const requireMs: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const out = execFileSync(process.execPath, ['-e', script], { env: { ...process.env, NODE_PATH: path.join(stubDir, 'node_modules') }, encoding: 'utf8' });
+    requireMs.push(Number(out.trim().split('\n').pop()));
+  }
+  fs.rmSync(stubDir, { recursive: true, force: true });
+  const result = { extensionJsKiB: size('extension.js'), webviewJsKiB: size('webview.js'), requireMs, requireMedianMs: median(requireMs), built: 'node esbuild.js --production' };
+  // Leave dist as a development build again, as `npm run build` makes it.
+  execFileSync(process.execPath, [path.join(ROOT, 'esbuild.js')], { cwd: ROOT, stdio: 'ignore' });
+  return result;
+}
+
+// ---------------------------------------------------------------- report
+
+function f(n: number | undefined, digits = 1): string {
+  return n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(digits);
+}
+function pct(n: number): string { return `${(n * 100).toFixed(1)} %`; }
+function s(ms: number): string { return `${(ms / 1000).toFixed(1)} s`; }
+
+function markdown(results: Record<string, unknown>): string {
+  const lines: string[] = [];
+  const meta = results.meta as Record<string, string>;
+  lines.push('# Benchmark results', '', `Run ${meta.date} on ${meta.cpus} (${meta.cores} cores), Node ${meta.node}. Generated by \`npm run bench\`; every comparison was measured in this same run.`, '');
+  const p = results.polling as PollingOut | { error: string } | undefined;
+  lines.push('## 1. Polling efficiency', '');
+  if (p === undefined) lines.push('Not run in this invocation.', '');
+  else if ('error' in p) lines.push(`Failed: ${p.error}`, '');
+  else {
+    lines.push(`${p.tasks} tasks (seed ${p.seed}; images uniform 5–60 s, videos 30–600 s, about half each), all through the real TaskEngine and nextPollDelay on a virtual clock. Notice delay = time from the task being ready to the check that saw it. Bound = max(10 % of the task's duration, 2 s).`, '');
+    lines.push('| Scheme | Kind | Requests / task | vs 500 ms poll | Delay p50 | Delay p95 | Delay max | p95 delay/duration | Within bound | Gaps < 1.5 s |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    const base = p.schemes.find((x) => x.name === 'Baseline: fixed 500 ms');
+    for (const scheme of p.schemes) {
+      for (const kind of ['image', 'video'] as const) {
+        const k = scheme.byKind[kind];
+        const fewer = base ? base.byKind[kind].requestsPerTask / k.requestsPerTask : NaN;
+        lines.push(`| ${scheme.name}${scheme.note && kind === 'video' ? ' *' : ''} | ${kind} | ${f(k.requestsPerTask)} | ${f(fewer)}× fewer | ${s(k.delayP50Ms)} | ${s(k.delayP95Ms)} | ${s(k.delayMaxMs)} | ${pct(k.ratioP95)} | ${pct(k.withinBound)} | ${k.gapsUnder1500} |`);
+      }
+    }
+    lines.push('', '\\* PixAI has no video API; its video row only shows what its policy would do.', '');
+  }
+  const d = results.download as DownloadOut | { error: string } | undefined;
+  lines.push('## 3. Download (1 GiB from the emulator CDN on 127.0.0.1)', '');
+  if (d === undefined) lines.push('Not run in this invocation.', '');
+  else if ('error' in d) lines.push(`Failed: ${d.error}`, '');
+  else {
+    lines.push('| Client | Median time | Throughput | Memory |', '|---|---:|---:|---:|');
+    lines.push(`| Media Studio (openDownload + Transform → file, child process) | ${f(median(d.nodeSeconds), 2)} s | ${f(d.nodeMiBps, 0)} MiB/s | +${f(d.nodeExtraMiB)} MiB peak RSS over baseline (peak ${f(d.nodeHwmMiB)} MiB) |`);
+    lines.push(`| curl -s -o FILE URL | ${f(median(d.curlSeconds), 2)} s | ${f(d.curlMiBps, 0)} MiB/s | max RSS ${f(d.curlMaxRssMiB)} MiB |`);
+    lines.push('', `Throughput ratio Media Studio / curl: **${f(d.ratio, 2)}×** (median of ${d.rounds} alternating rounds each; runs: node ${d.nodeSeconds.map((x) => x.toFixed(2)).join(', ')} s; curl ${d.curlSeconds.map((x) => x.toFixed(2)).join(', ')} s).`, '');
+  }
+  const u = results.upload as UploadRun[] | { error: string } | undefined;
+  lines.push('## 4. Upload (edit with two PNG references, multipartBody + ApiClient, child process)', '');
+  if (u === undefined) lines.push('Not run in this invocation.', '');
+  else if ('error' in u) lines.push(`Failed: ${u.error}`, '');
+  else {
+    lines.push('| Target | References | Body | Time | Throughput | Client memory |', '|---|---|---:|---:|---:|---:|');
+    for (const r of u) lines.push(`| ${r.target} | 2 × ${r.fileMiB} MiB | ${f(r.bodyMiB)} MiB | ${f(r.seconds, 2)} s | ${f(r.MiBps, 0)} MiB/s | +${f(r.extraMiB)} MiB (peak ${f(r.hwmMiB)} MiB) |`);
+    lines.push('', 'The emulator buffers request bodies and refuses bodies over 64 MiB, so the 2 × 50 MiB edit goes to a streaming stand-in on 127.0.0.1 that checks the length, the multipart type and the PNG signature; 2 × 30 MiB goes to the emulator itself, which parses the form and checks every image.', '');
+  }
+  const sc = results.scale as ScaleResult[] | { error: string } | undefined;
+  lines.push('## 5. Scale (TaskStore over one JSON file per task, temp + rename, Node fs)', '');
+  if (sc === undefined) lines.push('Not run in this invocation.', '');
+  else if ('error' in sc) lines.push(`Failed: ${sc.error}`, '');
+  else {
+    lines.push('| Stored tasks | Load | Persist one change (median) | Persist one change (p95) | Tree children (list + sort, median) |', '|---:|---:|---:|---:|---:|');
+    for (const r of sc) lines.push(`| ${r.tasks.toLocaleString('en-US')} | ${f(r.loadMs)} ms | ${f(r.persistMedianMs, 2)} ms | ${f(r.persistP95Ms, 2)} ms | ${f(r.sortMedianMs, 2)} ms |`);
+    lines.push('');
+  }
+  const a = results.activation as ActivationOut | { error: string } | undefined;
+  lines.push('## 2. Activation (proxy)', '');
+  if (!a) lines.push('Not measured.', '');
+  else if ('error' in a) lines.push(`Failed: ${a.error}`, '');
+  else {
+    lines.push('| dist/extension.js | dist/webview.js | require() of the bundle with a stub vscode (median of 7) |', '|---:|---:|---:|');
+    lines.push(`| ${f(a.extensionJsKiB)} KiB | ${f(a.webviewJsKiB)} KiB | ${f(a.requireMedianMs)} ms |`, '');
+    lines.push(`Sizes after \`${a.built}\`. The require() time is a proxy for activation: it loads and evaluates the bundle in plain Node, but does not run activate() (which needs a real extension host); time inside activate() is not yet measured.`, '');
+  }
+  return lines.join('\n');
+}
+
+async function section<T>(name: string, work: () => Promise<T> | T): Promise<T | { error: string }> {
+  const started = Date.now();
+  try {
+    const result = await work();
+    log(`${name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return result;
+  } catch (error) {
+    log(`${name}: FAILED: ${error instanceof Error ? error.stack : String(error)}`);
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const want = (name: string) => !only.length || only.includes(name);
+  const results: Record<string, unknown> = {
+    meta: { date: new Date().toISOString(), node: process.version, cpus: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, platform: `${os.platform()} ${os.release()}` },
+  };
+  if (want('polling')) results.polling = await section('polling', polling);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'media-studio-bench-'));
+  const emulator = await ProviderEmulator.start();
+  try {
+    if (want('download')) results.download = await section('download', () => downloads(emulator, tmp));
+    if (want('upload')) results.upload = await section('upload', () => uploads(emulator, tmp));
+  } finally {
+    await emulator.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  if (want('scale')) results.scale = await section('scale', async () => [await runScale(10), await runScale(10_000)]);
+  if (want('activation')) results.activation = await section('activation', activation);
+  fs.writeFileSync(path.join(OUT_DIR, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(path.join(OUT_DIR, 'results.md'), `${markdown(results)}\n`);
+  log(`wrote ${path.relative(ROOT, path.join(OUT_DIR, 'results.md'))} and results.json`);
+}
+
+void main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,89 @@
+/**
+ * The client side of the download and upload benchmarks, run in a child process so its memory is the
+ * client's alone (the emulator runs in the parent). Prints one JSON line.
+ *
+ *   node out/bench/transfer.js download <url> <file>
+ *   node out/bench/transfer.js upload <baseUrl> <key> <file> <file>…
+ *
+ * The download uses src/core/download.ts openDownload and then replicates src/host/results.ts's streaming loop
+ * minimally (that file imports vscode): a Transform that counts bytes and sniffs the head, piped to a file.
+ * The upload uses src/core/multipart.ts multipartBody and ApiClient, as the Pixapi adapter's edit does, with
+ * reference images opened as fs read streams like src/host/images.ts does.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Transform } from 'stream';
+import { pipeline } from 'stream/promises';
+import { openDownload } from '../src/core/download';
+import { ApiClient } from '../src/core/http';
+import { multipartBody, MultipartPart } from '../src/core/multipart';
+
+function statusKb(field: 'VmRSS' | 'VmHWM'): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync('/proc/self/status', 'utf8'));
+  return match ? Number(match[1]) * 1024 : NaN;
+}
+
+async function measure(work: () => Promise<number>): Promise<void> {
+  // Warm: load undici and friends before the baseline is taken.
+  const before = process.memoryUsage().rss;
+  let peakSampled = before;
+  const sampler = setInterval(() => { peakSampled = Math.max(peakSampled, process.memoryUsage().rss); }, 20);
+  const started = process.hrtime.bigint();
+  const bytes = await work();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  clearInterval(sampler);
+  peakSampled = Math.max(peakSampled, process.memoryUsage().rss);
+  const hwm = statusKb('VmHWM');
+  console.log(JSON.stringify({ bytes, seconds, rssBefore: before, peakRssSampled: peakSampled, vmHwm: hwm, extraBytes: Math.max(hwm, peakSampled) - before }));
+}
+
+async function download(url: string, file: string): Promise<number> {
+  const response = await openDownload(url, { allowLoopback: true, timeoutMs: 120_000 });
+  let received = 0;
+  let head = Buffer.alloc(0);
+  let sniffed = false;
+  const inspect = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      received += chunk.length;
+      if (!sniffed) {
+        head = Buffer.concat([head, chunk]);
+        if (head.length >= 64 || received === response.contentLength) sniffed = true; // results.ts sniffs the type here
+      }
+      done(null, chunk);
+    },
+  });
+  await pipeline(response.body, inspect, fs.createWriteStream(file, { flags: 'w' }));
+  if (response.contentLength !== undefined && received !== response.contentLength) throw new Error(`short download: ${received} of ${response.contentLength}`);
+  return received;
+}
+
+async function upload(baseUrl: string, key: string, files: string[]): Promise<number> {
+  const parts: MultipartPart[] = [
+    { name: 'model', value: 'gpt-image-2' },
+    { name: 'prompt', value: 'merge the two references' },
+    { name: 'n', value: '1' },
+  ];
+  for (const file of files) {
+    const size = fs.statSync(file).size;
+    parts.push({ name: 'image', filename: path.basename(file), type: 'image/png', size, open: () => fs.createReadStream(file) });
+  }
+  const form = multipartBody(parts);
+  const api = new ApiClient({ baseUrl, key });
+  const response = await api.call('POST', '/v1/async/images/edits', { form, timeoutMs: 300_000 });
+  if (response.status !== 200) throw new Error(`upload answered ${response.status}: ${JSON.stringify(response.body).slice(0, 300)}`);
+  return form.contentLength;
+}
+
+if (require.main === module) {
+  const [mode, ...args] = process.argv.slice(2);
+  // Load the modules' lazy parts once so the baseline includes them.
+  void (async () => {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (mode === 'download') await measure(() => download(args[0], args[1]));
+    else if (mode === 'upload') await measure(() => upload(args[0], args[1], args.slice(2)));
+    else throw new Error(`unknown mode ${mode}`);
+  })().catch((error) => {
+    console.error(error instanceof Error ? error.stack : String(error));
+    process.exit(1);
+  });
+}
