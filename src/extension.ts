@@ -118,7 +118,14 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
       engine.keyChanged(provider);
     }),
     store.onDidChange(() => void vscode.commands.executeCommand('setContext', 'mediaStudio.hasTasks', store.size > 0)),
-    registerPanel(context, { ...deps, log }),
+    registerPanel(context, {
+      ...deps,
+      log,
+      balance: async (provider) => {
+        const client = provider === 'apixo' ? await api('apixo') : undefined;
+        return client ? fetchApixoBalance(client) : undefined;
+      },
+    }),
   );
 
   // Loading tasks and resuming them happens after activation returns, so activation stays fast.

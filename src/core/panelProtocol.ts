@@ -98,6 +98,8 @@ export interface ModelsReply {
   readonly models: readonly ModelInfo[];
   /** Which request parameter each ModelInfo list fills, for this provider. */
   readonly paramNames: ParamNames;
+  /** The account balance in USD where the provider has a balance call (Apixo) and a key is set. */
+  readonly balanceUsd?: number;
 }
 
 export type HostMessage =

@@ -23,7 +23,7 @@ const emptyCompose: ComposeState = { provider: 'pixapi', model: '', prompt: '', 
 const saved = vscode.getState() as SavedState | undefined;
 let compose: ComposeState = saved?.compose ?? emptyCompose;
 let providers: readonly ProviderOption[] = [];
-const modelsByProvider = new Map<ProviderId, { models: readonly ModelInfo[]; names: ParamNames }>();
+const modelsByProvider = new Map<ProviderId, { models: readonly ModelInfo[]; names: ParamNames; balanceUsd?: number }>();
 const tasks = new Map<string, TaskView>();
 const pending = new Map<number, (message: HostMessage) => void>();
 let nextRequestId = 1;
@@ -178,7 +178,7 @@ function loadModels(): void {
   byId<HTMLSelectElement>('model').replaceChildren(h('option', {}, 'Loading models…'));
   request({ type: 'listModels', requestId: newId(), provider }, (reply) => {
     if (reply.type !== 'models') return;
-    modelsByProvider.set(reply.provider, { models: reply.models, names: reply.paramNames });
+    modelsByProvider.set(reply.provider, { models: reply.models, names: reply.paramNames, balanceUsd: reply.balanceUsd });
     if (reply.provider === compose.provider) renderModels();
   });
 }
@@ -274,8 +274,11 @@ function renderNote(): void {
 function renderEstimate(): void {
   const element = byId('estimate');
   const estimate = estimateCost(compose.provider, compose.model, compose.params);
-  element.textContent = estimate ? estimate.text : '';
-  element.hidden = !estimate;
+  const balance = modelsByProvider.get(compose.provider)?.balanceUsd;
+  // Apixo documents no per-model prices; its balance is what the user can budget against.
+  const text = [estimate?.text, balance === undefined ? undefined : `Account balance: $${balance.toFixed(2)} USD`].filter(Boolean).join(' · ');
+  element.textContent = text;
+  element.hidden = !text;
 }
 
 function renderReferences(): void {

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { MediaStudioApi } from '../../src/api';
+import { fetchApixoBalance } from '../../src/core/adapters/apixo';
 import { PixapiAdapter } from '../../src/core/adapters/pixapi';
 import { catalogFor } from '../../src/core/catalog';
 import { TaskEngine } from '../../src/core/engine';
@@ -14,7 +15,7 @@ import { PanelController, PanelTransport } from '../../src/host/panel/controller
 import { openImage } from '../../src/host/images';
 import { Log } from '../../src/host/log';
 import { ResultWriter } from '../../src/host/results';
-import { activateExtension, exists, fileOf, KEYS, setKeys, workspaceFolder } from './helpers';
+import { activateExtension, emulator, exists, fileOf, KEYS, setKeys, workspaceFolder } from './helpers';
 
 class MemoryPersistence implements TaskPersistence {
   async load(): Promise<Task[]> { return []; }
@@ -111,6 +112,26 @@ describe('Panel in the real extension host', function () {
     assert.strictEqual(panelTabs().length, 1, 'a second Open Panel reveals the same panel');
     assert.strictEqual(panelTabs()[0].label, 'Media Studio');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('shows the Apixo balance with Apixo\'s models (Apixo documents no per-model prices)', async () => {
+    const control = emulator();
+    controller.dispose();
+    controller = new PanelController({
+      engine,
+      store,
+      models: { list: async (provider) => catalogFor(provider) },
+      keys: { has: async () => true },
+      balance: async (provider) => (provider === 'apixo' ? fetchApixoBalance(new ApiClient({ baseUrl: vscode.workspace.getConfiguration('mediaStudio').get<string>('apixo.baseUrl') as string, key: KEYS.apixo })) : undefined),
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    }, transport);
+    await controller.receive({ type: 'ready' });
+    await controller.receive({ type: 'listModels', requestId: 7, provider: 'apixo' });
+    await controller.receive({ type: 'listModels', requestId: 8, provider: 'pixapi' });
+    const apixo = await transport.next((m): m is Extract<HostMessage, { type: 'models' }> => m.type === 'models' && m.requestId === 7);
+    const pixapi = await transport.next((m): m is Extract<HostMessage, { type: 'models' }> => m.type === 'models' && m.requestId === 8);
+    assert.strictEqual(apixo.balanceUsd, (await control.balances()).apixo);
+    assert.strictEqual(pixapi.balanceUsd, undefined);
   });
 
   it('posts nothing before ready, then init; composes, submits, and posts the task and its result', async () => {

@@ -30,6 +30,8 @@ export interface PanelDeps {
   readonly store: TaskStore;
   readonly models: { list(provider: ProviderId): Promise<readonly ModelInfo[]> };
   readonly keys: { has(provider: ProviderId): Promise<boolean> };
+  /** The account balance in USD, for providers that report one (Apixo); undefined otherwise. */
+  readonly balance?: (provider: ProviderId) => Promise<number | undefined>;
   readonly log: { info(message: string): void; warn(message: string): void; error(message: string | Error): void };
 }
 
@@ -90,8 +92,12 @@ export class PanelController extends Disposable {
       case 'ready':
         return this.onReady();
       case 'listModels': {
-        const models = await this.modelsOf(message.provider);
-        this.post({ type: 'models', requestId: message.requestId, provider: message.provider, models, paramNames: PARAM_NAMES[message.provider] });
+        const [models, balanceUsd] = await Promise.all([
+          this.modelsOf(message.provider),
+          // A balance is a nicety: a failure to read it must not keep the models from the panel.
+          this.deps.balance?.(message.provider).catch(() => undefined),
+        ]);
+        this.post({ type: 'models', requestId: message.requestId, provider: message.provider, models, paramNames: PARAM_NAMES[message.provider], balanceUsd });
         return;
       }
       case 'submit': {
