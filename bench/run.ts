@@ -177,8 +177,11 @@ function activation(): ActivationOut {
   const stubDir = fs.mkdtempSync(path.join(os.tmpdir(), 'media-studio-bench-vscode-'));
   // A 'vscode' module whose every property is a harmless callable proxy: enough for require(), not for activate().
   fs.mkdirSync(path.join(stubDir, 'node_modules', 'vscode'), { recursive: true });
+  // The top-level names come from @types/vscode, since the bundle copies the module's own keys (__toESM).
+  const typings = fs.readFileSync(path.join(ROOT, 'node_modules', '@types', 'vscode', 'index.d.ts'), 'utf8');
+  const names = [...new Set([...typings.matchAll(/^\s*export (?:class|namespace|enum|function|const|let) (\w+)/gm)].map((m) => m[1]))];
   fs.writeFileSync(path.join(stubDir, 'node_modules', 'vscode', 'index.js'),
-    'const h={get:(t,p)=>p===Symbol.toPrimitive?()=>"":p==="then"?undefined:P,apply:()=>P,construct:()=>P};const P=new Proxy(function(){},h);module.exports=P;');
+    `const h={get:(t,p)=>p===Symbol.toPrimitive?()=>"":p==="then"?undefined:P,apply:()=>P,construct:()=>P};const P=new Proxy(function(){},h);for(const n of ${JSON.stringify(names)})exports[n]=P;`);
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(path.join(ROOT, 'dist', 'extension.js'))});console.log(Number(process.hrtime.bigint()-t)/1e6);`;
   const requireMs: number[] = [];
   for (let i = 0; i < 7; i++) {
@@ -269,7 +272,7 @@ async function section<T>(name: string, work: () => Promise<T> | T): Promise<T |
     return result;
   } catch (error) {
     log(`${name}: FAILED: ${error instanceof Error ? error.stack : String(error)}`);
-    return { error: error instanceof Error ? error.message : String(error) };
+    return { error: (error instanceof Error ? error.message : String(error)).slice(0, 300) };
   }
 }
 
