@@ -17,6 +17,7 @@ import { openImage } from './host/images';
 import { clearApiKey, setApiKey } from './host/keyCommands';
 import { ApiKeys } from './host/keys';
 import { Log } from './host/log';
+import { registerLmTools } from './host/lmTools';
 import { ModelCatalog } from './host/models';
 import { registerPanel } from './host/panel/panel';
 import { PixaiModels } from './host/pixaiModels';
@@ -118,6 +119,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
       engine.keyChanged(provider);
     }),
     store.onDidChange(() => void vscode.commands.executeCommand('setContext', 'mediaStudio.hasTasks', store.size > 0)),
+    registerLmTools(deps),
     registerPanel(context, {
       ...deps,
       log,

@@ -122,7 +122,7 @@ function params(entries: Record<string, ParamValue | undefined>, extra?: Readonl
 
 // ---- argument objects ----
 
-export async function imageFromArgs(deps: GenerateDeps, raw: unknown): Promise<string[]> {
+export async function imageFromArgs(deps: GenerateDeps, raw: unknown, origin: Task['origin'] = 'user'): Promise<string[]> {
   const args = parsed(parseImageArgs, raw);
   const provider = args.provider ?? defaultProvider();
   const workspaceFolder = await pickWorkspaceFolder({ name: args.workspaceFolder, ask: false });
@@ -137,10 +137,10 @@ export async function imageFromArgs(deps: GenerateDeps, raw: unknown): Promise<s
     sync: useSync(args),
     workspaceFolder: workspaceFolder.toString(),
   };
-  return [(await submitChecked(deps.engine, request)).id];
+  return [(await submitChecked(deps.engine, request, origin)).id];
 }
 
-export async function editFromArgs(deps: GenerateDeps, raw: unknown): Promise<string[]> {
+export async function editFromArgs(deps: GenerateDeps, raw: unknown, origin: Task['origin'] = 'user'): Promise<string[]> {
   const args = parsed(parseEditArgs, raw);
   const images = args.images.map(toWorkspaceUri);
   for (const image of images) {
@@ -166,10 +166,10 @@ export async function editFromArgs(deps: GenerateDeps, raw: unknown): Promise<st
     sync: useSync(args),
     workspaceFolder: workspaceFolder.toString(),
   };
-  return [(await submitChecked(deps.engine, request)).id];
+  return [(await submitChecked(deps.engine, request, origin)).id];
 }
 
-export async function videoFromArgs(deps: GenerateDeps, raw: unknown): Promise<string[]> {
+export async function videoFromArgs(deps: GenerateDeps, raw: unknown, origin: Task['origin'] = 'user'): Promise<string[]> {
   const args = parsed(parseVideoArgs, raw);
   const provider = args.provider ?? defaultProvider();
   const workspaceFolder = await pickWorkspaceFolder({ name: args.workspaceFolder, ask: false });
@@ -185,7 +185,7 @@ export async function videoFromArgs(deps: GenerateDeps, raw: unknown): Promise<s
     imageUrls: provider !== 'pixapi' && args.inputImage ? [args.inputImage] : undefined,
     workspaceFolder: workspaceFolder.toString(),
   };
-  return [(await submitChecked(deps.engine, request)).id];
+  return [(await submitChecked(deps.engine, request, origin)).id];
 }
 
 // ---- step by step ----

@@ -44,6 +44,7 @@ export function describeTask(task: Task, now: number): string {
   parts.push(`${PROVIDERS[task.request.provider].label} ${task.request.model}`);
   parts.push(formatDuration((task.endedAt ?? now) - (task.submittedAt ?? task.createdAt)));
   if (task.cost) parts.push(task.cost.unit === 'USD' ? `$${task.cost.amount.toFixed(3)}` : `${task.cost.amount} credits`);
+  if (task.origin === 'agent') parts.push('started by the chat agent');
   return parts.join(' · ');
 }
 

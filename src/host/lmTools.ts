@@ -1,0 +1,229 @@
+/**
+ * Language-model tools (generate_image, edit_image, generate_video): the chat agent submits through the same
+ * engine and store as the commands, with origin 'agent', after a confirmation that names the provider, model
+ * and any documented cost. Results are saved by the engine as usual; the tool returns their workspace paths.
+ */
+import * as vscode from 'vscode';
+import { PARAM_NAMES } from '../core/catalog';
+import { isProviderId, PROVIDER_IDS, PROVIDERS, ProviderId } from '../core/providers';
+import { DEFAULT_DEADLINES_MS, MediaKind, Task } from '../core/task';
+import { estimateCost } from '../webview/estimate';
+import { UserError } from './commands';
+import * as generate from './generate';
+
+export interface ImageToolInput {
+  readonly prompt: string;
+  readonly provider?: string;
+  readonly model?: string;
+  readonly size?: string;
+  readonly aspectRatio?: string;
+  readonly count?: number;
+  readonly quality?: string;
+}
+
+export interface EditToolInput extends ImageToolInput {
+  readonly images: readonly string[];
+}
+
+export interface VideoToolInput {
+  readonly prompt: string;
+  readonly provider?: string;
+  readonly model?: string;
+  readonly size?: string;
+  readonly aspectRatio?: string;
+  readonly duration?: number;
+  readonly inputImageUrl?: string;
+}
+
+type Operation = 'generate' | 'edit' | 'video';
+
+const SET_KEY_HINT = 'Ask the user to run the command "Media Studio: Set API Key" (mediaStudio.setApiKey) for it';
+
+function text(message: string): vscode.LanguageModelToolResult {
+  return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(message)]);
+}
+
+/** The provider the tool will use: the one asked for, else the default one if it has a key, else any with a key. */
+async function chooseProvider(deps: generate.GenerateDeps, asked: string | undefined, kind: MediaKind, edit: boolean): Promise<{ provider: ProviderId } | { error: string }> {
+  if (asked !== undefined) {
+    if (!isProviderId(asked)) return { error: `Unknown provider "${asked}". Use one of: ${PROVIDER_IDS.join(', ')}.` };
+    if (!(await deps.keys.has(asked))) return { error: `No ${PROVIDERS[asked].label} API key is set, so nothing was generated. ${SET_KEY_HINT} and pick "${PROVIDERS[asked].label}", or call this tool with another provider that has a key.` };
+    return { provider: asked };
+  }
+  const candidates = deps.models.providersFor(kind, edit);
+  const configured = vscode.workspace.getConfiguration('mediaStudio').get<string>('defaultProvider', 'pixapi');
+  const ordered = isProviderId(configured) && candidates.includes(configured) ? [configured, ...candidates.filter((p) => p !== configured)] : candidates;
+  for (const provider of ordered) if (await deps.keys.has(provider)) return { provider };
+  return { error: `No Media Studio API key is set, so nothing was generated. ${SET_KEY_HINT}.` };
+}
+
+/** The command argument object for the request the tool makes (the automation contract of the commands). */
+function commandArgs(operation: Operation, provider: ProviderId, model: string, input: ImageToolInput & VideoToolInput & Partial<EditToolInput>): Record<string, unknown> {
+  const params: Record<string, string> = {};
+  if (input.aspectRatio) {
+    const field = PARAM_NAMES[provider].aspectRatio;
+    if (!field) throw new UserError(`${PROVIDERS[provider].label} does not take an aspect ratio; use "size" (such as "1024x1024") instead.`);
+    params[field] = input.aspectRatio;
+  }
+  const args: Record<string, unknown> = { provider, model, prompt: input.prompt, size: input.size, params: Object.keys(params).length ? params : undefined };
+  if (operation === 'video') return { ...args, duration: input.duration, inputImage: input.inputImageUrl };
+  return { ...args, n: input.count, quality: input.quality, images: operation === 'edit' ? input.images : undefined };
+}
+
+function costText(provider: ProviderId, model: string, input: { count?: number; duration?: number }): string {
+  const estimate = estimateCost(provider, model, {
+    ...(input.count !== undefined ? { n: String(input.count) } : {}),
+    ...(input.duration !== undefined ? { duration: String(input.duration) } : {}),
+  });
+  return estimate ? `Cost ${estimate.text} (documented by ${PROVIDERS[provider].label}).` : `Cost: see ${PROVIDERS[provider].label} pricing (not documented per request).`;
+}
+
+function relative(uri: string): string {
+  return vscode.workspace.asRelativePath(vscode.Uri.parse(uri), false);
+}
+
+/** Resolves when the token is cancelled. */
+function onCancel(token: vscode.CancellationToken): { promise: Promise<'cancelled'>; dispose(): void } {
+  let subscription: vscode.Disposable | undefined;
+  const promise = new Promise<'cancelled'>((resolve) => {
+    if (token.isCancellationRequested) return resolve('cancelled');
+    subscription = token.onCancellationRequested(() => resolve('cancelled'));
+  });
+  return { promise, dispose: () => subscription?.dispose() };
+}
+
+function describeOutcome(task: Task): string {
+  const label = PROVIDERS[task.request.provider].label;
+  if (task.state === 'succeeded') {
+    const files = (task.results ?? []).filter((r) => r.file).map((r) => relative(r.file as string));
+    const unsaved = (task.results ?? []).filter((r) => !r.file);
+    const lines = [`${task.request.kind === 'video' ? 'Video' : 'Image'} generated with ${label} ${task.request.model} (task ${task.id}).`];
+    if (files.length) lines.push(`Files written (workspace-relative):\n${files.map((f) => `- ${f}`).join('\n')}`);
+    if (unsaved.length) lines.push(`${unsaved.length} result(s) could not be saved: ${unsaved.map((r) => r.saveError ?? 'unknown reason').join('; ')}. The user can use "Save Again" on the task in the Media Studio Tasks view.`);
+    if (task.cost) lines.push(`Reported cost: ${task.cost.amount} ${task.cost.unit}.`);
+    return lines.join('\n');
+  }
+  if (task.state === 'cancelled') return `The task was cancelled (task ${task.id}); no file was written. ${task.error?.message ?? ''}`.trim();
+  return `${label} could not finish the task (task ${task.id}, ${task.state}): ${task.error?.message ?? 'no reason given'}. Nothing was saved.`;
+}
+
+/** Cancels the task for good: the engine marks it cancelled (asking the provider to stop where it can). */
+async function cancelTask(deps: generate.GenerateDeps, id: string): Promise<Task | undefined> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    if ((await deps.engine.cancel(id, true)) === 'cancelled') return deps.store.get(id);
+    // Still being sent: wait for the submit to settle, then cancel what the provider accepted.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return deps.store.get(id);
+}
+
+abstract class MediaTool<T extends { prompt: string; provider?: string; model?: string }> implements vscode.LanguageModelTool<T> {
+  constructor(protected readonly deps: generate.GenerateDeps, private readonly operation: Operation, private readonly kind: MediaKind) {}
+
+  protected abstract title: string;
+  protected abstract detail(input: T): string;
+  protected abstract submit(args: Record<string, unknown>): Promise<string[]>;
+
+  private model(provider: ProviderId, input: T): string {
+    return input.model || this.deps.models.defaultModel(provider, this.kind, this.operation === 'edit');
+  }
+
+  async prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<T>): Promise<vscode.PreparedToolInvocation> {
+    const chosen = await chooseProvider(this.deps, options.input.provider, this.kind, this.operation === 'edit');
+    // Nothing will be sent (invoke explains why), so there is nothing to confirm.
+    if ('error' in chosen) return { invocationMessage: `${this.title}: no API key` };
+    const label = PROVIDERS[chosen.provider].label;
+    const model = this.model(chosen.provider, options.input);
+    const prompt = options.input.prompt.length > 200 ? `${options.input.prompt.slice(0, 197)}…` : options.input.prompt;
+    const md = new vscode.MarkdownString();
+    md.appendText(`${this.title} with ${label}, model ${model}. ${this.detail(options.input)}\n\n`);
+    md.appendText(`Prompt: ${prompt}\n\n`);
+    md.appendText(`${costText(chosen.provider, model, options.input as { count?: number; duration?: number })} This is charged to your ${label} account.`);
+    return {
+      invocationMessage: `${this.title} with ${label} ${model}…`,
+      confirmationMessages: { title: `${this.title} with ${label}?`, message: md },
+    };
+  }
+
+  async invoke(options: vscode.LanguageModelToolInvocationOptions<T>, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
+    const input = options.input;
+    if (typeof input?.prompt !== 'string' || !input.prompt.trim()) return text('"prompt" is required: describe what to generate.');
+    const chosen = await chooseProvider(this.deps, input.provider, this.kind, this.operation === 'edit');
+    if ('error' in chosen) return text(chosen.error);
+    if (token.isCancellationRequested) return text('Cancelled before anything was sent; no file was written.');
+    let id: string;
+    try {
+      const args = commandArgs(this.operation, chosen.provider, this.model(chosen.provider, input), input as unknown as ImageToolInput & VideoToolInput);
+      for (const key of Object.keys(args)) if (args[key] === undefined) delete args[key];
+      [id] = await this.submit(args);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const hint = error instanceof UserError && error.actions.some((a) => a.command === 'mediaStudio.setApiKey') ? ` ${SET_KEY_HINT}.` : '';
+      return text(`Nothing was generated: ${message}${hint}`);
+    }
+
+    const cancelled = onCancel(token);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), DEFAULT_DEADLINES_MS[this.kind]); });
+    try {
+      const outcome = await Promise.race([this.deps.engine.waitFor(id), cancelled.promise, deadline]);
+      if (outcome === 'cancelled') {
+        const task = await cancelTask(this.deps, id);
+        if (task?.state === 'succeeded') return text(`Cancellation came too late: ${describeOutcome(task)}`);
+        return text(`Cancelled: the ${this.kind} task ${id} was stopped and no file was written.${task && task.state !== 'cancelled' ? ` (Its state is ${task.state}.)` : ''}`);
+      }
+      if (outcome === 'timeout') {
+        const task = this.deps.store.get(id);
+        return text(`The task ${id} has not finished after ${DEFAULT_DEADLINES_MS[this.kind] / 60_000} minutes (state: ${task?.state ?? 'unknown'}). It keeps running in the Media Studio Tasks view and will be saved into the workspace when it finishes.`);
+      }
+      return text(describeOutcome(outcome));
+    } finally {
+      cancelled.dispose();
+      if (timer) clearTimeout(timer);
+    }
+  }
+}
+
+export class GenerateImageTool extends MediaTool<ImageToolInput> {
+  protected title = 'Generate image';
+  constructor(deps: generate.GenerateDeps) { super(deps, 'generate', 'image'); }
+  protected detail(input: ImageToolInput): string {
+    return [input.count ? `${input.count} image(s)` : '1 image', input.size && `size ${input.size}`, input.aspectRatio && `aspect ratio ${input.aspectRatio}`, input.quality && `quality ${input.quality}`].filter(Boolean).join(', ') + '.';
+  }
+  protected submit(args: Record<string, unknown>): Promise<string[]> {
+    return generate.imageFromArgs(this.deps, args, 'agent');
+  }
+}
+
+export class EditImageTool extends MediaTool<EditToolInput> {
+  protected title = 'Edit image';
+  constructor(deps: generate.GenerateDeps) { super(deps, 'edit', 'image'); }
+  protected detail(input: EditToolInput): string {
+    const images = Array.isArray(input.images) ? input.images.join(', ') : '';
+    return `Images: ${images || '(none)'}.${input.size ? ` Size ${input.size}.` : ''}${input.count ? ` ${input.count} result(s).` : ''}`;
+  }
+  protected submit(args: Record<string, unknown>): Promise<string[]> {
+    return generate.editFromArgs(this.deps, args, 'agent');
+  }
+}
+
+export class GenerateVideoTool extends MediaTool<VideoToolInput> {
+  protected title = 'Generate video';
+  constructor(deps: generate.GenerateDeps) { super(deps, 'video', 'video'); }
+  protected detail(input: VideoToolInput): string {
+    return [input.duration ? `${input.duration} s` : 'default duration', input.size && `size ${input.size}`, input.aspectRatio && `aspect ratio ${input.aspectRatio}`, input.inputImageUrl && `from image ${input.inputImageUrl}`].filter(Boolean).join(', ') + '.';
+  }
+  protected submit(args: Record<string, unknown>): Promise<string[]> {
+    return generate.videoFromArgs(this.deps, args, 'agent');
+  }
+}
+
+/** Registers the tools declared under contributes.languageModelTools (shown only when a key is set: `when`). */
+export function registerLmTools(deps: generate.GenerateDeps): vscode.Disposable {
+  if (!vscode.lm?.registerTool) return new vscode.Disposable(() => undefined);
+  return vscode.Disposable.from(
+    vscode.lm.registerTool('generate_image', new GenerateImageTool(deps)),
+    vscode.lm.registerTool('edit_image', new EditImageTool(deps)),
+    vscode.lm.registerTool('generate_video', new GenerateVideoTool(deps)),
+  );
+}
