@@ -3,6 +3,7 @@
  * other extensions, tests). Checked strictly, so a typo in a keybinding gives a message instead of a
  * silently different request.
  */
+import { resolveOutputFolder } from './files/outputFolder';
 import { isProviderId, PROVIDER_IDS, ProviderId } from './providers';
 
 export interface ImageArgs {
@@ -18,6 +19,8 @@ export interface ImageArgs {
   /** Reference images as public URLs, for models that take URLs only (Apixo's image_urls). */
   readonly imageUrls?: readonly string[];
   readonly workspaceFolder?: string;
+  /** A folder inside the workspace folder for the results (default: the mediaStudio.outputFolder setting). */
+  readonly outputFolder?: string;
 }
 
 export interface EditArgs extends ImageArgs {
@@ -34,15 +37,16 @@ export interface VideoArgs {
   readonly inputImage?: string;
   readonly params?: Readonly<Record<string, string | number | boolean>>;
   readonly workspaceFolder?: string;
+  readonly outputFolder?: string;
 }
 
 export class ArgsProblem extends Error {}
 
 type Spec = Record<string, 'string' | 'number' | 'boolean' | 'provider' | 'params' | 'array'>;
 
-const IMAGE_SPEC: Spec = { provider: 'provider', model: 'string', prompt: 'string', size: 'string', n: 'number', quality: 'string', params: 'params', sync: 'boolean', imageUrls: 'array', workspaceFolder: 'string' };
+const IMAGE_SPEC: Spec = { provider: 'provider', model: 'string', prompt: 'string', size: 'string', n: 'number', quality: 'string', params: 'params', sync: 'boolean', imageUrls: 'array', workspaceFolder: 'string', outputFolder: 'string' };
 const EDIT_SPEC: Spec = { ...IMAGE_SPEC, images: 'array' };
-const VIDEO_SPEC: Spec = { provider: 'provider', model: 'string', prompt: 'string', duration: 'number', size: 'string', inputImage: 'string', params: 'params', workspaceFolder: 'string' };
+const VIDEO_SPEC: Spec = { provider: 'provider', model: 'string', prompt: 'string', duration: 'number', size: 'string', inputImage: 'string', params: 'params', workspaceFolder: 'string', outputFolder: 'string' };
 
 function check(command: string, value: unknown, spec: Spec): Record<string, unknown> {
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ArgsProblem(`${command} takes one argument object, such as { "prompt": "a red bicycle" }.`);
@@ -62,6 +66,10 @@ function check(command: string, value: unknown, spec: Spec): Record<string, unkn
   }
   if (typeof args.prompt !== 'string') throw new ArgsProblem(`${command}: "prompt" is required.`);
   if (typeof args.n === 'number' && (!Number.isInteger(args.n) || args.n < 1)) throw new ArgsProblem(`${command}: "n" must be a whole number of at least 1.`);
+  if (typeof args.outputFolder === 'string') {
+    const folder = resolveOutputFolder(args.outputFolder);
+    if ('error' in folder) throw new ArgsProblem(`${command}: ${folder.error}`);
+  }
   if (Array.isArray(args.imageUrls) && !args.imageUrls.every((u) => typeof u === 'string' && /^https?:\/\/\S+$/.test(u))) {
     throw new ArgsProblem(`${command}: "imageUrls" must list public http(s) URLs.`);
   }

@@ -37,6 +37,8 @@ export interface TaskRequest {
   readonly sync?: boolean;
   /** The workspace folder (URI string) whose output folder receives the results. */
   readonly workspaceFolder: string;
+  /** A folder inside the workspace folder for this task's results, instead of the `mediaStudio.outputFolder` setting. */
+  readonly outputFolder?: string;
 }
 
 export interface TaskError {

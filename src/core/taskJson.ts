@@ -29,6 +29,7 @@ export function parseStoredTask(text: string): Task | undefined {
     && (request.params === undefined || request.params === null || isParamObject(request.params))
     && (task.origin === undefined || ['user', 'agent', 'api'].includes(task.origin))
     && typeof request.workspaceFolder === 'string'
+    && (request.outputFolder === undefined || typeof request.outputFolder === 'string')
     && (task.results === undefined || Array.isArray(task.results))
     && (task.remoteId === undefined || typeof task.remoteId === 'string');
   if (!valid) return undefined;

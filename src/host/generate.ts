@@ -136,6 +136,7 @@ export async function imageFromArgs(deps: GenerateDeps, raw: unknown, origin: Ta
     operation: args.imageUrls?.length ? 'edit' : 'generate',
     sync: useSync(args),
     workspaceFolder: workspaceFolder.toString(),
+    outputFolder: args.outputFolder,
   };
   return [(await submitChecked(deps.engine, request, origin)).id];
 }
@@ -165,6 +166,7 @@ export async function editFromArgs(deps: GenerateDeps, raw: unknown, origin: Tas
     imageUrls: asUrls ? [...asUrls, ...(args.imageUrls ?? [])] : args.imageUrls,
     sync: useSync(args),
     workspaceFolder: workspaceFolder.toString(),
+    outputFolder: args.outputFolder,
   };
   return [(await submitChecked(deps.engine, request, origin)).id];
 }
@@ -184,6 +186,7 @@ export async function videoFromArgs(deps: GenerateDeps, raw: unknown, origin: Ta
       : providerParams(provider, { duration: args.duration, size: args.size }, args.params),
     imageUrls: provider !== 'pixapi' && args.inputImage ? [args.inputImage] : undefined,
     workspaceFolder: workspaceFolder.toString(),
+    outputFolder: args.outputFolder,
   };
   return [(await submitChecked(deps.engine, request, origin)).id];
 }

@@ -19,6 +19,7 @@ export interface ImageToolInput {
   readonly aspectRatio?: string;
   readonly count?: number;
   readonly quality?: string;
+  readonly outputFolder?: string;
 }
 
 export interface EditToolInput extends ImageToolInput {
@@ -33,6 +34,7 @@ export interface VideoToolInput {
   readonly aspectRatio?: string;
   readonly duration?: number;
   readonly inputImageUrl?: string;
+  readonly outputFolder?: string;
 }
 
 type Operation = 'generate' | 'edit' | 'video';
@@ -65,7 +67,7 @@ function commandArgs(operation: Operation, provider: ProviderId, model: string, 
     if (!field) throw new UserError(`${PROVIDERS[provider].label} does not take an aspect ratio; use "size" (such as "1024x1024") instead.`);
     params[field] = input.aspectRatio;
   }
-  const args: Record<string, unknown> = { provider, model, prompt: input.prompt, size: input.size, params: Object.keys(params).length ? params : undefined };
+  const args: Record<string, unknown> = { provider, model, prompt: input.prompt, size: input.size, params: Object.keys(params).length ? params : undefined, outputFolder: input.outputFolder };
   if (operation === 'video') return { ...args, duration: input.duration, inputImage: input.inputImageUrl };
   return { ...args, n: input.count, quality: input.quality, images: operation === 'edit' ? input.images : undefined };
 }

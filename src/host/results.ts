@@ -35,9 +35,10 @@ function setting<T>(name: string, fallback: T): T {
   return vscode.workspace.getConfiguration('mediaStudio').get<T>(name, fallback);
 }
 
-export function outputFolderUri(workspaceFolder: vscode.Uri): vscode.Uri {
-  const folder = resolveOutputFolder(vscode.workspace.getConfiguration('mediaStudio', workspaceFolder).get<string>('outputFolder', 'generated'));
-  if ('error' in folder) throw new SaveError(`${folder.error} (setting "mediaStudio.outputFolder")`);
+/** The task's own output folder when it has one (checked again here: stored tasks are untrusted), else the setting. */
+export function outputFolderUri(workspaceFolder: vscode.Uri, own?: string): vscode.Uri {
+  const folder = resolveOutputFolder(own ?? vscode.workspace.getConfiguration('mediaStudio', workspaceFolder).get<string>('outputFolder', 'generated'));
+  if ('error' in folder) throw new SaveError(own === undefined ? `${folder.error} (setting "mediaStudio.outputFolder")` : folder.error);
   return vscode.Uri.joinPath(workspaceFolder, ...folder.segments);
 }
 
@@ -114,7 +115,7 @@ export class ResultWriter {
   }
 
   private async saveOne(task: Task, item: ResultItem, index: number, count: number, inline?: Uint8Array): Promise<vscode.Uri> {
-    const folder = outputFolderUri(vscode.Uri.parse(task.request.workspaceFolder));
+    const folder = outputFolderUri(vscode.Uri.parse(task.request.workspaceFolder), task.request.outputFolder);
     await vscode.workspace.fs.createDirectory(folder);
     const temp = vscode.Uri.joinPath(folder, tempName(`result-${task.id}-${index}`, randomBytes(6).toString('hex')));
     try {

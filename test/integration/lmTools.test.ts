@@ -66,6 +66,18 @@ describe('Chat tools (vscode.lm.invokeTool in the extension host)', function () 
     assert.strictEqual(task?.state, 'succeeded');
   });
 
+  it('saves into the output folder the agent names, and refuses one outside the workspace', async () => {
+    const source = new vscode.CancellationTokenSource();
+    const text = resultText(await invoke('generate_image', { prompt: 'a hero banner for the docs', provider: 'pixapi', outputFolder: 'assets/hero' }, source.token));
+    const files = listedFiles(text);
+    assert.strictEqual(files.length, 1, text);
+    assert.ok(files[0].startsWith('assets/hero/a-hero-banner-for-the-docs-'), files[0]);
+    assert.ok(await exists(vscode.Uri.joinPath(workspaceFolder(), `${files[0]}.json`)), 'the sidecar is beside it');
+    const refused = resultText(await invoke('generate_image', { prompt: 'escape', provider: 'pixapi', outputFolder: '../../etc' }, source.token));
+    assert.match(refused, /outside the workspace folder/);
+    assert.strictEqual((await api.listTasks()).some((t) => t.request.prompt === 'escape'), false, 'nothing was submitted');
+  });
+
   it('edit_image edits a workspace image with pixapi', async () => {
     const source = new vscode.CancellationTokenSource();
     const prompt = 'put the product on a warm studio background (agent)';

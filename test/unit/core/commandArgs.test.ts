@@ -143,4 +143,10 @@ describe('core/commandArgs', () => {
       }
     });
   });
+  it('takes an output folder inside the workspace folder and refuses one outside it', () => {
+    assert.strictEqual(parseImageArgs({ prompt: 'x', outputFolder: 'assets/ai' }).outputFolder, 'assets/ai');
+    for (const outputFolder of ['../../etc', '/etc', 'a/../../b']) {
+      assert.throws(() => parseImageArgs({ prompt: 'x', outputFolder }), /Generate Image: .*(outside|\.\.|absolute)/i, outputFolder);
+    }
+  });
 });
