@@ -111,10 +111,17 @@ function describeOutcome(task: Task): string {
 
 /** Cancels the task for good: the engine marks it cancelled (asking the provider to stop where it can). */
 async function cancelTask(deps: generate.GenerateDeps, id: string): Promise<Task | undefined> {
-  for (let attempt = 0; attempt < 50; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
     if ((await deps.engine.cancel(id, true)) === 'cancelled') return deps.store.get(id);
-    // Still being sent: wait for the submit to settle, then cancel what the provider accepted.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Still being sent: wait for the submit to settle (the task's next change), then cancel what the provider accepted.
+    await new Promise<void>((resolve) => {
+      const subscription = deps.store.onDidChange((change) => {
+        if (change.task.id === id) {
+          subscription.dispose();
+          resolve();
+        }
+      });
+    });
   }
   return deps.store.get(id);
 }
