@@ -42,9 +42,7 @@ describe('UI: generate and edit from the workbench', () => {
   it('edits an image from the Explorer context menu', async () => {
     await workbench.showExplorer();
     await workbench.expandFolder(/^images$/);
-    const product = await workbench.explorerRow('product.png');
-    await product.click({ button: 'right' });
-    await workbench.page.locator('.context-view .action-label', { hasText: 'Edit Image' }).first().click();
+    await workbench.explorerContextMenu('product.png', 'Edit Image');
     await workbench.pick('gemini-3-pro-image-preview');
     await workbench.type('Put the product on a marble table');
     await workbench.pick('auto');

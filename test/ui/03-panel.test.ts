@@ -46,8 +46,7 @@ describe('UI: the Media Studio panel', () => {
     // The reference comes from the Explorer's context menu, as a person adds one.
     await workbench.showExplorer();
     await workbench.expandFolder(/^images$/);
-    await (await workbench.explorerRow('product.png')).click({ button: 'right' });
-    await workbench.page.locator('.context-view .action-label', { hasText: 'Use as Reference' }).first().click();
+    await workbench.explorerContextMenu('product.png', 'Use as Reference');
     const reference = panel().locator('.reference', { hasText: 'images/product.png' });
     await reference.waitFor({ timeout: 30_000 });
     // The thumbnail really loads (CSP and localResourceRoots allow it).

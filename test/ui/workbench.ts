@@ -100,6 +100,26 @@ export class Workbench {
     await this.page.locator('.explorer-folders-view .monaco-list-row[aria-expanded="true"]', { hasText: name }).first().waitFor();
   }
 
+  /**
+   * Runs an item of an Explorer row's context menu. The menu can still be laying itself out when the first
+   * click lands (more entries arrive as extensions contribute them), so the click is repeated, or the
+   * highlighted item chosen with Enter, until the menu has closed.
+   */
+  async explorerContextMenu(row: string | RegExp, item: string): Promise<void> {
+    const target = await this.explorerRow(row);
+    await target.click({ button: 'right' });
+    const menu = this.page.locator('.context-view');
+    const entry = this.page.locator('.context-view .action-label', { hasText: item }).first();
+    await entry.waitFor();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (attempt < 3) await entry.click().catch(() => undefined);
+      else await this.page.keyboard.press('Enter');
+      if (await menu.waitFor({ state: 'hidden', timeout: 2000 }).then(() => true, () => false)) return;
+      await entry.hover().catch(() => undefined);
+    }
+    throw new Error(`The context menu item "${item}" did not run.`);
+  }
+
   async showExplorer(): Promise<void> {
     await this.runCommand('View: Show Explorer');
     await this.page.locator('.explorer-folders-view').first().waitFor();
