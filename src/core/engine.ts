@@ -131,7 +131,7 @@ export class TaskEngine {
 
   /** A key was set or changed: tasks that were waiting for one go on. */
   keyChanged(provider: ProviderId): void {
-    for (const task of this.deps.store.list()) {
+    for (const task of this.deps.store.values()) {
       if (task.request.provider === provider && isPolled(task.state) && !this.due.has(task.id)) {
         this.schedule(task.id, { at: this.clock.now(), action: 'poll', checks: 1, errorStreak: 0, since: task.submittedAt ?? task.createdAt });
       }
@@ -191,8 +191,11 @@ export class TaskEngine {
 
   /** Tasks the provider is working on for us (or about to be), counted against its cap. */
   activeCount(provider: ProviderId): number {
-    return this.deps.store.list().filter((t) => t.request.provider === provider
-      && (this.sending.has(t.id) || ['submitting', 'submitted', 'running'].includes(t.state))).length;
+    let count = 0;
+    for (const t of this.deps.store.values()) {
+      if (t.request.provider === provider && (this.sending.has(t.id) || ['submitting', 'submitted', 'running'].includes(t.state))) count += 1;
+    }
+    return count;
   }
 
   dispose(): void {
@@ -252,7 +255,7 @@ export class TaskEngine {
   /** Sends queued tasks of a provider, oldest first, while it has free slots. */
   private pump(provider: ProviderId): void {
     if (this.disposed || !this.deps.adapters.has(provider)) return;
-    const queued = this.deps.store.list()
+    const queued = [...this.deps.store.values()]
       .filter((t) => t.request.provider === provider && t.state === 'queued' && !this.sending.has(t.id) && !this.busy.has(t.id))
       .sort((a, b) => a.createdAt - b.createdAt);
     let free = this.maxActive(provider) - this.activeCount(provider);

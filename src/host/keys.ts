@@ -8,16 +8,25 @@ export class ApiKeys {
   private readonly changed = new vscode.EventEmitter<ProviderId>();
   readonly onDidChange = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  /** Read once per provider and dropped on every change, so the poll loop does not ask SecretStorage each check. */
+  private readonly cache = new Map<ProviderId, Promise<string | undefined>>();
 
   constructor(private readonly secrets: vscode.SecretStorage) {
     this.subscription = secrets.onDidChange((e) => {
       const provider = (Object.keys(PROVIDERS) as ProviderId[]).find((p) => secretName(p) === e.key);
-      if (provider) this.changed.fire(provider);
+      if (!provider) return;
+      this.cache.delete(provider);
+      this.changed.fire(provider);
     });
   }
 
-  async get(provider: ProviderId): Promise<string | undefined> {
-    return (await this.secrets.get(secretName(provider))) || undefined;
+  get(provider: ProviderId): Promise<string | undefined> {
+    let key = this.cache.get(provider);
+    if (!key) {
+      key = Promise.resolve(this.secrets.get(secretName(provider))).then((value) => value || undefined);
+      this.cache.set(provider, key);
+    }
+    return key;
   }
 
   async has(provider: ProviderId): Promise<boolean> {
@@ -28,11 +37,15 @@ export class ApiKeys {
   async set(provider: ProviderId, key: string): Promise<void> {
     const problem = keyProblem(key);
     if (problem) throw new Error(`${PROVIDERS[provider].label} key not saved: ${problem}`);
+    this.cache.delete(provider);
     await this.secrets.store(secretName(provider), key);
+    this.cache.delete(provider);
   }
 
   async clear(provider: ProviderId): Promise<void> {
+    this.cache.delete(provider);
     await this.secrets.delete(secretName(provider));
+    this.cache.delete(provider);
   }
 
   dispose(): void {

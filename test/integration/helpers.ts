@@ -70,3 +70,12 @@ export function waitForState(api: MediaStudioApi, id: string, state: TaskState):
     });
   });
 }
+
+export const DEFAULT_TIMING = { image: { queueMs: 150, runMs: 600 }, video: { queueMs: 300, runMs: 1500 } };
+
+/** Puts the emulator back to its defaults (no faults, short timings) and returns the last request seq seen. */
+export async function freshEmulator(control: EmulatorClient): Promise<number> {
+  await control.clearFaults();
+  await control.configure({ timing: DEFAULT_TIMING });
+  return (await control.requests()).reduce((max, r) => Math.max(max, r.seq), 0);
+}

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { MediaStudioApi } from '../../src/api';
 import { readPngTextChunks } from '../../src/core/files/pngText';
 import { imageDimensions, sniffMediaType } from '../../src/core/files/sniff';
-import { activateExtension, emulator, waitForState, exists, fileOf, KEYS, readFile, run, setKeys, workspaceFolder } from './helpers';
+import { activateExtension, emulator, freshEmulator, waitForState, exists, fileOf, KEYS, readFile, run, setKeys, workspaceFolder } from './helpers';
 
 describe('Pixapi end to end in the real extension host', function () {
   let api: MediaStudioApi;
@@ -15,9 +15,7 @@ describe('Pixapi end to end in the real extension host', function () {
     await setKeys();
   });
   beforeEach(async () => {
-    await control.clearFaults();
-    await control.configure({ timing: { image: { queueMs: 150, runMs: 600 }, video: { queueMs: 300, runMs: 1500 } } });
-    since = (await control.requests()).reduce((max, r) => Math.max(max, r.seq), 0);
+    since = await freshEmulator(control);
   });
 
   async function submitsSince(pathPart: string) {

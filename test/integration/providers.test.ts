@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { MediaStudioApi } from '../../src/api';
 import { sniffMediaType } from '../../src/core/files/sniff';
-import { activateExtension, emulator, fileOf, KEYS, readFile, run, setKeys, waitForState } from './helpers';
+import { activateExtension, emulator, freshEmulator, fileOf, KEYS, readFile, run, setKeys, waitForState } from './helpers';
 
 describe('PixAI, Apixo and OpenAI-compatible beside Pixapi', function () {
   let api: MediaStudioApi;
@@ -14,9 +14,7 @@ describe('PixAI, Apixo and OpenAI-compatible beside Pixapi', function () {
     await setKeys();
   });
   beforeEach(async () => {
-    await control.clearFaults();
-    await control.configure({ timing: { image: { queueMs: 150, runMs: 600 }, video: { queueMs: 300, runMs: 1500 } } });
-    since = (await control.requests()).reduce((max, r) => Math.max(max, r.seq), 0);
+    since = await freshEmulator(control);
   });
 
   async function saved(id: string) {

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { activateExtension, emulator, exists, fileOf } from '../helpers';
+import { activateExtension, DEFAULT_TIMING, emulator, exists, fileOf } from '../helpers';
 
 describe('reload, after: the tasks resume', () => {
   it('finishes all three tasks after the reload, with no duplicate submit', async () => {
@@ -15,6 +15,6 @@ describe('reload, after: the tasks resume', () => {
     }
     const remote = (await emulator().tasks('pixapi')).filter((t) => t.prompt.startsWith('reload survivor'));
     assert.strictEqual(remote.length, 3, 'the provider received each task exactly once');
-    await emulator().configure({ timing: { image: { queueMs: 150, runMs: 600 }, video: { queueMs: 300, runMs: 1500 } } });
+    await emulator().configure({ timing: DEFAULT_TIMING });
   });
 });
