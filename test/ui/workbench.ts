@@ -36,19 +36,33 @@ export class Workbench {
     return workbench;
   }
 
+  /**
+   * Runs a command from the palette. Focus can move under the palette while it is open (an image preview
+   * that finishes loading takes it, and the palette closes on blur), so the whole open-type-choose sequence
+   * is repeated until it goes through, each step with a short timeout.
+   */
   async runCommand(title: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
-    // F1 is lost while the workbench is still restoring focus; press again until the palette shows.
-    for (let attempt = 0; attempt < 10 && !(await input.isVisible()); attempt++) {
-      // A webview (the image preview) keeps F1 to itself; clicking the side bar's title gives focus back.
-      if (attempt > 0) await this.page.locator('.part.sidebar .composite.title').first().click({ position: { x: 10, y: 10 } }).catch(() => undefined);
-      await this.page.keyboard.press('F1');
-      await input.waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
+    const entry = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 10; attempt++) {
+      try {
+        if (!(await input.isVisible())) {
+          // A webview (the image preview) keeps F1 to itself; clicking the side bar's title gives focus back.
+          if (attempt > 0) await this.page.locator('.part.sidebar .composite.title').first().click({ position: { x: 10, y: 10 }, timeout: 2000 }).catch(() => undefined);
+          await this.page.keyboard.press('F1');
+          await input.waitFor({ state: 'visible', timeout: 3000 });
+        }
+        await input.fill(`>${title}`, { timeout: 3000 });
+        await entry.waitFor({ timeout: 5000 });
+        await this.page.keyboard.press('Enter');
+        return;
+      } catch (error) {
+        lastError = error;
+        await this.page.keyboard.press('Escape');
+      }
     }
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-    await this.page.keyboard.press('Enter');
+    throw lastError;
   }
 
   async pick(label: string): Promise<void> {
