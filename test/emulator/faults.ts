@@ -2,7 +2,7 @@
 import { FaultAction, FaultRule, Origin } from './types';
 
 const ORIGINS: readonly Origin[] = ['pixapi', 'pixai', 'apixo', 'cdn'];
-const KINDS: readonly FaultAction['kind'][] = ['status', 'delay', 'drop', 'dropBeforeProcessing', 'truncate', 'malformed', 'expire'];
+const KINDS: readonly FaultAction['kind'][] = ['status', 'delay', 'drop', 'dropBeforeProcessing', 'truncate', 'malformed', 'expire', 'rewriteResultUrls', 'jsonBomb'];
 
 interface ActiveRule {
   rule: FaultRule;
@@ -34,6 +34,8 @@ export function validateFaultRule(rule: unknown): asserts rule is FaultRule {
     }
   }
   if (action.kind === 'delay' && (typeof action.ms !== 'number' || action.ms < 0)) throw new TypeError('action.ms must be a number ≥ 0');
+  if (action.kind === 'rewriteResultUrls' && typeof action.url !== 'string') throw new TypeError('action.url must be a string');
+  if (action.kind === 'jsonBomb' && (!Number.isInteger(action.bytes) || action.bytes < 2)) throw new TypeError('action.bytes must be a whole number ≥ 2');
 }
 
 /** How a fault appears in the request log. */

@@ -5,11 +5,12 @@
  */
 import * as http from 'http';
 import { AddressInfo } from 'net';
+import { Readable } from 'stream';
 import { ApixoOrigin } from './apixo';
 import { CdnOrigin } from './cdn';
 import { handleControlRequest } from './control';
 import { FaultList, describeFault } from './faults';
-import { Exchange, Reply, isStreamedBody, jsonReply, textReply } from './http';
+import { Exchange, Reply, StreamedBody, isStreamedBody, jsonReply, textReply } from './http';
 import { PixaiOrigin } from './pixai';
 import { PixapiOrigin } from './pixapi';
 import { DEFAULT_OPTIONS, ENDPOINTS, EmulatorState, mergeOptions, validateOptions } from './state';
@@ -25,6 +26,34 @@ interface OriginHandler {
 }
 
 /** A body that announces JSON but is cut off mid-object. */
+/** Replaces every URL on the CDN origin in a JSON answer, also inside JSON strings such as Apixo's resultJson. */
+function rewriteCdnUrls(reply: Reply, cdnOrigin: string, url: string): Reply {
+  if (isStreamedBody(reply.body)) return reply;
+  const escaped = cdnOrigin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const replacement = JSON.stringify(url).slice(1, -1);
+  const text = reply.body.toString('utf8').replace(new RegExp(`${escaped}/[^"\\\\]*`, 'g'), () => replacement);
+  return { ...reply, body: Buffer.from(text) };
+}
+
+/** `bytes` bytes of valid-looking, endlessly nested JSON arrays, produced as they are sent. */
+function jsonBomb(bytes: number): StreamedBody {
+  const chunk = Buffer.alloc(64 * 1024, '[');
+  return {
+    length: bytes,
+    open(limit = bytes) {
+      let left = Math.min(limit, bytes);
+      return new Readable({
+        read() {
+          if (left <= 0) return void this.push(null);
+          const piece = chunk.subarray(0, Math.min(chunk.length, left));
+          left -= piece.length;
+          this.push(piece);
+        },
+      });
+    },
+  };
+}
+
 const MALFORMED_JSON = '{"status": "submitted", "id": "task_';
 
 function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
@@ -81,6 +110,7 @@ export class ProviderEmulator {
   private readonly pixai: PixaiOrigin;
   private readonly origins: Record<Origin, OriginHandler>;
   private nextSeq = 1;
+  private watchedSecrets: string[] = [];
   private closed = false;
 
   private constructor(
@@ -131,6 +161,11 @@ export class ProviderEmulator {
 
   inject(rule: FaultRule): void {
     this.faults.add(rule);
+  }
+
+  /** Records, per request, which of these secrets appear in its body (a key-leak audit reads them). */
+  watchForSecrets(secrets: readonly string[]): void {
+    this.watchedSecrets = [...secrets];
   }
 
   clearFaults(): void {
@@ -214,6 +249,8 @@ export class ProviderEmulator {
       return;
     }
     entry.bodySize = body.length;
+    const inBody = this.watchedSecrets.filter((secret) => body.includes(secret));
+    if (inBody.length) entry.secretsInBody = inBody;
 
     const fault = this.faults.take(origin, method, url.pathname);
     if (fault) entry.fault = describeFault(fault);
@@ -233,6 +270,8 @@ export class ProviderEmulator {
       if (fault?.kind === 'malformed') {
         reply = { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(MALFORMED_JSON) };
       }
+      if (fault?.kind === 'rewriteResultUrls') reply = rewriteCdnUrls(reply, this.urls.cdn, fault.url);
+      if (fault?.kind === 'jsonBomb') reply = { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: jsonBomb(fault.bytes) };
       entry.status = await this.send(req, res, reply, fault?.kind === 'truncate');
     } catch (error) {
       entry.taskId = ex.taskId;

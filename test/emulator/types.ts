@@ -48,6 +48,8 @@ export interface RecordedRequest {
   /** Lower-cased names; values exactly as received (authorization included). */
   headers: Record<string, string>;
   bodySize: number;
+  /** Watched secrets (ProviderEmulator.watchForSecrets) that appeared in the body. */
+  secretsInBody?: string[];
   /** Status sent; 0 when no response was sent (drop faults, client gone). */
   status: number;
   taskId?: string;
@@ -72,7 +74,11 @@ export type FaultAction =
   | { kind: 'dropBeforeProcessing' }
   | { kind: 'truncate' }
   | { kind: 'malformed' }
-  | { kind: 'expire' };
+  | { kind: 'expire' }
+  /** A hostile server: every CDN URL in the answer (also inside Apixo's resultJson string) becomes `url`. */
+  | { kind: 'rewriteResultUrls'; url: string }
+  /** A hostile server: a 200 JSON answer of `bytes` bytes of nested arrays, streamed. */
+  | { kind: 'jsonBomb'; bytes: number };
 
 export type MediaKind = 'image' | 'video';
 

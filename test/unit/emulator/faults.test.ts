@@ -203,4 +203,37 @@ describe('emulator: fault injection', () => {
     assert.throws(() => emulator.inject({ times: 0, action: { kind: 'drop' } }));
     assert.throws(() => emulator.inject({ action: { kind: 'status', status: 42 } }));
   });
+  describe('hostile answers', () => {
+    it('rewriteResultUrls replaces every CDN URL of a task answer, also inside Apixo\'s resultJson string', async () => {
+      const id: string = (await pixapiSubmit()).body.id;
+      await pollUntil(async () => emulator.task('pixapi', id)?.phase, (phase) => phase === 'succeeded');
+      emulator.inject({ origin: 'pixapi', path: '^/v1/tasks/', action: { kind: 'rewriteResultUrls', url: 'file:///etc/passwd' } });
+      const rewritten = await request(`${emulator.urls.pixapi}/v1/tasks/${id}`, { key: KEYS.pixapi });
+      assert.deepEqual(rewritten.body.result.data, [{ url: 'file:///etc/passwd' }]);
+      const plain = await request(`${emulator.urls.pixapi}/v1/tasks/${id}`, { key: KEYS.pixapi });
+      assert.ok(plain.body.result.data[0].url.startsWith(emulator.urls.cdn), 'used up after one request');
+
+      const submitted = await request(`${emulator.urls.apixo}/api/v1/generateTask/nano-banana`, { key: KEYS.apixo, json: { request_type: 'async', input: { mode: 'text-to-image', prompt: 'x' } } });
+      const taskId: string = submitted.body.data.taskId;
+      await pollUntil(async () => emulator.task('apixo', taskId)?.phase, (phase) => phase === 'succeeded');
+      emulator.inject({ origin: 'apixo', path: '^/api/v1/statusTask/', action: { kind: 'rewriteResultUrls', url: 'http://10.0.0.7/x.png' } });
+      const status = await request(`${emulator.urls.apixo}/api/v1/statusTask/nano-banana?taskId=${taskId}`, { key: KEYS.apixo });
+      assert.deepEqual(JSON.parse(status.body.data.resultJson).resultUrls, ['http://10.0.0.7/x.png']);
+    });
+
+    it('jsonBomb streams exactly the bytes asked for, all of them nested arrays', async () => {
+      emulator.inject({ origin: 'pixapi', action: { kind: 'jsonBomb', bytes: 200_000 } });
+      const response = await fetch(`${emulator.urls.pixapi}/v1/models`, { headers: { authorization: `Bearer ${KEYS.pixapi}` } });
+      assert.equal(response.status, 200);
+      assert.match(response.headers.get('content-type') ?? '', /application\/json/);
+      const text = await response.text();
+      assert.equal(text.length, 200_000);
+      assert.match(text, /^\[+$/);
+    });
+
+    it('refuses rules without their parameters', () => {
+      assert.throws(() => emulator.inject({ action: { kind: 'jsonBomb' } as never }), /bytes/);
+      assert.throws(() => emulator.inject({ action: { kind: 'rewriteResultUrls' } as never }), /url/);
+    });
+  });
 });

@@ -58,6 +58,14 @@ describe('emulator: request log', () => {
     assert.deepEqual(withKey, ['pixai']);
   });
 
+  it('notes which watched secrets a body carried', async () => {
+    emulator.watchForSecrets(['secret-in-prompt', 'never-sent']);
+    await request(`${emulator.urls.pixapi}/v1/async/images/generations`, { key: KEYS.pixapi, json: { model: 'gpt-image-2', prompt: 'a secret-in-prompt here' } });
+    await request(`${emulator.urls.pixapi}/v1/models`, { key: KEYS.pixapi });
+    emulator.watchForSecrets([]);
+    assert.deepEqual(emulator.requests.map((r) => r.secretsInBody), [['secret-in-prompt'], undefined]);
+  });
+
   it('forgets requests on reset but never reuses a seq', async () => {
     await request(`${emulator.urls.cdn}/blob/1`);
     const last = emulator.requests[0].seq;
