@@ -23,6 +23,18 @@ export interface ModelInfo {
   readonly outputFormats?: readonly string[];
   /** The value lists are suggestions, not the provider's full list: the user may type other values. */
   readonly openValues?: boolean;
+  /** The longest prompt the model takes, in characters, where the provider documents it. */
+  readonly maxPromptLength?: number;
+}
+
+/**
+ * The longest prompt sent to a model whose provider documents no limit: OpenAI's gpt-image models take
+ * 32,000 characters, the most any documented image model takes, so nothing a provider accepts is refused.
+ */
+export const DEFAULT_MAX_PROMPT_LENGTH = 32_000;
+
+export function maxPromptLength(provider: ProviderId, model: string): number {
+  return catalogModel(provider, model)?.maxPromptLength ?? DEFAULT_MAX_PROMPT_LENGTH;
 }
 
 /** Which request.params name each ModelInfo list fills, per provider (the providers' own field names). */
@@ -152,11 +164,11 @@ export function apixoDefaultMode(model: string, withImageUrls: boolean): string 
  */
 export const OPENAI_CATALOG: readonly ModelInfo[] = [
   {
-    provider: 'openai', id: 'gpt-image-1', kind: 'image', editsWithFiles: true, imageUrls: false,
+    provider: 'openai', id: 'gpt-image-1', kind: 'image', editsWithFiles: true, imageUrls: false, maxPromptLength: 32_000,
     sizes: ['auto', '1024x1024', '1536x1024', '1024x1536'], qualities: ['auto', 'low', 'medium', 'high'], outputFormats: ['png', 'jpeg', 'webp'],
   },
   {
-    provider: 'openai', id: 'dall-e-3', kind: 'image', editsWithFiles: false, imageUrls: false,
+    provider: 'openai', id: 'dall-e-3', kind: 'image', editsWithFiles: false, imageUrls: false, maxPromptLength: 4000,
     sizes: ['1024x1024', '1792x1024', '1024x1792'], qualities: ['standard', 'hd'],
   },
 ];

@@ -7,6 +7,7 @@ import { randomUUID } from 'crypto';
 import type { InlineResult, ProviderAdapter, UploadImage } from './adapters/adapter';
 import { nextPollDelay, PollTuning, DEFAULT_TUNING } from './backoff';
 import { describeFailure } from './errors';
+import { maxPromptLength } from './catalog';
 import { ApiClient, HttpError, NetworkError, ProtocolError } from './http';
 import { PROVIDERS, ProviderId } from './providers';
 import type { TaskStore } from './store';
@@ -464,6 +465,10 @@ export class TaskEngine {
 function genericProblem(request: TaskRequest): string | undefined {
   if (!request.prompt.trim()) return 'The prompt is empty. Describe what to generate.';
   if (!request.model.trim()) return 'Choose a model.';
+  const limit = maxPromptLength(request.provider, request.model);
+  if (request.prompt.length > limit) {
+    return `The prompt is ${request.prompt.length.toLocaleString('en-US')} characters long; ${request.model} takes at most ${limit.toLocaleString('en-US')}. Shorten it.`;
+  }
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { UploadImage } from '../core/adapters/adapter';
-import { isSupportedInputImage, SNIFF_HEAD_BYTES } from '../core/files/sniff';
+import { IMAGE_TAIL_BYTES, inputImageDamage, isSupportedInputImage, SNIFF_HEAD_BYTES } from '../core/files/sniff';
 import { RequestProblem } from '../core/engine';
 
 export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp'] as const;
@@ -11,18 +11,22 @@ function maxImageBytes(): number {
   return vscode.workspace.getConfiguration('mediaStudio').get<number>('maxImageSizeMB', 20) * 1024 * 1024;
 }
 
-async function readHead(uri: vscode.Uri, size: number): Promise<Uint8Array> {
+/** The first and last bytes of a file: enough to tell what it is and whether it is cut short. */
+async function readEnds(uri: vscode.Uri, size: number): Promise<{ head: Uint8Array; tail: Uint8Array }> {
+  const tailStart = Math.max(0, size - IMAGE_TAIL_BYTES);
   if (uri.scheme === 'file') {
     const handle = await fs.promises.open(uri.fsPath, 'r');
     try {
-      const buffer = Buffer.alloc(Math.min(size, SNIFF_HEAD_BYTES));
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-      return buffer.subarray(0, bytesRead);
+      const head = Buffer.alloc(Math.min(size, SNIFF_HEAD_BYTES));
+      const tail = Buffer.alloc(size - tailStart);
+      const [{ bytesRead }, tailRead] = [await handle.read(head, 0, head.length, 0), await handle.read(tail, 0, tail.length, tailStart)];
+      return { head: head.subarray(0, bytesRead), tail: tail.subarray(0, tailRead.bytesRead) };
     } finally {
       await handle.close();
     }
   }
-  return (await vscode.workspace.fs.readFile(uri)).subarray(0, SNIFF_HEAD_BYTES);
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  return { head: bytes.subarray(0, SNIFF_HEAD_BYTES), tail: bytes.subarray(tailStart) };
 }
 
 /** Checks that a workspace file is an image a provider can take, and says plainly what is wrong if not. */
@@ -41,8 +45,11 @@ export async function checkInputImage(uri: vscode.Uri): Promise<{ format: 'png' 
     throw new RequestProblem(`"${name}" is ${(stat.size / 1048576).toFixed(1)} MB, over the ${(cap / 1048576).toFixed(0)} MB limit (setting "mediaStudio.maxImageSizeMB").`);
   }
   if (stat.size === 0) throw new RequestProblem(`"${name}" is empty.`);
-  const format = isSupportedInputImage(await readHead(uri, stat.size));
+  const { head, tail } = await readEnds(uri, stat.size);
+  const format = isSupportedInputImage(head);
   if (!format) throw new RequestProblem(`"${name}" is not a PNG, JPEG or WebP image (its contents say otherwise, whatever its name).`);
+  const damage = inputImageDamage(format, head, tail, stat.size);
+  if (damage) throw new RequestProblem(`"${name}" is a damaged ${format.toUpperCase()} image: ${damage}. Open it in an image editor and save it again.`);
   return { format, size: stat.size };
 }
 

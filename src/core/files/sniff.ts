@@ -231,3 +231,34 @@ export function imageDimensions(head: Uint8Array): ImageDimensions | undefined {
   if (isWebp(head)) return webpDimensions(head);
   return undefined;
 }
+
+/** How many bytes at the end of an input image {@link inputImageDamage} looks at. */
+export const IMAGE_TAIL_BYTES = 4096;
+
+const PNG_IEND = [0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
+
+/**
+ * Why an image whose first bytes look right is still damaged, from its head, its last bytes and its size:
+ * a cheap structural check (a truncated or overwritten file is the common case), not a full decode.
+ */
+export function inputImageDamage(format: InputImageFormat, head: Uint8Array, tail: Uint8Array, size: number): string | undefined {
+  switch (format) {
+    case 'png':
+      if (ascii(head, 12, 4) !== 'IHDR' || !pngDimensions(head)) return 'its header (IHDR) is missing or has no size';
+      if (!endsWithBytes(tail, PNG_IEND)) return 'its end (IEND) is missing, so the file is cut short';
+      return undefined;
+    case 'jpeg':
+      // Some cameras pad after the end-of-image marker, so the marker only has to be near the end.
+      for (let i = tail.length - 2; i >= 0; i--) if (tail[i] === 0xff && tail[i + 1] === 0xd9) return undefined;
+      return 'its end-of-image marker is missing, so the file is cut short';
+    case 'webp': {
+      const riffSize = head.length >= 8 ? (head[4] | (head[5] << 8) | (head[6] << 16) | (head[7] << 24)) >>> 0 : 0;
+      if (riffSize + 8 !== size && riffSize + 9 !== size) return `its header says ${riffSize + 8} bytes but the file has ${size}`;
+      return undefined;
+    }
+  }
+}
+
+function endsWithBytes(data: Uint8Array, bytes: readonly number[]): boolean {
+  return data.length >= bytes.length && bytes.every((byte, i) => data[data.length - bytes.length + i] === byte);
+}

@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import { PixapiAdapter } from '../../../src/core/adapters/pixapi';
 import {
-  apixoDefaultMode, catalogFor, catalogModel, defaultModel, PARAM_NAMES, PIXAPI_CATALOG, pixapiModel,
+  apixoDefaultMode, catalogFor, catalogModel, defaultModel, PARAM_NAMES, PIXAPI_CATALOG, pixapiModel, DEFAULT_MAX_PROMPT_LENGTH, maxPromptLength,
 } from '../../../src/core/catalog';
 import { ApiClient } from '../../../src/core/http';
 import { PROVIDER_IDS } from '../../../src/core/providers';
@@ -10,6 +10,13 @@ import type { MediaKind, TaskRequest } from '../../../src/core/task';
 import { ProviderEmulator } from '../../emulator';
 
 describe('core/catalog', () => {
+  it('knows the documented prompt limits and applies the most generous one elsewhere', () => {
+    assert.strictEqual(maxPromptLength('openai', 'dall-e-3'), 4000);
+    assert.strictEqual(maxPromptLength('openai', 'gpt-image-1'), 32_000);
+    assert.strictEqual(maxPromptLength('apixo', 'nano-banana'), DEFAULT_MAX_PROMPT_LENGTH);
+    assert.strictEqual(maxPromptLength('pixapi', 'a-model-nobody-knows'), DEFAULT_MAX_PROMPT_LENGTH);
+  });
+
   describe('defaultModel', () => {
     it('picks, for an edit, a model that takes reference images (files or URLs)', () => {
       for (const provider of PROVIDER_IDS) {

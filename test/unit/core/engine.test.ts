@@ -59,6 +59,8 @@ describe('TaskEngine', () => {
     const { engine, store } = setup();
     await assert.rejects(engine.submit(imageRequest('   ')), (e: Error) => e instanceof RequestProblem && /prompt is empty/.test(e.message));
     await assert.rejects(engine.submit(imageRequest('an invalid one')), /invalid prompt/);
+    await assert.rejects(engine.submit(imageRequest('x'.repeat(32_001))), /32,001 characters long; m takes at most 32,000\. Shorten it\./);
+    await engine.submit(imageRequest('z'.repeat(32_000))).then((task) => store.remove(task.id));
     const noKey = setup({ key: false });
     await assert.rejects(noKey.engine.submit(imageRequest()), (e: RequestProblem) => e.needsKey === 'pixapi' && /Set API Key/.test(e.message));
     assert.strictEqual(store.size + noKey.store.size, 0);

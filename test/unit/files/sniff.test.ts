@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { imageDimensions, isSupportedInputImage, sniffMediaType } from '../../../src/core/files/sniff';
+import { IMAGE_TAIL_BYTES, imageDimensions, inputImageDamage, InputImageFormat, isSupportedInputImage, sniffMediaType } from '../../../src/core/files/sniff';
+import { jpegImage } from '../../emulator/jpeg';
+import { pngImage } from '../../emulator/png';
 
 /** The repository root, from out/test/unit/files. */
 const root = path.resolve(__dirname, '..', '..', '..', '..');
@@ -221,5 +223,42 @@ describe('files: imageDimensions', () => {
     assert.equal(imageDimensions(bytes('GIF89a', u16le(10), u16le(10))), undefined);
     assert.equal(imageDimensions(ftyp('isom')), undefined);
     assert.equal(imageDimensions(new Uint8Array(0)), undefined);
+  });
+});
+
+describe('files: inputImageDamage', () => {
+  /** What the host reads of a file: its head, its last bytes and its size. */
+  function damage(file: Uint8Array): string | undefined {
+    const format = isSupportedInputImage(file) as InputImageFormat;
+    assert.ok(format, 'the head must look like an image for this check to apply');
+    return inputImageDamage(format, file.subarray(0, 65536), file.subarray(Math.max(0, file.length - IMAGE_TAIL_BYTES)), file.length);
+  }
+
+  const whole: Array<[string, Uint8Array]> = [
+    ['the PNG fixture', fixture('test/fixtures/workspace/images/product.png')],
+    ['the JPEG fixture', fixture('test/fixtures/workspace/images/sketch.jpg')],
+    ['the WebP fixture', fixture('test/fixtures/workspace/images/banner.webp')],
+    ['an emulator PNG', pngImage(64, 48)],
+    ['an emulator JPEG', jpegImage(64, 48)],
+    ['a JPEG padded after its end marker', Buffer.concat([jpegImage(16, 16), Buffer.alloc(100)])],
+  ];
+  for (const [name, file] of whole) it(`finds nothing wrong with ${name}`, () => assert.equal(damage(file), undefined));
+
+  it('finds a PNG cut short', () => {
+    const png = pngImage(64, 48);
+    assert.match(damage(png.subarray(0, png.length - 20)) ?? '', /IEND\) is missing/);
+  });
+  it('finds a PNG whose header chunk is not IHDR', () => {
+    const png = Buffer.from(pngImage(8, 8));
+    png.write('IDAT', 12, 'latin1');
+    assert.match(damage(png) ?? '', /IHDR/);
+  });
+  it('finds a JPEG cut short', () => {
+    const jpeg = jpegImage(64, 48);
+    assert.match(damage(jpeg.subarray(0, jpeg.length - 2)) ?? '', /end-of-image marker is missing/);
+  });
+  it('finds a WebP whose size disagrees with its header', () => {
+    const webpFile = fixture('test/fixtures/workspace/images/banner.webp');
+    assert.match(damage(webpFile.subarray(0, webpFile.length - 10)) ?? '', /header says \d+ bytes but the file has \d+/);
   });
 });
