@@ -23,6 +23,7 @@ import { registerPanel } from './host/panel/panel';
 import { PixaiModels } from './host/pixaiModels';
 import { TaskNotifier } from './host/notifications';
 import { FileTaskPersistence } from './host/persistence';
+import { ProxySettings } from './host/proxy';
 import { ResultWriter } from './host/results';
 import * as taskCommands from './host/taskCommands';
 import { TasksView } from './host/tasksView';
@@ -37,11 +38,12 @@ function baseUrl(provider: ProviderId): string {
 export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const log = new Log();
   const keys = new ApiKeys(context.secrets);
+  const proxy = new ProxySettings(log);
   const api = async (provider: ProviderId): Promise<ApiClient | undefined> => {
     const key = await keys.get(provider);
     if (!key) return undefined;
     log.forget(key);
-    return new ApiClient({ baseUrl: baseUrl(provider), key, log: (line) => log.debug(`${PROVIDERS[provider].label}: ${line}`) });
+    return new ApiClient({ baseUrl: baseUrl(provider), key, dispatcher: proxy.dispatcher(), log: (line) => log.debug(`${PROVIDERS[provider].label}: ${line}`) });
   };
   const store = new TaskStore(new FileTaskPersistence(context.storageUri ?? context.globalStorageUri, log));
   const writer = new ResultWriter({
@@ -53,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     },
     // Result URLs on loopback are followed only when the provider's API itself is local (an emulator or gateway).
     allowLoopback: () => PROVIDER_IDS.some((p) => isLoopbackUrl(baseUrl(p))),
+    dispatcher: () => proxy.dispatcher(),
   });
   const adapters = new Map<ProviderId, ProviderAdapter>([
     ['pixapi', new PixapiAdapter()],
@@ -82,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const command = (id: string, handler: (...args: any[]) => unknown) => registerCommand(log, id, handler); // any: see registerCommand
 
   context.subscriptions.push(
-    log, keys, store, { dispose: () => engine.dispose() }, tasksView, treeView, new TaskNotifier(store),
+    log, keys, proxy, store, { dispose: () => engine.dispose() }, tasksView, treeView, new TaskNotifier(store),
     command('mediaStudio.setApiKey', (args) => setApiKey(keys, args)),
     command('mediaStudio.clearApiKey', (args) => clearApiKey(keys, args)),
     command('mediaStudio.generateImage', (args) => (args === undefined ? generate.generateImageInteractive(deps) : generate.imageFromArgs(deps, args))),

@@ -9,6 +9,7 @@ import { pipeline } from 'stream/promises';
 import { Transform } from 'stream';
 import * as vscode from 'vscode';
 import type { InlineResult } from '../core/adapters/adapter';
+import type { Dispatcher } from 'undici';
 import { discard, openDownload } from '../core/download';
 import { resultFileName, sidecarName, tempName } from '../core/files/naming';
 import { resolveOutputFolder } from '../core/files/outputFolder';
@@ -27,6 +28,8 @@ export interface ResultWriterDeps {
   apiAuth(task: Task): Promise<{ origin: string; key: string } | undefined>;
   /** Loopback result URLs are refused unless this says so (the emulator in tests and `npm start`). */
   allowLoopback(): boolean;
+  /** The proxy dispatcher, if any (see ProxySettings). */
+  dispatcher?(): Dispatcher | undefined;
 }
 
 export class SaveError extends Error {}
@@ -159,7 +162,7 @@ export class ResultWriter {
   private async download(task: Task, url: string, temp: vscode.Uri): Promise<SniffedMedia> {
     const maxBytes = setting('maxDownloadSizeMB', 2048) * 1024 * 1024;
     const auth = await this.deps.apiAuth(task);
-    const response = await openDownload(url, { auth, allowLoopback: this.deps.allowLoopback(), timeoutMs: 120_000 });
+    const response = await openDownload(url, { auth, allowLoopback: this.deps.allowLoopback(), dispatcher: this.deps.dispatcher?.(), timeoutMs: 120_000 });
     if (response.contentLength !== undefined && response.contentLength > maxBytes) {
       discard(response.body);
       throw new SaveError(`The result is ${(response.contentLength / 1048576).toFixed(0)} MB, over the ${(maxBytes / 1048576).toFixed(0)} MB limit (setting "mediaStudio.maxDownloadSizeMB").`);

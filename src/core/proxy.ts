@@ -1,0 +1,73 @@
+/**
+ * Which proxy to use, from VS Code's `http.*` settings and the usual environment variables, in the order
+ * VS Code itself applies them: `http.proxySupport: "off"` disables proxies, `http.proxy` wins over
+ * `HTTPS_PROXY`/`HTTP_PROXY`, and `http.noProxy` adds to `NO_PROXY`.
+ */
+import { EnvHttpProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
+
+export interface ProxyInputs {
+  /** `http.proxy`. */
+  readonly proxy?: string;
+  /** `http.proxyStrictSSL` (VS Code's default is true). */
+  readonly strictSSL?: boolean;
+  /** `http.noProxy`: hosts (and suffixes such as `.corp.example`) reached directly. */
+  readonly noProxy?: readonly string[];
+  /** `http.proxySupport`: `off` means no proxy at all. */
+  readonly support?: string;
+  /** `http.proxyAuthorization`: sent as `Proxy-Authorization` to the proxy, never to a provider. */
+  readonly authorization?: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface ProxyPlan {
+  readonly httpProxy?: string;
+  readonly httpsProxy?: string;
+  readonly noProxy: string;
+  readonly strictSSL: boolean;
+  readonly authorization?: string;
+}
+
+function envValue(env: ProxyInputs['env'], name: string): string | undefined {
+  return (env[name] ?? env[name.toLowerCase()])?.trim() || undefined;
+}
+
+/** The proxy plan, or undefined to connect directly. An unusable `http.proxy` value throws with a message. */
+export function proxyPlan(inputs: ProxyInputs): ProxyPlan | undefined {
+  if (inputs.support === 'off') return undefined;
+  const configured = inputs.proxy?.trim();
+  if (configured) {
+    let url: URL | undefined;
+    try {
+      url = new URL(configured);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw new Error(`The proxy setting "http.proxy" must be an http:// or https:// URL, such as http://proxy.example:8080.`);
+    }
+  }
+  const httpsProxy = configured || envValue(inputs.env, 'HTTPS_PROXY') || envValue(inputs.env, 'HTTP_PROXY');
+  const httpProxy = configured || envValue(inputs.env, 'HTTP_PROXY');
+  if (!httpsProxy && !httpProxy) return undefined;
+  const noProxy = [...(inputs.noProxy ?? []), envValue(inputs.env, 'NO_PROXY') ?? '']
+    .flatMap((entry) => entry.split(','))
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .join(',');
+  return { httpProxy, httpsProxy, noProxy, strictSSL: inputs.strictSSL ?? true, authorization: inputs.authorization?.trim() || undefined };
+}
+
+/** An undici dispatcher that sends each request through the plan's proxy unless its host is exempt. */
+export function proxyDispatcher(plan: ProxyPlan): Dispatcher {
+  const tls = { rejectUnauthorized: plan.strictSSL };
+  return new EnvHttpProxyAgent({
+    // Empty strings, not undefined: undefined would make undici fall back to the environment again.
+    httpProxy: plan.httpProxy ?? '',
+    httpsProxy: plan.httpsProxy ?? '',
+    noProxy: plan.noProxy,
+    token: plan.authorization,
+    requestTls: tls,
+    proxyTls: tls,
+  });
+}
