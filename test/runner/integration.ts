@@ -2,6 +2,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { keyLeaks } from './keyAudit';
 import { SuiteResult } from './mocha';
 import { TestSession } from './session';
 import { projectRoot, runExtensionTests } from './vscode';
@@ -10,6 +11,15 @@ const testsRoot = path.join(projectRoot, 'out', 'test', 'integration');
 
 export async function runIntegration(log: (line: string) => void): Promise<SuiteResult> {
   const session = await TestSession.start({ log });
+  const leakProbe = `leak-probe-key-${session.runId}`;
+  // The keys of test/integration/helpers.ts (the OpenAI-compatible tests use Pixapi's origin and key).
+  const audited = [
+    { key: 'test-pixapi-key', origins: ['pixapi'] as const },
+    { key: 'test-pixai-key', origins: ['pixai'] as const },
+    { key: 'test-apixo-key', origins: ['apixo'] as const },
+    { key: leakProbe, origins: ['pixai'] as const },
+  ];
+  session.emulator.watchForSecrets(audited.map((a) => a.key));
   const hostLog: string[] = [];
   const result: SuiteResult = { suite: 'integration', passed: 0, failed: 0, skipped: 0, failures: [] };
   try {
@@ -37,16 +47,25 @@ export async function runIntegration(log: (line: string) => void): Promise<Suite
         result.failures.push(`${index}: the extension host exited with ${code} before reporting results.\n${session.server.output.slice(-30).join('\n')}`);
       }
     }
-    // Checked from outside the extension host: the key a test left set must not be in any file VS Code wrote.
-    const leaks = session.filesContaining(`leak-probe-key-${session.runId}`);
-    try {
-      assert.deepStrictEqual(leaks, [], 'an API key was written to disk outside SecretStorage');
-      result.passed += 1;
-      log('  ✔ runner: the API key appears in no settings, state or log file');
-    } catch (error) {
-      result.failed += 1;
-      result.failures.push(`runner: key leak check: ${(error as Error).message} ${leaks.join(', ')}`);
+    // Checked from outside the extension host: no key in any file VS Code wrote (settings, state, logs at
+    // debug level, the workspace), and in the emulator's record of every request only where it belongs.
+    const audits: Array<[string, () => string[]]> = [
+      ['the API keys appear in no settings, state or log file', () => audited.flatMap(({ key }) => session.filesContaining(key))],
+      ['each key went only to its own provider\'s API host, only in the Authorization header', () => keyLeaks(session.emulator.requests, audited)],
+    ];
+    for (const [title, audit] of audits) {
+      const leaks = audit();
+      try {
+        assert.deepStrictEqual(leaks, [], 'an API key leaked');
+        result.passed += 1;
+        log(`  ✔ runner: ${title}`);
+      } catch (error) {
+        result.failed += 1;
+        result.failures.push(`runner: ${title}: ${(error as Error).message} ${leaks.slice(0, 20).join('; ')}`);
+      }
     }
+    const requests = session.emulator.requests.length;
+    log(`  (key audit: ${requests} emulator requests and every file under the profile and workspace searched for ${audited.length} keys)`);
   } finally {
     fs.mkdirSync(path.join(projectRoot, 'test-results'), { recursive: true });
     fs.writeFileSync(path.join(projectRoot, 'test-results', 'integration-host.log'), hostLog.join('\n'));
