@@ -215,7 +215,7 @@ export class ProviderEmulator {
     }
     entry.bodySize = body.length;
 
-    const fault = this.faults.take(origin, method, url.pathname);
+    const fault = this.faults.take(origin, method, url.pathname, entry.query);
     if (fault) entry.fault = describeFault(fault);
     const ex: Exchange = { origin, method, url, headers: req.headers, body, forceExpired: fault?.kind === 'expire' };
     try {
