@@ -8,13 +8,21 @@ import { projectRoot, runExtensionTests } from './vscode';
 
 const testsRoot = path.join(projectRoot, 'out', 'test', 'integration');
 
-export async function runIntegration(log: (line: string) => void): Promise<SuiteResult> {
-  const session = await TestSession.start({ log });
+export interface IntegrationOptions {
+  /** Test indexes run one after another in the same session; default: the suites, then the reload phases. */
+  indexes?: string[];
+  /** Extra environment for the extension host (e.g. the chaos profile). */
+  env?: Record<string, string>;
+  suite?: string;
+}
+
+export async function runIntegration(log: (line: string) => void, options: IntegrationOptions = {}): Promise<SuiteResult> {
+  const session = await TestSession.start({ log, env: options.env });
   const hostLog: string[] = [];
-  const result: SuiteResult = { suite: 'integration', passed: 0, failed: 0, skipped: 0, failures: [] };
+  const result: SuiteResult = { suite: options.suite ?? 'integration', passed: 0, failed: 0, skipped: 0, failures: [] };
   try {
     // The main suites, then a window reload in the middle of running tasks (two test indexes, one profile).
-    for (const index of ['index.js', 'phases/reloadBefore.js', 'phases/reloadAfter.js']) {
+    for (const index of options.indexes ?? ['index.js', 'phases/reloadBefore.js', 'phases/reloadAfter.js']) {
       fs.rmSync(session.resultFile, { force: true });
       const code = await runExtensionTests({
         server: session.server,
