@@ -248,8 +248,10 @@ export function describeSaveError(error: unknown): string {
       ? `The result URL answered ${error.status}; it has probably expired.`
       : `The result URL answered ${error.status}.`;
   }
-  if (error instanceof vscode.FileSystemError) {
-    return `Could not write the result: ${error.message}. Check that the output folder is writable, then use "Save Again".`;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (error instanceof vscode.FileSystemError || (typeof code === 'string' && ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT'].includes(code))) {
+    // Streamed downloads write with Node's fs, whose errors are not FileSystemErrors.
+    return `Could not write the result: ${(error as Error).message}. Check that the output folder is writable and has space, then use "Save Again".`;
   }
   return error instanceof Error ? error.message : String(error);
 }
