@@ -15,7 +15,7 @@ import type { MediaStudioApi, Task } from '../../src/api';
 import { sniffMediaType } from '../../src/core/files/sniff';
 import { ChaosExpectation, ChaosTaskPlan, chaosPlan, downloadFaultRule, pollFaultRules, submitFaultRule } from '../emulator/chaos';
 import type { RecordedRequest } from '../emulator/types';
-import { activateExtension, emulator, freshEmulator, DEFAULT_TIMING, KEYS, readFile, run, setKeys, workspaceFolder } from './helpers';
+import { activateExtension, emulator, freshEmulator, DEFAULT_TIMING, clearKeys, readFile, run, setKeys, workspaceFolder } from './helpers';
 
 const LONG = process.env.MEDIA_STUDIO_CHAOS === 'long';
 const TASKS = LONG ? 100 : 20;
@@ -105,8 +105,7 @@ describe(`chaos (${LONG ? 'long' : 'short'} profile: ${TASKS} tasks, seed ${SEED
     await setKeys();
   });
   after(async () => {
-    // Later suites start from no keys (the key suite checks that keys are per provider).
-    for (const provider of Object.keys(KEYS)) await vscode.commands.executeCommand('mediaStudio.clearApiKey', { provider });
+    await clearKeys();
     await control.clearFaults();
     await control.configure({ timing: DEFAULT_TIMING });
   });

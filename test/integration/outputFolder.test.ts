@@ -7,7 +7,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { MediaStudioApi } from '../../src/api';
-import { activateExtension, emulator, exists, fileOf, freshEmulator, KEYS, run, setKeys, workspaceFolder } from './helpers';
+import { activateExtension, emulator, exists, fileOf, freshEmulator, clearKeys, run, setKeys, workspaceFolder } from './helpers';
 
 /** Makes a folder unwritable; returns the undo. root ignores permission bits, so there the folder is made immutable. */
 function makeUnwritable(folder: string): () => void {
@@ -28,7 +28,7 @@ describe('an output folder that cannot be written', () => {
     await setKeys();
   });
   after(async () => {
-    for (const provider of Object.keys(KEYS)) await vscode.commands.executeCommand('mediaStudio.clearApiKey', { provider });
+    await clearKeys();
   });
 
   it('keeps the result URL, shows the error, and "Save Again" saves the file once the folder is writable', async () => {
