@@ -10,13 +10,13 @@ import { Transform } from 'stream';
 import * as vscode from 'vscode';
 import type { InlineResult } from '../core/adapters/adapter';
 import type { Dispatcher } from 'undici';
-import { discard, openDownload } from '../core/download';
+import { discard, openDownload, UnsafeUrlError } from '../core/download';
 import { resultFileName, sidecarName, tempName } from '../core/files/naming';
 import { resolveOutputFolder } from '../core/files/outputFolder';
 import { addPngTextChunks, PNG_TEXT_MAX_BYTES } from '../core/files/pngText';
 import { buildSidecar, serializeSidecar } from '../core/files/sidecar';
 import { sniffMediaType, SniffedMedia } from '../core/files/sniff';
-import { HttpError } from '../core/http';
+import { HttpError, NetworkError } from '../core/http';
 import type { TaskStore } from '../core/store';
 import type { ResultItem, Task } from '../core/task';
 import type { Log } from './log';
@@ -33,6 +33,22 @@ export interface ResultWriterDeps {
 }
 
 export class SaveError extends Error {}
+
+/** The connection ended before the whole result arrived: worth fetching again. */
+class IncompleteDownloadError extends SaveError {}
+
+/** Attempts per result when a download breaks off (reset, truncated body, 5xx, 429); a GET is safe to repeat. */
+const DOWNLOAD_ATTEMPTS = 4;
+
+/** Whether fetching the result again may succeed: a broken or refused connection, not an answer that will not change. */
+export function isTransientSaveError(error: unknown): boolean {
+  if (error instanceof IncompleteDownloadError || error instanceof NetworkError) return true;
+  if (error instanceof HttpError) return error.status === 429 || error.status >= 500;
+  if (error instanceof SaveError || error instanceof UnsafeUrlError || error instanceof vscode.FileSystemError) return false;
+  // A socket closed mid-body surfaces from the stream as undici's own error (UND_ERR_SOCKET, ECONNRESET…).
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && (code.startsWith('UND_ERR') || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT');
+}
 
 function setting<T>(name: string, fallback: T): T {
   return vscode.workspace.getConfiguration('mediaStudio').get<T>(name, fallback);
@@ -98,13 +114,25 @@ export class ResultWriter {
       const bytes = inline.find((i) => i.index === index)?.bytes;
       if (!bytes && !item.url) continue;
       try {
-        const file = await this.saveOne(task, item, index, count, bytes);
+        const file = await this.saveWithRetries(task, item, index, count, bytes);
         await this.updateItem(task.id, index, { file: file.toString(), savedAt: Date.now(), saveError: undefined });
         this.deps.log.info(`Saved ${vscode.workspace.asRelativePath(file)} (task ${task.id})`);
       } catch (error) {
         const message = describeSaveError(error);
         this.deps.log.warn(`Task ${task.id}, result ${index + 1}: ${message}`);
         await this.updateItem(task.id, index, { saveError: message });
+      }
+    }
+  }
+
+  private async saveWithRetries(task: Task, item: ResultItem, index: number, count: number, inline?: Uint8Array): Promise<vscode.Uri> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.saveOne(task, item, index, count, inline);
+      } catch (error) {
+        if (inline || attempt >= DOWNLOAD_ATTEMPTS || !isTransientSaveError(error)) throw error;
+        this.deps.log.info(`Task ${task.id}, result ${index + 1}: download attempt ${attempt} failed (${describeSaveError(error)}); trying again.`);
+        await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** (attempt - 1)));
       }
     }
   }
@@ -195,7 +223,7 @@ export class ResultWriter {
       await vscode.workspace.fs.writeFile(temp, Buffer.concat(chunks));
     }
     if (response.contentLength !== undefined && received !== response.contentLength) {
-      throw new SaveError(`The download ended after ${received} of ${response.contentLength} bytes.`);
+      throw new IncompleteDownloadError(`The download ended after ${received} of ${response.contentLength} bytes.`);
     }
     media ??= sniffMediaType(head, response.contentType);
     if (!media) throw new SaveError('The result URL did not return an image or a video.');
@@ -223,8 +251,10 @@ export function describeSaveError(error: unknown): string {
       ? `The result URL answered ${error.status}; it has probably expired.`
       : `The result URL answered ${error.status}.`;
   }
-  if (error instanceof vscode.FileSystemError) {
-    return `Could not write the result: ${error.message}. Check that the output folder is writable, then use "Save Again".`;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (error instanceof vscode.FileSystemError || (typeof code === 'string' && ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT'].includes(code))) {
+    // Streamed downloads write with Node's fs, whose errors are not FileSystemErrors.
+    return `Could not write the result: ${(error as Error).message}. Check that the output folder is writable and has space, then use "Save Again".`;
   }
   return error instanceof Error ? error.message : String(error);
 }

@@ -7,6 +7,7 @@ const KINDS: readonly FaultAction['kind'][] = ['status', 'delay', 'drop', 'dropB
 interface ActiveRule {
   rule: FaultRule;
   pattern?: RegExp;
+  queryPattern?: RegExp;
   remaining: number;
 }
 
@@ -19,6 +20,10 @@ export function validateFaultRule(rule: unknown): asserts rule is FaultRule {
   if (r.path !== undefined) {
     if (typeof r.path !== 'string') throw new TypeError('path must be a regular expression source string');
     new RegExp(r.path); // throws SyntaxError on a bad pattern
+  }
+  if (r.query !== undefined) {
+    if (typeof r.query !== 'string') throw new TypeError('query must be a regular expression source string');
+    new RegExp(r.query);
   }
   if (r.times !== undefined && (typeof r.times !== 'number' || !Number.isInteger(r.times) || r.times < 1)) {
     throw new TypeError('times must be a positive integer');
@@ -55,7 +60,7 @@ export class FaultList {
 
   add(rule: FaultRule): void {
     validateFaultRule(rule);
-    this.rules.push({ rule, pattern: rule.path !== undefined ? new RegExp(rule.path) : undefined, remaining: rule.times ?? 1 });
+    this.rules.push({ rule, pattern: rule.path !== undefined ? new RegExp(rule.path) : undefined, queryPattern: rule.query !== undefined ? new RegExp(rule.query) : undefined, remaining: rule.times ?? 1 });
   }
 
   clear(): void {
@@ -63,11 +68,12 @@ export class FaultList {
   }
 
   /** The first rule matching this request, used up by one; rules apply in the order added. */
-  take(origin: Origin, method: string, pathname: string): FaultAction | undefined {
-    const index = this.rules.findIndex(({ rule, pattern }) => {
+  take(origin: Origin, method: string, pathname: string, query = ''): FaultAction | undefined {
+    const index = this.rules.findIndex(({ rule, pattern, queryPattern }) => {
       if (rule.origin !== undefined && rule.origin !== origin) return false;
       if (rule.method !== undefined && rule.method.toUpperCase() !== method.toUpperCase()) return false;
       if (pattern && !pattern.test(pathname)) return false;
+      if (queryPattern && !queryPattern.test(query)) return false;
       // 'expire' only means something for CDN files.
       return rule.action.kind !== 'expire' || origin === 'cdn';
     });

@@ -252,7 +252,7 @@ export class ProviderEmulator {
     const inBody = this.watchedSecrets.filter((secret) => body.includes(secret));
     if (inBody.length) entry.secretsInBody = inBody;
 
-    const fault = this.faults.take(origin, method, url.pathname);
+    const fault = this.faults.take(origin, method, url.pathname, entry.query);
     if (fault) entry.fault = describeFault(fault);
     const ex: Exchange = { origin, method, url, headers: req.headers, body, forceExpired: fault?.kind === 'expire' };
     try {

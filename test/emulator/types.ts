@@ -62,6 +62,8 @@ export interface FaultRule {
   method?: string;
   /** Regular expression source, matched against the pathname. */
   path?: string;
+  /** Regular expression source, matched against the query string without '?' (e.g. Apixo's `taskId=`). */
+  query?: string;
   /** How many matching requests the rule applies to; default 1. */
   times?: number;
   action: FaultAction;

@@ -28,6 +28,11 @@ export async function setKeys(): Promise<void> {
   for (const [provider, key] of Object.entries(KEYS)) await vscode.commands.executeCommand('mediaStudio.setApiKey', { provider, key });
 }
 
+/** Suites that set keys clear them after, so later suites start from none (the key suite checks keys are per provider). */
+export async function clearKeys(): Promise<void> {
+  for (const provider of Object.keys(KEYS)) await vscode.commands.executeCommand('mediaStudio.clearApiKey', { provider });
+}
+
 export async function readFile(uri: vscode.Uri): Promise<Buffer> {
   return Buffer.from(await vscode.workspace.fs.readFile(uri));
 }

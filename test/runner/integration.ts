@@ -1,6 +1,7 @@
 /** Runs the integration suites inside a real VS Code extension host (code-server) against the emulator. */
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { keyLeaks } from './keyAudit';
 import { SuiteResult } from './mocha';
@@ -8,9 +9,32 @@ import { TestSession } from './session';
 import { projectRoot, runExtensionTests } from './vscode';
 
 const testsRoot = path.join(projectRoot, 'out', 'test', 'integration');
+const KILL_PHASE = 'phases/killBefore.js';
 
-export async function runIntegration(log: (line: string) => void): Promise<SuiteResult> {
-  const session = await TestSession.start({ log });
+/** Resolves once the kill phase has left its marker (just before it SIGKILLs its own extension host). */
+function markerWritten(file: string, timeoutMs: number): Promise<number> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      if (fs.existsSync(file) || Date.now() - started > timeoutMs) {
+        clearInterval(timer);
+        resolve(fs.existsSync(file) ? 0 : 124);
+      }
+    }, 200);
+  });
+}
+
+export interface IntegrationOptions {
+  /** Test indexes run one after another in the same session; default: the suites, then the reload phases. */
+  indexes?: string[];
+  /** Extra environment for the extension host (e.g. the chaos profile). */
+  env?: Record<string, string>;
+  suite?: string;
+}
+
+export async function runIntegration(log: (line: string) => void, options: IntegrationOptions = {}): Promise<SuiteResult> {
+  const killMarker = path.join(os.tmpdir(), `media-studio-kill-${process.pid}-${Date.now()}.json`);
+  const session = await TestSession.start({ log, env: { MEDIA_STUDIO_KILL_MARKER: killMarker, ...options.env } });
   const leakProbe = `leak-probe-key-${session.runId}`;
   // The keys of test/integration/helpers.ts (the OpenAI-compatible tests use Pixapi's origin and key).
   const audited = [
@@ -21,11 +45,35 @@ export async function runIntegration(log: (line: string) => void): Promise<Suite
   ];
   session.emulator.watchForSecrets(audited.map((a) => a.key));
   const hostLog: string[] = [];
-  const result: SuiteResult = { suite: 'integration', passed: 0, failed: 0, skipped: 0, failures: [] };
+  const result: SuiteResult = { suite: options.suite ?? 'integration', passed: 0, failed: 0, skipped: 0, failures: [] };
   try {
-    // The main suites, then a window reload in the middle of running tasks (two test indexes, one profile).
-    for (const index of ['index.js', 'phases/reloadBefore.js', 'phases/reloadAfter.js']) {
+    // The main suites, then a window reload in the middle of running tasks (two test indexes, one profile),
+    // then an extension host killed in the middle of running tasks (a new server on the same data).
+    const indexes = options.indexes ?? ['index.js', 'phases/reloadBefore.js', 'phases/reloadAfter.js', KILL_PHASE, 'phases/killAfter.js'];
+    for (const index of indexes) {
       fs.rmSync(session.resultFile, { force: true });
+      if (index === KILL_PHASE) {
+        fs.rmSync(killMarker, { force: true });
+        await runExtensionTests({
+          server: session.server,
+          context: session.context,
+          extensionDevelopmentPath: projectRoot,
+          extensionTestsPath: path.join(testsRoot, index),
+          timeoutMs: 120_000,
+          until: markerWritten(killMarker, 120_000),
+          onLog: (line) => hostLog.push(line),
+        });
+        if (fs.existsSync(killMarker)) {
+          const { tasks } = JSON.parse(fs.readFileSync(killMarker, 'utf8')) as { tasks: number };
+          await session.killAndRestartServer();
+          result.passed += 1;
+          log(`  ✔ kill: ${tasks} tasks running, extension host and server killed with SIGKILL, new server started on the same data`);
+        } else {
+          result.failed += 1;
+          result.failures.push(`${index}: the phase never got its tasks running.\n${hostLog.slice(-30).join('\n')}`);
+        }
+        continue;
+      }
       const code = await runExtensionTests({
         server: session.server,
         context: session.context,

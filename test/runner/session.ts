@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ProviderEmulator, EmulatorOptions } from '../emulator';
-import { launchBrowser, projectRoot, BrowserContext, VSCodeServer } from './vscode';
+import { launchBrowser, projectRoot, BrowserContext, ServerOptions, VSCodeServer } from './vscode';
 
 export const fixtureWorkspace = path.join(projectRoot, 'test', 'fixtures', 'workspace');
 
@@ -32,7 +32,8 @@ export class TestSession {
     readonly root: string,
     readonly workspace: string,
     readonly emulator: ProviderEmulator,
-    readonly server: VSCodeServer,
+    private currentServer: VSCodeServer,
+    private readonly serverOptions: ServerOptions,
     readonly context: BrowserContext,
     private readonly closeBrowser: () => Promise<void>,
     readonly runId: string,
@@ -48,7 +49,7 @@ export class TestSession {
     const emulator = await ProviderEmulator.start(options.emulator);
     let server: VSCodeServer | undefined;
     try {
-      server = await VSCodeServer.start({
+      const serverOptions: ServerOptions = {
         workspace,
         userDataDir: path.join(root, 'user-data'),
         log: options.log,
@@ -66,14 +67,28 @@ export class TestSession {
           MEDIA_STUDIO_TEST_RUN_ID: runId,
           ...options.env,
         },
-      });
+      };
+      server = await VSCodeServer.start(serverOptions);
       const browser = await launchBrowser(path.join(root, 'chromium-profile'));
-      return new TestSession(root, workspace, emulator, server, browser.context, browser.close, runId, resultFile);
+      return new TestSession(root, workspace, emulator, server, { ...serverOptions, userDataDir: server.userDataDir, port: server.port }, browser.context, browser.close, runId, resultFile);
     } catch (error) {
       await server?.stop();
       await emulator.close();
       throw error;
     }
+  }
+
+  get server(): VSCodeServer {
+    return this.currentServer;
+  }
+
+  /**
+   * Kills the server and its extension host with SIGKILL and starts a new one on the same port, user data
+   * and workspace (the browser profile keeps the secrets per origin, so the port must stay).
+   */
+  async killAndRestartServer(): Promise<void> {
+    await this.currentServer.kill();
+    this.currentServer = await VSCodeServer.start(this.serverOptions);
   }
 
   /** Files under the user data folder (settings, state, logs) that contain `needle`. */

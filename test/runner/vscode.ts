@@ -178,6 +178,21 @@ export class VSCodeServer {
     return `${this.url}/?${params.toString()}`;
   }
 
+  /** Kills the server and every process it started (extension host included) at once: no graceful shutdown. */
+  kill(): Promise<void> {
+    if (this.process.exitCode !== null || this.process.signalCode !== null || this.process.pid === undefined) return Promise.resolve();
+    const gone = new Promise<void>((resolve) => this.process.once('exit', () => resolve()));
+    for (const pid of descendants(this.process.pid)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+    this.process.kill('SIGKILL');
+    return gone;
+  }
+
   async stop(): Promise<void> {
     if (this.process.exitCode !== null || this.process.signalCode !== null) return;
     const gone = new Promise<void>((resolve) => this.process.once('exit', () => resolve()));
@@ -186,6 +201,30 @@ export class VSCodeServer {
     await gone;
     clearTimeout(timer);
   }
+}
+
+/** Process ids under `pid` (Linux /proc), deepest last. */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.existsSync('/proc') ? fs.readdirSync('/proc') : []) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const found: number[] = [];
+  const visit = (p: number) => {
+    for (const child of children.get(p) ?? []) {
+      found.push(child);
+      visit(child);
+    }
+  };
+  visit(pid);
+  return found;
 }
 
 export const chromiumArgs = [
@@ -221,6 +260,8 @@ export interface ExtensionTestRun {
   extensionTestsPath: string;
   timeoutMs?: number;
   onLog?: (line: string) => void;
+  /** Stops waiting for the tests' exit code when this settles (a phase that kills its own extension host). */
+  until?: Promise<number>;
 }
 
 /**
@@ -248,7 +289,7 @@ export async function runExtensionTests(run: ExtensionTestRun): Promise<number> 
       resolve(124);
     }, timeoutMs);
   });
-  const code = await Promise.race([exitCode, timeout]);
+  const code = await Promise.race([exitCode, timeout, ...(run.until ? [run.until] : [])]);
   clearTimeout(timer);
   await page.close().catch(() => undefined);
   return code;

@@ -31,6 +31,16 @@ describe('emulator: fault injection', () => {
     throw new Error('expected the request to fail');
   }
 
+  describe('matching', () => {
+    it('matches the query string when a rule has `query` (Apixo names its task in taskId=)', async () => {
+      emulator.inject({ origin: 'pixapi', path: '^/v1/models$', query: '(^|&)page=2(&|$)', action: { kind: 'status', status: 500 } });
+      assert.equal((await pixapiModels()).status, 200, 'no query: the rule does not match');
+      assert.equal((await request(`${emulator.urls.pixapi}/v1/models?page=3`, { key: KEYS.pixapi })).status, 200);
+      assert.equal((await request(`${emulator.urls.pixapi}/v1/models?page=2`, { key: KEYS.pixapi })).status, 500);
+      assert.throws(() => emulator.inject({ query: '(', action: { kind: 'drop' } }), SyntaxError);
+    });
+  });
+
   describe('status', () => {
     it("answers with the provider's documented body, without Retry-After unless asked", async () => {
       emulator.inject({ origin: 'pixapi', action: { kind: 'status', status: 503 } });
