@@ -45,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     const key = await keys.get(provider);
     if (!key) return undefined;
     log.forget(key);
-    return new ApiClient({ baseUrl: baseUrl(provider), key, log: (line) => log.debug(`${PROVIDERS[provider].label}: ${line}`) });
+    return new ApiClient({ baseUrl: baseUrl(provider), key, log: (line) => log.trace(`${PROVIDERS[provider].label}: ${line}`) });
   };
   const store = new TaskStore(new FileTaskPersistence(context.storageUri ?? context.globalStorageUri, log));
   const writer = new ResultWriter({
@@ -76,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
       if (provider === 'pixai') return Math.min(10, Math.max(1, settings.get<number>('pixai.maxConcurrentTasks', 10)));
       return undefined;
     },
-    log: (line) => log.info(line),
+    log: (line, level) => (level === 'warn' ? log.warn(line) : log.info(line)),
   });
   const models = new ModelCatalog(api, log);
   const tasksView = new TasksView(store);
@@ -86,6 +86,12 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const command = (id: string, handler: (...args: any[]) => unknown) => registerCommand(log, id, handler); // any: see registerCommand
 
   context.subscriptions.push(
+    // Each task's state changes, for the Debug level of the log (filtered out at the default Info level).
+    store.onDidChange((change) => {
+      const task = change.task;
+      const from = change.kind === 'changed' ? change.previous?.state : change.kind;
+      if (from !== task.state) log.debug(`Task ${task.id} (${task.request.provider} ${task.request.model}): ${from} → ${task.state}`);
+    }),
     log, keys, store, { dispose: () => engine.dispose() }, tasksView, treeView, new TaskNotifier(store),
     command('mediaStudio.setApiKey', (args) => setApiKey(keys, args)),
     command('mediaStudio.clearApiKey', (args) => clearApiKey(keys, args)),

@@ -47,7 +47,8 @@ export interface EngineDeps {
   readonly clock?: Clock;
   readonly random?: () => number;
   readonly newId?: () => string;
-  readonly log?: (line: string) => void;
+  /** Log lines; failures say 'warn' so the log's level setting can separate them from routine lines. */
+  readonly log?: (line: string, level?: 'info' | 'warn') => void;
   readonly tuning?: PollTuning;
   readonly deadlines?: Readonly<Record<MediaKind, number>>;
   /** How many status checks may be in flight at once, over all providers. */
@@ -236,7 +237,7 @@ export class TaskEngine {
     for (const [id, due] of ready.slice(0, Math.max(0, room))) {
       this.busy.add(id);
       const work = due.action === 'poll' ? this.check(id, due) : this.send(id);
-      void work.catch((error) => this.deps.log?.(`Task ${id}: ${error instanceof Error ? error.message : String(error)}`)).finally(() => {
+      void work.catch((error) => this.deps.log?.(`Task ${id}: ${error instanceof Error ? error.message : String(error)}`, 'warn')).finally(() => {
         this.busy.delete(id);
         const task = this.deps.store.get(id);
         if (task && isTerminal(task.state)) this.settleWaiters(task);
@@ -295,7 +296,7 @@ export class TaskEngine {
     try {
       result = await adapter.submit({ api, openImage: (uri) => this.deps.openImage(uri) }, task.request);
     } catch (error) {
-      this.deps.log?.(`Submitting task ${id} failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.deps.log?.(`Submitting task ${id} failed: ${error instanceof Error ? error.message : String(error)}`, 'warn');
       return this.submitFailed(task, error);
     }
     const now = this.clock.now();
@@ -420,7 +421,7 @@ export class TaskEngine {
     try {
       await this.deps.saveResults(task, inline);
     } catch (error) {
-      this.deps.log?.(`Saving the results of ${task.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.deps.log?.(`Saving the results of ${task.id} failed: ${error instanceof Error ? error.message : String(error)}`, 'warn');
     } finally {
       this.busy.delete(task.id);
       const current = this.deps.store.get(task.id);
