@@ -312,10 +312,10 @@ export async function editImageInteractive(deps: GenerateDeps, images: vscode.Ur
   if (images.length === 0) {
     const picked = await vscode.window.showOpenDialog({
       canSelectMany: true,
-      openLabel: 'Edit',
-      title: 'Pick the images to edit (several = several references)',
+      openLabel: vscode.l10n.t('Edit'),
+      title: vscode.l10n.t('Pick the images to edit (several = several references)'),
       defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-      filters: { Images: [...IMAGE_EXTENSIONS] },
+      filters: { [vscode.l10n.t('Images')]: [...IMAGE_EXTENSIONS] },
     });
     if (!picked?.length) return [];
     images = picked;

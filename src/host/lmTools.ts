@@ -197,7 +197,7 @@ export class GenerateImageTool extends MediaTool<ImageToolInput> {
   protected title = vscode.l10n.t('Generate image');
   constructor(deps: generate.GenerateDeps) { super(deps, 'generate', 'image'); }
   protected detail(input: ImageToolInput): string {
-    return [input.count ? `${input.count} image(s)` : vscode.l10n.t('1 image'), input.size && vscode.l10n.t('size {0}', input.size), input.aspectRatio && vscode.l10n.t('aspect ratio {0}', input.aspectRatio), input.quality && vscode.l10n.t('quality {0}', input.quality)].filter(Boolean).join(', ') + '.';
+    return [input.count ? vscode.l10n.t('{0} image(s)', input.count) : vscode.l10n.t('1 image'), input.size && vscode.l10n.t('size {0}', input.size), input.aspectRatio && vscode.l10n.t('aspect ratio {0}', input.aspectRatio), input.quality && vscode.l10n.t('quality {0}', input.quality)].filter(Boolean).join(', ') + '.';
   }
   protected submit(args: Record<string, unknown>): Promise<string[]> {
     return generate.imageFromArgs(this.deps, args, 'agent');

@@ -359,9 +359,10 @@ function submit(): void {
 
 // ---- tasks and results ----
 
+// Built after the bundle is configured at the top of this module, so the words are translated.
 const STATE_WORDS: Record<TaskView['state'], string> = {
-  queued: 'queued', submitting: 'submitting', unconfirmed: 'unconfirmed', submitted: 'waiting', running: 'running',
-  succeeded: 'done', failed: 'failed', cancelled: 'cancelled', stale: 'stale',
+  queued: l10n.t('queued'), submitting: l10n.t('submitting'), unconfirmed: l10n.t('unconfirmed'), submitted: l10n.t('waiting'), running: l10n.t('running'),
+  succeeded: l10n.t('done'), failed: l10n.t('failed'), cancelled: l10n.t('cancelled'), stale: l10n.t('stale'),
 };
 
 function formatDuration(ms: number): string {

@@ -108,10 +108,10 @@ export class PanelController extends Disposable {
       case 'pickReferences': {
         const picked = await vscode.window.showOpenDialog({
           canSelectMany: true,
-          openLabel: 'Use as Reference',
-          title: 'Pick reference images',
+          openLabel: vscode.l10n.t('Use as Reference'),
+          title: vscode.l10n.t('Pick reference images'),
           defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-          filters: { Images: [...IMAGE_EXTENSIONS] },
+          filters: { [vscode.l10n.t('Images')]: [...IMAGE_EXTENSIONS] },
         });
         if (picked?.length) this.post({ type: 'addReferences', references: await this.references(picked) });
         this.post({ type: 'done', requestId: message.requestId });
