@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const installed = path.join(userDataDir, 'extensions', `${manifest.publisher}.${manifest.name}-${manifest.version}`);
   fs.rmSync(installed, { recursive: true, force: true });
   fs.mkdirSync(installed, { recursive: true });
-  for (const entry of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist', 'media']) {
+  for (const entry of ['package.json', 'package.nls.json', 'l10n', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist', 'media']) {
     const source = path.join(projectRoot, entry);
     if (!fs.existsSync(source)) continue;
     if (fs.statSync(source).isDirectory()) copyDir(source, path.join(installed, entry));

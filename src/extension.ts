@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import type { MediaStudioApi, SubmitRequest } from './api';
 import type { ProviderAdapter } from './core/adapters/adapter';
@@ -31,11 +32,14 @@ import { TasksView } from './host/tasksView';
 function baseUrl(provider: ProviderId): string {
   const value = vscode.workspace.getConfiguration('mediaStudio').get<string>(`${provider}.baseUrl`) || PROVIDERS[provider].defaultBaseUrl;
   const problem = baseUrlProblem(value);
-  if (problem) throw new UserError(`${problem} Fix the setting "mediaStudio.${provider}.baseUrl".`);
+  if (problem) throw new UserError(vscode.l10n.t('{0} Fix the setting "mediaStudio.{1}.baseUrl".', problem, provider));
   return value;
 }
 
 export function activate(context: vscode.ExtensionContext): MediaStudioApi {
+  // The vscode-free core translates through @vscode/l10n; VS Code has already loaded the display language's
+  // bundle (none for English, so nothing to do and nothing to read).
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const log = new Log();
   const keys = new ApiKeys(context.secrets);
   const proxy = new ProxySettings(log);
@@ -43,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     const key = await keys.get(provider);
     if (!key) return undefined;
     log.forget(key);
-    return new ApiClient({ baseUrl: baseUrl(provider), key, dispatcher: proxy.dispatcher(), log: (line) => log.debug(`${PROVIDERS[provider].label}: ${line}`) });
+    return new ApiClient({ baseUrl: baseUrl(provider), key, dispatcher: proxy.dispatcher(), log: (line) => log.trace(`${PROVIDERS[provider].label}: ${line}`) });
   };
   const store = new TaskStore(new FileTaskPersistence(context.storageUri ?? context.globalStorageUri, log));
   const writer = new ResultWriter({
@@ -75,7 +79,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
       if (provider === 'pixai') return Math.min(10, Math.max(1, settings.get<number>('pixai.maxConcurrentTasks', 10)));
       return undefined;
     },
-    log: (line) => log.info(line),
+    log: (line, level) => (level === 'warn' ? log.warn(line) : log.info(line)),
   });
   const models = new ModelCatalog(api, log);
   const tasksView = new TasksView(store);
@@ -85,6 +89,12 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const command = (id: string, handler: (...args: any[]) => unknown) => registerCommand(log, id, handler); // any: see registerCommand
 
   context.subscriptions.push(
+    // Each task's state changes, for the Debug level of the log (filtered out at the default Info level).
+    store.onDidChange((change) => {
+      const task = change.task;
+      const from = change.kind === 'changed' ? change.previous?.state : change.kind;
+      if (from !== task.state) log.debug(`Task ${task.id} (${task.request.provider} ${task.request.model}): ${from} → ${task.state}`);
+    }),
     log, keys, proxy, store, { dispose: () => engine.dispose() }, tasksView, treeView, new TaskNotifier(store),
     command('mediaStudio.setApiKey', (args) => setApiKey(keys, args)),
     command('mediaStudio.clearApiKey', (args) => clearApiKey(keys, args)),
@@ -106,14 +116,14 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     command('mediaStudio.saveAgain', (arg) => taskCommands.saveAgain(deps, arg)),
     command('mediaStudio.showBalance', async () => {
       const client = await api('apixo');
-      if (!client) throw new UserError('No Apixo API key is set.', [{ title: 'Set API Key', command: 'mediaStudio.setApiKey', args: [{ provider: 'apixo' }] }]);
+      if (!client) throw new UserError(vscode.l10n.t('No Apixo API key is set.'), [{ title: vscode.l10n.t('Set API Key'), command: 'mediaStudio.setApiKey', args: [{ provider: 'apixo' }] }]);
       let balance: number;
       try {
         balance = await fetchApixoBalance(client);
       } catch (error) {
         throw new UserError(describeFailure('apixo', error).message);
       }
-      void vscode.window.showInformationMessage(`Apixo balance: $${balance.toFixed(2)} USD`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Apixo balance: ${0} USD', balance.toFixed(2)));
       return balance;
     }),
     keys.onDidChange((provider) => {
@@ -149,7 +159,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     if (operation === 'generate') return generate.imageFromArgs(deps, args);
     if (operation === 'edit') return generate.editFromArgs(deps, args);
     if (operation === 'video') return generate.videoFromArgs(deps, args);
-    throw new UserError(`Unknown operation "${String(operation)}": use generate, edit or video.`);
+    throw new UserError(vscode.l10n.t('Unknown operation "{0}": use generate, edit or video.', String(operation)));
   };
   return {
     hasApiKey: (provider) => keys.has(provider),

@@ -2,6 +2,7 @@
 import { PIXAPI_FALLBACK_MODELS, PIXAPI_IMAGE_SIZES, PIXAPI_QUALITIES, PIXAPI_VIDEO_SIZES, pixapiTakesQuality } from './adapters/pixapi';
 import type { ProviderId } from './providers';
 import type { MediaKind } from './task';
+import * as l10n from '@vscode/l10n';
 
 export interface ModelInfo {
   readonly provider: ProviderId;
@@ -85,7 +86,8 @@ export const PIXAI_CATALOG: readonly ModelInfo[] = [
     provider: 'pixai',
     id: PIXAI_EXAMPLE_MODEL_VERSION_ID,
     kind: 'image',
-    label: "Example model from PixAI's docs (paste another pixai.art/model/… URL for any other model)",
+    // A getter: translated when read, after activation has configured the bundle (this table is built at load).
+    get label() { return l10n.t('Example model from PixAI\'s docs (paste another pixai.art/model/… URL for any other model)'); },
     editsWithFiles: false,
     imageUrls: false,
     // Only "9:16" and "standard" are documented (as examples); the other ratios are common ones offered as

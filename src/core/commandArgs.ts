@@ -5,6 +5,7 @@
  */
 import { resolveOutputFolder } from './files/outputFolder';
 import { isProviderId, PROVIDER_IDS, ProviderId } from './providers';
+import * as l10n from '@vscode/l10n';
 
 export interface ImageArgs {
   readonly provider?: ProviderId;
@@ -49,43 +50,43 @@ const EDIT_SPEC: Spec = { ...IMAGE_SPEC, images: 'array' };
 const VIDEO_SPEC: Spec = { provider: 'provider', model: 'string', prompt: 'string', duration: 'number', size: 'string', inputImage: 'string', params: 'params', workspaceFolder: 'string', outputFolder: 'string' };
 
 function check(command: string, value: unknown, spec: Spec): Record<string, unknown> {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ArgsProblem(`${command} takes one argument object, such as { "prompt": "a red bicycle" }.`);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ArgsProblem(l10n.t('{0} takes one argument object, such as { "prompt": "a red bicycle" }.', command));
   const args = value as Record<string, unknown>;
   for (const [key, v] of Object.entries(args)) {
     const type = Object.hasOwn(spec, key) ? spec[key] : undefined;
-    if (!type) throw new ArgsProblem(`${command}: unknown argument "${key}". Known: ${Object.keys(spec).join(', ')}.`);
+    if (!type) throw new ArgsProblem(l10n.t('{0}: unknown argument "{1}". Known: {2}.', command, key, Object.keys(spec).join(', ')));
     if (v === undefined) continue;
     const ok = type === 'provider' ? isProviderId(v)
       : type === 'params' ? !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((p) => ['string', 'number', 'boolean'].includes(typeof p))
       : type === 'array' ? Array.isArray(v)
       : typeof v === type;
     if (!ok) {
-      const expected = type === 'provider' ? `one of ${PROVIDER_IDS.join(', ')}` : type === 'params' ? 'an object of strings, numbers and booleans' : type === 'array' ? 'a list' : `a ${type}`;
-      throw new ArgsProblem(`${command}: "${key}" must be ${expected}.`);
+      const expected = type === 'provider' ? l10n.t('one of {0}', PROVIDER_IDS.join(', ')) : type === 'params' ? l10n.t('an object of strings, numbers and booleans') : type === 'array' ? l10n.t('a list') : l10n.t('a {0}', type);
+      throw new ArgsProblem(l10n.t('{0}: "{1}" must be {2}.', command, key, expected));
     }
   }
-  if (typeof args.prompt !== 'string') throw new ArgsProblem(`${command}: "prompt" is required.`);
-  if (typeof args.n === 'number' && (!Number.isInteger(args.n) || args.n < 1)) throw new ArgsProblem(`${command}: "n" must be a whole number of at least 1.`);
+  if (typeof args.prompt !== 'string') throw new ArgsProblem(l10n.t('{0}: "prompt" is required.', command));
+  if (typeof args.n === 'number' && (!Number.isInteger(args.n) || args.n < 1)) throw new ArgsProblem(l10n.t('{0}: "n" must be a whole number of at least 1.', command));
   if (typeof args.outputFolder === 'string') {
     const folder = resolveOutputFolder(args.outputFolder);
     if ('error' in folder) throw new ArgsProblem(`${command}: ${folder.error}`);
   }
   if (Array.isArray(args.imageUrls) && !args.imageUrls.every((u) => typeof u === 'string' && /^https?:\/\/\S+$/.test(u))) {
-    throw new ArgsProblem(`${command}: "imageUrls" must list public http(s) URLs.`);
+    throw new ArgsProblem(l10n.t('{0}: "imageUrls" must list public http(s) URLs.', command));
   }
   return args;
 }
 
 export function parseImageArgs(value: unknown): ImageArgs {
-  return check('Generate Image', value, IMAGE_SPEC) as unknown as ImageArgs;
+  return check(l10n.t('Generate Image'), value, IMAGE_SPEC) as unknown as ImageArgs;
 }
 
 export function parseEditArgs(value: unknown): EditArgs {
-  const args = check('Edit Image', value, EDIT_SPEC) as unknown as EditArgs;
-  if (!Array.isArray(args.images) || args.images.length === 0) throw new ArgsProblem('Edit Image: "images" must list at least one workspace image.');
+  const args = check(l10n.t('Edit Image'), value, EDIT_SPEC) as unknown as EditArgs;
+  if (!Array.isArray(args.images) || args.images.length === 0) throw new ArgsProblem(l10n.t('Edit Image: "images" must list at least one workspace image.'));
   return args;
 }
 
 export function parseVideoArgs(value: unknown): VideoArgs {
-  return check('Generate Video', value, VIDEO_SPEC) as unknown as VideoArgs;
+  return check(l10n.t('Generate Video'), value, VIDEO_SPEC) as unknown as VideoArgs;
 }

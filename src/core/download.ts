@@ -6,6 +6,7 @@
 import { Dispatcher, request } from 'undici';
 import { isSameOrigin, resultUrlProblem } from './files/urlSafety';
 import { HttpError, toNetworkError } from './http';
+import * as l10n from '@vscode/l10n';
 
 export interface DownloadOptions {
   readonly dispatcher?: Dispatcher;
@@ -68,7 +69,7 @@ export async function openDownload(url: string, options: DownloadOptions): Promi
       finalUrl: current,
     };
   }
-  throw new UnsafeUrlError('The result URL redirects too many times.');
+  throw new UnsafeUrlError(l10n.t('The result URL redirects too many times.'));
 }
 
 /** Drops a body we will not read; undici reports the abort as an error event, which must not go unheard. */

@@ -14,6 +14,7 @@ import type { TaskStore } from './store';
 import {
   applyRemoteStatus, DEFAULT_DEADLINES_MS, isPastDeadline, isPolled, isTerminal, MediaKind, Task, TaskRequest, withChanges,
 } from './task';
+import * as l10n from '@vscode/l10n';
 
 export interface Clock {
   now(): number;
@@ -47,7 +48,8 @@ export interface EngineDeps {
   readonly clock?: Clock;
   readonly random?: () => number;
   readonly newId?: () => string;
-  readonly log?: (line: string) => void;
+  /** Log lines; failures say 'warn' so the log's level setting can separate them from routine lines. */
+  readonly log?: (line: string, level?: 'info' | 'warn') => void;
   readonly tuning?: PollTuning;
   readonly deadlines?: Readonly<Record<MediaKind, number>>;
   /** How many status checks may be in flight at once, over all providers. */
@@ -94,7 +96,7 @@ export class TaskEngine {
     const problem = genericProblem(request) ?? adapter.validate(request);
     if (problem) throw new RequestProblem(problem);
     if (!(await this.deps.api(request.provider))) {
-      throw new RequestProblem(`No ${PROVIDERS[request.provider].label} API key is set. Run "Media Studio: Set API Key" first.`, request.provider);
+      throw new RequestProblem(l10n.t('No {0} API key is set. Run "Media Studio: Set API Key" first.', PROVIDERS[request.provider].label), request.provider);
     }
     const task: Task = {
       id: this.deps.newId?.() ?? randomId(),
@@ -118,7 +120,7 @@ export class TaskEngine {
         // The window closed mid-submit: the provider may have the task. Never send it again by ourselves.
         await this.deps.store.update(task.id, (t) => withChanges(t, {
           state: 'unconfirmed',
-          error: { message: `The window closed while this task was being sent; ${PROVIDERS[t.request.provider].label} may or may not have it. Check your provider dashboard, then Retry or Remove.` },
+          error: { message: l10n.t('The window closed while this task was being sent; {0} may or may not have it. Check your provider dashboard, then Retry or Remove.', PROVIDERS[t.request.provider].label) },
         }));
       } else if (isPolled(task.state)) {
         this.schedule(task.id, { at: this.clock.now(), action: 'poll', checks: 1, errorStreak: 0, since: task.submittedAt ?? task.createdAt });
@@ -158,7 +160,7 @@ export class TaskEngine {
     if (task.state === 'submitting') return 'notCancellable';
     const label = PROVIDERS[task.request.provider].label;
     if (task.state === 'queued' || task.state === 'unconfirmed') {
-      await this.finish(id, 'cancelled', task.state === 'queued' ? 'Cancelled before it was sent.' : 'Stopped tracking.');
+      await this.finish(id, 'cancelled', task.state === 'queued' ? l10n.t('Cancelled before it was sent.') : l10n.t('Stopped tracking.'));
       return 'cancelled';
     }
     const adapter = this.adapter(task.request.provider);
@@ -166,19 +168,19 @@ export class TaskEngine {
     if (adapter.cancel && api) {
       const outcome = await adapter.cancel(api, task);
       if (outcome === 'cancelled') {
-        await this.finish(id, 'cancelled', `Cancelled at ${label}.`);
+        await this.finish(id, 'cancelled', l10n.t('Cancelled at {0}.', label));
         return 'cancelled';
       }
     }
     if (!stopTracking) return 'notCancellable';
-    await this.finish(id, 'cancelled', `Stopped tracking. ${label} cannot cancel it, so it may still finish and be charged.`);
+    await this.finish(id, 'cancelled', l10n.t('Stopped tracking. {0} cannot cancel it, so it may still finish and be charged.', label));
     return 'cancelled';
   }
 
   /** Submits a failed, cancelled or unconfirmed task's request again as a new task (only ever on request). */
   retry(id: string): Promise<Task> {
     const task = this.deps.store.get(id);
-    if (!task) throw new RequestProblem('That task no longer exists.');
+    if (!task) throw new RequestProblem(l10n.t('That task no longer exists.'));
     return this.submit(task.request, task.origin);
   }
 
@@ -236,7 +238,7 @@ export class TaskEngine {
     for (const [id, due] of ready.slice(0, Math.max(0, room))) {
       this.busy.add(id);
       const work = due.action === 'poll' ? this.check(id, due) : this.send(id);
-      void work.catch((error) => this.deps.log?.(`Task ${id}: ${error instanceof Error ? error.message : String(error)}`)).finally(() => {
+      void work.catch((error) => this.deps.log?.(`Task ${id}: ${error instanceof Error ? error.message : String(error)}`, 'warn')).finally(() => {
         this.busy.delete(id);
         const task = this.deps.store.get(id);
         if (task && isTerminal(task.state)) this.settleWaiters(task);
@@ -285,7 +287,7 @@ export class TaskEngine {
     const provider = queued.request.provider;
     const api = await this.clientOrProblem(id, provider);
     if (!api) {
-      await this.deps.store.update(id, (t) => withChanges(t, { error: { message: `Waiting for a ${PROVIDERS[provider].label} API key.` } }));
+      await this.deps.store.update(id, (t) => withChanges(t, { error: { message: l10n.t('Waiting for a {0} API key.', PROVIDERS[provider].label) } }));
       return false;
     }
     const task = await this.deps.store.update(id, (t) => withChanges(t, { state: 'submitting', error: undefined }));
@@ -295,7 +297,7 @@ export class TaskEngine {
     try {
       result = await adapter.submit({ api, openImage: (uri) => this.deps.openImage(uri) }, task.request);
     } catch (error) {
-      this.deps.log?.(`Submitting task ${id} failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.deps.log?.(`Submitting task ${id} failed: ${error instanceof Error ? error.message : String(error)}`, 'warn');
       return this.submitFailed(task, error);
     }
     const now = this.clock.now();
@@ -329,7 +331,7 @@ export class TaskEngine {
       if (neverReached && tries > MAX_NEVER_REACHED_RETRIES) {
         this.submitRetries.delete(task.id);
         this.sending.delete(task.id);
-        await this.finish(task.id, 'failed', `${failure.message} Tried ${MAX_NEVER_REACHED_RETRIES} times; nothing was sent. Retry when the connection is back.`, failure);
+        await this.finish(task.id, 'failed', l10n.t('{0} Tried {1} times; nothing was sent. Retry when the connection is back.', failure.message, MAX_NEVER_REACHED_RETRIES), failure);
         return false;
       }
       // Certainly not accepted (refused, or never reached): safe to send again after a pause.
@@ -341,14 +343,14 @@ export class TaskEngine {
     if (!(error instanceof HttpError || error instanceof NetworkError || error instanceof ProtocolError)) {
       // Failed here, before a request went out (reading a reference image, building the body): nothing was sent.
       this.sending.delete(task.id);
-      await this.finish(task.id, 'failed', `Nothing was sent: ${failure.message}`);
+      await this.finish(task.id, 'failed', l10n.t('Nothing was sent: {0}', failure.message));
       return false;
     }
     if (failure.transient || !(error instanceof HttpError)) {
       // A timeout, reset, 5xx or unreadable answer: the provider may have accepted (and charged) it.
       await this.deps.store.update(task.id, (t) => withChanges(t, {
         state: 'unconfirmed',
-        error: { ...failure, message: `${failure.message} The task may have reached ${PROVIDERS[provider].label}; Media Studio will not send it again by itself. Check your dashboard, then Retry or Remove.` },
+        error: { ...failure, message: l10n.t('{0} The task may have reached {1}; Media Studio will not send it again by itself. Check your dashboard, then Retry or Remove.', failure.message, PROVIDERS[provider].label) },
       }));
       this.sending.delete(task.id);
       this.pump(provider);
@@ -369,7 +371,7 @@ export class TaskEngine {
     const adapter = this.adapter(provider);
     const api = await this.clientOrProblem(id, provider);
     if (!api) {
-      if (!this.deps.store.get(id)?.error) await this.deps.store.update(id, (t) => withChanges(t, { error: { message: `No ${PROVIDERS[provider].label} API key: set one to keep checking this task.` } }));
+      if (!this.deps.store.get(id)?.error) await this.deps.store.update(id, (t) => withChanges(t, { error: { message: l10n.t('No {0} API key: set one to keep checking this task.', PROVIDERS[provider].label) } }));
       return; // keyChanged() picks it up again
     }
     const now = () => this.clock.now();
@@ -388,11 +390,11 @@ export class TaskEngine {
       }
       if (isPastDeadline({ ...task, submittedAt: due.since }, now(), this.deps.deadlines ?? DEFAULT_DEADLINES_MS)) {
         // A provider that keeps failing past the deadline is not asked forever: the task waits for Refresh.
-        await this.deps.store.update(id, (t) => withChanges(t, { state: 'stale', error: { message: `${failure.message} Still no answer after the usual time; use Refresh to check again.`, status: failure.status } }));
+        await this.deps.store.update(id, (t) => withChanges(t, { state: 'stale', error: { message: l10n.t('{0} Still no answer after the usual time; use Refresh to check again.', failure.message), status: failure.status } }));
         this.pump(provider);
         return;
       }
-      await this.deps.store.update(id, (t) => withChanges(t, { error: { message: `${failure.message} Retrying.`, status: failure.status }, lastCheckedAt: now() }));
+      await this.deps.store.update(id, (t) => withChanges(t, { error: { message: l10n.t('{0} Retrying.', failure.message), status: failure.status }, lastCheckedAt: now() }));
       const errorStreak = due.errorStreak + 1;
       const wait = nextPollDelay(adapter.policy, { kind: task.request.kind, ageMs: now() - due.since, checks: due.checks, errorStreak, retryAfterMs: error instanceof HttpError ? error.retryAfterMs : undefined }, this.random, this.deps.tuning);
       this.schedule(id, { ...due, at: now() + wait, errorStreak });
@@ -406,7 +408,7 @@ export class TaskEngine {
       return;
     }
     if (isPastDeadline({ ...updated, submittedAt: due.since }, now(), this.deps.deadlines ?? DEFAULT_DEADLINES_MS)) {
-      await this.deps.store.update(id, (t) => withChanges(t, { state: 'stale', error: { message: `No result after the usual time for ${t.request.kind === 'video' ? 'a video' : 'an image'}. Use Refresh to check again.` } }));
+      await this.deps.store.update(id, (t) => withChanges(t, { state: 'stale', error: { message: t.request.kind === 'video' ? l10n.t('No result after the usual time for a video. Use Refresh to check again.') : l10n.t('No result after the usual time for an image. Use Refresh to check again.') } }));
       this.pump(provider);
       return;
     }
@@ -420,7 +422,7 @@ export class TaskEngine {
     try {
       await this.deps.saveResults(task, inline);
     } catch (error) {
-      this.deps.log?.(`Saving the results of ${task.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.deps.log?.(`Saving the results of ${task.id} failed: ${error instanceof Error ? error.message : String(error)}`, 'warn');
     } finally {
       this.busy.delete(task.id);
       const current = this.deps.store.get(task.id);
@@ -457,17 +459,17 @@ export class TaskEngine {
 
   private adapter(provider: ProviderId): ProviderAdapter {
     const adapter = this.deps.adapters.get(provider);
-    if (!adapter) throw new RequestProblem(`Media Studio has no support for the provider "${provider}".`);
+    if (!adapter) throw new RequestProblem(l10n.t('Media Studio has no support for the provider "{0}".', provider));
     return adapter;
   }
 }
 
 function genericProblem(request: TaskRequest): string | undefined {
-  if (!request.prompt.trim()) return 'The prompt is empty. Describe what to generate.';
-  if (!request.model.trim()) return 'Choose a model.';
+  if (!request.prompt.trim()) return l10n.t('The prompt is empty. Describe what to generate.');
+  if (!request.model.trim()) return l10n.t('Choose a model.');
   const limit = maxPromptLength(request.provider, request.model);
   if (request.prompt.length > limit) {
-    return `The prompt is ${request.prompt.length.toLocaleString('en-US')} characters long; ${request.model} takes at most ${limit.toLocaleString('en-US')}. Shorten it.`;
+    return l10n.t('The prompt is {0} characters long; {1} takes at most {2}. Shorten it.', request.prompt.length.toLocaleString('en-US'), request.model, limit.toLocaleString('en-US'));
   }
   return undefined;
 }

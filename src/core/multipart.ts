@@ -3,6 +3,7 @@
  * request is sent, so a large reference image is never held in memory whole.
  */
 import { randomBytes } from 'crypto';
+import * as l10n from '@vscode/l10n';
 
 export type MultipartPart =
   | { readonly name: string; readonly value: string }
@@ -42,7 +43,7 @@ export function multipartBody(parts: readonly MultipartPart[], boundary = `----M
           yield chunk;
         }
         // The length was announced up front; a file that changed meanwhile must not produce a corrupt request.
-        if (sent !== part.size) throw new Error(`"${part.filename}" changed while it was being uploaded (${sent} of ${part.size} bytes).`);
+        if (sent !== part.size) throw new Error(l10n.t('"{0}" changed while it was being uploaded ({1} of {2} bytes).', part.filename, sent, part.size));
       }
       yield crlf;
     }

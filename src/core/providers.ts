@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /** The providers Media Studio speaks to, and facts about them that need no editor. */
 export const PROVIDER_IDS = ['pixapi', 'pixai', 'apixo', 'openai'] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
@@ -10,12 +11,13 @@ export interface ProviderInfo {
   readonly keyHelp: string;
 }
 
+// keyHelp is a getter so it is translated when read, after activation has configured the bundle.
 export const PROVIDERS: Readonly<Record<ProviderId, ProviderInfo>> = {
-  pixapi: { id: 'pixapi', label: 'Pixapi', defaultBaseUrl: 'https://api.pixapi.ai', keyHelp: 'Create a key in the Pixapi dashboard.' },
-  pixai: { id: 'pixai', label: 'PixAI', defaultBaseUrl: 'https://api.pixai.art', keyHelp: 'Create a key in PixAI account settings → API.' },
-  apixo: { id: 'apixo', label: 'Apixo', defaultBaseUrl: 'https://api.apixo.ai', keyHelp: 'Create a key in the Apixo console.' },
+  pixapi: { id: 'pixapi', label: 'Pixapi', defaultBaseUrl: 'https://api.pixapi.ai', get keyHelp() { return l10n.t('Create a key in the Pixapi dashboard.'); } },
+  pixai: { id: 'pixai', label: 'PixAI', defaultBaseUrl: 'https://api.pixai.art', get keyHelp() { return l10n.t('Create a key in PixAI account settings → API.'); } },
+  apixo: { id: 'apixo', label: 'Apixo', defaultBaseUrl: 'https://api.apixo.ai', get keyHelp() { return l10n.t('Create a key in the Apixo console.'); } },
   // Any server that speaks OpenAI's synchronous images API (OpenAI itself, or a compatible gateway).
-  openai: { id: 'openai', label: 'OpenAI-compatible', defaultBaseUrl: 'https://api.openai.com', keyHelp: 'Create a key on platform.openai.com (API keys), or use the key of your OpenAI-compatible gateway.' },
+  openai: { id: 'openai', label: 'OpenAI-compatible', defaultBaseUrl: 'https://api.openai.com', get keyHelp() { return l10n.t('Create a key on platform.openai.com (API keys), or use the key of your OpenAI-compatible gateway.'); } },
 };
 
 export function isProviderId(value: unknown): value is ProviderId {
@@ -24,12 +26,12 @@ export function isProviderId(value: unknown): value is ProviderId {
 
 /** Returns why a pasted key cannot be right, or undefined when it looks usable. */
 export function keyProblem(key: string): string | undefined {
-  if (key.length === 0) return 'The key is empty.';
-  if (/^bearer\s/i.test(key)) return 'Paste the key without the "Bearer " prefix.';
-  if (/\s/.test(key)) return 'The key contains spaces or line breaks; paste only the key itself.';
-  if (key.length < 8) return 'The key is too short to be an API key.';
-  if (key.length > 512) return 'The key is too long to be an API key.';
-  if (/[^\x21-\x7e]/.test(key)) return 'The key contains characters that cannot be sent in an HTTP header.';
+  if (key.length === 0) return l10n.t('The key is empty.');
+  if (/^bearer\s/i.test(key)) return l10n.t('Paste the key without the "Bearer " prefix.');
+  if (/\s/.test(key)) return l10n.t('The key contains spaces or line breaks; paste only the key itself.');
+  if (key.length < 8) return l10n.t('The key is too short to be an API key.');
+  if (key.length > 512) return l10n.t('The key is too long to be an API key.');
+  if (/[^\x21-\x7e]/.test(key)) return l10n.t('The key contains characters that cannot be sent in an HTTP header.');
   return undefined;
 }
 
@@ -39,11 +41,11 @@ export function baseUrlProblem(value: string): string | undefined {
   try {
     url = new URL(value);
   } catch {
-    return `"${value}" is not a URL.`;
+    return l10n.t('"{0}" is not a URL.', value);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `"${value}" must start with https://.`;
-  if (url.username || url.password) return 'The base URL must not contain a user name or password.';
-  if (url.search || url.hash) return 'The base URL must not contain a query or fragment.';
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return l10n.t('"{0}" must start with https://.', value);
+  if (url.username || url.password) return l10n.t('The base URL must not contain a user name or password.');
+  if (url.search || url.hash) return l10n.t('The base URL must not contain a query or fragment.');
   return undefined;
 }
 

@@ -3,6 +3,7 @@
  * VS Code itself applies them: `http.proxySupport: "off"` disables proxies, `http.proxy` wins over
  * `HTTPS_PROXY`/`HTTP_PROXY`, and `http.noProxy` adds to `NO_PROXY`.
  */
+import * as l10n from '@vscode/l10n';
 import { EnvHttpProxyAgent } from 'undici';
 import type { Dispatcher } from 'undici';
 
@@ -44,7 +45,7 @@ export function proxyPlan(inputs: ProxyInputs): ProxyPlan | undefined {
       url = undefined;
     }
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-      throw new Error(`The proxy setting "http.proxy" must be an http:// or https:// URL, such as http://proxy.example:8080.`);
+      throw new Error(l10n.t('The proxy setting "http.proxy" must be an http:// or https:// URL, such as http://proxy.example:8080.'));
     }
   }
   const httpsProxy = configured || envValue(inputs.env, 'HTTPS_PROXY') || envValue(inputs.env, 'HTTP_PROXY');

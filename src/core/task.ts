@@ -1,5 +1,6 @@
 /** The task model: what was asked, what the provider said, and where the results went. No editor here. */
 import type { ProviderId } from './providers';
+import * as l10n from '@vscode/l10n';
 
 export type MediaKind = 'image' | 'video';
 export type Operation = 'generate' | 'edit' | 'video';
@@ -153,9 +154,9 @@ export function isPastDeadline(task: Task, now: number, deadlines = DEFAULT_DEAD
 /** A short human summary of elapsed time: "4 s", "2 min 5 s", "1 h 3 min". */
 export function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
+  if (s < 60) return l10n.t('{0} s', s);
   const m = Math.floor(s / 60);
-  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+  if (m < 60) return s % 60 ? l10n.t('{0} min {1} s', m, s % 60) : l10n.t('{0} min', m);
   const h = Math.floor(m / 60);
-  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  return m % 60 ? l10n.t('{0} h {1} min', h, m % 60) : l10n.t('{0} h', h);
 }

@@ -35,7 +35,7 @@ export async function submitChecked(engine: TaskEngine, request: TaskRequest, or
     return await engine.submit(request, origin);
   } catch (error) {
     if (error instanceof RequestProblem) {
-      throw new UserError(error.message, error.needsKey ? [{ title: 'Set API Key', command: 'mediaStudio.setApiKey', args: [{ provider: error.needsKey }] }] : []);
+      throw new UserError(error.message, error.needsKey ? [{ title: vscode.l10n.t('Set API Key'), command: 'mediaStudio.setApiKey', args: [{ provider: error.needsKey }] }] : []);
     }
     throw error;
   }
@@ -67,10 +67,10 @@ function defaultProvider(): ProviderId {
 /** The workspace folder whose output folder receives the results. */
 export async function pickWorkspaceFolder(hint: { near?: vscode.Uri; name?: string; ask: boolean }): Promise<vscode.Uri> {
   const folders = vscode.workspace.workspaceFolders ?? [];
-  if (folders.length === 0) throw new UserError('Open a folder first: Media Studio saves results into the workspace.');
+  if (folders.length === 0) throw new UserError(vscode.l10n.t('Open a folder first: Media Studio saves results into the workspace.'));
   if (hint.name) {
     const named = folders.find((f) => f.name === hint.name || f.uri.toString() === hint.name);
-    if (!named) throw new UserError(`No workspace folder named "${hint.name}".`);
+    if (!named) throw new UserError(vscode.l10n.t('No workspace folder named "{0}".', hint.name));
     return named.uri;
   }
   if (hint.near) {
@@ -78,7 +78,7 @@ export async function pickWorkspaceFolder(hint: { near?: vscode.Uri; name?: stri
     if (owner) return owner.uri;
   }
   if (folders.length === 1 || !hint.ask) return folders[0].uri;
-  const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Save the results into which folder?', ignoreFocusOut: true });
+  const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Save the results into which folder?'), ignoreFocusOut: true });
   if (!picked) throw new vscode.CancellationError();
   return picked.uri;
 }
@@ -87,11 +87,11 @@ export async function pickWorkspaceFolder(hint: { near?: vscode.Uri; name?: stri
 export function toWorkspaceUri(value: unknown): vscode.Uri {
   if (value instanceof vscode.Uri) return value;
   if (value && typeof value === 'object' && 'scheme' in value && 'path' in value) return vscode.Uri.from(value as vscode.Uri);
-  if (typeof value !== 'string' || !value.trim()) throw new UserError('Each image must be a workspace file (a URI or a path relative to the workspace folder).');
+  if (typeof value !== 'string' || !value.trim()) throw new UserError(vscode.l10n.t('Each image must be a workspace file (a URI or a path relative to the workspace folder).'));
   if (/^[a-z][a-z0-9+.-]+:\/\//i.test(value)) return vscode.Uri.parse(value);
   const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) throw new UserError('Open a folder first: image paths are relative to the workspace folder.');
-  if (value.split(/[\\/]/).includes('..')) throw new UserError(`"${value}" points outside the workspace folder.`);
+  if (!folder) throw new UserError(vscode.l10n.t('Open a folder first: image paths are relative to the workspace folder.'));
+  if (value.split(/[\\/]/).includes('..')) throw new UserError(vscode.l10n.t('"{0}" points outside the workspace folder.', value));
   return vscode.Uri.joinPath(folder.uri, value);
 }
 
@@ -106,8 +106,8 @@ function providerParams(provider: ProviderId, common: { size?: string; n?: numbe
     if (value === undefined) continue;
     const field = name === 'n' ? (provider === 'pixapi' || provider === 'openai' ? 'n' : undefined) : names[name as 'size' | 'quality' | 'duration'];
     if (!field) {
-      const hint = name === 'size' && names.aspectRatio ? ` Use "params": { "${names.aspectRatio}": "16:9" } instead.` : '';
-      throw new UserError(`${PROVIDERS[provider].label} does not take "${name}".${hint}`);
+      const hint = name === 'size' && names.aspectRatio ? vscode.l10n.t(' Use "params": { "{0}": "16:9" } instead.', names.aspectRatio) : '';
+      throw new UserError(vscode.l10n.t('{0} does not take "{1}".{2}', PROVIDERS[provider].label, name, hint));
     }
     mapped[field] = value;
   }
@@ -202,14 +202,14 @@ async function pickModel(deps: GenerateDeps, provider: ProviderId, kind: 'image'
     const id = await deps.pixaiModels.pick(title, models.map((m) => ({ id: m.id, name: m.label ?? m.id })));
     return id ? catalogModel('pixai', id) ?? { ...models[0], id, label: undefined } : undefined;
   }
-  const other = { label: '$(edit) Other model id…', description: 'type any model id', model: undefined };
+  const other = { label: vscode.l10n.t('$(edit) Other model id…'), description: vscode.l10n.t('type any model id'), model: undefined };
   const items = [
-    ...models.map((m) => ({ label: m.id, description: m.editsWithFiles ? 'edits' : m.imageUrls ? 'takes image URLs' : '', model: m as ModelInfo | undefined })),
+    ...models.map((m) => ({ label: m.id, description: m.editsWithFiles ? 'edits' : m.imageUrls ? vscode.l10n.t('takes image URLs') : '', model: m as ModelInfo | undefined })),
     other,
   ];
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: `${PROVIDERS[provider].label} model`, ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('{0} model', PROVIDERS[provider].label), ignoreFocusOut: true });
   if (picked !== other) return picked?.model;
-  const id = await vscode.window.showInputBox({ title, prompt: `${PROVIDERS[provider].label} model id`, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Type a model id.') });
+  const id = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('{0} model id', PROVIDERS[provider].label), ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a model id.')) });
   if (!id) return undefined;
   return { provider, id: id.trim(), kind, editsWithFiles: provider === 'pixapi' || provider === 'openai', imageUrls: provider === 'apixo', openValues: true };
 }
@@ -220,27 +220,27 @@ async function askParams(provider: ProviderId, model: ModelInfo, title: string):
   const result: Record<string, ParamValue> = {};
   const free = model.openValues ?? true;
   const lists: [string | undefined, readonly (string | number)[] | undefined, string][] = [
-    [names.size, model.sizes, 'Size'],
-    [names.aspectRatio, model.aspectRatios, 'Aspect ratio'],
-    [names.resolution, model.resolutions, 'Resolution'],
+    [names.size, model.sizes, vscode.l10n.t('Size')],
+    [names.aspectRatio, model.aspectRatios, vscode.l10n.t('Aspect ratio')],
+    [names.resolution, model.resolutions, vscode.l10n.t('Resolution')],
     // Apixo picks the mode from the situation (text or image input) unless one is chosen; PixAI's is free.
-    [provider === 'apixo' ? undefined : names.mode, model.modes, 'Mode'],
-    [names.duration, model.durations, 'Duration in seconds'],
-    [names.quality, model.qualities, 'Quality'],
+    [provider === 'apixo' ? undefined : names.mode, model.modes, vscode.l10n.t('Mode')],
+    [names.duration, model.durations, vscode.l10n.t('Duration in seconds')],
+    [names.quality, model.qualities, vscode.l10n.t('Quality')],
   ];
   for (const [field, values, label] of lists) {
     if (!field || !values?.length) continue;
     const value = await pickValue(title, values.map(String), label, free);
     if (value === undefined) return undefined;
     if (field === names.duration) {
-      if (!(Number(value) > 0)) throw new UserError(`"${value}" is not a number of seconds.`);
+      if (!(Number(value) > 0)) throw new UserError(vscode.l10n.t('"{0}" is not a number of seconds.', value));
       result[field] = Number(value);
     } else {
       result[field] = value;
     }
   }
   if (model.kind === 'image' && (provider === 'pixapi' || provider === 'openai')) {
-    const count = await pickValue(title, ['1', '2', '3', '4'], 'How many images?', false);
+    const count = await pickValue(title, ['1', '2', '3', '4'], vscode.l10n.t('How many images?'), false);
     if (!count) return undefined;
     result.n = Number(count);
   }
@@ -250,32 +250,33 @@ async function askParams(provider: ProviderId, model: ModelInfo, title: string):
 async function askPrompt(title: string, placeHolder: string): Promise<string | undefined> {
   return vscode.window.showInputBox({
     title,
-    prompt: 'Describe what you want. (The Media Studio panel has a multi-line editor.)',
+    prompt: vscode.l10n.t('Describe what you want. (The Media Studio panel has a multi-line editor.)'),
     placeHolder,
     ignoreFocusOut: true,
-    validateInput: (value) => (value.trim() ? undefined : 'The prompt is empty.'),
+    validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t('The prompt is empty.')),
   });
 }
 
 async function pickValue(title: string, values: readonly string[], placeHolder: string, allowCustom: boolean): Promise<string | undefined> {
   const items: vscode.QuickPickItem[] = values.map((v) => ({ label: v }));
-  if (allowCustom) items.push({ label: 'Other…', description: 'type a value' });
+  const other = vscode.l10n.t('Other…');
+  if (allowCustom) items.push({ label: other, description: vscode.l10n.t('type a value') });
   const picked = await vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true });
-  if (picked?.label !== 'Other…') return picked?.label;
-  return vscode.window.showInputBox({ title, prompt: placeHolder, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Type a value.') });
+  if (picked?.label !== other) return picked?.label;
+  return vscode.window.showInputBox({ title, prompt: placeHolder, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a value.')) });
 }
 
 async function chooseProvider(deps: GenerateDeps, kind: 'image' | 'video', edit = false): Promise<ProviderId | undefined> {
   const withKeys: ProviderId[] = [];
   for (const id of deps.models.providersFor(kind, edit)) if (await deps.keys.has(id)) withKeys.push(id);
   if (withKeys.length === 0) {
-    throw new UserError('No API key is set yet. Set one to start generating.', [{ title: 'Set API Key', command: 'mediaStudio.setApiKey' }]);
+    throw new UserError(vscode.l10n.t('No API key is set yet. Set one to start generating.'), [{ title: vscode.l10n.t('Set API Key'), command: 'mediaStudio.setApiKey' }]);
   }
   const preferred = defaultProvider();
   if (withKeys.length === 1) return withKeys[0];
   const items = withKeys.map((id) => ({ label: PROVIDERS[id].label, description: id === preferred ? 'default' : '', id }));
   items.sort((a, b) => Number(b.id === preferred) - Number(a.id === preferred));
-  return (await vscode.window.showQuickPick(items, { placeHolder: 'Which provider?', ignoreFocusOut: true }))?.id;
+  return (await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Which provider?'), ignoreFocusOut: true }))?.id;
 }
 
 async function imageSteps(deps: GenerateDeps, title: string, edit: boolean): Promise<{ request: Omit<TaskRequest, 'workspaceFolder' | 'operation'>; model: ModelInfo } | undefined> {
@@ -283,7 +284,7 @@ async function imageSteps(deps: GenerateDeps, title: string, edit: boolean): Pro
   if (!provider) return undefined;
   const model = await pickModel(deps, provider, 'image', edit, { title, step: 1, total: 3 });
   if (!model) return undefined;
-  const prompt = await askPrompt(`${title} (2/3)`, edit ? 'Place the product on a warm studio background' : 'A cinematic product photo of a ceramic coffee cup');
+  const prompt = await askPrompt(`${title} (2/3)`, edit ? vscode.l10n.t('Place the product on a warm studio background') : vscode.l10n.t('A cinematic product photo of a ceramic coffee cup'));
   if (!prompt) return undefined;
   const chosen = await askParams(provider, model, `${title} (3/3)`);
   if (!chosen) return undefined;
@@ -301,7 +302,7 @@ async function imageSteps(deps: GenerateDeps, title: string, edit: boolean): Pro
 }
 
 export async function generateImageInteractive(deps: GenerateDeps): Promise<string[]> {
-  const steps = await imageSteps(deps, 'Generate Image', false);
+  const steps = await imageSteps(deps, vscode.l10n.t('Generate Image'), false);
   if (!steps) return [];
   const workspaceFolder = await pickWorkspaceFolder({ ask: true });
   return [(await submitChecked(deps.engine, { ...steps.request, operation: 'generate', workspaceFolder: workspaceFolder.toString() })).id];
@@ -311,10 +312,10 @@ export async function editImageInteractive(deps: GenerateDeps, images: vscode.Ur
   if (images.length === 0) {
     const picked = await vscode.window.showOpenDialog({
       canSelectMany: true,
-      openLabel: 'Edit',
-      title: 'Pick the images to edit (several = several references)',
+      openLabel: vscode.l10n.t('Edit'),
+      title: vscode.l10n.t('Pick the images to edit (several = several references)'),
       defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-      filters: { Images: [...IMAGE_EXTENSIONS] },
+      filters: { [vscode.l10n.t('Images')]: [...IMAGE_EXTENSIONS] },
     });
     if (!picked?.length) return [];
     images = picked;
@@ -326,7 +327,7 @@ export async function editImageInteractive(deps: GenerateDeps, images: vscode.Ur
       argsError(error);
     }
   }
-  const steps = await imageSteps(deps, `Edit ${images.length === 1 ? vscode.workspace.asRelativePath(images[0]) : `${images.length} images`}`, true);
+  const steps = await imageSteps(deps, images.length === 1 ? vscode.l10n.t('Edit {0}', vscode.workspace.asRelativePath(images[0])) : vscode.l10n.t('Edit {0} images', images.length), true);
   if (!steps) return [];
   const workspaceFolder = await pickWorkspaceFolder({ near: images[0], ask: true });
   const references = steps.model.imageUrls
@@ -348,26 +349,26 @@ function recentImageUrls(store: TaskStore, now: number): { label: string; descri
 }
 
 export async function generateVideoInteractive(deps: GenerateDeps, inputImage?: string): Promise<string[]> {
-  const title = 'Generate Video';
+  const title = vscode.l10n.t('Generate Video');
   const provider = await chooseProvider(deps, 'video');
   if (!provider) return [];
   const model = await pickModel(deps, provider, 'video', false, { title, step: 1, total: 4 });
   if (!model) return [];
-  const prompt = await askPrompt(`${title} (2/4)`, 'A cinematic reveal of a smart speaker');
+  const prompt = await askPrompt(`${title} (2/4)`, vscode.l10n.t('A cinematic reveal of a smart speaker'));
   if (!prompt) return [];
   const chosen = await askParams(provider, model, `${title} (3/4)`);
   if (!chosen) return [];
   if (inputImage === undefined && model.imageUrls) {
-    const none = { label: 'No input image', description: 'text-to-video', url: '' };
-    const typed = { label: 'Enter an image URL…', description: 'a public http(s) URL', url: '' };
+    const none = { label: vscode.l10n.t('No input image'), description: vscode.l10n.t('text-to-video'), url: '' };
+    const typed = { label: vscode.l10n.t('Enter an image URL…'), description: vscode.l10n.t('a public http(s) URL'), url: '' };
     const picked = await vscode.window.showQuickPick([none, ...recentImageUrls(deps.store, Date.now()), typed], {
-      title: `${title} (4/4)`, placeHolder: 'Animate an image? The provider needs a URL it can fetch, not a file.', ignoreFocusOut: true,
+      title: `${title} (4/4)`, placeHolder: vscode.l10n.t('Animate an image? The provider needs a URL it can fetch, not a file.'), ignoreFocusOut: true,
     });
     if (!picked) return [];
     if (picked === typed) {
       inputImage = await vscode.window.showInputBox({
-        title, prompt: 'Public URL of the input image', placeHolder: 'https://…', ignoreFocusOut: true,
-        validateInput: (v) => (/^https?:\/\/\S+$/.test(v.trim()) ? undefined : 'Enter an http(s) URL.'),
+        title, prompt: vscode.l10n.t('Public URL of the input image'), placeHolder: 'https://…', ignoreFocusOut: true,
+        validateInput: (v) => (/^https?:\/\/\S+$/.test(v.trim()) ? undefined : vscode.l10n.t('Enter an http(s) URL.')),
       });
       if (!inputImage) return [];
     } else {

@@ -36,20 +36,20 @@ export async function checkInputImage(uri: vscode.Uri): Promise<{ format: 'png' 
   try {
     stat = await vscode.workspace.fs.stat(uri);
   } catch {
-    throw new RequestProblem(`"${name}" does not exist or cannot be read.`);
+    throw new RequestProblem(vscode.l10n.t('"{0}" does not exist or cannot be read.', name));
   }
-  if (stat.type & vscode.FileType.Directory) throw new RequestProblem(`"${name}" is a folder; pick image files.`);
-  if (/\.svg$/i.test(uri.path)) throw new RequestProblem(`"${name}" is an SVG. Providers take PNG, JPEG or WebP images: export it as PNG first.`);
+  if (stat.type & vscode.FileType.Directory) throw new RequestProblem(vscode.l10n.t('"{0}" is a folder; pick image files.', name));
+  if (/\.svg$/i.test(uri.path)) throw new RequestProblem(vscode.l10n.t('"{0}" is an SVG. Providers take PNG, JPEG or WebP images: export it as PNG first.', name));
   const cap = maxImageBytes();
   if (stat.size > cap) {
-    throw new RequestProblem(`"${name}" is ${(stat.size / 1048576).toFixed(1)} MB, over the ${(cap / 1048576).toFixed(0)} MB limit (setting "mediaStudio.maxImageSizeMB").`);
+    throw new RequestProblem(vscode.l10n.t('"{0}" is {1} MB, over the {2} MB limit (setting "mediaStudio.maxImageSizeMB").', name, (stat.size / 1048576).toFixed(1), (cap / 1048576).toFixed(0)));
   }
-  if (stat.size === 0) throw new RequestProblem(`"${name}" is empty.`);
+  if (stat.size === 0) throw new RequestProblem(vscode.l10n.t('"{0}" is empty.', name));
   const { head, tail } = await readEnds(uri, stat.size);
   const format = isSupportedInputImage(head);
-  if (!format) throw new RequestProblem(`"${name}" is not a PNG, JPEG or WebP image (its contents say otherwise, whatever its name).`);
+  if (!format) throw new RequestProblem(vscode.l10n.t('"{0}" is not a PNG, JPEG or WebP image (its contents say otherwise, whatever its name).', name));
   const damage = inputImageDamage(format, head, tail, stat.size);
-  if (damage) throw new RequestProblem(`"${name}" is a damaged ${format.toUpperCase()} image: ${damage}. Open it in an image editor and save it again.`);
+  if (damage) throw new RequestProblem(vscode.l10n.t('"{0}" is a damaged {1} image: {2}. Open it in an image editor and save it again.', name, format.toUpperCase(), damage));
   return { format, size: stat.size };
 }
 

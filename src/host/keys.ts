@@ -36,7 +36,7 @@ export class ApiKeys {
   /** Stores a key after checking it; throws with a message that never contains the key. */
   async set(provider: ProviderId, key: string): Promise<void> {
     const problem = keyProblem(key);
-    if (problem) throw new Error(`${PROVIDERS[provider].label} key not saved: ${problem}`);
+    if (problem) throw new Error(vscode.l10n.t('{0} key not saved: {1}', PROVIDERS[provider].label, problem));
     this.cache.delete(provider);
     await this.secrets.store(secretName(provider), key);
     this.cache.delete(provider);

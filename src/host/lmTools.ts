@@ -77,7 +77,7 @@ function costText(provider: ProviderId, model: string, input: { count?: number; 
     ...(input.count !== undefined ? { n: String(input.count) } : {}),
     ...(input.duration !== undefined ? { duration: String(input.duration) } : {}),
   });
-  return estimate ? `Cost ${estimate.text} (documented by ${PROVIDERS[provider].label}).` : `Cost: see ${PROVIDERS[provider].label} pricing (not documented per request).`;
+  return estimate ? vscode.l10n.t('Cost {0} (documented by {1}).', estimate.text, PROVIDERS[provider].label) : vscode.l10n.t('Cost: see {0} pricing (not documented per request).', PROVIDERS[provider].label);
 }
 
 function relative(uri: string): string {
@@ -140,17 +140,17 @@ abstract class MediaTool<T extends { prompt: string; provider?: string; model?: 
   async prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<T>): Promise<vscode.PreparedToolInvocation> {
     const chosen = await chooseProvider(this.deps, options.input.provider, this.kind, this.operation === 'edit');
     // Nothing will be sent (invoke explains why), so there is nothing to confirm.
-    if ('error' in chosen) return { invocationMessage: `${this.title}: no API key` };
+    if ('error' in chosen) return { invocationMessage: vscode.l10n.t('{0}: no API key', this.title) };
     const label = PROVIDERS[chosen.provider].label;
     const model = this.model(chosen.provider, options.input);
     const prompt = options.input.prompt.length > 200 ? `${options.input.prompt.slice(0, 197)}…` : options.input.prompt;
     const md = new vscode.MarkdownString();
-    md.appendText(`${this.title} with ${label}, model ${model}. ${this.detail(options.input)}\n\n`);
-    md.appendText(`Prompt: ${prompt}\n\n`);
-    md.appendText(`${costText(chosen.provider, model, options.input as { count?: number; duration?: number })} This is charged to your ${label} account.`);
+    md.appendText(vscode.l10n.t('{0} with {1}, model {2}. {3}\n\n', this.title, label, model, this.detail(options.input)));
+    md.appendText(vscode.l10n.t('Prompt: {0}\n\n', prompt));
+    md.appendText(vscode.l10n.t('{0} This is charged to your {1} account.', costText(chosen.provider, model, options.input as { count?: number; duration?: number }), label));
     return {
-      invocationMessage: `${this.title} with ${label} ${model}…`,
-      confirmationMessages: { title: `${this.title} with ${label}?`, message: md },
+      invocationMessage: vscode.l10n.t('{0} with {1} {2}…', this.title, label, model),
+      confirmationMessages: { title: vscode.l10n.t('{0} with {1}?', this.title, label), message: md },
     };
   }
 
@@ -194,10 +194,10 @@ abstract class MediaTool<T extends { prompt: string; provider?: string; model?: 
 }
 
 export class GenerateImageTool extends MediaTool<ImageToolInput> {
-  protected title = 'Generate image';
+  protected title = vscode.l10n.t('Generate image');
   constructor(deps: generate.GenerateDeps) { super(deps, 'generate', 'image'); }
   protected detail(input: ImageToolInput): string {
-    return [input.count ? `${input.count} image(s)` : '1 image', input.size && `size ${input.size}`, input.aspectRatio && `aspect ratio ${input.aspectRatio}`, input.quality && `quality ${input.quality}`].filter(Boolean).join(', ') + '.';
+    return [input.count ? vscode.l10n.t('{0} image(s)', input.count) : vscode.l10n.t('1 image'), input.size && vscode.l10n.t('size {0}', input.size), input.aspectRatio && vscode.l10n.t('aspect ratio {0}', input.aspectRatio), input.quality && vscode.l10n.t('quality {0}', input.quality)].filter(Boolean).join(', ') + '.';
   }
   protected submit(args: Record<string, unknown>): Promise<string[]> {
     return generate.imageFromArgs(this.deps, args, 'agent');
@@ -205,11 +205,15 @@ export class GenerateImageTool extends MediaTool<ImageToolInput> {
 }
 
 export class EditImageTool extends MediaTool<EditToolInput> {
-  protected title = 'Edit image';
+  protected title = vscode.l10n.t('Edit image');
   constructor(deps: generate.GenerateDeps) { super(deps, 'edit', 'image'); }
   protected detail(input: EditToolInput): string {
     const images = Array.isArray(input.images) ? input.images.join(', ') : '';
-    return `Images: ${images || '(none)'}.${input.size ? ` Size ${input.size}.` : ''}${input.count ? ` ${input.count} result(s).` : ''}`;
+    return [
+      vscode.l10n.t('Images: {0}.', images || vscode.l10n.t('(none)')),
+      input.size ? vscode.l10n.t('Size {0}.', input.size) : '',
+      input.count ? vscode.l10n.t('{0} result(s).', input.count) : '',
+    ].filter(Boolean).join(' ');
   }
   protected submit(args: Record<string, unknown>): Promise<string[]> {
     return generate.editFromArgs(this.deps, args, 'agent');
@@ -217,10 +221,10 @@ export class EditImageTool extends MediaTool<EditToolInput> {
 }
 
 export class GenerateVideoTool extends MediaTool<VideoToolInput> {
-  protected title = 'Generate video';
+  protected title = vscode.l10n.t('Generate video');
   constructor(deps: generate.GenerateDeps) { super(deps, 'video', 'video'); }
   protected detail(input: VideoToolInput): string {
-    return [input.duration ? `${input.duration} s` : 'default duration', input.size && `size ${input.size}`, input.aspectRatio && `aspect ratio ${input.aspectRatio}`, input.inputImageUrl && `from image ${input.inputImageUrl}`].filter(Boolean).join(', ') + '.';
+    return [input.duration ? vscode.l10n.t('{0} s', input.duration) : vscode.l10n.t('default duration'), input.size && vscode.l10n.t('size {0}', input.size), input.aspectRatio && vscode.l10n.t('aspect ratio {0}', input.aspectRatio), input.inputImageUrl && vscode.l10n.t('from image {0}', input.inputImageUrl)].filter(Boolean).join(', ') + '.';
   }
   protected submit(args: Record<string, unknown>): Promise<string[]> {
     return generate.videoFromArgs(this.deps, args, 'agent');

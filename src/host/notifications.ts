@@ -9,7 +9,7 @@ export class TaskNotifier extends Disposable {
 
   constructor(private readonly store: TaskStore) {
     super();
-    this.status.name = 'Media Studio tasks';
+    this.status.name = vscode.l10n.t('Media Studio tasks');
     this.status.command = 'mediaStudio.tasks.focus';
     this.register(store.onDidChange((change) => this.onChange(change)));
     this.updateStatus();
@@ -24,23 +24,31 @@ export class TaskNotifier extends Disposable {
     if (task.state === 'succeeded' && savedNow && allSettled) {
       const file = task.results?.find((r) => r.file)?.file as string;
       const name = vscode.workspace.asRelativePath(vscode.Uri.parse(file));
-      const more = (task.results?.length ?? 1) > 1 ? ` and ${(task.results?.length ?? 1) - 1} more` : '';
-      void vscode.window.showInformationMessage(`${task.request.kind === 'video' ? 'Video' : 'Image'} ready: ${name}${more}`, 'Open', 'Reveal').then((action) => {
-        if (action === 'Open') void vscode.commands.executeCommand('mediaStudio.openResult', task.id);
-        if (action === 'Reveal') void vscode.commands.executeCommand('mediaStudio.revealResult', task.id);
+      const others = (task.results?.length ?? 1) - 1;
+      const video = task.request.kind === 'video';
+      const message = others > 0
+        ? (video ? vscode.l10n.t('Video ready: {0} and {1} more', name, others) : vscode.l10n.t('Image ready: {0} and {1} more', name, others))
+        : (video ? vscode.l10n.t('Video ready: {0}', name) : vscode.l10n.t('Image ready: {0}', name));
+      const open = vscode.l10n.t('Open');
+      const reveal = vscode.l10n.t('Reveal');
+      void vscode.window.showInformationMessage(message, open, reveal).then((action) => {
+        if (action === open) void vscode.commands.executeCommand('mediaStudio.openResult', task.id);
+        if (action === reveal) void vscode.commands.executeCommand('mediaStudio.revealResult', task.id);
       });
     } else if (task.state === 'succeeded' && !isTerminal(change.previous.state) && task.results?.length && task.results.every((r) => r.saveError)) {
-      void vscode.window.showErrorMessage(`The result could not be saved: ${task.results[0].saveError}`, 'Save Again').then((action) => {
+      void vscode.window.showErrorMessage(vscode.l10n.t('The result could not be saved: {0}', task.results[0].saveError ?? ''), vscode.l10n.t('Save Again')).then((action) => {
         if (action) void vscode.commands.executeCommand('mediaStudio.saveAgain', task.id);
       });
     } else if (task.state === 'failed' && change.previous.state !== 'failed') {
-      const actions = task.error?.status === 401 ? ['Set API Key', 'Retry'] : ['Retry'];
-      void vscode.window.showErrorMessage(task.error?.message ?? 'The task failed.', ...actions).then((action) => {
-        if (action === 'Retry') void vscode.commands.executeCommand('mediaStudio.retry', task.id);
-        if (action === 'Set API Key') void vscode.commands.executeCommand('mediaStudio.setApiKey', { provider: task.request.provider });
+      const retry = vscode.l10n.t('Retry');
+      const setKey = vscode.l10n.t('Set API Key');
+      const actions = task.error?.status === 401 ? [setKey, retry] : [retry];
+      void vscode.window.showErrorMessage(task.error?.message ?? vscode.l10n.t('The task failed.'), ...actions).then((action) => {
+        if (action === retry) void vscode.commands.executeCommand('mediaStudio.retry', task.id);
+        if (action === setKey) void vscode.commands.executeCommand('mediaStudio.setApiKey', { provider: task.request.provider });
       });
     } else if (task.state === 'unconfirmed' && change.previous.state !== 'unconfirmed') {
-      void vscode.window.showWarningMessage(task.error?.message ?? 'The task may or may not have reached the provider.');
+      void vscode.window.showWarningMessage(task.error?.message ?? vscode.l10n.t('The task may or may not have reached the provider.'));
     }
   }
 
@@ -50,9 +58,9 @@ export class TaskNotifier extends Disposable {
       this.status.hide();
       return;
     }
-    this.status.text = `$(loading~spin) ${running} Media Studio task${running === 1 ? '' : 's'}`;
-    this.status.tooltip = 'Show the Media Studio tasks';
-    this.status.accessibilityInformation = { label: `${running} Media Studio tasks running` };
+    this.status.text = `$(loading~spin) ${running === 1 ? vscode.l10n.t('1 Media Studio task') : vscode.l10n.t('{0} Media Studio tasks', running)}`;
+    this.status.tooltip = vscode.l10n.t('Show the Media Studio tasks');
+    this.status.accessibilityInformation = { label: running === 1 ? vscode.l10n.t('1 Media Studio task running') : vscode.l10n.t('{0} Media Studio tasks running', running) };
     this.status.show();
   }
 }

@@ -26,10 +26,10 @@ export class PixaiModels {
 
   /** Asks for a model: a recent one, or a pasted id / pixai.art URL (then an optional name). */
   async pick(title: string, fallback: readonly NamedModel[]): Promise<string | undefined> {
-    const paste = { label: '$(add) Paste a model version id or pixai.art model URL…', id: '' };
+    const paste = { label: vscode.l10n.t('$(add) Paste a model version id or pixai.art model URL…'), id: '' };
     const known = [...this.recent(), ...fallback.filter((f) => !this.recent().some((r) => r.id === f.id))];
     const picked = await vscode.window.showQuickPick([...known.map((m) => ({ label: m.name, description: m.id, id: m.id })), paste], {
-      title, placeHolder: 'PixAI model', ignoreFocusOut: true,
+      title, placeHolder: vscode.l10n.t('PixAI model'), ignoreFocusOut: true,
     });
     if (!picked) return undefined;
     if (picked !== paste) {
@@ -38,15 +38,15 @@ export class PixaiModels {
     }
     const input = await vscode.window.showInputBox({
       title,
-      prompt: 'The model version id is the last part of a model page URL: pixai.art/model/<id>/<version id>',
-      placeHolder: 'https://pixai.art/model/…/… or 1983308862240288769',
+      prompt: vscode.l10n.t('The model version id is the last part of a model page URL: pixai.art/model/<id>/<version id>'),
+      placeHolder: vscode.l10n.t('https://pixai.art/model/…/… or 1983308862240288769'),
       ignoreFocusOut: true,
-      validateInput: (value) => (this.parse(value.trim()) ? undefined : 'Paste a model version id (digits) or a pixai.art/model/<id>/<version> URL.'),
+      validateInput: (value) => (this.parse(value.trim()) ? undefined : vscode.l10n.t('Paste a model version id (digits) or a pixai.art/model/<id>/<version> URL.')),
     });
     const id = input ? this.parse(input.trim()) : undefined;
     if (!id) return undefined;
-    const name = await vscode.window.showInputBox({ title, prompt: 'A name to remember this model by (optional)', value: `Model ${id}`, ignoreFocusOut: true });
-    await this.remember({ id, name: name?.trim() || `Model ${id}` });
+    const name = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('A name to remember this model by (optional)'), value: vscode.l10n.t('Model {0}', id), ignoreFocusOut: true });
+    await this.remember({ id, name: name?.trim() || vscode.l10n.t('Model {0}', id) });
     return id;
   }
 }

@@ -57,7 +57,7 @@ function setting<T>(name: string, fallback: T): T {
 /** The task's own output folder when it has one (checked again here: stored tasks are untrusted), else the setting. */
 export function outputFolderUri(workspaceFolder: vscode.Uri, own?: string): vscode.Uri {
   const folder = resolveOutputFolder(own ?? vscode.workspace.getConfiguration('mediaStudio', workspaceFolder).get<string>('outputFolder', 'generated'));
-  if ('error' in folder) throw new SaveError(own === undefined ? `${folder.error} (setting "mediaStudio.outputFolder")` : folder.error);
+  if ('error' in folder) throw new SaveError(own === undefined ? vscode.l10n.t('{0} (setting "mediaStudio.outputFolder")', folder.error) : folder.error);
   return vscode.Uri.joinPath(workspaceFolder, ...folder.segments);
 }
 
@@ -87,7 +87,7 @@ async function publish(temp: vscode.Uri, folder: vscode.Uri, desired: string): P
       throw error;
     }
   }
-  throw new SaveError(`No free file name for "${desired}" in ${vscode.workspace.asRelativePath(folder)}.`);
+  throw new SaveError(vscode.l10n.t('No free file name for "{0}" in {1}.', desired, vscode.workspace.asRelativePath(folder)));
 }
 
 async function writeNew(folder: vscode.Uri, name: string, bytes: Uint8Array): Promise<vscode.Uri> {
@@ -181,7 +181,7 @@ export class ResultWriter {
 
   private async writeInline(temp: vscode.Uri, bytes: Uint8Array): Promise<SniffedMedia> {
     const media = sniffMediaType(bytes.subarray(0, 64));
-    if (!media) throw new SaveError('The provider sent inline data that is not an image or a video.');
+    if (!media) throw new SaveError(vscode.l10n.t('The provider sent inline data that is not an image or a video.'));
     await vscode.workspace.fs.writeFile(temp, bytes);
     return media;
   }
@@ -193,7 +193,7 @@ export class ResultWriter {
     const response = await openDownload(url, { auth, allowLoopback: this.deps.allowLoopback(), dispatcher: this.deps.dispatcher?.(), timeoutMs: 120_000 });
     if (response.contentLength !== undefined && response.contentLength > maxBytes) {
       discard(response.body);
-      throw new SaveError(`The result is ${(response.contentLength / 1048576).toFixed(0)} MB, over the ${(maxBytes / 1048576).toFixed(0)} MB limit (setting "mediaStudio.maxDownloadSizeMB").`);
+      throw new SaveError(vscode.l10n.t('The result is {0} MB, over the {1} MB limit (setting "mediaStudio.maxDownloadSizeMB").', (response.contentLength / 1048576).toFixed(0), (maxBytes / 1048576).toFixed(0)));
     }
     let media: SniffedMedia | undefined;
     let received = 0;
@@ -201,12 +201,12 @@ export class ResultWriter {
     const inspect = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         received += chunk.length;
-        if (received > maxBytes) return done(new SaveError(`The result is larger than the ${(maxBytes / 1048576).toFixed(0)} MB limit (setting "mediaStudio.maxDownloadSizeMB"); the download was stopped.`));
+        if (received > maxBytes) return done(new SaveError(vscode.l10n.t('The result is larger than the {0} MB limit (setting "mediaStudio.maxDownloadSizeMB"); the download was stopped.', (maxBytes / 1048576).toFixed(0))));
         if (!media) {
           head = Buffer.concat([head, chunk]);
           if (head.length >= 64 || received === response.contentLength) {
             media = sniffMediaType(head, response.contentType);
-            if (!media) return done(new SaveError(`The result URL did not return an image or a video (Content-Type ${response.contentType ?? 'missing'}).`));
+            if (!media) return done(new SaveError(vscode.l10n.t('The result URL did not return an image or a video (Content-Type {0}).', response.contentType ?? 'missing')));
           }
         }
         done(null, chunk);
@@ -223,10 +223,10 @@ export class ResultWriter {
       await vscode.workspace.fs.writeFile(temp, Buffer.concat(chunks));
     }
     if (response.contentLength !== undefined && received !== response.contentLength) {
-      throw new IncompleteDownloadError(`The download ended after ${received} of ${response.contentLength} bytes.`);
+      throw new IncompleteDownloadError(vscode.l10n.t('The download ended after {0} of {1} bytes.', received, response.contentLength));
     }
     media ??= sniffMediaType(head, response.contentType);
-    if (!media) throw new SaveError('The result URL did not return an image or a video.');
+    if (!media) throw new SaveError(vscode.l10n.t('The result URL did not return an image or a video.'));
     return media;
   }
 
@@ -248,13 +248,13 @@ export function describeSaveError(error: unknown): string {
   if (error instanceof SaveError) return error.message;
   if (error instanceof HttpError) {
     return error.status === 403 || error.status === 404 || error.status === 410
-      ? `The result URL answered ${error.status}; it has probably expired.`
-      : `The result URL answered ${error.status}.`;
+      ? vscode.l10n.t('The result URL answered {0}; it has probably expired.', error.status)
+      : vscode.l10n.t('The result URL answered {0}.', error.status);
   }
   const code = (error as { code?: unknown } | undefined)?.code;
   if (error instanceof vscode.FileSystemError || (typeof code === 'string' && ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT'].includes(code))) {
     // Streamed downloads write with Node's fs, whose errors are not FileSystemErrors.
-    return `Could not write the result: ${(error as Error).message}. Check that the output folder is writable and has space, then use "Save Again".`;
+    return vscode.l10n.t('Could not write the result: {0}. Check that the output folder is writable and has space, then use "Save Again".', (error as Error).message);
   }
   return error instanceof Error ? error.message : String(error);
 }

@@ -19,13 +19,13 @@ export interface TaskCommandDeps {
 export function taskOf(store: TaskStore, arg: unknown): Task {
   const id = typeof arg === 'string' ? arg : arg && typeof arg === 'object' && 'id' in arg ? String((arg as { id: unknown }).id) : undefined;
   const task = id ? store.get(id) : undefined;
-  if (!task) throw new UserError('That task no longer exists.');
+  if (!task) throw new UserError(vscode.l10n.t('That task no longer exists.'));
   return task;
 }
 
 function firstFile(task: Task): vscode.Uri {
   const file = task.results?.find((r) => r.file)?.file;
-  if (!file) throw new UserError(task.results?.find((r) => r.saveError)?.saveError ?? 'This task has no saved result yet.');
+  if (!file) throw new UserError(task.results?.find((r) => r.saveError)?.saveError ?? vscode.l10n.t('This task has no saved result yet.'));
   return vscode.Uri.parse(file);
 }
 
@@ -33,15 +33,15 @@ export async function cancelTask(deps: TaskCommandDeps, arg: unknown): Promise<v
   const task = taskOf(deps.store, arg);
   if (isTerminal(task.state)) return;
   const label = PROVIDERS[task.request.provider].label;
-  let reason = `${label} has no way to cancel a task once it has started.`;
+  let reason = vscode.l10n.t('{0} has no way to cancel a task once it has started.', label);
   try {
     if ((await deps.engine.cancel(task.id)) === 'cancelled') return;
   } catch (error) {
-    reason = `${label} did not accept the cancel: ${describeFailure(task.request.provider, error).message}`;
+    reason = vscode.l10n.t('{0} did not accept the cancel: {1}', label, describeFailure(task.request.provider, error).message);
   }
-  const stop = 'Stop Tracking';
+  const stop = vscode.l10n.t('Stop Tracking');
   const answer = await vscode.window.showWarningMessage(
-    `${reason} Stop tracking it? It may still finish and be charged; Media Studio will not download the result.`,
+    vscode.l10n.t('{0} Stop tracking it? It may still finish and be charged; Media Studio will not download the result.', reason),
     { modal: true },
     stop,
   );
@@ -50,7 +50,7 @@ export async function cancelTask(deps: TaskCommandDeps, arg: unknown): Promise<v
 
 export async function retryTask(deps: TaskCommandDeps, arg: unknown): Promise<string[]> {
   const task = taskOf(deps.store, arg);
-  if (!['failed', 'cancelled', 'unconfirmed'].includes(task.state)) throw new UserError('Only failed, cancelled or unconfirmed tasks can be retried.');
+  if (!['failed', 'cancelled', 'unconfirmed'].includes(task.state)) throw new UserError(vscode.l10n.t('Only failed, cancelled or unconfirmed tasks can be retried.'));
   return [(await submitChecked(deps.engine, task.request, task.origin)).id];
 }
 
@@ -65,15 +65,15 @@ export async function revealResult(deps: TaskCommandDeps, arg: unknown): Promise
 
 export async function copyPrompt(deps: TaskCommandDeps, arg: unknown): Promise<void> {
   await vscode.env.clipboard.writeText(taskOf(deps.store, arg).request.prompt);
-  void vscode.window.setStatusBarMessage('Prompt copied', 2000);
+  void vscode.window.setStatusBarMessage(vscode.l10n.t('Prompt copied'), 2000);
 }
 
 export async function removeTask(deps: TaskCommandDeps, arg: unknown): Promise<void> {
   const task = taskOf(deps.store, arg);
   if (!isTerminal(task.state) && task.state !== 'queued') {
-    const remove = 'Remove';
+    const remove = vscode.l10n.t('Remove');
     const answer = await vscode.window.showWarningMessage(
-      `This task is ${task.state}. Removing it stops tracking; a result that arrives later will not be downloaded.`,
+      vscode.l10n.t('This task is {0}. Removing it stops tracking; a result that arrives later will not be downloaded.', task.state),
       { modal: true },
       remove,
     );

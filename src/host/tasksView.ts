@@ -23,10 +23,20 @@ const ICONS: Record<TaskState, vscode.ThemeIcon> = {
   cancelled: new vscode.ThemeIcon('circle-slash'),
 };
 
-const STATE_WORDS: Record<TaskState, string> = {
-  queued: 'queued', submitting: 'sending', submitted: 'waiting', running: 'running', unconfirmed: 'unconfirmed',
-  stale: 'stale', succeeded: 'done', failed: 'failed', cancelled: 'cancelled',
-};
+/** A function, not a table built at load time, so every word goes through the translation bundle. */
+function stateWord(state: TaskState): string {
+  switch (state) {
+    case 'queued': return vscode.l10n.t('queued');
+    case 'submitting': return vscode.l10n.t('sending');
+    case 'submitted': return vscode.l10n.t('waiting');
+    case 'running': return vscode.l10n.t('running');
+    case 'unconfirmed': return vscode.l10n.t('unconfirmed');
+    case 'stale': return vscode.l10n.t('stale');
+    case 'succeeded': return vscode.l10n.t('done');
+    case 'failed': return vscode.l10n.t('failed');
+    case 'cancelled': return vscode.l10n.t('cancelled');
+  }
+}
 
 export function sortTasks(tasks: Task[]): Task[] {
   const rank = (t: Task) => (ACTIVE.includes(t.state) ? 0 : 1);
@@ -39,12 +49,12 @@ function unsaved(task: Task): boolean {
 }
 
 export function describeTask(task: Task, now: number): string {
-  const parts: string[] = [unsaved(task) ? 'saving' : STATE_WORDS[task.state]];
+  const parts: string[] = [unsaved(task) ? vscode.l10n.t('saving') : stateWord(task.state)];
   if ((task.state === 'running' || task.state === 'submitted') && task.progress !== undefined) parts.push(`${Math.round(task.progress)}%`);
   parts.push(`${PROVIDERS[task.request.provider].label} ${task.request.model}`);
   parts.push(formatDuration((task.endedAt ?? now) - (task.submittedAt ?? task.createdAt)));
-  if (task.cost) parts.push(task.cost.unit === 'USD' ? `$${task.cost.amount.toFixed(3)}` : `${task.cost.amount} credits`);
-  if (task.origin === 'agent') parts.push('started by the chat agent');
+  if (task.cost) parts.push(task.cost.unit === 'USD' ? `$${task.cost.amount.toFixed(3)}` : vscode.l10n.t('{0} credits', task.cost.amount));
+  if (task.origin === 'agent') parts.push(vscode.l10n.t('started by the chat agent'));
   return parts.join(' · ');
 }
 
@@ -54,14 +64,14 @@ function contextValue(task: Task): string {
 
 function tooltip(task: Task): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
-  md.appendMarkdown(`**${STATE_WORDS[task.state]}** — ${PROVIDERS[task.request.provider].label} \`${task.request.model}\`\n\n`);
+  md.appendMarkdown(`**${stateWord(task.state)}** — ${PROVIDERS[task.request.provider].label} \`${task.request.model}\`\n\n`);
   md.appendText(task.request.prompt);
   md.appendMarkdown('\n\n');
   const params = Object.entries(task.request.params).map(([k, v]) => `${k}: ${v}`);
-  if (task.request.images?.length) params.push(`references: ${task.request.images.map((i) => vscode.workspace.asRelativePath(vscode.Uri.parse(i))).join(', ')}`);
+  if (task.request.images?.length) params.push(vscode.l10n.t('references: {0}', task.request.images.map((i) => vscode.workspace.asRelativePath(vscode.Uri.parse(i))).join(', ')));
   if (params.length) md.appendText(params.join(' · ')).appendMarkdown('\n\n');
   if (task.error) md.appendText(`⚠ ${task.error.message}`).appendMarkdown('\n\n');
-  if (task.remoteId) md.appendText(`Task id: ${task.remoteId}`).appendMarkdown('\n\n');
+  if (task.remoteId) md.appendText(vscode.l10n.t('Task id: {0}', task.remoteId)).appendMarkdown('\n\n');
   const image = task.results?.find((r) => r.file && task.request.kind === 'image')?.file;
   if (image) md.appendMarkdown(`![result](${vscode.Uri.parse(image).toString()}|height=160)`);
   return md;
@@ -97,7 +107,7 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
 
   getTreeItem(id: string): vscode.TreeItem {
     const task = this.store.get(id);
-    if (!task) return new vscode.TreeItem('(removed)');
+    if (!task) return new vscode.TreeItem(vscode.l10n.t('(removed)'));
     const firstLine = task.request.prompt.split('\n')[0];
     const item = new vscode.TreeItem(firstLine.length > 60 ? `${firstLine.slice(0, 57)}…` : firstLine);
     item.id = id;
@@ -105,11 +115,11 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
     item.iconPath = ICONS[task.state];
     item.contextValue = contextValue(task);
     item.tooltip = tooltip(task);
-    item.accessibilityInformation = { label: `${task.request.kind} task, ${STATE_WORDS[task.state]}: ${firstLine}. ${item.description}` };
+    item.accessibilityInformation = { label: vscode.l10n.t('{0} task, {1}: {2}. {3}', task.request.kind, stateWord(task.state), firstLine, item.description) };
     const file = task.results?.find((r) => r.file)?.file;
     if (file) {
       item.resourceUri = vscode.Uri.parse(file);
-      item.command = { command: 'mediaStudio.openResult', title: 'Open Result', arguments: [id] };
+      item.command = { command: 'mediaStudio.openResult', title: vscode.l10n.t('Open Result'), arguments: [id] };
     }
     return item;
   }
@@ -153,7 +163,7 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
   private updateBadge(): void {
     if (!this.view) return;
     const running = this.runningCount();
-    this.view.badge = running ? { value: running, tooltip: `${running} task${running === 1 ? '' : 's'} running` } : undefined;
+    this.view.badge = running ? { value: running, tooltip: running === 1 ? vscode.l10n.t('1 task running') : vscode.l10n.t('{0} tasks running', running) } : undefined;
   }
 
   /** While tasks run and the view is visible, their elapsed times tick once a second. */

@@ -35,14 +35,14 @@ export async function urlsForFiles(files: readonly vscode.Uri[], providerLabel: 
       continue;
     }
     const name = vscode.workspace.asRelativePath(file, false);
-    const why = `${providerLabel} takes reference images only as public URLs, and Media Studio does not upload your files anywhere you did not choose.`;
-    if (!ask) throw new UserError(`"${name}" has no valid result URL. ${why} Pass a public URL in "imageUrls" instead.`);
+    const why = vscode.l10n.t('{0} takes reference images only as public URLs, and Media Studio does not upload your files anywhere you did not choose.', providerLabel);
+    if (!ask) throw new UserError(vscode.l10n.t('"{0}" has no valid result URL. {1} Pass a public URL in "imageUrls" instead.', name, why));
     const typed = await vscode.window.showInputBox({
-      title: `Public URL for ${name}`,
-      prompt: `${why} Enter a public http(s) URL of this image (for example after uploading it yourself).`,
+      title: vscode.l10n.t('Public URL for {0}', name),
+      prompt: vscode.l10n.t('{0} Enter a public http(s) URL of this image (for example after uploading it yourself).', why),
       placeHolder: 'https://…',
       ignoreFocusOut: true,
-      validateInput: (value) => (/^https?:\/\/\S+$/.test(value.trim()) ? undefined : 'Enter an http(s) URL.'),
+      validateInput: (value) => (/^https?:\/\/\S+$/.test(value.trim()) ? undefined : vscode.l10n.t('Enter an http(s) URL.')),
     });
     if (!typed) throw new vscode.CancellationError();
     urls.push(typed.trim());

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * Price estimates shown before submitting. Only Pixapi's documented examples are used (1 credit = $0.01),
  * and only as ranges: the exact price depends on size, quality or tier in ways not documented per value.
@@ -38,14 +39,14 @@ export function estimateCost(provider: string, model: string, params: Readonly<R
   if (units === undefined) {
     const fallback = range.per === 'image' ? 1 : undefined;
     if (fallback === undefined) {
-      return { minCredits: range.min, maxCredits: range.max, per: range.per, text: `estimate: ${range.min}–${range.max} credits per second (${dollars(range.min)}–${dollars(range.max)})` };
+      return { minCredits: range.min, maxCredits: range.max, per: range.per, text: l10n.t('estimate: {0}–{1} credits per second ({2}–{3})', range.min, range.max, dollars(range.min), dollars(range.max)) };
     }
   }
   const count = units ?? 1;
   const min = range.min * count;
   const max = range.max * count;
   const what = range.per === 'image' ? `${count} image${count === 1 ? '' : 's'}` : `${count} s`;
-  return { minCredits: min, maxCredits: max, per: range.per, text: `estimate: ${min}–${max} credits (${dollars(min)}–${dollars(max)}) for ${what}` };
+  return { minCredits: min, maxCredits: max, per: range.per, text: l10n.t('estimate: {0}–{1} credits ({2}–{3}) for {4}', min, max, dollars(min), dollars(max), what) };
 }
 
 /** A reported cost, as the task gives it. */

@@ -6,7 +6,12 @@
 import type { ModelInfo, ParamNames } from '../core/catalog';
 import type { ComposeState, HostMessage, ProviderOption, ReferenceView, TaskAction, TaskView, WebviewMessage } from '../core/panelProtocol';
 import type { ProviderId } from '../core/providers';
+import * as l10n from '@vscode/l10n';
 import { estimateCost, formatCost } from './estimate';
+
+// The host embeds VS Code's translation bundle for the display language (none for English); load it first.
+const bundleText = document.getElementById('l10n-bundle')?.textContent;
+if (bundleText) l10n.config({ contents: bundleText });
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -69,32 +74,32 @@ function layout(): void {
   const app = byId<HTMLElement>('app');
   app.replaceChildren(
     h('section', { class: 'compose', 'aria-labelledby': 'compose-title' },
-      h('h2', { id: 'compose-title' }, 'Compose'),
-      h('label', { for: 'prompt' }, 'Prompt'),
-      h('textarea', { id: 'prompt', rows: 5, placeholder: 'Describe what to generate. Ctrl+Enter (Cmd+Enter on macOS) submits.', 'aria-describedby': 'prompt-hint' }),
-      h('p', { id: 'prompt-hint', class: 'hint' }, 'Ctrl+Enter or Cmd+Enter submits.'),
+      h('h2', { id: 'compose-title' }, l10n.t('Compose')),
+      h('label', { for: 'prompt' }, l10n.t('Prompt')),
+      h('textarea', { id: 'prompt', rows: 5, placeholder: l10n.t('Describe what to generate. Ctrl+Enter (Cmd+Enter on macOS) submits.'), 'aria-describedby': 'prompt-hint' }),
+      h('p', { id: 'prompt-hint', class: 'hint' }, l10n.t('Ctrl+Enter or Cmd+Enter submits.')),
       h('div', { class: 'row' },
-        h('div', { class: 'field' }, h('label', { for: 'provider' }, 'Provider'), h('select', { id: 'provider' })),
-        h('div', { class: 'field grow' }, h('label', { for: 'model' }, 'Model'), h('select', { id: 'model' }))),
-      h('div', { id: 'params', class: 'row', role: 'group', 'aria-label': 'Parameters' }),
+        h('div', { class: 'field' }, h('label', { for: 'provider' }, l10n.t('Provider')), h('select', { id: 'provider' })),
+        h('div', { class: 'field grow' }, h('label', { for: 'model' }, l10n.t('Model')), h('select', { id: 'model' }))),
+      h('div', { id: 'params', class: 'row', role: 'group', 'aria-label': l10n.t('Parameters') }),
       h('p', { id: 'model-note', class: 'note', role: 'status' }),
       h('div', { class: 'references', role: 'group', 'aria-labelledby': 'references-title' },
-        h('h3', { id: 'references-title' }, 'Reference images'),
+        h('h3', { id: 'references-title' }, l10n.t('Reference images')),
         h('div', { id: 'dropzone', class: 'dropzone', 'aria-describedby': 'drop-hint' },
           h('ol', { id: 'reference-list', class: 'reference-list' }),
-          h('ol', { id: 'url-list', class: 'url-list', 'aria-label': 'Input image URLs' }),
-          h('p', { id: 'drop-hint', class: 'hint' }, 'Drop images from the Explorer here (hold Shift while dropping), or'),
-          h('button', { id: 'add-references', type: 'button', class: 'secondary' }, 'Add images…'))),
+          h('ol', { id: 'url-list', class: 'url-list', 'aria-label': l10n.t('Input image URLs') }),
+          h('p', { id: 'drop-hint', class: 'hint' }, l10n.t('Drop images from the Explorer here (hold Shift while dropping), or')),
+          h('button', { id: 'add-references', type: 'button', class: 'secondary' }, l10n.t('Add images…')))),
       h('p', { id: 'estimate', class: 'estimate' }),
       h('div', { class: 'row' },
-        h('button', { id: 'submit', type: 'button' }, 'Generate'),
+        h('button', { id: 'submit', type: 'button' }, l10n.t('Generate')),
         h('p', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' }))),
     h('section', { class: 'tasks', 'aria-labelledby': 'tasks-title' },
-      h('h2', { id: 'tasks-title' }, 'Tasks'),
-      h('p', { id: 'no-tasks', class: 'hint' }, 'No tasks yet.'),
+      h('h2', { id: 'tasks-title' }, l10n.t('Tasks')),
+      h('p', { id: 'no-tasks', class: 'hint' }, l10n.t('No tasks yet.')),
       h('ul', { id: 'task-list', class: 'task-list' })),
     h('section', { class: 'gallery', 'aria-labelledby': 'gallery-title' },
-      h('h2', { id: 'gallery-title' }, 'Results'),
+      h('h2', { id: 'gallery-title' }, l10n.t('Results')),
       h('ul', { id: 'gallery', class: 'gallery-list' })),
   );
   const prompt = byId<HTMLTextAreaElement>('prompt');
@@ -165,7 +170,7 @@ function currentModel(): ModelInfo | undefined {
 
 function renderProviders(): void {
   const select = byId<HTMLSelectElement>('provider');
-  select.replaceChildren(...providers.map((p) => h('option', { value: p.id, selected: p.id === compose.provider }, p.hasKey ? p.label : `${p.label} (no key)`)));
+  select.replaceChildren(...providers.map((p) => h('option', { value: p.id, selected: p.id === compose.provider }, p.hasKey ? p.label : l10n.t('{0} (no key)', p.label))));
 }
 
 function loadModels(): void {
@@ -175,7 +180,7 @@ function loadModels(): void {
     renderModels();
     return;
   }
-  byId<HTMLSelectElement>('model').replaceChildren(h('option', {}, 'Loading models…'));
+  byId<HTMLSelectElement>('model').replaceChildren(h('option', {}, l10n.t('Loading models…')));
   request({ type: 'listModels', requestId: newId(), provider }, (reply) => {
     if (reply.type !== 'models') return;
     modelsByProvider.set(reply.provider, { models: reply.models, names: reply.paramNames, balanceUsd: reply.balanceUsd });
@@ -194,7 +199,7 @@ function renderModels(): void {
       ? h('optgroup', { label }, ...items.map((m) => h('option', { value: m.id, selected: m.id === compose.model }, m.label ? `${m.id} — ${m.label}` : m.id)))
       : undefined;
   };
-  select.replaceChildren(...[group('image', 'Images'), group('video', 'Videos')].filter((g): g is HTMLOptGroupElement => !!g));
+  select.replaceChildren(...[group('image', l10n.t('Images')), group('video', l10n.t('Videos'))].filter((g): g is HTMLOptGroupElement => !!g));
   renderModel();
 }
 
@@ -206,15 +211,15 @@ function paramFields(model: ModelInfo, names: ParamNames): ParamField[] {
   const add = (name: string | undefined, label: string, values: readonly (string | number)[] | undefined, allowFree: boolean) => {
     if (name && values?.length) fields.push({ name, label, values: values.map(String), free: allowFree });
   };
-  add(names.size, 'Size', model.sizes, true);
-  add(names.aspectRatio, 'Aspect ratio', model.aspectRatios, free);
-  add(names.resolution, 'Resolution', model.resolutions, free);
-  add(names.quality, 'Quality', model.qualities, free);
-  add(names.duration, 'Duration (seconds)', model.durations, true);
-  add(names.mode, 'Mode', model.modes, free);
-  add(names.outputFormat, 'Format', model.outputFormats, free);
+  add(names.size, l10n.t('Size'), model.sizes, true);
+  add(names.aspectRatio, l10n.t('Aspect ratio'), model.aspectRatios, free);
+  add(names.resolution, l10n.t('Resolution'), model.resolutions, free);
+  add(names.quality, l10n.t('Quality'), model.qualities, free);
+  add(names.duration, l10n.t('Duration (seconds)'), model.durations, true);
+  add(names.mode, l10n.t('Mode'), model.modes, free);
+  add(names.outputFormat, l10n.t('Format'), model.outputFormats, free);
   // The image count is the OpenAI-style `n` where the provider takes it.
-  if (model.kind === 'image' && (compose.provider === 'pixapi' || compose.provider === 'openai')) fields.push({ name: 'n', label: 'Count', values: ['1', '2', '3', '4'], free: true });
+  if (model.kind === 'image' && (compose.provider === 'pixapi' || compose.provider === 'openai')) fields.push({ name: 'n', label: l10n.t('Count'), values: ['1', '2', '3', '4'], free: true });
   return fields;
 }
 
@@ -259,13 +264,13 @@ function renderNote(): void {
   const note = byId('model-note');
   let text = '';
   if (model?.imageUrls && compose.references.length) {
-    text = `${model.id} takes reference images only as public URLs, not workspace files: remove the files, or use Animate on an earlier result to pass its URL.`;
+    text = l10n.t('{0} takes reference images only as public URLs, not workspace files: remove the files, or use Animate on an earlier result to pass its URL.', model.id);
   } else if (model?.imageUrls) {
-    text = `${model.id} takes reference images only as URLs (use Animate on an image result).`;
+    text = l10n.t('{0} takes reference images only as URLs (use Animate on an image result).', model.id);
   } else if (model && !model.editsWithFiles && compose.references.length) {
-    text = `${model.id} does not take reference images: remove them or choose another model.`;
+    text = l10n.t('{0} does not take reference images: remove them or choose another model.', model.id);
   } else if (model && !model.imageUrls && compose.imageUrls.length) {
-    text = `${model.id} does not take input image URLs: remove them or choose a model that does.`;
+    text = l10n.t('{0} does not take input image URLs: remove them or choose a model that does.', model.id);
   }
   note.textContent = text;
   note.hidden = !text;
@@ -276,7 +281,7 @@ function renderEstimate(): void {
   const estimate = estimateCost(compose.provider, compose.model, compose.params);
   const balance = modelsByProvider.get(compose.provider)?.balanceUsd;
   // Apixo documents no per-model prices; its balance is what the user can budget against.
-  const text = [estimate?.text, balance === undefined ? undefined : `Account balance: $${balance.toFixed(2)} USD`].filter(Boolean).join(' · ');
+  const text = [estimate?.text, balance === undefined ? undefined : l10n.t('Account balance: ${0} USD', balance.toFixed(2))].filter(Boolean).join(' · ');
   element.textContent = text;
   element.hidden = !text;
 }
@@ -295,9 +300,9 @@ function renderReferences(): void {
       // Keep the keyboard where it was: on the same reference's button.
       list.querySelectorAll<HTMLButtonElement>('li')[to]?.querySelector<HTMLButtonElement>(to < index ? '.up' : '.down')?.focus();
     };
-    const up = h('button', { type: 'button', class: 'icon up', 'aria-label': `Move ${ref.name} up`, disabled: index === 0 }, '↑');
-    const down = h('button', { type: 'button', class: 'icon down', 'aria-label': `Move ${ref.name} down`, disabled: index === references.length - 1 }, '↓');
-    const remove = h('button', { type: 'button', class: 'icon', 'aria-label': `Remove ${ref.name}` }, '✕');
+    const up = h('button', { type: 'button', class: 'icon up', 'aria-label': l10n.t('Move {0} up', ref.name), disabled: index === 0 }, '↑');
+    const down = h('button', { type: 'button', class: 'icon down', 'aria-label': l10n.t('Move {0} down', ref.name), disabled: index === references.length - 1 }, '↓');
+    const remove = h('button', { type: 'button', class: 'icon', 'aria-label': l10n.t('Remove {0}', ref.name) }, '✕');
     up.addEventListener('click', () => move(index - 1));
     down.addEventListener('click', () => move(index + 1));
     remove.addEventListener('click', () => {
@@ -310,13 +315,13 @@ function renderReferences(): void {
   }));
   const urls = byId('url-list');
   urls.replaceChildren(...compose.imageUrls.map((url, index) => {
-    const remove = h('button', { type: 'button', class: 'icon', 'aria-label': 'Remove input image URL' }, '✕');
+    const remove = h('button', { type: 'button', class: 'icon', 'aria-label': l10n.t('Remove input image URL') }, '✕');
     remove.addEventListener('click', () => {
       save({ imageUrls: compose.imageUrls.filter((_, i) => i !== index) });
       renderReferences();
       renderNote();
     });
-    return h('li', {}, h('span', { class: 'name', title: url }, `Input image URL: ${url}`), remove);
+    return h('li', {}, h('span', { class: 'name', title: url }, l10n.t('Input image URL: {0}', url)), remove);
   }));
 }
 
@@ -325,45 +330,46 @@ function addReferences(references: readonly ReferenceView[]): void {
   save({ references: [...compose.references, ...references.filter((r) => !known.has(r.uri))].slice(0, 16) });
   renderReferences();
   renderNote();
-  setStatus(`${references.length} reference image${references.length === 1 ? '' : 's'} added.`);
+  setStatus(references.length === 1 ? l10n.t('1 reference image added.') : l10n.t('{0} reference images added.', references.length));
 }
 
 function submit(): void {
   const button = byId<HTMLButtonElement>('submit');
   if (button.disabled) return;
   if (!compose.prompt.trim()) {
-    setStatus('Type a prompt first.', true);
+    setStatus(l10n.t('Type a prompt first.'), true);
     byId('prompt').focus();
     return;
   }
   if (!compose.model) {
-    setStatus('Choose a model first.', true);
+    setStatus(l10n.t('Choose a model first.'), true);
     return;
   }
   button.disabled = true;
-  setStatus('Submitting…');
+  setStatus(l10n.t('Submitting…'));
   const requestId = newId();
   request({
     type: 'submit', requestId, provider: compose.provider, model: compose.model, prompt: compose.prompt, params: compose.params,
     references: compose.references.map((r) => r.uri), imageUrls: [...compose.imageUrls],
   }, (reply) => {
     button.disabled = false;
-    if (reply.type === 'submitted') setStatus('Submitted: the task is listed below.');
+    if (reply.type === 'submitted') setStatus(l10n.t('Submitted: the task is listed below.'));
   });
 }
 
 // ---- tasks and results ----
 
+// Built after the bundle is configured at the top of this module, so the words are translated.
 const STATE_WORDS: Record<TaskView['state'], string> = {
-  queued: 'queued', submitting: 'submitting', unconfirmed: 'unconfirmed', submitted: 'waiting', running: 'running',
-  succeeded: 'done', failed: 'failed', cancelled: 'cancelled', stale: 'stale',
+  queued: l10n.t('queued'), submitting: l10n.t('submitting'), unconfirmed: l10n.t('unconfirmed'), submitted: l10n.t('waiting'), running: l10n.t('running'),
+  succeeded: l10n.t('done'), failed: l10n.t('failed'), cancelled: l10n.t('cancelled'), stale: l10n.t('stale'),
 };
 
 function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
+  if (s < 60) return l10n.t('{0} s', s);
   const m = Math.floor(s / 60);
-  return m < 60 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+  return m < 60 ? l10n.t('{0} min {1} s', m, s % 60) : l10n.t('{0} h {1} min', Math.floor(m / 60), m % 60);
 }
 
 function elapsed(task: TaskView): string {
@@ -376,8 +382,8 @@ function actionButton(task: TaskView, action: TaskAction, label: string, index =
     button.disabled = true;
     request({ type: 'taskAction', requestId: newId(), action, taskId: task.id, resultIndex: index }, (reply) => {
       button.disabled = false;
-      if (reply.type === 'submitted') setStatus('Submitted again as a new task.');
-      if (reply.type === 'done' && action === 'copyPrompt') setStatus('Prompt copied.');
+      if (reply.type === 'submitted') setStatus(l10n.t('Submitted again as a new task.'));
+      if (reply.type === 'done' && action === 'copyPrompt') setStatus(l10n.t('Prompt copied.'));
     });
   });
   return button;
@@ -386,7 +392,7 @@ function actionButton(task: TaskView, action: TaskAction, label: string, index =
 function taskCard(task: TaskView): HTMLLIElement {
   const running = !['succeeded', 'failed', 'cancelled'].includes(task.state);
   const progress = running && task.progress !== undefined
-    ? h('progress', { max: 100, value: task.progress, 'aria-label': `Progress ${task.progress}%` })
+    ? h('progress', { max: 100, value: task.progress, 'aria-label': l10n.t('Progress {0}%', task.progress) })
     : undefined;
   return h('li', { class: `card state-${task.state}`, 'data-task': task.id },
     h('p', { class: 'prompt' }, task.prompt),
@@ -398,26 +404,26 @@ function taskCard(task: TaskView): HTMLLIElement {
     progress,
     task.error ? h('p', { class: 'error' }, task.error) : undefined,
     h('div', { class: 'actions' },
-      task.cancellable ? actionButton(task, 'cancel', 'Cancel') : undefined,
-      running ? undefined : actionButton(task, 'regenerate', 'Regenerate'),
-      actionButton(task, 'copyPrompt', 'Copy Prompt')));
+      task.cancellable ? actionButton(task, 'cancel', l10n.t('Cancel')) : undefined,
+      running ? undefined : actionButton(task, 'regenerate', l10n.t('Regenerate')),
+      actionButton(task, 'copyPrompt', l10n.t('Copy Prompt'))));
 }
 
 function galleryItems(task: TaskView): HTMLLIElement[] {
   return task.results.filter((r) => r.src).map((result) => {
     const media = result.kind === 'video'
-      ? h('video', { src: result.src, controls: true, preload: 'metadata', 'aria-label': `Video: ${task.prompt.slice(0, 80)}` })
+      ? h('video', { src: result.src, controls: true, preload: 'metadata', 'aria-label': l10n.t('Video: {0}', task.prompt.slice(0, 80)) })
       : h('img', { src: result.src, alt: task.prompt.slice(0, 120) });
     return h('li', { class: 'result', 'data-task': task.id, 'data-index': result.index },
       media,
       h('p', { class: 'name', title: result.name }, result.name ?? ''),
       h('div', { class: 'actions' },
-        actionButton(task, 'open', 'Open', result.index),
-        actionButton(task, 'reveal', 'Reveal', result.index),
-        actionButton(task, 'copyPrompt', 'Copy Prompt', result.index),
-        result.kind === 'image' ? actionButton(task, 'useAsReference', 'Use as Reference', result.index) : undefined,
-        result.kind === 'image' ? actionButton(task, 'animate', 'Animate', result.index) : undefined,
-        actionButton(task, 'regenerate', 'Regenerate', result.index)));
+        actionButton(task, 'open', l10n.t('Open'), result.index),
+        actionButton(task, 'reveal', l10n.t('Reveal'), result.index),
+        actionButton(task, 'copyPrompt', l10n.t('Copy Prompt'), result.index),
+        result.kind === 'image' ? actionButton(task, 'useAsReference', l10n.t('Use as Reference'), result.index) : undefined,
+        result.kind === 'image' ? actionButton(task, 'animate', l10n.t('Animate'), result.index) : undefined,
+        actionButton(task, 'regenerate', l10n.t('Regenerate'), result.index)));
   });
 }
 
@@ -513,7 +519,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       byId<HTMLTextAreaElement>('prompt').value = compose.prompt;
       renderProviders();
       loadModels();
-      setStatus('Ready to animate: check the prompt, then Generate.');
+      setStatus(l10n.t('Ready to animate: check the prompt, then Generate.'));
       byId('prompt').focus();
       break;
     case 'error':

@@ -28,6 +28,13 @@ describe('UI: generate and edit from the workbench', () => {
     // Clicking a finished task opens its result.
     await workbench.taskRow('A lighthouse at dawn').click();
     await workbench.page.locator('.tabs-container .tab', { hasText: 'a-lighthouse-at-dawn-watercolor-' }).first().waitFor();
+    // The image preview is a webview that loads the file after the tab appears: the README screenshot must show it.
+    const preview = workbench.page.frameLocator('iframe.webview[src*="extensionId=vscode.media-preview"]').frameLocator('iframe#active-frame').locator('img').first();
+    await preview.waitFor({ timeout: 30_000 });
+    await preview.evaluate((element) => {
+      const img = element as HTMLImageElement;
+      return img.complete && img.naturalWidth > 0 ? undefined : new Promise((resolve) => img.addEventListener('load', resolve, { once: true }));
+    });
     await workbench.screenshot('generate-task-done');
 
     const generated = path.join(uiSession().workspace, 'generated');

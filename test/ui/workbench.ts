@@ -110,8 +110,13 @@ export class Workbench {
   async expandFolder(name: string | RegExp): Promise<void> {
     const row = await this.explorerRow(name);
     await row.waitFor();
-    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-    await this.page.locator('.explorer-folders-view .monaco-list-row[aria-expanded="true"]', { hasText: name }).first().waitFor();
+    const expanded = this.page.locator('.explorer-folders-view .monaco-list-row[aria-expanded="true"]', { hasText: name }).first();
+    // A click that lands while the tree is re-rendering (a file just appeared) only selects the row: click again.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+      if (await expanded.waitFor({ timeout: 3000 }).then(() => true, () => false)) return;
+    }
+    await expanded.waitFor();
   }
 
   /**
@@ -132,6 +137,18 @@ export class Workbench {
       await entry.hover().catch(() => undefined);
     }
     throw new Error(`The context menu item "${item}" did not run.`);
+  }
+
+  /** Opens Media Studio's walkthrough through "Welcome: Open Walkthrough...", as a person finds it. */
+  async openWalkthrough(): Promise<void> {
+    await this.runCommand('Welcome: Open Walkthrough...');
+    await this.pick('Get Started with Media Studio');
+    await this.walkthroughStep('chooseProvider').waitFor({ timeout: 30_000 });
+  }
+
+  /** A step of the walkthrough by its id in package.json; `aria-checked` says whether it is done. */
+  walkthroughStep(id: string) {
+    return this.page.locator(`button.getting-started-step[data-step-id$="#${id}"]`).first();
   }
 
   async showExplorer(): Promise<void> {

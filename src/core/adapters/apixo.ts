@@ -6,6 +6,7 @@ import { ApiClient, ApiResponse, arr, CallOptions, HttpError, isHttpUrl, num, ob
 import { apixoDefaultMode, catalogModel } from '../catalog';
 import type { ParamValue, RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
 import type { PollPolicy, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
+import * as l10n from '@vscode/l10n';
 
 const API = '/api/v1';
 /** Documented: result URLs expire 24 hours after the task completes. */
@@ -13,7 +14,6 @@ export const APIXO_RESULT_LIFE_MS = 24 * 60 * 60_000;
 /** The most reference URLs a request may carry. */
 export const APIXO_MAX_IMAGE_URLS = 10;
 
-const URL_ONLY = 'Apixo takes reference images only as public URLs';
 
 
 /** Out of funds, however Apixo says it: code 402, or a message such as "INSUFFICIENT_CREDITS" / "Insufficient balance". */
@@ -45,7 +45,7 @@ async function callApixo(api: ApiClient, method: 'GET' | 'POST', path: string, o
   }
   const envelope = obj(response.body);
   const code = num(envelope?.code);
-  if (!envelope || code === undefined) throw new ProtocolError(`The answer to ${method} ${API}${path} is not Apixo's {code, message, data} envelope.`);
+  if (!envelope || code === undefined) throw new ProtocolError(l10n.t('The answer to {0} {1}{2} is not Apixo\'s {code, message, data} envelope.', method, API, path));
   if (code !== 200) {
     const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
     throw new HttpError(statusForCode(code, envelope), envelope, retryAfterMs, method, api.url(`${API}${path}`).pathname);
@@ -83,11 +83,11 @@ function resultUrls(resultJson: unknown): unknown[] {
     try {
       parsed = JSON.parse(resultJson);
     } catch {
-      throw new ProtocolError('Apixo reported success, but its resultJson is not valid JSON.');
+      throw new ProtocolError(l10n.t('Apixo reported success, but its resultJson is not valid JSON.'));
     }
   }
   const urls = arr(obj(parsed)?.resultUrls);
-  if (!urls) throw new ProtocolError('Apixo reported success, but its resultJson has no "resultUrls" list.');
+  if (!urls) throw new ProtocolError(l10n.t('Apixo reported success, but its resultJson has no "resultUrls" list.'));
   return urls;
 }
 
@@ -95,7 +95,7 @@ function resultUrls(resultJson: unknown): unknown[] {
 export function parseApixoStatus(data: unknown): RemoteStatus {
   const status = obj(data);
   const state = str(status?.state);
-  if (!status || !state) throw new ProtocolError('The Apixo status answer has no "state".');
+  if (!status || !state) throw new ProtocolError(l10n.t('The Apixo status answer has no "state".'));
   switch (state) {
     case 'pending':
       return { state: 'submitted', remoteState: state };
@@ -106,7 +106,7 @@ export function parseApixoStatus(data: unknown): RemoteStatus {
       const expiresAt = completeTime === undefined ? undefined : completeTime + APIXO_RESULT_LIFE_MS;
       const results = resultUrls(status.resultJson).map((raw): ResultItem => {
         const url = str(raw);
-        if (!url) return { saveError: 'Apixo returned a result that is not a URL.' };
+        if (!url) return { saveError: l10n.t('Apixo returned a result that is not a URL.') };
         return expiresAt === undefined ? { url } : { url, expiresAt };
       });
       return { state: 'succeeded', remoteState: state, results };
@@ -114,7 +114,7 @@ export function parseApixoStatus(data: unknown): RemoteStatus {
     case 'failed': {
       // failCode is an open set in two naming styles (CONTENT_VIOLATION, SensitiveContentDetected): shown as is.
       const failCode = str(status.failCode) ?? (num(status.failCode) !== undefined ? String(status.failCode) : undefined);
-      const failMsg = str(status.failMsg) ?? 'the task failed without a message';
+      const failMsg = str(status.failMsg) ?? l10n.t('the task failed without a message');
       return { state: 'failed', remoteState: state, error: { message: `Apixo: ${failMsg}${failCode ? ` (${failCode})` : ''}`, code: failCode, raw: data } };
     }
     default:
@@ -140,20 +140,20 @@ export class ApixoAdapter implements ProviderAdapter {
 
   validate(request: TaskRequest): string | undefined {
     const model = catalogModel('apixo', modelOf(request));
-    if (model && model.kind !== request.kind) return `The Apixo model ${model.id} makes ${model.kind}s, not ${request.kind}s.`;
+    if (model && model.kind !== request.kind) return l10n.t('The Apixo model {0} makes {1}s, not {2}s.', model.id, model.kind, request.kind);
     if (request.images?.length) {
-      return `${URL_ONLY}, not as files from your workspace. Give the image's http(s) address instead (a previous result's URL works while it is valid).`;
+      return l10n.t('Apixo takes reference images only as public URLs, not as files from your workspace. Give the image\'s http(s) address instead (a previous result\'s URL works while it is valid).');
     }
-    if (request.params.image_urls !== undefined) return 'Give reference images as image URLs of the request, not as an "image_urls" parameter.';
+    if (request.params.image_urls !== undefined) return l10n.t('Give reference images as image URLs of the request, not as an "image_urls" parameter.');
     const imageUrls = request.imageUrls ?? [];
     for (const url of imageUrls) {
-      if (!isHttpUrl(url)) return `${URL_ONLY}: "${url}" is not an http(s) URL.`;
+      if (!isHttpUrl(url)) return l10n.t('Apixo takes reference images only as public URLs: "{0}" is not an http(s) URL.', url);
     }
-    if (imageUrls.length > APIXO_MAX_IMAGE_URLS) return `Apixo takes at most ${APIXO_MAX_IMAGE_URLS} reference images; ${imageUrls.length} were given.`;
-    if (request.operation === 'edit' && imageUrls.length === 0) return `${URL_ONLY}: give at least one image URL to edit.`;
+    if (imageUrls.length > APIXO_MAX_IMAGE_URLS) return l10n.t('Apixo takes at most {0} reference images; {1} were given.', APIXO_MAX_IMAGE_URLS, imageUrls.length);
+    if (request.operation === 'edit' && imageUrls.length === 0) return l10n.t('Apixo takes reference images only as public URLs: give at least one image URL to edit.');
     const mode = request.params.mode;
-    if (mode !== undefined && typeof mode !== 'string') return "Apixo's mode must be text, such as text-to-image.";
-    if (typeof mode === 'string' && /(^|-)image-to-/.test(mode) && imageUrls.length === 0) return `The mode ${mode} needs at least one reference image URL.`;
+    if (mode !== undefined && typeof mode !== 'string') return l10n.t('Apixo\'s mode must be text, such as text-to-image.');
+    if (typeof mode === 'string' && /(^|-)image-to-/.test(mode) && imageUrls.length === 0) return l10n.t('The mode {0} needs at least one reference image URL.', mode);
     return undefined;
   }
 
@@ -161,12 +161,12 @@ export class ApixoAdapter implements ProviderAdapter {
     const body = { request_type: 'async', input: apixoInput(request) };
     const data = await callApixo(context.api, 'POST', `/generateTask/${encodeURIComponent(modelOf(request))}`, { json: body, signal: context.signal });
     const taskId = str(obj(data)?.taskId);
-    if (!taskId) throw new ProtocolError('Apixo accepted the task but sent no taskId.');
+    if (!taskId) throw new ProtocolError(l10n.t('Apixo accepted the task but sent no taskId.'));
     return { kind: 'accepted', remoteId: taskId, status: { state: 'submitted', remoteState: 'pending', progress: 0 } };
   }
 
   async poll(api: ApiClient, task: Task): Promise<RemoteStatus> {
-    if (!task.remoteId) throw new Error('This task has no Apixo task id to check.');
+    if (!task.remoteId) throw new Error(l10n.t('This task has no Apixo task id to check.'));
     // The status path names the model again: it comes from the stored request.
     const data = await callApixo(api, 'GET', `/statusTask/${encodeURIComponent(modelOf(task.request))}`, { query: { taskId: task.remoteId } });
     return parseApixoStatus(data);
@@ -177,6 +177,6 @@ export class ApixoAdapter implements ProviderAdapter {
 export async function fetchApixoBalance(api: ApiClient): Promise<number> {
   const data = await callApixo(api, 'GET', '/apikeys/current-balance');
   const balance = num(data);
-  if (balance === undefined) throw new ProtocolError('Apixo sent a balance that is not a number.');
+  if (balance === undefined) throw new ProtocolError(l10n.t('Apixo sent a balance that is not a number.'));
   return balance;
 }

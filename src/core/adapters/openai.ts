@@ -7,6 +7,7 @@ import { catalogModel } from '../catalog';
 import { multipartBody, MultipartPart } from '../multipart';
 import type { ParamValue, RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
 import type { InlineResult, PollPolicy, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
+import * as l10n from '@vscode/l10n';
 
 /**
  * Optional fields passed on from request.params, by OpenAI's names. Anything else stays out: OpenAI answers
@@ -30,7 +31,7 @@ function chosenFields(request: TaskRequest, names: readonly string[]): Record<st
 /** Reads `{created, data:[{url}|{b64_json}]}`; inline images come back as bytes for the caller to save at once. */
 export function parseOpenAiImages(body: unknown): { status: RemoteStatus; inline: InlineResult[] } {
   const items = arr(obj(body)?.data);
-  if (!items) throw new ProtocolError('The image answer has no "data" list.');
+  if (!items) throw new ProtocolError(l10n.t('The image answer has no "data" list.'));
   const inline: InlineResult[] = [];
   const results = items.map((raw, index): ResultItem => {
     const item = obj(raw);
@@ -40,7 +41,7 @@ export function parseOpenAiImages(body: unknown): { status: RemoteStatus; inline
       return { inline: true };
     }
     const url = str(item?.url);
-    return url ? { url } : { saveError: 'The image answer has an item with neither url nor b64_json.' };
+    return url ? { url } : { saveError: l10n.t('The image answer has an item with neither url nor b64_json.') };
   });
   return { status: { state: 'succeeded', remoteState: 'completed', progress: 100, results }, inline };
 }
@@ -51,17 +52,17 @@ export class OpenAiAdapter implements ProviderAdapter {
   readonly policy: PollPolicy = { floorMs: 1000, firstCheckMs: { image: 1000, video: 1000 }, minIntervalMs: { image: 1000, video: 1000 } };
 
   validate(request: TaskRequest): string | undefined {
-    if (request.kind === 'video' || request.operation === 'video') return "OpenAI's images API makes images only. Choose Pixapi or Apixo for video.";
-    if (request.imageUrls?.length) return "OpenAI's images API takes reference images as files, not URLs. Pick workspace images instead.";
+    if (request.kind === 'video' || request.operation === 'video') return l10n.t('OpenAI\'s images API makes images only. Choose Pixapi or Apixo for video.');
+    if (request.imageUrls?.length) return l10n.t('OpenAI\'s images API takes reference images as files, not URLs. Pick workspace images instead.');
     if (request.operation === 'edit') {
-      if (!request.images?.length) return 'Pick at least one image to edit.';
+      if (!request.images?.length) return l10n.t('Pick at least one image to edit.');
       const model = catalogModel('openai', request.model.trim());
-      if (model && !model.editsWithFiles) return `The model ${model.id} cannot edit images; choose gpt-image-1.`;
+      if (model && !model.editsWithFiles) return l10n.t('The model {0} cannot edit images; choose gpt-image-1.', model.id);
     }
     const n = request.params.n;
-    if (n !== undefined && (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 10)) return 'The number of images must be a whole number from 1 to 10.';
+    if (n !== undefined && (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 10)) return l10n.t('The number of images must be a whole number from 1 to 10.');
     const format = request.params.response_format;
-    if (format !== undefined && format !== 'url' && format !== 'b64_json') return 'response_format must be url or b64_json.';
+    if (format !== undefined && format !== 'url' && format !== 'b64_json') return l10n.t('response_format must be url or b64_json.');
     return undefined;
   }
 
@@ -88,6 +89,6 @@ export class OpenAiAdapter implements ProviderAdapter {
   }
 
   async poll(_api: ApiClient, task: Task): Promise<RemoteStatus> {
-    throw new Error(`Task ${task.id} used OpenAI's synchronous images API: it was finished when it was sent, so there is nothing to check.`);
+    throw new Error(l10n.t('Task {0} used OpenAI\'s synchronous images API: it was finished when it was sent, so there is nothing to check.', task.id));
   }
 }

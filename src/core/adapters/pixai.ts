@@ -5,6 +5,7 @@
 import { ApiClient, arr, obj, ProtocolError, str } from '../http';
 import type { RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
 import type { CancelOutcome, PollPolicy, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
+import * as l10n from '@vscode/l10n';
 
 /** The optional create fields, by PixAI's names. Free text: only examples of their values are public. */
 export const PIXAI_PARAMS = ['aspectRatio', 'mode', 'style'] as const;
@@ -49,19 +50,19 @@ function pixaiResults(outputs: Record<string, unknown> | undefined, mediaUrl: (m
   const urls = (arr(outputs?.mediaUrls) ?? []).map(str);
   const ids = mediaIdsOf(outputs);
   const count = Math.max(urls.length, ids.length);
-  if (count === 0) return [{ saveError: 'PixAI reported the task as completed but named no images.' }];
+  if (count === 0) return [{ saveError: l10n.t('PixAI reported the task as completed but named no images.') }];
   return Array.from({ length: count }, (_, i): ResultItem => {
     const url = urls[i];
     if (url) return { url };
     const id = ids[i];
-    return id ? { url: mediaUrl(id) } : { saveError: 'PixAI returned this image without a URL or media id.' };
+    return id ? { url: mediaUrl(id) } : { saveError: l10n.t('PixAI returned this image without a URL or media id.') };
   });
 }
 
 export function parsePixaiTask(body: unknown, mediaUrl: (mediaId: string) => string): RemoteStatus {
   const task = obj(body);
   const status = str(task?.status);
-  if (!task || !status) throw new ProtocolError('The PixAI task answer has no "status".');
+  if (!task || !status) throw new ProtocolError(l10n.t('The PixAI task answer has no "status".'));
   const startedAt = isoMs(task.startedAt);
   switch (status) {
     case 'waiting':
@@ -74,7 +75,7 @@ export function parsePixaiTask(body: unknown, mediaUrl: (mediaId: string) => str
       // PixAI documents no error fields for a failed task: show a message if one is there, keep the whole task.
       const error = task.error ?? task.message;
       const said = str(obj(error)?.message) ?? str(error);
-      return { state: 'failed', remoteState: status, startedAt, error: { message: `PixAI: ${said ?? 'the task failed (PixAI gave no reason).'}`, raw: task } };
+      return { state: 'failed', remoteState: status, startedAt, error: { message: `PixAI: ${said ?? l10n.t('the task failed (PixAI gave no reason).')}`, raw: task } };
     }
     case 'cancelled':
       return { state: 'cancelled', remoteState: status, startedAt };
@@ -94,23 +95,23 @@ export class PixaiAdapter implements ProviderAdapter {
   };
 
   validate(request: TaskRequest): string | undefined {
-    if (request.kind === 'video' || request.operation === 'video') return 'PixAI makes no videos through its API. Choose Pixapi or Apixo for video.';
+    if (request.kind === 'video' || request.operation === 'video') return l10n.t('PixAI makes no videos through its API. Choose Pixapi or Apixo for video.');
     if (request.operation === 'edit' || request.images?.length || request.imageUrls?.length) {
-      return 'PixAI cannot edit images or take reference images through its API yet. Use Pixapi (files) or Apixo (URLs) to edit.';
+      return l10n.t('PixAI cannot edit images or take reference images through its API yet. Use Pixapi (files) or Apixo (URLs) to edit.');
     }
     if (!parseModelVersionId(request.model)) {
-      return `"${request.model}" is not a PixAI model version id. Paste the number, or a model page address pixai.art/model/<id>/<version> (the last number is used).`;
+      return l10n.t('"{0}" is not a PixAI model version id. Paste the number, or a model page address pixai.art/model/<id>/<version> (the last number is used).', request.model);
     }
     for (const name of PIXAI_PARAMS) {
       const value = request.params[name];
-      if (value !== undefined && typeof value !== 'string') return `PixAI's ${name} must be text (for example "9:16" or "standard").`;
+      if (value !== undefined && typeof value !== 'string') return l10n.t('PixAI\'s {0} must be text (for example "9:16" or "standard").', name);
     }
     return undefined;
   }
 
   async submit(context: SubmitContext, request: TaskRequest): Promise<SubmitResult> {
     const modelVersionId = parseModelVersionId(request.model);
-    if (!modelVersionId) throw new Error(`"${request.model}" is not a PixAI model version id.`); // validate() said so first
+    if (!modelVersionId) throw new Error(l10n.t('"{0}" is not a PixAI model version id.', request.model)); // validate() said so first
     const body: Record<string, string> = { modelVersionId, prompt: request.prompt };
     for (const name of PIXAI_PARAMS) {
       const value = request.params[name];
@@ -119,12 +120,12 @@ export class PixaiAdapter implements ProviderAdapter {
     const response = await context.api.call('POST', '/v2/image/create', { json: body, signal: context.signal });
     const task = obj(response.body);
     const id = str(task?.id);
-    if (!id) throw new ProtocolError('PixAI accepted the task but sent no task id.');
+    if (!id) throw new ProtocolError(l10n.t('PixAI accepted the task but sent no task id.'));
     return { kind: 'accepted', remoteId: id, status: { state: 'submitted', remoteState: str(task?.status) ?? 'waiting', progress: 0 } };
   }
 
   async poll(api: ApiClient, task: Task): Promise<RemoteStatus> {
-    if (!task.remoteId) throw new Error('This task has no PixAI task id to check.');
+    if (!task.remoteId) throw new Error(l10n.t('This task has no PixAI task id to check.'));
     const response = await api.call('GET', `/v1/task/${encodeURIComponent(task.remoteId)}`);
     return parsePixaiTask(response.body, (mediaId) => pixaiMediaUrl(api, mediaId));
   }
@@ -136,7 +137,7 @@ export class PixaiAdapter implements ProviderAdapter {
     const body = obj(response.body);
     if (arr(body?.errors)?.length) return 'notCancellable';
     const cancelled = obj(obj(body?.data)?.cancelGenerationTask);
-    if (!cancelled) throw new ProtocolError('PixAI answered the cancel request with neither data nor errors.');
+    if (!cancelled) throw new ProtocolError(l10n.t('PixAI answered the cancel request with neither data nor errors.'));
     return str(cancelled.status)?.toLowerCase() === 'cancelled' ? 'cancelled' : 'notCancellable';
   }
 }

@@ -4,6 +4,7 @@ import { multipartBody, MultipartPart } from '../multipart';
 import type { Cost, RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
 import type { InlineResult, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
 import { parseOpenAiImages } from './openai';
+import * as l10n from '@vscode/l10n';
 
 export const PIXAPI_FALLBACK_MODELS: readonly { id: string; kind: 'image' | 'video'; edits: boolean; quality: boolean }[] = [
   { id: 'gemini-3.1-flash-image-preview', kind: 'image', edits: true, quality: false },
@@ -41,14 +42,14 @@ function imageBody(request: TaskRequest): Record<string, string | number> {
 /** Synchronous answers follow the OpenAI image shape; items without a URL are named as Pixapi's. */
 function syncResult(body: unknown): { status: RemoteStatus; inline: InlineResult[] } {
   const parsed = parseOpenAiImages(body);
-  const results = parsed.status.results?.map((r) => (r.saveError ? { saveError: 'Pixapi returned this item without a URL.' } : r));
+  const results = parsed.status.results?.map((r) => (r.saveError ? { saveError: l10n.t('Pixapi returned this item without a URL.') } : r));
   return { status: { ...parsed.status, results }, inline: parsed.inline };
 }
 
 export function parsePixapiTask(body: unknown): RemoteStatus {
   const task = obj(body);
   const status = str(task?.status);
-  if (!task || !status) throw new ProtocolError('The task answer has no "status".');
+  if (!task || !status) throw new ProtocolError(l10n.t('The task answer has no "status".'));
   const progress = num(task.progress);
   const credits = num(task.credits_cost);
   const cost: Cost | undefined = credits !== undefined ? { amount: credits, unit: 'credits' } : undefined;
@@ -61,14 +62,14 @@ export function parsePixapiTask(body: unknown): RemoteStatus {
       const items = arr(obj(task.result)?.data) ?? [];
       const results: ResultItem[] = items.map((raw) => {
         const url = str(obj(raw)?.url);
-        return url ? { url } : { saveError: 'Pixapi returned this item without a URL.' };
+        return url ? { url } : { saveError: l10n.t('Pixapi returned this item without a URL.') };
       });
       return { state: 'succeeded', remoteState: status, progress: 100, cost, results };
     }
     case 'failed': {
       // The error object of a failed task is not documented: keep it whole and show its message if it has one.
       const error = task.error ?? task.message;
-      const message = str(obj(error)?.message) ?? str(error) ?? 'Pixapi reported the task as failed without a reason.';
+      const message = str(obj(error)?.message) ?? str(error) ?? l10n.t('Pixapi reported the task as failed without a reason.');
       const code = obj(error)?.code;
       return { state: 'failed', remoteState: status, progress, cost, error: { message: `Pixapi: ${message}`, code: code === undefined ? undefined : String(code), raw: error } };
     }
@@ -87,17 +88,17 @@ export class PixapiAdapter implements ProviderAdapter {
   };
 
   validate(request: TaskRequest): string | undefined {
-    if (!request.model.trim()) return 'Choose a Pixapi model.';
+    if (!request.model.trim()) return l10n.t('Choose a Pixapi model.');
     const n = request.params.n;
-    if (n !== undefined && (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 10)) return 'The number of images must be a whole number from 1 to 10.';
-    if (request.operation === 'edit' && !request.images?.length) return 'Pick at least one image to edit.';
+    if (n !== undefined && (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 10)) return l10n.t('The number of images must be a whole number from 1 to 10.');
+    if (request.operation === 'edit' && !request.images?.length) return l10n.t('Pick at least one image to edit.');
     if (request.operation === 'video') {
       const input = request.params.input_image;
-      if (input !== undefined && (typeof input !== 'string' || !isHttpUrl(input))) return 'The input image for a video must be an http(s) URL.';
+      if (input !== undefined && (typeof input !== 'string' || !isHttpUrl(input))) return l10n.t('The input image for a video must be an http(s) URL.');
       const duration = request.params.duration;
-      if (duration !== undefined && (typeof duration !== 'number' || !(duration >= 1) || duration > 120)) return 'The duration must be a number of seconds from 1 to 120.';
+      if (duration !== undefined && (typeof duration !== 'number' || !(duration >= 1) || duration > 120)) return l10n.t('The duration must be a number of seconds from 1 to 120.');
     }
-    if (request.params.quality !== undefined && !pixapiTakesQuality(request.model)) return `The model ${request.model} does not take a quality setting.`;
+    if (request.params.quality !== undefined && !pixapiTakesQuality(request.model)) return l10n.t('The model {0} does not take a quality setting.', request.model);
     return undefined;
   }
 
@@ -130,12 +131,12 @@ export class PixapiAdapter implements ProviderAdapter {
 
   private accepted(response: { body: unknown }): SubmitResult {
     const id = str(obj(response.body)?.id);
-    if (!id) throw new ProtocolError('Pixapi accepted the task but sent no task id.');
+    if (!id) throw new ProtocolError(l10n.t('Pixapi accepted the task but sent no task id.'));
     return { kind: 'accepted', remoteId: id, status: { state: 'submitted', remoteState: str(obj(response.body)?.status) ?? 'submitted', progress: 0 } };
   }
 
   async poll(api: ApiClient, task: Task): Promise<RemoteStatus> {
-    if (!task.remoteId) throw new Error('This task has no Pixapi task id to check.');
+    if (!task.remoteId) throw new Error(l10n.t('This task has no Pixapi task id to check.'));
     const response = await api.call('GET', `/v1/tasks/${encodeURIComponent(task.remoteId)}`);
     return parsePixapiTask(response.body);
   }

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'crypto';
 import * as path from 'path';
+import * as l10n from '@vscode/l10n';
 
 export const UNTITLED_SLUG = 'untitled';
 /** Shorter limits could not even hold the fallback name. */
@@ -117,7 +118,7 @@ export async function uniqueName(
     const candidate = `${stem}-${randomSuffix()}${extension}`;
     if (!(await exists(candidate))) return candidate;
   }
-  throw new Error(`Could not find a free file name for "${desired}".`);
+  throw new Error(l10n.t('Could not find a free file name for "{0}".', desired));
 }
 
 /** The metadata file written beside a result: "cup-20261121-170512.png.json". */

@@ -3,6 +3,7 @@
  * it. A workspace's settings can set it, so anything that could reach outside the workspace is refused
  * rather than normalised into something the user did not write.
  */
+import * as l10n from '@vscode/l10n';
 
 export const DEFAULT_OUTPUT_FOLDER = 'generated';
 
@@ -10,7 +11,6 @@ export type OutputFolder = { segments: string[] } | { error: string };
 
 const MAX_SETTING_LENGTH = 1024;
 const MAX_SEGMENT_LENGTH = 255;
-const ADVICE = 'Use a folder inside the workspace, such as "generated" or "assets/ai".';
 
 /** Device names Windows reserves in every folder, also with an extension ("nul.txt"). */
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
@@ -23,8 +23,13 @@ function quote(value: string): string {
   return `"${visible}"`;
 }
 
-function problem(value: string, what: string): { error: string } {
-  return { error: `${quote(value)} ${what}. ${ADVICE}` };
+/** The message names the value, says what is wrong and what is allowed (whole sentences, for translators). */
+function problem(message: string): { error: string } {
+  return { error: `${message} ${advice()}` };
+}
+
+function advice(): string {
+  return l10n.t('Use a folder inside the workspace, such as "generated" or "assets/ai".');
 }
 
 /**
@@ -34,17 +39,17 @@ function problem(value: string, what: string): { error: string } {
 export function resolveOutputFolder(setting: unknown): OutputFolder {
   // unknown, not string: settings.json can hold any JSON value here, whatever the schema says.
   if (setting === undefined || setting === null) return { segments: [DEFAULT_OUTPUT_FOLDER] };
-  if (typeof setting !== 'string') return { error: `The output folder setting must be text. ${ADVICE}` };
+  if (typeof setting !== 'string') return { error: `${l10n.t('The output folder setting must be text.')} ${advice()}` };
   const value = setting.trim();
   if (value === '') return { segments: [DEFAULT_OUTPUT_FOLDER] };
 
-  if (value.length > MAX_SETTING_LENGTH) return { error: `The output folder setting is longer than ${MAX_SETTING_LENGTH} characters. ${ADVICE}` };
-  if (/[\x00-\x1f\x7f]/.test(value)) return problem(value, 'contains a control character');
-  if (value.startsWith('~')) return problem(value, 'refers to a home folder, which is outside the workspace folder');
-  if (/^[\\/]{2}/.test(value)) return problem(value, 'is a network (UNC) path, which is outside the workspace folder');
-  if (/^[a-z]:/i.test(value)) return problem(value, 'is a Windows drive path, which is outside the workspace folder');
-  if (/^[\\/]/.test(value)) return problem(value, 'is an absolute path, which is outside the workspace folder');
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return problem(value, 'is a URL, not a folder path');
+  if (value.length > MAX_SETTING_LENGTH) return { error: `${l10n.t('The output folder setting is longer than {0} characters.', MAX_SETTING_LENGTH)} ${advice()}` };
+  if (/[\x00-\x1f\x7f]/.test(value)) return problem(l10n.t('{0} contains a control character.', quote(value)));
+  if (value.startsWith('~')) return problem(l10n.t('{0} refers to a home folder, which is outside the workspace folder.', quote(value)));
+  if (/^[\\/]{2}/.test(value)) return problem(l10n.t('{0} is a network (UNC) path, which is outside the workspace folder.', quote(value)));
+  if (/^[a-z]:/i.test(value)) return problem(l10n.t('{0} is a Windows drive path, which is outside the workspace folder.', quote(value)));
+  if (/^[\\/]/.test(value)) return problem(l10n.t('{0} is an absolute path, which is outside the workspace folder.', quote(value)));
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return problem(l10n.t('{0} is a URL, not a folder path.', quote(value)));
 
   const segments: string[] = [];
   let depth = 0;
@@ -62,15 +67,15 @@ export function resolveOutputFolder(setting: unknown): OutputFolder {
     depth += 1;
     segments.push(segment);
   }
-  if (leavesWorkspace) return problem(value, 'is outside the workspace folder');
-  if (hasDotDot) return problem(value, 'contains ".."; write the folder path without it');
+  if (leavesWorkspace) return problem(l10n.t('{0} is outside the workspace folder.', quote(value)));
+  if (hasDotDot) return problem(l10n.t('{0} contains ".."; write the folder path without it.', quote(value)));
 
   for (const segment of segments) {
-    if (/^\.+$/.test(segment)) return problem(value, `contains the folder name ${quote(segment)}, which is not a valid folder name`);
-    if (segment.endsWith('.')) return problem(value, `contains the folder name ${quote(segment)}; folder names cannot end with "." on Windows`);
-    if (WINDOWS_FORBIDDEN.test(segment)) return problem(value, `contains ${quote(segment)}; folder names cannot contain < > : " | ? *`);
-    if (WINDOWS_RESERVED.test(segment)) return problem(value, `contains ${quote(segment)}, a name Windows reserves for devices`);
-    if (segment.length > MAX_SEGMENT_LENGTH) return problem(value, `contains a folder name longer than ${MAX_SEGMENT_LENGTH} characters`);
+    if (/^\.+$/.test(segment)) return problem(l10n.t('{0} contains the folder name {1}, which is not a valid folder name.', quote(value), quote(segment)));
+    if (segment.endsWith('.')) return problem(l10n.t('{0} contains the folder name {1}; folder names cannot end with "." on Windows.', quote(value), quote(segment)));
+    if (WINDOWS_FORBIDDEN.test(segment)) return problem(l10n.t('{0} contains {1}; folder names cannot contain < > : " | ? *.', quote(value), quote(segment)));
+    if (WINDOWS_RESERVED.test(segment)) return problem(l10n.t('{0} contains {1}, a name Windows reserves for devices.', quote(value), quote(segment)));
+    if (segment.length > MAX_SEGMENT_LENGTH) return problem(l10n.t('{0} contains a folder name longer than {1} characters.', quote(value), String(MAX_SEGMENT_LENGTH)));
   }
   return { segments };
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * The JSON file written beside each result ("cup-20261121-170512.png.json"): how it was made, so it can be
  * found, re-run or re-downloaded later. Users may edit or replace these files, so parsing trusts nothing.
@@ -63,7 +64,7 @@ const KEY_ORDER: readonly (keyof Sidecar)[] = [
 
 function isoTime(value: number | Date, field: string): string {
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new RangeError(`${field} is not a valid time.`);
+  if (Number.isNaN(date.getTime())) throw new RangeError(l10n.t('{0} is not a valid time.', field));
   return date.toISOString();
 }
 
@@ -136,30 +137,32 @@ class SidecarProblem extends Error {}
 function reader(data: Record<string, unknown>) {
   const has = (key: string) => Object.prototype.hasOwnProperty.call(data, key) && data[key] !== undefined;
   const fail = (key: string, expected: string): never => {
-    throw new SidecarProblem(`"${key}" must be ${expected}.`);
+    throw new SidecarProblem(l10n.t('"{0}" must be {1}.', key, expected));
   };
   const string = (key: string, options: { nonEmpty?: boolean } = {}): string => {
     const value = data[key];
-    if (typeof value !== 'string' || (options.nonEmpty && value.trim() === '')) return fail(key, options.nonEmpty ? 'a non-empty string' : 'a string');
+    if (typeof value !== 'string' || (options.nonEmpty && value.trim() === '')) return fail(key, options.nonEmpty ? l10n.t('a non-empty string') : 'a string');
     return value;
   };
-  const time = (key: string): string => (isIsoTime(data[key]) ? (data[key] as string) : fail(key, 'an ISO 8601 date and time'));
+  const time = (key: string): string => (isIsoTime(data[key]) ? (data[key] as string) : fail(key, l10n.t('an ISO 8601 date and time')));
   return { has, fail, string, time };
 }
 
 function validate(data: unknown): Sidecar {
-  if (!isPlainObject(data)) throw new SidecarProblem('The file does not contain a JSON object.');
+  if (!isPlainObject(data)) throw new SidecarProblem(l10n.t('The file does not contain a JSON object.'));
   if (data.schema !== SIDECAR_SCHEMA) {
-    throw new SidecarProblem(`"schema" must be "${SIDECAR_SCHEMA}"${typeof data.schema === 'string' ? `, not "${data.schema.slice(0, 60)}"` : ''}.`);
+    throw new SidecarProblem(typeof data.schema === 'string'
+      ? l10n.t('"schema" must be "{0}", not "{1}".', SIDECAR_SCHEMA, data.schema.slice(0, 60))
+      : l10n.t('"schema" must be "{0}".', SIDECAR_SCHEMA));
   }
   const read = reader(data);
   const parameters = data.parameters;
-  if (!isPlainObject(parameters)) read.fail('parameters', 'an object');
+  if (!isPlainObject(parameters)) read.fail('parameters', l10n.t('an object'));
 
   const count = data.count;
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) return read.fail('count', 'a positive integer');
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) return read.fail('count', l10n.t('a positive integer'));
   const index = data.index;
-  if (typeof index !== 'number' || !Number.isInteger(index) || index < 1 || index > count) return read.fail('index', `an integer from 1 to ${count}`);
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 1 || index > count) return read.fail('index', l10n.t('an integer from 1 to {0}', count));
 
   const sidecar: Sidecar = {
     schema: SIDECAR_SCHEMA,
@@ -177,7 +180,7 @@ function validate(data: unknown): Sidecar {
   if (read.has('cost')) {
     const cost = data.cost;
     if (!isPlainObject(cost) || typeof cost.amount !== 'number' || !Number.isFinite(cost.amount) || typeof cost.unit !== 'string' || cost.unit === '') {
-      return read.fail('cost', 'an object with a numeric "amount" and a "unit"');
+      return read.fail('cost', l10n.t('an object with a numeric "amount" and a "unit"'));
     }
     sidecar.cost = { amount: cost.amount, unit: cost.unit };
   }
@@ -187,7 +190,7 @@ function validate(data: unknown): Sidecar {
   if (read.has('references')) {
     const references = data.references;
     if (!Array.isArray(references) || !references.every((r): r is string => typeof r === 'string')) {
-      return read.fail('references', 'a list of strings');
+      return read.fail('references', l10n.t('a list of strings'));
     }
     sidecar.references = [...references];
   }
@@ -200,21 +203,21 @@ function validate(data: unknown): Sidecar {
  */
 export function parseSidecar(text: string): Sidecar | { error: string } {
   try {
-    if (typeof text !== 'string') return { error: 'The sidecar is not text.' };
+    if (typeof text !== 'string') return { error: l10n.t('The sidecar is not text.') };
     // A string of n UTF-16 units is at least n UTF-8 bytes, so the cheap check comes first.
     if (text.length > SIDECAR_MAX_BYTES || Buffer.byteLength(text, 'utf8') > SIDECAR_MAX_BYTES) {
-      return { error: `The sidecar is larger than ${SIDECAR_MAX_BYTES / 1024} KiB.` };
+      return { error: l10n.t('The sidecar is larger than {0} KiB.', SIDECAR_MAX_BYTES / 1024) };
     }
     let data: unknown;
     try {
       data = JSON.parse(text.replace(/^\uFEFF/, ''));
     } catch (error) {
-      return { error: `The sidecar is not valid JSON: ${(error as Error).message}` };
+      return { error: l10n.t('The sidecar is not valid JSON: {0}', (error as Error).message) };
     }
     return validate(data);
   } catch (error) {
-    if (error instanceof SidecarProblem) return { error: `The sidecar is not valid: ${error.message}` };
-    return { error: `The sidecar could not be read: ${String(error)}` };
+    if (error instanceof SidecarProblem) return { error: l10n.t('The sidecar is not valid: {0}', error.message) };
+    return { error: l10n.t('The sidecar could not be read: {0}', String(error)) };
   }
 }
 

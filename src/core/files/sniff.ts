@@ -3,6 +3,8 @@
  * fallback, and a URL's extension is never consulted (providers and CDNs get both wrong).
  */
 
+import * as l10n from '@vscode/l10n';
+
 export type MediaKind = 'image' | 'video';
 
 export interface SniffedMedia {
@@ -244,16 +246,16 @@ const PNG_IEND = [0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x
 export function inputImageDamage(format: InputImageFormat, head: Uint8Array, tail: Uint8Array, size: number): string | undefined {
   switch (format) {
     case 'png':
-      if (ascii(head, 12, 4) !== 'IHDR' || !pngDimensions(head)) return 'its header (IHDR) is missing or has no size';
-      if (!endsWithBytes(tail, PNG_IEND)) return 'its end (IEND) is missing, so the file is cut short';
+      if (ascii(head, 12, 4) !== 'IHDR' || !pngDimensions(head)) return l10n.t('its header (IHDR) is missing or has no size');
+      if (!endsWithBytes(tail, PNG_IEND)) return l10n.t('its end (IEND) is missing, so the file is cut short');
       return undefined;
     case 'jpeg':
       // Some cameras pad after the end-of-image marker, so the marker only has to be near the end.
       for (let i = tail.length - 2; i >= 0; i--) if (tail[i] === 0xff && tail[i + 1] === 0xd9) return undefined;
-      return 'its end-of-image marker is missing, so the file is cut short';
+      return l10n.t('its end-of-image marker is missing, so the file is cut short');
     case 'webp': {
       const riffSize = head.length >= 8 ? (head[4] | (head[5] << 8) | (head[6] << 16) | (head[7] << 24)) >>> 0 : 0;
-      if (riffSize + 8 !== size && riffSize + 9 !== size) return `its header says ${riffSize + 8} bytes but the file has ${size}`;
+      if (riffSize + 8 !== size && riffSize + 9 !== size) return l10n.t('its header says {0} bytes but the file has {1}', riffSize + 8, size);
       return undefined;
     }
   }

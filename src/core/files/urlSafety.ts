@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * Result URLs come from the provider's response, so they are untrusted: a compromised or buggy provider
  * must not make Media Studio fetch local files, cloud metadata endpoints or machines on the user's network.
@@ -12,14 +13,15 @@ export interface UrlSafetyOptions {
 
 type AddressClass = 'loopback' | 'private' | 'link-local' | 'unspecified' | 'multicast' | 'reserved';
 
-const DESCRIPTIONS: Readonly<Record<AddressClass, string>> = {
-  loopback: 'a loopback address (this computer)',
-  private: 'a private network address',
-  'link-local': 'a link-local address',
-  unspecified: 'the unspecified address',
-  multicast: 'a multicast address',
-  reserved: 'a reserved or broadcast address',
-};
+/** A function, not a constant: the translations are configured after this module loads. */
+const describe = (addressClass: AddressClass): string => ({
+  loopback: l10n.t('a loopback address (this computer)'),
+  private: l10n.t('a private network address'),
+  'link-local': l10n.t('a link-local address'),
+  unspecified: l10n.t('the unspecified address'),
+  multicast: l10n.t('a multicast address'),
+  reserved: l10n.t('a reserved or broadcast address'),
+})[addressClass];
 
 /** Special-use name suffixes that never denote a public host. */
 const LOCAL_NAME_SUFFIXES = ['local', 'internal', 'home.arpa', 'localdomain'];
@@ -104,33 +106,32 @@ function schemeOf(raw: string): string | undefined {
  * unspecified, multicast or reserved.
  */
 export function resultUrlProblem(raw: string, options: UrlSafetyOptions): string | undefined {
-  const prefix = 'The provider returned a result URL';
-  if (typeof raw !== 'string' || raw.trim() === '') return `${prefix} that is empty.`;
+  if (typeof raw !== 'string' || raw.trim() === '') return l10n.t('The provider returned a result URL that is empty.');
   const scheme = schemeOf(raw);
   if (scheme && scheme !== 'http' && scheme !== 'https') {
-    return `${prefix} with the "${scheme}:" scheme; Media Studio only downloads http(s) URLs.`;
+    return l10n.t('The provider returned a result URL with the "{0}:" scheme; Media Studio only downloads http(s) URLs.', scheme);
   }
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return `${prefix} that is not a valid URL.`;
+    return l10n.t('The provider returned a result URL that is not a valid URL.');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return `${prefix} with the "${url.protocol}" scheme; Media Studio only downloads http(s) URLs.`;
+    return l10n.t('The provider returned a result URL with the "{0}" scheme; Media Studio only downloads http(s) URLs.', url.protocol);
   }
-  if (url.username || url.password) return `${prefix} that contains a user name or password; Media Studio does not follow such URLs.`;
+  if (url.username || url.password) return l10n.t('The provider returned a result URL that contains a user name or password; Media Studio does not follow such URLs.');
 
   // The URL parser has already lower-cased the host and turned 0x7f.1, 2130706433 and similar into dotted form.
   const hostname = url.hostname.replace(/\.$/, '');
-  if (hostname === '') return `${prefix} without a host.`;
+  if (hostname === '') return l10n.t('The provider returned a result URL without a host.');
   const blocked = (addressClass: AddressClass) =>
-    `${prefix} whose host ${hostname} is ${DESCRIPTIONS[addressClass]}; Media Studio only downloads from public hosts.`;
+    l10n.t('The provider returned a result URL whose host {0} is {1}; Media Studio only downloads from public hosts.', hostname, describe(addressClass));
 
   let addressClass: AddressClass | undefined;
   if (hostname.startsWith('[')) {
     const groups = parseIpv6(hostname.slice(1, -1));
-    if (!groups) return `${prefix} with an invalid IPv6 address.`;
+    if (!groups) return l10n.t('The provider returned a result URL with an invalid IPv6 address.');
     addressClass = classifyIpv6(groups);
   } else {
     const v4 = parseIpv4(hostname);
@@ -139,7 +140,7 @@ export function resultUrlProblem(raw: string, options: UrlSafetyOptions): string
     } else if (hostname === 'localhost' || hostname.endsWith('.localhost')) {
       addressClass = 'loopback';
     } else if (LOCAL_NAME_SUFFIXES.some((suffix) => hostname === suffix || hostname.endsWith(`.${suffix}`)) || !hostname.includes('.')) {
-      return `${prefix} whose host ${hostname} is a local network name; Media Studio only downloads from public hosts.`;
+      return l10n.t('The provider returned a result URL whose host {0} is a local network name; Media Studio only downloads from public hosts.', hostname);
     }
   }
   if (addressClass === undefined || (addressClass === 'loopback' && options.allowLoopback)) return undefined;

@@ -68,7 +68,7 @@ export class PanelController extends Disposable {
       const message = error instanceof Error ? error.message : String(error);
       if (known) this.deps.log.info(`Panel: ${message}`);
       else this.deps.log.error(error instanceof Error ? error : message);
-      this.post({ type: 'error', requestId, message: known ? message : `Something went wrong: ${message}` });
+      this.post({ type: 'error', requestId, message: known ? message : vscode.l10n.t('Something went wrong: {0}', message) });
     }
   }
 
@@ -108,10 +108,10 @@ export class PanelController extends Disposable {
       case 'pickReferences': {
         const picked = await vscode.window.showOpenDialog({
           canSelectMany: true,
-          openLabel: 'Use as Reference',
-          title: 'Pick reference images',
+          openLabel: vscode.l10n.t('Use as Reference'),
+          title: vscode.l10n.t('Pick reference images'),
           defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-          filters: { Images: [...IMAGE_EXTENSIONS] },
+          filters: { [vscode.l10n.t('Images')]: [...IMAGE_EXTENSIONS] },
         });
         if (picked?.length) this.post({ type: 'addReferences', references: await this.references(picked) });
         this.post({ type: 'done', requestId: message.requestId });
@@ -122,7 +122,7 @@ export class PanelController extends Disposable {
           try {
             return vscode.Uri.parse(u, true);
           } catch {
-            throw new UserError('Only files from the workspace can be dropped here.');
+            throw new UserError(vscode.l10n.t('Only files from the workspace can be dropped here.'));
           }
         });
         this.post({ type: 'addReferences', references: await this.references(uris) });
@@ -174,11 +174,11 @@ export class PanelController extends Disposable {
     const references = message.references.map((u) => vscode.Uri.parse(u, true));
     if (references.length && info && !info.editsWithFiles) {
       throw new UserError(info.imageUrls
-        ? `${message.model} takes reference images only as URLs, not workspace files. Remove the files, or use an earlier result's URL (Animate).`
-        : `${message.model} does not take reference images. Remove them or choose another model.`);
+        ? vscode.l10n.t('{0} takes reference images only as URLs, not workspace files. Remove the files, or use an earlier result\'s URL (Animate).', message.model)
+        : vscode.l10n.t('{0} does not take reference images. Remove them or choose another model.', message.model));
     }
     for (const uri of references) {
-      if (!vscode.workspace.getWorkspaceFolder(uri)) throw new UserError('Reference images must be files in the workspace.');
+      if (!vscode.workspace.getWorkspaceFolder(uri)) throw new UserError(vscode.l10n.t('Reference images must be files in the workspace.'));
       await checkInputImage(uri);
     }
     const params: Record<string, ParamValue> = {};
@@ -211,8 +211,8 @@ export class PanelController extends Disposable {
     const views: ReferenceView[] = [];
     for (const uri of uris) {
       // Only workspace images: their thumbnails load from the workspace folders in localResourceRoots.
-      if (!vscode.workspace.getWorkspaceFolder(uri)) throw new UserError(`"${uri.path.split('/').pop()}" is not in the workspace; only workspace images can be references.`);
-      if (!IMAGE_FILE.test(uri.path)) throw new UserError(`"${uri.path.split('/').pop()}" is not a PNG, JPEG or WebP image.`);
+      if (!vscode.workspace.getWorkspaceFolder(uri)) throw new UserError(vscode.l10n.t('"{0}" is not in the workspace; only workspace images can be references.', uri.path.split('/').pop() ?? ''));
+      if (!IMAGE_FILE.test(uri.path)) throw new UserError(vscode.l10n.t('"{0}" is not a PNG, JPEG or WebP image.', uri.path.split('/').pop() ?? ''));
       await checkInputImage(uri);
       views.push({ uri: uri.toString(), name: vscode.workspace.asRelativePath(uri, false), src: this.transport.asWebviewUri(uri) });
     }
@@ -221,13 +221,13 @@ export class PanelController extends Disposable {
 
   private resultFile(task: Task, index: number): vscode.Uri {
     const item = task.results?.[index];
-    if (!item?.file) throw new UserError(item?.saveError ?? 'This result is not saved yet.');
+    if (!item?.file) throw new UserError(item?.saveError ?? vscode.l10n.t('This result is not saved yet.'));
     return vscode.Uri.parse(item.file);
   }
 
   private async taskAction(action: string, taskId: string, index: number, requestId: number): Promise<void> {
     const task = this.deps.store.get(taskId);
-    if (!task) throw new UserError('That task no longer exists.');
+    if (!task) throw new UserError(vscode.l10n.t('That task no longer exists.'));
     switch (action) {
       case 'open':
         await vscode.commands.executeCommand('vscode.open', this.resultFile(task, index), { preview: false, viewColumn: vscode.ViewColumn.One });
@@ -251,7 +251,7 @@ export class PanelController extends Disposable {
       }
       case 'cancel':
         if ((await this.deps.engine.cancel(task.id)) === 'notCancellable') {
-          throw new UserError(`${PROVIDERS[task.request.provider].label} cannot cancel a task once it has started; use Cancel in the Tasks view to stop tracking it.`);
+          throw new UserError(vscode.l10n.t('{0} cannot cancel a task once it has started; use Cancel in the Tasks view to stop tracking it.', PROVIDERS[task.request.provider].label));
         }
         break;
     }
@@ -261,7 +261,7 @@ export class PanelController extends Disposable {
   /** Prefills the compose area for a video model that takes the image result's URL as its input image. */
   private async animate(task: Task, index: number): Promise<void> {
     const item = task.results?.[index];
-    if (task.request.kind !== 'image' || !item) throw new UserError('Only image results can be animated.');
+    if (task.request.kind !== 'image' || !item) throw new UserError(vscode.l10n.t('Only image results can be animated.'));
     if (!item.url || (item.expiresAt !== undefined && item.expiresAt < Date.now() + URL_MARGIN_MS)) {
       // Without a URL the provider can fetch, the interactive command asks for one.
       await vscode.commands.executeCommand('mediaStudio.generateVideo');
@@ -274,7 +274,7 @@ export class PanelController extends Disposable {
         return;
       }
     }
-    throw new UserError('No video model that takes an input image is available.');
+    throw new UserError(vscode.l10n.t('No video model that takes an input image is available.'));
   }
 
   private view(task: Task): TaskView {

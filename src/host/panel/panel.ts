@@ -46,8 +46,11 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
     `style-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
+  // The display language's bundle, for the webview's own l10n.t (VS Code loads none for English).
+  // As JSON in a non-executable script element; "<" escaped so the text cannot close the element.
+  const bundle = vscode.l10n.bundle ? JSON.stringify(vscode.l10n.bundle).replace(/</g, '\\u003c') : undefined;
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${vscode.env.language.replace(/[^A-Za-z0-9-]/g, '')}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -57,7 +60,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 </head>
 <body>
 <main id="app" aria-label="Media Studio"></main>
-<script nonce="${nonce}" src="${script}"></script>
+${bundle ? `<script type="application/json" id="l10n-bundle">${bundle}</script>\n` : ''}<script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;
 }
@@ -126,11 +129,11 @@ export function registerPanel(context: vscode.ExtensionContext, deps: PanelHostD
     registerCommand(deps.log, 'mediaStudio.useAsReference', async (clicked?: unknown, selection?: unknown) => {
       let uris = selectedUris(clicked, selection);
       if (!uris.length && vscode.window.activeTextEditor) uris = [vscode.window.activeTextEditor.document.uri];
-      if (!uris.length) throw new UserError('Right-click an image in the Explorer to use it as a reference.');
+      if (!uris.length) throw new UserError(vscode.l10n.t('Right-click an image in the Explorer to use it as a reference.'));
       await host.open().addReferences(uris);
     }),
     registerCommand(deps.log, 'mediaStudio.regenerate', async (clicked?: unknown) => {
-      if (!(clicked instanceof vscode.Uri)) throw new UserError('Right-click a generated file that has a .json sidecar in the Explorer.');
+      if (!(clicked instanceof vscode.Uri)) throw new UserError(vscode.l10n.t('Right-click a generated file that has a .json sidecar in the Explorer.'));
       return [(await regenerateFromSidecar(deps.engine, clicked)).id];
     }),
   ];

@@ -11,9 +11,9 @@ const OPERATIONS: readonly Operation[] = ['generate', 'edit', 'video'];
 
 /** Rebuilds the request a sidecar records; references are paths relative to the workspace folder. */
 export function requestFromSidecar(sidecar: Sidecar, workspaceFolder: vscode.Uri): TaskRequest {
-  if (!isProviderId(sidecar.provider)) throw new UserError(`The sidecar names an unknown provider "${sidecar.provider}".`);
+  if (!isProviderId(sidecar.provider)) throw new UserError(vscode.l10n.t('The sidecar names an unknown provider "{0}".', sidecar.provider));
   const operation = OPERATIONS.find((o) => o === sidecar.operation);
-  if (!operation) throw new UserError(`The sidecar names an unknown operation "${sidecar.operation}".`);
+  if (!operation) throw new UserError(vscode.l10n.t('The sidecar names an unknown operation "{0}".', sidecar.operation));
   const params: Record<string, ParamValue> = {};
   for (const [name, value] of Object.entries(sidecar.parameters)) {
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') params[name] = value;
@@ -23,7 +23,7 @@ export function requestFromSidecar(sidecar: Sidecar, workspaceFolder: vscode.Uri
     images = sidecar.references.map((reference) => {
       const segments = reference.split(/[\\/]/).filter(Boolean);
       if (segments.includes('..') || /^[a-z]:/i.test(reference) || reference.startsWith('/')) {
-        throw new UserError(`The sidecar's reference "${reference}" is not a path inside the workspace folder.`);
+        throw new UserError(vscode.l10n.t('The sidecar\'s reference "{0}" is not a path inside the workspace folder.', reference));
       }
       return vscode.Uri.joinPath(workspaceFolder, ...segments).toString();
     });
@@ -42,16 +42,16 @@ export function requestFromSidecar(sidecar: Sidecar, workspaceFolder: vscode.Uri
 
 export async function regenerateFromSidecar(engine: TaskEngine, file: vscode.Uri): Promise<Task> {
   const folder = vscode.workspace.getWorkspaceFolder(file);
-  if (!folder) throw new UserError('Regenerate works on files inside the workspace.');
+  if (!folder) throw new UserError(vscode.l10n.t('Regenerate works on files inside the workspace.'));
   const sidecarUri = file.path.endsWith('.json') ? file : file.with({ path: `${file.path}.json` });
   let text: string;
   try {
     const stat = await vscode.workspace.fs.stat(sidecarUri);
-    if (stat.size > SIDECAR_MAX_BYTES) throw new UserError(`${vscode.workspace.asRelativePath(sidecarUri)} is too large to be a sidecar.`);
+    if (stat.size > SIDECAR_MAX_BYTES) throw new UserError(vscode.l10n.t('{0} is too large to be a sidecar.', vscode.workspace.asRelativePath(sidecarUri)));
     text = new TextDecoder().decode(await vscode.workspace.fs.readFile(sidecarUri));
   } catch (error) {
     if (error instanceof UserError) throw error;
-    throw new UserError(`${vscode.workspace.asRelativePath(file)} has no sidecar (${vscode.workspace.asRelativePath(sidecarUri)}), so Media Studio does not know how it was made.`);
+    throw new UserError(vscode.l10n.t('{0} has no sidecar ({1}), so Media Studio does not know how it was made.', vscode.workspace.asRelativePath(file), vscode.workspace.asRelativePath(sidecarUri)));
   }
   const sidecar = parseSidecar(text);
   if (isSidecarError(sidecar)) throw new UserError(sidecar.error);
