@@ -98,12 +98,13 @@ export async function runIntegration(log: (line: string) => void, options: Integ
     // Checked from outside the extension host: no key in any file VS Code wrote (settings, state, logs at
     // debug level, the workspace), and in the emulator's record of every request only where it belongs.
     const audits: Array<[string, () => string[]]> = [
-      ['the API keys appear in no settings, state or log file', () => audited.flatMap(({ key }) => session.filesContaining(key))],
+      ['the API keys appear in no settings, state or log file', () => session.filesContaining(audited.map(({ key }) => key))],
       ['each key went only to its own provider\'s API host, only in the Authorization header', () => keyLeaks(session.emulator.requests, audited)],
     ];
     for (const [title, audit] of audits) {
-      const leaks = audit();
+      let leaks: string[] = [];
       try {
+        leaks = audit();
         assert.deepStrictEqual(leaks, [], 'an API key leaked');
         result.passed += 1;
         log(`  ✔ runner: ${title}`);

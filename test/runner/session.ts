@@ -91,14 +91,33 @@ export class TestSession {
     this.currentServer = await VSCodeServer.start(this.serverOptions);
   }
 
-  /** Files under the user data folder (settings, state, logs) that contain `needle`. */
-  filesContaining(needle: string): string[] {
+  /**
+   * Files under the user data folder (settings, state, logs) and the workspace that contain any of `needles`.
+   * The server is still running, so a file may vanish between listing and reading (lock files): it is skipped.
+   */
+  filesContaining(needles: readonly string[]): string[] {
     const hits: string[] = [];
+    const gone = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
     const visit = (dir: string) => {
-      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(dir, { withFileTypes: true });
+      } catch (error) {
+        if (gone(error)) return;
+        throw error;
+      }
+      for (const entry of entries) {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) visit(full);
-        else if (entry.isFile() && fs.statSync(full).size < 64 * 1024 * 1024 && fs.readFileSync(full).includes(needle)) hits.push(full);
+        else if (entry.isFile()) {
+          try {
+            if (fs.statSync(full).size >= 64 * 1024 * 1024) continue;
+            const bytes = fs.readFileSync(full);
+            if (needles.some((needle) => bytes.includes(needle))) hits.push(full);
+          } catch (error) {
+            if (!gone(error)) throw error;
+          }
+        }
       }
     };
     visit(this.server.userDataDir);
