@@ -10,6 +10,20 @@ export type SubmitRequest =
   | ({ readonly operation: 'edit' } & EditArgs)
   | ({ readonly operation: 'video' } & VideoArgs);
 
+/**
+ * How long startup took, in milliseconds from the moment `activate()` began (also in the "Media Studio" log at
+ * debug level). The later fields stay unset until that step has happened.
+ */
+export interface StartupTimings {
+  /** Time spent inside `activate()`. */
+  readonly activateMs: number;
+  /** When the stored tasks had been read, and how many there were. */
+  readonly tasksLoadedMs?: number;
+  readonly tasksLoaded?: number;
+  /** When the Tasks view first listed the stored tasks (its rows built and handed to VS Code); unset until the view is shown. */
+  readonly viewListedMs?: number;
+}
+
 /** What `activate()` returns to other extensions. */
 export interface MediaStudioApi {
   /** Whether a key is stored for the provider (the key itself is never exposed). */
@@ -23,4 +37,5 @@ export interface MediaStudioApi {
   readonly onDidChangeTask: (listener: (task: Task) => void) => { dispose(): void };
   /** Resolves once the task is finished and its results are saved (or failed to save). */
   waitForTask(id: string): Promise<Task>;
+  readonly startup: StartupTimings;
 }

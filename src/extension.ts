@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { MediaStudioApi, SubmitRequest } from './api';
+import type { MediaStudioApi, StartupTimings, SubmitRequest } from './api';
 import type { ProviderAdapter } from './core/adapters/adapter';
 import { ApixoAdapter, fetchApixoBalance } from './core/adapters/apixo';
 import { OpenAiAdapter } from './core/adapters/openai';
@@ -35,6 +35,8 @@ function baseUrl(provider: ProviderId): string {
 }
 
 export function activate(context: vscode.ExtensionContext): MediaStudioApi {
+  const started = performance.now();
+  const startup: { -readonly [K in keyof StartupTimings]: StartupTimings[K] } = { activateMs: 0 };
   const log = new Log();
   const keys = new ApiKeys(context.secrets);
   const api = async (provider: ProviderId): Promise<ApiClient | undefined> => {
@@ -133,12 +135,19 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   // Loading tasks and resuming them happens after activation returns, so activation stays fast.
   const ready = (async () => {
     await store.load();
-    await vscode.commands.executeCommand('setContext', 'mediaStudio.hasTasks', store.size > 0);
-    tasksView.refreshAll();
+    startup.tasksLoadedMs = performance.now() - started;
+    startup.tasksLoaded = store.size;
+    log.debug(`Startup: activate() took ${startup.activateMs.toFixed(1)} ms; ${store.size} stored tasks read after ${startup.tasksLoadedMs.toFixed(1)} ms`);
+    void vscode.commands.executeCommand('setContext', 'mediaStudio.hasTasks', store.size > 0); // the view need not wait for it
+    tasksView.showLoaded((count) => {
+      startup.viewListedMs = performance.now() - started;
+      log.debug(`Startup: the Tasks view listed ${count} tasks ${startup.viewListedMs.toFixed(1)} ms after activation began`);
+    });
     await engine.resume();
   })();
   ready.catch((error) => log.error(error instanceof Error ? error : String(error)));
   void updateKeyContext(keys);
+  startup.activateMs = performance.now() - started;
 
   const submit = async (request: SubmitRequest): Promise<string[]> => {
     await ready;
@@ -164,6 +173,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
       await ready;
       return engine.waitFor(id);
     },
+    startup,
   };
 }
 

@@ -74,6 +74,8 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
   private readonly pending = new Map<string, NodeJS.Timeout>();
   private ticker: NodeJS.Timeout | undefined;
   private view: vscode.TreeView<string> | undefined;
+  private loaded = false;
+  private firstListing: ((count: number) => void) | undefined;
 
   constructor(private readonly store: TaskStore) {
     super();
@@ -87,6 +89,13 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
     this.register(view.onDidChangeVisibility(() => this.updateTicker()));
     this.updateBadge();
     this.updateTicker();
+  }
+
+  /** The stored tasks are in the store: lists them, and calls `listed` once the view first shows them. */
+  showLoaded(listed?: (count: number) => void): void {
+    this.loaded = true;
+    this.firstListing = listed;
+    this.refreshAll();
   }
 
   refreshAll(): void {
@@ -104,7 +113,6 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
     item.description = describeTask(task, Date.now());
     item.iconPath = ICONS[task.state];
     item.contextValue = contextValue(task);
-    item.tooltip = tooltip(task);
     item.accessibilityInformation = { label: `${task.request.kind} task, ${STATE_WORDS[task.state]}: ${firstLine}. ${item.description}` };
     const file = task.results?.find((r) => r.file)?.file;
     if (file) {
@@ -114,9 +122,23 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
     return item;
   }
 
+  /** The tooltip is built when a row is hovered, not for every row each time the list is shown. */
+  resolveTreeItem(item: vscode.TreeItem, id: string): vscode.TreeItem {
+    const task = this.store.get(id);
+    if (task) item.tooltip = tooltip(task);
+    return item;
+  }
+
   getChildren(element?: string): string[] {
     if (element) return [];
-    return sortTasks(this.store.list()).map((t) => t.id);
+    const ids = sortTasks(this.store.list()).map((t) => t.id);
+    const listed = this.loaded ? this.firstListing : undefined;
+    if (listed) {
+      this.firstListing = undefined;
+      // After VS Code has asked for every row's TreeItem, which it does as soon as this returns.
+      setImmediate(() => listed(ids.length));
+    }
+    return ids;
   }
 
   private onChange(change: TaskChange): void {
