@@ -59,7 +59,7 @@ interface DownloadOut { bytes: number; rounds: number; nodeSeconds: number[]; cu
 
 async function downloads(emulator: ProviderEmulator, tmp: string): Promise<DownloadOut> {
   const bytes = GiB;
-  const url = `${emulator.urls.cdn}/blob/${bytes}`;
+  const url = `${emulator.urls.cdn}/blob/${bytes}.mp4`;
   const file = path.join(tmp, 'download.bin');
   const nodeSeconds: number[] = [];
   const curlSeconds: number[] = [];
