@@ -260,11 +260,11 @@ function markdown(results: Record<string, unknown>): string {
     else if ('error' in h) lines.push(`The extension-host part failed: ${h.error}`, '');
     else {
       lines.push(`In the real extension host: code-server with the production build, one fresh page load (so a fresh extension host) per round, ${h.rounds} rounds each; the Media Studio side bar is opened by the test index before the extension is active, so it activates on the view as on a user's click. Times are the extension's own (\`startup\` on its API): from the start of activate().`, '');
-      lines.push('| Stored tasks | activate() (median) | Stored tasks read (median) | Tasks view listed them (median) | All rounds: activate / read / listed (ms) |', '|---:|---:|---:|---:|---|');
+      lines.push('| Stored tasks | activate() (median) | Stored tasks read (median) | VS Code asked for the rows (median) | Tasks view listed them (median) | All rounds: activate / read / asked / listed (ms) |', '|---:|---:|---:|---:|---:|---|');
       for (const group of h.byTasks) {
-        const pick = (k: 'activateMs' | 'tasksLoadedMs' | 'viewListedMs') => median(group.runs.map((r) => r[k]));
-        const all = group.runs.map((r) => `${f(r.activateMs)} / ${f(r.tasksLoadedMs)} / ${f(r.viewListedMs)}`).join('; ');
-        lines.push(`| ${group.tasks.toLocaleString('en-US')} | ${f(pick('activateMs'))} ms | ${f(pick('tasksLoadedMs'))} ms | ${f(pick('viewListedMs'))} ms | ${all} |`);
+        const pick = (k: 'activateMs' | 'tasksLoadedMs' | 'viewAskedMs' | 'viewListedMs') => median(group.runs.map((r) => r[k]));
+        const all = group.runs.map((r) => `${f(r.activateMs)} / ${f(r.tasksLoadedMs)} / ${f(r.viewAskedMs)} / ${f(r.viewListedMs)}`).join('; ');
+        lines.push(`| ${group.tasks.toLocaleString('en-US')} | ${f(pick('activateMs'))} ms | ${f(pick('tasksLoadedMs'))} ms | ${f(pick('viewAskedMs'))} ms | ${f(pick('viewListedMs'))} ms | ${all} |`);
       }
       lines.push('');
     }

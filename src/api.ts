@@ -20,7 +20,9 @@ export interface StartupTimings {
   /** When the stored tasks had been read, and how many there were. */
   readonly tasksLoadedMs?: number;
   readonly tasksLoaded?: number;
-  /** When the Tasks view first listed the stored tasks (its rows built and handed to VS Code); unset until the view is shown. */
+  /** When VS Code asked the Tasks view for its rows after the tasks were read (the view must be visible)… */
+  readonly viewAskedMs?: number;
+  /** …and when those rows had been built and handed back to VS Code. */
   readonly viewListedMs?: number;
 }
 

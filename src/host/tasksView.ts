@@ -75,7 +75,7 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
   private ticker: NodeJS.Timeout | undefined;
   private view: vscode.TreeView<string> | undefined;
   private loaded = false;
-  private firstListing: ((count: number) => void) | undefined;
+  private firstListing: ((count: number, askedAt: number) => void) | undefined;
 
   constructor(private readonly store: TaskStore) {
     super();
@@ -92,7 +92,7 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
   }
 
   /** The stored tasks are in the store: lists them, and calls `listed` once the view first shows them. */
-  showLoaded(listed?: (count: number) => void): void {
+  showLoaded(listed?: (count: number, askedAt: number) => void): void {
     this.loaded = true;
     this.firstListing = listed;
     this.refreshAll();
@@ -131,12 +131,13 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
 
   getChildren(element?: string): string[] {
     if (element) return [];
+    const askedAt = performance.now();
     const ids = sortTasks(this.store.list()).map((t) => t.id);
     const listed = this.loaded ? this.firstListing : undefined;
     if (listed) {
       this.firstListing = undefined;
       // After VS Code has asked for every row's TreeItem, which it does as soon as this returns.
-      setImmediate(() => listed(ids.length));
+      setImmediate(() => listed(ids.length, askedAt));
     }
     return ids;
   }
