@@ -4,9 +4,23 @@ const esbuild = require('esbuild');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
+/**
+ * undici is most of the code but is needed only once a request is made, so it gets a file of its own:
+ * in dist/extension.js every `require('undici')` becomes `require('./undici.js')`, which src/core/http.ts
+ * calls on the first request. Activation then loads only the small extension.js.
+ */
+const undiciInItsOwnFile = {
+  name: 'undici-in-its-own-file',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.js', external: true }));
+  },
+};
+
 async function main() {
   const context = await esbuild.context({
-    entryPoints: { extension: 'src/extension.ts' },
+    // The undici entry is given by its file path, which the plugin's filter does not match.
+    entryPoints: { extension: 'src/extension.ts', undici: require.resolve('undici') },
+    plugins: [undiciInItsOwnFile],
     bundle: true,
     format: 'cjs',
     platform: 'node',

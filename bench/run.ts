@@ -8,6 +8,7 @@ import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { ProviderEmulator } from '../test/emulator';
+import { HostActivation, runHostActivation } from './activation';
 import { runScheme, schemes, SchemeResult } from './polling';
 import { runScale, ScaleResult } from './scale';
 
@@ -55,18 +56,18 @@ async function polling(): Promise<PollingOut> {
 
 // ---------------------------------------------------------------- downloads
 
-interface DownloadOut { bytes: number; rounds: number; nodeSeconds: number[]; curlSeconds: number[]; nodeMiBps: number; curlMiBps: number; ratio: number; nodeExtraMiB: number; nodeHwmMiB: number; curlMaxRssMiB?: number }
+interface DownloadOut { bytes: number; rounds: number; nodeSeconds: number[]; curlSeconds: number[]; nodeMiBps: number; curlMiBps: number; ratio: number; roundRatios: number[]; nodeExtraMiB: number; nodeExtraMaxMiB: number; nodeExtrasMiB: number[]; nodeHwmMiB: number; curlMaxRssMiB?: number }
 
 async function downloads(emulator: ProviderEmulator, tmp: string): Promise<DownloadOut> {
   const bytes = GiB;
-  const url = `${emulator.urls.cdn}/blob/${bytes}`;
+  const url = `${emulator.urls.cdn}/blob/${bytes}.mp4`;
   const file = path.join(tmp, 'download.bin');
   const nodeSeconds: number[] = [];
   const curlSeconds: number[] = [];
   const extras: number[] = [];
   const hwms: number[] = [];
   let curlRss: number | undefined;
-  const rounds = 3;
+  const rounds = 5;
   for (let round = 0; round < rounds; round++) {
     // Alternate who goes first so neither always gets the warmer page cache.
     const order = round % 2 === 0 ? ['node', 'curl'] : ['curl', 'node'];
@@ -102,9 +103,11 @@ async function downloads(emulator: ProviderEmulator, tmp: string): Promise<Downl
   fs.rmSync(file, { force: true });
   const nodeMiBps = bytes / MiB / median(nodeSeconds);
   const curlMiBps = bytes / MiB / median(curlSeconds);
+  // Each round's pair ran back to back under the same load: the median of their ratios is the headline figure.
+  const roundRatios = nodeSeconds.map((node, i) => curlSeconds[i] / node);
   return {
-    bytes, rounds, nodeSeconds, curlSeconds, nodeMiBps, curlMiBps, ratio: nodeMiBps / curlMiBps,
-    nodeExtraMiB: Math.max(...extras) / MiB, nodeHwmMiB: Math.max(...hwms) / MiB, curlMaxRssMiB: curlRss !== undefined ? curlRss / MiB : undefined,
+    bytes, rounds, nodeSeconds, curlSeconds, nodeMiBps, curlMiBps, ratio: median(roundRatios), roundRatios,
+    nodeExtraMiB: median(extras) / MiB, nodeExtraMaxMiB: Math.max(...extras) / MiB, nodeExtrasMiB: extras.map((x) => x / MiB), nodeHwmMiB: Math.max(...hwms) / MiB, curlMaxRssMiB: curlRss !== undefined ? curlRss / MiB : undefined,
   };
 }
 
@@ -167,32 +170,55 @@ async function uploads(emulator: ProviderEmulator, tmp: string): Promise<UploadR
   return runs;
 }
 
-// ---------------------------------------------------------------- activation proxy
+// ---------------------------------------------------------------- activation
 
-interface ActivationOut { extensionJsKiB: number; webviewJsKiB: number; requireMs: number[]; requireMedianMs: number; built: string }
+interface ActivationOut {
+  built: string;
+  /** Sizes of the shipped scripts, KiB. */
+  files: Record<string, number>;
+  /** require() of dist/extension.js with a stub vscode in plain Node (load + evaluate, no activate()). */
+  requireMs: number[]; requireMedianMs: number;
+  /** require() of dist/undici.js, which the first request pays. */
+  undiciRequireMs: number[]; undiciRequireMedianMs: number;
+  host?: HostActivation | { error: string };
+}
 
-function activation(): ActivationOut {
-  execFileSync(process.execPath, [path.join(ROOT, 'esbuild.js'), '--production'], { cwd: ROOT, stdio: 'ignore' });
-  const size = (f: string) => fs.statSync(path.join(ROOT, 'dist', f)).size / 1024;
-  const stubDir = fs.mkdtempSync(path.join(os.tmpdir(), 'media-studio-bench-vscode-'));
-  // A 'vscode' module whose every property is a harmless callable proxy: enough for require(), not for activate().
-  fs.mkdirSync(path.join(stubDir, 'node_modules', 'vscode'), { recursive: true });
-  // The top-level names come from @types/vscode, since the bundle copies the module's own keys (__toESM).
-  const typings = fs.readFileSync(path.join(ROOT, 'node_modules', '@types', 'vscode', 'index.d.ts'), 'utf8');
-  const names = [...new Set([...typings.matchAll(/^\s*export (?:class|namespace|enum|function|const|let) (\w+)/gm)].map((m) => m[1]))];
-  fs.writeFileSync(path.join(stubDir, 'node_modules', 'vscode', 'index.js'),
-    `const h={get:(t,p)=>p===Symbol.toPrimitive?()=>"":p==="then"?undefined:P,apply:()=>P,construct:()=>P};const P=new Proxy(function(){},h);for(const n of ${JSON.stringify(names)})exports[n]=P;`);
-  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(path.join(ROOT, 'dist', 'extension.js'))});console.log(Number(process.hrtime.bigint()-t)/1e6);`;
-  const requireMs: number[] = [];
-  for (let i = 0; i < 7; i++) {
-    const out = execFileSync(process.execPath, ['-e', script], { env: { ...process.env, NODE_PATH: path.join(stubDir, 'node_modules') }, encoding: 'utf8' });
-    requireMs.push(Number(out.trim().split('\n').pop()));
+/** Medians of `runs` in plain Node child processes, each timing one require() of `file`. */
+function timeRequire(file: string, nodePath: string, runs: number): number[] {
+  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});console.log(Number(process.hrtime.bigint()-t)/1e6);`;
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = execFileSync(process.execPath, ['-e', script], { env: { ...process.env, NODE_PATH: nodePath }, encoding: 'utf8' });
+    times.push(Number(out.trim().split('\n').pop()));
   }
-  fs.rmSync(stubDir, { recursive: true, force: true });
-  const result = { extensionJsKiB: size('extension.js'), webviewJsKiB: size('webview.js'), requireMs, requireMedianMs: median(requireMs), built: 'node esbuild.js --production' };
-  // Leave dist as a development build again, as `npm run build` makes it.
-  execFileSync(process.execPath, [path.join(ROOT, 'esbuild.js')], { cwd: ROOT, stdio: 'ignore' });
-  return result;
+  return times;
+}
+
+async function activation(): Promise<ActivationOut> {
+  execFileSync(process.execPath, [path.join(ROOT, 'esbuild.js'), '--production'], { cwd: ROOT, stdio: 'ignore' });
+  try {
+    const files: Record<string, number> = {};
+    for (const f of fs.readdirSync(path.join(ROOT, 'dist')).filter((name) => name.endsWith('.js')).sort()) files[f] = fs.statSync(path.join(ROOT, 'dist', f)).size / 1024;
+    const stubDir = fs.mkdtempSync(path.join(os.tmpdir(), 'media-studio-bench-vscode-'));
+    // A 'vscode' module whose every property is a harmless callable proxy: enough for require(), not for activate().
+    fs.mkdirSync(path.join(stubDir, 'node_modules', 'vscode'), { recursive: true });
+    // The top-level names come from @types/vscode, since the bundle copies the module's own keys (__toESM).
+    const typings = fs.readFileSync(path.join(ROOT, 'node_modules', '@types', 'vscode', 'index.d.ts'), 'utf8');
+    const names = [...new Set([...typings.matchAll(/^\s*export (?:class|namespace|enum|function|const|let) (\w+)/gm)].map((m) => m[1]))];
+    fs.writeFileSync(path.join(stubDir, 'node_modules', 'vscode', 'index.js'),
+      `const h={get:(t,p)=>p===Symbol.toPrimitive?()=>"":p==="then"?undefined:P,apply:()=>P,construct:()=>P};const P=new Proxy(function(){},h);for(const n of ${JSON.stringify(names)})exports[n]=P;`);
+    const requireMs = timeRequire(path.join(ROOT, 'dist', 'extension.js'), path.join(stubDir, 'node_modules'), 7);
+    const undiciRequireMs = timeRequire(path.join(ROOT, 'dist', 'undici.js'), '', 7);
+    fs.rmSync(stubDir, { recursive: true, force: true });
+    const result: ActivationOut = {
+      built: 'node esbuild.js --production', files, requireMs, requireMedianMs: median(requireMs), undiciRequireMs, undiciRequireMedianMs: median(undiciRequireMs),
+    };
+    result.host = await section('activation in the extension host', () => runHostActivation(3, log));
+    return result;
+  } finally {
+    // Leave dist as a development build again, as `npm run build` makes it.
+    execFileSync(process.execPath, [path.join(ROOT, 'esbuild.js')], { cwd: ROOT, stdio: 'ignore' });
+  }
 }
 
 // ---------------------------------------------------------------- report
@@ -206,7 +232,7 @@ function s(ms: number): string { return `${(ms / 1000).toFixed(1)} s`; }
 function markdown(results: Record<string, unknown>): string {
   const lines: string[] = [];
   const meta = results.meta as Record<string, string>;
-  lines.push('# Benchmark results', '', `Run ${meta.date} on ${meta.cpus} (${meta.cores} cores), Node ${meta.node}. Generated by \`npm run bench\`; every comparison was measured in this same run.`, '');
+  lines.push('# Benchmark results', '', `Run ${meta.date} on ${meta.cpus} (${meta.cores} cores), Node ${meta.node}; the whole run took ${meta.seconds ?? '?'} s. Generated by \`npm run bench\`; every comparison was measured in this same run.`, '');
   const p = results.polling as PollingOut | { error: string } | undefined;
   lines.push('## 1. Polling efficiency', '');
   if (p === undefined) lines.push('Not run in this invocation.', '');
@@ -224,15 +250,42 @@ function markdown(results: Record<string, unknown>): string {
     }
     lines.push('', '\\* PixAI has no video API; its video row only shows what its policy would do.', '');
   }
+  const a = results.activation as ActivationOut | { error: string } | undefined;
+  lines.push('## 2. Activation', '');
+  if (!a) lines.push('Not run in this invocation.', '');
+  else if ('error' in a) lines.push(`Failed: ${a.error}`, '');
+  else {
+    const h = a.host;
+    if (!h) lines.push('The extension-host part was not run.', '');
+    else if ('error' in h) lines.push(`The extension-host part failed: ${h.error}`, '');
+    else {
+      lines.push(`In the real extension host: code-server with the production build, one fresh page load (so a fresh extension host) per round, ${h.rounds} rounds each; the Media Studio side bar is opened by the test index before the extension is active, so it activates on the view as on a user's click. Times are the extension's own (\`startup\` on its API): from the start of activate().`, '');
+      lines.push('| Stored tasks | activate() (median) | Stored tasks read (median) | VS Code asked for the rows (median) | Tasks view listed them (median) | All rounds: activate / read / asked / listed (ms) |', '|---:|---:|---:|---:|---:|---|');
+      for (const group of h.byTasks) {
+        const pick = (k: 'activateMs' | 'tasksLoadedMs' | 'viewAskedMs' | 'viewListedMs') => median(group.runs.map((r) => r[k]));
+        const all = group.runs.map((r) => `${f(r.activateMs)} / ${f(r.tasksLoadedMs)} / ${f(r.viewAskedMs)} / ${f(r.viewListedMs)}`).join('; ');
+        lines.push(`| ${group.tasks.toLocaleString('en-US')} | ${f(pick('activateMs'))} ms | ${f(pick('tasksLoadedMs'))} ms | ${f(pick('viewAskedMs'))} ms | ${f(pick('viewListedMs'))} ms | ${all} |`);
+      }
+      lines.push('');
+    }
+    lines.push('| Shipped script | Size | Loaded |', '|---|---:|---|');
+    for (const [file, kib] of Object.entries(a.files)) {
+      const when = file === 'extension.js' ? `at activation; require() with a stub vscode in plain Node: ${f(a.requireMedianMs)} ms (median of ${a.requireMs.length})`
+        : file === 'undici.js' ? `on the first request; require(): ${f(a.undiciRequireMedianMs)} ms (median of ${a.undiciRequireMs.length})`
+          : file === 'webview.js' ? 'in the panel\'s webview, when the panel opens' : '';
+      lines.push(`| dist/${file} | ${f(kib)} KiB | ${when} |`);
+    }
+    lines.push('', `Sizes after \`${a.built}\`.`, '');
+  }
   const d = results.download as DownloadOut | { error: string } | undefined;
   lines.push('## 3. Download (1 GiB from the emulator CDN on 127.0.0.1)', '');
   if (d === undefined) lines.push('Not run in this invocation.', '');
   else if ('error' in d) lines.push(`Failed: ${d.error}`, '');
   else {
     lines.push('| Client | Median time | Throughput | Memory |', '|---|---:|---:|---:|');
-    lines.push(`| Media Studio (openDownload + Transform → file, child process) | ${f(median(d.nodeSeconds), 2)} s | ${f(d.nodeMiBps, 0)} MiB/s | +${f(d.nodeExtraMiB)} MiB peak RSS over baseline (peak ${f(d.nodeHwmMiB)} MiB) |`);
+    lines.push(`| Media Studio (openDownload + resultInspector + streamToNewFile, child process) | ${f(median(d.nodeSeconds), 2)} s | ${f(d.nodeMiBps, 0)} MiB/s | +${f(d.nodeExtraMiB)} MiB peak RSS over baseline, median (max +${f(d.nodeExtraMaxMiB)}; peak ${f(d.nodeHwmMiB)} MiB) |`);
     lines.push(`| curl -s -o FILE URL | ${f(median(d.curlSeconds), 2)} s | ${f(d.curlMiBps, 0)} MiB/s | max RSS ${f(d.curlMaxRssMiB)} MiB |`);
-    lines.push('', `Throughput ratio Media Studio / curl: **${f(d.ratio, 2)}×** (median of ${d.rounds} alternating rounds each; runs: node ${d.nodeSeconds.map((x) => x.toFixed(2)).join(', ')} s; curl ${d.curlSeconds.map((x) => x.toFixed(2)).join(', ')} s).`, '');
+    lines.push('', `Throughput ratio Media Studio / curl: **${f(d.ratio, 2)}×**, the median of the ratios of ${d.rounds} rounds, each a back-to-back pair in alternating order (${d.roundRatios.map((x) => x.toFixed(2)).join(', ')}; ratio of the medians ${f(d.nodeMiBps / d.curlMiBps, 2)}×; runs: node ${d.nodeSeconds.map((x) => x.toFixed(2)).join(', ')} s; curl ${d.curlSeconds.map((x) => x.toFixed(2)).join(', ')} s; node memory +${d.nodeExtrasMiB.map((x) => x.toFixed(0)).join(', +')} MiB).`, '');
   }
   const u = results.upload as UploadRun[] | { error: string } | undefined;
   lines.push('## 4. Upload (edit with two PNG references, multipartBody + ApiClient, child process)', '');
@@ -252,15 +305,6 @@ function markdown(results: Record<string, unknown>): string {
     for (const r of sc) lines.push(`| ${r.tasks.toLocaleString('en-US')} | ${f(r.loadMs)} ms | ${f(r.persistMedianMs, 2)} ms | ${f(r.persistP95Ms, 2)} ms | ${f(r.sortMedianMs, 2)} ms |`);
     lines.push('');
   }
-  const a = results.activation as ActivationOut | { error: string } | undefined;
-  lines.push('## 2. Activation (proxy)', '');
-  if (!a) lines.push('Not measured.', '');
-  else if ('error' in a) lines.push(`Failed: ${a.error}`, '');
-  else {
-    lines.push('| dist/extension.js | dist/webview.js | require() of the bundle with a stub vscode (median of 7) |', '|---:|---:|---:|');
-    lines.push(`| ${f(a.extensionJsKiB)} KiB | ${f(a.webviewJsKiB)} KiB | ${f(a.requireMedianMs)} ms |`, '');
-    lines.push(`Sizes after \`${a.built}\`. The require() time is a proxy for activation: it loads and evaluates the bundle in plain Node, but does not run activate() (which needs a real extension host); time inside activate() is not yet measured.`, '');
-  }
   return lines.join('\n');
 }
 
@@ -277,6 +321,7 @@ async function section<T>(name: string, work: () => Promise<T> | T): Promise<T |
 }
 
 async function main(): Promise<void> {
+  const started = Date.now();
   const only = process.argv.slice(2);
   const want = (name: string) => !only.length || only.includes(name);
   const results: Record<string, unknown> = {
@@ -294,6 +339,7 @@ async function main(): Promise<void> {
   }
   if (want('scale')) results.scale = await section('scale', async () => [await runScale(10), await runScale(10_000)]);
   if (want('activation')) results.activation = await section('activation', activation);
+  results.meta = { ...(results.meta as object), seconds: Math.round((Date.now() - started) / 1000) };
   fs.writeFileSync(path.join(OUT_DIR, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   fs.writeFileSync(path.join(OUT_DIR, 'results.md'), `${markdown(results)}\n`);
   log(`wrote ${path.relative(ROOT, path.join(OUT_DIR, 'results.md'))} and results.json`);

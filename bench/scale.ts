@@ -1,11 +1,11 @@
 /**
  * Scale: the real TaskStore over a file persistence that mirrors src/host/persistence.ts (one JSON file per
- * task, written to a temporary name and renamed; loaded 64 files at a time) — reimplemented here with Node's
- * fs because the host's version uses vscode.workspace.fs. The tree's order is src/host/tasksView.ts
+ * task, written to a temporary name and renamed; loaded with synchronous reads, 64 files between two yields,
+ * as the host does for storage on disk) — repeated here because that file imports vscode. The tree's order is src/host/tasksView.ts
  * sortTasks, replicated here because that file imports vscode.
  */
 import { randomBytes } from 'crypto';
-import { promises as fsp } from 'fs';
+import { promises as fsp, readFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { TaskStore, TaskPersistence } from '../src/core/store';
@@ -14,7 +14,7 @@ import type { Task, TaskState } from '../src/core/task';
 import { withChanges } from '../src/core/task';
 import { prng, quantile } from './polling';
 
-const LOAD_CONCURRENCY = 64;
+const LOAD_CHUNK = 64;
 
 class NodeFileTaskPersistence implements TaskPersistence {
   constructor(readonly folder: string) {}
@@ -22,9 +22,12 @@ class NodeFileTaskPersistence implements TaskPersistence {
   async load(): Promise<Task[]> {
     const names = (await fsp.readdir(this.folder, { withFileTypes: true })).filter((e) => e.isFile() && e.name.endsWith('.json')).map((e) => e.name);
     const tasks: Task[] = [];
-    for (let i = 0; i < names.length; i += LOAD_CONCURRENCY) {
-      const batch = await Promise.all(names.slice(i, i + LOAD_CONCURRENCY).map(async (name) => parseStoredTask(await fsp.readFile(path.join(this.folder, name), 'utf8'))));
-      for (const task of batch) if (task) tasks.push(task);
+    for (let i = 0; i < names.length; i += LOAD_CHUNK) {
+      for (const name of names.slice(i, i + LOAD_CHUNK)) {
+        const task = parseStoredTask(readFileSync(path.join(this.folder, name), 'utf8'));
+        if (task) tasks.push(task);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
     }
     return tasks;
   }

@@ -10,6 +10,22 @@ export type SubmitRequest =
   | ({ readonly operation: 'edit' } & EditArgs)
   | ({ readonly operation: 'video' } & VideoArgs);
 
+/**
+ * How long startup took, in milliseconds from the moment `activate()` began (also in the "Media Studio" log at
+ * debug level). The later fields stay unset until that step has happened.
+ */
+export interface StartupTimings {
+  /** Time spent inside `activate()`. */
+  readonly activateMs: number;
+  /** When the stored tasks had been read, and how many there were. */
+  readonly tasksLoadedMs?: number;
+  readonly tasksLoaded?: number;
+  /** When VS Code asked the Tasks view for its rows after the tasks were read (the view must be visible)… */
+  readonly viewAskedMs?: number;
+  /** …and when those rows had been built and handed back to VS Code. */
+  readonly viewListedMs?: number;
+}
+
 /** What `activate()` returns to other extensions. */
 export interface MediaStudioApi {
   /** Whether a key is stored for the provider (the key itself is never exposed). */
@@ -23,4 +39,5 @@ export interface MediaStudioApi {
   readonly onDidChangeTask: (listener: (task: Task) => void) => { dispose(): void };
   /** Resolves once the task is finished and its results are saved (or failed to save). */
   waitForTask(id: string): Promise<Task>;
+  readonly startup: StartupTimings;
 }

@@ -3,9 +3,9 @@
  * to the provider's own API origin (PixAI's media route) and never to the CDN or any other host, and every
  * hop is checked: http(s) only, no private addresses unless allowed (tests on loopback).
  */
-import { Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { isSameOrigin, resultUrlProblem } from './files/urlSafety';
-import { HttpError, toNetworkError } from './http';
+import { HttpError, loadUndici, toNetworkError } from './http';
 import * as l10n from '@vscode/l10n';
 
 export interface DownloadOptions {
@@ -36,7 +36,7 @@ export async function openDownload(url: string, options: DownloadOptions): Promi
     if (options.auth && isSameOrigin(current, options.auth.origin)) headers.authorization = `Bearer ${options.auth.key}`;
     let response: Dispatcher.ResponseData;
     try {
-      response = await request(current, {
+      response = await loadUndici().request(current, {
         method: 'GET',
         headers,
         dispatcher: options.dispatcher,

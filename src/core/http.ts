@@ -4,8 +4,20 @@
  * never be re-sent unless it certainly did not.
  */
 import { Readable } from 'stream';
-import { Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { MultipartBody } from './multipart';
+
+type Undici = typeof import('undici');
+let undici: Undici | undefined;
+
+/**
+ * undici is most of the extension's code, so it is loaded on the first request rather than at activation.
+ * A plain require: the build turns it into a load of dist/undici.js, a file of its own (see esbuild.js).
+ */
+export function loadUndici(): Undici {
+  undici ??= require('undici') as Undici;
+  return undici;
+}
 
 /** Connection failures that happen before a single byte of the request can have been received. */
 const NEVER_REACHED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH', 'ERR_INVALID_URL']);
@@ -151,7 +163,7 @@ export class ApiClient {
     const what = `${method} ${url.pathname}`;
     let response: Dispatcher.ResponseData;
     try {
-      response = await request(url, {
+      response = await loadUndici().request(url, {
         method,
         headers,
         body,

@@ -4,8 +4,8 @@
  * `HTTPS_PROXY`/`HTTP_PROXY`, and `http.noProxy` adds to `NO_PROXY`.
  */
 import * as l10n from '@vscode/l10n';
-import { EnvHttpProxyAgent } from 'undici';
 import type { Dispatcher } from 'undici';
+import { loadUndici } from './http';
 
 export interface ProxyInputs {
   /** `http.proxy`. */
@@ -62,7 +62,7 @@ export function proxyPlan(inputs: ProxyInputs): ProxyPlan | undefined {
 /** An undici dispatcher that sends each request through the plan's proxy unless its host is exempt. */
 export function proxyDispatcher(plan: ProxyPlan): Dispatcher {
   const tls = { rejectUnauthorized: plan.strictSSL };
-  return new EnvHttpProxyAgent({
+  return new (loadUndici().EnvHttpProxyAgent)({
     // Empty strings, not undefined: undefined would make undici fall back to the environment again.
     httpProxy: plan.httpProxy ?? '',
     httpsProxy: plan.httpsProxy ?? '',

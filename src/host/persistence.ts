@@ -4,13 +4,16 @@
  * leaves half a file, and two windows on one workspace share one list.
  */
 import { randomBytes } from 'crypto';
+import { promises as fsp, readFileSync } from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { parseStoredTask } from '../core/taskJson';
 import type { TaskPersistence } from '../core/store';
 import type { Task } from '../core/task';
 import type { Log } from './log';
 
-const LOAD_CONCURRENCY = 64;
+/** Files read between two yields to the event loop while loading. */
+const LOAD_CHUNK = 64;
 
 export class FileTaskPersistence implements TaskPersistence {
   readonly folder: vscode.Uri;
@@ -29,30 +32,62 @@ export class FileTaskPersistence implements TaskPersistence {
     return vscode.Uri.joinPath(this.folder, `${encodeURIComponent(id)}.json`);
   }
 
+  /**
+   * Reads every stored task. Storage on disk (the usual case) is read with Node's fs, in short synchronous
+   * runs with a yield between them: for a thousand small files that is about ten times faster than
+   * promise-based reads (each a trip through libuv's thread pool) and far faster than workspace.fs in the
+   * extension host, and no run blocks the host for more than a millisecond or so. This runs at every startup.
+   */
   async load(): Promise<Task[]> {
-    let entries: [string, vscode.FileType][];
+    const local = this.folder.scheme === 'file';
+    let names: string[];
     try {
-      entries = await vscode.workspace.fs.readDirectory(this.folder);
+      names = local
+        ? (await fsp.readdir(this.folder.fsPath, { withFileTypes: true })).filter((e) => e.isFile() && e.name.endsWith('.json')).map((e) => e.name)
+        : (await vscode.workspace.fs.readDirectory(this.folder)).filter(([name, type]) => type === vscode.FileType.File && name.endsWith('.json')).map(([name]) => name);
     } catch {
       return [];
     }
-    const names = entries.filter(([name, type]) => type === vscode.FileType.File && name.endsWith('.json')).map(([name]) => name);
     const tasks: Task[] = [];
-    for (let i = 0; i < names.length; i += LOAD_CONCURRENCY) {
-      const batch = await Promise.all(names.slice(i, i + LOAD_CONCURRENCY).map((name) => this.read(vscode.Uri.joinPath(this.folder, name))));
-      for (const task of batch) if (task) tasks.push(task);
+    for (let i = 0; i < names.length; i += LOAD_CHUNK) {
+      const chunk = names.slice(i, i + LOAD_CHUNK);
+      if (local) {
+        for (const name of chunk) {
+          const task = this.readLocal(name);
+          if (task) tasks.push(task);
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      } else {
+        for (const task of await Promise.all(chunk.map((name) => this.read(vscode.Uri.joinPath(this.folder, name))))) if (task) tasks.push(task);
+      }
     }
     return tasks;
   }
 
-  async read(file: vscode.Uri): Promise<Task | undefined> {
+  private readLocal(name: string): Task | undefined {
+    let text: string;
     try {
-      const task = parseStoredTask(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8'));
-      if (!task) this.log.warn(`Ignoring an unreadable task file: ${file.path.split('/').pop()}`);
-      return task;
+      text = readFileSync(path.join(this.folder.fsPath, name), 'utf8');
     } catch {
       return undefined; // removed meanwhile by another window
     }
+    return this.parse(text, name);
+  }
+
+  async read(file: vscode.Uri): Promise<Task | undefined> {
+    let text: string;
+    try {
+      text = Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8');
+    } catch {
+      return undefined; // removed meanwhile by another window
+    }
+    return this.parse(text, file.path.split('/').pop() ?? '');
+  }
+
+  private parse(text: string, name: string): Task | undefined {
+    const task = parseStoredTask(text);
+    if (!task) this.log.warn(`Ignoring an unreadable task file: ${name}`);
+    return task;
   }
 
   async save(task: Task): Promise<void> {

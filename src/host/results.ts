@@ -4,14 +4,12 @@
  * with a JSON sidecar beside it.
  */
 import { randomBytes } from 'crypto';
-import * as fs from 'fs';
-import { pipeline } from 'stream/promises';
-import { Transform } from 'stream';
 import * as vscode from 'vscode';
 import type { InlineResult } from '../core/adapters/adapter';
 import type { Dispatcher } from 'undici';
 import { discard, openDownload, UnsafeUrlError } from '../core/download';
 import { resultFileName, sidecarName, tempName } from '../core/files/naming';
+import { DownloadRefused, resultInspector, streamToNewFile } from '../core/files/saveDownload';
 import { resolveOutputFolder } from '../core/files/outputFolder';
 import { addPngTextChunks, PNG_TEXT_MAX_BYTES } from '../core/files/pngText';
 import { buildSidecar, serializeSidecar } from '../core/files/sidecar';
@@ -195,37 +193,22 @@ export class ResultWriter {
       discard(response.body);
       throw new SaveError(vscode.l10n.t('The result is {0} MB, over the {1} MB limit (setting "mediaStudio.maxDownloadSizeMB").', (response.contentLength / 1048576).toFixed(0), (maxBytes / 1048576).toFixed(0)));
     }
-    let media: SniffedMedia | undefined;
-    let received = 0;
-    let head = Buffer.alloc(0);
-    const inspect = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        received += chunk.length;
-        if (received > maxBytes) return done(new SaveError(vscode.l10n.t('The result is larger than the {0} MB limit (setting "mediaStudio.maxDownloadSizeMB"); the download was stopped.', (maxBytes / 1048576).toFixed(0))));
-        if (!media) {
-          head = Buffer.concat([head, chunk]);
-          if (head.length >= 64 || received === response.contentLength) {
-            media = sniffMediaType(head, response.contentType);
-            if (!media) return done(new SaveError(vscode.l10n.t('The result URL did not return an image or a video (Content-Type {0}).', response.contentType ?? 'missing')));
-          }
-        }
-        done(null, chunk);
-      },
-    });
+    const inspector = resultInspector(maxBytes, response.contentLength, response.contentType);
     if (temp.scheme === 'file') {
-      await pipeline(response.body, inspect, fs.createWriteStream(temp.fsPath, { flags: 'wx' }));
+      await streamToNewFile(response.body, temp.fsPath, (chunk) => inspector.inspect(chunk));
     } else {
       // workspace.fs has no streaming writes; virtual folders get the bytes in one piece (bounded above).
       const chunks: Buffer[] = [];
-      await pipeline(response.body, inspect, async function* (source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) chunks.push(chunk);
-      });
+      for await (const chunk of response.body) {
+        inspector.inspect(chunk);
+        chunks.push(chunk);
+      }
       await vscode.workspace.fs.writeFile(temp, Buffer.concat(chunks));
     }
-    if (response.contentLength !== undefined && received !== response.contentLength) {
-      throw new IncompleteDownloadError(vscode.l10n.t('The download ended after {0} of {1} bytes.', received, response.contentLength));
+    if (response.contentLength !== undefined && inspector.received !== response.contentLength) {
+      throw new IncompleteDownloadError(vscode.l10n.t('The download ended after {0} of {1} bytes.', inspector.received, response.contentLength));
     }
-    media ??= sniffMediaType(head, response.contentType);
+    const media = inspector.media();
     if (!media) throw new SaveError(vscode.l10n.t('The result URL did not return an image or a video.'));
     return media;
   }
@@ -245,7 +228,7 @@ export class ResultWriter {
 }
 
 export function describeSaveError(error: unknown): string {
-  if (error instanceof SaveError) return error.message;
+  if (error instanceof SaveError || error instanceof DownloadRefused) return error.message;
   if (error instanceof HttpError) {
     return error.status === 403 || error.status === 404 || error.status === 410
       ? vscode.l10n.t('The result URL answered {0}; it has probably expired.', error.status)

@@ -84,6 +84,8 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
   private readonly pending = new Map<string, NodeJS.Timeout>();
   private ticker: NodeJS.Timeout | undefined;
   private view: vscode.TreeView<string> | undefined;
+  private loaded = false;
+  private firstListing: ((count: number, askedAt: number) => void) | undefined;
 
   constructor(private readonly store: TaskStore) {
     super();
@@ -97,6 +99,13 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
     this.register(view.onDidChangeVisibility(() => this.updateTicker()));
     this.updateBadge();
     this.updateTicker();
+  }
+
+  /** The stored tasks are in the store: lists them, and calls `listed` once the view first shows them. */
+  showLoaded(listed?: (count: number, askedAt: number) => void): void {
+    this.loaded = true;
+    this.firstListing = listed;
+    this.refreshAll();
   }
 
   refreshAll(): void {
@@ -114,7 +123,6 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
     item.description = describeTask(task, Date.now());
     item.iconPath = ICONS[task.state];
     item.contextValue = contextValue(task);
-    item.tooltip = tooltip(task);
     item.accessibilityInformation = { label: vscode.l10n.t('{0} task, {1}: {2}. {3}', task.request.kind, stateWord(task.state), firstLine, item.description) };
     const file = task.results?.find((r) => r.file)?.file;
     if (file) {
@@ -124,9 +132,24 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
     return item;
   }
 
+  /** The tooltip is built when a row is hovered, not for every row each time the list is shown. */
+  resolveTreeItem(item: vscode.TreeItem, id: string): vscode.TreeItem {
+    const task = this.store.get(id);
+    if (task) item.tooltip = tooltip(task);
+    return item;
+  }
+
   getChildren(element?: string): string[] {
     if (element) return [];
-    return sortTasks(this.store.list()).map((t) => t.id);
+    const askedAt = performance.now();
+    const ids = sortTasks(this.store.list()).map((t) => t.id);
+    const listed = this.loaded ? this.firstListing : undefined;
+    if (listed) {
+      this.firstListing = undefined;
+      // After VS Code has asked for every row's TreeItem, which it does as soon as this returns.
+      setImmediate(() => listed(ids.length, askedAt));
+    }
+    return ids;
   }
 
   private onChange(change: TaskChange): void {

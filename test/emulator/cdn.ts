@@ -2,7 +2,8 @@
  * The result CDN: its own origin, no Authorization ever needed. Files live at unguessable paths
  * (/r/<token>/<name>), become available when their task finishes and expire resultTtlMs later
  * (403 with an object-store style XML body). /blob/<bytes> streams deterministic bytes for download
- * benchmarks without buffering them.
+ * benchmarks without buffering them; /blob/<bytes>.mp4 sends the same bytes after an MP4 `ftyp` box, so a
+ * client that checks what it saves takes them for a video.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -154,7 +155,11 @@ export function blobByteAt(offset: number): number {
   return BLOB_PATTERN[offset % BLOB_PATTERN.length];
 }
 
-function blobBody(length: number): StreamedBody {
+/** What /blob/<bytes>.mp4 starts with: an ISO BMFF `ftyp` box (brand isom), so the bytes read as an MP4 video. */
+const MP4_HEAD = Buffer.from('000000186674797069736f6d0000020069736f6d6d703431', 'hex');
+
+function blobBody(length: number, head?: Buffer): StreamedBody {
+  const first = head ? Buffer.concat([head, BLOB_PATTERN.subarray(head.length)]) : BLOB_PATTERN;
   return {
     length,
     open(limit?: number): Readable {
@@ -165,8 +170,9 @@ function blobBody(length: number): StreamedBody {
         read() {
           while (sent < total) {
             const size = Math.min(BLOB_PATTERN.length, total - sent);
+            const pattern = sent === 0 ? first : BLOB_PATTERN;
             sent += size;
-            if (!this.push(BLOB_PATTERN.subarray(0, size))) return;
+            if (!this.push(pattern.subarray(0, size))) return;
           }
           this.push(null);
         },
@@ -202,18 +208,19 @@ export class CdnOrigin {
 
   async handle(ex: Exchange): Promise<Reply> {
     if (ex.method !== 'GET' && ex.method !== 'HEAD') return cdnErrorReply(405, 'MethodNotAllowed', 'Method not allowed');
-    const blob = /^\/blob\/(\d+)$/.exec(ex.url.pathname);
-    if (blob) return this.blob(ex, Number(blob[1]));
+    const blob = /^\/blob\/(\d+)(\.mp4)?$/.exec(ex.url.pathname);
+    if (blob) return this.blob(ex, Number(blob[1]), blob[2] === '.mp4');
     const file = /^\/r\/([0-9a-f]+)\/([^/]+)$/.exec(ex.url.pathname);
     if (file) return this.resultFile(ex, file[1], decodeURIComponent(file[2]));
     return cdnDefaultErrorBody(404);
   }
 
-  private blob(ex: Exchange, bytes: number): Reply {
+  private blob(ex: Exchange, bytes: number, mp4: boolean): Reply {
     if (ex.forceExpired) return cdnErrorReply(403, 'AccessDenied', 'Request has expired');
     if (!Number.isSafeInteger(bytes) || bytes > MAX_BLOB_BYTES) {
       return cdnErrorReply(400, 'InvalidArgument', `At most ${MAX_BLOB_BYTES} bytes`);
     }
+    if (mp4) return { status: 200, headers: { 'content-type': 'video/mp4' }, body: blobBody(bytes, MP4_HEAD) };
     return { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: blobBody(bytes) };
   }
 

@@ -95,6 +95,16 @@ describe('emulator: CDN', () => {
     assert.ok(again.bytes.equals(file.bytes), 'same bytes every time');
   });
 
+  it('streams /blob/<bytes>.mp4 as a video: an ftyp box, then the same bytes as /blob', async () => {
+    const size = 200_000;
+    const file = await download(`${emulator.urls.cdn}/blob/${size}.mp4`);
+    assert.equal(file.status, 200);
+    assert.equal(file.headers.get('content-type'), 'video/mp4');
+    assert.equal(file.bytes.length, size);
+    assert.equal(file.bytes.subarray(4, 12).toString('latin1'), 'ftypisom');
+    for (const offset of [24, 65535, 65536, size - 1]) assert.equal(file.bytes[offset], blobByteAt(offset), `byte ${offset}`);
+  });
+
   it('announces a 1 GiB blob without producing it for HEAD, and refuses larger ones', async () => {
     const head = await fetch(`${emulator.urls.cdn}/blob/${MAX_BLOB_BYTES}`, { method: 'HEAD' });
     assert.equal(head.status, 200);
