@@ -66,7 +66,7 @@ async function writeAll(handle: FileHandle, chunk: Buffer): Promise<void> {
  * Resolves with the number of bytes written once the file is complete and closed.
  */
 export async function streamToNewFile(
-  source: AsyncIterable<Uint8Array> & { destroy?(): void },
+  source: AsyncIterable<Uint8Array> & { destroy?(): void; on?(event: 'error', listener: () => void): unknown },
   file: string,
   inspect?: (chunk: Buffer) => void,
   slowWriteMs = SLOW_WRITE_MS,
@@ -75,7 +75,9 @@ export async function streamToNewFile(
   try {
     handle = await open(file, 'wx');
   } catch (error) {
-    source.destroy?.(); // not read, so let its connection go
+    // Not read, so let its connection go; undici reports that abort as an 'error' event, which must be heard.
+    source.on?.('error', () => undefined);
+    source.destroy?.();
     throw error;
   }
   let written = 0;

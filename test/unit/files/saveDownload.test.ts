@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import { Readable } from 'stream';
 import * as os from 'os';
 import * as path from 'path';
 import { openDownload } from '../../../src/core/download';
@@ -55,6 +56,19 @@ describe('core/files/saveDownload', () => {
     await assert.rejects(streamToNewFile(body, file), (error: NodeJS.ErrnoException) => error.code === 'EEXIST');
     assert.equal(fs.readFileSync(file, 'utf8'), 'user file');
     assert.ok(body.stopped);
+  });
+
+  it('lets go of an unread undici-like body without an unheard error event', async () => {
+    const file = path.join(dir, 'taken-too.png');
+    fs.writeFileSync(file, 'user file');
+    // Like undici's BodyReadable: destroying it without an error still emits one ("Request aborted").
+    const body = new Readable({ read() {}, destroy(error, done) { done(error ?? new Error('Request aborted')); } });
+    const unheard = new Promise<boolean>((resolve) => {
+      body.on('close', () => resolve(body.listenerCount('error') === 0));
+    });
+    await assert.rejects(streamToNewFile(body, file), (error: NodeJS.ErrnoException) => error.code === 'EEXIST');
+    assert.equal(await unheard, false, 'an error listener was attached before the body was destroyed');
+    assert.ok(body.destroyed);
   });
 
   it('stops at the first chunk the inspector refuses, closes the file and rethrows', async () => {
