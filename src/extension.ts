@@ -11,6 +11,7 @@ import { ApiClient } from './core/http';
 import { baseUrlProblem, isLoopbackUrl, PROVIDER_IDS, PROVIDERS, ProviderId } from './core/providers';
 import { TaskStore } from './core/store';
 import type { Task } from './core/task';
+import { WindowOwnership } from './host/claims';
 import { registerCommand, UserError } from './host/commands';
 import * as generate from './host/generate';
 import { openImage } from './host/images';
@@ -45,7 +46,11 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     log.forget(key);
     return new ApiClient({ baseUrl: baseUrl(provider), key, dispatcher: proxy.dispatcher(), log: (line) => log.debug(`${PROVIDERS[provider].label}: ${line}`) });
   };
-  const store = new TaskStore(new FileTaskPersistence(context.storageUri ?? context.globalStorageUri, log));
+  const storage = context.storageUri ?? context.globalStorageUri;
+  const persistence = new FileTaskPersistence(storage, log);
+  const store = new TaskStore(persistence);
+  // Windows on one workspace share the task folder; each task is worked on by the one window holding its claim.
+  const ownership = storage.scheme === 'file' ? WindowOwnership.forStorage(storage.fsPath, store, persistence, log) : undefined;
   const writer = new ResultWriter({
     store,
     log,
@@ -76,6 +81,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
       return undefined;
     },
     log: (line) => log.info(line),
+    ownership,
   });
   const models = new ModelCatalog(api, log);
   const tasksView = new TasksView(store);
@@ -85,7 +91,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const command = (id: string, handler: (...args: any[]) => unknown) => registerCommand(log, id, handler); // any: see registerCommand
 
   context.subscriptions.push(
-    log, keys, proxy, store, { dispose: () => engine.dispose() }, tasksView, treeView, new TaskNotifier(store),
+    log, keys, proxy, store, persistence.watch(store), { dispose: () => engine.dispose() }, { dispose: () => ownership?.dispose() }, tasksView, treeView, new TaskNotifier(store),
     command('mediaStudio.setApiKey', (args) => setApiKey(keys, args)),
     command('mediaStudio.clearApiKey', (args) => clearApiKey(keys, args)),
     command('mediaStudio.generateImage', (args) => (args === undefined ? generate.generateImageInteractive(deps) : generate.imageFromArgs(deps, args))),

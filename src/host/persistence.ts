@@ -4,9 +4,10 @@
  * leaves half a file, and two windows on one workspace share one list.
  */
 import { randomBytes } from 'crypto';
+import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { parseStoredTask } from '../core/taskJson';
-import type { TaskPersistence } from '../core/store';
+import type { TaskPersistence, TaskStore } from '../core/store';
 import type { Task } from '../core/task';
 import type { Log } from './log';
 
@@ -65,5 +66,44 @@ export class FileTaskPersistence implements TaskPersistence {
 
   async remove(id: string): Promise<void> {
     await vscode.workspace.fs.delete(this.fileOf(id)).then(undefined, () => undefined);
+  }
+
+  /**
+   * Another window on the same workspace writes the same folder: its newer copies are taken into `store`
+   * (our own writes come back with a revision the store has, and are ignored), its removals forgotten.
+   * Node's watcher, since the folder is on this host's disk and outside the workspace.
+   */
+  watch(store: TaskStore): vscode.Disposable {
+    if (this.folder.scheme !== 'file') return new vscode.Disposable(() => undefined);
+    let watcher: fs.FSWatcher | undefined;
+    let disposed = false;
+    const pending = new Map<string, NodeJS.Timeout>();
+    const changed = (name: string) => {
+      const id = decodeURIComponent(name.slice(0, -'.json'.length));
+      const file = vscode.Uri.joinPath(this.folder, name);
+      void vscode.workspace.fs.stat(file).then(
+        () => this.read(file).then((task) => task && store.acceptExternal(task)),
+        () => store.forgetExternal(id),
+      ).then(undefined, (error: unknown) => this.log.warn(`Reading another window's change to task ${id} failed: ${String(error)}`));
+    };
+    void this.ensureFolder().then(() => {
+      if (disposed) return;
+      try {
+        watcher = fs.watch(this.folder.fsPath, (_event, name) => {
+          if (!name || !name.endsWith('.json') || name.startsWith('.')) return;
+          // A rename into place can arrive as several events: read the file once they stop.
+          clearTimeout(pending.get(name));
+          pending.set(name, setTimeout(() => (pending.delete(name), changed(name)), 50));
+        });
+        watcher.on('error', (error) => this.log.warn(`Watching the task folder failed: ${error.message}`));
+      } catch (error) {
+        this.log.warn(`Cannot watch the task folder; other windows' changes show after a reload: ${String(error)}`);
+      }
+    }, () => undefined);
+    return new vscode.Disposable(() => {
+      disposed = true;
+      watcher?.close();
+      for (const timer of pending.values()) clearTimeout(timer);
+    });
   }
 }
