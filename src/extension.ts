@@ -23,7 +23,7 @@ import { ModelCatalog } from './host/models';
 import { registerPanel } from './host/panel/panel';
 import { PixaiModels } from './host/pixaiModels';
 import { TaskNotifier } from './host/notifications';
-import { FileTaskPersistence } from './host/persistence';
+import { FileTaskPersistence, sharedTaskStorage } from './host/persistence';
 import { ProxySettings } from './host/proxy';
 import { ResultWriter } from './host/results';
 import * as taskCommands from './host/taskCommands';
@@ -46,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     log.forget(key);
     return new ApiClient({ baseUrl: baseUrl(provider), key, dispatcher: proxy.dispatcher(), log: (line) => log.debug(`${PROVIDERS[provider].label}: ${line}`) });
   };
-  const storage = context.storageUri ?? context.globalStorageUri;
+  const storage = sharedTaskStorage(context);
   const persistence = new FileTaskPersistence(storage, log);
   const store = new TaskStore(persistence);
   // Windows on one workspace share the task folder; each task is worked on by the one window holding its claim.
@@ -91,7 +91,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const command = (id: string, handler: (...args: any[]) => unknown) => registerCommand(log, id, handler); // any: see registerCommand
 
   context.subscriptions.push(
-    log, keys, proxy, store, persistence.watch(store), { dispose: () => engine.dispose() }, { dispose: () => ownership?.dispose() }, tasksView, treeView, new TaskNotifier(store),
+    log, keys, proxy, store, persistence.watch(store, (id) => ownership?.owns(id) ?? false), { dispose: () => engine.dispose() }, { dispose: () => ownership?.dispose() }, tasksView, treeView, new TaskNotifier(store),
     command('mediaStudio.setApiKey', (args) => setApiKey(keys, args)),
     command('mediaStudio.clearApiKey', (args) => clearApiKey(keys, args)),
     command('mediaStudio.generateImage', (args) => (args === undefined ? generate.generateImageInteractive(deps) : generate.imageFromArgs(deps, args))),
@@ -141,6 +141,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
 
   // Loading tasks and resuming them happens after activation returns, so activation stays fast.
   const ready = (async () => {
+    if (context.storageUri) await persistence.moveTasksFrom(context.storageUri);
     await store.load();
     await vscode.commands.executeCommand('setContext', 'mediaStudio.hasTasks', store.size > 0);
     tasksView.refreshAll();

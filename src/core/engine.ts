@@ -166,7 +166,8 @@ export class TaskEngine {
       if (await this.adopt(task)) providers.add(task.request.provider);
     }
     for (const provider of providers) this.pump(provider);
-    this.deps.log?.(`Resumed: ${this.due.size} task(s) to check or send.`);
+    const elsewhere = [...this.deps.store.values()].filter((t) => needsOwner(t) && !this.mine(t.id)).length;
+    this.deps.log?.(`Resumed: ${this.due.size} task(s) to check or send${elsewhere ? `; ${elsewhere} tracked by another window` : ''} (${this.deps.store.size} stored).`);
     this.armTakeover();
   }
 
@@ -398,7 +399,10 @@ export class TaskEngine {
     const queued = this.deps.store.get(id);
     if (!queued || queued.state !== 'queued') return false;
     // Paid work: the claim is read back from disk first, so two windows can never both send one task.
-    if (this.deps.ownership && !(await this.deps.ownership.confirm(id))) return false;
+    if (this.deps.ownership && !(await this.deps.ownership.confirm(id))) {
+      this.deps.log?.(`Task ${id}: another window holds it now; not sending it from here.`);
+      return false;
+    }
     const provider = queued.request.provider;
     const api = await this.clientOrProblem(id, provider);
     if (!api) {
