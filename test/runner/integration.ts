@@ -75,6 +75,8 @@ export async function runIntegration(log: (line: string) => void, options: Integ
     // The main suites, then a window reload in the middle of running tasks (two test indexes, one profile),
     // then two windows on one workspace at once, then an extension host killed in the middle of running
     // tasks (a new server on the same data).
+    // Task files where earlier versions kept them (the workspace storage), planted while the server is down.
+    const legacyFolders: string[] = [];
     const indexes = options.indexes ?? ['index.js', 'phases/reloadBefore.js', 'phases/reloadAfter.js', TWO_WINDOWS_PHASE, KILL_PHASE, 'phases/killAfter.js'];
     for (const index of indexes) {
       fs.rmSync(session.resultFile, { force: true });
@@ -91,7 +93,7 @@ export async function runIntegration(log: (line: string) => void, options: Integ
         });
         if (fs.existsSync(killMarker)) {
           const { tasks } = JSON.parse(fs.readFileSync(killMarker, 'utf8')) as { tasks: number };
-          await session.killAndRestartServer();
+          await session.killAndRestartServer(() => legacyFolders.push(...plantLegacyTask(session.server.userDataDir)));
           result.passed += 1;
           log(`  ✔ kill: ${tasks} tasks running, extension host and server killed with SIGKILL, new server started on the same data`);
         } else {
@@ -115,6 +117,16 @@ export async function runIntegration(log: (line: string) => void, options: Integ
         continue;
       }
       addResult(session.resultFile, index, await runIndex(index));
+      if (index === 'phases/killAfter.js') {
+        const left = legacyFolders.filter((folder) => fs.readdirSync(folder).some((name) => name.endsWith('.json')));
+        if (legacyFolders.length > 0 && left.length === 0) {
+          result.passed += 1;
+          log('  ✔ runner: the task file left in the workspace storage by an earlier version was moved out of it');
+        } else {
+          result.failed += 1;
+          result.failures.push(`runner: legacy task files: planted in ${legacyFolders.length} folder(s), still there in ${left.join(', ')}`);
+        }
+      }
     }
     // Checked from outside the extension host: no key in any file VS Code wrote (settings, state, logs at
     // debug level, the workspace), and in the emulator's record of every request only where it belongs.
@@ -142,6 +154,28 @@ export async function runIntegration(log: (line: string) => void, options: Integ
     await session.close(result.failed > 0 && process.env.KEEP_TEST_FILES === '1');
   }
   return result;
+}
+
+/** The id and prompt of the task an earlier version left in the workspace storage (killAfter looks for it). */
+const LEGACY_TASK = { id: 'legacy-task-from-workspace-storage', prompt: 'legacy task kept in workspace storage' };
+
+/**
+ * Writes a finished task file, as earlier versions kept them, into the extension's workspace storage: the
+ * folder the next extension host gets (VS Code hands `<id>-1`, `<id>-2` only to further windows at once).
+ */
+function plantLegacyTask(userDataDir: string): string[] {
+  const root = path.join(userDataDir, 'User', 'workspaceStorage');
+  const folders = fs.existsSync(root) ? fs.readdirSync(root).filter((id) => !/-\d+$/.test(id) && fs.statSync(path.join(root, id)).isDirectory()).map((id) => path.join(root, id, 'media-studio.media-studio')) : [];
+  const task = {
+    id: LEGACY_TASK.id,
+    request: { provider: 'pixapi', model: 'gpt-image-1', operation: 'generate', kind: 'image', prompt: LEGACY_TASK.prompt, params: {}, workspaceFolder: 'file:///legacy' },
+    state: 'failed', createdAt: Date.now(), endedAt: Date.now(), origin: 'user', revision: 3, error: { message: 'Failed before the move.' },
+  };
+  for (const folder of folders) {
+    fs.mkdirSync(path.join(folder, 'tasks'), { recursive: true });
+    fs.writeFileSync(path.join(folder, 'tasks', `${LEGACY_TASK.id}.json`), JSON.stringify(task));
+  }
+  return folders.map((folder) => path.join(folder, 'tasks'));
 }
 
 /** The workbench's own chatter in a sandbox without internet (gallery and sign-in look-ups), kept out of the test output. */
