@@ -188,18 +188,16 @@ export class TaskEngine {
     // The claim reads the newest stored copy, so act on what the store holds now.
     const task = this.deps.store.get(listed.id);
     if (!task) return false;
-    {
-      if (task.state === 'submitting') {
-        // The window closed mid-submit: the provider may have the task. Never send it again by ourselves.
-        await this.deps.store.update(task.id, (t) => withChanges(t, {
-          state: 'unconfirmed',
-          error: { message: `The window closed while this task was being sent; ${PROVIDERS[t.request.provider].label} may or may not have it. Check your provider dashboard, then Retry or Remove.` },
-        }));
-      } else if (isPolled(task.state)) {
-        this.schedule(task.id, { at: this.clock.now(), action: 'poll', checks: 1, errorStreak: 0, since: task.submittedAt ?? task.createdAt });
-      } else if (task.state === 'succeeded' && task.results?.some((r) => r.url && !r.file && !r.saveError)) {
-        void this.saveResults(task);
-      }
+    if (task.state === 'submitting') {
+      // The window closed mid-submit: the provider may have the task. Never send it again by ourselves.
+      await this.deps.store.update(task.id, (t) => withChanges(t, {
+        state: 'unconfirmed',
+        error: { message: `The window closed while this task was being sent; ${PROVIDERS[t.request.provider].label} may or may not have it. Check your provider dashboard, then Retry or Remove.` },
+      }));
+    } else if (isPolled(task.state)) {
+      this.schedule(task.id, { at: this.clock.now(), action: 'poll', checks: 1, errorStreak: 0, since: task.submittedAt ?? task.createdAt });
+    } else if (task.state === 'succeeded' && task.results?.some((r) => r.url && !r.file && !r.saveError)) {
+      void this.saveResults(task);
     }
     return true;
   }

@@ -108,6 +108,7 @@ export async function refreshTasks(deps: TaskCommandDeps, arg?: unknown): Promis
     return;
   }
   const task = taskOf(deps.store, arg);
+  if (isTerminal(task.state)) return;
   await takeOrRefuse(deps, task);
   await deps.engine.refresh(task.id);
 }
