@@ -12,6 +12,7 @@ import { ApiClient } from './core/http';
 import { baseUrlProblem, isLoopbackUrl, PROVIDER_IDS, PROVIDERS, ProviderId } from './core/providers';
 import { TaskStore } from './core/store';
 import type { Task } from './core/task';
+import { WindowOwnership } from './host/claims';
 import { registerCommand, UserError } from './host/commands';
 import * as generate from './host/generate';
 import { openImage } from './host/images';
@@ -23,7 +24,7 @@ import { ModelCatalog } from './host/models';
 import { registerPanel } from './host/panel/panel';
 import { PixaiModels } from './host/pixaiModels';
 import { TaskNotifier } from './host/notifications';
-import { FileTaskPersistence } from './host/persistence';
+import { FileTaskPersistence, sharedTaskStorage } from './host/persistence';
 import { ProxySettings } from './host/proxy';
 import { ResultWriter } from './host/results';
 import * as taskCommands from './host/taskCommands';
@@ -51,7 +52,11 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     log.forget(key);
     return new ApiClient({ baseUrl: baseUrl(provider), key, dispatcher: proxy.dispatcher(), log: (line) => log.trace(`${PROVIDERS[provider].label}: ${line}`) });
   };
-  const store = new TaskStore(new FileTaskPersistence(context.storageUri ?? context.globalStorageUri, log));
+  const storage = sharedTaskStorage(context);
+  const persistence = new FileTaskPersistence(storage, log);
+  const store = new TaskStore(persistence);
+  // Windows on one workspace share the task folder; each task is worked on by the one window holding its claim.
+  const ownership = storage.scheme === 'file' ? WindowOwnership.forStorage(storage.fsPath, store, persistence, log) : undefined;
   const writer = new ResultWriter({
     store,
     log,
@@ -82,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
       return undefined;
     },
     log: (line, level) => (level === 'warn' ? log.warn(line) : log.info(line)),
+    ownership,
   });
   const models = new ModelCatalog(api, log);
   const tasksView = new TasksView(store);
@@ -97,7 +103,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
       const from = change.kind === 'changed' ? change.previous?.state : change.kind;
       if (from !== task.state) log.debug(`Task ${task.id} (${task.request.provider} ${task.request.model}): ${from} → ${task.state}`);
     }),
-    log, keys, proxy, store, { dispose: () => engine.dispose() }, tasksView, treeView, new TaskNotifier(store),
+    log, keys, proxy, store, persistence.watch(store, (id) => ownership?.owns(id) ?? false), { dispose: () => engine.dispose() }, { dispose: () => ownership?.dispose() }, tasksView, treeView, new TaskNotifier(store),
     command('mediaStudio.setApiKey', (args) => setApiKey(keys, args)),
     command('mediaStudio.clearApiKey', (args) => clearApiKey(keys, args)),
     command('mediaStudio.generateImage', (args) => (args === undefined ? generate.generateImageInteractive(deps) : generate.imageFromArgs(deps, args))),
@@ -147,6 +153,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
 
   // Loading tasks and resuming them happens after activation returns, so activation stays fast.
   const ready = (async () => {
+    if (context.storageUri) await persistence.moveTasksFrom(context.storageUri);
     await store.load();
     startup.tasksLoadedMs = performance.now() - started;
     startup.tasksLoaded = store.size;

@@ -10,6 +10,7 @@ import { describeFailure } from './errors';
 import { maxPromptLength } from './catalog';
 import { ApiClient, HttpError, NetworkError, ProtocolError } from './http';
 import { PROVIDERS, ProviderId } from './providers';
+import { needsOwner } from './claims';
 import type { TaskStore } from './store';
 import {
   applyRemoteStatus, DEFAULT_DEADLINES_MS, isPastDeadline, isPolled, isTerminal, MediaKind, Task, TaskRequest, withChanges,
@@ -54,7 +55,25 @@ export interface EngineDeps {
   readonly deadlines?: Readonly<Record<MediaKind, number>>;
   /** How many status checks may be in flight at once, over all providers. */
   readonly maxParallelChecks?: number;
+  /** Other windows on the same workspace (see claims.ts); without it this engine acts on every task. */
+  readonly ownership?: TaskOwnership;
+  /** How often tasks held by other windows are checked for an owner that has gone away. */
+  readonly takeoverIntervalMs?: number;
 }
+
+/** Claims on tasks shared with other windows: this engine acts on a task only while it holds its claim. */
+export interface TaskOwnership {
+  /** True when the task is (now) this window's; false while another live window holds it. */
+  claim(id: string): Promise<boolean>;
+  owns(id: string): boolean;
+  /** Whether the claim is still this window's on disk: checked right before paid work. */
+  confirm(id: string): Promise<boolean>;
+  release(id: string): Promise<void>;
+  /** Whether another window that is still open holds the task's claim. */
+  heldElsewhere(id: string): Promise<boolean>;
+}
+
+const DEFAULT_TAKEOVER_INTERVAL_MS = 15_000;
 
 interface Due {
   at: number;
@@ -80,6 +99,9 @@ export class TaskEngine {
   private disposed = false;
   private readonly waiters = new Map<string, ((task: Task) => void)[]>();
   private readonly storeSubscription;
+  private takeoverTimer: unknown;
+  /** Tasks being claimed right now (a claim is a few file operations). */
+  private readonly claiming = new Set<string>();
 
   constructor(private readonly deps: EngineDeps) {
     this.clock = deps.clock ?? systemClock;
@@ -87,7 +109,28 @@ export class TaskEngine {
     this.storeSubscription = deps.store.onDidChange((change) => {
       if (change.kind !== 'removed' && isTerminal(change.task.state)) this.settleWaiters(change.task);
       if (change.kind === 'removed') this.due.delete(change.task.id);
+      const ownership = this.deps.ownership;
+      if (!ownership) return;
+      if (change.kind === 'removed' || !needsOwner(change.task)) {
+        this.releaseIfDone(change.task.id);
+      } else if (!ownership.owns(change.task.id)) {
+        this.armTakeover(); // another window's task: watch for that window going away
+      }
     });
+  }
+
+  /** Gives up the claim of a task that needs no more work here (finished and saved, or removed). */
+  private releaseIfDone(id: string): void {
+    const ownership = this.deps.ownership;
+    if (!ownership?.owns(id) || this.busy.has(id) || this.sending.has(id)) return;
+    const task = this.deps.store.get(id);
+    if (task && needsOwner(task)) return;
+    void ownership.release(id).catch(() => undefined);
+  }
+
+  /** Whether this engine may act on the task (it holds the claim, or there are no other windows to ask). */
+  private mine(id: string): boolean {
+    return this.deps.ownership?.owns(id) ?? true;
   }
 
   /** Checks, stores (before anything is sent) and queues a request; returns the queued task. */
@@ -106,7 +149,14 @@ export class TaskEngine {
       origin,
       revision: 1,
     };
-    await this.deps.store.add(task);
+    // Claimed before it is stored, so another window never sees it unclaimed. A new id cannot be held elsewhere.
+    if (this.deps.ownership && !(await this.deps.ownership.claim(task.id))) throw new Error(`Task ${task.id} is claimed already.`);
+    try {
+      await this.deps.store.add(task);
+    } catch (error) {
+      await this.deps.ownership?.release(task.id);
+      throw error;
+    }
     this.pump(request.provider);
     return task;
   }
@@ -115,27 +165,89 @@ export class TaskEngine {
   async resume(): Promise<void> {
     const providers = new Set<ProviderId>();
     for (const task of this.deps.store.list()) {
-      providers.add(task.request.provider);
-      if (task.state === 'submitting') {
-        // The window closed mid-submit: the provider may have the task. Never send it again by ourselves.
-        await this.deps.store.update(task.id, (t) => withChanges(t, {
-          state: 'unconfirmed',
-          error: { message: l10n.t('The window closed while this task was being sent; {0} may or may not have it. Check your provider dashboard, then Retry or Remove.', PROVIDERS[t.request.provider].label) },
-        }));
-      } else if (isPolled(task.state)) {
-        this.schedule(task.id, { at: this.clock.now(), action: 'poll', checks: 1, errorStreak: 0, since: task.submittedAt ?? task.createdAt });
-      } else if (task.state === 'succeeded' && task.results?.some((r) => r.url && !r.file && !r.saveError)) {
-        void this.saveResults(task);
+      if (await this.adopt(task)) providers.add(task.request.provider);
+    }
+    for (const provider of providers) this.pump(provider);
+    const elsewhere = [...this.deps.store.values()].filter((t) => needsOwner(t) && !this.mine(t.id)).length;
+    this.deps.log?.(`Resumed: ${this.due.size} task(s) to check or send${elsewhere ? `; ${elsewhere} tracked by another window` : ''} (${this.deps.store.size} stored).`);
+    this.armTakeover();
+  }
+
+  /**
+   * Takes a stored task on when it needs work and no live window holds it: schedules its check, saves its
+   * results, or (sent by a window that closed mid-submit) marks it unconfirmed. True when it is now ours.
+   */
+  private async adopt(listed: Task): Promise<boolean> {
+    if (!needsOwner(listed) || this.due.has(listed.id) || this.busy.has(listed.id) || this.claiming.has(listed.id)) return false;
+    if (this.deps.ownership) {
+      this.claiming.add(listed.id);
+      try {
+        if (!(await this.deps.ownership.claim(listed.id))) return false;
+      } finally {
+        this.claiming.delete(listed.id);
+      }
+    }
+    // The claim reads the newest stored copy, so act on what the store holds now.
+    const task = this.deps.store.get(listed.id);
+    if (!task) return false;
+    if (task.state === 'submitting') {
+      // The window closed mid-submit: the provider may have the task. Never send it again by ourselves.
+      await this.deps.store.update(task.id, (t) => withChanges(t, {
+        state: 'unconfirmed',
+        error: { message: l10n.t('The window closed while this task was being sent; {0} may or may not have it. Check your provider dashboard, then Retry or Remove.', PROVIDERS[t.request.provider].label) },
+      }));
+    } else if (isPolled(task.state)) {
+      this.schedule(task.id, { at: this.clock.now(), action: 'poll', checks: 1, errorStreak: 0, since: task.submittedAt ?? task.createdAt });
+    } else if (task.state === 'succeeded' && task.results?.some((r) => r.url && !r.file && !r.saveError)) {
+      void this.saveResults(task);
+    }
+    return true;
+  }
+
+  /** Tasks another window held are taken over once that window has gone (closed, crashed) mid-task. */
+  private armTakeover(): void {
+    if (!this.deps.ownership || this.disposed || this.takeoverTimer !== undefined) return;
+    if (![...this.deps.store.values()].some((t) => needsOwner(t) && !this.mine(t.id))) return;
+    this.takeoverTimer = this.clock.setTimer(() => {
+      this.takeoverTimer = undefined;
+      void this.takeOver().finally(() => this.armTakeover());
+    }, this.deps.takeoverIntervalMs ?? DEFAULT_TAKEOVER_INTERVAL_MS);
+  }
+
+  private async takeOver(): Promise<void> {
+    const providers = new Set<ProviderId>();
+    for (const task of [...this.deps.store.values()]) {
+      if (this.disposed) return;
+      if (needsOwner(task) && !this.mine(task.id) && (await this.adopt(task))) {
+        this.deps.log?.(`Took over task ${task.id}: the window that was tracking it has gone.`);
+        providers.add(task.request.provider);
       }
     }
     for (const provider of providers) this.pump(provider);
-    this.deps.log?.(`Resumed: ${this.due.size} task(s) to check or send.`);
+  }
+
+  /**
+   * Makes the task this window's before a command acts on it; false when another live window tracks it.
+   * A task nobody needs to track (finished, unconfirmed) is free to anyone.
+   */
+  async take(id: string): Promise<boolean> {
+    if (!this.deps.ownership || this.mine(id)) return true;
+    const task = this.deps.store.get(id);
+    if (!task) return true;
+    // A finished task is claimed too (Save Again downloads): the claim goes with the task's next change.
+    if (!needsOwner(task)) return this.deps.ownership.claim(id);
+    return (await this.adopt(task)) || this.mine(id);
+  }
+
+  /** Whether another open window tracks the task (commands then point the user there). */
+  async heldElsewhere(id: string): Promise<boolean> {
+    return !this.mine(id) && (await this.deps.ownership?.heldElsewhere(id) ?? false);
   }
 
   /** A key was set or changed: tasks that were waiting for one go on. */
   keyChanged(provider: ProviderId): void {
     for (const task of this.deps.store.values()) {
-      if (task.request.provider === provider && isPolled(task.state) && !this.due.has(task.id)) {
+      if (task.request.provider === provider && isPolled(task.state) && !this.due.has(task.id) && this.mine(task.id)) {
         this.schedule(task.id, { at: this.clock.now(), action: 'poll', checks: 1, errorStreak: 0, since: task.submittedAt ?? task.createdAt });
       }
     }
@@ -204,6 +316,7 @@ export class TaskEngine {
   dispose(): void {
     this.disposed = true;
     if (this.timer !== undefined) this.clock.clearTimer(this.timer);
+    if (this.takeoverTimer !== undefined) this.clock.clearTimer(this.takeoverTimer);
     this.storeSubscription.dispose();
   }
 
@@ -242,6 +355,7 @@ export class TaskEngine {
         this.busy.delete(id);
         const task = this.deps.store.get(id);
         if (task && isTerminal(task.state)) this.settleWaiters(task);
+        this.releaseIfDone(id);
         this.arm();
       });
     }
@@ -259,7 +373,7 @@ export class TaskEngine {
   private pump(provider: ProviderId): void {
     if (this.disposed || !this.deps.adapters.has(provider)) return;
     const queued = [...this.deps.store.values()]
-      .filter((t) => t.request.provider === provider && t.state === 'queued' && !this.sending.has(t.id) && !this.busy.has(t.id))
+      .filter((t) => t.request.provider === provider && t.state === 'queued' && !this.sending.has(t.id) && !this.busy.has(t.id) && this.mine(t.id))
       .sort((a, b) => a.createdAt - b.createdAt);
     let free = this.maxActive(provider) - this.activeCount(provider);
     for (const task of queued) {
@@ -284,6 +398,11 @@ export class TaskEngine {
     this.due.delete(id);
     const queued = this.deps.store.get(id);
     if (!queued || queued.state !== 'queued') return false;
+    // Paid work: the claim is read back from disk first, so two windows can never both send one task.
+    if (this.deps.ownership && !(await this.deps.ownership.confirm(id))) {
+      this.deps.log?.(`Task ${id}: another window holds it now; not sending it from here.`);
+      return false;
+    }
     const provider = queued.request.provider;
     const api = await this.clientOrProblem(id, provider);
     if (!api) {
@@ -366,7 +485,7 @@ export class TaskEngine {
   private async check(id: string, due: Due): Promise<void> {
     this.due.delete(id);
     const task = this.deps.store.get(id);
-    if (!task || !isPolled(task.state)) return;
+    if (!task || !isPolled(task.state) || !this.mine(id)) return;
     const provider = task.request.provider;
     const adapter = this.adapter(provider);
     const api = await this.clientOrProblem(id, provider);
@@ -427,6 +546,7 @@ export class TaskEngine {
       this.busy.delete(task.id);
       const current = this.deps.store.get(task.id);
       if (current) this.settleWaiters(current);
+      this.releaseIfDone(task.id);
     }
   }
 

@@ -1,19 +1,33 @@
 /**
- * Tasks on disk: one small JSON file per task in the extension's workspace storage, written to a temporary
+ * Tasks on disk: one small JSON file per task in a folder of the workspace's own, written to a temporary
  * name and renamed, so a change persists in one small write whatever the history size, a crash never
  * leaves half a file, and two windows on one workspace share one list.
  */
-import { randomBytes } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
+import * as fs from 'fs';
 import { promises as fsp, readFileSync } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { parseStoredTask } from '../core/taskJson';
-import type { TaskPersistence } from '../core/store';
+import type { TaskPersistence, TaskStore } from '../core/store';
 import type { Task } from '../core/task';
 import type { Log } from './log';
 
 /** Files read between two yields to the event loop while loading. */
 const LOAD_CHUNK = 64;
+
+/**
+ * The folder this workspace's tasks are kept in, the same for every window on it. Not `storageUri`: VS Code
+ * locks that folder to one extension host, and gives a second window on the same workspace another one
+ * (`<id>-1`), so two windows would each see only their own tasks. Under global storage, one folder per
+ * workspace (its file, or its first folder); a window with no folder uses global storage itself.
+ */
+export function sharedTaskStorage(context: Pick<vscode.ExtensionContext, 'storageUri' | 'globalStorageUri'>): vscode.Uri {
+  const workspace = vscode.workspace.workspaceFile ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (!context.storageUri || !workspace) return context.storageUri ?? context.globalStorageUri;
+  const key = createHash('sha256').update(workspace.toString()).digest('hex').slice(0, 24);
+  return vscode.Uri.joinPath(context.globalStorageUri, 'workspaces', key);
+}
 
 export class FileTaskPersistence implements TaskPersistence {
   readonly folder: vscode.Uri;
@@ -94,11 +108,87 @@ export class FileTaskPersistence implements TaskPersistence {
     await this.ensureFolder();
     const target = this.fileOf(task.id);
     const temp = vscode.Uri.joinPath(this.folder, `.${encodeURIComponent(task.id)}.${randomBytes(4).toString('hex')}.tmp`);
+    if (this.folder.scheme === 'file') {
+      // Node's rename replaces the file in one step. VS Code's deletes the old file first, and another window
+      // reading in between would find the task gone.
+      await fsp.writeFile(temp.fsPath, JSON.stringify(task));
+      await fsp.rename(temp.fsPath, target.fsPath);
+      return;
+    }
     await vscode.workspace.fs.writeFile(temp, Buffer.from(JSON.stringify(task)));
     await vscode.workspace.fs.rename(temp, target, { overwrite: true });
   }
 
+  /**
+   * Moves the tasks kept in `storage` (where earlier versions kept them: this window's own workspace storage)
+   * into this folder, keeping the newer copy when both have a task. Only this window's extension host uses
+   * that folder, so nothing else moves them at the same time.
+   */
+  async moveTasksFrom(storage: vscode.Uri): Promise<void> {
+    const old = vscode.Uri.joinPath(storage, 'tasks');
+    if (old.scheme !== 'file' || this.folder.scheme !== 'file' || old.toString() === this.folder.toString()) return;
+    let names: string[];
+    try {
+      names = (await fsp.readdir(old.fsPath)).filter((name) => name.endsWith('.json') && !name.startsWith('.'));
+    } catch {
+      return; // nothing kept there
+    }
+    if (names.length === 0) return;
+    await this.ensureFolder();
+    let moved = 0;
+    for (const name of names) {
+      const from = vscode.Uri.joinPath(old, name);
+      const task = await this.read(from);
+      if (!task) continue; // unreadable: left where it is
+      const existing = await this.read(vscode.Uri.joinPath(this.folder, name));
+      if (!existing || existing.revision < task.revision) await this.save(task);
+      await fsp.rm(from.fsPath, { force: true });
+      moved += 1;
+    }
+    this.log.info(`Moved ${moved} task(s) to the folder all windows on this workspace share.`);
+  }
+
   async remove(id: string): Promise<void> {
     await vscode.workspace.fs.delete(this.fileOf(id)).then(undefined, () => undefined);
+  }
+
+  /**
+   * Another window on the same workspace writes the same folder: its newer copies are taken into `store`
+   * (our own writes come back with a revision the store has, and are ignored), its removals forgotten.
+   * Node's watcher, since the folder is on this host's disk and outside the workspace.
+   */
+  watch(store: TaskStore, ownedHere: (id: string) => boolean = () => false): vscode.Disposable {
+    if (this.folder.scheme !== 'file') return new vscode.Disposable(() => undefined);
+    let watcher: fs.FSWatcher | undefined;
+    let disposed = false;
+    const pending = new Map<string, NodeJS.Timeout>();
+    const changed = (name: string) => {
+      const id = decodeURIComponent(name.slice(0, -'.json'.length));
+      const file = vscode.Uri.joinPath(this.folder, name);
+      void fsp.stat(file.fsPath).then(
+        () => this.read(file).then((task) => task && store.acceptExternal(task)),
+        // A task this window works on is only ever removed by this window: a removal seen for it is not acted on.
+        () => (ownedHere(id) ? this.log.warn(`Task ${id}: its file went away while this window tracks it; keeping it.`) : store.forgetExternal(id)),
+      ).then(undefined, (error: unknown) => this.log.warn(`Reading another window's change to task ${id} failed: ${String(error)}`));
+    };
+    void this.ensureFolder().then(() => {
+      if (disposed) return;
+      try {
+        watcher = fs.watch(this.folder.fsPath, (_event, name) => {
+          if (!name || !name.endsWith('.json') || name.startsWith('.')) return;
+          // A rename into place can arrive as several events: read the file once they stop.
+          clearTimeout(pending.get(name));
+          pending.set(name, setTimeout(() => (pending.delete(name), changed(name)), 50));
+        });
+        watcher.on('error', (error) => this.log.warn(`Watching the task folder failed: ${error.message}`));
+      } catch (error) {
+        this.log.warn(`Cannot watch the task folder; other windows' changes show after a reload: ${String(error)}`);
+      }
+    }, () => undefined);
+    return new vscode.Disposable(() => {
+      disposed = true;
+      watcher?.close();
+      for (const timer of pending.values()) clearTimeout(timer);
+    });
   }
 }

@@ -23,6 +23,14 @@ export function taskOf(store: TaskStore, arg: unknown): Task {
   return task;
 }
 
+/** A function, so the message goes through the translation bundle. */
+const trackedElsewhere = () => vscode.l10n.t('Another VS Code window on this workspace is tracking this task; use it there.');
+
+/** Makes the task this window's before acting on it; refuses while another open window tracks it. */
+async function takeOrRefuse(deps: TaskCommandDeps, task: Task): Promise<void> {
+  if (!(await deps.engine.take(task.id))) throw new UserError(trackedElsewhere());
+}
+
 function firstFile(task: Task): vscode.Uri {
   const file = task.results?.find((r) => r.file)?.file;
   if (!file) throw new UserError(task.results?.find((r) => r.saveError)?.saveError ?? vscode.l10n.t('This task has no saved result yet.'));
@@ -32,6 +40,7 @@ function firstFile(task: Task): vscode.Uri {
 export async function cancelTask(deps: TaskCommandDeps, arg: unknown): Promise<void> {
   const task = taskOf(deps.store, arg);
   if (isTerminal(task.state)) return;
+  await takeOrRefuse(deps, task);
   const label = PROVIDERS[task.request.provider].label;
   let reason = vscode.l10n.t('{0} has no way to cancel a task once it has started.', label);
   try {
@@ -51,6 +60,7 @@ export async function cancelTask(deps: TaskCommandDeps, arg: unknown): Promise<v
 export async function retryTask(deps: TaskCommandDeps, arg: unknown): Promise<string[]> {
   const task = taskOf(deps.store, arg);
   if (!['failed', 'cancelled', 'unconfirmed'].includes(task.state)) throw new UserError(vscode.l10n.t('Only failed, cancelled or unconfirmed tasks can be retried.'));
+  if (await deps.engine.heldElsewhere(task.id)) throw new UserError(trackedElsewhere());
   return [(await submitChecked(deps.engine, task.request, task.origin)).id];
 }
 
@@ -70,6 +80,7 @@ export async function copyPrompt(deps: TaskCommandDeps, arg: unknown): Promise<v
 
 export async function removeTask(deps: TaskCommandDeps, arg: unknown): Promise<void> {
   const task = taskOf(deps.store, arg);
+  if (!isTerminal(task.state)) await takeOrRefuse(deps, task);
   if (!isTerminal(task.state) && task.state !== 'queued') {
     const remove = vscode.l10n.t('Remove');
     const answer = await vscode.window.showWarningMessage(
@@ -90,12 +101,22 @@ export async function clearFinished(deps: TaskCommandDeps): Promise<number> {
 }
 
 export async function refreshTasks(deps: TaskCommandDeps, arg?: unknown): Promise<void> {
-  const tasks = arg === undefined ? deps.store.list() : [taskOf(deps.store, arg)];
-  for (const task of tasks) await deps.engine.refresh(task.id);
+  if (arg === undefined) {
+    // Refresh all: this window's tasks (and any whose window has gone); others are left to their window.
+    for (const task of deps.store.list()) {
+      if (!isTerminal(task.state) && (await deps.engine.take(task.id))) await deps.engine.refresh(task.id);
+    }
+    return;
+  }
+  const task = taskOf(deps.store, arg);
+  if (isTerminal(task.state)) return;
+  await takeOrRefuse(deps, task);
+  await deps.engine.refresh(task.id);
 }
 
 export async function saveAgain(deps: TaskCommandDeps, arg: unknown): Promise<void> {
   const task = taskOf(deps.store, arg);
+  await takeOrRefuse(deps, task);
   await deps.store.update(task.id, (t) => ({ ...t, results: t.results?.map((r) => ({ ...r, saveError: undefined })), revision: t.revision + 1 }));
   const fresh = deps.store.get(task.id);
   if (fresh) await deps.writer.save(fresh);

@@ -10,8 +10,10 @@ import { projectRoot, runExtensionTests } from './vscode';
 
 const testsRoot = path.join(projectRoot, 'out', 'test', 'integration');
 const KILL_PHASE = 'phases/killBefore.js';
+/** Window A of the two-windows phase; window B (phases/twoWindowsB.js) opens beside it once A's tasks run. */
+const TWO_WINDOWS_PHASE = 'phases/twoWindowsA.js';
 
-/** Resolves once the kill phase has left its marker (just before it SIGKILLs its own extension host). */
+/** Resolves once a phase has left its marker (the kill phase: just before it SIGKILLs its own extension host). */
 function markerWritten(file: string, timeoutMs: number): Promise<number> {
   return new Promise((resolve) => {
     const started = Date.now();
@@ -34,7 +36,8 @@ export interface IntegrationOptions {
 
 export async function runIntegration(log: (line: string) => void, options: IntegrationOptions = {}): Promise<SuiteResult> {
   const killMarker = path.join(os.tmpdir(), `media-studio-kill-${process.pid}-${Date.now()}.json`);
-  const session = await TestSession.start({ log, env: { MEDIA_STUDIO_KILL_MARKER: killMarker, ...options.env } });
+  const twoWindowsDir = path.join(os.tmpdir(), `media-studio-two-windows-${process.pid}-${Date.now()}`);
+  const session = await TestSession.start({ log, env: { MEDIA_STUDIO_KILL_MARKER: killMarker, MEDIA_STUDIO_TWO_WINDOWS_DIR: twoWindowsDir, ...options.env } });
   const leakProbe = `leak-probe-key-${session.runId}`;
   // The keys of test/integration/helpers.ts (the OpenAI-compatible tests use Pixapi's origin and key).
   const audited = [
@@ -47,9 +50,34 @@ export async function runIntegration(log: (line: string) => void, options: Integ
   const hostLog: string[] = [];
   const result: SuiteResult = { suite: options.suite ?? 'integration', passed: 0, failed: 0, skipped: 0, failures: [] };
   try {
+    const runIndex = (index: string) => runExtensionTests({
+      server: session.server,
+      context: session.context,
+      extensionDevelopmentPath: projectRoot,
+      extensionTestsPath: path.join(testsRoot, index),
+      onLog: (line) => {
+        hostLog.push(line);
+        if (!isWorkbenchNoise(line)) log(line);
+      },
+    });
+    const addResult = (file: string, index: string, code: number) => {
+      if (fs.existsSync(file)) {
+        const part = JSON.parse(fs.readFileSync(file, 'utf8')) as SuiteResult;
+        result.passed += part.passed;
+        result.failed += part.failed;
+        result.skipped += part.skipped;
+        result.failures.push(...part.failures);
+      } else {
+        result.failed += 1;
+        result.failures.push(`${index}: the extension host exited with ${code} before reporting results.\n${session.server.output.slice(-30).join('\n')}`);
+      }
+    };
     // The main suites, then a window reload in the middle of running tasks (two test indexes, one profile),
-    // then an extension host killed in the middle of running tasks (a new server on the same data).
-    const indexes = options.indexes ?? ['index.js', 'phases/reloadBefore.js', 'phases/reloadAfter.js', KILL_PHASE, 'phases/killAfter.js'];
+    // then two windows on one workspace at once, then an extension host killed in the middle of running
+    // tasks (a new server on the same data).
+    // Task files where earlier versions kept them (the workspace storage), planted while the server is down.
+    const legacyFolders: string[] = [];
+    const indexes = options.indexes ?? ['index.js', 'phases/reloadBefore.js', 'phases/reloadAfter.js', TWO_WINDOWS_PHASE, KILL_PHASE, 'phases/killAfter.js'];
     for (const index of indexes) {
       fs.rmSync(session.resultFile, { force: true });
       if (index === KILL_PHASE) {
@@ -65,7 +93,7 @@ export async function runIntegration(log: (line: string) => void, options: Integ
         });
         if (fs.existsSync(killMarker)) {
           const { tasks } = JSON.parse(fs.readFileSync(killMarker, 'utf8')) as { tasks: number };
-          await session.killAndRestartServer();
+          await session.killAndRestartServer(() => legacyFolders.push(...plantLegacyTask(session.server.userDataDir)));
           result.passed += 1;
           log(`  ✔ kill: ${tasks} tasks running, extension host and server killed with SIGKILL, new server started on the same data`);
         } else {
@@ -74,25 +102,30 @@ export async function runIntegration(log: (line: string) => void, options: Integ
         }
         continue;
       }
-      const code = await runExtensionTests({
-        server: session.server,
-        context: session.context,
-        extensionDevelopmentPath: projectRoot,
-        extensionTestsPath: path.join(testsRoot, index),
-        onLog: (line) => {
-          hostLog.push(line);
-          if (!isWorkbenchNoise(line)) log(line);
-        },
-      });
-      if (fs.existsSync(session.resultFile)) {
-        const part = JSON.parse(fs.readFileSync(session.resultFile, 'utf8')) as SuiteResult;
-        result.passed += part.passed;
-        result.failed += part.failed;
-        result.skipped += part.skipped;
-        result.failures.push(...part.failures);
-      } else {
-        result.failed += 1;
-        result.failures.push(`${index}: the extension host exited with ${code} before reporting results.\n${session.server.output.slice(-30).join('\n')}`);
+      if (index === TWO_WINDOWS_PHASE) {
+        // A second page in the same browser profile is a second window on the same workspace, with the same keys.
+        fs.rmSync(twoWindowsDir, { recursive: true, force: true });
+        fs.mkdirSync(twoWindowsDir, { recursive: true });
+        const second = 'phases/twoWindowsB.js';
+        const [codeA, codeB] = await Promise.all([
+          runIndex(index),
+          markerWritten(path.join(twoWindowsDir, 'a-submitted'), 180_000).then((found) => (found === 0 ? runIndex(second) : found)),
+        ]);
+        addResult(session.resultFile, index, codeA);
+        addResult(path.join(twoWindowsDir, 'b-result.json'), second, codeB);
+        fs.rmSync(twoWindowsDir, { recursive: true, force: true });
+        continue;
+      }
+      addResult(session.resultFile, index, await runIndex(index));
+      if (index === 'phases/killAfter.js') {
+        const left = legacyFolders.filter((folder) => fs.readdirSync(folder).some((name) => name.endsWith('.json')));
+        if (legacyFolders.length > 0 && left.length === 0) {
+          result.passed += 1;
+          log('  ✔ runner: the task file left in the workspace storage by an earlier version was moved out of it');
+        } else {
+          result.failed += 1;
+          result.failures.push(`runner: legacy task files: planted in ${legacyFolders.length} folder(s), still there in ${left.join(', ')}`);
+        }
       }
     }
     // Checked from outside the extension host: no key in any file VS Code wrote (settings, state, logs at
@@ -122,6 +155,28 @@ export async function runIntegration(log: (line: string) => void, options: Integ
     await session.close(result.failed > 0 && process.env.KEEP_TEST_FILES === '1');
   }
   return result;
+}
+
+/** The id and prompt of the task an earlier version left in the workspace storage (killAfter looks for it). */
+const LEGACY_TASK = { id: 'legacy-task-from-workspace-storage', prompt: 'legacy task kept in workspace storage' };
+
+/**
+ * Writes a finished task file, as earlier versions kept them, into the extension's workspace storage: the
+ * folder the next extension host gets (VS Code hands `<id>-1`, `<id>-2` only to further windows at once).
+ */
+function plantLegacyTask(userDataDir: string): string[] {
+  const root = path.join(userDataDir, 'User', 'workspaceStorage');
+  const folders = fs.existsSync(root) ? fs.readdirSync(root).filter((id) => !/-\d+$/.test(id) && fs.statSync(path.join(root, id)).isDirectory()).map((id) => path.join(root, id, 'media-studio.media-studio')) : [];
+  const task = {
+    id: LEGACY_TASK.id,
+    request: { provider: 'pixapi', model: 'gpt-image-1', operation: 'generate', kind: 'image', prompt: LEGACY_TASK.prompt, params: {}, workspaceFolder: 'file:///legacy' },
+    state: 'failed', createdAt: Date.now(), endedAt: Date.now(), origin: 'user', revision: 3, error: { message: 'Failed before the move.' },
+  };
+  for (const folder of folders) {
+    fs.mkdirSync(path.join(folder, 'tasks'), { recursive: true });
+    fs.writeFileSync(path.join(folder, 'tasks', `${LEGACY_TASK.id}.json`), JSON.stringify(task));
+  }
+  return folders.map((folder) => path.join(folder, 'tasks'));
 }
 
 /** The workbench's own chatter in a sandbox without internet (gallery and sign-in look-ups), kept out of the test output. */

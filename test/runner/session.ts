@@ -86,8 +86,9 @@ export class TestSession {
    * Kills the server and its extension host with SIGKILL and starts a new one on the same port, user data
    * and workspace (the browser profile keeps the secrets per origin, so the port must stay).
    */
-  async killAndRestartServer(): Promise<void> {
+  async killAndRestartServer(whileDown?: () => void): Promise<void> {
     await this.currentServer.kill();
+    whileDown?.();
     this.currentServer = await VSCodeServer.start(this.serverOptions);
   }
 

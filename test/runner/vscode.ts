@@ -230,6 +230,9 @@ function descendants(pid: number): number[] {
 export const chromiumArgs = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+  // Two pages of one profile are two VS Code windows: the one in the background must keep its full speed,
+  // since its extension host reaches the keys (SecretStorage) and the workbench through it.
+  '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows',
 ];
 
 /**

@@ -8,4 +8,12 @@ describe('killed extension host, after: the tasks resume', () => {
     assert.ok(await api.hasApiKey('pixapi'), 'the key survived in SecretStorage');
     await finishSurvivors(api, 'kill');
   });
+
+  it('lists a task that an earlier version kept in the workspace storage (moved to the shared task folder)', async () => {
+    const api = await activateExtension();
+    const task = await api.getTask('legacy-task-from-workspace-storage');
+    assert.strictEqual(task?.request.prompt, 'legacy task kept in workspace storage');
+    assert.strictEqual(task?.state, 'failed');
+    assert.strictEqual(task?.revision, 3);
+  });
 });
