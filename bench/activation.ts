@@ -17,10 +17,11 @@ export interface HostActivation { rounds: number; byTasks: { tasks: number; runs
 interface MeasureResult extends StartupTimings { activatedBefore: boolean }
 
 /** The extension's task folder in the server's workspace storage (context.storageUri/tasks). */
+/** The task folder all windows on the workspace share (see sharedTaskStorage in src/host/persistence.ts). */
 function findTaskFolder(userDataDir: string): string {
-  const storage = path.join(userDataDir, 'User', 'workspaceStorage');
+  const storage = path.join(userDataDir, 'User', 'globalStorage', 'media-studio.media-studio', 'workspaces');
   const found = fs.existsSync(storage)
-    ? fs.readdirSync(storage).map((id) => path.join(storage, id, 'media-studio.media-studio', 'tasks')).filter((dir) => fs.existsSync(dir))
+    ? fs.readdirSync(storage).map((key) => path.join(storage, key, 'tasks')).filter((dir) => fs.existsSync(dir))
     : [];
   if (found.length !== 1) throw new Error(`expected one Media Studio task folder under ${storage}, found ${found.length}`);
   return found[0];
