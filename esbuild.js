@@ -16,38 +16,36 @@ const undiciInItsOwnFile = {
   },
 };
 
+/** Options both bundles share. */
+const shared = {
+  bundle: true,
+  outdir: 'dist',
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
+};
+
 async function main() {
   const context = await esbuild.context({
+    ...shared,
     // The undici entry is given by its file path, which the plugin's filter does not match.
     entryPoints: { extension: 'src/extension.ts', undici: require.resolve('undici') },
     plugins: [undiciInItsOwnFile],
-    bundle: true,
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    outdir: 'dist',
     external: ['vscode'],
-    minify: production,
-    sourcemap: !production,
-    sourcesContent: false,
-    legalComments: 'none',
-    metafile: true,
-    logLevel: 'warning',
   });
   // The panel's webview: browser code, one self-contained script (the CSP allows no other source).
   const webview = await esbuild.context({
+    ...shared,
     entryPoints: { webview: 'src/webview/main.ts' },
-    bundle: true,
     format: 'iife',
     platform: 'browser',
     target: 'es2022',
-    outdir: 'dist',
-    minify: production,
-    sourcemap: !production,
-    sourcesContent: false,
-    legalComments: 'none',
-    metafile: true,
-    logLevel: 'warning',
   });
   if (watch) {
     await Promise.all([context.watch(), webview.watch()]);

@@ -14,18 +14,8 @@ import { TaskEngine } from '../src/core/engine';
 import { ApiClient } from '../src/core/http';
 import { TaskStore, TaskPersistence } from '../src/core/store';
 import type { MediaKind, RemoteStatus, Task, TaskRequest } from '../src/core/task';
+import { seededRandom } from '../test/support/random';
 
-/** mulberry32: a small seeded PRNG, so every run sees the same tasks. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** ManualClock (test/unit/core/fakes.ts) with a cheaper settle: the engine's work is all promise chains. */
 class VirtualClock implements Clock {
@@ -96,7 +86,7 @@ class BenchAdapter implements ProviderAdapter {
 }
 
 export function makeTasks(count: number, seed: number): SimTask[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const sims: SimTask[] = [];
   for (let i = 0; i < count; i++) {
     const kind: MediaKind = random() < 0.5 ? 'image' : 'video';
@@ -198,7 +188,7 @@ export async function runScheme(scheme: Scheme, count = 1000, seed = 20240611): 
     saveResults: async () => undefined,
     maxActiveTasks: () => Number.MAX_SAFE_INTEGER, // all 1,000 in flight at once: the per-task schedule does not depend on the cap
     clock,
-    random: prng(seed + 1),
+    random: seededRandom(seed + 1),
     tuning: scheme.tuning,
     newId: (() => { let n = 0; return () => `t${n++}`; })(),
   });

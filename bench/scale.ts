@@ -12,7 +12,8 @@ import { TaskStore, TaskPersistence } from '../src/core/store';
 import { parseStoredTask } from '../src/core/taskJson';
 import type { Task, TaskState } from '../src/core/task';
 import { withChanges } from '../src/core/task';
-import { prng, quantile } from './polling';
+import { seededRandom } from '../test/support/random';
+import { quantile } from './polling';
 
 const LOAD_CHUNK = 64;
 
@@ -86,7 +87,7 @@ function ms(since: bigint): number { return Number(process.hrtime.bigint() - sin
 export async function runScale(count: number, changes = 200): Promise<ScaleResult> {
   const folder = await fsp.mkdtemp(path.join(os.tmpdir(), 'media-studio-bench-tasks-'));
   try {
-    const random = prng(count);
+    const random = seededRandom(count);
     const writer = new NodeFileTaskPersistence(folder);
     for (let i = 0; i < count; i += 256) {
       await Promise.all(Array.from({ length: Math.min(256, count - i) }, (_, j) => writer.save(makeTask(i + j, random))));

@@ -5,18 +5,8 @@
  * expire). Used by the chaos integration test; no dependency beyond this file.
  */
 import type { FaultAction, FaultRule, MediaKind, ProviderName } from './types';
+import { seededRandom } from '../support/random';
 
-/** mulberry32: a tiny, well-mixed 32-bit PRNG; enough to pick faults reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * How a task must end, given its faults:

@@ -4,6 +4,7 @@ import type { PollPolicy } from '../../../src/core/adapters/adapter';
 import { PixapiAdapter } from '../../../src/core/adapters/pixapi';
 import { DEFAULT_TUNING, nextPollDelay, PollMoment } from '../../../src/core/backoff';
 import type { MediaKind } from '../../../src/core/task';
+import { seededRandom } from '../../support/random';
 
 /** PixAI documents "no more often than once every 1.5 s" per task. */
 const PIXAI_LIKE: PollPolicy = { floorMs: 1500, firstCheckMs: { image: 1500, video: 1500 }, minIntervalMs: { image: 2000, video: 2000 } };
@@ -15,17 +16,6 @@ function moment(partial: Partial<PollMoment>): PollMoment {
   return { kind: 'image', ageMs: 0, checks: 0, errorStreak: 0, ...partial };
 }
 
-/** mulberry32: a small seeded PRNG so the property tests are reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('core/backoff: nextPollDelay', () => {
   it('waits firstCheckMs of the media kind before the first check, without jitter', () => {
@@ -55,7 +45,7 @@ describe('core/backoff: nextPollDelay', () => {
   });
 
   it('notices a finished task within about 10 % of its run time, in a few dozen checks for a long video', () => {
-    const random = seeded(7);
+    const random = seededRandom(7);
     for (const kind of ['image', 'video'] as MediaKind[]) {
       for (const doneAt of [3000, 20_000, 95_000, 10 * 60_000, 40 * 60_000]) {
         let now = 0;
@@ -128,7 +118,7 @@ describe('core/backoff: nextPollDelay', () => {
   });
 
   it('property: over many random moments, waits are whole, at least the floor, at most the cap or Retry-After', () => {
-    const random = seeded(20240611);
+    const random = seededRandom(20240611);
     const policies = [PIXAPI, PIXAI_LIKE];
     for (let i = 0; i < 5000; i++) {
       const policy = policies[i % policies.length];
@@ -152,7 +142,7 @@ describe('core/backoff: nextPollDelay', () => {
   });
 
   it('property: after failed checks, waits are at least the floor and Retry-After and grow with the streak', () => {
-    const random = seeded(99);
+    const random = seededRandom(99);
     for (let i = 0; i < 3000; i++) {
       const policy = i % 2 ? PIXAPI : PIXAI_LIKE;
       const errorStreak = 1 + Math.floor(random() * 12);

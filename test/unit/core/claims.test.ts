@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { Claim, ClaimFiles, judgeClaim, Liveness, needsOwner, parseClaim, TaskClaims } from '../../../src/core/claims';
 import type { Task } from '../../../src/core/task';
 import { imageRequest } from './fakes';
+import { seededRandom } from '../../support/random';
 
 /**
  * The claims folder in memory, with the same atomicity as the disk: create fails when the name exists. Every operation yields first, in an order `random` decides,
@@ -34,14 +35,6 @@ export class MemoryClaimFiles implements ClaimFiles {
 export function liveness(...pids: number[]): Liveness & { alive: Set<number> } {
   const alive = new Set(pids);
   return { alive, isAlive: (pid) => alive.has(pid), bootedAt: 1000 };
-}
-
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
 }
 
 const window = (pid: number, id: string): Claim => ({ pid, window: id, at: 5000 });
@@ -103,7 +96,7 @@ describe('task claims', () => {
 
   it('lets exactly one of several windows racing for a stale claim win, whatever the interleaving', async () => {
     for (let seed = 1; seed <= 300; seed++) {
-      const files = new MemoryClaimFiles(seeded(seed));
+      const files = new MemoryClaimFiles(seededRandom(seed));
       const probe = liveness(2, 3, 4);
       files.files.set('t', JSON.stringify(window(1, 'closed')));
       const racers = [2, 3, 4].map((pid) => new TaskClaims(files, window(pid, `w${pid}`), probe));
@@ -131,7 +124,7 @@ describe('task claims', () => {
 
   it('lets exactly one of two windows racing for a free task win', async () => {
     for (let seed = 1; seed <= 100; seed++) {
-      const files = new MemoryClaimFiles(seeded(seed));
+      const files = new MemoryClaimFiles(seededRandom(seed));
       const probe = liveness(1, 2);
       const won = await Promise.all([new TaskClaims(files, window(1, 'a'), probe).claim('t'), new TaskClaims(files, window(2, 'b'), probe).claim('t')]);
       assert.strictEqual(won.filter(Boolean).length, 1, `seed ${seed}`);

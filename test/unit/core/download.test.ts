@@ -1,45 +1,13 @@
 /** openDownload: redirects by hand, the key only on the API origin, every hop checked. */
 import * as assert from 'assert';
-import * as http from 'http';
-import * as net from 'net';
-import { AddressInfo } from 'net';
 import { openDownload, UnsafeUrlError } from '../../../src/core/download';
 import { ApiClient, arr, HttpError, NetworkError, obj, str } from '../../../src/core/http';
 import { ProviderEmulator } from '../../emulator';
+import { localServer, refusedPort } from '../../support/localServer';
 
 const KEY = 'test-pixapi-key';
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-interface LocalServer {
-  readonly url: string;
-  readonly received: { url: string; headers: http.IncomingHttpHeaders }[];
-  close(): Promise<void>;
-}
-
-async function localServer(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<LocalServer> {
-  const received: LocalServer['received'] = [];
-  const server = http.createServer((req, res) => {
-    received.push({ url: req.url ?? '', headers: req.headers });
-    handler(req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    received,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-  };
-}
-
-async function refusedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function readAll(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const chunks: Buffer[] = [];

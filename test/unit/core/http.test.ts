@@ -4,65 +4,16 @@
  * server on 127.0.0.1.
  */
 import * as assert from 'assert';
-import * as http from 'http';
-import * as net from 'net';
-import { AddressInfo } from 'net';
 import {
   ApiClient, arr, errorCode, HttpError, NetworkError, num, obj, parseJson, parseRetryAfter, ProtocolError, readLimited, str, toNetworkError,
 } from '../../../src/core/http';
 import { multipartBody } from '../../../src/core/multipart';
 import { ProviderEmulator } from '../../emulator';
+import { localServer, refusedPort } from '../../support/localServer';
 
 const PIXAPI_KEY = 'test-pixapi-key';
 const TIMING = { image: { queueMs: 50, runMs: 150 }, video: { queueMs: 50, runMs: 300 } };
 
-interface Received {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly body: Buffer;
-}
-
-interface LocalServer {
-  readonly url: string;
-  readonly port: number;
-  readonly received: Received[];
-  close(): Promise<void>;
-}
-
-/** A server on 127.0.0.1 (ephemeral port) that records what it received and answers with `handler`. */
-async function localServer(handler: (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => void): Promise<LocalServer> {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-      handler(req, res, body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    received,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-  };
-}
-
-/** A port on 127.0.0.1 that was just bound and released: connecting to it is refused. */
-async function refusedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function* chunks(...parts: string[]): AsyncIterable<Uint8Array> {
   for (const part of parts) yield Buffer.from(part);
