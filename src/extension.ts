@@ -41,9 +41,10 @@ function baseUrl(provider: ProviderId): string {
 /**
  * For the integration tests only, which `require` the bundled dist/extension.js (the module instance the
  * extension host loaded) to read what no VS Code API exposes: the value given to the mediaStudio.hasKey context
- * key, and the chat tools themselves (to call prepareInvocation). Not part of the API given to other extensions.
+ * key, the chat tools themselves (to call prepareInvocation) and the model lists the pickers and the panel get. Not
+ * part of the API given to other extensions.
  */
-export const forTests: { keyContext?: KeyContext; lmTools?: MediaTools } = {};
+export const forTests: { keyContext?: KeyContext; lmTools?: MediaTools; models?: ModelCatalog } = {};
 
 export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const started = performance.now();
@@ -106,6 +107,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const lmTools = createLmTools(deps);
   forTests.keyContext = keyContext;
   forTests.lmTools = lmTools;
+  forTests.models = models;
   const command = (id: string, handler: (...args: any[]) => unknown) => registerCommand(log, id, handler); // any: see registerCommand
 
   context.subscriptions.push(

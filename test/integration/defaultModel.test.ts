@@ -1,9 +1,11 @@
 /** The per-provider default model settings, in the real extension host against the emulator. */
 import * as assert from 'assert';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { MediaStudioApi } from '../../src/api';
+import type { forTests as TestHooks } from '../../src/extension';
 import { defaultModel } from '../../src/core/catalog';
-import { activateExtension, clearKeys, DEFAULT_TIMING, emulator, run, setKeys } from './helpers';
+import { activateExtension, clearKeys, DEFAULT_TIMING, emulator, EXTENSION_ID, run, setKeys } from './helpers';
 
 describe('Default model settings (mediaStudio.<provider>.defaultModel)', function () {
   this.timeout(60_000);
@@ -15,6 +17,15 @@ describe('Default model settings (mediaStudio.<provider>.defaultModel)', functio
     const before = config.inspect(key)?.globalValue;
     await config.update(key, value, vscode.ConfigurationTarget.Global);
     return () => vscode.workspace.getConfiguration('mediaStudio').update(key, before, vscode.ConfigurationTarget.Global);
+  }
+
+  /** The model lists the quick input and the panel get (read from the bundle the extension host loaded). */
+  function models(): NonNullable<typeof TestHooks.models> {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension);
+    const catalog = (require(path.join(extension.extensionPath, 'dist', 'extension.js')) as { forTests: typeof TestHooks }).forTests.models;
+    assert.ok(catalog, 'the bundle the extension host runs is not the one required here');
+    return catalog;
   }
 
   before(async () => {
@@ -34,6 +45,11 @@ describe('Default model settings (mediaStudio.<provider>.defaultModel)', functio
       assert.strictEqual(task.request.model, 'gpt-image-1.5');
       assert.strictEqual(task.state, 'succeeded', task.error?.message);
       assert.strictEqual((await control.task('pixapi', task.remoteId ?? ''))?.model, 'gpt-image-1.5', 'the emulator received the configured model');
+
+      // The quick input's model picker and the panel (which start on the first model) preselect it.
+      const listed = await models().list('pixapi');
+      assert.strictEqual(listed[0].id, 'gpt-image-1.5');
+      assert.strictEqual(listed.filter((m) => m.id === 'gpt-image-1.5').length, 1, 'listed once');
 
       // An image model leaves videos on the built-in default.
       const [video] = await run('mediaStudio.generateVideo', { prompt: 'a default video model check' });
