@@ -19,7 +19,8 @@ import { openImage } from './host/images';
 import { clearApiKey, setApiKey } from './host/keyCommands';
 import { ApiKeys } from './host/keys';
 import { Log } from './host/log';
-import { registerLmTools } from './host/lmTools';
+import { KeyContext } from './host/keyContext';
+import { createLmTools, MediaTools, registerLmTools } from './host/lmTools';
 import { ModelCatalog } from './host/models';
 import { registerPanel } from './host/panel/panel';
 import { PixaiModels } from './host/pixaiModels';
@@ -36,6 +37,14 @@ function baseUrl(provider: ProviderId): string {
   if (problem) throw new UserError(vscode.l10n.t('{0} Fix the setting "mediaStudio.{1}.baseUrl".', problem, provider));
   return value;
 }
+
+/**
+ * For the integration tests only, which `require` the bundled dist/extension.js (the module instance the
+ * extension host loaded) to read what no VS Code API exposes: the value given to the mediaStudio.hasKey context
+ * key, the chat tools themselves (to call prepareInvocation) and the model lists the pickers and the panel get. Not
+ * part of the API given to other extensions.
+ */
+export const forTests: { keyContext?: KeyContext; lmTools?: MediaTools; models?: ModelCatalog } = {};
 
 export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const started = performance.now();
@@ -94,6 +103,11 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const treeView = vscode.window.createTreeView('mediaStudio.tasks', { treeDataProvider: tasksView, showCollapseAll: false });
   tasksView.attach(treeView);
   const deps = { engine, store, keys, models, writer, pixaiModels: new PixaiModels(context.globalState, parseModelVersionId) };
+  const keyContext = new KeyContext(keys, (line) => log.warn(line));
+  const lmTools = createLmTools(deps);
+  forTests.keyContext = keyContext;
+  forTests.lmTools = lmTools;
+  forTests.models = models;
   const command = (id: string, handler: (...args: any[]) => unknown) => registerCommand(log, id, handler); // any: see registerCommand
 
   context.subscriptions.push(
@@ -135,12 +149,13 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
       return balance;
     }),
     keys.onDidChange((provider) => {
-      void updateKeyContext(keys);
+      void keyContext.update();
       models.forget(provider);
       engine.keyChanged(provider);
     }),
     store.onDidChange(() => void vscode.commands.executeCommand('setContext', 'mediaStudio.hasTasks', store.size > 0)),
-    registerLmTools(deps),
+    keyContext,
+    registerLmTools(lmTools),
     registerPanel(context, {
       ...deps,
       log,
@@ -167,7 +182,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     await engine.resume();
   })();
   ready.catch((error) => log.error(error instanceof Error ? error : String(error)));
-  void updateKeyContext(keys);
+  void keyContext.update();
   startup.activateMs = performance.now() - started;
 
   const submit = async (request: SubmitRequest): Promise<string[]> => {
@@ -196,11 +211,6 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     },
     startup,
   };
-}
-
-async function updateKeyContext(keys: ApiKeys): Promise<void> {
-  const present = await Promise.all(PROVIDER_IDS.map((p) => keys.has(p)));
-  await vscode.commands.executeCommand('setContext', 'mediaStudio.hasKey', present.some(Boolean));
 }
 
 export function deactivate(): void {}

@@ -47,11 +47,13 @@ export interface ParamNames {
   readonly aspectRatio?: string;
   readonly resolution?: string;
   readonly outputFormat?: string;
+  /** A free value with no documented list (PixAI's `style`): asked for as text, and may be left out. */
+  readonly style?: string;
 }
 
 export const PARAM_NAMES: Readonly<Record<ProviderId, ParamNames>> = {
   pixapi: { size: 'size', quality: 'quality', duration: 'duration' },
-  pixai: { mode: 'mode', aspectRatio: 'aspectRatio' },
+  pixai: { mode: 'mode', aspectRatio: 'aspectRatio', style: 'style' },
   apixo: { mode: 'mode', aspectRatio: 'aspect_ratio', resolution: 'resolution', duration: 'duration', outputFormat: 'output_format' },
   openai: { size: 'size', quality: 'quality', outputFormat: 'output_format' },
 };
@@ -190,8 +192,30 @@ export function catalogModel(provider: ProviderId, id: string): ModelInfo | unde
   return catalogFor(provider).find((m) => m.id === id);
 }
 
+function fits(model: ModelInfo, kind: MediaKind, edit: boolean): boolean {
+  return model.kind === kind && (!edit || model.editsWithFiles || model.imageUrls);
+}
+
 /** The first built-in model of that kind; with `edit`, one that takes reference images (as files or URLs). */
 export function defaultModel(provider: ProviderId, kind: MediaKind, edit = false): string {
-  const models = catalogFor(provider).filter((m) => m.kind === kind && (!edit || m.editsWithFiles || m.imageUrls));
-  return models[0]?.id ?? '';
+  return catalogFor(provider).find((m) => fits(m, kind, edit))?.id ?? '';
+}
+
+/**
+ * The model a request that names none gets: the user's default model for the provider (the setting
+ * mediaStudio.<provider>.defaultModel) when it suits the request, else the catalog's default. A configured id
+ * that `known` lists is used only for its own kind (and for edits only if it takes reference images); an id
+ * Media Studio does not know is taken to be an image model, since that is what every provider offers.
+ */
+export function resolveDefaultModel(provider: ProviderId, kind: MediaKind, edit: boolean, configured: string | undefined, known: readonly ModelInfo[] = catalogFor(provider)): string {
+  const id = configured?.trim();
+  if (!id) return defaultModel(provider, kind, edit);
+  const info = known.find((m) => m.id === id);
+  if (info) return fits(info, kind, edit) ? id : defaultModel(provider, kind, edit);
+  return kind === 'image' ? id : defaultModel(provider, kind, edit);
+}
+
+/** A model typed by id that the catalog does not list: what it is assumed to take. */
+export function typedModel(provider: ProviderId, id: string, kind: MediaKind): ModelInfo {
+  return { provider, id, kind, editsWithFiles: provider === 'pixapi' || provider === 'openai', imageUrls: provider === 'apixo', openValues: true };
 }

@@ -296,6 +296,14 @@ export class TaskEngine {
     return this.submit(task.request, task.origin);
   }
 
+  /**
+   * How long a task may run before it is shown as stale (and a chat tool stops waiting for it): the one place
+   * that decides, so a per-provider deadline needs changing only here.
+   */
+  deadlineMs(task: Pick<Task, 'request'>): number {
+    return (this.deps.deadlines ?? DEFAULT_DEADLINES_MS)[task.request.kind];
+  }
+
   /** Resolves with the task once it is terminal and its results have been handled. */
   waitFor(id: string): Promise<Task> {
     const task = this.deps.store.get(id);
@@ -507,7 +515,7 @@ export class TaskEngine {
         }
         return;
       }
-      if (isPastDeadline({ ...task, submittedAt: due.since }, now(), this.deps.deadlines ?? DEFAULT_DEADLINES_MS)) {
+      if (isPastDeadline({ ...task, submittedAt: due.since }, now(), this.deadlineMs(task))) {
         // A provider that keeps failing past the deadline is not asked forever: the task waits for Refresh.
         await this.deps.store.update(id, (t) => withChanges(t, { state: 'stale', error: { message: l10n.t('{0} Still no answer after the usual time; use Refresh to check again.', failure.message), status: failure.status } }));
         this.pump(provider);
@@ -526,7 +534,7 @@ export class TaskEngine {
       this.pump(provider);
       return;
     }
-    if (isPastDeadline({ ...updated, submittedAt: due.since }, now(), this.deps.deadlines ?? DEFAULT_DEADLINES_MS)) {
+    if (isPastDeadline({ ...updated, submittedAt: due.since }, now(), this.deadlineMs(updated))) {
       await this.deps.store.update(id, (t) => withChanges(t, { state: 'stale', error: { message: t.request.kind === 'video' ? l10n.t('No result after the usual time for a video. Use Refresh to check again.') : l10n.t('No result after the usual time for an image. Use Refresh to check again.') } }));
       this.pump(provider);
       return;

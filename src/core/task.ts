@@ -146,9 +146,9 @@ export function withChanges(task: Task, changes: Partial<Omit<Task, 'id' | 'requ
 /** Deadlines after which a task that has not finished is shown as stale (still checkable). */
 export const DEFAULT_DEADLINES_MS: Readonly<Record<MediaKind, number>> = { image: 10 * 60_000, video: 45 * 60_000 };
 
-export function isPastDeadline(task: Task, now: number, deadlines = DEFAULT_DEADLINES_MS): boolean {
+export function isPastDeadline(task: Task, now: number, deadlineMs: number = DEFAULT_DEADLINES_MS[task.request.kind]): boolean {
   const since = task.submittedAt ?? task.createdAt;
-  return now - since > deadlines[task.request.kind];
+  return now - since > deadlineMs;
 }
 
 /** A short human summary of elapsed time: "4 s", "2 min 5 s", "1 h 3 min". */

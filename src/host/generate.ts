@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { ArgsProblem, parseEditArgs, parseImageArgs, parseVideoArgs } from '../core/commandArgs';
-import { catalogModel, ModelInfo, PARAM_NAMES } from '../core/catalog';
+import { catalogModel, ModelInfo, PARAM_NAMES, typedModel } from '../core/catalog';
 import { RequestProblem, TaskEngine } from '../core/engine';
 import { isProviderId, PROVIDERS, ProviderId } from '../core/providers';
 import type { TaskStore } from '../core/store';
@@ -83,16 +83,30 @@ export async function pickWorkspaceFolder(hint: { near?: vscode.Uri; name?: stri
   return picked.uri;
 }
 
-/** Resolves "images" of an argument object: Uris, URI strings, or paths relative to a workspace folder. */
+/**
+ * Resolves "images" of an argument object: Uris, URI strings, or paths relative to a workspace folder. Only
+ * workspace files are taken (as in the panel): an argument object, or the chat agent, cannot upload a file the
+ * user never put in the workspace.
+ */
 export function toWorkspaceUri(value: unknown): vscode.Uri {
-  if (value instanceof vscode.Uri) return value;
-  if (value && typeof value === 'object' && 'scheme' in value && 'path' in value) return vscode.Uri.from(value as vscode.Uri);
-  if (typeof value !== 'string' || !value.trim()) throw new UserError(vscode.l10n.t('Each image must be a workspace file (a URI or a path relative to the workspace folder).'));
-  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(value)) return vscode.Uri.parse(value);
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) throw new UserError(vscode.l10n.t('Open a folder first: image paths are relative to the workspace folder.'));
-  if (value.split(/[\\/]/).includes('..')) throw new UserError(vscode.l10n.t('"{0}" points outside the workspace folder.', value));
-  return vscode.Uri.joinPath(folder.uri, value);
+  let uri: vscode.Uri;
+  if (value instanceof vscode.Uri) uri = value;
+  else if (value && typeof value === 'object' && 'scheme' in value && 'path' in value) uri = vscode.Uri.from(value as vscode.Uri);
+  else if (typeof value !== 'string' || !value.trim()) throw new UserError(vscode.l10n.t('Each image must be a workspace file (a URI or a path relative to the workspace folder).'));
+  else if (value.split(/[\\/]/).includes('..')) throw new UserError(vscode.l10n.t('"{0}" points outside the workspace folder. Only images inside the workspace can be edited: give a path relative to the workspace folder, such as "images/product.png".', value));
+  else if (/^[a-z][a-z0-9+.-]+:\/\//i.test(value)) uri = vscode.Uri.parse(value);
+  else {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) throw new UserError(vscode.l10n.t('Open a folder first: image paths are relative to the workspace folder.'));
+    uri = vscode.Uri.joinPath(folder.uri, value);
+  }
+  const shown = typeof value === 'string' ? value : uri.toString(true);
+  // getWorkspaceFolder compares paths as text: "/ws/../home/x.png" would pass it.
+  if (uri.path.split('/').includes('..')) throw new UserError(vscode.l10n.t('"{0}" points outside the workspace folder. Only images inside the workspace can be edited: give a path relative to the workspace folder, such as "images/product.png".', shown));
+  if (!vscode.workspace.getWorkspaceFolder(uri)) {
+    throw new UserError(vscode.l10n.t('"{0}" is not in the workspace. Only images inside the workspace can be edited: copy the image into the workspace folder first, then give its path relative to the workspace folder.', shown));
+  }
+  return uri;
 }
 
 /**
@@ -199,7 +213,7 @@ async function pickModel(deps: GenerateDeps, provider: ProviderId, kind: 'image'
   const title = `${s.title} (${s.step}/${s.total})`;
   const models = (await deps.models.list(provider)).filter((m) => m.kind === kind && (!edit || m.editsWithFiles || m.imageUrls));
   if (provider === 'pixai') {
-    const id = await deps.pixaiModels.pick(title, models.map((m) => ({ id: m.id, name: m.label ?? m.id })));
+    const id = await deps.pixaiModels.pick(title, models.map((m) => ({ id: m.id, name: m.label ?? m.id })), deps.models.defaultModel(provider, kind, edit));
     return id ? catalogModel('pixai', id) ?? { ...models[0], id, label: undefined } : undefined;
   }
   const other = { label: vscode.l10n.t('$(edit) Other model id…'), description: vscode.l10n.t('type any model id'), model: undefined };
@@ -211,7 +225,7 @@ async function pickModel(deps: GenerateDeps, provider: ProviderId, kind: 'image'
   if (picked !== other) return picked?.model;
   const id = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('{0} model id', PROVIDERS[provider].label), ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a model id.')) });
   if (!id) return undefined;
-  return { provider, id: id.trim(), kind, editsWithFiles: provider === 'pixapi' || provider === 'openai', imageUrls: provider === 'apixo', openValues: true };
+  return typedModel(provider, id.trim(), kind);
 }
 
 /** Asks for each parameter the model takes, by the provider's own field names. Undefined: cancelled. */
@@ -238,6 +252,16 @@ async function askParams(provider: ProviderId, model: ModelInfo, title: string):
     } else {
       result[field] = value;
     }
+  }
+  if (names.style) {
+    // PixAI documents no style values, so none are offered: any text, and an empty answer sends no style.
+    const style = await vscode.window.showInputBox({
+      title,
+      prompt: vscode.l10n.t('Style (optional): a value {0} takes. Leave it empty to send none.', PROVIDERS[provider].label),
+      ignoreFocusOut: true,
+    });
+    if (style === undefined) return undefined;
+    if (style.trim()) result[names.style] = style.trim();
   }
   if (model.kind === 'image' && (provider === 'pixapi' || provider === 'openai')) {
     const count = await pickValue(title, ['1', '2', '3', '4'], vscode.l10n.t('How many images?'), false);

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { PARAM_NAMES } from '../core/catalog';
 import { isProviderId, PROVIDER_IDS, PROVIDERS, ProviderId } from '../core/providers';
-import { DEFAULT_DEADLINES_MS, MediaKind, Task } from '../core/task';
+import type { MediaKind, Task } from '../core/task';
 import { estimateCost } from '../webview/estimate';
 import { UserError } from './commands';
 import * as generate from './generate';
@@ -19,6 +19,8 @@ export interface ImageToolInput {
   readonly aspectRatio?: string;
   readonly count?: number;
   readonly quality?: string;
+  /** PixAI's free `style` value. */
+  readonly style?: string;
   readonly outputFolder?: string;
 }
 
@@ -60,12 +62,17 @@ async function chooseProvider(deps: generate.GenerateDeps, asked: string | undef
 }
 
 /** The command argument object for the request the tool makes (the automation contract of the commands). */
-function commandArgs(operation: Operation, provider: ProviderId, model: string, input: ImageToolInput & VideoToolInput & Partial<EditToolInput>): Record<string, unknown> {
+function commandArgs(operation: Operation, provider: ProviderId, model: string, input: ImageToolInput & Omit<VideoToolInput, keyof ImageToolInput> & Partial<EditToolInput>): Record<string, unknown> {
   const params: Record<string, string> = {};
   if (input.aspectRatio) {
     const field = PARAM_NAMES[provider].aspectRatio;
     if (!field) throw new UserError(`${PROVIDERS[provider].label} does not take an aspect ratio; use "size" (such as "1024x1024") instead.`);
     params[field] = input.aspectRatio;
+  }
+  if (input.style) {
+    const field = PARAM_NAMES[provider].style;
+    if (!field) throw new UserError(`${PROVIDERS[provider].label} does not take a style; only PixAI does. Describe the style in the prompt instead.`);
+    params[field] = input.style;
   }
   const args: Record<string, unknown> = { provider, model, prompt: input.prompt, size: input.size, params: Object.keys(params).length ? params : undefined, outputFolder: input.outputFolder };
   if (operation === 'video') return { ...args, duration: input.duration, inputImage: input.inputImageUrl };
@@ -149,7 +156,8 @@ abstract class MediaTool<T extends { prompt: string; provider?: string; model?: 
     md.appendText(vscode.l10n.t('Prompt: {0}\n\n', prompt));
     md.appendText(vscode.l10n.t('{0} This is charged to your {1} account.', costText(chosen.provider, model, options.input as { count?: number; duration?: number }), label));
     return {
-      invocationMessage: vscode.l10n.t('{0} with {1} {2}…', this.title, label, model),
+      // Tools have no stable way to report progress (only the proposed toolProgress API): say where it shows.
+      invocationMessage: vscode.l10n.t('{0} with {1} {2}… Progress shows in the Media Studio Tasks view.', this.title, label, model),
       confirmationMessages: { title: vscode.l10n.t('{0} with {1}?', this.title, label), message: md },
     };
   }
@@ -162,7 +170,7 @@ abstract class MediaTool<T extends { prompt: string; provider?: string; model?: 
     if (token.isCancellationRequested) return text('Cancelled before anything was sent; no file was written.');
     let id: string;
     try {
-      const args = commandArgs(this.operation, chosen.provider, this.model(chosen.provider, input), input as unknown as ImageToolInput & VideoToolInput);
+      const args = commandArgs(this.operation, chosen.provider, this.model(chosen.provider, input), input as ImageToolInput & VideoToolInput);
       for (const key of Object.keys(args)) if (args[key] === undefined) delete args[key];
       [id] = await this.submit(args);
     } catch (error) {
@@ -172,8 +180,11 @@ abstract class MediaTool<T extends { prompt: string; provider?: string; model?: 
     }
 
     const cancelled = onCancel(token);
+    const submitted = this.deps.store.get(id);
+    // The task's own deadline, the one after which the engine shows it as stale.
+    const deadlineMs = submitted ? this.deps.engine.deadlineMs(submitted) : Number.POSITIVE_INFINITY;
     let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), DEFAULT_DEADLINES_MS[this.kind]); });
+    const deadline = new Promise<'timeout'>((resolve) => { if (Number.isFinite(deadlineMs)) timer = setTimeout(() => resolve('timeout'), deadlineMs); });
     try {
       const outcome = await Promise.race([this.deps.engine.waitFor(id), cancelled.promise, deadline]);
       if (outcome === 'cancelled') {
@@ -183,7 +194,7 @@ abstract class MediaTool<T extends { prompt: string; provider?: string; model?: 
       }
       if (outcome === 'timeout') {
         const task = this.deps.store.get(id);
-        return text(`The task ${id} has not finished after ${DEFAULT_DEADLINES_MS[this.kind] / 60_000} minutes (state: ${task?.state ?? 'unknown'}). It keeps running in the Media Studio Tasks view and will be saved into the workspace when it finishes.`);
+        return text(`The task ${id} has not finished after ${Math.round(deadlineMs / 60_000)} minutes (state: ${task?.state ?? 'unknown'}). It keeps running in the Media Studio Tasks view and will be saved into the workspace when it finishes.`);
       }
       return text(describeOutcome(outcome));
     } finally {
@@ -231,12 +242,23 @@ export class GenerateVideoTool extends MediaTool<VideoToolInput> {
   }
 }
 
-/** Registers the tools declared under contributes.languageModelTools (shown only when a key is set: `when`). */
-export function registerLmTools(deps: generate.GenerateDeps): vscode.Disposable {
+/** The tools declared under contributes.languageModelTools, by name. */
+export interface MediaTools {
+  readonly generate_image: GenerateImageTool;
+  readonly edit_image: EditImageTool;
+  readonly generate_video: GenerateVideoTool;
+}
+
+export function createLmTools(deps: generate.GenerateDeps): MediaTools {
+  return { generate_image: new GenerateImageTool(deps), edit_image: new EditImageTool(deps), generate_video: new GenerateVideoTool(deps) };
+}
+
+/** Registers the tools (shown only when a key is set: their `when` is mediaStudio.hasKey). */
+export function registerLmTools(tools: MediaTools): vscode.Disposable {
   if (!vscode.lm?.registerTool) return new vscode.Disposable(() => undefined);
   return vscode.Disposable.from(
-    vscode.lm.registerTool('generate_image', new GenerateImageTool(deps)),
-    vscode.lm.registerTool('edit_image', new EditImageTool(deps)),
-    vscode.lm.registerTool('generate_video', new GenerateVideoTool(deps)),
+    vscode.lm.registerTool('generate_image', tools.generate_image),
+    vscode.lm.registerTool('edit_image', tools.edit_image),
+    vscode.lm.registerTool('generate_video', tools.generate_video),
   );
 }

@@ -1,11 +1,20 @@
+import * as vscode from 'vscode';
+import { parseModelVersionId } from '../core/adapters/pixai';
 import { listPixapiModels } from '../core/adapters/pixapi';
-import { catalogFor, defaultModel, ModelInfo, pixapiModel } from '../core/catalog';
+import { catalogFor, ModelInfo, pixapiModel, resolveDefaultModel, typedModel } from '../core/catalog';
 import type { ApiClient } from '../core/http';
 import { PROVIDER_IDS, ProviderId } from '../core/providers';
 import type { MediaKind } from '../core/task';
 import type { Log } from './log';
 
 const CACHE_MS = 10 * 60_000;
+
+/** The setting mediaStudio.<provider>.defaultModel; PixAI's may be a pixai.art model page URL. */
+export function configuredDefaultModel(provider: ProviderId): string | undefined {
+  const value = vscode.workspace.getConfiguration('mediaStudio').get<string>(`${provider}.defaultModel`, '').trim();
+  if (!value) return undefined;
+  return provider === 'pixai' ? parseModelVersionId(value) ?? value : value;
+}
 
 /** Models per provider: the provider's own list where it has one (cached), the built-in catalog otherwise. */
 export class ModelCatalog {
@@ -17,7 +26,22 @@ export class ModelCatalog {
     return [...catalogFor(provider)];
   }
 
+  /**
+   * The provider's models with each kind's default model first, so pickers and the panel (which start on the
+   * first model) preselect the same model a request without one gets. A configured id no list knows is added.
+   */
   async list(provider: ProviderId): Promise<ModelInfo[]> {
+    const models = await this.fetch(provider);
+    const firsts: ModelInfo[] = [];
+    for (const kind of ['image', 'video'] as const) {
+      if (!models.some((m) => m.kind === kind)) continue;
+      const id = this.defaultModel(provider, kind, false, models);
+      firsts.push(models.find((m) => m.id === id) ?? typedModel(provider, id, kind));
+    }
+    return [...firsts, ...models.filter((m) => !firsts.includes(m))];
+  }
+
+  private async fetch(provider: ProviderId): Promise<ModelInfo[]> {
     const cached = this.cache.get(provider);
     if (cached && Date.now() - cached.at < CACHE_MS) return cached.models;
     let models = this.builtIn(provider);
@@ -36,8 +60,9 @@ export class ModelCatalog {
     return models;
   }
 
-  defaultModel(provider: ProviderId, kind: MediaKind, edit = false): string {
-    return defaultModel(provider, kind, edit);
+  /** The model a request without one gets: the provider's default-model setting where it suits, else the catalog's. */
+  defaultModel(provider: ProviderId, kind: MediaKind, edit = false, known: readonly ModelInfo[] = this.cache.get(provider)?.models ?? this.builtIn(provider)): string {
+    return resolveDefaultModel(provider, kind, edit, configuredDefaultModel(provider), known);
   }
 
   providersFor(kind: MediaKind, edit = false): ProviderId[] {

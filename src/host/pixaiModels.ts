@@ -24,10 +24,16 @@ export class PixaiModels {
     await this.state.update(RECENT_KEY, [model, ...others].slice(0, MAX_RECENT));
   }
 
-  /** Asks for a model: a recent one, or a pasted id / pixai.art URL (then an optional name). */
-  async pick(title: string, fallback: readonly NamedModel[]): Promise<string | undefined> {
+  /**
+   * Asks for a model: a recent one, or a pasted id / pixai.art URL (then an optional name). `preferred` (the
+   * default model) comes first, so it is the one preselected.
+   */
+  async pick(title: string, fallback: readonly NamedModel[], preferred?: string): Promise<string | undefined> {
     const paste = { label: vscode.l10n.t('$(add) Paste a model version id or pixai.art model URL…'), id: '' };
-    const known = [...this.recent(), ...fallback.filter((f) => !this.recent().some((r) => r.id === f.id))];
+    const recent = this.recent();
+    const known = [...recent, ...fallback.filter((f) => !recent.some((r) => r.id === f.id))];
+    const first = known.findIndex((m) => m.id === preferred);
+    if (first > 0) known.unshift(...known.splice(first, 1));
     const picked = await vscode.window.showQuickPick([...known.map((m) => ({ label: m.name, description: m.id, id: m.id })), paste], {
       title, placeHolder: vscode.l10n.t('PixAI model'), ignoreFocusOut: true,
     });

@@ -101,6 +101,11 @@ describe('Bad input: a clear message, nothing written, nothing lost', function (
       assert.match(await refused('An SVG', 'mediaStudio.editImage', edit('vector.svg')), /is an SVG/);
     });
 
+    it('an image outside the workspace, by URI or by a path with ..', async () => {
+      assert.match(await refused('An image outside the workspace (file:///home/user/private.png)', 'mediaStudio.editImage', { ...edit('x'), images: ['file:///home/user/private.png'] }), /is not in the workspace/);
+      assert.match(await refused('An image path with .. (../private.png)', 'mediaStudio.editImage', { ...edit('x'), images: ['../private.png'] }), /points outside the workspace folder/);
+    });
+
     it('an image over the size cap (setting mediaStudio.maxImageSizeMB)', async () => {
       const restore = await setting('mediaStudio', 'maxImageSizeMB', 1);
       try {

@@ -1,8 +1,14 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { MediaStudioApi, Task } from '../../src/api';
+import { PIXAI_EXAMPLE_MODEL_VERSION_ID } from '../../src/core/catalog';
 import { sniffMediaType } from '../../src/core/files/sniff';
-import { activateExtension, emulator, exists, readFile, setKeys, workspaceFolder } from './helpers';
+import type { forTests as TestHooks } from '../../src/extension';
+import { estimateCost } from '../../src/webview/estimate';
+import { activateExtension, clearKeys, emulator, EXTENSION_ID, exists, readFile, setKeys, workspaceFolder } from './helpers';
 
 /** The text of a tool result (parts come back over RPC, so read `value` rather than rely on the class). */
 function resultText(result: vscode.LanguageModelToolResult): string {
@@ -16,6 +22,39 @@ function listedFiles(text: string): string[] {
 
 function invoke(name: string, input: object, token: vscode.CancellationToken): Thenable<vscode.LanguageModelToolResult> {
   return vscode.lm.invokeTool(name, { input, toolInvocationToken: undefined }, token);
+}
+
+/**
+ * What no VS Code API shows: the value given to the mediaStudio.hasKey context key, and the tools themselves.
+ * Read from the bundled module the extension host loaded (Node's module cache gives the same instance).
+ */
+function hooks(): typeof TestHooks {
+  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(extension);
+  const hooks = (require(path.join(extension.extensionPath, 'dist', 'extension.js')) as { forTests: typeof TestHooks }).forTests;
+  assert.ok(hooks.keyContext && hooks.lmTools, 'the bundle the extension host runs is not the one required here');
+  return hooks;
+}
+
+/** Every file under a folder (recursively, workspace-relative), or none when it does not exist. */
+async function filesUnder(folder: vscode.Uri): Promise<string[]> {
+  let entries: [string, vscode.FileType][];
+  try {
+    entries = await vscode.workspace.fs.readDirectory(folder);
+  } catch {
+    return [];
+  }
+  const nested = await Promise.all(entries.map(async ([name, type]) => {
+    const child = vscode.Uri.joinPath(folder, name);
+    return type & vscode.FileType.Directory ? filesUnder(child) : [vscode.workspace.asRelativePath(child, false)];
+  }));
+  return nested.flat().sort();
+}
+
+/** The text a confirmation message shows: a string, or a MarkdownString built with appendText (which escapes). */
+function plain(message: string | vscode.MarkdownString | undefined): string {
+  if (typeof message === 'string') return message;
+  return (message?.value ?? '').replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, '$1');
 }
 
 /** Resolves with the first task started by the agent with this prompt once it reaches `state`. */
@@ -94,6 +133,8 @@ describe('Chat tools (vscode.lm.invokeTool in the extension host)', function () 
   it('cancelling the token cancels the task: marked cancelled, no file written', async () => {
     await control.configure({ timing: { image: { queueMs: 20_000, runMs: 600 } } });
     try {
+      const output = vscode.Uri.joinPath(workspaceFolder(), 'generated');
+      const filesBefore = await filesUnder(output);
       const source = new vscode.CancellationTokenSource();
       const prompt = 'cancel me, agent';
       const submitted = agentTask(api, prompt, 'submitted');
@@ -103,8 +144,10 @@ describe('Chat tools (vscode.lm.invokeTool in the extension host)', function () 
       const text = await invocation;
       const final = await api.waitForTask(task.id);
       assert.strictEqual(final.state, 'cancelled', text);
-      assert.ok(!final.results?.some((r) => r.file), 'a file was written');
       assert.ok(/cancel/i.test(text), text);
+      // The remote task would have finished within the wait above had it not been cancelled (queueMs 20 s is
+      // the emulator's queue; cancelling removes it there). No result, sidecar or temp file appeared.
+      assert.deepStrictEqual(await filesUnder(output), filesBefore, 'a file appeared in the output folder');
     } finally {
       await control.configure(fast);
     }
@@ -119,6 +162,111 @@ describe('Chat tools (vscode.lm.invokeTool in the extension host)', function () 
       assert.ok(text.includes('Media Studio: Set API Key'), text);
       assert.ok(text.includes('PixAI'), text);
       assert.strictEqual((await api.listTasks()).length, before);
+    } finally {
+      await setKeys();
+    }
+  });
+  it('edit_image refuses an image outside the workspace (URI, .. path, or a URI through ..), and sends nothing', async () => {
+    const outside = path.join(os.tmpdir(), `media-studio-private-${process.pid}.png`);
+    fs.writeFileSync(outside, await readFile(vscode.Uri.joinPath(workspaceFolder(), 'images', 'product.png')));
+    try {
+      const throughDotDot = `${workspaceFolder().toString()}/${path.relative(workspaceFolder().fsPath, outside).split(path.sep).join('/')}`;
+      assert.ok(throughDotDot.includes('/../'), throughDotDot);
+      const cases: [string, RegExp][] = [
+        [vscode.Uri.file(outside).toString(), /is not in the workspace\. Only images inside the workspace can be edited: copy the image into the workspace folder first/],
+        ['../private.png', /"\.\.\/private\.png" points outside the workspace folder\. Only images inside the workspace can be edited/],
+        [throughDotDot, /points outside the workspace folder/],
+      ];
+      const since = Math.max(0, ...(await control.requests()).map((r) => r.seq));
+      const tasksBefore = (await api.listTasks()).length;
+      const source = new vscode.CancellationTokenSource();
+      for (const [image, expected] of cases) {
+        const text = resultText(await invoke('edit_image', { prompt: 'leak this', provider: 'pixapi', images: [image] }, source.token));
+        assert.match(text, /^Nothing was generated: /, text);
+        assert.match(text, expected, text);
+      }
+      // The command's argument object is held to the same rule (as the panel is).
+      await assert.rejects(
+        Promise.resolve(vscode.commands.executeCommand('mediaStudio.editImage', { provider: 'pixapi', prompt: 'leak this', images: [vscode.Uri.file(outside)] })),
+        /is not in the workspace/,
+      );
+      assert.strictEqual((await api.listTasks()).length, tasksBefore, 'no task was created');
+      const sent = (await control.requests(since)).filter((r) => r.seq > since && r.method === 'POST');
+      assert.deepStrictEqual(sent.map((r) => r.path), [], 'nothing was sent to a provider');
+    } finally {
+      fs.rmSync(outside, { force: true });
+    }
+  });
+
+  it('the confirmation names the provider, the model and the documented cost before anything is spent', async () => {
+    const tools = hooks().lmTools;
+    assert.ok(tools);
+    const before = (await api.listTasks()).length;
+
+    const pixapi = await tools.generate_image.prepareInvocation({ input: { prompt: 'a teal teapot', provider: 'pixapi', model: 'gpt-image-2', count: 2 } });
+    const cost = estimateCost('pixapi', 'gpt-image-2', { n: '2' });
+    assert.ok(cost, 'Pixapi documents a price range for gpt-image-2');
+    assert.match(pixapi.confirmationMessages?.title ?? '', /^Generate image with Pixapi\?$/);
+    const pixapiText = plain(pixapi.confirmationMessages?.message);
+    for (const part of ['Pixapi', 'model gpt-image-2', '2 image(s)', 'Prompt: a teal teapot', `Cost ${cost.text} (documented by Pixapi).`, 'charged to your Pixapi account']) {
+      assert.ok(pixapiText.includes(part), `"${part}" missing from: ${pixapiText}`);
+    }
+
+    const pixai = await tools.generate_image.prepareInvocation({ input: { prompt: 'a fox', provider: 'pixai' } });
+    assert.match(pixai.confirmationMessages?.title ?? '', /PixAI/);
+    const pixaiText = plain(pixai.confirmationMessages?.message);
+    for (const part of ['PixAI', `model ${PIXAI_EXAMPLE_MODEL_VERSION_ID}`, 'Cost: see PixAI pricing (not documented per request).']) {
+      assert.ok(pixaiText.includes(part), `"${part}" missing from: ${pixaiText}`);
+    }
+
+    const video = await tools.generate_video.prepareInvocation({ input: { prompt: 'a wave', provider: 'apixo', model: 'veo-3-1', duration: 8 } });
+    assert.match(video.confirmationMessages?.title ?? '', /^Generate video with Apixo\?$/);
+    const videoText = plain(video.confirmationMessages?.message);
+    for (const part of ['Apixo', 'model veo-3-1', '8 s', 'Cost: see Apixo pricing']) assert.ok(videoText.includes(part), `"${part}" missing from: ${videoText}`);
+    // Tools cannot report progress through a stable API: the running message says where it shows.
+    assert.match(String(plain(video.invocationMessage)), /Progress shows in the Media Studio Tasks view/);
+
+    const edit = await tools.edit_image.prepareInvocation({ input: { prompt: 'bluer', provider: 'openai', model: 'gpt-image-1', images: ['images/product.png'] } });
+    assert.ok(plain(edit.confirmationMessages?.message).includes('Images: images/product.png.'), plain(edit.confirmationMessages?.message));
+    assert.strictEqual((await api.listTasks()).length, before, 'preparing spends nothing');
+  });
+
+  it("passes PixAI's style through generate_image to PixAI, and refuses it for a provider without one", async () => {
+    const source = new vscode.CancellationTokenSource();
+    const prompt = 'a fox in a forest, watercolour style from the agent';
+    const text = resultText(await invoke('generate_image', { prompt, provider: 'pixai', style: 'watercolor', aspectRatio: '1:1' }, source.token));
+    assert.strictEqual(listedFiles(text).length, 1, text);
+    const task = (await api.listTasks()).find((t) => t.request.prompt === prompt);
+    assert.strictEqual(task?.request.params.style, 'watercolor');
+    const remote = await control.task('pixai', task?.remoteId ?? '');
+    assert.strictEqual((remote?.request as { style?: string } | undefined)?.style, 'watercolor', 'PixAI received the style');
+    const refused = resultText(await invoke('generate_image', { prompt: 'styled elsewhere', provider: 'pixapi', style: 'watercolor' }, source.token));
+    assert.match(refused, /Pixapi does not take a style; only PixAI does/);
+  });
+
+  it('sets the mediaStudio.hasKey context key (the tools\' `when`) false once every key is cleared, true once one is set', async () => {
+    const keyContext = hooks().keyContext;
+    assert.ok(keyContext);
+    const becomes = (value: boolean) => new Promise<void>((resolve) => {
+      const subscription = keyContext.onDidSet((set) => {
+        if (set === value) {
+          subscription.dispose();
+          resolve();
+        }
+      });
+      if (keyContext.value === value) {
+        subscription.dispose();
+        resolve();
+      }
+    });
+    await becomes(true); // keys are set for this suite
+    try {
+      await clearKeys();
+      await becomes(false);
+      assert.strictEqual(keyContext.value, false);
+      await vscode.commands.executeCommand('mediaStudio.setApiKey', { provider: 'apixo', key: 'test-apixo-key' });
+      await becomes(true);
+      assert.strictEqual(keyContext.value, true);
     } finally {
       await setKeys();
     }

@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import { PixapiAdapter } from '../../../src/core/adapters/pixapi';
 import {
-  apixoDefaultMode, catalogFor, catalogModel, defaultModel, PARAM_NAMES, PIXAPI_CATALOG, pixapiModel, DEFAULT_MAX_PROMPT_LENGTH, maxPromptLength,
+  apixoDefaultMode, catalogFor, catalogModel, defaultModel, PARAM_NAMES, resolveDefaultModel, typedModel, PIXAPI_CATALOG, pixapiModel, DEFAULT_MAX_PROMPT_LENGTH, maxPromptLength,
 } from '../../../src/core/catalog';
 import { ApiClient } from '../../../src/core/http';
 import { PROVIDER_IDS } from '../../../src/core/providers';
@@ -64,6 +64,59 @@ describe('core/catalog', () => {
     assert.deepStrictEqual(PARAM_NAMES.pixapi, { size: 'size', quality: 'quality', duration: 'duration' });
     assert.strictEqual(PARAM_NAMES.apixo.aspectRatio, 'aspect_ratio');
     assert.strictEqual(PARAM_NAMES.pixai.aspectRatio, 'aspectRatio');
+  });
+
+  it("offers PixAI's style as a free value, with no invented list, and only for PixAI", () => {
+    assert.deepStrictEqual(PARAM_NAMES.pixai, { mode: 'mode', aspectRatio: 'aspectRatio', style: 'style' });
+    for (const provider of PROVIDER_IDS.filter((p) => p !== 'pixai')) assert.strictEqual(PARAM_NAMES[provider].style, undefined, provider);
+    for (const model of catalogFor('pixai')) {
+      assert.strictEqual(model.openValues, true, 'any value may be typed');
+      assert.ok(!Object.keys(model).some((key) => /style/i.test(key)), 'no list of styles is offered: PixAI documents none');
+    }
+  });
+
+  describe('resolveDefaultModel (the mediaStudio.<provider>.defaultModel setting)', () => {
+    it('uses the catalog default when nothing (or only spaces) is configured', () => {
+      for (const provider of PROVIDER_IDS) {
+        for (const kind of ['image', 'video'] as MediaKind[]) {
+          for (const edit of [false, true]) {
+            for (const configured of [undefined, '', '   ']) assert.strictEqual(resolveDefaultModel(provider, kind, edit, configured), defaultModel(provider, kind, edit), `${provider} ${kind} ${edit}`);
+          }
+        }
+      }
+    });
+
+    it('uses a configured model for requests of its kind', () => {
+      assert.strictEqual(resolveDefaultModel('pixapi', 'image', false, 'gpt-image-2'), 'gpt-image-2');
+      assert.strictEqual(resolveDefaultModel('pixapi', 'image', true, ' gpt-image-2 '), 'gpt-image-2', 'trimmed; it edits too');
+      assert.strictEqual(resolveDefaultModel('apixo', 'video', false, 'veo-3-1'), 'veo-3-1');
+      assert.strictEqual(resolveDefaultModel('openai', 'image', false, 'dall-e-3'), 'dall-e-3');
+    });
+
+    it('keeps the other kind, and edits a model cannot do, on the catalog default', () => {
+      assert.strictEqual(resolveDefaultModel('pixapi', 'video', false, 'gpt-image-2'), defaultModel('pixapi', 'video'));
+      assert.strictEqual(resolveDefaultModel('apixo', 'image', false, 'veo-3-1'), defaultModel('apixo', 'image'));
+      assert.strictEqual(resolveDefaultModel('openai', 'image', true, 'dall-e-3'), 'gpt-image-1', 'dall-e-3 does not edit');
+    });
+
+    it('takes an id it does not know to be an image model', () => {
+      assert.strictEqual(resolveDefaultModel('pixai', 'image', false, '1234567890'), '1234567890');
+      assert.strictEqual(resolveDefaultModel('openai', 'image', true, 'my-gateway-model'), 'my-gateway-model');
+      assert.strictEqual(resolveDefaultModel('apixo', 'video', false, 'some-new-model'), defaultModel('apixo', 'video'));
+    });
+
+    it("judges by the list it is given (Pixapi's own list of models), not only the built-in one", () => {
+      const listed = [typedModel('pixapi', 'brand-new-video', 'video'), typedModel('pixapi', 'brand-new-image', 'image')];
+      assert.strictEqual(resolveDefaultModel('pixapi', 'video', false, 'brand-new-video', listed), 'brand-new-video');
+      assert.strictEqual(resolveDefaultModel('pixapi', 'image', false, 'brand-new-video', listed), defaultModel('pixapi', 'image'));
+    });
+  });
+
+  it('assumes what a typed model id takes from its provider', () => {
+    assert.deepStrictEqual(typedModel('apixo', 'x', 'image'), { provider: 'apixo', id: 'x', kind: 'image', editsWithFiles: false, imageUrls: true, openValues: true });
+    assert.strictEqual(typedModel('pixapi', 'x', 'image').editsWithFiles, true);
+    assert.strictEqual(typedModel('openai', 'x', 'image').editsWithFiles, true);
+    assert.strictEqual(typedModel('pixai', 'x', 'image').editsWithFiles, false);
   });
 
   describe('Pixapi models', () => {

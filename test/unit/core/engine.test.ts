@@ -5,7 +5,7 @@ import { TaskStore } from '../../../src/core/store';
 import type { Task } from '../../../src/core/task';
 import { imageRequest, ManualClock, MemoryPersistence, ScriptedAdapter, settle } from './fakes';
 
-function setup(options: { key?: boolean; maxActive?: number } = {}) {
+function setup(options: { key?: boolean; maxActive?: number; deadlines?: { image: number; video: number } } = {}) {
   const clock = new ManualClock();
   const persistence = new MemoryPersistence();
   const store = new TaskStore(persistence);
@@ -21,6 +21,7 @@ function setup(options: { key?: boolean; maxActive?: number } = {}) {
     maxActiveTasks: () => options.maxActive,
     clock,
     random: () => 0.5,
+    deadlines: options.deadlines,
   });
   return { clock, persistence, store, adapter, engine, saved };
 }
@@ -153,6 +154,19 @@ describe('TaskEngine', () => {
     await engine.refresh(task.id);
     await clock.advance(0);
     assert.strictEqual(store.get(task.id)?.state, 'succeeded');
+  });
+
+  it('gives one deadline per task (the default per kind, or the configured one), and marks the task stale by it', async () => {
+    assert.strictEqual(setup().engine.deadlineMs({ request: imageRequest() }), 10 * 60_000);
+    assert.strictEqual(setup().engine.deadlineMs({ request: { ...imageRequest(), kind: 'video' } }), 45 * 60_000);
+    const { engine, clock, store } = setup({ deadlines: { image: 90_000, video: 300_000 } });
+    const task = await engine.submit(imageRequest());
+    assert.strictEqual(engine.deadlineMs(task), 90_000);
+    assert.strictEqual(engine.deadlineMs({ request: { ...imageRequest(), kind: 'video' } }), 300_000);
+    await clock.advance(60_000);
+    assert.notStrictEqual(store.get(task.id)?.state, 'stale', 'not before its deadline');
+    await clock.advance(60_000);
+    assert.strictEqual(store.get(task.id)?.state, 'stale', 'past its own deadline, not the default one');
   });
 
   it('stops asking a provider that keeps failing past the deadline, and marks the task stale', async () => {
