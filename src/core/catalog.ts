@@ -89,7 +89,7 @@ export const PIXAI_CATALOG: readonly ModelInfo[] = [
     // A getter: translated when read, after activation has configured the bundle (this table is built at load).
     get label() { return l10n.t('Example model from PixAI\'s docs (paste another pixai.art/model/… URL for any other model)'); },
     editsWithFiles: false,
-    imageUrls: false,
+    imageUrls: true, // one reference, as `mediaUrl` (image-to-image through the v1 parameters)
     // Only "9:16" and "standard" are documented (as examples); the other ratios are common ones offered as
     // suggestions. PixAI's full lists are not public, so any value may be typed.
     aspectRatios: ['9:16', '1:1', '16:9', '2:3', '3:2', '3:4', '4:3'],

@@ -26,7 +26,7 @@ export interface GenerateDeps {
 
 /** Providers whose models take reference images only as URLs for this model. */
 function takesUrls(provider: ProviderId, model: string): boolean {
-  return catalogModel(provider, model)?.imageUrls ?? provider === 'apixo';
+  return catalogModel(provider, model)?.imageUrls ?? (provider === 'apixo' || provider === 'pixai');
 }
 
 /** Runs a submit and turns request problems into messages with the right button. */
