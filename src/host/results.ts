@@ -12,7 +12,7 @@ import { resultFileName, sidecarName, tempName } from '../core/files/naming';
 import { DownloadRefused, resultInspector, streamToNewFile } from '../core/files/saveDownload';
 import { resolveOutputFolder } from '../core/files/outputFolder';
 import { addPngTextChunks, PNG_TEXT_MAX_BYTES } from '../core/files/pngText';
-import { buildSidecar, serializeSidecar } from '../core/files/sidecar';
+import { buildSidecar, isKeyedMediaRoute, serializeSidecar } from '../core/files/sidecar';
 import { sniffMediaType, SniffedMedia } from '../core/files/sniff';
 import { HttpError, NetworkError } from '../core/http';
 import type { TaskStore } from '../core/store';
@@ -163,8 +163,9 @@ export class ResultWriter {
         cost: task.cost,
         createdAt: task.createdAt,
         completedAt: task.endedAt,
-        sourceUrl: item.url,
-        sourceUrlExpiresAt: item.expiresAt,
+        // PixAI's keyed media route is no public URL: recorded, it would be offered to other providers as one.
+        sourceUrl: item.url && !isKeyedMediaRoute(task.request.provider, item.url) ? item.url : undefined,
+        sourceUrlExpiresAt: item.url && !isKeyedMediaRoute(task.request.provider, item.url) ? item.expiresAt : undefined,
         index: index + 1,
         count,
         references: task.request.images?.map((i) => vscode.workspace.asRelativePath(vscode.Uri.parse(i), false)),
