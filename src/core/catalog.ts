@@ -108,7 +108,7 @@ const APIXO_IMAGE_RESOLUTIONS = ['1K', '2K', '4K'];
 const APIXO_OUTPUT_FORMATS = ['png', 'jpeg'];
 const APIXO_VIDEO_ASPECT_RATIOS = ['1:1', '16:9', '9:16'];
 const APIXO_VIDEO_RESOLUTIONS = ['480p', '720p', '1080p'];
-/** "duration: seconds" is all that is documented; these are suggestions (the emulator takes 4–20 whole seconds). */
+/** "duration: seconds" is all that is documented; these are suggestions, and any positive number is sent. */
 const APIXO_VIDEO_DURATIONS = [4, 5, 8, 10];
 
 function apixoImage(id: string, modes: readonly string[]): ModelInfo {
