@@ -9,7 +9,7 @@ import { PixapiAdapter } from './core/adapters/pixapi';
 import { TaskEngine } from './core/engine';
 import { describeFailure } from './core/errors';
 import { ApiClient } from './core/http';
-import { baseUrlProblem, isLoopbackUrl, PROVIDER_IDS, PROVIDERS, ProviderId } from './core/providers';
+import { baseUrlProblem, loopbackResultsAllowed, PROVIDER_IDS, PROVIDERS, ProviderId } from './core/providers';
 import { TaskStore } from './core/store';
 import type { Task } from './core/task';
 import { WindowOwnership } from './host/claims';
@@ -31,8 +31,12 @@ import { ResultWriter } from './host/results';
 import * as taskCommands from './host/taskCommands';
 import { TasksView } from './host/tasksView';
 
+function baseUrlSetting(provider: ProviderId): string | undefined {
+  return vscode.workspace.getConfiguration('mediaStudio').get<string>(`${provider}.baseUrl`);
+}
+
 function baseUrl(provider: ProviderId): string {
-  const value = vscode.workspace.getConfiguration('mediaStudio').get<string>(`${provider}.baseUrl`) || PROVIDERS[provider].defaultBaseUrl;
+  const value = baseUrlSetting(provider) || PROVIDERS[provider].defaultBaseUrl;
   const problem = baseUrlProblem(value);
   if (problem) throw new UserError(vscode.l10n.t('{0} Fix the setting "mediaStudio.{1}.baseUrl".', problem, provider));
   return value;
@@ -73,8 +77,8 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
       const key = await keys.get(task.request.provider);
       return key ? { origin: new URL(baseUrl(task.request.provider)).origin, key } : undefined;
     },
-    // Result URLs on loopback are followed only when the provider's API itself is local (an emulator or gateway).
-    allowLoopback: () => PROVIDER_IDS.some((p) => isLoopbackUrl(baseUrl(p))),
+    // Result URLs on loopback are followed only when this task's provider's API is local (an emulator or gateway).
+    allowLoopback: (task) => loopbackResultsAllowed(task.request.provider, baseUrlSetting(task.request.provider)),
     dispatcher: () => proxy.dispatcher(),
   });
   const adapters = new Map<ProviderId, ProviderAdapter>([

@@ -91,7 +91,7 @@ export const PIXAI_CATALOG: readonly ModelInfo[] = [
     // A getter: translated when read, after activation has configured the bundle (this table is built at load).
     get label() { return l10n.t('Example model from PixAI\'s docs (paste another pixai.art/model/… URL for any other model)'); },
     editsWithFiles: false,
-    imageUrls: false,
+    imageUrls: true, // one reference, as `mediaUrl` (image-to-image through the v1 parameters)
     // Only "9:16" and "standard" are documented (as examples); the other ratios are common ones offered as
     // suggestions. PixAI's full lists are not public, so any value may be typed.
     aspectRatios: ['9:16', '1:1', '16:9', '2:3', '3:2', '3:4', '4:3'],
@@ -110,7 +110,7 @@ const APIXO_IMAGE_RESOLUTIONS = ['1K', '2K', '4K'];
 const APIXO_OUTPUT_FORMATS = ['png', 'jpeg'];
 const APIXO_VIDEO_ASPECT_RATIOS = ['1:1', '16:9', '9:16'];
 const APIXO_VIDEO_RESOLUTIONS = ['480p', '720p', '1080p'];
-/** "duration: seconds" is all that is documented; these are suggestions (the emulator takes 4–20 whole seconds). */
+/** "duration: seconds" is all that is documented; these are suggestions, and any positive number is sent. */
 const APIXO_VIDEO_DURATIONS = [4, 5, 8, 10];
 
 function apixoImage(id: string, modes: readonly string[]): ModelInfo {

@@ -5,7 +5,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { isSameOrigin, resultUrlProblem } from './files/urlSafety';
-import { HttpError, loadUndici, toNetworkError } from './http';
+import { HttpError, loadUndici, redactSecret, toNetworkError } from './http';
 import * as l10n from '@vscode/l10n';
 
 export interface DownloadOptions {
@@ -16,6 +16,8 @@ export interface DownloadOptions {
   readonly maxRedirects?: number;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
+  /** One line per request and per answer: the URL without its query (signed URLs carry secrets there), never headers. */
+  readonly log?: (line: string) => void;
 }
 
 export interface OpenDownload {
@@ -33,7 +35,11 @@ export async function openDownload(url: string, options: DownloadOptions): Promi
     const problem = resultUrlProblem(current, { allowLoopback: options.allowLoopback });
     if (problem) throw new UnsafeUrlError(problem);
     const headers: Record<string, string> = { 'user-agent': 'media-studio' };
-    if (options.auth && isSameOrigin(current, options.auth.origin)) headers.authorization = `Bearer ${options.auth.key}`;
+    const keyed = options.auth !== undefined && isSameOrigin(current, options.auth.origin);
+    if (keyed && options.auth) headers.authorization = `Bearer ${options.auth.key}`;
+    const shown = urlForLog(current);
+    const started = Date.now();
+    options.log?.(`Download: GET ${shown}${keyed ? ' (provider API, with the key)' : ''}`);
     let response: Dispatcher.ResponseData;
     try {
       response = await loadUndici().request(current, {
@@ -45,20 +51,29 @@ export async function openDownload(url: string, options: DownloadOptions): Promi
         signal: options.signal,
       });
     } catch (error) {
-      throw toNetworkError(error, 'The download');
+      const failure = toNetworkError(error, 'The download');
+      options.log?.(`Download: GET ${shown} → ${failure.code ?? 'network error'} (${Date.now() - started} ms)`);
+      throw failure;
     }
     const status = response.statusCode;
     if (status >= 300 && status < 400 && status !== 304) {
       discard(response.body);
       const location = response.headers.location;
       const target = Array.isArray(location) ? location[0] : location;
-      if (!target) throw new HttpError(status, 'redirect without a Location', undefined, 'GET', new URL(current).pathname);
+      if (!target) {
+        options.log?.(`Download: GET ${shown} → ${status} without a Location (${Date.now() - started} ms)`);
+        throw new HttpError(status, 'redirect without a Location', undefined, 'GET', new URL(current).pathname);
+      }
       current = new URL(target, current).toString();
+      options.log?.(`Download: GET ${shown} → ${status}, redirected to ${urlForLog(current)} (${Date.now() - started} ms)`);
       continue;
     }
+    options.log?.(`Download: GET ${shown} → ${status} (${Date.now() - started} ms)`);
     if (status !== 200) {
       const text = await response.body.text().catch(() => '');
-      throw new HttpError(status, text.slice(0, 500), undefined, 'GET', new URL(current).pathname);
+      // A server that echoes the request would put the key into the stored error: it is removed first.
+      const said = keyed && options.auth ? redactSecret(text, options.auth.key) : text;
+      throw new HttpError(status, said.slice(0, 500), undefined, 'GET', new URL(current).pathname);
     }
     const length = Number(response.headers['content-length']);
     const type = response.headers['content-type'];
@@ -70,6 +85,16 @@ export async function openDownload(url: string, options: DownloadOptions): Promi
     };
   }
   throw new UnsafeUrlError(l10n.t('The result URL redirects too many times.'));
+}
+
+/** A URL as logged: origin and path only; a query or fragment (signatures, tokens) is shown as "?…". */
+export function urlForLog(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}${parsed.search || parsed.hash ? '?…' : ''}`;
+  } catch {
+    return '(not a URL)';
+  }
 }
 
 /** Drops a body we will not read; undici reports the abort as an error event, which must not go unheard. */

@@ -95,6 +95,27 @@ export function parseJson(bytes: Buffer, what: string): unknown {
   }
 }
 
+/** What a secret is replaced with wherever it would be stored or shown. */
+export const REDACTED = '***';
+
+/**
+ * `value` with every occurrence of `secret` (and so of `Bearer <secret>`) replaced by ***, in strings and in
+ * the keys and strings of parsed JSON at any depth. Used on provider answers before they are kept: a gateway
+ * that echoes the request's Authorization header must not put the key into a task's stored error.
+ */
+export function redactSecret<T>(value: T, secret: string): T {
+  if (secret.length < 4) return value; // keyProblem refuses such keys; a tiny string would redact ordinary text
+  const walk = (current: unknown, depth: number): unknown => {
+    if (typeof current === 'string') return current.includes(secret) ? current.split(secret).join(REDACTED) : current;
+    if (!current || typeof current !== 'object' || depth > 64) return current;
+    if (Array.isArray(current)) return current.map((item) => walk(item, depth + 1));
+    const copy: Record<string, unknown> = {};
+    for (const [name, item] of Object.entries(current)) copy[walk(name, depth + 1) as string] = walk(item, depth + 1);
+    return copy;
+  };
+  return walk(value, 0) as T;
+}
+
 export interface ApiResponse {
   readonly status: number;
   readonly body: unknown;
@@ -190,8 +211,10 @@ export class ApiClient {
     const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
     const accepted = options.acceptStatuses?.includes(response.statusCode) ?? false;
     const isJson = /json/i.test(String(response.headers['content-type'] ?? '')) || /^\s*[{[]/.test(bytes.subarray(0, 16).toString());
+    const key = this.options.key;
     if (response.statusCode >= 400 && !accepted) {
-      let parsed: unknown = bytes.subarray(0, 2000).toString('utf8');
+      // Redacted before the cut, so no tail of a key survives it.
+      let parsed: unknown = redactSecret(bytes.toString('utf8'), key).slice(0, 2000);
       if (isJson) {
         try {
           parsed = JSON.parse(bytes.toString('utf8'));
@@ -199,10 +222,12 @@ export class ApiClient {
           // A broken error body is still an error; keep its text.
         }
       }
-      throw new HttpError(response.statusCode, parsed, retryAfterMs, method, url.pathname);
+      throw new HttpError(response.statusCode, redactSecret(parsed, key), retryAfterMs, method, url.pathname);
     }
     const parsedBody = bytes.length === 0 ? undefined : accepted && !isJson ? bytes.toString('utf8') : parseJson(bytes, `The answer to ${what}`);
-    return { status: response.statusCode, body: parsedBody, headers: response.headers };
+    // Answers are kept too (a failed task's body, an envelope's error), so an echoed key is removed here;
+    // from the parsed value, so no JSON escape can hide it.
+    return { status: response.statusCode, body: redactSecret(parsedBody, key), headers: response.headers };
   }
 }
 

@@ -35,7 +35,10 @@ export function keyProblem(key: string): string | undefined {
   return undefined;
 }
 
-/** Returns why a base URL cannot be used, or undefined. Only http(s) with a host, no credentials. */
+/**
+ * Returns why a base URL cannot be used, or undefined. https with a host and no credentials; plain http only
+ * to this machine (an emulator or a local gateway), because the key travels in every request's header.
+ */
 export function baseUrlProblem(value: string): string | undefined {
   let url: URL;
   try {
@@ -44,6 +47,9 @@ export function baseUrlProblem(value: string): string | undefined {
     return l10n.t('"{0}" is not a URL.', value);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return l10n.t('"{0}" must start with https://.', value);
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    return l10n.t('"{0}" must start with https:// (plain http:// is allowed only for 127.0.0.1, ::1 or localhost): the API key would travel unencrypted.', value);
+  }
   if (url.username || url.password) return l10n.t('The base URL must not contain a user name or password.');
   if (url.search || url.hash) return l10n.t('The base URL must not contain a query or fragment.');
   return undefined;
@@ -52,9 +58,25 @@ export function baseUrlProblem(value: string): string | undefined {
 /** Whether a URL points at this machine (an emulator or a local gateway). */
 export function isLoopbackUrl(value: string): boolean {
   try {
-    const host = new URL(value).hostname.replace(/^\[|\]$/g, '');
-    return host === 'localhost' || host.endsWith('.localhost') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '::1';
+    return isLoopbackHost(new URL(value).hostname);
   } catch {
     return false;
   }
+}
+
+/** A URL's hostname (IPv6 in brackets or not) that names this machine. */
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '::1';
+}
+
+/**
+ * Whether result URLs on this machine may be followed for a task of `provider`: only when that provider's own
+ * API is local (the emulator, a local gateway). Decided per provider, so one local provider does not open
+ * loopback to the others' results; an unusable setting answers false rather than throwing, so it cannot
+ * break another provider's downloads.
+ */
+export function loopbackResultsAllowed(provider: ProviderId, baseUrlSetting: string | undefined): boolean {
+  const value = baseUrlSetting || PROVIDERS[provider].defaultBaseUrl;
+  return baseUrlProblem(value) === undefined && isLoopbackUrl(value);
 }

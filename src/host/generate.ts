@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { ArgsProblem, parseEditArgs, parseImageArgs, parseVideoArgs } from '../core/commandArgs';
 import { catalogModel, ModelInfo, PARAM_NAMES, typedModel } from '../core/catalog';
 import { RequestProblem, TaskEngine } from '../core/engine';
+import { usableAsReference } from '../core/files/sidecar';
 import { isProviderId, PROVIDERS, ProviderId } from '../core/providers';
 import type { TaskStore } from '../core/store';
 import type { ParamValue, Task, TaskRequest } from '../core/task';
@@ -26,7 +27,7 @@ export interface GenerateDeps {
 
 /** Providers whose models take reference images only as URLs for this model. */
 function takesUrls(provider: ProviderId, model: string): boolean {
-  return catalogModel(provider, model)?.imageUrls ?? provider === 'apixo';
+  return catalogModel(provider, model)?.imageUrls ?? (provider === 'apixo' || provider === 'pixai');
 }
 
 /** Runs a submit and turns request problems into messages with the right button. */
@@ -360,11 +361,11 @@ export async function editImageInteractive(deps: GenerateDeps, images: vscode.Ur
   return [(await submitChecked(deps.engine, { ...steps.request, ...references, operation: 'edit', workspaceFolder: workspaceFolder.toString() })).id];
 }
 
-/** Image results whose URL is still usable as a video's input image. */
+/** Image results whose URL is still usable as a video's input image (see usableAsReference). */
 function recentImageUrls(store: TaskStore, now: number): { label: string; description: string; url: string }[] {
   return store.list()
     .filter((t) => t.state === 'succeeded' && t.request.kind === 'image')
-    .flatMap((t) => (t.results ?? []).filter((r) => r.url && (r.expiresAt === undefined || r.expiresAt > now + 5 * 60_000)).map((r) => ({
+    .flatMap((t) => (t.results ?? []).filter((r) => r.url && usableAsReference({ url: r.url, provider: t.request.provider, expiresAt: r.expiresAt, completedAt: t.endedAt }, now)).map((r) => ({
       label: `$(file-media) ${t.request.prompt.slice(0, 50)}`,
       description: r.file ? vscode.workspace.asRelativePath(vscode.Uri.parse(r.file)) : t.request.model,
       url: r.url as string,

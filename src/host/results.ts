@@ -12,7 +12,7 @@ import { resultFileName, sidecarName, tempName } from '../core/files/naming';
 import { DownloadRefused, resultInspector, streamToNewFile } from '../core/files/saveDownload';
 import { resolveOutputFolder } from '../core/files/outputFolder';
 import { addPngTextChunks, PNG_TEXT_MAX_BYTES } from '../core/files/pngText';
-import { buildSidecar, serializeSidecar } from '../core/files/sidecar';
+import { buildSidecar, isKeyedMediaRoute, serializeSidecar } from '../core/files/sidecar';
 import { sniffMediaType, SniffedMedia } from '../core/files/sniff';
 import { HttpError, NetworkError } from '../core/http';
 import type { TaskStore } from '../core/store';
@@ -24,8 +24,8 @@ export interface ResultWriterDeps {
   readonly log: Log;
   /** The provider's API origin and key, for results served from the API itself (PixAI's media route). */
   apiAuth(task: Task): Promise<{ origin: string; key: string } | undefined>;
-  /** Loopback result URLs are refused unless this says so (the emulator in tests and `npm start`). */
-  allowLoopback(): boolean;
+  /** Loopback result URLs of this task are refused unless this says so (its provider's API is local: the emulator, `npm start`). */
+  allowLoopback(task: Task): boolean;
   /** The proxy dispatcher, if any (see ProxySettings). */
   dispatcher?(): Dispatcher | undefined;
 }
@@ -163,8 +163,9 @@ export class ResultWriter {
         cost: task.cost,
         createdAt: task.createdAt,
         completedAt: task.endedAt,
-        sourceUrl: item.url,
-        sourceUrlExpiresAt: item.expiresAt,
+        // PixAI's keyed media route is no public URL: recorded, it would be offered to other providers as one.
+        sourceUrl: item.url && !isKeyedMediaRoute(task.request.provider, item.url) ? item.url : undefined,
+        sourceUrlExpiresAt: item.url && !isKeyedMediaRoute(task.request.provider, item.url) ? item.expiresAt : undefined,
         index: index + 1,
         count,
         references: task.request.images?.map((i) => vscode.workspace.asRelativePath(vscode.Uri.parse(i), false)),
@@ -188,7 +189,9 @@ export class ResultWriter {
   private async download(task: Task, url: string, temp: vscode.Uri): Promise<SniffedMedia> {
     const maxBytes = setting('maxDownloadSizeMB', 2048) * 1024 * 1024;
     const auth = await this.deps.apiAuth(task);
-    const response = await openDownload(url, { auth, allowLoopback: this.deps.allowLoopback(), dispatcher: this.deps.dispatcher?.(), timeoutMs: 120_000 });
+    const response = await openDownload(url, { auth, allowLoopback: this.deps.allowLoopback(task), dispatcher: this.deps.dispatcher?.(), timeoutMs: 120_000,
+      log: (line) => this.deps.log.trace(`Task ${task.id}: ${line}`),
+    });
     if (response.contentLength !== undefined && response.contentLength > maxBytes) {
       discard(response.body);
       throw new SaveError(vscode.l10n.t('The result is {0} MB, over the {1} MB limit (setting "mediaStudio.maxDownloadSizeMB").', (response.contentLength / 1048576).toFixed(0), (maxBytes / 1048576).toFixed(0)));

@@ -1,12 +1,12 @@
 /**
- * Reference images for models that take URLs only (Apixo's image_urls, Pixapi's input_image). A workspace
+ * Reference images for models that take URLs only (Apixo's image_urls, Pixapi's input_image, PixAI's mediaUrl). A workspace
  * file's bytes are never uploaded anywhere the user did not choose: a file that came from a result whose URL
  * is still valid (its sidecar says so) is sent as that URL; for any other file the user is asked for a public
  * URL, and told why.
  */
 import * as vscode from 'vscode';
 import { sidecarName } from '../core/files/naming';
-import { parseSidecar, validResultUrl } from '../core/files/sidecar';
+import { parseSidecar, UNKNOWN_EXPIRY_MAX_AGE_MS, validResultUrl } from '../core/files/sidecar';
 import { UserError } from './commands';
 
 /** The still-valid source URL recorded in a file's sidecar, if any. */
@@ -36,7 +36,9 @@ export async function urlsForFiles(files: readonly vscode.Uri[], providerLabel: 
     }
     const name = vscode.workspace.asRelativePath(file, false);
     const why = vscode.l10n.t('{0} takes reference images only as public URLs, and Media Studio does not upload your files anywhere you did not choose.', providerLabel);
-    if (!ask) throw new UserError(vscode.l10n.t('"{0}" has no valid result URL. {1} Pass a public URL in "imageUrls" instead.', name, why));
+    if (!ask) {
+      throw new UserError(vscode.l10n.t('"{0}" has no result URL that is still valid (a result URL is reused until its provider\'s stated expiry, or for {1} minutes after the task finished when the provider states none; PixAI\'s keyed media route never). {2} Pass a public URL in "imageUrls" instead.', name, UNKNOWN_EXPIRY_MAX_AGE_MS / 60_000, why));
+    }
     const typed = await vscode.window.showInputBox({
       title: vscode.l10n.t('Public URL for {0}', name),
       prompt: vscode.l10n.t('{0} Enter a public http(s) URL of this image (for example after uploading it yourself).', why),

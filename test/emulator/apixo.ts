@@ -48,8 +48,6 @@ const VIDEO_ASPECT_RATIOS = ['1:1', '16:9', '9:16'];
 const IMAGE_RESOLUTIONS: Record<string, number> = { '1K': 1024, '2K': 2048, '4K': 4096 };
 const VIDEO_RESOLUTIONS = ['480p', '720p', '1080p'];
 const OUTPUT_FORMATS = ['png', 'jpeg'];
-/** Not documented: the emulator accepts whole seconds in this range for every video model. */
-export const APIXO_VIDEO_SECONDS = { min: 4, max: 20 };
 
 const FAIL_MESSAGES: Record<string, string> = {
   CONTENT_VIOLATION: 'The generated content violates the content policy',
@@ -228,9 +226,8 @@ export class ApixoOrigin {
 
     if (model.kind === 'video') {
       const seconds = input.duration ?? model.defaultSeconds ?? 5;
-      if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < APIXO_VIDEO_SECONDS.min || seconds > APIXO_VIDEO_SECONDS.max) {
-        return `input.duration must be a whole number of seconds from ${APIXO_VIDEO_SECONDS.min} to ${APIXO_VIDEO_SECONDS.max}`;
-      }
+      // Documented only as "duration: seconds": any positive number.
+      if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) return 'input.duration must be a positive number of seconds';
       return { mode, prompt, seconds, pixels: SAMPLE_VIDEO, format: 'mp4' };
     }
     const outputFormat = input.output_format ?? 'png';

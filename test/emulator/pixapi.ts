@@ -25,7 +25,6 @@ interface PixapiModel {
   id: string;
   category: MediaKind;
   capabilities: string[];
-  sizes: string[];
   /** gpt-image-* take quality low|medium|high|auto. */
   acceptsQuality: boolean;
   /** Image models: credits per image for (size, quality). Video models: credits per second. */
@@ -34,13 +33,15 @@ interface PixapiModel {
 
 const IMAGE_CAPABILITIES = ['text-to-image', 'image-to-image'];
 const VIDEO_CAPABILITIES = ['text-to-video', 'image-to-video'];
-const IMAGE_SIZES = ['auto', '1024x1024', '1536x1024', '1024x1536', '2048x2048'];
-const VIDEO_SIZES = ['1280x720', '720x1280', '16:9'];
+/**
+ * Sizes are documented as `auto`, listed `WxH` values, "other WxH per model" and the tokens `2K`, `4K` (an
+ * image model) and `16:9` (video). Which model takes which WxH is not documented, so only the shape is checked.
+ */
+const SIZE_SHAPE = /^(auto|[1-9]\d*x[1-9]\d*|2K|4K|16:9)$/;
 const QUALITIES = ['low', 'medium', 'high', 'auto'];
 const RESPONSE_FORMATS = ['url', 'b64_json'];
 /** Requested duration when the client sends none (not documented). */
 const DEFAULT_VIDEO_SECONDS = 5;
-const MAX_VIDEO_SECONDS = 60;
 
 function pixelsOf(size: string): { width: number; height: number } {
   if (size === '2K') return { width: 2048, height: 2048 };
@@ -61,23 +62,22 @@ function gptImagePrice(size: string, quality: string, perQuality: Record<string,
 }
 
 const MODELS: PixapiModel[] = [
-  { id: 'gemini-2.5-flash-image', category: 'image', capabilities: IMAGE_CAPABILITIES, sizes: IMAGE_SIZES, acceptsQuality: false, price: () => 4 },
+  { id: 'gemini-2.5-flash-image', category: 'image', capabilities: IMAGE_CAPABILITIES, acceptsQuality: false, price: () => 4 },
   {
     id: 'gemini-3.1-flash-image-preview',
     category: 'image',
     capabilities: IMAGE_CAPABILITIES,
-    sizes: [...IMAGE_SIZES, '512x512', '2K', '4K'],
     acceptsQuality: false,
     // "4–8 credits an image by size"
     price: (size) => (size === '4K' ? 8 : areaFactor(size) > 1 ? 6 : 4),
   },
-  { id: 'gemini-3-pro-image-preview', category: 'image', capabilities: IMAGE_CAPABILITIES, sizes: IMAGE_SIZES, acceptsQuality: false, price: (size) => (areaFactor(size) > 1 ? 24 : 14) },
-  { id: 'gpt-image-1.5', category: 'image', capabilities: IMAGE_CAPABILITIES, sizes: IMAGE_SIZES, acceptsQuality: true, price: (size, quality) => gptImagePrice(size, quality, { low: 1, medium: 4, high: 17 }) },
-  { id: 'gpt-image-2', category: 'image', capabilities: IMAGE_CAPABILITIES, sizes: IMAGE_SIZES, acceptsQuality: true, price: (size, quality) => gptImagePrice(size, quality, { low: 1, medium: 8, high: 33 }) },
-  { id: 'veo', category: 'video', capabilities: VIDEO_CAPABILITIES, sizes: VIDEO_SIZES, acceptsQuality: false, price: () => 12 },
-  { id: 'wan', category: 'video', capabilities: VIDEO_CAPABILITIES, sizes: VIDEO_SIZES, acceptsQuality: false, price: () => 5 },
-  { id: 'kling', category: 'video', capabilities: VIDEO_CAPABILITIES, sizes: VIDEO_SIZES, acceptsQuality: false, price: () => 7 },
-  { id: 'sora-2', category: 'video', capabilities: VIDEO_CAPABILITIES, sizes: VIDEO_SIZES, acceptsQuality: false, price: () => 10 },
+  { id: 'gemini-3-pro-image-preview', category: 'image', capabilities: IMAGE_CAPABILITIES, acceptsQuality: false, price: (size) => (areaFactor(size) > 1 ? 24 : 14) },
+  { id: 'gpt-image-1.5', category: 'image', capabilities: IMAGE_CAPABILITIES, acceptsQuality: true, price: (size, quality) => gptImagePrice(size, quality, { low: 1, medium: 4, high: 17 }) },
+  { id: 'gpt-image-2', category: 'image', capabilities: IMAGE_CAPABILITIES, acceptsQuality: true, price: (size, quality) => gptImagePrice(size, quality, { low: 1, medium: 8, high: 33 }) },
+  { id: 'veo', category: 'video', capabilities: VIDEO_CAPABILITIES, acceptsQuality: false, price: () => 12 },
+  { id: 'wan', category: 'video', capabilities: VIDEO_CAPABILITIES, acceptsQuality: false, price: () => 5 },
+  { id: 'kling', category: 'video', capabilities: VIDEO_CAPABILITIES, acceptsQuality: false, price: () => 7 },
+  { id: 'sora-2', category: 'video', capabilities: VIDEO_CAPABILITIES, acceptsQuality: false, price: () => 10 },
 ];
 
 const ALIASES: Record<string, string> = {
@@ -267,9 +267,7 @@ export class PixapiOrigin {
     if (typeof prompt !== 'string' || prompt.trim() === '') throw new RequestError(400, "'prompt' is required and must be a non-empty string");
 
     const size = this.optionalString(fields, 'size') ?? (model.category === 'video' ? '1280x720' : 'auto');
-    if (!model.sizes.includes(size)) {
-      throw new RequestError(400, `Invalid size '${size}' for model '${model.id}'; supported: ${model.sizes.join(', ')}`);
-    }
+    if (!SIZE_SHAPE.test(size)) throw new RequestError(400, `Invalid size '${size}'; use auto, WxH (such as 1024x1024), 2K, 4K or 16:9`);
 
     let count = 1;
     let seconds = 0;
@@ -301,7 +299,10 @@ export class PixapiOrigin {
     if (switches.reject) throw new RequestError(422, 'Prompt rejected by content policy');
 
     const cost = switches.fail ? 0 : model.category === 'video' ? model.price(size, quality) * seconds : model.price(size, quality) * count;
-    if (!this.state.charge('pixapi', cost)) throw new RequestError(402, 'Insufficient credits');
+    // Documented: credits are charged after the task completes. What is checked at submit is not documented;
+    // the emulator refuses a task the balance cannot pay for now, and takes the credits at completion.
+    this.state.settlePixapiCharges(this.state.now());
+    if (this.state.balances.pixapi < cost) throw new RequestError(402, 'Insufficient credits');
 
     const now = this.state.now();
     const timing = this.state.timingFor(model.category, switches.slow);
@@ -367,19 +368,18 @@ export class PixapiOrigin {
     return value;
   }
 
-  /** n: integer 1..10 (a string in multipart bodies). */
+  /** n: a positive integer (a string in multipart bodies); no maximum is documented. */
   private imageCount(value: unknown, fromMultipart: boolean): number {
     if (value === undefined) return 1;
     const n = fromMultipart && typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 10) throw new RequestError(400, "'n' must be an integer between 1 and 10");
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) throw new RequestError(400, "'n' must be a positive integer");
     return n;
   }
 
+  /** duration: a positive number of seconds; no range is documented. */
   private videoSeconds(value: unknown): number {
     if (value === undefined) return DEFAULT_VIDEO_SECONDS;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_VIDEO_SECONDS) {
-      throw new RequestError(400, `'duration' must be a number of seconds between 1 and ${MAX_VIDEO_SECONDS}`);
-    }
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new RequestError(400, "'duration' must be a positive number of seconds");
     return value;
   }
 

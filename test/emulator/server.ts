@@ -196,6 +196,7 @@ export class ProviderEmulator {
 
   /** Current Pixapi credits / Apixo USD balance. */
   balance(provider: ProviderName): number {
+    if (provider === 'pixapi') this.state.settlePixapiCharges(this.state.now());
     return this.state.balances[provider];
   }
 

@@ -130,6 +130,20 @@ export class EmulatorState {
   }
 
   /**
+   * Pixapi charges credits after a task completes (documented): each task's cost is taken once, the first
+   * time anything looks at the balance after the task has finished. State is never advanced by timers, so
+   * this runs whenever the balance is read or a new task is weighed against it.
+   */
+  settlePixapiCharges(now: number): void {
+    for (const task of this.tasks.list('pixapi')) {
+      if (task.charged || task.cost <= 0 || task.phaseAt(now) !== 'succeeded') continue;
+      task.charged = true;
+      // A balance spent meanwhile by other tasks goes no lower than zero (what Pixapi does here is not documented).
+      this.balances.pixapi = roundMoney(Math.max(0, this.balances.pixapi - task.cost));
+    }
+  }
+
+  /**
    * Apixo per-minute limit (sliding 60 s window per key). Returns false when the request must be
    * refused; accepted requests are counted.
    */

@@ -70,6 +70,8 @@ export class TaskRecord {
   readonly runMs: number;
   readonly switches: OutcomeSwitches;
   readonly cost: number;
+  /** Whether `cost` has been taken from the balance (Pixapi charges at completion). */
+  charged = false;
   readonly failCode?: string;
   readonly failMessage?: string;
   resultUrls: string[] = [];

@@ -117,13 +117,24 @@ describe('Bad input: a clear message, nothing written, nothing lost', function (
 
     it('0 and 100 images', async () => {
       assert.match(await refused('n = 0', 'mediaStudio.generateImage', generate({ n: 0 })), /"n" must be a whole number of at least 1/);
-      assert.match(await refused('n = 100', 'mediaStudio.generateImage', generate({ n: 100 })), /from 1 to 10/);
+      // OpenAI documents n from 1 to 10; Pixapi documents no maximum, so only OpenAI refuses 100.
+      assert.match(await refused('n = 100 (OpenAI-compatible)', 'mediaStudio.generateImage', generate({ provider: 'openai', model: 'gpt-image-1', n: 100 })), /from 1 to 10/);
     });
 
     it('an invalid base URL', async () => {
       const restore = await setting('mediaStudio', 'pixapi.baseUrl', 'ftp://api.pixapi.ai');
       try {
         assert.match(await refused('Base URL ftp://api.pixapi.ai', 'mediaStudio.generateImage', generate({})), /must start with https:\/\/.*mediaStudio\.pixapi\.baseUrl/);
+      } finally {
+        await restore();
+      }
+    });
+
+    it('a plain http:// base URL to another machine', async () => {
+      const restore = await setting('mediaStudio', 'pixapi.baseUrl', 'http://api.pixapi.ai');
+      try {
+        const message = await refused('Base URL http://api.pixapi.ai', 'mediaStudio.generateImage', generate({}));
+        assert.match(message, /must start with https:\/\/ \(plain http:\/\/ is allowed only for 127\.0\.0\.1, ::1 or localhost\).*mediaStudio\.pixapi\.baseUrl/);
       } finally {
         await restore();
       }

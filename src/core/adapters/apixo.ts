@@ -11,10 +11,6 @@ import * as l10n from '@vscode/l10n';
 const API = '/api/v1';
 /** Documented: result URLs expire 24 hours after the task completes. */
 export const APIXO_RESULT_LIFE_MS = 24 * 60 * 60_000;
-/** The most reference URLs a request may carry. */
-export const APIXO_MAX_IMAGE_URLS = 10;
-
-
 
 /** Out of funds, however Apixo says it: code 402, or a message such as "INSUFFICIENT_CREDITS" / "Insufficient balance". */
 function saysOutOfFunds(envelope: Record<string, unknown> | undefined): boolean {
@@ -149,7 +145,6 @@ export class ApixoAdapter implements ProviderAdapter {
     for (const url of imageUrls) {
       if (!isHttpUrl(url)) return l10n.t('Apixo takes reference images only as public URLs: "{0}" is not an http(s) URL.', url);
     }
-    if (imageUrls.length > APIXO_MAX_IMAGE_URLS) return l10n.t('Apixo takes at most {0} reference images; {1} were given.', APIXO_MAX_IMAGE_URLS, imageUrls.length);
     if (request.operation === 'edit' && imageUrls.length === 0) return l10n.t('Apixo takes reference images only as public URLs: give at least one image URL to edit.');
     const mode = request.params.mode;
     if (mode !== undefined && typeof mode !== 'string') return l10n.t('Apixo\'s mode must be text, such as text-to-image.');

@@ -74,12 +74,12 @@ export class OpenAiAdapter implements ProviderAdapter {
     if (request.operation === 'edit') {
       const parts: MultipartPart[] = [{ name: 'model', value: model }, { name: 'prompt', value: request.prompt }];
       for (const [name, value] of Object.entries(chosenFields(request, OPENAI_EDIT_FIELDS))) parts.push({ name, value: String(value) });
-      for (const uri of request.images ?? []) {
+      const images = request.images ?? [];
+      // OpenAI's reference: one reference is the part `image`, several are repeated `image[]` parts.
+      const partName = images.length > 1 ? 'image[]' : 'image';
+      for (const uri of images) {
         const image = await context.openImage(uri);
-        // One `image` part per reference, as Pixapi and other gateways document ("send multiple image fields").
-        // OpenAI's own reference names the repeated part `image[]` for gpt-image-1; a gateway that needs that
-        // form would need a setting.
-        parts.push({ name: 'image', filename: image.name, type: image.mime, size: image.size, open: () => image.open() });
+        parts.push({ name: partName, filename: image.name, type: image.mime, size: image.size, open: () => image.open() });
       }
       response = await api.call('POST', '/v1/images/edits', { ...options, form: multipartBody(parts) });
     } else {

@@ -1,8 +1,9 @@
 /**
  * PixAI: text-to-image at POST /v2/image/create, status at GET /v1/task/{id} (v1 while create is v2), images
- * by URL or through the keyed media route, cancel only through GraphQL. No video, editing or balance.
+ * by URL or through the keyed media route, cancel only through GraphQL. Image-to-image through the v1
+ * parameters `mediaUrl` (+ `strength`): one reference, as a public URL. No video, editing or balance.
  */
-import { ApiClient, arr, obj, ProtocolError, str } from '../http';
+import { ApiClient, arr, isHttpUrl, num, obj, ProtocolError, str } from '../http';
 import type { RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
 import type { CancelOutcome, PollPolicy, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
 import * as l10n from '@vscode/l10n';
@@ -10,8 +11,11 @@ import * as l10n from '@vscode/l10n';
 /** The optional create fields, by PixAI's names. Free text: only examples of their values are public. */
 export const PIXAI_PARAMS = ['aspectRatio', 'mode', 'style'] as const;
 
-/** The GraphQL mutation that cancels a task still waiting; PixAI's REST API has no cancel. */
-export const PIXAI_CANCEL_MUTATION = 'mutation($id: ID!){ cancelGenerationTask(id: $id) { id status } }';
+/**
+ * The GraphQL mutation that cancels a task still waiting; PixAI's REST API has no cancel. What it returns is
+ * not documented, so only `id` is asked for and the answer's data is not trusted: the task is read back.
+ */
+export const PIXAI_CANCEL_MUTATION = 'mutation($id: ID!){ cancelGenerationTask(id: $id) { id } }';
 
 const MODEL_PAGE = /^(?:https?:\/\/)?(?:www\.)?pixai\.art\/model\/[^/?#\s]+\/(\d+)\/?(?:[?#]\S*)?$/i;
 
@@ -96,9 +100,17 @@ export class PixaiAdapter implements ProviderAdapter {
 
   validate(request: TaskRequest): string | undefined {
     if (request.kind === 'video' || request.operation === 'video') return l10n.t('PixAI makes no videos through its API. Choose Pixapi or Apixo for video.');
-    if (request.operation === 'edit' || request.images?.length || request.imageUrls?.length) {
-      return l10n.t('PixAI cannot edit images or take reference images through its API yet. Use Pixapi (files) or Apixo (URLs) to edit.');
+    if (request.images?.length) {
+      return l10n.t('PixAI takes a reference image only as a public URL (its mediaUrl), not as a file from your workspace. Give the image\'s http(s) address instead (a previous result\'s URL works while it is valid).');
     }
+    const imageUrls = request.imageUrls ?? [];
+    if (imageUrls.length > 1) return l10n.t('PixAI takes one reference image; {0} were given. Keep one, or use Pixapi or Apixo for several.', imageUrls.length);
+    if (imageUrls.length === 1 && !isHttpUrl(imageUrls[0])) return l10n.t('PixAI takes a reference image only as a public URL: "{0}" is not an http(s) URL.', imageUrls[0]);
+    if (request.operation === 'edit' && imageUrls.length === 0) return l10n.t('PixAI takes a reference image only as a public URL: give one image URL.');
+    if (request.params.mediaUrl !== undefined) return l10n.t('Give the reference image as an image URL of the request, not as a "mediaUrl" parameter.');
+    const strength = request.params.strength;
+    if (strength !== undefined && num(strength) === undefined) return l10n.t('PixAI\'s strength must be a number.');
+    if (strength !== undefined && imageUrls.length === 0) return l10n.t('PixAI\'s strength applies only with a reference image URL.');
     if (!parseModelVersionId(request.model)) {
       return l10n.t('"{0}" is not a PixAI model version id. Paste the number, or a model page address pixai.art/model/<id>/<version> (the last number is used).', request.model);
     }
@@ -112,10 +124,16 @@ export class PixaiAdapter implements ProviderAdapter {
   async submit(context: SubmitContext, request: TaskRequest): Promise<SubmitResult> {
     const modelVersionId = parseModelVersionId(request.model);
     if (!modelVersionId) throw new Error(l10n.t('"{0}" is not a PixAI model version id.', request.model)); // validate() said so first
-    const body: Record<string, string> = { modelVersionId, prompt: request.prompt };
+    const body: Record<string, string | number> = { modelVersionId, prompt: request.prompt };
     for (const name of PIXAI_PARAMS) {
       const value = request.params[name];
       if (typeof value === 'string' && value.trim()) body[name] = value.trim();
+    }
+    const mediaUrl = request.imageUrls?.[0];
+    if (mediaUrl) {
+      body.mediaUrl = mediaUrl;
+      const strength = num(request.params.strength);
+      if (strength !== undefined) body.strength = strength;
     }
     const response = await context.api.call('POST', '/v2/image/create', { json: body, signal: context.signal });
     const task = obj(response.body);
@@ -130,14 +148,16 @@ export class PixaiAdapter implements ProviderAdapter {
     return parsePixaiTask(response.body, (mediaId) => pixaiMediaUrl(api, mediaId));
   }
 
-  /** GraphQL cancel: works while the task waits; a running task answers with `errors` (HTTP 200). */
+  /**
+   * GraphQL cancel: works while the task waits; a running task answers with `errors` (HTTP 200). The
+   * mutation's answer is not documented, so a reply without errors is confirmed by reading the task: only a
+   * task PixAI reports as `cancelled` counts as cancelled.
+   */
   async cancel(api: ApiClient, task: Task): Promise<CancelOutcome> {
     if (!task.remoteId) return 'notCancellable';
     const response = await api.call('POST', '/graphql', { json: { query: PIXAI_CANCEL_MUTATION, variables: { id: task.remoteId } } });
-    const body = obj(response.body);
-    if (arr(body?.errors)?.length) return 'notCancellable';
-    const cancelled = obj(obj(body?.data)?.cancelGenerationTask);
-    if (!cancelled) throw new ProtocolError(l10n.t('PixAI answered the cancel request with neither data nor errors.'));
-    return str(cancelled.status)?.toLowerCase() === 'cancelled' ? 'cancelled' : 'notCancellable';
+    if (arr(obj(response.body)?.errors)?.length) return 'notCancellable';
+    const status = await this.poll(api, task);
+    return status.state === 'cancelled' ? 'cancelled' : 'notCancellable';
   }
 }

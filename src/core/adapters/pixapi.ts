@@ -89,14 +89,15 @@ export class PixapiAdapter implements ProviderAdapter {
 
   validate(request: TaskRequest): string | undefined {
     if (!request.model.trim()) return l10n.t('Choose a Pixapi model.');
+    // Pixapi documents no maximum for n or duration: only their kind is checked here.
     const n = request.params.n;
-    if (n !== undefined && (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 10)) return l10n.t('The number of images must be a whole number from 1 to 10.');
+    if (n !== undefined && (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1)) return l10n.t('The number of images must be a whole number of at least 1.');
     if (request.operation === 'edit' && !request.images?.length) return l10n.t('Pick at least one image to edit.');
     if (request.operation === 'video') {
       const input = request.params.input_image;
       if (input !== undefined && (typeof input !== 'string' || !isHttpUrl(input))) return l10n.t('The input image for a video must be an http(s) URL.');
       const duration = request.params.duration;
-      if (duration !== undefined && (typeof duration !== 'number' || !(duration >= 1) || duration > 120)) return l10n.t('The duration must be a number of seconds from 1 to 120.');
+      if (duration !== undefined && (typeof duration !== 'number' || !Number.isFinite(duration) || duration <= 0)) return l10n.t('The duration must be a positive number of seconds.');
     }
     if (request.params.quality !== undefined && !pixapiTakesQuality(request.model)) return l10n.t('The model {0} does not take a quality setting.', request.model);
     return undefined;

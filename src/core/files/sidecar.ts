@@ -9,6 +9,13 @@ export const SIDECAR_SCHEMA = 'media-studio/result@1';
 export const SIDECAR_MAX_BYTES = 256 * 1024;
 /** A source URL this close to its expiry is treated as expired: the download would race the deadline. */
 export const URL_EXPIRY_MARGIN_MS = 5 * 60 * 1000;
+/**
+ * How long after its task finished a result URL with no known expiry is still offered as a reference image.
+ * PixAI says only that results "are not kept permanently" and Pixapi documents no expiry; Apixo, the one
+ * provider that states a life, keeps results 24 h. A reference that has expired makes the provider fail a
+ * paid task, so an hour — far inside the one documented life — is the most that is assumed.
+ */
+export const UNKNOWN_EXPIRY_MAX_AGE_MS = 60 * 60 * 1000;
 
 export interface Cost {
   amount: number;
@@ -225,25 +232,54 @@ export function isSidecarError(value: Sidecar | { error: string }): value is { e
   return 'error' in value;
 }
 
+/** PixAI's media route (`/v1/media/{id}/image`) needs the PixAI key: no other provider can fetch it. */
+export function isKeyedMediaRoute(provider: string, url: string): boolean {
+  try {
+    return provider === 'pixai' && /^\/v1\/media\/[^/]+\/image\/?$/.test(new URL(url).pathname);
+  } catch {
+    return false;
+  }
+}
+
+export interface ResultUrlFacts {
+  readonly url: string;
+  /** The provider that made the result. */
+  readonly provider: string;
+  /** When the provider says the URL expires (ms since the epoch), if it says so. */
+  readonly expiresAt?: number;
+  /** When the task finished (ms since the epoch), if known. */
+  readonly completedAt?: number;
+}
+
 /**
- * The sidecar's source URL when it can still be downloaded: http(s), no credentials, and not expiring
- * within URL_EXPIRY_MARGIN_MS of `now`. Without a recorded expiry the URL is returned and the download
- * decides. The caller must still apply resultUrlProblem (urlSafety.ts) before fetching it.
+ * Whether a result URL may be handed to a provider as a reference image at `now`: http(s) without
+ * credentials, not PixAI's keyed media route, and either not expiring within URL_EXPIRY_MARGIN_MS or, with no
+ * known expiry, finished less than UNKNOWN_EXPIRY_MAX_AGE_MS ago. The caller must still apply
+ * resultUrlProblem (urlSafety.ts) before fetching it.
  */
+export function usableAsReference(facts: ResultUrlFacts, now: number): boolean {
+  let url: URL;
+  try {
+    url = new URL(facts.url);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return false;
+  if (url.username || url.password) return false;
+  if (isKeyedMediaRoute(facts.provider, facts.url)) return false;
+  if (facts.expiresAt !== undefined) return !Number.isNaN(facts.expiresAt) && facts.expiresAt - URL_EXPIRY_MARGIN_MS > now;
+  return facts.completedAt !== undefined && !Number.isNaN(facts.completedAt) && now - facts.completedAt < UNKNOWN_EXPIRY_MAX_AGE_MS;
+}
+
+/** The sidecar's source URL when it may still serve as a reference image (see usableAsReference), else undefined. */
 export function validResultUrl(sidecar: Sidecar, now: number): string | undefined {
   const raw = sidecar.sourceUrl;
   if (typeof raw !== 'string') return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-  if (url.username || url.password) return undefined;
-  if (sidecar.sourceUrlExpiresAt !== undefined) {
-    const expiresAt = Date.parse(sidecar.sourceUrlExpiresAt);
-    if (Number.isNaN(expiresAt) || expiresAt - URL_EXPIRY_MARGIN_MS <= now) return undefined;
-  }
-  return raw;
+  const facts: ResultUrlFacts = {
+    url: raw,
+    provider: sidecar.provider,
+    expiresAt: sidecar.sourceUrlExpiresAt === undefined ? undefined : Date.parse(sidecar.sourceUrlExpiresAt),
+    completedAt: sidecar.completedAt === undefined ? undefined : Date.parse(sidecar.completedAt),
+  };
+  return usableAsReference(facts, now) ? raw : undefined;
 }

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { catalogFor, PARAM_NAMES } from '../../core/catalog';
 import type { ModelInfo } from '../../core/catalog';
 import { RequestProblem, TaskEngine } from '../../core/engine';
+import { usableAsReference } from '../../core/files/sidecar';
 import {
   HostMessage, paramValue, ReferenceView, ResultView, SubmitMessage, TaskView, validateWebviewMessage, WebviewMessage,
 } from '../../core/panelProtocol';
@@ -35,8 +36,6 @@ export interface PanelDeps {
   readonly log: { info(message: string): void; warn(message: string): void; error(message: string | Error): void };
 }
 
-/** A result URL this close to expiry is not offered as an input image: the provider would race the deadline. */
-const URL_MARGIN_MS = 5 * 60_000;
 const IMAGE_FILE = new RegExp(`\\.(${IMAGE_EXTENSIONS.join('|')})$`, 'i');
 
 export class PanelController extends Disposable {
@@ -262,7 +261,7 @@ export class PanelController extends Disposable {
   private async animate(task: Task, index: number): Promise<void> {
     const item = task.results?.[index];
     if (task.request.kind !== 'image' || !item) throw new UserError(vscode.l10n.t('Only image results can be animated.'));
-    if (!item.url || (item.expiresAt !== undefined && item.expiresAt < Date.now() + URL_MARGIN_MS)) {
+    if (!item.url || !usableAsReference({ url: item.url, provider: task.request.provider, expiresAt: item.expiresAt, completedAt: task.endedAt }, Date.now())) {
       // Without a URL the provider can fetch, the interactive command asks for one.
       await vscode.commands.executeCommand('mediaStudio.generateVideo');
       return;
@@ -288,7 +287,7 @@ export class PanelController extends Disposable {
         name = vscode.workspace.asRelativePath(uri, false);
       }
       const kind = item.file ? (/\.(mp4|webm|mov)$/i.test(item.file) ? 'video' : 'image') : task.request.kind;
-      return { index, kind, src, name, hasUrl: !!item.url && (item.expiresAt === undefined || item.expiresAt > now + URL_MARGIN_MS), saveError: item.saveError };
+      return { index, kind, src, name, hasUrl: !!item.url && usableAsReference({ url: item.url, provider: task.request.provider, expiresAt: item.expiresAt, completedAt: task.endedAt }, now), saveError: item.saveError };
     });
     return {
       id: task.id,

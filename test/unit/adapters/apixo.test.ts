@@ -67,13 +67,14 @@ describe('Apixo adapter', () => {
   });
 
   describe('validate', () => {
-    it('takes reference images only as http(s) URLs, at most 10', () => {
+    it('takes reference images only as http(s) URLs, with no invented count limit', () => {
       assert.strictEqual(adapter.validate(apixo('nano-banana', 'x', { operation: 'edit', imageUrls: [IMAGE_URL] })), undefined);
       for (const bad of ['/home/me/cat.png', 'file:///home/me/cat.png', 'C:\\cat.png', 'cat.png']) {
         assert.match(adapter.validate(apixo('nano-banana', 'x', { imageUrls: [bad] })) ?? '', /Apixo takes reference images only as public URLs/, bad);
       }
-      const eleven = Array.from({ length: 11 }, (_, i) => `https://files.example/${i}.png`);
-      assert.match(adapter.validate(apixo('nano-banana', 'x', { imageUrls: eleven })) ?? '', /at most 10/);
+      // Apixo documents ≤ 10 MB each and JPEG/PNG/WebP, not a number of images.
+      const many = Array.from({ length: 16 }, (_, i) => `https://files.example/${i}.png`);
+      assert.strictEqual(adapter.validate(apixo('nano-banana', 'x', { imageUrls: many })), undefined);
     });
 
     it('explains that workspace files cannot be sent', () => {

@@ -28,7 +28,7 @@ describe('Model catalog', () => {
     assert.strictEqual(defaultModel('pixapi', 'image'), 'gemini-3.1-flash-image-preview');
     assert.strictEqual(defaultModel('pixapi', 'video'), 'veo');
     assert.strictEqual(defaultModel('pixai', 'image'), PIXAI_EXAMPLE_MODEL_VERSION_ID);
-    assert.strictEqual(defaultModel('pixai', 'image', true), '', 'PixAI cannot edit through its API');
+    assert.strictEqual(defaultModel('pixai', 'image', true), PIXAI_EXAMPLE_MODEL_VERSION_ID, 'PixAI takes one reference URL (mediaUrl)');
     assert.strictEqual(defaultModel('pixai', 'video'), '');
     assert.strictEqual(defaultModel('apixo', 'image'), 'nano-banana');
     assert.strictEqual(defaultModel('apixo', 'image', true), 'nano-banana');

@@ -39,6 +39,30 @@ describe('OpenAI-compatible adapter', () => {
     await assert.rejects(adapter.poll({} as never, { id: 't1' } as Task), /synchronous images API/);
   });
 
+  describe('multipart part names (OpenAI\'s reference)', () => {
+    /** Submits an edit to a client that records the multipart body, and returns the names of its parts. */
+    async function partNames(images: string[]): Promise<string[]> {
+      let body = '';
+      const api = {
+        call: async (_method: string, _path: string, options: { form?: { body: AsyncIterable<Uint8Array> } }) => {
+          for await (const chunk of options.form?.body ?? []) body += Buffer.from(chunk).toString('latin1');
+          return { status: 200, headers: {}, body: { created: 1, data: [{ url: 'https://cdn.example/r.png' }] } };
+        },
+      };
+      const openImage = async (uri: string) => ({ name: uri, mime: 'image/png', size: 3, open: async function* () { yield Buffer.from('png'); } });
+      await adapter.submit({ api: api as never, openImage }, openai('edit', { operation: 'edit', images }));
+      return [...body.matchAll(/name="([^"]*)"/g)].map((m) => m[1]);
+    }
+
+    it('sends one reference as `image`', async () => {
+      assert.deepStrictEqual((await partNames(['a.png'])).filter((n) => n.startsWith('image')), ['image']);
+    });
+
+    it('sends several references as repeated `image[]`', async () => {
+      assert.deepStrictEqual((await partNames(['a.png', 'b.png', 'c.png'])).filter((n) => n.startsWith('image')), ['image[]', 'image[]', 'image[]']);
+    });
+  });
+
   describe('against an OpenAI-compatible gateway (the emulator)', function () {
     this.timeout(30_000);
     let emulator: ProviderEmulator;

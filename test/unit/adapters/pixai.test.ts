@@ -64,9 +64,19 @@ describe('PixAI adapter', () => {
     it('explains a model that is not a version id', () => {
       assert.match(adapter.validate(pixai('a fox', { model: 'anime-v2' })) ?? '', /Paste the number, or a model page address pixai\.art\/model\/<id>\/<version>/);
     });
-    it('says that PixAI has no video and no editing through the API', () => {
+    it('says that PixAI has no video, and takes a reference image only as one public URL', () => {
       assert.match(adapter.validate(pixai('a fox', { kind: 'video', operation: 'video' })) ?? '', /no videos/);
-      assert.match(adapter.validate(pixai('a fox', { operation: 'edit', images: ['file:///a.png'] })) ?? '', /cannot edit images/);
+      assert.match(adapter.validate(pixai('a fox', { operation: 'edit', images: ['file:///a.png'] })) ?? '', /only as a public URL \(its mediaUrl\), not as a file/);
+      assert.match(adapter.validate(pixai('a fox', { operation: 'edit', imageUrls: ['https://x.example/a.png', 'https://x.example/b.png'] })) ?? '', /PixAI takes one reference image; 2 were given/);
+      assert.match(adapter.validate(pixai('a fox', { operation: 'edit', imageUrls: ['ftp://x.example/a.png'] })) ?? '', /"ftp:\/\/x\.example\/a\.png" is not an http\(s\) URL/);
+      assert.match(adapter.validate(pixai('a fox', { operation: 'edit' })) ?? '', /give one image URL/);
+      assert.match(adapter.validate(pixai('a fox', { params: { mediaUrl: 'https://x.example/a.png' } })) ?? '', /not as a "mediaUrl" parameter/);
+    });
+    it('accepts one reference URL with or without a numeric strength', () => {
+      assert.strictEqual(adapter.validate(pixai('a fox', { operation: 'edit', imageUrls: ['https://x.example/a.png'] })), undefined);
+      assert.strictEqual(adapter.validate(pixai('a fox', { operation: 'edit', imageUrls: ['https://x.example/a.png'], params: { strength: 0.4 } })), undefined);
+      assert.match(adapter.validate(pixai('a fox', { operation: 'edit', imageUrls: ['https://x.example/a.png'], params: { strength: 'strong' } })) ?? '', /strength must be a number/);
+      assert.match(adapter.validate(pixai('a fox', { params: { strength: 0.4 } })) ?? '', /strength applies only with a reference image URL/);
     });
     it('wants text for aspectRatio, mode and style', () => {
       assert.match(adapter.validate(pixai('a fox', { params: { aspectRatio: 1.5 } })) ?? '', /aspectRatio must be text/);
@@ -126,6 +136,17 @@ describe('PixAI adapter', () => {
       // A finished task cannot be cancelled any more: GraphQL answers with errors.
       assert.strictEqual(await adapter.cancel(h.api, task), 'notCancellable');
       assert.strictEqual(emulator.task('pixai', task.remoteId!)?.phase, 'succeeded');
+    });
+
+    it('sends one reference URL as mediaUrl with its strength (image-to-image)', async () => {
+      const first = await h.run(pixai('a fox'));
+      const reference = first.results?.[0]?.url;
+      assert.ok(reference, 'a first result to use as the reference');
+      const task = await h.run(pixai('the same fox in winter', { operation: 'edit', imageUrls: [reference], params: { strength: 0.6, aspectRatio: '9:16' } }));
+      assert.strictEqual(task.state, 'succeeded', task.error?.message);
+      assert.deepStrictEqual(emulator.task('pixai', task.remoteId!)?.request, { modelVersionId: MODEL, prompt: 'the same fox in winter', aspectRatio: '9:16', mediaUrl: reference, strength: 0.6 });
+      const plain = await h.run(pixai('no strength', { operation: 'edit', imageUrls: [reference] }));
+      assert.deepStrictEqual(emulator.task('pixai', plain.remoteId!)?.request, { modelVersionId: MODEL, prompt: 'no strength', mediaUrl: reference });
     });
 
     it('reports a failed task as failed', async () => {
@@ -231,6 +252,21 @@ describe('PixAI adapter', () => {
       assert.strictEqual(emulator.task('pixai', waiting.remoteId!)?.phase, 'cancelled');
       const graphql = logged(emulator.requests, 'pixai', /^\/graphql$/, 'POST');
       assert.deepStrictEqual(graphql.map((r) => r.status), [200]);
+      // The mutation's answer is not documented: the task is read back to confirm it.
+      const after = emulator.requests.filter((r) => r.origin === 'pixai' && r.time >= graphql[0].time).map((r) => `${r.method} ${r.path}`);
+      assert.strictEqual(after[0], 'POST /graphql');
+      assert.ok(after.slice(1).includes(`GET /v1/task/${waiting.remoteId}`), after.join(', '));
+    });
+
+    it('does not call a task cancelled when PixAI answers without errors but the task is still waiting', async () => {
+      emulator.configure({ timing: { image: { queueMs: 60_000, runMs: 1000 } } });
+      const submitted = await h.engine.submit(pixai('a fox'));
+      const waiting = await h.reaches(submitted.id, ['submitted']);
+      // A reply without errors whose data says nothing useful: the read-back decides.
+      emulator.inject({ origin: 'pixai', path: '^/graphql$', action: { kind: 'status', status: 200, body: { data: { cancelGenerationTask: null } } } });
+      assert.strictEqual(await adapter.cancel(h.api, waiting), 'notCancellable');
+      assert.strictEqual(emulator.task('pixai', waiting.remoteId!)?.phase, 'queued');
+      assert.strictEqual(h.store.get(waiting.id)?.state, 'submitted', 'still tracked');
     });
 
     it('says a running task cannot be cancelled, and stops tracking it only when asked', async () => {

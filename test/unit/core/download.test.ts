@@ -86,6 +86,42 @@ describe('core/download: openDownload', () => {
     assert.deepStrictEqual(files.map((r) => [r.status, r.headers.authorization]), [[200, undefined]]);
   });
 
+  it('logs every request, redirect and status without the key, headers or the query', async () => {
+    const cdn = await localServer((_req, res) => res.writeHead(200, { 'content-type': 'image/png', 'content-length': '8' }).end(PNG_SIGNATURE));
+    const api = await localServer((_req, res) => res.writeHead(302, { location: `${cdn.url}/r/abc/image.png?X-Signature=topsecret` }).end());
+    const lines: string[] = [];
+    try {
+      const download = await openDownload(`${api.url}/v1/media/m1/image`, { allowLoopback: true, auth: { origin: api.url, key: 'secret-pixai-key' }, log: (line) => lines.push(line) });
+      await readAll(download.body);
+      assert.strictEqual(lines.length, 4, lines.join('\n'));
+      assert.match(lines[0], new RegExp(`^Download: GET ${api.url}/v1/media/m1/image \\(provider API, with the key\\)$`));
+      assert.match(lines[1], new RegExp(`^Download: GET ${api.url}/v1/media/m1/image → 302, redirected to ${cdn.url}/r/abc/image.png\\?… \\(\\d+ ms\\)$`));
+      assert.strictEqual(lines[2], `Download: GET ${cdn.url}/r/abc/image.png?…`);
+      assert.match(lines[3], /→ 200 \(\d+ ms\)$/);
+      for (const line of lines) assert.ok(!/secret-pixai-key|topsecret|authorization/i.test(line), line);
+    } finally {
+      await api.close();
+      await cdn.close();
+    }
+  });
+
+  it('logs a refused connection and keeps an echoed key out of an error body', async () => {
+    const lines: string[] = [];
+    const port = await refusedPort();
+    await assert.rejects(openDownload(`http://127.0.0.1:${port}/x.png`, { allowLoopback: true, log: (line) => lines.push(line) }), NetworkError);
+    assert.match(lines[1] ?? '', /→ ECONNREFUSED/);
+    const api = await localServer((req, res) => res.writeHead(403, { 'content-type': 'text/plain' }).end(`denied for ${req.headers.authorization}`));
+    try {
+      await assert.rejects(openDownload(`${api.url}/v1/media/m1/image`, { allowLoopback: true, auth: { origin: api.url, key: 'secret-pixai-key' } }), (error: unknown) => {
+        assert.ok(error instanceof HttpError);
+        assert.strictEqual(error.body, 'denied for Bearer ***');
+        return true;
+      });
+    } finally {
+      await api.close();
+    }
+  });
+
   it('sends no key at all without auth', async () => {
     const server = await localServer((_req, res) => res.writeHead(200).end('ok'));
     try {

@@ -5,8 +5,9 @@
  */
 import * as assert from 'assert';
 import {
-  ApiClient, arr, errorCode, HttpError, NetworkError, num, obj, parseJson, parseRetryAfter, ProtocolError, readLimited, str, toNetworkError,
+  ApiClient, arr, errorCode, HttpError, NetworkError, num, obj, parseJson, parseRetryAfter, ProtocolError, readLimited, redactSecret, str, toNetworkError,
 } from '../../../src/core/http';
+import { describeFailure } from '../../../src/core/errors';
 import { multipartBody } from '../../../src/core/multipart';
 import { ProviderEmulator } from '../../emulator';
 import { localServer, refusedPort } from '../../support/localServer';
@@ -207,6 +208,62 @@ describe('core/http: ApiClient', () => {
       } finally {
         await server.close();
       }
+    });
+  });
+
+  describe('a gateway that echoes the Authorization header', () => {
+    const KEY = 'sk-echoed-secret-0123456789';
+
+    async function echoing(status: number, contentType: string, render: (authorization: string) => string): Promise<{ error: unknown; close: () => Promise<void> }> {
+      const server = await localServer((req, res) => res.writeHead(status, { 'content-type': contentType }).end(render(String(req.headers.authorization))));
+      const client = new ApiClient({ baseUrl: server.url, key: KEY });
+      const error = await client.call('POST', '/v1/images/generations', { json: {} }).then(() => undefined, (e: unknown) => e);
+      return { error, close: () => server.close() };
+    }
+
+    it('keeps the key out of a JSON error body, its message and the stored failure', async () => {
+      const { error, close } = await echoing(400, 'application/json', (auth) => JSON.stringify({ error: { message: `bad request; you sent ${auth}`, headers: { authorization: auth, [auth]: 1 } } }));
+      try {
+        assert.ok(error instanceof HttpError);
+        assert.ok(!JSON.stringify(error.body).includes(KEY), JSON.stringify(error.body));
+        assert.strictEqual(str(obj(obj(error.body)?.error)?.message), 'bad request; you sent Bearer ***');
+        const failure = describeFailure('openai', error);
+        assert.ok(!failure.message.includes(KEY) && !JSON.stringify(failure.raw).includes(KEY), failure.message);
+        assert.match(failure.message, /Bearer \*\*\*/);
+      } finally {
+        await close();
+      }
+    });
+
+    it('keeps the key out of a text error body, even where the body is cut', async () => {
+      // The key straddles the 2000-character cut: no prefix of it may survive.
+      const { error, close } = await echoing(502, 'text/plain', (auth) => `${'x'.repeat(1985)}${auth} and more`);
+      try {
+        assert.ok(error instanceof HttpError);
+        const text = String(error.body);
+        assert.ok(!text.includes(KEY.slice(0, 8)), text.slice(-40));
+        assert.strictEqual(text.length, 2000);
+        assert.ok(text.endsWith('Bearer *** and '), text.slice(-40));
+      } finally {
+        await close();
+      }
+    });
+
+    it('keeps the key out of a 200 answer that is kept (a failed task, an envelope)', async () => {
+      const server = await localServer((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'failed', error: { message: `echo: ${req.headers.authorization}` } })));
+      try {
+        const response = await new ApiClient({ baseUrl: server.url, key: KEY }).call('GET', '/v1/tasks/1');
+        assert.deepStrictEqual(response.body, { status: 'failed', error: { message: 'echo: Bearer ***' } });
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('redactSecret replaces the key in strings, object keys and arrays at any depth, and leaves other values alone', () => {
+      const value = { a: [`x${KEY}y`, 3, null, { [KEY]: true, b: { c: [KEY] } }], d: false };
+      assert.deepStrictEqual(redactSecret(value, KEY), { a: ['x***y', 3, null, { '***': true, b: { c: ['***'] } }], d: false });
+      assert.strictEqual(redactSecret('nothing secret', KEY), 'nothing secret');
+      assert.strictEqual(redactSecret('abc', 'ab'), 'abc', 'a string too short to be a key is not redacted');
     });
   });
 

@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { baseUrlProblem, isLoopbackUrl, isProviderId, keyProblem, PROVIDER_IDS, PROVIDERS } from '../../../src/core/providers';
+import { baseUrlProblem, isLoopbackUrl, isProviderId, keyProblem, loopbackResultsAllowed, PROVIDER_IDS, PROVIDERS } from '../../../src/core/providers';
 
 describe('core/providers', () => {
   it('describes every provider under its own id with an https default base URL', () => {
@@ -60,7 +60,7 @@ describe('core/providers', () => {
 
   describe('baseUrlProblem', () => {
     it('accepts http(s) base URLs, with a path or port', () => {
-      for (const url of ['https://api.pixapi.ai', 'https://gateway.example/openai/', 'http://127.0.0.1:7000', 'http://localhost:8080/api']) {
+      for (const url of ['https://api.pixapi.ai', 'https://gateway.example/openai/', 'http://127.0.0.1:7000', 'http://localhost:8080/api', 'http://[::1]:7000', 'https://localhost']) {
         assert.strictEqual(baseUrlProblem(url), undefined, url);
       }
     });
@@ -71,6 +71,9 @@ describe('core/providers', () => {
         ['', '"" is not a URL.'],
         ['https://', '"https://" is not a URL.'],
         ['ftp://api.pixapi.ai', '"ftp://api.pixapi.ai" must start with https://.'],
+        ['http://api.pixapi.ai', '"http://api.pixapi.ai" must start with https:// (plain http:// is allowed only for 127.0.0.1, ::1 or localhost): the API key would travel unencrypted.'],
+        ['http://10.0.0.7:8080', '"http://10.0.0.7:8080" must start with https:// (plain http:// is allowed only for 127.0.0.1, ::1 or localhost): the API key would travel unencrypted.'],
+        ['http://127.0.0.1.nip.io', '"http://127.0.0.1.nip.io" must start with https:// (plain http:// is allowed only for 127.0.0.1, ::1 or localhost): the API key would travel unencrypted.'],
         ['file:///etc/hosts', '"file:///etc/hosts" must start with https://.'],
         ['javascript:alert(1)', '"javascript:alert(1)" must start with https://.'],
         ['https://user:pass@api.pixapi.ai', 'The base URL must not contain a user name or password.'],
@@ -95,6 +98,22 @@ describe('core/providers', () => {
       }
     });
 
+  });
+
+  describe('loopbackResultsAllowed', () => {
+    it('allows loopback results only for a provider whose own API is local', () => {
+      assert.strictEqual(loopbackResultsAllowed('pixapi', 'http://127.0.0.1:7000'), true);
+      assert.strictEqual(loopbackResultsAllowed('pixai', 'http://localhost:7000'), true);
+      assert.strictEqual(loopbackResultsAllowed('apixo', undefined), false, 'the default, public API');
+      assert.strictEqual(loopbackResultsAllowed('apixo', ''), false, 'an empty setting means the default');
+      assert.strictEqual(loopbackResultsAllowed('openai', 'https://gateway.example/v1'), false);
+    });
+
+    it('answers false, never throws, for an unusable setting', () => {
+      for (const value of ['not a url', 'ftp://127.0.0.1', 'http://user:pw@127.0.0.1', 'http://127.0.0.1/?q=1']) {
+        assert.strictEqual(loopbackResultsAllowed('openai', value), false, value);
+      }
+    });
   });
 
   describe('found by review', () => {

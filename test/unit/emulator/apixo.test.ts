@@ -80,6 +80,12 @@ describe('emulator: Apixo', () => {
     assertMp4(file.bytes);
   });
 
+  it('takes any positive duration: only "duration: seconds" is documented', async () => {
+    await generateOk('wan-2-5', { prompt: 'x', duration: 3 });
+    await generateOk('wan-2-5', { prompt: 'x', duration: 25 });
+    await generateOk('wan-2-5', { prompt: 'x', duration: 5.5 });
+  });
+
   it('accepts each model its own modes', async () => {
     await generateOk('veo-3-1', { mode: 'fast', prompt: 'x' });
     await generateOk('veo-3-1', { mode: 'quality', prompt: 'x', image_urls: ['https://example.com/a.png'] });
@@ -132,9 +138,9 @@ describe('emulator: Apixo', () => {
     ['unknown image aspect ratio', 'nano-banana', { request_type: 'async', input: { prompt: 'x', aspect_ratio: '7:5' } }],
     ['video resolution on image', 'nano-banana', { request_type: 'async', input: { prompt: 'x', resolution: '720p' } }],
     ['image resolution on video', 'wan-2-5', { request_type: 'async', input: { prompt: 'x', resolution: '2K' } }],
-    ['duration too short', 'wan-2-5', { request_type: 'async', input: { prompt: 'x', duration: 3 } }],
-    ['duration too long', 'wan-2-5', { request_type: 'async', input: { prompt: 'x', duration: 21 } }],
-    ['fractional duration', 'wan-2-5', { request_type: 'async', input: { prompt: 'x', duration: 5.5 } }],
+    ['duration of zero', 'wan-2-5', { request_type: 'async', input: { prompt: 'x', duration: 0 } }],
+    ['negative duration', 'wan-2-5', { request_type: 'async', input: { prompt: 'x', duration: -5 } }],
+    ['duration as text', 'wan-2-5', { request_type: 'async', input: { prompt: 'x', duration: '5' } }],
     ['unknown output_format', 'nano-banana', { request_type: 'async', input: { prompt: 'x', output_format: 'gif' } }],
   ];
   for (const [name, model, body] of invalid) {

@@ -74,7 +74,10 @@ describe('emulator: PixAI', () => {
   for (const [name, body] of [
     ['missing modelVersionId', { prompt: 'x' }],
     ['numeric modelVersionId', { modelVersionId: 1983308862240288769, prompt: 'x' }],
-    ['modelVersionId that is not digits', { modelVersionId: 'abc', prompt: 'x' }],
+    ['empty modelVersionId', { modelVersionId: ' ', prompt: 'x' }],
+    ['mediaUrl that is not an http(s) URL', { modelVersionId: MODEL_VERSION, prompt: 'x', mediaUrl: 'file:///etc/passwd' }],
+    ['mediaUrl that is not a string', { modelVersionId: MODEL_VERSION, prompt: 'x', mediaUrl: 42 }],
+    ['strength that is not a number', { modelVersionId: MODEL_VERSION, prompt: 'x', mediaUrl: 'https://example.com/a.png', strength: '0.5' }],
     ['missing prompt', { modelVersionId: MODEL_VERSION }],
     ['empty prompt', { modelVersionId: MODEL_VERSION, prompt: '' }],
     ['aspectRatio that is not a string', { modelVersionId: MODEL_VERSION, prompt: 'x', aspectRatio: 1.5 }],
@@ -90,6 +93,22 @@ describe('emulator: PixAI', () => {
 
   it('accepts free-text aspectRatio, mode and style', async () => {
     await createOk('x', { aspectRatio: 'portrait', mode: 'turbo', style: 'anything' });
+  });
+
+  it('accepts a modelVersionId that is not digits: only its place in a model page URL is documented', async () => {
+    const response = await create({ modelVersionId: 'v2-anime', prompt: 'x' });
+    assert.equal(response.status, 200);
+  });
+
+  it('takes a reference image as mediaUrl with an optional strength (image-to-image), kept with the task', async () => {
+    const created = await createOk('x', { mediaUrl: 'https://example.com/cat.png', strength: 0.35 });
+    assert.deepEqual(emulator.task('pixai', created.id)?.request, { modelVersionId: MODEL_VERSION, prompt: 'x', mediaUrl: 'https://example.com/cat.png', strength: 0.35 });
+  });
+
+  it('refuses a mediaUrl of its own CDN that no longer exists', async () => {
+    const response = await create({ modelVersionId: MODEL_VERSION, prompt: 'x', mediaUrl: `${emulator.urls.cdn}/r/00000000000000000000000000000000/gone.png` });
+    assert.equal(response.status, 400);
+    assert.match(response.body.message, /mediaUrl could not be downloaded/);
   });
 
   it('answers 403 without a token and 401 for a wrong key', async () => {

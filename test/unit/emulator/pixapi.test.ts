@@ -191,12 +191,12 @@ describe('emulator: Pixapi', () => {
     ['empty prompt', { model: 'gpt-image-2', prompt: '  ' }],
     ['prompt not a string', { model: 'gpt-image-2', prompt: 42 }],
     ['n = 0', { model: 'gpt-image-2', prompt: 'cup', n: 0 }],
-    ['n = 11', { model: 'gpt-image-2', prompt: 'cup', n: 11 }],
+    ['n negative', { model: 'gpt-image-2', prompt: 'cup', n: -2 }],
     ['n not an integer', { model: 'gpt-image-2', prompt: 'cup', n: 1.5 }],
     ['n as a string in JSON', { model: 'gpt-image-2', prompt: 'cup', n: '2' }],
-    ['size not offered by the model', { model: 'gpt-image-2', prompt: 'cup', size: '512x512' }],
-    ['4K on a model without it', { model: 'gemini-2.5-flash-image', prompt: 'cup', size: '4K' }],
-    ['video size on an image model', { model: 'gpt-image-2', prompt: 'cup', size: '1280x720' }],
+    ['size that is no WxH and no documented token', { model: 'gpt-image-2', prompt: 'cup', size: 'large' }],
+    ['size with a zero side', { model: 'gpt-image-2', prompt: 'cup', size: '0x1024' }],
+    ['size not a string', { model: 'gpt-image-2', prompt: 'cup', size: 1024 }],
     ['quality on a model without it', { model: 'gemini-3.1-flash-image-preview', prompt: 'cup', quality: 'high' }],
     ['unknown quality', { model: 'gpt-image-2', prompt: 'cup', quality: 'ultra' }],
     ['unknown response_format', { model: 'gpt-image-2', prompt: 'cup', response_format: 'png' }],
@@ -214,13 +214,29 @@ describe('emulator: Pixapi', () => {
 
   it('validates video fields', async () => {
     for (const body of [
-      { model: 'veo', prompt: 'x', size: '1024x1024' },
+      { model: 'veo', prompt: 'x', size: 'wide' },
       { model: 'veo', prompt: 'x', duration: 0 },
+      { model: 'veo', prompt: 'x', duration: -3 },
       { model: 'veo', prompt: 'x', duration: '5' },
     ]) {
       assert.equal((await post('/v1/async/videos/generations', body)).status, 400, JSON.stringify(body));
     }
     assert.equal((await post('/v1/async/videos/generations', { model: 'sora-2', prompt: 'x', size: '16:9' })).status, 200);
+  });
+
+  it('checks only the documented shapes: any WxH, 2K/4K, n and duration without invented maximums', async () => {
+    // "other WxH per model": which model takes which is not documented, so the shape decides.
+    for (const body of [
+      { model: 'gpt-image-2', prompt: 'cup', size: '512x512' },
+      { model: 'gemini-2.5-flash-image', prompt: 'cup', size: '4K' },
+      { model: 'gpt-image-2', prompt: 'cup', size: '1280x720' },
+      { model: 'gemini-2.5-flash-image', prompt: 'cup', n: 12 },
+    ]) {
+      assert.equal((await post('/v1/async/images/generations', body)).status, 200, JSON.stringify(body));
+    }
+    for (const body of [{ model: 'veo', prompt: 'x', size: '1920x1080' }, { model: 'wan', prompt: 'x', duration: 90 }, { model: 'wan', prompt: 'x', duration: 2.5 }]) {
+      assert.equal((await post('/v1/async/videos/generations', body)).status, 200, JSON.stringify(body));
+    }
   });
 
   it('answers 401 authentication_error for a missing or wrong key, and accepts any key in demo mode', async () => {
@@ -235,9 +251,25 @@ describe('emulator: Pixapi', () => {
     assert.equal((await request(`${base}/v1/models`, { key: 'anything' })).status, 200);
   });
 
+  it('charges credits when a task completes, not when it is submitted', async () => {
+    emulator.configure({ credits: { pixapi: 100 } });
+    const submit = await post('/v1/async/images/generations', { model: 'nano-banana', prompt: 'x' });
+    assert.equal(submit.status, 200);
+    assert.equal(emulator.balance('pixapi'), 100, 'nothing is taken at submit');
+    const done = (await pollToEnd(submit.body.id)).pop();
+    assert.equal(done.credits_cost, 4);
+    assert.equal(emulator.balance('pixapi'), 96, 'taken once the task has completed');
+    assert.equal(emulator.balance('pixapi'), 96, 'and only once');
+    const failed = await post('/v1/async/images/generations', { model: 'nano-banana', prompt: 'x [fail]' });
+    await pollToEnd(failed.body.id);
+    assert.equal(emulator.balance('pixapi'), 96, 'a failed task costs nothing');
+  });
+
   it('answers 402 insufficient_quota when credits run out, and creates no task', async () => {
     emulator.configure({ credits: { pixapi: 5 } });
-    assert.equal((await post('/v1/async/images/generations', { model: 'nano-banana', prompt: 'x' })).status, 200);
+    const first = await post('/v1/async/images/generations', { model: 'nano-banana', prompt: 'x' });
+    assert.equal(first.status, 200);
+    await pollToEnd(first.body.id);
     assert.equal(emulator.balance('pixapi'), 1);
     const { status, body } = await post('/v1/async/images/generations', { model: 'nano-banana', prompt: 'x' });
     assert.equal(status, 402);

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import {
   SIDECAR_MAX_BYTES, SIDECAR_SCHEMA, Sidecar, SidecarInput, URL_EXPIRY_MARGIN_MS, buildSidecar, isSidecarError, parseSidecar,
-  serializeSidecar, validResultUrl,
+  serializeSidecar, UNKNOWN_EXPIRY_MAX_AGE_MS, usableAsReference, validResultUrl,
 } from '../../../src/core/files/sidecar';
 
 const CREATED = Date.UTC(2026, 10, 21, 17, 5, 12);
@@ -210,8 +210,23 @@ describe('files: validResultUrl', () => {
     assert.equal(validResultUrl(withUrl('https://cdn.example.com/a.png', now - MINUTE), now), undefined);
   });
 
-  it('returns a URL without a recorded expiry, leaving the verdict to the download', () => {
-    assert.equal(validResultUrl(withUrl('https://cdn.example.com/a.png'), now), 'https://cdn.example.com/a.png');
+  it('offers a URL without a recorded expiry only within an hour of the task finishing', () => {
+    assert.equal(UNKNOWN_EXPIRY_MAX_AGE_MS, 60 * MINUTE);
+    const finished = CREATED + 30_000; // fullInput's completedAt
+    const url = 'https://cdn.example.com/a.png';
+    assert.equal(validResultUrl(withUrl(url), finished + 59 * MINUTE), url);
+    assert.equal(validResultUrl(withUrl(url), finished + 60 * MINUTE), undefined);
+    assert.equal(validResultUrl(withUrl(url), finished + 24 * 60 * MINUTE), undefined, 'not valid forever');
+    const noCompletion = buildSidecar(fullInput({ sourceUrl: url, sourceUrlExpiresAt: undefined, completedAt: undefined }));
+    assert.equal(validResultUrl(noCompletion, now), undefined, 'no expiry and no completion time: its age is unknown');
+  });
+
+  it("never offers PixAI's keyed media route, which only the PixAI key can fetch", () => {
+    const route = 'https://api.pixai.art/v1/media/1234/image';
+    assert.equal(validResultUrl(buildSidecar(fullInput({ provider: 'pixai', sourceUrl: route, sourceUrlExpiresAt: undefined })), now), undefined);
+    assert.equal(validResultUrl(buildSidecar(fullInput({ provider: 'pixai', sourceUrl: route, sourceUrlExpiresAt: now + 60 * MINUTE })), now), undefined);
+    assert.equal(usableAsReference({ url: 'https://cdn.pixai.art/images/1234.png', provider: 'pixai', completedAt: now }, now), true, 'a PixAI mediaUrl is public');
+    assert.equal(usableAsReference({ url: route, provider: 'pixapi', completedAt: now }, now), true, 'the same path at another provider means nothing special');
   });
 
   it('refuses missing, malformed, non-http(s) and credentialed URLs', () => {
