@@ -84,7 +84,11 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     saveResults: (task, inline) => writer.save(task, inline),
     maxActiveTasks: (provider) => {
       const settings = vscode.workspace.getConfiguration('mediaStudio');
-      if (provider === 'pixai') return Math.min(10, Math.max(1, settings.get<number>('pixai.maxConcurrentTasks', 10)));
+      if (provider === 'pixai') {
+        // The setting may lower PixAI's documented cap (its policy), never raise it.
+        const documented = adapters.get('pixai')?.policy.maxActiveTasks ?? Infinity;
+        return Math.min(documented, Math.max(1, settings.get<number>('pixai.maxConcurrentTasks', documented)));
+      }
       return undefined;
     },
     log: (line, level) => (level === 'warn' ? log.warn(line) : log.info(line)),
