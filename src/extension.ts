@@ -7,6 +7,7 @@ import { OpenAiAdapter } from './core/adapters/openai';
 import { parseModelVersionId, PixaiAdapter } from './core/adapters/pixai';
 import { PixapiAdapter } from './core/adapters/pixapi';
 import { TaskEngine } from './core/engine';
+import { DEFAULT_TUNING, PollTuning } from './core/backoff';
 import { describeFailure } from './core/errors';
 import { ApiClient } from './core/http';
 import { baseUrlProblem, loopbackResultsAllowed, PROVIDER_IDS, PROVIDERS, ProviderId } from './core/providers';
@@ -84,7 +85,8 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const adapters = new Map<ProviderId, ProviderAdapter>([
     ['pixapi', new PixapiAdapter()],
     ['pixai', new PixaiAdapter()],
-    ['apixo', new ApixoAdapter()],
+    // The plan's limits (tasks at once, requests a minute) are Apixo's policy; the setting only names the plan.
+    ['apixo', new ApixoAdapter(() => (vscode.workspace.getConfiguration('mediaStudio').get<string>('apixo.plan', 'pro') === 'free' ? 'free' : 'pro'))],
     ['openai', new OpenAiAdapter()],
   ]);
   const engine = new TaskEngine({
@@ -95,12 +97,16 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     saveResults: (task, inline) => writer.save(task, inline),
     maxActiveTasks: (provider) => {
       const settings = vscode.workspace.getConfiguration('mediaStudio');
-      if (provider === 'apixo') return settings.get<string>('apixo.plan', 'pro') === 'free' ? 3 : 10;
-      if (provider === 'pixai') return Math.min(10, Math.max(1, settings.get<number>('pixai.maxConcurrentTasks', 10)));
+      if (provider === 'pixai') {
+        // The setting may lower PixAI's documented cap (its policy), never raise it.
+        const documented = adapters.get('pixai')?.policy.maxActiveTasks ?? Infinity;
+        return Math.min(documented, Math.max(1, settings.get<number>('pixai.maxConcurrentTasks', documented)));
+      }
       return undefined;
     },
     log: (line, level) => (level === 'warn' ? log.warn(line) : log.info(line)),
     ownership,
+    tuning: testTuning(),
   });
   const models = new ModelCatalog(api, log);
   const tasksView = new TasksView(store);
@@ -121,7 +127,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
       const from = change.kind === 'changed' ? change.previous?.state : change.kind;
       if (from !== task.state) log.debug(`Task ${task.id} (${task.request.provider} ${task.request.model}): ${from} → ${task.state}`);
     }),
-    log, keys, proxy, store, persistence.watch(store, (id) => ownership?.owns(id) ?? false), { dispose: () => engine.dispose() }, { dispose: () => ownership?.dispose() }, tasksView, treeView, new TaskNotifier(store),
+    log, keys, proxy, store, persistence.watch(store, (id) => ownership?.owns(id) ?? false), { dispose: () => engine.dispose() }, { dispose: () => ownership?.dispose() }, tasksView, treeView, new TaskNotifier(store, keys.onDidChange),
     command('mediaStudio.setApiKey', (args) => setApiKey(keys, args)),
     command('mediaStudio.clearApiKey', (args) => clearApiKey(keys, args)),
     command('mediaStudio.generateImage', (args) => (args === undefined ? generate.generateImageInteractive(deps) : generate.imageFromArgs(deps, args))),
@@ -218,3 +224,13 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
 }
 
 export function deactivate(): void {}
+
+/**
+ * The test runner's emulator finishes a video in seconds; MEDIA_STUDIO_TEST_FIRST_CHECK_CAP_MS shortens the
+ * first wait (never below a provider's floor, nor past its request budget) so suites do not sit out Apixo's
+ * advised minute per video. Unset in normal use.
+ */
+function testTuning(): PollTuning {
+  const cap = Number(process.env.MEDIA_STUDIO_TEST_FIRST_CHECK_CAP_MS);
+  return Number.isFinite(cap) && cap > 0 ? { ...DEFAULT_TUNING, firstCheckCapMs: cap } : DEFAULT_TUNING;
+}

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'crypto';
 import type { InlineResult, ProviderAdapter, UploadImage } from './adapters/adapter';
-import { nextPollDelay, PollTuning, DEFAULT_TUNING } from './backoff';
+import { nextPollDelay, PollTuning, DEFAULT_TUNING, slowPollDelay } from './backoff';
 import { describeFailure } from './errors';
 import { maxPromptLength } from './catalog';
 import { ApiClient, HttpError, NetworkError, ProtocolError } from './http';
@@ -82,9 +82,20 @@ interface Due {
   errorStreak: number;
   /** Polling runs from here: submit time, or the moment a stale task was refreshed. */
   since: number;
+  /** Checks fail in a way waiting alone will not fix (a rejected key, a refused request): checked slowly, at once on a new key. */
+  blocked?: boolean;
 }
 
+/**
+ * Headroom on a provider's per-minute request budget: our clock and the provider's see a request at slightly
+ * different moments, so a window is taken as this much longer than a minute.
+ */
+const BUDGET_MARGIN_MS = 1000;
+const MINUTE_MS = 60_000;
+
 const MAX_NEVER_REACHED_RETRIES = 5;
+/** States in which a task may hold one of the provider's slots (see activeCount). */
+const HOLDS_SLOT: readonly Task['state'][] = ['submitting', 'submitted', 'running', 'stale', 'unconfirmed'];
 
 export class TaskEngine {
   private readonly clock: Clock;
@@ -102,13 +113,22 @@ export class TaskEngine {
   private takeoverTimer: unknown;
   /** Tasks being claimed right now (a claim is a few file operations). */
   private readonly claiming = new Set<string>();
+  /** When each task's last status check was sent from this window (the stored lastCheckedAt is when it was answered). */
+  private readonly checkSentAt = new Map<string, number>();
+  /** Start times of this window's requests per provider within the last minute, for providers with a request budget. */
+  private readonly requestTimes = new Map<ProviderId, number[]>();
 
   constructor(private readonly deps: EngineDeps) {
     this.clock = deps.clock ?? systemClock;
     this.random = deps.random ?? Math.random;
     this.storeSubscription = deps.store.onDidChange((change) => {
       if (change.kind !== 'removed' && isTerminal(change.task.state)) this.settleWaiters(change.task);
-      if (change.kind === 'removed') this.due.delete(change.task.id);
+      if (change.kind === 'removed') {
+        this.due.delete(change.task.id);
+        this.checkSentAt.delete(change.task.id);
+        // A stale or unconfirmed task held a provider slot; removing it (the user's decision) frees the slot.
+        if (!isTerminal(change.task.state)) queueMicrotask(() => this.pump(change.task.request.provider));
+      }
       const ownership = this.deps.ownership;
       if (!ownership) return;
       if (change.kind === 'removed' || !needsOwner(change.task)) {
@@ -244,11 +264,15 @@ export class TaskEngine {
     return !this.mine(id) && (await this.deps.ownership?.heldElsewhere(id) ?? false);
   }
 
-  /** A key was set or changed: tasks that were waiting for one go on. */
+  /** A key was set or changed: tasks that were waiting for one, or whose checks were refused, are checked at once. */
   keyChanged(provider: ProviderId): void {
     for (const task of this.deps.store.values()) {
-      if (task.request.provider === provider && isPolled(task.state) && !this.due.has(task.id) && this.mine(task.id)) {
+      if (task.request.provider !== provider || !isPolled(task.state) || !this.mine(task.id)) continue;
+      const due = this.due.get(task.id);
+      if (!due) {
         this.schedule(task.id, { at: this.clock.now(), action: 'poll', checks: 1, errorStreak: 0, since: task.submittedAt ?? task.createdAt });
+      } else if (due.blocked) {
+        this.schedule(task.id, { ...due, at: this.clock.now() });
       }
     }
     this.pump(provider);
@@ -278,6 +302,7 @@ export class TaskEngine {
     const adapter = this.adapter(task.request.provider);
     const api = await this.deps.api(task.request.provider);
     if (adapter.cancel && api) {
+      this.spend(task.request.provider);
       const outcome = await adapter.cancel(api, task);
       if (outcome === 'cancelled') {
         await this.finish(id, 'cancelled', l10n.t('Cancelled at {0}.', label));
@@ -301,7 +326,8 @@ export class TaskEngine {
    * that decides, so a per-provider deadline needs changing only here.
    */
   deadlineMs(task: Pick<Task, 'request'>): number {
-    return (this.deps.deadlines ?? DEFAULT_DEADLINES_MS)[task.request.kind];
+    const policy = this.deps.adapters.get(task.request.provider)?.policy;
+    return (this.deps.deadlines ?? policy?.deadlinesMs ?? DEFAULT_DEADLINES_MS)[task.request.kind];
   }
 
   /** Resolves with the task once it is terminal and its results have been handled. */
@@ -312,11 +338,16 @@ export class TaskEngine {
     return new Promise((resolve) => this.waiters.set(id, [...(this.waiters.get(id) ?? []), resolve]));
   }
 
-  /** Tasks the provider is working on for us (or about to be), counted against its cap. */
+  /**
+   * Tasks the provider may be working on for us (or is about to be), counted against its cap. Stale and
+   * unconfirmed tasks count too: one may still be waiting or running there (PixAI refuses an 11th task), so
+   * its slot is freed only when a terminal state is known — or when the user stops tracking it or removes it,
+   * accepting that the provider may still hold it for a while.
+   */
   activeCount(provider: ProviderId): number {
     let count = 0;
     for (const t of this.deps.store.values()) {
-      if (t.request.provider === provider && (this.sending.has(t.id) || ['submitting', 'submitted', 'running'].includes(t.state))) count += 1;
+      if (t.request.provider === provider && (this.sending.has(t.id) || HOLDS_SLOT.includes(t.state))) count += 1;
     }
     return count;
   }
@@ -330,9 +361,36 @@ export class TaskEngine {
 
   // ---- scheduling: one timer for everything that is due ----
 
+  /** Every check is clamped to the provider's floor after the task's last check, whoever asked for it (Refresh, a new key, a resume). */
   private schedule(id: string, due: Due): void {
-    this.due.set(id, due);
+    const at = due.action === 'poll' ? Math.max(due.at, this.earliestCheck(id)) : due.at;
+    this.due.set(id, { ...due, at });
     this.arm();
+  }
+
+  private earliestCheck(id: string): number {
+    const task = this.deps.store.get(id);
+    const adapter = task && this.deps.adapters.get(task.request.provider);
+    if (!task || !adapter) return -Infinity;
+    const last = Math.max(task.lastCheckedAt ?? -Infinity, this.checkSentAt.get(id) ?? -Infinity);
+    return last + adapter.policy.floorMs;
+  }
+
+  /** The provider's request budget: undefined when a request may go now, else the moment one may. */
+  private budgetWait(provider: ProviderId, now: number): number | undefined {
+    const limit = this.deps.adapters.get(provider)?.policy.requestsPerMinute;
+    if (limit === undefined) return undefined;
+    const window = MINUTE_MS + BUDGET_MARGIN_MS;
+    const recent = (this.requestTimes.get(provider) ?? []).filter((t) => now - t < window);
+    this.requestTimes.set(provider, recent);
+    if (recent.length < limit) return undefined;
+    return recent[recent.length - limit] + window;
+  }
+
+  /** Counts a request against its provider's budget (only providers that have one are tracked). */
+  private spend(provider: ProviderId): void {
+    if (this.deps.adapters.get(provider)?.policy.requestsPerMinute === undefined) return;
+    this.requestTimes.set(provider, [...(this.requestTimes.get(provider) ?? []), this.clock.now()]);
   }
 
   private arm(): void {
@@ -355,8 +413,18 @@ export class TaskEngine {
     if (this.disposed) return;
     const now = this.clock.now();
     const ready = [...this.due].filter(([id, due]) => due.at <= now && !this.busy.has(id)).sort((a, b) => a[1].at - b[1].at);
-    const room = (this.deps.maxParallelChecks ?? 8) - this.busy.size;
-    for (const [id, due] of ready.slice(0, Math.max(0, room))) {
+    let room = (this.deps.maxParallelChecks ?? 8) - this.busy.size;
+    for (const [id, due] of ready) {
+      if (room <= 0) break;
+      const provider = this.deps.store.get(id)?.request.provider;
+      const wait = provider && this.budgetWait(provider, now);
+      if (provider && wait !== undefined) {
+        // Over the provider's requests-a-minute: this one goes when the oldest request of the window has aged out.
+        this.due.set(id, { ...due, at: wait });
+        continue;
+      }
+      if (provider) this.spend(provider);
+      room -= 1;
       this.busy.add(id);
       const work = due.action === 'poll' ? this.check(id, due) : this.send(id);
       void work.catch((error) => this.deps.log?.(`Task ${id}: ${error instanceof Error ? error.message : String(error)}`, 'warn')).finally(() => {
@@ -497,12 +565,15 @@ export class TaskEngine {
     const provider = task.request.provider;
     const adapter = this.adapter(provider);
     const api = await this.clientOrProblem(id, provider);
+    const now = () => this.clock.now();
     if (!api) {
       if (!this.deps.store.get(id)?.error) await this.deps.store.update(id, (t) => withChanges(t, { error: { message: l10n.t('No {0} API key: set one to keep checking this task.', PROVIDERS[provider].label) } }));
-      return; // keyChanged() picks it up again
+      // keyChanged() checks it at once when a key comes; until then its deadline still makes it stale.
+      if (!(await this.staleIfLate(id, due, this.deps.store.get(id)?.error?.message))) this.schedule(id, { ...due, at: now() + slowPollDelay(adapter.policy, this.random, this.deps.tuning), blocked: true });
+      return;
     }
-    const now = () => this.clock.now();
     let status;
+    this.checkSentAt.set(id, now());
     try {
       status = await adapter.poll(api, task);
     } catch (error) {
@@ -510,8 +581,17 @@ export class TaskEngine {
       if (!failure.transient) {
         if (error instanceof HttpError && error.status === 404) {
           await this.finish(id, 'failed', failure.message, failure);
-        } else {
-          await this.deps.store.update(id, (t) => withChanges(t, { error: failure, lastCheckedAt: now() }));
+          return;
+        }
+        // 401, 400, 402, 403, 422…: the task may still finish (and be charged) at the provider, so it is not
+        // failed. It is checked again slowly (at once when a key is set), and still goes stale past its deadline.
+        this.deps.log?.(`Checking task ${id} failed: ${failure.message}`, 'warn');
+        await this.deps.store.update(id, (t) => withChanges(t, {
+          error: { message: l10n.t('{0} Checking on now and then, as the task may still finish at {1}.', failure.message, PROVIDERS[provider].label), status: failure.status, code: failure.code, raw: failure.raw },
+          lastCheckedAt: now(),
+        }));
+        if (!(await this.staleIfLate(id, due, failure.message))) {
+          this.schedule(id, { ...due, at: now() + slowPollDelay(adapter.policy, this.random, this.deps.tuning), errorStreak: due.errorStreak + 1, blocked: true });
         }
         return;
       }
@@ -524,7 +604,7 @@ export class TaskEngine {
       await this.deps.store.update(id, (t) => withChanges(t, { error: { message: l10n.t('{0} Retrying.', failure.message), status: failure.status }, lastCheckedAt: now() }));
       const errorStreak = due.errorStreak + 1;
       const wait = nextPollDelay(adapter.policy, { kind: task.request.kind, ageMs: now() - due.since, checks: due.checks, errorStreak, retryAfterMs: error instanceof HttpError ? error.retryAfterMs : undefined }, this.random, this.deps.tuning);
-      this.schedule(id, { ...due, at: now() + wait, errorStreak });
+      this.schedule(id, { ...due, at: now() + wait, errorStreak, blocked: false });
       return;
     }
     const updated = await this.deps.store.update(id, (t) => applyRemoteStatus(t, status, now()));
@@ -541,7 +621,19 @@ export class TaskEngine {
     }
     const checks = due.checks + 1;
     const wait = nextPollDelay(adapter.policy, { kind: task.request.kind, ageMs: now() - due.since, checks, errorStreak: 0 }, this.random, this.deps.tuning);
-    this.schedule(id, { ...due, at: now() + wait, checks, errorStreak: 0 });
+    this.schedule(id, { ...due, at: now() + wait, checks, errorStreak: 0, blocked: false });
+  }
+
+  /** Marks a task whose checks keep being refused stale once past its deadline; true when it did. */
+  private async staleIfLate(id: string, due: Due, reason: string | undefined): Promise<boolean> {
+    const task = this.deps.store.get(id);
+    if (!task || !isPastDeadline({ ...task, submittedAt: due.since }, this.clock.now(), this.deadlineMs(task))) return false;
+    await this.deps.store.update(id, (t) => withChanges(t, {
+      state: 'stale',
+      error: { ...t.error, message: reason ? l10n.t('{0} Still no answer after the usual time; use Refresh to check again.', reason) : l10n.t('Still no answer after the usual time; use Refresh to check again.') },
+    }));
+    this.pump(task.request.provider);
+    return true;
   }
 
   private async saveResults(task: Task, inline?: readonly InlineResult[]): Promise<void> {

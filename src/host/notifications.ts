@@ -1,5 +1,7 @@
 /** Tells the user when a task they watched finishes, and shows a status-bar item while tasks run. */
 import * as vscode from 'vscode';
+import { KeyRejectionNotices } from '../core/keyNotices';
+import type { ProviderId } from '../core/providers';
 import type { TaskChange, TaskStore } from '../core/store';
 import { isTerminal } from '../core/task';
 import { Disposable } from './lifecycle';
@@ -7,8 +9,11 @@ import { Disposable } from './lifecycle';
 export class TaskNotifier extends Disposable {
   private readonly status = this.register(vscode.window.createStatusBarItem('mediaStudio.running', vscode.StatusBarAlignment.Left, 10));
 
-  constructor(private readonly store: TaskStore) {
+  private readonly keyNotices = new KeyRejectionNotices();
+
+  constructor(private readonly store: TaskStore, keyChanges?: vscode.Event<ProviderId>) {
     super();
+    if (keyChanges) this.register(keyChanges((provider) => this.keyNotices.keyChanged(provider)));
     this.status.name = vscode.l10n.t('Media Studio tasks');
     this.status.command = 'mediaStudio.tasks.focus';
     this.register(store.onDidChange((change) => this.onChange(change)));
@@ -17,6 +22,13 @@ export class TaskNotifier extends Disposable {
 
   private onChange(change: TaskChange): void {
     this.updateStatus();
+    if (this.keyNotices.shouldAnnounce(change)) {
+      // The task is still checked (slowly): it may finish at the provider once a valid key is set.
+      const setKey = vscode.l10n.t('Set API Key');
+      void vscode.window.showErrorMessage(change.task.error?.message ?? '', setKey).then((action) => {
+        if (action === setKey) void vscode.commands.executeCommand('mediaStudio.setApiKey', { provider: change.task.request.provider });
+      });
+    }
     if (change.kind !== 'changed' || !change.previous) return;
     const task = change.task;
     const savedNow = (task.results ?? []).filter((r) => r.file).length > (change.previous.results ?? []).filter((r) => r.file).length;

@@ -60,15 +60,20 @@ export function fileOf(uriString: string | undefined): vscode.Uri {
 
 /** Resolves when the task reaches `state` (an event, not a sleep). */
 export function waitForState(api: MediaStudioApi, id: string, state: TaskState): Promise<Task> {
+  return taskWhere(api, id, (task) => task.state === state);
+}
+
+/** Resolves with the task once it matches (an event, not a sleep). */
+export function taskWhere(api: MediaStudioApi, id: string, matches: (task: Task) => boolean): Promise<Task> {
   return new Promise((resolve) => {
     const subscription = api.onDidChangeTask((task) => {
-      if (task.id === id && task.state === state) {
+      if (task.id === id && matches(task)) {
         subscription.dispose();
         resolve(task);
       }
     });
     void api.getTask(id).then((current) => {
-      if (current?.state === state) {
+      if (current && matches(current)) {
         subscription.dispose();
         resolve(current);
       }

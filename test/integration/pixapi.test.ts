@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { MediaStudioApi } from '../../src/api';
 import { readPngTextChunks } from '../../src/core/files/pngText';
 import { imageDimensions, sniffMediaType } from '../../src/core/files/sniff';
-import { activateExtension, emulator, freshEmulator, waitForState, exists, fileOf, KEYS, readFile, run, setKeys, workspaceFolder } from './helpers';
+import { activateExtension, emulator, freshEmulator, taskWhere, waitForState, exists, fileOf, KEYS, readFile, run, setKeys, workspaceFolder } from './helpers';
 
 describe('Pixapi end to end in the real extension host', function () {
   let api: MediaStudioApi;
@@ -150,6 +150,32 @@ describe('Pixapi end to end in the real extension host', function () {
       const afterRetry = polls[1].time - polls[0].time;
       assert.ok(afterRetry >= 1000, `waited ${afterRetry} ms after Retry-After: 1`);
       assert.strictEqual((await submitsSince('/v1/async/images/generations')).length, 1, 'no duplicate submit');
+    });
+
+    it('401 while checking: the task stays tracked, is checked at once when the key is set again, and finishes', async () => {
+      await control.inject({ origin: 'pixapi', method: 'GET', path: '^/v1/tasks/', times: 2, action: { kind: 'status', status: 401 } });
+      const [id] = await run('mediaStudio.generateImage', { prompt: 'key revoked mid-task' });
+      const first = await taskWhere(api, id, (t) => t.error?.status === 401);
+      assert.ok(first.state === 'submitted' || first.state === 'running', `still tracked, not ${first.state}`);
+      assert.match(first.error?.message ?? '', /rejected the API key.*Set API Key/);
+      const setKeyAgain = async () => {
+        await vscode.commands.executeCommand('mediaStudio.clearApiKey', { provider: 'pixapi' });
+        await vscode.commands.executeCommand('mediaStudio.setApiKey', { provider: 'pixapi', key: KEYS.pixapi });
+      };
+      let keySetAt = Date.now();
+      await setKeyAgain();
+      const second = await taskWhere(api, id, (t) => t.error?.status === 401 && (t.lastCheckedAt ?? 0) > (first.lastCheckedAt ?? 0));
+      assert.ok(second.state === 'submitted' || second.state === 'running', `still tracked, not ${second.state}`);
+      keySetAt = Date.now();
+      await setKeyAgain();
+      const task = await api.waitForTask(id);
+      assert.strictEqual(task.state, 'succeeded', task.error?.message);
+      assert.strictEqual(task.error, undefined);
+      const polls = (await control.requests(since)).filter((r) => r.method === 'GET' && r.path.startsWith('/v1/tasks/'));
+      assert.deepStrictEqual(polls.map((p) => p.status), [401, 401, 200], 'checked once per key, never hammered');
+      assert.ok(polls[2].time - keySetAt < 10_000, `checked ${polls[2].time - keySetAt} ms after the key was set, not at the slow pace`);
+      for (let i = 1; i < polls.length; i++) assert.ok(polls[i].time - polls[i - 1].time >= 1000, `checks ${polls[i].time - polls[i - 1].time} ms apart`);
+      assert.strictEqual((await submitsSince('/v1/async/images/generations')).length, 1, 'never sent again');
     });
 
     it('a 500 on submit leaves the task unconfirmed and is not resent', async () => {

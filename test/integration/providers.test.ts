@@ -93,6 +93,28 @@ describe('PixAI, Apixo and OpenAI-compatible beside Pixapi', function () {
   });
 
   describe('Apixo', () => {
+    // First in this block, so few Apixo requests of earlier tests are still inside the engine's one-minute window.
+    it('on the Free plan, with Apixo\'s limits enforced, runs 4 image tasks 3 at a time without a single 429', async () => {
+      const settings = () => vscode.workspace.getConfiguration('mediaStudio');
+      await settings().update('apixo.plan', 'free', vscode.ConfigurationTarget.Global);
+      await control.configure({ enforceRateLimits: true, apixoPlan: 'free' });
+      try {
+        const ids = [];
+        for (let i = 0; i < 4; i++) ids.push(...(await run('mediaStudio.generateImage', { provider: 'apixo', model: 'nano-banana', prompt: `free plan ${i}` })));
+        const done = await Promise.all(ids.map((id) => api.waitForTask(id)));
+        assert.deepStrictEqual(done.map((t) => t.state), Array(4).fill('succeeded'), done.map((t) => t.error?.message).join('; '));
+        const requests = (await control.requests(since)).filter((r) => r.origin === 'apixo');
+        assert.deepStrictEqual(requests.filter((r) => r.status === 429).map((r) => `${r.method} ${r.path}`), [], 'Apixo never had to refuse a request');
+        assert.strictEqual(requests.filter((r) => r.method === 'POST').length, 4, 'each task sent once');
+        const remote = await Promise.all(done.map((t) => control.task('apixo', t.remoteId as string)));
+        const busiest = Math.max(...remote.map((t) => remote.filter((o) => o && t && o.createdAt <= t.createdAt && (o.endedAt ?? Infinity) > t.createdAt).length));
+        assert.strictEqual(busiest, 3, 'three at once on Free, the fourth waited for a slot');
+      } finally {
+        await control.configure({ enforceRateLimits: false, apixoPlan: 'pro' });
+        await settings().update('apixo.plan', undefined, vscode.ConfigurationTarget.Global);
+      }
+    });
+
     it('makes an image and a video', async () => {
       const [image] = await run('mediaStudio.generateImage', { provider: 'apixo', model: 'nano-banana', prompt: 'A futuristic city at sunset', params: { aspect_ratio: '16:9' } });
       const [video] = await run('mediaStudio.generateVideo', { provider: 'apixo', model: 'wan-2-5', prompt: 'waves at dusk', duration: 5 });

@@ -65,6 +65,8 @@ export class TestSession {
           MEDIA_STUDIO_EMULATOR_CONTROL: emulator.urls.control,
           MEDIA_STUDIO_RESULT_FILE: resultFile,
           MEDIA_STUDIO_TEST_RUN_ID: runId,
+          // Apixo advises a first video check after a minute; the emulator is done in seconds (see extension.ts testTuning).
+          MEDIA_STUDIO_TEST_FIRST_CHECK_CAP_MS: '15000',
           ...options.env,
         },
       };

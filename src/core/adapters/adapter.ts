@@ -34,6 +34,21 @@ export interface PollPolicy {
   readonly minIntervalMs: Readonly<Record<MediaKind, number>>;
   /** Tasks this provider runs at once for one account; more stay queued locally. Undefined: no cap. */
   readonly maxActiveTasks?: number;
+  /** Growth of the wait per check, and the longest wait between checks; absent: the engine's tuning. */
+  readonly growth?: number;
+  readonly maxIntervalMs?: number;
+  /** Waits after failed checks: firstMs·growth^(n−1) plus up to jitterMs, up to the longest wait. Absent: the generic default. */
+  readonly errorBackoff?: ErrorBackoff;
+  /** After this long without an answer a task shows as stale (still checkable); absent: the generic deadlines. */
+  readonly deadlinesMs?: Readonly<Record<MediaKind, number>>;
+  /** Requests a minute this provider allows one account (submits and status checks together); absent: no limit. */
+  readonly requestsPerMinute?: number;
+}
+
+export interface ErrorBackoff {
+  readonly firstMs: number;
+  readonly growth: number;
+  readonly jitterMs: number;
 }
 
 export type CancelOutcome = 'cancelled' | 'notCancellable';

@@ -119,20 +119,44 @@ export function parseApixoStatus(data: unknown): RemoteStatus {
   }
 }
 
+export type ApixoPlan = 'free' | 'pro';
+
+/** Documented limits per plan: requests a minute (submits and status checks together) and tasks at once. */
+export const APIXO_PLANS: Readonly<Record<ApixoPlan, { readonly requestsPerMinute: number; readonly concurrentTasks: number }>> = {
+  free: { requestsPerMinute: 10, concurrentTasks: 3 },
+  pro: { requestsPerMinute: 60, concurrentTasks: 10 },
+};
+
+/**
+ * Apixo's advice: images wait ~5 s, then every 3 s (done within ~2–3 min); videos wait ~60 s, then every 15 s
+ * (done within ~10 min); back off ×1.5 up to 30 s — after checks and after failed checks alike.
+ * Deadlines: about three times the longest run Apixo expects (10 min for an image, 30 min for a video), so a
+ * slow but healthy task is not shown as stale, while one that is truly late is, sooner than the generic 45 min.
+ */
+export function apixoPolicy(plan: ApixoPlan): PollPolicy {
+  const limits = APIXO_PLANS[plan];
+  return {
+    floorMs: 3000,
+    firstCheckMs: { image: 5000, video: 60_000 },
+    minIntervalMs: { image: 3000, video: 15_000 },
+    growth: 1.5,
+    maxIntervalMs: 30_000,
+    errorBackoff: { firstMs: 3000, growth: 1.5, jitterMs: 500 },
+    deadlinesMs: { image: 10 * 60_000, video: 30 * 60_000 },
+    maxActiveTasks: limits.concurrentTasks,
+    requestsPerMinute: limits.requestsPerMinute,
+  };
+}
+
 export class ApixoAdapter implements ProviderAdapter {
   readonly id = 'apixo' as const;
-  /**
-   * Apixo's advice: images wait ~5 s, then every 3 s; videos wait ~60 s, then every 15 s; back off ×1.5 up to
-   * 30 s. The first video check comes at 15 s rather than 60 s so a short clip is noticed soon after it is
-   * done; that costs at most three extra status reads per video, well within the plans' 10–60 requests a
-   * minute, and the 15 s interval afterwards is theirs.
-   */
-  readonly policy: PollPolicy = {
-    floorMs: 3000,
-    firstCheckMs: { image: 5000, video: 15_000 },
-    minIntervalMs: { image: 3000, video: 15_000 },
-    maxActiveTasks: 10, // the Pro plan's documented 10 concurrent tasks; the host's setting lowers it for Free (3)
-  };
+
+  /** `plan` is read at every use, so a change of the plan setting applies at once. */
+  constructor(private readonly plan: () => ApixoPlan = () => 'pro') {}
+
+  get policy(): PollPolicy {
+    return apixoPolicy(this.plan());
+  }
 
   validate(request: TaskRequest): string | undefined {
     const model = catalogModel('apixo', modelOf(request));

@@ -2,7 +2,7 @@
 import { ApiClient, arr, isHttpUrl, num, obj, ProtocolError, str } from '../http';
 import { multipartBody, MultipartPart } from '../multipart';
 import type { Cost, RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
-import type { InlineResult, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
+import type { InlineResult, PollPolicy, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
 import { parseOpenAiImages } from './openai';
 import * as l10n from '@vscode/l10n';
 
@@ -81,10 +81,12 @@ export function parsePixapiTask(body: unknown): RemoteStatus {
 
 export class PixapiAdapter implements ProviderAdapter {
   readonly id = 'pixapi' as const;
-  readonly policy = {
+  readonly policy: PollPolicy = {
     floorMs: 1000, // not documented; one check a second per task is already generous
     firstCheckMs: { image: 1000, video: 5000 },
     minIntervalMs: { image: 2000, video: 3000 },
+    // Documented: retry with min(8000, 500·2^attempt) + rand(0..250) ms; past 8 s it grows on to the longest interval.
+    errorBackoff: { firstMs: 1000, growth: 2, jitterMs: 250 },
   };
 
   validate(request: TaskRequest): string | undefined {

@@ -91,20 +91,42 @@ describe('Apixo adapter', () => {
 
   describe('policy', () => {
     const random = () => 0.5;
-    it('follows Apixo’s advice: images at 5 s then every ≥ 3 s; videos at 15 s then about every 15 s; cap 10', () => {
+    it('follows Apixo’s advice: images at 5 s then every ≥ 3 s; videos at 60 s then about every 15 s; at most 30 s', () => {
       const { policy } = adapter;
       // backoff.ts applies its jitter after the minimum interval, so a later check may come up to 10 % early.
       const videoShortest = policy.minIntervalMs.video * (1 - DEFAULT_TUNING.jitter);
-      assert.strictEqual(policy.maxActiveTasks, 10);
       assert.strictEqual(nextPollDelay(policy, { kind: 'image', ageMs: 0, checks: 0, errorStreak: 0 }, random), 5000);
-      assert.strictEqual(nextPollDelay(policy, { kind: 'video', ageMs: 0, checks: 0, errorStreak: 0 }, random), 15_000);
+      assert.strictEqual(nextPollDelay(policy, { kind: 'video', ageMs: 0, checks: 0, errorStreak: 0 }, random), 60_000);
+      let previousVideo = 0;
       for (let checks = 1; checks < 30; checks++) {
         const image = nextPollDelay(policy, { kind: 'image', ageMs: 5000 + checks * 3000, checks, errorStreak: 0 }, random);
-        const later = nextPollDelay(policy, { kind: 'video', ageMs: 15_000 + checks * 15_000, checks, errorStreak: 0 }, random);
+        const later = nextPollDelay(policy, { kind: 'video', ageMs: 60_000 + checks * 15_000, checks, errorStreak: 0 }, random);
         assert.ok(image >= 3000 && image <= 30_000, `image wait ${image}`);
         assert.ok(later >= videoShortest && later <= 30_000, `video wait ${later}`);
+        if (previousVideo) assert.ok(later <= previousVideo * 1.5, `video wait grows faster than ×1.5: ${previousVideo} → ${later}`);
+        previousVideo = later;
       }
-      assert.ok(nextPollDelay(policy, { kind: 'image', ageMs: 0, checks: 0, errorStreak: 1 }, random) >= 3000, 'errors back off no faster than the floor');
+      // An old task is checked every 30 s at most, never less often.
+      assert.strictEqual(nextPollDelay(policy, { kind: 'video', ageMs: 3600_000, checks: 100, errorStreak: 0 }, () => 0), 30_000);
+    });
+
+    it('backs off ×1.5 from 3 s up to 30 s after failed checks', () => {
+      const waits = [1, 2, 3, 4, 5, 6, 7, 8].map((errorStreak) => nextPollDelay(adapter.policy, { kind: 'image', ageMs: 60_000, checks: 4, errorStreak }, () => 0));
+      assert.deepStrictEqual(waits, [3000, 4500, 6750, 10_125, 15_188, 22_781, 30_000, 30_000]);
+    });
+
+    it('takes its limits from the plan: Free 3 tasks and 10 requests a minute, Pro 10 and 60', () => {
+      let plan: 'free' | 'pro' = 'free';
+      const planned = new ApixoAdapter(() => plan);
+      assert.deepStrictEqual([planned.policy.maxActiveTasks, planned.policy.requestsPerMinute], [3, 10]);
+      plan = 'pro';
+      assert.deepStrictEqual([planned.policy.maxActiveTasks, planned.policy.requestsPerMinute], [10, 60], 'a plan change applies at once');
+      assert.deepStrictEqual([adapter.policy.maxActiveTasks, adapter.policy.requestsPerMinute], [10, 60], 'Pro without a setting');
+    });
+
+    it('shows a task as stale only well past the longest run Apixo expects (~3 min image, ~10 min video)', () => {
+      const deadlines = adapter.policy.deadlinesMs;
+      assert.ok(deadlines && deadlines.image >= 3 * 3 * 60_000 && deadlines.video >= 3 * 10 * 60_000, JSON.stringify(deadlines));
     });
   });
 

@@ -1,30 +1,8 @@
 import * as assert from 'assert';
-import { TaskEngine, RequestProblem } from '../../../src/core/engine';
-import { ApiClient, HttpError, NetworkError } from '../../../src/core/http';
-import { TaskStore } from '../../../src/core/store';
+import { RequestProblem } from '../../../src/core/engine';
+import { HttpError, NetworkError } from '../../../src/core/http';
 import type { Task } from '../../../src/core/task';
-import { imageRequest, ManualClock, MemoryPersistence, ScriptedAdapter, settle } from './fakes';
-
-function setup(options: { key?: boolean; maxActive?: number; deadlines?: { image: number; video: number } } = {}) {
-  const clock = new ManualClock();
-  const persistence = new MemoryPersistence();
-  const store = new TaskStore(persistence);
-  const adapter = new ScriptedAdapter(clock);
-  const saved: Task[] = [];
-  const api = new ApiClient({ baseUrl: 'http://127.0.0.1:9', key: 'k' });
-  const engine = new TaskEngine({
-    store,
-    adapters: new Map([['pixapi', adapter]]),
-    api: async () => (options.key === false ? undefined : api),
-    openImage: async () => { throw new Error('no images here'); },
-    saveResults: async (task) => { saved.push(task); },
-    maxActiveTasks: () => options.maxActive,
-    clock,
-    random: () => 0.5,
-    deadlines: options.deadlines,
-  });
-  return { clock, persistence, store, adapter, engine, saved };
-}
+import { engineSetup as setup, imageRequest, settle } from './fakes';
 
 describe('TaskEngine', () => {
   it('persists a task as queued before sending it, then stores the provider id at once', async () => {
@@ -159,7 +137,10 @@ describe('TaskEngine', () => {
   it('gives one deadline per task (the default per kind, or the configured one), and marks the task stale by it', async () => {
     assert.strictEqual(setup().engine.deadlineMs({ request: imageRequest() }), 10 * 60_000);
     assert.strictEqual(setup().engine.deadlineMs({ request: { ...imageRequest(), kind: 'video' } }), 45 * 60_000);
-    const { engine, clock, store } = setup({ deadlines: { image: 90_000, video: 300_000 } });
+    const withPolicy = setup();
+    withPolicy.adapter.policy = { ...withPolicy.adapter.policy, deadlinesMs: { image: 120_000, video: 600_000 } };
+    assert.strictEqual(withPolicy.engine.deadlineMs({ request: imageRequest() }), 120_000, 'the provider policy decides when it has deadlines');
+    const { engine, clock, store } = setup({ deps: { deadlines: { image: 90_000, video: 300_000 } } });
     const task = await engine.submit(imageRequest());
     assert.strictEqual(engine.deadlineMs(task), 90_000);
     assert.strictEqual(engine.deadlineMs({ request: { ...imageRequest(), kind: 'video' } }), 300_000);
@@ -199,6 +180,10 @@ describe('TaskEngine', () => {
     await second.clock.advance(0);
     assert.strictEqual(second.store.get(mid.id)?.state, 'unconfirmed');
     assert.strictEqual(second.store.get(a.id)?.state, 'succeeded', 'resumed task was checked, not resubmitted');
+    await second.clock.advance(0);
+    assert.strictEqual(second.adapter.submits.length, 0, 'the unconfirmed task may be at the provider: it keeps the only slot');
+    assert.strictEqual(second.store.get(b.id)?.state, 'queued');
+    assert.strictEqual(await second.engine.cancel(mid.id), 'cancelled', 'stopping tracking is the user\'s decision');
     await second.clock.advance(0);
     assert.strictEqual(second.adapter.submits.length, 1, 'only the queued task was sent');
     assert.strictEqual(second.store.get(b.id)?.state, 'submitted');

@@ -1,7 +1,8 @@
 /** Test doubles for the pure core: a manual clock, an in-memory persistence, a scriptable adapter. */
 import type { ProviderAdapter, SubmitResult } from '../../../src/core/adapters/adapter';
-import type { Clock } from '../../../src/core/engine';
-import type { TaskPersistence } from '../../../src/core/store';
+import { Clock, EngineDeps, TaskEngine } from '../../../src/core/engine';
+import { ApiClient } from '../../../src/core/http';
+import { TaskPersistence, TaskStore } from '../../../src/core/store';
 import type { RemoteStatus, Task, TaskRequest } from '../../../src/core/task';
 
 export class ManualClock implements Clock {
@@ -58,6 +59,8 @@ export class ScriptedAdapter implements ProviderAdapter {
   policy = { floorMs: 1000, firstCheckMs: { image: 1000, video: 5000 }, minIntervalMs: { image: 2000, video: 3000 } } as ProviderAdapter['policy'];
   submits: TaskRequest[] = [];
   polls: { remoteId: string; at: number }[] = [];
+  /** When each submit and status check was made, in order. */
+  requestTimes: number[] = [];
   nextSubmit: Script = async () => ({ kind: 'accepted', remoteId: `r${this.submits.length}` });
   /** remoteId → the statuses to answer, in order; the last one repeats. */
   statuses = new Map<string, (RemoteStatus | Error)[]>();
@@ -69,11 +72,13 @@ export class ScriptedAdapter implements ProviderAdapter {
   }
   async submit(_context: unknown, request: TaskRequest): Promise<SubmitResult> {
     this.submits.push(request);
+    this.requestTimes.push(this.clock.now());
     return this.nextSubmit(request);
   }
   async poll(_api: unknown, task: Task): Promise<RemoteStatus> {
     const id = task.remoteId ?? '';
     this.polls.push({ remoteId: id, at: this.clock.now() });
+    this.requestTimes.push(this.clock.now());
     const queue = this.statuses.get(id) ?? [{ state: 'running', remoteState: 'processing' }];
     const next = queue.length > 1 ? queue.shift()! : queue[0];
     if (next instanceof Error) throw next;
@@ -83,4 +88,28 @@ export class ScriptedAdapter implements ProviderAdapter {
 
 export function imageRequest(prompt = 'a cup'): TaskRequest {
   return { provider: 'pixapi', model: 'm', operation: 'generate', kind: 'image', prompt, params: {}, workspaceFolder: 'file:///ws' };
+}
+
+/** An engine over the scripted adapter (as 'pixapi') with a manual clock; `key: false` has no key set. */
+export function engineSetup(options: { key?: boolean; maxActive?: number; deps?: Partial<EngineDeps> } = {}) {
+  const clock = new ManualClock();
+  const persistence = new MemoryPersistence();
+  const store = new TaskStore(persistence);
+  const adapter = new ScriptedAdapter(clock);
+  const saved: Task[] = [];
+  const api = new ApiClient({ baseUrl: 'http://127.0.0.1:9', key: 'k' });
+  let key = options.key !== false;
+  const engine = new TaskEngine({
+    store,
+    adapters: new Map([['pixapi', adapter]]),
+    api: async () => (key ? api : undefined),
+    openImage: async () => { throw new Error('no images here'); },
+    saveResults: async (task) => { saved.push(task); },
+    maxActiveTasks: () => options.maxActive,
+    clock,
+    random: () => 0.5,
+    ...options.deps,
+  });
+  const setKey = (present: boolean) => { key = present; };
+  return { clock, persistence, store, adapter, engine, saved, setKey };
 }

@@ -1,0 +1,31 @@
+/**
+ * When to tell the user that a provider rejected the key while tasks were being checked: once per provider,
+ * not once per check or per task, and again only after a check worked or the key changed.
+ */
+import type { ProviderId } from './providers';
+import type { TaskChange } from './store';
+import { isPolled, isTerminal } from './task';
+
+export class KeyRejectionNotices {
+  private readonly announced = new Set<ProviderId>();
+
+  /** True when this change should show the key-rejected message (with its Set API Key button). */
+  shouldAnnounce(change: TaskChange): boolean {
+    if (change.kind !== 'changed') return false;
+    const { task, previous } = change;
+    const provider = task.request.provider;
+    const rejected = task.error?.status === 401;
+    if (rejected && isPolled(task.state)) {
+      if (this.announced.has(provider)) return false;
+      this.announced.add(provider);
+      return true;
+    }
+    // A check of this provider's task worked again (or the task ended): a later rejection is news.
+    if (previous?.error?.status === 401 && !rejected && (isPolled(task.state) || isTerminal(task.state))) this.announced.delete(provider);
+    return false;
+  }
+
+  keyChanged(provider: ProviderId): void {
+    this.announced.delete(provider);
+  }
+}
