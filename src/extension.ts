@@ -11,7 +11,7 @@ import { describeFailure } from './core/errors';
 import { ApiClient } from './core/http';
 import { baseUrlProblem, isLoopbackUrl, PROVIDER_IDS, PROVIDERS, ProviderId } from './core/providers';
 import { TaskStore } from './core/store';
-import type { Task } from './core/task';
+import { DEFAULT_DEADLINES_MS, MediaKind, Task } from './core/task';
 import { WindowOwnership } from './host/claims';
 import { registerCommand, UserError } from './host/commands';
 import * as generate from './host/generate';
@@ -29,6 +29,7 @@ import { ProxySettings } from './host/proxy';
 import { ResultWriter } from './host/results';
 import * as taskCommands from './host/taskCommands';
 import { TasksView } from './host/tasksView';
+import { TEST_HOOKS_KEY, TestHooks } from './host/testHooks';
 
 function baseUrl(provider: ProviderId): string {
   const value = vscode.workspace.getConfiguration('mediaStudio').get<string>(`${provider}.baseUrl`) || PROVIDERS[provider].defaultBaseUrl;
@@ -74,8 +75,11 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     ['apixo', new ApixoAdapter()],
     ['openai', new OpenAiAdapter()],
   ]);
+  // Read by the poller on every check; only the integration tests ever change it (see host/testHooks.ts).
+  const deadlines: Record<MediaKind, number> = { ...DEFAULT_DEADLINES_MS };
   const engine = new TaskEngine({
     store,
+    deadlines,
     adapters,
     api,
     openImage,
@@ -93,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const tasksView = new TasksView(store);
   const treeView = vscode.window.createTreeView('mediaStudio.tasks', { treeDataProvider: tasksView, showCollapseAll: false });
   tasksView.attach(treeView);
+  const notifier = new TaskNotifier(store);
   const deps = { engine, store, keys, models, writer, pixaiModels: new PixaiModels(context.globalState, parseModelVersionId) };
   const command = (id: string, handler: (...args: any[]) => unknown) => registerCommand(log, id, handler); // any: see registerCommand
 
@@ -103,7 +108,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
       const from = change.kind === 'changed' ? change.previous?.state : change.kind;
       if (from !== task.state) log.debug(`Task ${task.id} (${task.request.provider} ${task.request.model}): ${from} → ${task.state}`);
     }),
-    log, keys, proxy, store, persistence.watch(store, (id) => ownership?.owns(id) ?? false), { dispose: () => engine.dispose() }, { dispose: () => ownership?.dispose() }, tasksView, treeView, new TaskNotifier(store),
+    log, keys, proxy, store, persistence.watch(store, (id) => ownership?.owns(id) ?? false), { dispose: () => engine.dispose() }, { dispose: () => ownership?.dispose() }, tasksView, treeView, notifier,
     command('mediaStudio.setApiKey', (args) => setApiKey(keys, args)),
     command('mediaStudio.clearApiKey', (args) => clearApiKey(keys, args)),
     command('mediaStudio.generateImage', (args) => (args === undefined ? generate.generateImageInteractive(deps) : generate.imageFromArgs(deps, args))),
@@ -178,7 +183,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     if (operation === 'video') return generate.videoFromArgs(deps, args);
     throw new UserError(vscode.l10n.t('Unknown operation "{0}": use generate, edit or video.', String(operation)));
   };
-  return {
+  const exported: MediaStudioApi = {
     hasApiKey: (provider) => keys.has(provider),
     submit,
     getTask: async (id) => {
@@ -196,6 +201,11 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     },
     startup,
   };
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    const hooks: TestHooks = { tasksView, treeView, statusBar: () => notifier.statusBar, deadlines };
+    Object.defineProperty(exported, TEST_HOOKS_KEY, { value: hooks, enumerable: false });
+  }
+  return exported;
 }
 
 async function updateKeyContext(keys: ApiKeys): Promise<void> {
