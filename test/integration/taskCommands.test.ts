@@ -12,6 +12,8 @@ import { activateExtension, DEFAULT_TIMING, emulator, freshEmulator, fileOf, run
 const RUNNING_FOR_A_WHILE = { image: { queueMs: 0, runMs: 6000 }, video: { queueMs: 0, runMs: 6000 } };
 /** Long enough for three providers' first checks and the assertions on them. */
 const RUNNING_LONGER = { image: { queueMs: 0, runMs: 15_000 }, video: { queueMs: 0, runMs: 15_000 } };
+/** States the poller is working on (a stale or unconfirmed task waits for the user and changes by itself no more). */
+const POLLED: readonly TaskState[] = ['queued', 'submitting', 'submitted', 'running'];
 const ACTIVE: readonly TaskState[] = ['queued', 'submitting', 'submitted', 'running', 'unconfirmed', 'stale'];
 const TERMINAL: readonly TaskState[] = ['succeeded', 'failed', 'cancelled'];
 
@@ -50,6 +52,8 @@ describe('Task commands, the Tasks view and the status bar', function () {
     const found = testHooksOf(api);
     assert.ok(found, 'the extension hands out its test hooks when VS Code runs extension tests');
     hooks = found;
+    // Tasks an earlier suite left running would change the view, the badge and the status bar under these tests.
+    await Promise.all((await api.listTasks()).filter((t) => POLLED.includes(t.state)).map((t) => api.waitForTask(t.id)));
   });
   beforeEach(async () => {
     since = await freshEmulator(control);
@@ -223,7 +227,7 @@ describe('Task commands, the Tasks view and the status bar', function () {
       assert.match(status.text, new RegExp(`\\$\\(loading~spin\\) ${runningNow} Media Studio tasks`));
 
       for (const task of active) assert.strictEqual((await api.waitForTask(task.id)).state, 'succeeded');
-      const stillActive = (await api.listTasks()).filter((t) => ACTIVE.includes(t.state));
+      const stillActive = (await api.listTasks()).filter((t) => POLLED.includes(t.state));
       assert.deepStrictEqual(stillActive.map((t) => `${t.request.prompt}: ${t.state}`), [], 'nothing else is running');
       assert.strictEqual(hooks.statusBar().shown, false, 'the status-bar item hides when no task runs');
       assert.strictEqual(hooks.treeView.badge, undefined, 'no badge when nothing runs');
@@ -232,7 +236,7 @@ describe('Task commands, the Tasks view and the status bar', function () {
     it('refreshes only the row of a task whose progress changed, not the whole list', async () => {
       await control.configure({ timing: RUNNING_FOR_A_WHILE });
       const task = await running('mediaStudio.generateImage', { prompt: promptFor('one row refresh') });
-      const others = (await api.listTasks()).filter((t) => t.id !== task.id && ACTIVE.includes(t.state));
+      const others = (await api.listTasks()).filter((t) => t.id !== task.id && POLLED.includes(t.state));
       assert.deepStrictEqual(others.map((t) => `${t.request.prompt}: ${t.state}`), [], 'no other task is active (its changes would refresh the list)');
       // Each refresh with the task's state at that moment; from here on it stays running until it finishes.
       const fired: { element: unknown; state: string }[] = [];
