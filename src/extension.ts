@@ -12,7 +12,7 @@ import { describeFailure } from './core/errors';
 import { ApiClient } from './core/http';
 import { baseUrlProblem, loopbackResultsAllowed, PROVIDER_IDS, PROVIDERS, ProviderId } from './core/providers';
 import { TaskStore } from './core/store';
-import type { Task } from './core/task';
+import { DEFAULT_DEADLINES_MS, MediaKind, Task } from './core/task';
 import { WindowOwnership } from './host/claims';
 import { registerCommand, UserError } from './host/commands';
 import * as generate from './host/generate';
@@ -31,9 +31,17 @@ import { ProxySettings } from './host/proxy';
 import { ResultWriter } from './host/results';
 import * as taskCommands from './host/taskCommands';
 import { TasksView } from './host/tasksView';
+import { TEST_HOOKS_KEY, TestHooks } from './host/testHooks';
 
 function baseUrlSetting(provider: ProviderId): string | undefined {
   return vscode.workspace.getConfiguration('mediaStudio').get<string>(`${provider}.baseUrl`);
+}
+
+/** The setting mediaStudio.<provider>.defaultModel; PixAI's may be a pixai.art model page URL. */
+function configuredDefaultModel(provider: ProviderId): string | undefined {
+  const value = vscode.workspace.getConfiguration('mediaStudio').get<string>(`${provider}.defaultModel`, '').trim();
+  if (!value) return undefined;
+  return provider === 'pixai' ? parseModelVersionId(value) ?? value : value;
 }
 
 function baseUrl(provider: ProviderId): string {
@@ -42,14 +50,6 @@ function baseUrl(provider: ProviderId): string {
   if (problem) throw new UserError(vscode.l10n.t('{0} Fix the setting "mediaStudio.{1}.baseUrl".', problem, provider));
   return value;
 }
-
-/**
- * For the integration tests only, which `require` the bundled dist/extension.js (the module instance the
- * extension host loaded) to read what no VS Code API exposes: the value given to the mediaStudio.hasKey context
- * key, the chat tools themselves (to call prepareInvocation) and the model lists the pickers and the panel get. Not
- * part of the API given to other extensions.
- */
-export const forTests: { keyContext?: KeyContext; lmTools?: MediaTools; models?: ModelCatalog } = {};
 
 export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const started = performance.now();
@@ -89,8 +89,11 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     ['apixo', new ApixoAdapter(() => (vscode.workspace.getConfiguration('mediaStudio').get<string>('apixo.plan', 'pro') === 'free' ? 'free' : 'pro'))],
     ['openai', new OpenAiAdapter()],
   ]);
+  // Overrides of the providers' deadlines: empty in use; only the integration tests set one (see host/testHooks.ts).
+  const deadlines: Partial<Record<MediaKind, number>> = {};
   const engine = new TaskEngine({
     store,
+    deadlines,
     adapters,
     api,
     openImage,
@@ -108,16 +111,14 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     ownership,
     tuning: testTuning(),
   });
-  const models = new ModelCatalog(api, log);
+  const models = new ModelCatalog(api, log, configuredDefaultModel);
   const tasksView = new TasksView(store);
   const treeView = vscode.window.createTreeView('mediaStudio.tasks', { treeDataProvider: tasksView, showCollapseAll: false });
   tasksView.attach(treeView);
+  const notifier = new TaskNotifier(store, keys.onDidChange);
   const deps = { engine, store, keys, models, writer, pixaiModels: new PixaiModels(context.globalState, parseModelVersionId) };
   const keyContext = new KeyContext(keys, (line) => log.warn(line));
   const lmTools = createLmTools(deps);
-  forTests.keyContext = keyContext;
-  forTests.lmTools = lmTools;
-  forTests.models = models;
   const command = (id: string, handler: (...args: any[]) => unknown) => registerCommand(log, id, handler); // any: see registerCommand
 
   context.subscriptions.push(
@@ -127,7 +128,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
       const from = change.kind === 'changed' ? change.previous?.state : change.kind;
       if (from !== task.state) log.debug(`Task ${task.id} (${task.request.provider} ${task.request.model}): ${from} → ${task.state}`);
     }),
-    log, keys, proxy, store, persistence.watch(store, (id) => ownership?.owns(id) ?? false), { dispose: () => engine.dispose() }, { dispose: () => ownership?.dispose() }, tasksView, treeView, new TaskNotifier(store, keys.onDidChange),
+    log, keys, proxy, store, persistence.watch(store, (id) => ownership?.owns(id) ?? false), { dispose: () => engine.dispose() }, { dispose: () => ownership?.dispose() }, tasksView, treeView, notifier,
     command('mediaStudio.setApiKey', (args) => setApiKey(keys, args)),
     command('mediaStudio.clearApiKey', (args) => clearApiKey(keys, args)),
     command('mediaStudio.generateImage', (args) => (args === undefined ? generate.generateImageInteractive(deps) : generate.imageFromArgs(deps, args))),
@@ -203,7 +204,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     if (operation === 'video') return generate.videoFromArgs(deps, args);
     throw new UserError(vscode.l10n.t('Unknown operation "{0}": use generate, edit or video.', String(operation)));
   };
-  return {
+  const exported: MediaStudioApi = {
     hasApiKey: (provider) => keys.has(provider),
     submit,
     getTask: async (id) => {
@@ -221,6 +222,11 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     },
     startup,
   };
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    const hooks: TestHooks = { tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models };
+    Object.defineProperty(exported, TEST_HOOKS_KEY, { value: hooks, enumerable: false });
+  }
+  return exported;
 }
 
 export function deactivate(): void {}

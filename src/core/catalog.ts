@@ -1,5 +1,5 @@
 /** What each provider's models take: the pickers offer these values, and free values where allowed. */
-import { PIXAPI_FALLBACK_MODELS, PIXAPI_IMAGE_SIZES, PIXAPI_QUALITIES, PIXAPI_VIDEO_SIZES, pixapiTakesQuality } from './adapters/pixapi';
+import { PIXAPI_FALLBACK_MODELS, PIXAPI_IMAGE_SIZES, PIXAPI_QUALITIES, PIXAPI_VIDEO_SIZES, pixapiTakesQuality } from './adapters/pixapiModels';
 import type { ProviderId } from './providers';
 import type { MediaKind } from './task';
 import * as l10n from '@vscode/l10n';

@@ -52,7 +52,7 @@ export interface EngineDeps {
   /** Log lines; failures say 'warn' so the log's level setting can separate them from routine lines. */
   readonly log?: (line: string, level?: 'info' | 'warn') => void;
   readonly tuning?: PollTuning;
-  readonly deadlines?: Readonly<Record<MediaKind, number>>;
+  readonly deadlines?: Readonly<Partial<Record<MediaKind, number>>>;
   /** How many status checks may be in flight at once, over all providers. */
   readonly maxParallelChecks?: number;
   /** Other windows on the same workspace (see claims.ts); without it this engine acts on every task. */
@@ -327,7 +327,8 @@ export class TaskEngine {
    */
   deadlineMs(task: Pick<Task, 'request'>): number {
     const policy = this.deps.adapters.get(task.request.provider)?.policy;
-    return (this.deps.deadlines ?? policy?.deadlinesMs ?? DEFAULT_DEADLINES_MS)[task.request.kind];
+    const kind = task.request.kind;
+    return this.deps.deadlines?.[kind] ?? policy?.deadlinesMs?.[kind] ?? DEFAULT_DEADLINES_MS[kind];
   }
 
   /** Resolves with the task once it is terminal and its results have been handled. */

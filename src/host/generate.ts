@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { ArgsProblem, parseEditArgs, parseImageArgs, parseVideoArgs } from '../core/commandArgs';
 import { catalogModel, ModelInfo, PARAM_NAMES, typedModel } from '../core/catalog';
+import { chooseFolder } from '../core/folderChoice';
 import { RequestProblem, TaskEngine } from '../core/engine';
 import { usableAsReference } from '../core/files/sidecar';
 import { isProviderId, PROVIDERS, ProviderId } from '../core/providers';
@@ -67,21 +68,19 @@ function defaultProvider(): ProviderId {
 
 /** The workspace folder whose output folder receives the results. */
 export async function pickWorkspaceFolder(hint: { near?: vscode.Uri; name?: string; ask: boolean }): Promise<vscode.Uri> {
-  const folders = vscode.workspace.workspaceFolders ?? [];
-  if (folders.length === 0) throw new UserError(vscode.l10n.t('Open a folder first: Media Studio saves results into the workspace.'));
-  if (hint.name) {
-    const named = folders.find((f) => f.name === hint.name || f.uri.toString() === hint.name);
-    if (!named) throw new UserError(vscode.l10n.t('No workspace folder named "{0}".', hint.name));
-    return named.uri;
+  const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => ({ name: folder.name, uri: folder.uri.toString(), folder }));
+  const owner = hint.near ? vscode.workspace.getWorkspaceFolder(hint.near) : undefined;
+  const choice = chooseFolder(folders, { name: hint.name, nearOwner: owner && folders.find((f) => f.uri === owner.uri.toString()), ask: hint.ask });
+  switch (choice.kind) {
+    case 'noFolder': throw new UserError(vscode.l10n.t('Open a folder first: Media Studio saves results into the workspace.'));
+    case 'unknownName': throw new UserError(vscode.l10n.t('No workspace folder named "{0}".', choice.name));
+    case 'use': return choice.folder.folder.uri;
+    case 'ask': {
+      const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Save the results into which folder?'), ignoreFocusOut: true });
+      if (!picked) throw new vscode.CancellationError();
+      return picked.uri;
+    }
   }
-  if (hint.near) {
-    const owner = vscode.workspace.getWorkspaceFolder(hint.near);
-    if (owner) return owner.uri;
-  }
-  if (folders.length === 1 || !hint.ask) return folders[0].uri;
-  const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Save the results into which folder?'), ignoreFocusOut: true });
-  if (!picked) throw new vscode.CancellationError();
-  return picked.uri;
 }
 
 /**

@@ -1,5 +1,3 @@
-import * as vscode from 'vscode';
-import { parseModelVersionId } from '../core/adapters/pixai';
 import { listPixapiModels } from '../core/adapters/pixapi';
 import { catalogFor, ModelInfo, pixapiModel, resolveDefaultModel, typedModel } from '../core/catalog';
 import type { ApiClient } from '../core/http';
@@ -9,18 +7,16 @@ import type { Log } from './log';
 
 const CACHE_MS = 10 * 60_000;
 
-/** The setting mediaStudio.<provider>.defaultModel; PixAI's may be a pixai.art model page URL. */
-export function configuredDefaultModel(provider: ProviderId): string | undefined {
-  const value = vscode.workspace.getConfiguration('mediaStudio').get<string>(`${provider}.defaultModel`, '').trim();
-  if (!value) return undefined;
-  return provider === 'pixai' ? parseModelVersionId(value) ?? value : value;
-}
-
 /** Models per provider: the provider's own list where it has one (cached), the built-in catalog otherwise. */
 export class ModelCatalog {
   private readonly cache = new Map<ProviderId, { at: number; models: ModelInfo[] }>();
 
-  constructor(private readonly api: (provider: ProviderId) => Promise<ApiClient | undefined>, private readonly log: Log) {}
+  constructor(
+    private readonly api: (provider: ProviderId) => Promise<ApiClient | undefined>,
+    private readonly log: Log,
+    /** The user's default model for a provider (a setting), if any; kept out so this class needs no `vscode`. */
+    private readonly configuredDefault: (provider: ProviderId) => string | undefined = () => undefined,
+  ) {}
 
   builtIn(provider: ProviderId): ModelInfo[] {
     return [...catalogFor(provider)];
@@ -62,7 +58,7 @@ export class ModelCatalog {
 
   /** The model a request without one gets: the provider's default-model setting where it suits, else the catalog's. */
   defaultModel(provider: ProviderId, kind: MediaKind, edit = false, known: readonly ModelInfo[] = this.cache.get(provider)?.models ?? this.builtIn(provider)): string {
-    return resolveDefaultModel(provider, kind, edit, configuredDefaultModel(provider), known);
+    return resolveDefaultModel(provider, kind, edit, this.configuredDefault(provider), known);
   }
 
   providersFor(kind: MediaKind, edit = false): ProviderId[] {

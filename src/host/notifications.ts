@@ -3,11 +3,13 @@ import * as vscode from 'vscode';
 import { KeyRejectionNotices } from '../core/keyNotices';
 import type { ProviderId } from '../core/providers';
 import type { TaskChange, TaskStore } from '../core/store';
-import { isTerminal } from '../core/task';
+import { finishNotice } from '../core/finishNotice';
 import { Disposable } from './lifecycle';
 
 export class TaskNotifier extends Disposable {
   private readonly status = this.register(vscode.window.createStatusBarItem('mediaStudio.running', vscode.StatusBarAlignment.Left, 10));
+  /** StatusBarItem does not say whether it is shown; the tests ask this. */
+  private statusShown = false;
 
   private readonly keyNotices = new KeyRejectionNotices();
 
@@ -31,36 +33,40 @@ export class TaskNotifier extends Disposable {
     }
     if (change.kind !== 'changed' || !change.previous) return;
     const task = change.task;
-    const savedNow = (task.results ?? []).filter((r) => r.file).length > (change.previous.results ?? []).filter((r) => r.file).length;
-    const allSettled = (task.results ?? []).every((r) => r.file || r.saveError || (!r.url && !r.inline));
-    if (task.state === 'succeeded' && savedNow && allSettled) {
-      const file = task.results?.find((r) => r.file)?.file as string;
-      const name = vscode.workspace.asRelativePath(vscode.Uri.parse(file));
-      const others = (task.results?.length ?? 1) - 1;
-      const video = task.request.kind === 'video';
-      const message = others > 0
-        ? (video ? vscode.l10n.t('Video ready: {0} and {1} more', name, others) : vscode.l10n.t('Image ready: {0} and {1} more', name, others))
-        : (video ? vscode.l10n.t('Video ready: {0}', name) : vscode.l10n.t('Image ready: {0}', name));
-      const open = vscode.l10n.t('Open');
-      const reveal = vscode.l10n.t('Reveal');
-      void vscode.window.showInformationMessage(message, open, reveal).then((action) => {
-        if (action === open) void vscode.commands.executeCommand('mediaStudio.openResult', task.id);
-        if (action === reveal) void vscode.commands.executeCommand('mediaStudio.revealResult', task.id);
-      });
-    } else if (task.state === 'succeeded' && !isTerminal(change.previous.state) && task.results?.length && task.results.every((r) => r.saveError)) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('The result could not be saved: {0}', task.results[0].saveError ?? ''), vscode.l10n.t('Save Again')).then((action) => {
-        if (action) void vscode.commands.executeCommand('mediaStudio.saveAgain', task.id);
-      });
-    } else if (task.state === 'failed' && change.previous.state !== 'failed') {
-      const retry = vscode.l10n.t('Retry');
-      const setKey = vscode.l10n.t('Set API Key');
-      const actions = task.error?.status === 401 ? [setKey, retry] : [retry];
-      void vscode.window.showErrorMessage(task.error?.message ?? vscode.l10n.t('The task failed.'), ...actions).then((action) => {
-        if (action === retry) void vscode.commands.executeCommand('mediaStudio.retry', task.id);
-        if (action === setKey) void vscode.commands.executeCommand('mediaStudio.setApiKey', { provider: task.request.provider });
-      });
-    } else if (task.state === 'unconfirmed' && change.previous.state !== 'unconfirmed') {
-      void vscode.window.showWarningMessage(task.error?.message ?? vscode.l10n.t('The task may or may not have reached the provider.'));
+    const notice = finishNotice(change.previous, task);
+    if (!notice) return;
+    switch (notice.kind) {
+      case 'saved': {
+        const name = vscode.workspace.asRelativePath(vscode.Uri.parse(notice.file));
+        const message = notice.others > 0
+          ? (notice.video ? vscode.l10n.t('Video ready: {0} and {1} more', name, notice.others) : vscode.l10n.t('Image ready: {0} and {1} more', name, notice.others))
+          : (notice.video ? vscode.l10n.t('Video ready: {0}', name) : vscode.l10n.t('Image ready: {0}', name));
+        const open = vscode.l10n.t('Open');
+        const reveal = vscode.l10n.t('Reveal');
+        void vscode.window.showInformationMessage(message, open, reveal).then((action) => {
+          if (action === open) void vscode.commands.executeCommand('mediaStudio.openResult', task.id);
+          if (action === reveal) void vscode.commands.executeCommand('mediaStudio.revealResult', task.id);
+        });
+        return;
+      }
+      case 'saveFailed':
+        void vscode.window.showErrorMessage(vscode.l10n.t('The result could not be saved: {0}', notice.error), vscode.l10n.t('Save Again')).then((action) => {
+          if (action) void vscode.commands.executeCommand('mediaStudio.saveAgain', task.id);
+        });
+        return;
+      case 'failed': {
+        const retry = vscode.l10n.t('Retry');
+        const setKey = vscode.l10n.t('Set API Key');
+        const actions = notice.actions.map((a) => (a === 'setApiKey' ? setKey : retry));
+        void vscode.window.showErrorMessage(notice.message ?? vscode.l10n.t('The task failed.'), ...actions).then((action) => {
+          if (action === retry) void vscode.commands.executeCommand('mediaStudio.retry', task.id);
+          if (action === setKey) void vscode.commands.executeCommand('mediaStudio.setApiKey', { provider: task.request.provider });
+        });
+        return;
+      }
+      case 'unconfirmed':
+        void vscode.window.showWarningMessage(notice.message ?? vscode.l10n.t('The task may or may not have reached the provider.'));
+        return;
     }
   }
 
@@ -68,11 +74,17 @@ export class TaskNotifier extends Disposable {
     const running = this.store.list().filter((t) => ['submitting', 'submitted', 'running', 'queued'].includes(t.state)).length;
     if (running === 0) {
       this.status.hide();
+      this.statusShown = false;
       return;
     }
     this.status.text = `$(loading~spin) ${running === 1 ? vscode.l10n.t('1 Media Studio task') : vscode.l10n.t('{0} Media Studio tasks', running)}`;
     this.status.tooltip = vscode.l10n.t('Show the Media Studio tasks');
     this.status.accessibilityInformation = { label: running === 1 ? vscode.l10n.t('1 Media Studio task running') : vscode.l10n.t('{0} Media Studio tasks running', running) };
     this.status.show();
+    this.statusShown = true;
+  }
+
+  get statusBar(): { shown: boolean; text: string } {
+    return { shown: this.statusShown, text: this.status.text };
   }
 }

@@ -64,6 +64,24 @@ function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, strin
   return flat;
 }
 
+/**
+ * The prompt of a JSON request body (Pixapi and PixAI: `prompt`, Apixo: `input.prompt`), so tests can count
+ * the submits of one prompt even when the emulator refused them; undefined for other bodies.
+ */
+function promptOf(headers: http.IncomingHttpHeaders, body: Buffer): string | undefined {
+  if (!String(headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!parsed || typeof parsed !== 'object') return undefined;
+  const top = parsed as { prompt?: unknown; input?: { prompt?: unknown } };
+  const prompt = typeof top.prompt === 'string' ? top.prompt : top.input && typeof top.input === 'object' ? top.input.prompt : undefined;
+  return typeof prompt === 'string' ? prompt : undefined;
+}
+
 class BodyTooLargeError extends Error {}
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
@@ -250,6 +268,8 @@ export class ProviderEmulator {
       return;
     }
     entry.bodySize = body.length;
+    const prompt = method === 'POST' ? promptOf(req.headers, body) : undefined;
+    if (prompt !== undefined) entry.prompt = prompt;
     const inBody = this.watchedSecrets.filter((secret) => body.includes(secret));
     if (inBody.length) entry.secretsInBody = inBody;
 

@@ -48,6 +48,8 @@ export interface RecordedRequest {
   /** Lower-cased names; values exactly as received (authorization included). */
   headers: Record<string, string>;
   bodySize: number;
+  /** The prompt of a POST with a JSON body (`prompt` or Apixo's `input.prompt`), recorded even when refused. */
+  prompt?: string;
   /** Watched secrets (ProviderEmulator.watchForSecrets) that appeared in the body. */
   secretsInBody?: string[];
   /** Status sent; 0 when no response was sent (drop faults, client gone). */

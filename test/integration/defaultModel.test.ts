@@ -1,9 +1,8 @@
 /** The per-provider default model settings, in the real extension host against the emulator. */
 import * as assert from 'assert';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import type { MediaStudioApi } from '../../src/api';
-import type { forTests as TestHooks } from '../../src/extension';
+import { testHooksOf, TestHooks } from '../../src/host/testHooks';
 import { defaultModel } from '../../src/core/catalog';
 import { activateExtension, clearKeys, DEFAULT_TIMING, emulator, EXTENSION_ID, run, setKeys } from './helpers';
 
@@ -19,13 +18,13 @@ describe('Default model settings (mediaStudio.<provider>.defaultModel)', functio
     return () => vscode.workspace.getConfiguration('mediaStudio').update(key, before, vscode.ConfigurationTarget.Global);
   }
 
-  /** The model lists the quick input and the panel get (read from the bundle the extension host loaded). */
-  function models(): NonNullable<typeof TestHooks.models> {
+  /** The model lists the quick input and the panel get (a test hook: no VS Code API shows them). */
+  function models(): TestHooks['models'] {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
-    assert.ok(extension);
-    const catalog = (require(path.join(extension.extensionPath, 'dist', 'extension.js')) as { forTests: typeof TestHooks }).forTests.models;
-    assert.ok(catalog, 'the bundle the extension host runs is not the one required here');
-    return catalog;
+    assert.ok(extension?.isActive, 'Media Studio is not active');
+    const found = testHooksOf(extension.exports);
+    assert.ok(found, 'the extension hands out its test hooks only when VS Code runs extension tests');
+    return found.models;
   }
 
   before(async () => {

@@ -58,27 +58,32 @@ export function fileOf(uriString: string | undefined): vscode.Uri {
   return vscode.Uri.parse(uriString);
 }
 
-/** Resolves when the task reaches `state` (an event, not a sleep). */
-export function waitForState(api: MediaStudioApi, id: string, state: TaskState): Promise<Task> {
-  return taskWhere(api, id, (task) => task.state === state);
+/**
+ * Resolves with the task once `accept` holds for it: checked on every change and once on the current task, so
+ * a task that got there before the call is not waited for in vain (an event, not a sleep).
+ */
+export function waitForTask(api: MediaStudioApi, id: string, accept: (task: Task) => boolean): Promise<Task> {
+  return new Promise((resolve) => {
+    let done = false;
+    const settle = (task: Task | undefined) => {
+      if (done || task?.id !== id || !accept(task)) return;
+      done = true;
+      subscription.dispose();
+      resolve(task);
+    };
+    const subscription = api.onDidChangeTask(settle);
+    void api.getTask(id).then(settle);
+  });
 }
 
-/** Resolves with the task once it matches (an event, not a sleep). */
-export function taskWhere(api: MediaStudioApi, id: string, matches: (task: Task) => boolean): Promise<Task> {
-  return new Promise((resolve) => {
-    const subscription = api.onDidChangeTask((task) => {
-      if (task.id === id && matches(task)) {
-        subscription.dispose();
-        resolve(task);
-      }
-    });
-    void api.getTask(id).then((current) => {
-      if (current && matches(current)) {
-        subscription.dispose();
-        resolve(current);
-      }
-    });
-  });
+/** Resolves when the task is in exactly `state` (waits forever if it moved past it: prefer waitForTask). */
+export function waitForState(api: MediaStudioApi, id: string, state: TaskState): Promise<Task> {
+  return waitForTask(api, id, (task) => task.state === state);
+}
+
+/** Submit requests (POSTs that carried `prompt`) the emulator received, refused ones included. */
+export async function submitsOf(prompt: string, since = 0): Promise<number> {
+  return (await emulator().requests(since)).filter((r) => r.method === 'POST' && r.prompt === prompt).length;
 }
 
 export const DEFAULT_TIMING = { image: { queueMs: 150, runMs: 600 }, video: { queueMs: 300, runMs: 1500 } };

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { MediaStudioApi, Task } from '../../src/api';
 import { PIXAI_EXAMPLE_MODEL_VERSION_ID } from '../../src/core/catalog';
 import { sniffMediaType } from '../../src/core/files/sniff';
-import type { forTests as TestHooks } from '../../src/extension';
+import { testHooksOf, TestHooks } from '../../src/host/testHooks';
 import { estimateCost } from '../../src/webview/estimate';
 import { activateExtension, clearKeys, emulator, EXTENSION_ID, exists, readFile, setKeys, workspaceFolder } from './helpers';
 
@@ -26,14 +26,14 @@ function invoke(name: string, input: object, token: vscode.CancellationToken): T
 
 /**
  * What no VS Code API shows: the value given to the mediaStudio.hasKey context key, and the tools themselves.
- * Read from the bundled module the extension host loaded (Node's module cache gives the same instance).
+ * Handed out by the extension on the object activate() returns, only in ExtensionMode.Test.
  */
-function hooks(): typeof TestHooks {
+function hooks(): TestHooks {
   const extension = vscode.extensions.getExtension(EXTENSION_ID);
-  assert.ok(extension);
-  const hooks = (require(path.join(extension.extensionPath, 'dist', 'extension.js')) as { forTests: typeof TestHooks }).forTests;
-  assert.ok(hooks.keyContext && hooks.lmTools, 'the bundle the extension host runs is not the one required here');
-  return hooks;
+  assert.ok(extension?.isActive, 'Media Studio is not active');
+  const found = testHooksOf(extension.exports);
+  assert.ok(found, 'the extension hands out its test hooks only when VS Code runs extension tests');
+  return found;
 }
 
 /** Every file under a folder (recursively, workspace-relative), or none when it does not exist. */

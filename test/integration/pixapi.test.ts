@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { MediaStudioApi } from '../../src/api';
 import { readPngTextChunks } from '../../src/core/files/pngText';
 import { imageDimensions, sniffMediaType } from '../../src/core/files/sniff';
-import { activateExtension, emulator, freshEmulator, taskWhere, waitForState, exists, fileOf, KEYS, readFile, run, setKeys, workspaceFolder } from './helpers';
+import { activateExtension, emulator, freshEmulator, waitForTask, waitForState, exists, fileOf, KEYS, readFile, run, setKeys, workspaceFolder } from './helpers';
 
 describe('Pixapi end to end in the real extension host', function () {
   let api: MediaStudioApi;
@@ -155,7 +155,7 @@ describe('Pixapi end to end in the real extension host', function () {
     it('401 while checking: the task stays tracked, is checked at once when the key is set again, and finishes', async () => {
       await control.inject({ origin: 'pixapi', method: 'GET', path: '^/v1/tasks/', times: 2, action: { kind: 'status', status: 401 } });
       const [id] = await run('mediaStudio.generateImage', { prompt: 'key revoked mid-task' });
-      const first = await taskWhere(api, id, (t) => t.error?.status === 401);
+      const first = await waitForTask(api, id, (t) => t.error?.status === 401);
       assert.ok(first.state === 'submitted' || first.state === 'running', `still tracked, not ${first.state}`);
       assert.match(first.error?.message ?? '', /rejected the API key.*Set API Key/);
       const setKeyAgain = async () => {
@@ -164,7 +164,7 @@ describe('Pixapi end to end in the real extension host', function () {
       };
       let keySetAt = Date.now();
       await setKeyAgain();
-      const second = await taskWhere(api, id, (t) => t.error?.status === 401 && (t.lastCheckedAt ?? 0) > (first.lastCheckedAt ?? 0));
+      const second = await waitForTask(api, id, (t) => t.error?.status === 401 && (t.lastCheckedAt ?? 0) > (first.lastCheckedAt ?? 0));
       assert.ok(second.state === 'submitted' || second.state === 'running', `still tracked, not ${second.state}`);
       keySetAt = Date.now();
       await setKeyAgain();

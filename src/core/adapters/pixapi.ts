@@ -5,29 +5,12 @@ import type { Cost, RemoteStatus, ResultItem, Task, TaskRequest } from '../task'
 import type { InlineResult, PollPolicy, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
 import { parseOpenAiImages } from './openai';
 import * as l10n from '@vscode/l10n';
-
-export const PIXAPI_FALLBACK_MODELS: readonly { id: string; kind: 'image' | 'video'; edits: boolean; quality: boolean }[] = [
-  { id: 'gemini-3.1-flash-image-preview', kind: 'image', edits: true, quality: false },
-  { id: 'gemini-2.5-flash-image', kind: 'image', edits: true, quality: false },
-  { id: 'gemini-3-pro-image-preview', kind: 'image', edits: true, quality: false },
-  { id: 'gpt-image-2', kind: 'image', edits: true, quality: true },
-  { id: 'gpt-image-1.5', kind: 'image', edits: true, quality: true },
-  { id: 'veo', kind: 'video', edits: false, quality: false },
-  { id: 'wan', kind: 'video', edits: false, quality: false },
-  { id: 'kling', kind: 'video', edits: false, quality: false },
-];
-export const PIXAPI_IMAGE_SIZES = ['auto', '1024x1024', '1536x1024', '1024x1536', '2048x2048'] as const;
-export const PIXAPI_VIDEO_SIZES = ['1280x720', '720x1280', '16:9'] as const;
-export const PIXAPI_QUALITIES = ['auto', 'low', 'medium', 'high'] as const;
+// Re-exported from a module without imports: the catalog needs them while this module may still be loading.
+export { PIXAPI_FALLBACK_MODELS, PIXAPI_IMAGE_SIZES, PIXAPI_QUALITIES, PIXAPI_VIDEO_SIZES, pixapiTakesQuality } from './pixapiModels';
+import { pixapiTakesQuality } from './pixapiModels';
 
 const SYNC_MAX_BYTES = 256 * 1024 * 1024; // b64_json answers carry whole images
 const SYNC_TIMEOUT_MS = 10 * 60_000;
-
-/** A model that takes `quality` (the gpt-image family does; Gemini image models do not document it). */
-export function pixapiTakesQuality(model: string): boolean {
-  return /^gpt-image/.test(model);
-}
-
 
 function imageBody(request: TaskRequest): Record<string, string | number> {
   const body: Record<string, string | number> = { model: request.model, prompt: request.prompt };

@@ -1,7 +1,8 @@
 /** The 20 tasks the reload and kill phases leave running: every provider, images and videos. */
 import * as assert from 'assert';
 import type { MediaStudioApi, Task } from '../../../src/api';
-import { DEFAULT_TIMING, emulator, exists, fileOf, run, waitForState } from '../helpers';
+import type { ProviderName } from '../../emulator/types';
+import { DEFAULT_TIMING, emulator, exists, fileOf, run, waitForTask } from '../helpers';
 
 export const SURVIVOR_COUNT = 20;
 
@@ -13,16 +14,37 @@ const KINDS: { command: string; args: Record<string, unknown> }[] = [
   { command: 'mediaStudio.generateVideo', args: { provider: 'apixo', model: 'wan-2-5', duration: 5 } },
 ];
 
-/** Submits the survivors with timings long enough that all are still running when the host goes away. */
+/** How long each survivor runs at the provider: long enough to still be running after the host is gone. */
+// (20 submits and every task's first check take ~15 s on a busy 2-core machine)
+const SURVIVOR_TIMING = { image: { queueMs: 0, runMs: 40_000 }, video: { queueMs: 0, runMs: 45_000 } };
+/** Run time each task must still have left when this host lets go of it. */
+const LEFT_TO_RUN_MS = 5_000;
+
+/**
+ * Submits the survivors and returns once every one of them is running — at the provider and in the task
+ * list, with its provider id persisted — with seconds of work left, so the host goes away mid-run.
+ */
 export async function startSurvivors(api: MediaStudioApi, label: string): Promise<string[]> {
-  await emulator().configure({ timing: { image: { queueMs: 3000, runMs: 6000 }, video: { queueMs: 3000, runMs: 8000 } } });
+  await emulator().configure({ timing: SURVIVOR_TIMING });
+  const started = Date.now();
   const ids: string[] = [];
   for (let i = 0; i < SURVIVOR_COUNT; i++) {
     const { command, args } = KINDS[i % KINDS.length];
     ids.push(...(await run(command, { ...args, prompt: `${label} survivor ${i}` })));
   }
-  for (const id of ids) await waitForState(api, id, 'submitted');
-  for (const id of ids) assert.ok((await api.getTask(id))?.remoteId, 'the provider task id is known before the host goes away');
+  // The first poll that sees the provider's running state; a task already past it fails the assertion below.
+  const tasks = await Promise.all(ids.map((id) => waitForTask(api, id, (t) => t.state !== 'submitting' && t.state !== 'submitted' && t.state !== 'queued')));
+  assert.deepStrictEqual(tasks.filter((t) => t.state !== 'running' || !t.remoteId).map(summary), [], 'every task is running, with its provider id known');
+  const allRunningMs = Date.now() - started;
+  let leastLeft = Infinity;
+  for (const task of tasks) {
+    const remote = await emulator().task(task.request.provider as ProviderName, task.remoteId as string);
+    assert.strictEqual(remote?.phase, 'running', `${task.request.prompt}: running at the provider`);
+    const left = (remote.startedAt ?? remote.createdAt) + remote.runMs - Date.now();
+    assert.ok(left >= LEFT_TO_RUN_MS, `${task.request.prompt}: only ${left} ms of run time left before the host goes away`);
+    leastLeft = Math.min(leastLeft, left);
+  }
+  console.log(`    (${label}: ${SURVIVOR_COUNT} tasks running ${allRunningMs} ms after the first submit; at least ${leastLeft} ms of run time left each)`);
   return ids;
 }
 
@@ -36,7 +58,13 @@ export async function finishSurvivors(api: MediaStudioApi, label: string): Promi
   assert.deepStrictEqual(done.filter((t) => t.state !== 'succeeded').map(summary), [], 'every task finished');
   for (const task of done) for (const result of task.results ?? []) assert.ok(await exists(fileOf(result.file)), `${task.request.prompt}: saved`);
   const remote = (await emulator().tasks()).filter((t) => t.prompt.startsWith(prefix));
-  assert.strictEqual(remote.length, SURVIVOR_COUNT, 'the providers received each task exactly once');
+  assert.strictEqual(remote.length, SURVIVOR_COUNT, 'the providers created each task exactly once');
+  // Counted in the request log, so a re-sent submit the provider refused would show too.
+  const submits = await emulator().requests();
+  const resent = survivors
+    .map((t) => ({ prompt: t.request.prompt, count: submits.filter((r) => r.method === 'POST' && r.prompt === t.request.prompt).length }))
+    .filter(({ count }) => count !== 1);
+  assert.deepStrictEqual(resent, [], 'each task was submitted exactly once, before and after the host went away');
   await emulator().configure({ timing: DEFAULT_TIMING });
 }
 

@@ -74,4 +74,19 @@ describe('emulator: request log', () => {
     await request(`${emulator.urls.cdn}/blob/1`);
     assert.ok(emulator.requests[0].seq > last);
   });
+  it('records the prompt of each JSON submit, also when the submit was refused', async () => {
+    emulator.inject({ origin: 'pixapi', method: 'POST', path: '^/v1/async/images/generations$', action: { kind: 'status', status: 503 } });
+    await request(`${emulator.urls.pixapi}/v1/async/images/generations`, { key: KEYS.pixapi, json: { model: 'gpt-image-2', prompt: 'refused once' } });
+    await request(`${emulator.urls.pixapi}/v1/async/images/generations`, { key: KEYS.pixapi, json: { model: 'gpt-image-2', prompt: 'refused once' } });
+    await request(`${emulator.urls.apixo}/api/v1/generateTask/nano-banana`, { key: KEYS.apixo, json: { request_type: 'async', input: { prompt: 'apixo prompt' } } });
+    await request(`${emulator.urls.pixai}/v2/image/create`, { key: KEYS.pixai, json: { modelVersionId: '1', prompt: 'pixai prompt' } });
+    await request(`${emulator.urls.pixapi}/v1/models`, { key: KEYS.pixapi });
+    assert.deepEqual(emulator.requests.map((r) => [r.status, r.prompt]), [
+      [503, 'refused once'],
+      [200, 'refused once'],
+      [200, 'apixo prompt'],
+      [200, 'pixai prompt'],
+      [200, undefined],
+    ]);
+  });
 });

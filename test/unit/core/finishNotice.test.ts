@@ -1,0 +1,61 @@
+/** The finish notification's decision: which notice, with which buttons, for a task's change. */
+import * as assert from 'assert';
+import { finishNotice } from '../../../src/core/finishNotice';
+import type { Task } from '../../../src/core/task';
+
+function task(partial: Partial<Task> = {}): Task {
+  return {
+    id: 't1',
+    request: { provider: 'pixapi', model: 'gpt-image-2', operation: 'generate', kind: 'image', prompt: 'a cat', params: {}, workspaceFolder: 'file:///ws' },
+    state: 'running',
+    remoteId: 'r1',
+    createdAt: 1,
+    origin: 'user',
+    revision: 1,
+    ...partial,
+  };
+}
+
+describe('core/finishNotice', () => {
+  it('a saved result offers Open and Reveal, naming the first file and counting the others', () => {
+    const before = task({ state: 'succeeded', results: [{ url: 'https://cdn/a' }, { url: 'https://cdn/b' }] });
+    const after = task({ state: 'succeeded', results: [{ url: 'https://cdn/a', file: 'file:///ws/generated/a.png' }, { url: 'https://cdn/b', file: 'file:///ws/generated/b.png' }] });
+    assert.deepStrictEqual(finishNotice(before, after), { kind: 'saved', file: 'file:///ws/generated/a.png', others: 1, video: false, actions: ['open', 'reveal'] });
+  });
+
+  it('says video for a video task', () => {
+    const video = (t: Partial<Task>) => task({ ...t, request: { ...task().request, kind: 'video', operation: 'video' } });
+    const notice = finishNotice(video({ state: 'succeeded', results: [{ url: 'u' }] }), video({ state: 'succeeded', results: [{ url: 'u', file: 'file:///ws/v.mp4' }] }));
+    assert.deepStrictEqual(notice, { kind: 'saved', file: 'file:///ws/v.mp4', others: 0, video: true, actions: ['open', 'reveal'] });
+  });
+
+  it('waits until every result has settled (saved or failed to save) before telling', () => {
+    const before = task({ state: 'succeeded', results: [{ url: 'a' }, { url: 'b' }] });
+    const oneSaved = task({ state: 'succeeded', results: [{ url: 'a', file: 'file:///ws/a.png' }, { url: 'b' }] });
+    assert.strictEqual(finishNotice(before, oneSaved), undefined);
+    const settled = task({ state: 'succeeded', results: [{ url: 'a', file: 'file:///ws/a.png' }, { url: 'b', file: 'file:///ws/b.png' }] });
+    assert.strictEqual(finishNotice(oneSaved, settled)?.kind, 'saved');
+  });
+
+  it('no notice for a change that saved nothing new (e.g. a later revision of a finished task)', () => {
+    const done = task({ state: 'succeeded', results: [{ url: 'a', file: 'file:///ws/a.png' }] });
+    assert.strictEqual(finishNotice(done, { ...done, revision: 2 }), undefined);
+    assert.strictEqual(finishNotice(task(), task({ progress: 50 })), undefined);
+  });
+
+  it('a rejected key (401) offers Set API Key and Retry; other failures only Retry', () => {
+    assert.deepStrictEqual(finishNotice(task(), task({ state: 'failed', error: { message: 'The key was rejected.', status: 401 } })), { kind: 'failed', message: 'The key was rejected.', actions: ['setApiKey', 'retry'] });
+    assert.deepStrictEqual(finishNotice(task(), task({ state: 'failed', error: { message: 'Out of credits.', status: 402 } })), { kind: 'failed', message: 'Out of credits.', actions: ['retry'] });
+    assert.strictEqual(finishNotice(task({ state: 'failed' }), task({ state: 'failed', revision: 2 })), undefined, 'told once');
+  });
+
+  it('results that could not be saved offer Save Again', () => {
+    const notice = finishNotice(task(), task({ state: 'succeeded', results: [{ url: 'a', saveError: 'The folder is read-only.' }] }));
+    assert.deepStrictEqual(notice, { kind: 'saveFailed', error: 'The folder is read-only.', actions: ['saveAgain'] });
+  });
+
+  it('warns once when a submit may or may not have reached the provider', () => {
+    assert.deepStrictEqual(finishNotice(task({ state: 'submitting' }), task({ state: 'unconfirmed', error: { message: 'Timed out.' } })), { kind: 'unconfirmed', message: 'Timed out.' });
+    assert.strictEqual(finishNotice(task({ state: 'unconfirmed' }), task({ state: 'unconfirmed', revision: 2 })), undefined);
+  });
+});
