@@ -22,6 +22,7 @@ import { Log } from './host/log';
 import { registerLmTools } from './host/lmTools';
 import { ModelCatalog } from './host/models';
 import { registerPanel } from './host/panel/panel';
+import type { MediaStudioTestHooks } from './testHooks';
 import { PixaiModels } from './host/pixaiModels';
 import { TaskNotifier } from './host/notifications';
 import { FileTaskPersistence, sharedTaskStorage } from './host/persistence';
@@ -96,6 +97,21 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const deps = { engine, store, keys, models, writer, pixaiModels: new PixaiModels(context.globalState, parseModelVersionId) };
   const command = (id: string, handler: (...args: any[]) => unknown) => registerCommand(log, id, handler); // any: see registerCommand
 
+  // Loading tasks and resuming them happens after activation returns, so activation stays fast.
+  const loaded = (async () => {
+    if (context.storageUri) await persistence.moveTasksFrom(context.storageUri);
+    await store.load();
+  })();
+  const panel = registerPanel(context, {
+    ...deps,
+    log,
+    // A panel restored at startup must not list the tasks before they are read (the store fires no event for them).
+    loaded,
+    balance: async (provider) => {
+      const client = provider === 'apixo' ? await api('apixo') : undefined;
+      return client ? fetchApixoBalance(client) : undefined;
+    },
+  });
   context.subscriptions.push(
     // Each task's state changes, for the Debug level of the log (filtered out at the default Info level).
     store.onDidChange((change) => {
@@ -141,20 +157,11 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     }),
     store.onDidChange(() => void vscode.commands.executeCommand('setContext', 'mediaStudio.hasTasks', store.size > 0)),
     registerLmTools(deps),
-    registerPanel(context, {
-      ...deps,
-      log,
-      balance: async (provider) => {
-        const client = provider === 'apixo' ? await api('apixo') : undefined;
-        return client ? fetchApixoBalance(client) : undefined;
-      },
-    }),
+    panel,
   );
 
-  // Loading tasks and resuming them happens after activation returns, so activation stays fast.
   const ready = (async () => {
-    if (context.storageUri) await persistence.moveTasksFrom(context.storageUri);
-    await store.load();
+    await loaded;
     startup.tasksLoadedMs = performance.now() - started;
     startup.tasksLoaded = store.size;
     log.debug(`Startup: activate() took ${startup.activateMs.toFixed(1)} ms; ${store.size} stored tasks read after ${startup.tasksLoadedMs.toFixed(1)} ms`);
@@ -178,7 +185,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     if (operation === 'video') return generate.videoFromArgs(deps, args);
     throw new UserError(vscode.l10n.t('Unknown operation "{0}": use generate, edit or video.', String(operation)));
   };
-  return {
+  const exported: MediaStudioApi = {
     hasApiKey: (provider) => keys.has(provider),
     submit,
     getTask: async (id) => {
@@ -196,6 +203,10 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     },
     startup,
   };
+  // Only an extension host started to run tests (extensionTestsPath) gets the hooks; users' hosts never do.
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return exported;
+  const testHooks: MediaStudioTestHooks = { livePanel: () => panel.livePanel() };
+  return Object.assign(exported, { testHooks });
 }
 
 async function updateKeyContext(keys: ApiKeys): Promise<void> {

@@ -47,11 +47,13 @@ export interface ParamNames {
   readonly aspectRatio?: string;
   readonly resolution?: string;
   readonly outputFormat?: string;
+  /** A free-text field with no documented values (PixAI's style). */
+  readonly style?: string;
 }
 
 export const PARAM_NAMES: Readonly<Record<ProviderId, ParamNames>> = {
   pixapi: { size: 'size', quality: 'quality', duration: 'duration' },
-  pixai: { mode: 'mode', aspectRatio: 'aspectRatio' },
+  pixai: { mode: 'mode', aspectRatio: 'aspectRatio', style: 'style' },
   apixo: { mode: 'mode', aspectRatio: 'aspect_ratio', resolution: 'resolution', duration: 'duration', outputFormat: 'output_format' },
   openai: { size: 'size', quality: 'quality', outputFormat: 'output_format' },
 };

@@ -3,11 +3,13 @@
  * webview. It talks to the webview only through a PanelTransport, so tests drive it with a fake one.
  */
 import * as vscode from 'vscode';
+import { parseModelVersionId } from '../../core/adapters/pixai';
 import { catalogFor, PARAM_NAMES } from '../../core/catalog';
+import { inputUrlsExpireAt } from '../../core/files/sidecar';
 import type { ModelInfo } from '../../core/catalog';
 import { RequestProblem, TaskEngine } from '../../core/engine';
 import {
-  HostMessage, paramValue, ReferenceView, ResultView, SubmitMessage, TaskView, validateWebviewMessage, WebviewMessage,
+  HostMessage, paramValue, readableRequestId, ReferenceView, ResultView, SubmitMessage, TaskView, validateWebviewMessage, WebviewMessage,
 } from '../../core/panelProtocol';
 import { isProviderId, PROVIDER_IDS, PROVIDERS, ProviderId } from '../../core/providers';
 import type { TaskChange, TaskStore } from '../../core/store';
@@ -30,6 +32,13 @@ export interface PanelDeps {
   readonly store: TaskStore;
   readonly models: { list(provider: ProviderId): Promise<readonly ModelInfo[]> };
   readonly keys: { has(provider: ProviderId): Promise<boolean> };
+  /** Settles once the store has read the stored tasks; init waits for it, as loading fires no change events. */
+  readonly loaded: Promise<unknown>;
+  /** PixAI models the user has named (PixAI has no list endpoint); offered with the catalog's. */
+  readonly pixaiModels?: {
+    recent(): readonly { readonly id: string; readonly name: string }[];
+    remember(model: { readonly id: string; readonly name: string }): Promise<void>;
+  };
   /** The account balance in USD, for providers that report one (Apixo); undefined otherwise. */
   readonly balance?: (provider: ProviderId) => Promise<number | undefined>;
   readonly log: { info(message: string): void; warn(message: string): void; error(message: string | Error): void };
@@ -54,6 +63,8 @@ export class PanelController extends Disposable {
     const checked = validateWebviewMessage(raw);
     if (!checked.ok) {
       this.deps.log.warn(`Panel: rejected a message from the webview: ${checked.error}`);
+      const requestId = readableRequestId(raw);
+      if (requestId !== undefined) this.post({ type: 'error', requestId, message: vscode.l10n.t('Media Studio did not accept this request: {0}.', checked.error) });
       return;
     }
     try {
@@ -143,6 +154,8 @@ export class PanelController extends Disposable {
   }
 
   private async sendInit(): Promise<void> {
+    // A failed load is logged where it happens; the panel still opens with what the store has.
+    await this.deps.loaded.catch(() => undefined);
     const providers = await Promise.all(PROVIDER_IDS.map(async (id) => ({ id, label: PROVIDERS[id].label, hasKey: await this.deps.keys.has(id) })));
     const setting = vscode.workspace.getConfiguration('mediaStudio').get<string>('defaultProvider', 'pixapi');
     this.post({ type: 'init', providers, defaultProvider: isProviderId(setting) ? setting : 'pixapi', tasks: this.deps.store.list().map((t) => this.view(t)) });
@@ -164,18 +177,25 @@ export class PanelController extends Disposable {
     } catch (error) {
       this.deps.log.warn(`Panel: listing ${PROVIDERS[provider].label} models failed, using the built-in list: ${error instanceof Error ? error.message : String(error)}`);
     }
-    return listed.length ? listed : catalogFor(provider);
+    const models = listed.length ? listed : catalogFor(provider);
+    if (provider !== 'pixai' || !this.deps.pixaiModels) return models;
+    // PixAI has no list endpoint: the models the user has named come first, shaped like the catalog's entry.
+    const template = catalogFor('pixai')[0];
+    const named = this.deps.pixaiModels.recent().filter((r) => !models.some((m) => m.id === r.id)).map((r): ModelInfo => ({ ...template, id: r.id, label: r.name }));
+    return [...named, ...models];
   }
 
   private async submit(message: SubmitMessage): Promise<Task> {
+    const model = message.provider === 'pixai' ? parseModelVersionId(message.model) : message.model;
+    if (!model) throw new UserError(vscode.l10n.t('Type a PixAI model version id (digits) or a pixai.art/model/<id>/<version> URL.'));
     const models = await this.modelsOf(message.provider);
-    const info = models.find((m) => m.id === message.model);
-    const kind = info?.kind ?? 'image';
+    const info = models.find((m) => m.id === model);
+    const kind = info?.kind ?? message.kind ?? 'image';
     const references = message.references.map((u) => vscode.Uri.parse(u, true));
     if (references.length && info && !info.editsWithFiles) {
       throw new UserError(info.imageUrls
-        ? vscode.l10n.t('{0} takes reference images only as URLs, not workspace files. Remove the files, or use an earlier result\'s URL (Animate).', message.model)
-        : vscode.l10n.t('{0} does not take reference images. Remove them or choose another model.', message.model));
+        ? vscode.l10n.t('{0} takes reference images only as URLs, not workspace files. Remove the files, or use an earlier result\'s URL (Animate).', model)
+        : vscode.l10n.t('{0} does not take reference images. Remove them or choose another model.', model));
     }
     for (const uri of references) {
       if (!vscode.workspace.getWorkspaceFolder(uri)) throw new UserError(vscode.l10n.t('Reference images must be files in the workspace.'));
@@ -194,7 +214,7 @@ export class PanelController extends Disposable {
     const workspaceFolder = await pickWorkspaceFolder({ near: references[0], ask: false });
     const request: TaskRequest = {
       provider: message.provider,
-      model: message.model,
+      model,
       operation: kind === 'video' ? 'video' : references.length || imageUrls ? 'edit' : 'generate',
       kind,
       prompt: message.prompt,
@@ -204,7 +224,9 @@ export class PanelController extends Disposable {
       sync: message.provider === 'pixapi' && kind === 'image' ? vscode.workspace.getConfiguration('mediaStudio').get<boolean>('pixapi.synchronous', false) : undefined,
       workspaceFolder: workspaceFolder.toString(),
     };
-    return submitChecked(this.deps.engine, request);
+    const task = await submitChecked(this.deps.engine, request);
+    if (message.provider === 'pixai' && !info) await this.deps.pixaiModels?.remember({ id: model, name: vscode.l10n.t('Model {0}', model) });
+    return task;
   }
 
   private async references(uris: readonly vscode.Uri[]): Promise<ReferenceView[]> {
@@ -245,6 +267,10 @@ export class PanelController extends Disposable {
         await this.animate(task, index);
         break;
       case 'regenerate': {
+        const expiresAt = inputUrlsExpireAt(task.request, this.deps.store.list());
+        if (expiresAt !== undefined && expiresAt < Date.now() + URL_MARGIN_MS) {
+          throw new UserError(vscode.l10n.t('This task\'s input image URL has expired, so it cannot be regenerated as it was. Animate or edit the input image again to get a new URL.'));
+        }
         const again = await submitChecked(this.deps.engine, task.request);
         this.post({ type: 'submitted', requestId, taskId: again.id });
         return;

@@ -5,9 +5,12 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { registerCommand, UserError } from '../commands';
+import { Emitter } from '../../core/events';
+import type { HostMessage } from '../../core/panelProtocol';
 import type { Log } from '../log';
 import { outputFolderUri } from '../results';
 import { PanelController, PanelDeps } from './controller';
+import { panelHtmlDocument } from './html';
 import { regenerateFromSidecar } from './regenerate';
 
 export const PANEL_VIEW_TYPE = 'mediaStudio.panel';
@@ -36,38 +39,31 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
 }
 
 export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(18).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css'));
-  const csp = [
-    "default-src 'none'",
-    `img-src ${webview.cspSource}`,
-    `media-src ${webview.cspSource}`,
-    `style-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  // The display language's bundle, for the webview's own l10n.t (VS Code loads none for English).
-  // As JSON in a non-executable script element; "<" escaped so the text cannot close the element.
-  const bundle = vscode.l10n.bundle ? JSON.stringify(vscode.l10n.bundle).replace(/</g, '\\u003c') : undefined;
-  return `<!DOCTYPE html>
-<html lang="${vscode.env.language.replace(/[^A-Za-z0-9-]/g, '')}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Media Studio</title>
-</head>
-<body>
-<main id="app" aria-label="Media Studio"></main>
-${bundle ? `<script type="application/json" id="l10n-bundle">${bundle}</script>\n` : ''}<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+  return panelHtmlDocument({
+    cspSource: webview.cspSource,
+    script: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
+    style: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css')).toString(),
+    nonce: randomBytes(18).toString('base64'),
+    language: vscode.env.language,
+    bundle: vscode.l10n.bundle,
+  });
+}
+
+/**
+ * What an integration test reaches of the live panel, to prove it is fed by the extension's own store and
+ * engine. Handed out only in an extension host started for tests (see extension.ts); not part of the API.
+ */
+export interface LivePanelProbe {
+  /** Handles a message as if the live webview had sent it. */
+  receive(raw: unknown): Promise<void>;
+  /** Every message posted to the live webview from now on. */
+  onDidPost(listener: (message: HostMessage) => void): { dispose(): void };
 }
 
 class PanelHost {
   private panel: vscode.WebviewPanel | undefined;
   private controller: PanelController | undefined;
+  private readonly posted = new Emitter<HostMessage>();
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly deps: PanelHostDeps) {}
 
@@ -86,7 +82,10 @@ class PanelHost {
     panel.webview.options = webviewOptions(this.context.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'activity.svg');
     const controller = new PanelController({ ...this.deps, log: this.deps.log }, {
-      post: (message) => void panel.webview.postMessage(message),
+      post: (message) => {
+        void panel.webview.postMessage(message);
+        this.posted.fire(message);
+      },
       onDidReceive: (listener) => panel.webview.onDidReceiveMessage(listener),
       asWebviewUri: (uri) => panel.webview.asWebviewUri(uri).toString(),
     });
@@ -103,8 +102,14 @@ class PanelHost {
     return controller;
   }
 
+  probe(): LivePanelProbe | undefined {
+    const controller = this.controller;
+    return controller && { receive: (raw) => controller.receive(raw), onDidPost: (listener) => this.posted.event(listener) };
+  }
+
   dispose(): void {
     this.panel?.dispose();
+    this.posted.dispose();
   }
 }
 
@@ -113,8 +118,11 @@ function selectedUris(clicked: unknown, selection: unknown): vscode.Uri[] {
   return all.filter((u): u is vscode.Uri => u instanceof vscode.Uri);
 }
 
-/** Registers the panel's commands and serializer; the returned disposable undoes all of it. */
-export function registerPanel(context: vscode.ExtensionContext, deps: PanelHostDeps): vscode.Disposable {
+/**
+ * Registers the panel's commands and serializer; disposing the result undoes all of it. `livePanel` is for
+ * tests only (the open panel's probe, if one is open).
+ */
+export function registerPanel(context: vscode.ExtensionContext, deps: PanelHostDeps): vscode.Disposable & { livePanel(): LivePanelProbe | undefined } {
   const host = new PanelHost(context, deps);
   const disposables: vscode.Disposable[] = [
     host,
@@ -137,5 +145,6 @@ export function registerPanel(context: vscode.ExtensionContext, deps: PanelHostD
       return [(await regenerateFromSidecar(deps.engine, clicked)).id];
     }),
   ];
-  return vscode.Disposable.from(...disposables);
+  const registration = vscode.Disposable.from(...disposables);
+  return { dispose: () => registration.dispose(), livePanel: () => host.probe() };
 }
