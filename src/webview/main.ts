@@ -382,11 +382,15 @@ function renderReferences(): void {
 }
 
 function addReferences(references: readonly ReferenceView[]): void {
-  const known = new Set(compose.references.map((r) => r.uri));
-  save({ references: [...compose.references, ...references.filter((r) => !known.has(r.uri))].slice(0, 16) });
+  // A reference offered again (after a reload) keeps its place and takes the host's fresh thumbnail URI.
+  const fresh = new Map(references.map((r) => [r.uri, r]));
+  const kept = compose.references.map((r) => fresh.get(r.uri) ?? r);
+  const known = new Set(kept.map((r) => r.uri));
+  const added = references.filter((r) => !known.has(r.uri));
+  save({ references: [...kept, ...added].slice(0, 16) });
   renderReferences();
   renderNote();
-  setStatus(references.length === 1 ? l10n.t('1 reference image added.') : l10n.t('{0} reference images added.', references.length));
+  if (added.length) setStatus(added.length === 1 ? l10n.t('1 reference image added.') : l10n.t('{0} reference images added.', added.length));
 }
 
 function submit(): void {
@@ -560,6 +564,8 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       byId('no-tasks').hidden = tasks.size > 0;
       renderProviders();
       loadModels();
+      // Saved references (a restored panel) are offered again: the host lets the webview load each one.
+      if (compose.references.length) request({ type: 'dropReferences', requestId: newId(), uris: compose.references.map((r) => r.uri) });
       break;
     case 'task':
       tasks.set(message.task.id, message.task);

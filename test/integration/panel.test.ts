@@ -234,6 +234,40 @@ describe('Panel in the real extension host', function () {
     assert.ok(logged.some((l) => l.includes('unknown message type')));
   });
 
+  it('lets the webview load each reference it is given, and holds the reference back while the webview reloads for it', async () => {
+    class RootsTransport extends FakeTransport {
+      readonly roots: string[] = [];
+      allowResource(uri: vscode.Uri): boolean {
+        if (this.roots.includes(uri.toString())) return false;
+        this.roots.push(uri.toString());
+        return true;
+      }
+    }
+    const rootsTransport = new RootsTransport();
+    const reloading = new PanelController({
+      engine, store, loaded: Promise.resolve(), models: { list: async (provider) => catalogFor(provider) }, keys: { has: async () => true },
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    }, rootsTransport);
+    try {
+      await reloading.receive({ type: 'ready' });
+      await rootsTransport.next((m) => m.type === 'init');
+      const reference = vscode.Uri.joinPath(workspaceFolder(), 'images/product.png');
+      await reloading.receive({ type: 'dropReferences', requestId: 50, uris: [reference.toString()] });
+      assert.deepStrictEqual(rootsTransport.roots, [reference.toString()], 'the reference itself became a resource root');
+      assert.deepStrictEqual(rootsTransport.posted.map((m) => m.type), ['init'], 'nothing is posted into the reloading webview');
+      await reloading.receive({ type: 'ready' });
+      const added = await rootsTransport.next((m): m is Extract<HostMessage, { type: 'addReferences' }> => m.type === 'addReferences');
+      assert.deepStrictEqual(added.references.map((r) => r.uri), [reference.toString()]);
+      assert.deepStrictEqual(rootsTransport.posted.map((m) => m.type), ['init', 'init', 'addReferences'], 'the reloaded webview gets init, then the reference');
+      // Offered again (as a restored webview does), it needs no new root and is answered at once.
+      await reloading.receive({ type: 'dropReferences', requestId: 51, uris: [reference.toString()] });
+      assert.strictEqual((await rootsTransport.next((m) => (m.type === 'done' || m.type === 'error') && m.requestId === 51)).type, 'done');
+      assert.strictEqual(rootsTransport.posted.filter((m) => m.type === 'addReferences').length, 2);
+    } finally {
+      reloading.dispose();
+    }
+  });
+
   it('refuses references from outside the workspace', async () => {
     await controller.receive({ type: 'ready' });
     await controller.receive({ type: 'dropReferences', requestId: 7, uris: ['file:///etc/passwd'] });
@@ -418,6 +452,15 @@ describe('The live panel and regenerate in the running extension', function () {
       const task = await api.waitForTask(id);
       assert.strictEqual(finished.task.results[0].name, vscode.workspace.asRelativePath(fileOf(task.results?.[0].file), false));
       assert.ok(finished.task.results[0].src?.includes('vscode'), `the result loads through asWebviewUri: ${finished.task.results[0].src}`);
+
+      // The webview may load the extension's files and the output folder, but not the whole workspace folder…
+      const folder = workspaceFolder().toString();
+      assert.ok(!probe.resourceRoots().includes(folder), probe.resourceRoots().join('\n'));
+      assert.ok(probe.resourceRoots().some((root) => root.startsWith(`${folder}/`)), 'the output folder is a root');
+      // …and each reference image once it is added.
+      const reference = vscode.Uri.joinPath(workspaceFolder(), 'images/product.png');
+      await probe.receive({ type: 'dropReferences', requestId: 900, uris: [reference.toString()] });
+      assert.ok(probe.resourceRoots().includes(reference.toString()), probe.resourceRoots().join('\n'));
     } finally {
       subscription.dispose();
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');

@@ -25,6 +25,11 @@ export interface PanelTransport {
   onDidReceive(listener: (raw: unknown) => void): { dispose(): void };
   /** A URI the webview may load (asWebviewUri). */
   asWebviewUri(uri: vscode.Uri): string;
+  /**
+   * Lets the webview load this file (a reference image outside the output folders). True when that changed
+   * the webview's resource roots, which reloads it: it will say ready again.
+   */
+  allowResource?(uri: vscode.Uri): boolean;
 }
 
 export interface PanelDeps {
@@ -50,7 +55,8 @@ const IMAGE_FILE = new RegExp(`\\.(${IMAGE_EXTENSIONS.join('|')})$`, 'i');
 
 export class PanelController extends Disposable {
   private ready = false;
-  /** References added (Explorer command) before the webview said it was ready. */
+  private watchingStore = false;
+  /** References added before the webview said it was ready (or while it reloads for their resource roots). */
   private pendingReferences: ReferenceView[] = [];
 
   constructor(private readonly deps: PanelDeps, private readonly transport: PanelTransport) {
@@ -85,7 +91,15 @@ export class PanelController extends Disposable {
 
   /** Adds workspace images to the compose area (the Explorer's "Use as Reference"). */
   async addReferences(uris: readonly vscode.Uri[]): Promise<void> {
-    const references = await this.references(uris);
+    await this.offerReferences(await this.references(uris));
+  }
+
+  /** Sends references to the webview, after the reload their resource roots cause, if they cause one. */
+  private async offerReferences(references: ReferenceView[]): Promise<void> {
+    let reloading = false;
+    for (const reference of references) if (this.transport.allowResource?.(vscode.Uri.parse(reference.uri))) reloading = true;
+    // Posts sent into a reloading webview would be lost; the next ready delivers them with init.
+    if (reloading) this.ready = false;
     if (!this.ready) {
       this.pendingReferences.push(...references);
       return;
@@ -124,7 +138,7 @@ export class PanelController extends Disposable {
           defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
           filters: { [vscode.l10n.t('Images')]: [...IMAGE_EXTENSIONS] },
         });
-        if (picked?.length) this.post({ type: 'addReferences', references: await this.references(picked) });
+        if (picked?.length) await this.offerReferences(await this.references(picked));
         this.post({ type: 'done', requestId: message.requestId });
         return;
       }
@@ -136,7 +150,7 @@ export class PanelController extends Disposable {
             throw new UserError(vscode.l10n.t('Only files from the workspace can be dropped here.'));
           }
         });
-        this.post({ type: 'addReferences', references: await this.references(uris) });
+        await this.offerReferences(await this.references(uris));
         this.post({ type: 'done', requestId: message.requestId });
         return;
       }
@@ -147,9 +161,9 @@ export class PanelController extends Disposable {
   }
 
   private onReady(): void {
-    const first = !this.ready;
     this.ready = true;
-    if (first) this.register(this.deps.store.onDidChange((change) => this.onStoreChange(change)));
+    if (!this.watchingStore) this.register(this.deps.store.onDidChange((change) => this.onStoreChange(change)));
+    this.watchingStore = true;
     void this.sendInit();
   }
 
@@ -232,7 +246,7 @@ export class PanelController extends Disposable {
   private async references(uris: readonly vscode.Uri[]): Promise<ReferenceView[]> {
     const views: ReferenceView[] = [];
     for (const uri of uris) {
-      // Only workspace images: their thumbnails load from the workspace folders in localResourceRoots.
+      // Only workspace images; each becomes a resource root of its own when offered (allowResource).
       if (!vscode.workspace.getWorkspaceFolder(uri)) throw new UserError(vscode.l10n.t('"{0}" is not in the workspace; only workspace images can be references.', uri.path.split('/').pop() ?? ''));
       if (!IMAGE_FILE.test(uri.path)) throw new UserError(vscode.l10n.t('"{0}" is not a PNG, JPEG or WebP image.', uri.path.split('/').pop() ?? ''));
       await checkInputImage(uri);
@@ -261,7 +275,7 @@ export class PanelController extends Disposable {
         await vscode.env.clipboard.writeText(task.request.prompt);
         break;
       case 'useAsReference':
-        this.post({ type: 'addReferences', references: await this.references([this.resultFile(task, index)]) });
+        await this.offerReferences(await this.references([this.resultFile(task, index)]));
         break;
       case 'animate':
         await this.animate(task, index);

@@ -19,7 +19,11 @@ export interface PanelHostDeps extends Omit<PanelDeps, 'log'> {
   readonly log: Log;
 }
 
-function resourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
+/**
+ * The extension's own files, each workspace folder's output folder, and the reference images the person has
+ * added, one file each: never whole workspace folders. (data: URLs for thumbnails would need a wider CSP.)
+ */
+function resourceRoots(extensionUri: vscode.Uri, references: readonly vscode.Uri[]): vscode.Uri[] {
   const roots = [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')];
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     try {
@@ -27,15 +31,18 @@ function resourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
     } catch {
       // An invalid output folder setting is reported when saving; the panel just cannot show results from it.
     }
-    // Reference thumbnails are workspace images anywhere in the folder. data: URLs would need a wider CSP, so
-    // the folders themselves are roots and thumbnails go through asWebviewUri like everything else.
-    roots.push(folder.uri);
   }
-  return roots;
+  return [...roots, ...references];
 }
 
-function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: resourceRoots(extensionUri) };
+function webviewOptions(extensionUri: vscode.Uri, references: readonly vscode.Uri[] = []): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: resourceRoots(extensionUri, references) };
+}
+
+function isEqualOrInside(uri: vscode.Uri, root: vscode.Uri): boolean {
+  if (uri.scheme !== root.scheme || uri.authority !== root.authority) return false;
+  const base = root.path.endsWith('/') ? root.path : `${root.path}/`;
+  return uri.path === root.path || uri.path.startsWith(base);
 }
 
 export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
@@ -58,12 +65,16 @@ export interface LivePanelProbe {
   receive(raw: unknown): Promise<void>;
   /** Every message posted to the live webview from now on. */
   onDidPost(listener: (message: HostMessage) => void): { dispose(): void };
+  /** The live webview's localResourceRoots, as URI strings. */
+  resourceRoots(): readonly string[];
 }
 
 class PanelHost {
   private panel: vscode.WebviewPanel | undefined;
   private controller: PanelController | undefined;
   private readonly posted = new Emitter<HostMessage>();
+  /** Reference images the open panel may load, each its own resource root. */
+  private referenceRoots: vscode.Uri[] = [];
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly deps: PanelHostDeps) {}
 
@@ -79,6 +90,7 @@ class PanelHost {
 
   attach(panel: vscode.WebviewPanel): PanelController {
     this.panel?.dispose();
+    this.referenceRoots = [];
     panel.webview.options = webviewOptions(this.context.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'activity.svg');
     const controller = new PanelController({ ...this.deps, log: this.deps.log }, {
@@ -88,6 +100,13 @@ class PanelHost {
       },
       onDidReceive: (listener) => panel.webview.onDidReceiveMessage(listener),
       asWebviewUri: (uri) => panel.webview.asWebviewUri(uri).toString(),
+      allowResource: (uri) => {
+        if ((panel.webview.options.localResourceRoots ?? []).some((root) => isEqualOrInside(uri, root))) return false;
+        this.referenceRoots.push(uri);
+        // New roots reach the webview only with new options, and VS Code reloads it for them (its state is kept).
+        panel.webview.options = webviewOptions(this.context.extensionUri, this.referenceRoots);
+        return true;
+      },
     });
     panel.webview.html = panelHtml(panel.webview, this.context.extensionUri);
     panel.onDidDispose(() => {
@@ -104,7 +123,12 @@ class PanelHost {
 
   probe(): LivePanelProbe | undefined {
     const controller = this.controller;
-    return controller && { receive: (raw) => controller.receive(raw), onDidPost: (listener) => this.posted.event(listener) };
+    const panel = this.panel;
+    return controller && panel && {
+      receive: (raw) => controller.receive(raw),
+      onDidPost: (listener) => this.posted.event(listener),
+      resourceRoots: () => (panel.webview.options.localResourceRoots ?? []).map((root) => root.toString()),
+    };
   }
 
   dispose(): void {
