@@ -457,10 +457,12 @@ describe('The live panel and regenerate in the running extension', function () {
       const folder = workspaceFolder().toString();
       assert.ok(!probe.resourceRoots().includes(folder), probe.resourceRoots().join('\n'));
       assert.ok(probe.resourceRoots().some((root) => root.startsWith(`${folder}/`)), 'the output folder is a root');
-      // …and each reference image once it is added.
+      // …and the folder of each reference image once it is added.
       const reference = vscode.Uri.joinPath(workspaceFolder(), 'images/product.png');
+      assert.ok(!probe.resourceRoots().includes(`${folder}/images`));
       await probe.receive({ type: 'dropReferences', requestId: 900, uris: [reference.toString()] });
-      assert.ok(probe.resourceRoots().includes(reference.toString()), probe.resourceRoots().join('\n'));
+      assert.ok(probe.resourceRoots().includes(`${folder}/images`), probe.resourceRoots().join('\n'));
+      assert.ok(!probe.resourceRoots().includes(folder));
     } finally {
       subscription.dispose();
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');

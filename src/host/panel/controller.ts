@@ -26,8 +26,8 @@ export interface PanelTransport {
   /** A URI the webview may load (asWebviewUri). */
   asWebviewUri(uri: vscode.Uri): string;
   /**
-   * Lets the webview load this file (a reference image outside the output folders). True when that changed
-   * the webview's resource roots, which reloads it: it will say ready again.
+   * Lets the webview load this file (a reference image outside the output folders; its folder becomes a root).
+   * True when that changed the webview's resource roots, which reloads it: it will say ready again.
    */
   allowResource?(uri: vscode.Uri): boolean;
 }
@@ -246,7 +246,7 @@ export class PanelController extends Disposable {
   private async references(uris: readonly vscode.Uri[]): Promise<ReferenceView[]> {
     const views: ReferenceView[] = [];
     for (const uri of uris) {
-      // Only workspace images; each becomes a resource root of its own when offered (allowResource).
+      // Only workspace images; each one's folder becomes a resource root when it is offered (allowResource).
       if (!vscode.workspace.getWorkspaceFolder(uri)) throw new UserError(vscode.l10n.t('"{0}" is not in the workspace; only workspace images can be references.', uri.path.split('/').pop() ?? ''));
       if (!IMAGE_FILE.test(uri.path)) throw new UserError(vscode.l10n.t('"{0}" is not a PNG, JPEG or WebP image.', uri.path.split('/').pop() ?? ''));
       await checkInputImage(uri);

@@ -20,10 +20,11 @@ export interface PanelHostDeps extends Omit<PanelDeps, 'log'> {
 }
 
 /**
- * The extension's own files, each workspace folder's output folder, and the reference images the person has
- * added, one file each: never whole workspace folders. (data: URLs for thumbnails would need a wider CSP.)
+ * The extension's own files, each workspace folder's output folder, and the folders of the reference images
+ * the person has added: never whole workspace folders (unless an image sits at the top of one). A root must be
+ * a folder: VS Code refuses a file that equals its root. (data: URLs for thumbnails would need a wider CSP.)
  */
-function resourceRoots(extensionUri: vscode.Uri, references: readonly vscode.Uri[]): vscode.Uri[] {
+function resourceRoots(extensionUri: vscode.Uri, referenceFolders: readonly vscode.Uri[]): vscode.Uri[] {
   const roots = [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')];
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     try {
@@ -32,11 +33,11 @@ function resourceRoots(extensionUri: vscode.Uri, references: readonly vscode.Uri
       // An invalid output folder setting is reported when saving; the panel just cannot show results from it.
     }
   }
-  return [...roots, ...references];
+  return [...roots, ...referenceFolders];
 }
 
-function webviewOptions(extensionUri: vscode.Uri, references: readonly vscode.Uri[] = []): vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: resourceRoots(extensionUri, references) };
+function webviewOptions(extensionUri: vscode.Uri, referenceFolders: readonly vscode.Uri[] = []): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: resourceRoots(extensionUri, referenceFolders) };
 }
 
 function isEqualOrInside(uri: vscode.Uri, root: vscode.Uri): boolean {
@@ -73,7 +74,7 @@ class PanelHost {
   private panel: vscode.WebviewPanel | undefined;
   private controller: PanelController | undefined;
   private readonly posted = new Emitter<HostMessage>();
-  /** Reference images the open panel may load, each its own resource root. */
+  /** Folders of the reference images the open panel may load. */
   private referenceRoots: vscode.Uri[] = [];
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly deps: PanelHostDeps) {}
@@ -102,7 +103,7 @@ class PanelHost {
       asWebviewUri: (uri) => panel.webview.asWebviewUri(uri).toString(),
       allowResource: (uri) => {
         if ((panel.webview.options.localResourceRoots ?? []).some((root) => isEqualOrInside(uri, root))) return false;
-        this.referenceRoots.push(uri);
+        this.referenceRoots.push(vscode.Uri.joinPath(uri, '..'));
         // New roots reach the webview only with new options, and VS Code reloads it for them (its state is kept).
         panel.webview.options = webviewOptions(this.context.extensionUri, this.referenceRoots);
         return true;
