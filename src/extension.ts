@@ -121,6 +121,21 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const lmTools = createLmTools(deps);
   const command = (id: string, handler: (...args: any[]) => unknown) => registerCommand(log, id, handler); // any: see registerCommand
 
+  // Loading tasks and resuming them happens after activation returns, so activation stays fast.
+  const loaded = (async () => {
+    if (context.storageUri) await persistence.moveTasksFrom(context.storageUri);
+    await store.load();
+  })();
+  const panel = registerPanel(context, {
+    ...deps,
+    log,
+    // A panel restored at startup must not list the tasks before they are read (the store fires no event for them).
+    loaded,
+    balance: async (provider) => {
+      const client = provider === 'apixo' ? await api('apixo') : undefined;
+      return client ? fetchApixoBalance(client) : undefined;
+    },
+  });
   context.subscriptions.push(
     // Each task's state changes, for the Debug level of the log (filtered out at the default Info level).
     store.onDidChange((change) => {
@@ -167,20 +182,11 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     store.onDidChange(() => void vscode.commands.executeCommand('setContext', 'mediaStudio.hasTasks', store.size > 0)),
     keyContext,
     registerLmTools(lmTools),
-    registerPanel(context, {
-      ...deps,
-      log,
-      balance: async (provider) => {
-        const client = provider === 'apixo' ? await api('apixo') : undefined;
-        return client ? fetchApixoBalance(client) : undefined;
-      },
-    }),
+    panel,
   );
 
-  // Loading tasks and resuming them happens after activation returns, so activation stays fast.
   const ready = (async () => {
-    if (context.storageUri) await persistence.moveTasksFrom(context.storageUri);
-    await store.load();
+    await loaded;
     startup.tasksLoadedMs = performance.now() - started;
     startup.tasksLoaded = store.size;
     log.debug(`Startup: activate() took ${startup.activateMs.toFixed(1)} ms; ${store.size} stored tasks read after ${startup.tasksLoadedMs.toFixed(1)} ms`);
@@ -223,7 +229,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     startup,
   };
   if (context.extensionMode === vscode.ExtensionMode.Test) {
-    const hooks: TestHooks = { tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models };
+    const hooks: TestHooks = { tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models, livePanel: () => panel.livePanel() };
     Object.defineProperty(exported, TEST_HOOKS_KEY, { value: hooks, enumerable: false });
   }
   return exported;

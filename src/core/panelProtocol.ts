@@ -62,6 +62,9 @@ export interface ComposeState {
   readonly references: readonly ReferenceView[];
   /** Public input-image URLs for models that take URLs only (e.g. an earlier result's URL). */
   readonly imageUrls: readonly string[];
+  /** The model was typed ("Other…"), not picked from the list; `kind` says what it makes. */
+  readonly otherModel?: boolean;
+  readonly kind?: MediaKind;
 }
 
 // ---- webview → host ----
@@ -79,6 +82,8 @@ export interface SubmitMessage {
   /** Workspace files (URI strings) sent as reference images. */
   readonly references: readonly string[];
   readonly imageUrls: readonly string[];
+  /** What a model typed with "Other…" makes; listed models say so themselves. */
+  readonly kind?: MediaKind;
 }
 
 export type WebviewMessage =
@@ -155,6 +160,11 @@ function provider(value: unknown): ProviderId {
   return value;
 }
 
+function mediaKind(value: unknown): MediaKind {
+  if (value !== 'image' && value !== 'video') throw new Invalid('kind is not image or video');
+  return value;
+}
+
 function stringList(value: unknown, field: string, maxItems: number, maxLength: number): string[] {
   if (!Array.isArray(value)) throw new Invalid(`${field} is not an array`);
   if (value.length > maxItems) throw new Invalid(`${field} has more than ${maxItems} items`);
@@ -203,7 +213,7 @@ export function validateWebviewMessage(raw: unknown): Validated {
         onlyFields(m, ['requestId', 'provider']);
         return { ok: true, message: { type, requestId: requestId(m.requestId), provider: provider(m.provider) } };
       case 'submit':
-        onlyFields(m, ['requestId', 'provider', 'model', 'prompt', 'params', 'references', 'imageUrls']);
+        onlyFields(m, ['requestId', 'provider', 'model', 'prompt', 'params', 'references', 'imageUrls', 'kind']);
         return {
           ok: true,
           message: {
@@ -215,6 +225,7 @@ export function validateWebviewMessage(raw: unknown): Validated {
             params: params(m.params),
             references: stringList(m.references, 'references', LIMITS.references, LIMITS.uri),
             imageUrls: stringList(m.imageUrls, 'imageUrls', LIMITS.references, LIMITS.uri).map((u, i) => httpUrl(u, `imageUrls[${i}]`)),
+            ...(m.kind === undefined ? {} : { kind: mediaKind(m.kind) }),
           },
         };
       case 'pickReferences':
@@ -241,6 +252,16 @@ export function validateWebviewMessage(raw: unknown): Validated {
     if (error instanceof Invalid) return { ok: false, error: error.message };
     return { ok: false, error: `unreadable message (${String(error).slice(0, 100)})` };
   }
+}
+
+/**
+ * The request id of a message the validator rejected, when one can be read, so the webview's request can be
+ * answered with an error instead of waiting forever. Only a well-formed id is returned.
+ */
+export function readableRequestId(raw: unknown): number | undefined {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const id = (raw as Record<string, unknown>).requestId;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : undefined;
 }
 
 /** Turns a text field's value into the request's parameter type: whole numbers for counts and durations. */

@@ -12,7 +12,7 @@ import { resultFileName, sidecarName, tempName } from '../core/files/naming';
 import { DownloadRefused, resultInspector, streamToNewFile } from '../core/files/saveDownload';
 import { resolveOutputFolder } from '../core/files/outputFolder';
 import { addPngTextChunks, PNG_TEXT_MAX_BYTES } from '../core/files/pngText';
-import { buildSidecar, isKeyedMediaRoute, serializeSidecar } from '../core/files/sidecar';
+import { buildSidecar, inputUrlsExpireAt, isKeyedMediaRoute, serializeSidecar } from '../core/files/sidecar';
 import { sniffMediaType, SniffedMedia } from '../core/files/sniff';
 import { HttpError, NetworkError } from '../core/http';
 import type { TaskStore } from '../core/store';
@@ -169,6 +169,10 @@ export class ResultWriter {
         index: index + 1,
         count,
         references: task.request.images?.map((i) => vscode.workspace.asRelativePath(vscode.Uri.parse(i), false)),
+        imageUrls: task.request.imageUrls,
+        inputUrlsExpireAt: inputUrlsExpireAt(task.request, this.deps.store.list()),
+        sync: task.request.sync,
+        outputFolder: task.request.outputFolder,
       });
       const fileName = file.path.split('/').pop() as string;
       await writeNew(folder, sidecarName(fileName), Buffer.from(serializeSidecar(sidecar)));

@@ -7,6 +7,7 @@ import type { MediaKind } from '../core/task';
 import type { KeyContext } from './keyContext';
 import type { MediaTools } from './lmTools';
 import type { ModelCatalog } from './models';
+import type { LivePanelProbe } from './panel/panel';
 
 export const TEST_HOOKS_KEY = '__mediaStudioTestHooks';
 
@@ -24,6 +25,8 @@ export interface TestHooks {
   readonly lmTools: MediaTools;
   /** The model lists the pickers and the panel get. */
   readonly models: ModelCatalog;
+  /** The open Media Studio panel's controller, as a probe; undefined while no panel is open. */
+  livePanel(): LivePanelProbe | undefined;
 }
 
 export function testHooksOf(api: unknown): TestHooks | undefined {

@@ -4,6 +4,7 @@
  * hiding or a reload (the compose area) is kept with getState/setState.
  */
 import type { ModelInfo, ParamNames } from '../core/catalog';
+import { LIMITS } from '../core/panelProtocol';
 import type { ComposeState, HostMessage, ProviderOption, ReferenceView, TaskAction, TaskView, WebviewMessage } from '../core/panelProtocol';
 import type { ProviderId } from '../core/providers';
 import * as l10n from '@vscode/l10n';
@@ -76,11 +77,19 @@ function layout(): void {
     h('section', { class: 'compose', 'aria-labelledby': 'compose-title' },
       h('h2', { id: 'compose-title' }, l10n.t('Compose')),
       h('label', { for: 'prompt' }, l10n.t('Prompt')),
-      h('textarea', { id: 'prompt', rows: 5, placeholder: l10n.t('Describe what to generate. Ctrl+Enter (Cmd+Enter on macOS) submits.'), 'aria-describedby': 'prompt-hint' }),
+      h('textarea', { id: 'prompt', rows: 5, maxlength: LIMITS.prompt, placeholder: l10n.t('Describe what to generate. Ctrl+Enter (Cmd+Enter on macOS) submits.'), 'aria-describedby': 'prompt-hint' }),
       h('p', { id: 'prompt-hint', class: 'hint' }, l10n.t('Ctrl+Enter or Cmd+Enter submits.')),
       h('div', { class: 'row' },
         h('div', { class: 'field' }, h('label', { for: 'provider' }, l10n.t('Provider')), h('select', { id: 'provider' })),
         h('div', { class: 'field grow' }, h('label', { for: 'model' }, l10n.t('Model')), h('select', { id: 'model' }))),
+      h('div', { id: 'other-model', class: 'row', hidden: true },
+        h('div', { class: 'field grow' },
+          h('label', { for: 'model-id' }, l10n.t('Model id')),
+          h('input', { id: 'model-id', maxlength: LIMITS.model, autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'model-id-hint' }),
+          h('p', { id: 'model-id-hint', class: 'hint' })),
+        h('div', { class: 'field' },
+          h('label', { for: 'model-kind' }, l10n.t('Makes')),
+          h('select', { id: 'model-kind' }, h('option', { value: 'image' }, l10n.t('Images')), h('option', { value: 'video' }, l10n.t('Videos'))))),
       h('div', { id: 'params', class: 'row', role: 'group', 'aria-label': l10n.t('Parameters') }),
       h('p', { id: 'model-note', class: 'note', role: 'status' }),
       h('div', { class: 'references', role: 'group', 'aria-labelledby': 'references-title' },
@@ -115,11 +124,27 @@ function layout(): void {
     }
   });
   byId<HTMLSelectElement>('provider').addEventListener('change', (event) => {
-    save({ provider: (event.target as HTMLSelectElement).value as ProviderId, model: '', params: {} });
+    save({ provider: (event.target as HTMLSelectElement).value as ProviderId, model: '', otherModel: false, params: {} });
     loadModels();
   });
   byId<HTMLSelectElement>('model').addEventListener('change', (event) => {
-    save({ model: (event.target as HTMLSelectElement).value, params: {} });
+    const value = (event.target as HTMLSelectElement).value;
+    if (value === OTHER_MODEL) {
+      save({ model: '', otherModel: true, params: {} });
+      renderModel();
+      byId('model-id').focus();
+    } else {
+      save({ model: value, otherModel: false, params: {} });
+      renderModel();
+    }
+  });
+  const modelId = byId<HTMLInputElement>('model-id');
+  modelId.addEventListener('input', () => {
+    save({ model: modelId.value.trim() });
+    renderEstimate();
+  });
+  byId<HTMLSelectElement>('model-kind').addEventListener('change', (event) => {
+    save({ kind: (event.target as HTMLSelectElement).value === 'video' ? 'video' : 'image', params: {} });
     renderModel();
   });
   byId('submit').addEventListener('click', submit);
@@ -164,8 +189,18 @@ function setStatus(text: string, error = false): void {
 
 // ---- compose ----
 
+/** The model select's entry for a model id typed by hand. */
+const OTHER_MODEL = '\u0000other';
+
 function currentModel(): ModelInfo | undefined {
-  return modelsByProvider.get(compose.provider)?.models.find((m) => m.id === compose.model);
+  const models = modelsByProvider.get(compose.provider)?.models ?? [];
+  if (!compose.otherModel) return models.find((m) => m.id === compose.model);
+  // A typed model takes what the provider's models take; PixAI's all share one shape (the catalog entry's).
+  const kind = compose.provider === 'pixai' ? 'image' : compose.kind ?? 'image';
+  const like = compose.provider === 'pixai' ? models[models.length - 1] : undefined;
+  return like
+    ? { ...like, id: compose.model, label: undefined }
+    : { provider: compose.provider, id: compose.model, kind, editsWithFiles: false, imageUrls: false, openValues: true };
 }
 
 function renderProviders(): void {
@@ -191,15 +226,16 @@ function loadModels(): void {
 function renderModels(): void {
   const entry = modelsByProvider.get(compose.provider);
   const models = entry?.models ?? [];
-  if (!models.some((m) => m.id === compose.model)) save({ model: models[0]?.id ?? '', params: {} });
+  if (!compose.otherModel && !models.some((m) => m.id === compose.model)) save({ model: models[0]?.id ?? '', params: {} });
   const select = byId<HTMLSelectElement>('model');
   const group = (kind: 'image' | 'video', label: string) => {
     const items = models.filter((m) => m.kind === kind);
     return items.length
-      ? h('optgroup', { label }, ...items.map((m) => h('option', { value: m.id, selected: m.id === compose.model }, m.label ? `${m.id} — ${m.label}` : m.id)))
+      ? h('optgroup', { label }, ...items.map((m) => h('option', { value: m.id, selected: !compose.otherModel && m.id === compose.model }, m.label ? `${m.id} — ${m.label}` : m.id)))
       : undefined;
   };
-  select.replaceChildren(...[group('image', l10n.t('Images')), group('video', l10n.t('Videos'))].filter((g): g is HTMLOptGroupElement => !!g));
+  const other = h('option', { value: OTHER_MODEL, selected: !!compose.otherModel }, l10n.t('Other…'));
+  select.replaceChildren(...[group('image', l10n.t('Images')), group('video', l10n.t('Videos'))].filter((g): g is HTMLOptGroupElement => !!g), other);
   renderModel();
 }
 
@@ -218,12 +254,32 @@ function paramFields(model: ModelInfo, names: ParamNames): ParamField[] {
   add(names.duration, l10n.t('Duration (seconds)'), model.durations, true);
   add(names.mode, l10n.t('Mode'), model.modes, free);
   add(names.outputFormat, l10n.t('Format'), model.outputFormats, free);
+  // Free text with no documented values (PixAI's style): offered as a plain field.
+  if (names.style) fields.push({ name: names.style, label: l10n.t('Style'), values: [], free: true });
   // The image count is the OpenAI-style `n` where the provider takes it.
   if (model.kind === 'image' && (compose.provider === 'pixapi' || compose.provider === 'openai')) fields.push({ name: 'n', label: l10n.t('Count'), values: ['1', '2', '3', '4'], free: true });
   return fields;
 }
 
+function renderOtherModel(): void {
+  const other = !!compose.otherModel;
+  byId('other-model').hidden = !other;
+  if (!other) return;
+  const input = byId<HTMLInputElement>('model-id');
+  if (input.value.trim() !== compose.model) input.value = compose.model;
+  const pixai = compose.provider === 'pixai';
+  input.placeholder = pixai ? 'https://pixai.art/model/…/…' : l10n.t('The provider\'s model id');
+  byId('model-id-hint').textContent = pixai
+    ? l10n.t('A model version id, or a pixai.art/model/<id>/<version> URL.')
+    : l10n.t('Any model id {0} serves.', providers.find((p) => p.id === compose.provider)?.label ?? compose.provider);
+  // PixAI makes images only; elsewhere the person says what the typed model makes.
+  const kind = byId<HTMLSelectElement>('model-kind');
+  kind.value = compose.kind ?? 'image';
+  kind.disabled = pixai;
+}
+
 function renderModel(): void {
+  renderOtherModel();
   const model = currentModel();
   const names = modelsByProvider.get(compose.provider)?.names ?? {};
   const container = byId('params');
@@ -235,9 +291,9 @@ function renderModel(): void {
     const id = `param-${f.name}`;
     let control: HTMLElement;
     if (f.free) {
-      const input = h('input', { id, list: `${id}-values`, value: compose.params[f.name] ?? '', placeholder: 'default', autocomplete: 'off' });
+      const input = h('input', { id, list: f.values.length ? `${id}-values` : undefined, value: compose.params[f.name] ?? '', placeholder: 'default', autocomplete: 'off', maxlength: LIMITS.paramValue });
       input.addEventListener('input', () => onParam(f.name, input.value));
-      control = h('span', {}, input, h('datalist', { id: `${id}-values` }, ...f.values.map((v) => h('option', { value: v }))));
+      control = f.values.length ? h('span', {}, input, h('datalist', { id: `${id}-values` }, ...f.values.map((v) => h('option', { value: v })))) : input;
     } else {
       const select = h('select', { id }, h('option', { value: '' }, 'default'), ...f.values.map((v) => h('option', { value: v, selected: compose.params[f.name] === v }, v)));
       select.addEventListener('change', () => onParam(f.name, select.value));
@@ -326,11 +382,15 @@ function renderReferences(): void {
 }
 
 function addReferences(references: readonly ReferenceView[]): void {
-  const known = new Set(compose.references.map((r) => r.uri));
-  save({ references: [...compose.references, ...references.filter((r) => !known.has(r.uri))].slice(0, 16) });
+  // A reference offered again (after a reload) keeps its place and takes the host's fresh thumbnail URI.
+  const fresh = new Map(references.map((r) => [r.uri, r]));
+  const kept = compose.references.map((r) => fresh.get(r.uri) ?? r);
+  const known = new Set(kept.map((r) => r.uri));
+  const added = references.filter((r) => !known.has(r.uri));
+  save({ references: [...kept, ...added].slice(0, 16) });
   renderReferences();
   renderNote();
-  setStatus(references.length === 1 ? l10n.t('1 reference image added.') : l10n.t('{0} reference images added.', references.length));
+  if (added.length) setStatus(added.length === 1 ? l10n.t('1 reference image added.') : l10n.t('{0} reference images added.', added.length));
 }
 
 function submit(): void {
@@ -342,7 +402,8 @@ function submit(): void {
     return;
   }
   if (!compose.model) {
-    setStatus(l10n.t('Choose a model first.'), true);
+    setStatus(compose.otherModel ? l10n.t('Type a model id first.') : l10n.t('Choose a model first.'), true);
+    if (compose.otherModel) byId('model-id').focus();
     return;
   }
   button.disabled = true;
@@ -351,6 +412,7 @@ function submit(): void {
   request({
     type: 'submit', requestId, provider: compose.provider, model: compose.model, prompt: compose.prompt, params: compose.params,
     references: compose.references.map((r) => r.uri), imageUrls: [...compose.imageUrls],
+    ...(compose.otherModel ? { kind: compose.provider === 'pixai' ? 'image' : compose.kind ?? 'image' } : {}),
   }, (reply) => {
     button.disabled = false;
     if (reply.type === 'submitted') setStatus(l10n.t('Submitted: the task is listed below.'));
@@ -502,6 +564,8 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       byId('no-tasks').hidden = tasks.size > 0;
       renderProviders();
       loadModels();
+      // Saved references (a restored panel) are offered again: the host lets the webview load each one.
+      if (compose.references.length) request({ type: 'dropReferences', requestId: newId(), uris: compose.references.map((r) => r.uri) });
       break;
     case 'task':
       tasks.set(message.task.id, message.task);
@@ -515,7 +579,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       addReferences(message.references);
       break;
     case 'prefill':
-      save({ provider: message.provider, model: message.model, prompt: message.prompt, imageUrls: [...message.imageUrls], params: {} });
+      save({ provider: message.provider, model: message.model, otherModel: false, prompt: message.prompt, imageUrls: [...message.imageUrls], params: {} });
       byId<HTMLTextAreaElement>('prompt').value = compose.prompt;
       renderProviders();
       loadModels();

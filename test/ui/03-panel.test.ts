@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import type { FrameLocator } from 'playwright-core';
 import { uiSession } from '../runner/ui';
 import { screenshotOnFailure, Workbench } from './workbench';
@@ -52,6 +54,14 @@ describe('UI: the Media Studio panel', () => {
     // The thumbnail really loads (CSP and localResourceRoots allow it).
     await assertImageLoaded(reference.locator('img'));
     assert.strictEqual(await panel().locator('#prompt').inputValue(), 'A paper plane over a bay, from the panel', 'the compose area kept its prompt');
+    assert.strictEqual(await panel().locator('#prompt').getAttribute('maxlength'), '32000', 'the prompt cannot outgrow what the host accepts');
+
+    // A model that takes images only as URLs says so beside the reference, before anything is sent.
+    const note = panel().locator('#model-note');
+    await panel().locator('#model').selectOption('veo');
+    await note.filter({ hasText: 'only as public URLs' }).waitFor({ state: 'visible' });
+    await panel().locator('#model').selectOption('gemini-3-pro-image-preview');
+    await note.waitFor({ state: 'hidden' });
 
     await panel().locator('#prompt').press('Control+Enter');
     const result = panel().locator('.result img[alt^="A paper plane over a bay"]').first();
@@ -61,10 +71,20 @@ describe('UI: the Media Studio panel', () => {
     assert.match((await card.locator('.state').textContent()) ?? '', /done/);
     const request = uiSession().emulator.tasks('pixapi').find((t) => t.prompt === 'A paper plane over a bay, from the panel');
     assert.ok(request, 'the emulator received the request');
+    const uploaded = (request.request as { image?: { filename: string; type: string; size: number }[] }).image ?? [];
+    assert.strictEqual(uploaded.length, 1, 'the request carried the reference image');
+    assert.strictEqual(uploaded[0].filename, 'product.png');
+    assert.strictEqual(uploaded[0].size, fs.statSync(path.join(uiSession().workspace, 'images', 'product.png')).size);
+    // The card shows what the task really cost, as the provider reported it.
+    assert.match((await card.locator('.meta').textContent()) ?? '', /cost \d+ credits/);
+
     await colorTheme('Dark Modern');
+    await panel().locator('body.vscode-dark').waitFor();
     await result.waitFor();
     await workbench.screenshot('panel-result-dark');
     await colorTheme('Light Modern');
+    await panel().locator('body.vscode-light').waitFor();
+    assert.strictEqual(await panel().locator('body.vscode-dark').count(), 0, 'the dark theme is gone');
     await result.waitFor();
     await workbench.screenshot('panel-result-light');
   });

@@ -42,6 +42,14 @@ export interface Sidecar {
   count: number;
   /** Workspace-relative paths or names of the reference images used. */
   references?: string[];
+  /** Reference images sent as URLs (models that take URLs only): a regenerate needs them again. */
+  imageUrls?: string[];
+  /** ISO 8601: when the first input image URL (imageUrls, or a parameter such as Pixapi's input_image) expires, where the provider that made it says. */
+  inputUrlsExpireAt?: string;
+  /** The provider's synchronous endpoint was used. */
+  sync?: boolean;
+  /** The task's own output folder (relative to the workspace folder), when it had one. */
+  outputFolder?: string;
 }
 
 export interface SidecarInput {
@@ -61,12 +69,17 @@ export interface SidecarInput {
   index: number;
   count: number;
   references?: string[];
+  imageUrls?: readonly string[];
+  inputUrlsExpireAt?: number | Date;
+  sync?: boolean;
+  outputFolder?: string;
 }
 
 /** Serialisation order of the top-level keys, so the files diff cleanly. */
 const KEY_ORDER: readonly (keyof Sidecar)[] = [
   'schema', 'prompt', 'provider', 'model', 'operation', 'parameters', 'taskId', 'remoteTaskId', 'cost',
   'createdAt', 'completedAt', 'sourceUrl', 'sourceUrlExpiresAt', 'index', 'count', 'references',
+  'imageUrls', 'inputUrlsExpireAt', 'sync', 'outputFolder',
 ];
 
 function isoTime(value: number | Date, field: string): string {
@@ -104,6 +117,10 @@ export function buildSidecar(input: SidecarInput): Sidecar {
   if (input.sourceUrl !== undefined) sidecar.sourceUrl = input.sourceUrl;
   if (input.sourceUrlExpiresAt !== undefined) sidecar.sourceUrlExpiresAt = isoTime(input.sourceUrlExpiresAt, 'sourceUrlExpiresAt');
   if (input.references !== undefined) sidecar.references = [...input.references];
+  if (input.imageUrls?.length) sidecar.imageUrls = [...input.imageUrls];
+  if (input.inputUrlsExpireAt !== undefined) sidecar.inputUrlsExpireAt = isoTime(input.inputUrlsExpireAt, 'inputUrlsExpireAt');
+  if (input.sync !== undefined) sidecar.sync = input.sync;
+  if (input.outputFolder !== undefined) sidecar.outputFolder = input.outputFolder;
   return sidecar;
 }
 
@@ -136,6 +153,15 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function isIsoTime(value: unknown): value is string {
   return typeof value === 'string' && ISO_TIME.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password;
+  } catch {
+    return false;
+  }
 }
 
 class SidecarProblem extends Error {}
@@ -201,6 +227,19 @@ function validate(data: unknown): Sidecar {
     }
     sidecar.references = [...references];
   }
+  if (read.has('imageUrls')) {
+    const imageUrls = data.imageUrls;
+    if (!Array.isArray(imageUrls) || !imageUrls.every((u): u is string => typeof u === 'string' && isHttpUrl(u))) {
+      return read.fail('imageUrls', l10n.t('a list of http(s) URLs'));
+    }
+    sidecar.imageUrls = [...imageUrls];
+  }
+  if (read.has('inputUrlsExpireAt')) sidecar.inputUrlsExpireAt = read.time('inputUrlsExpireAt');
+  if (read.has('sync')) {
+    if (typeof data.sync !== 'boolean') return read.fail('sync', l10n.t('true or false'));
+    sidecar.sync = data.sync;
+  }
+  if (read.has('outputFolder')) sidecar.outputFolder = read.string('outputFolder', { nonEmpty: true });
   return sidecar;
 }
 
@@ -282,4 +321,38 @@ export function validResultUrl(sidecar: Sidecar, now: number): string | undefine
     completedAt: sidecar.completedAt === undefined ? undefined : Date.parse(sidecar.completedAt),
   };
   return usableAsReference(facts, now) ? raw : undefined;
+}
+
+/**
+ * Whether the sidecar's input image URLs can no longer be used for a new task: their recorded expiry is
+ * within URL_EXPIRY_MARGIN_MS of `now`. Without a recorded expiry they are assumed usable (the provider decides).
+ */
+export function inputUrlsExpired(sidecar: Sidecar, now: number): boolean {
+  if (sidecar.inputUrlsExpireAt === undefined) return false;
+  const expiresAt = Date.parse(sidecar.inputUrlsExpireAt);
+  return Number.isNaN(expiresAt) || expiresAt - URL_EXPIRY_MARGIN_MS <= now;
+}
+
+/** The URLs a request sends as input images: its imageUrls, and Pixapi's input_image parameter (a URL field). */
+export function inputImageUrls(request: { readonly imageUrls?: readonly string[]; readonly params: Readonly<Record<string, unknown>> }): string[] {
+  const urls = [...(request.imageUrls ?? [])];
+  const field = request.params.input_image;
+  if (typeof field === 'string' && isHttpUrl(field)) urls.push(field);
+  return urls;
+}
+
+/** When the first of a request's input image URLs expires, as the results of earlier tasks (which made them) record. */
+export function inputUrlsExpireAt(
+  request: Parameters<typeof inputImageUrls>[0],
+  tasks: readonly { readonly results?: readonly { readonly url?: string; readonly expiresAt?: number }[] }[],
+): number | undefined {
+  const urls = new Set(inputImageUrls(request));
+  if (!urls.size) return undefined;
+  let earliest: number | undefined;
+  for (const task of tasks) {
+    for (const item of task.results ?? []) {
+      if (item.url && item.expiresAt !== undefined && urls.has(item.url)) earliest = Math.min(earliest ?? Infinity, item.expiresAt);
+    }
+  }
+  return earliest;
 }

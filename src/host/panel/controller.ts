@@ -3,12 +3,14 @@
  * webview. It talks to the webview only through a PanelTransport, so tests drive it with a fake one.
  */
 import * as vscode from 'vscode';
+import { parseModelVersionId } from '../../core/adapters/pixai';
 import { catalogFor, PARAM_NAMES } from '../../core/catalog';
+import { inputUrlsExpireAt, URL_EXPIRY_MARGIN_MS } from '../../core/files/sidecar';
 import type { ModelInfo } from '../../core/catalog';
 import { RequestProblem, TaskEngine } from '../../core/engine';
 import { usableAsReference } from '../../core/files/sidecar';
 import {
-  HostMessage, paramValue, ReferenceView, ResultView, SubmitMessage, TaskView, validateWebviewMessage, WebviewMessage,
+  HostMessage, paramValue, readableRequestId, ReferenceView, ResultView, SubmitMessage, TaskView, validateWebviewMessage, WebviewMessage,
 } from '../../core/panelProtocol';
 import { isProviderId, PROVIDER_IDS, PROVIDERS, ProviderId } from '../../core/providers';
 import type { TaskChange, TaskStore } from '../../core/store';
@@ -24,6 +26,11 @@ export interface PanelTransport {
   onDidReceive(listener: (raw: unknown) => void): { dispose(): void };
   /** A URI the webview may load (asWebviewUri). */
   asWebviewUri(uri: vscode.Uri): string;
+  /**
+   * Lets the webview load this file (a reference image outside the output folders; its folder becomes a root).
+   * True when that changed the webview's resource roots, which reloads it: it will say ready again.
+   */
+  allowResource?(uri: vscode.Uri): boolean;
 }
 
 export interface PanelDeps {
@@ -31,6 +38,13 @@ export interface PanelDeps {
   readonly store: TaskStore;
   readonly models: { list(provider: ProviderId): Promise<readonly ModelInfo[]> };
   readonly keys: { has(provider: ProviderId): Promise<boolean> };
+  /** Settles once the store has read the stored tasks; init waits for it, as loading fires no change events. */
+  readonly loaded: Promise<unknown>;
+  /** PixAI models the user has named (PixAI has no list endpoint); offered with the catalog's. */
+  readonly pixaiModels?: {
+    recent(): readonly { readonly id: string; readonly name: string }[];
+    remember(model: { readonly id: string; readonly name: string }): Promise<void>;
+  };
   /** The account balance in USD, for providers that report one (Apixo); undefined otherwise. */
   readonly balance?: (provider: ProviderId) => Promise<number | undefined>;
   readonly log: { info(message: string): void; warn(message: string): void; error(message: string | Error): void };
@@ -40,7 +54,8 @@ const IMAGE_FILE = new RegExp(`\\.(${IMAGE_EXTENSIONS.join('|')})$`, 'i');
 
 export class PanelController extends Disposable {
   private ready = false;
-  /** References added (Explorer command) before the webview said it was ready. */
+  private watchingStore = false;
+  /** References added before the webview said it was ready (or while it reloads for their resource roots). */
   private pendingReferences: ReferenceView[] = [];
 
   constructor(private readonly deps: PanelDeps, private readonly transport: PanelTransport) {
@@ -53,6 +68,8 @@ export class PanelController extends Disposable {
     const checked = validateWebviewMessage(raw);
     if (!checked.ok) {
       this.deps.log.warn(`Panel: rejected a message from the webview: ${checked.error}`);
+      const requestId = readableRequestId(raw);
+      if (requestId !== undefined) this.post({ type: 'error', requestId, message: vscode.l10n.t('Media Studio did not accept this request: {0}.', checked.error) });
       return;
     }
     try {
@@ -73,7 +90,15 @@ export class PanelController extends Disposable {
 
   /** Adds workspace images to the compose area (the Explorer's "Use as Reference"). */
   async addReferences(uris: readonly vscode.Uri[]): Promise<void> {
-    const references = await this.references(uris);
+    await this.offerReferences(await this.references(uris));
+  }
+
+  /** Sends references to the webview, after the reload their resource roots cause, if they cause one. */
+  private async offerReferences(references: ReferenceView[]): Promise<void> {
+    let reloading = false;
+    for (const reference of references) if (this.transport.allowResource?.(vscode.Uri.parse(reference.uri))) reloading = true;
+    // Posts sent into a reloading webview would be lost; the next ready delivers them with init.
+    if (reloading) this.ready = false;
     if (!this.ready) {
       this.pendingReferences.push(...references);
       return;
@@ -112,7 +137,7 @@ export class PanelController extends Disposable {
           defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
           filters: { [vscode.l10n.t('Images')]: [...IMAGE_EXTENSIONS] },
         });
-        if (picked?.length) this.post({ type: 'addReferences', references: await this.references(picked) });
+        if (picked?.length) await this.offerReferences(await this.references(picked));
         this.post({ type: 'done', requestId: message.requestId });
         return;
       }
@@ -124,7 +149,7 @@ export class PanelController extends Disposable {
             throw new UserError(vscode.l10n.t('Only files from the workspace can be dropped here.'));
           }
         });
-        this.post({ type: 'addReferences', references: await this.references(uris) });
+        await this.offerReferences(await this.references(uris));
         this.post({ type: 'done', requestId: message.requestId });
         return;
       }
@@ -135,13 +160,15 @@ export class PanelController extends Disposable {
   }
 
   private onReady(): void {
-    const first = !this.ready;
     this.ready = true;
-    if (first) this.register(this.deps.store.onDidChange((change) => this.onStoreChange(change)));
+    if (!this.watchingStore) this.register(this.deps.store.onDidChange((change) => this.onStoreChange(change)));
+    this.watchingStore = true;
     void this.sendInit();
   }
 
   private async sendInit(): Promise<void> {
+    // A failed load is logged where it happens; the panel still opens with what the store has.
+    await this.deps.loaded.catch(() => undefined);
     const providers = await Promise.all(PROVIDER_IDS.map(async (id) => ({ id, label: PROVIDERS[id].label, hasKey: await this.deps.keys.has(id) })));
     const setting = vscode.workspace.getConfiguration('mediaStudio').get<string>('defaultProvider', 'pixapi');
     this.post({ type: 'init', providers, defaultProvider: isProviderId(setting) ? setting : 'pixapi', tasks: this.deps.store.list().map((t) => this.view(t)) });
@@ -163,18 +190,25 @@ export class PanelController extends Disposable {
     } catch (error) {
       this.deps.log.warn(`Panel: listing ${PROVIDERS[provider].label} models failed, using the built-in list: ${error instanceof Error ? error.message : String(error)}`);
     }
-    return listed.length ? listed : catalogFor(provider);
+    const models = listed.length ? listed : catalogFor(provider);
+    if (provider !== 'pixai' || !this.deps.pixaiModels) return models;
+    // PixAI has no list endpoint: the models the user has named come first, shaped like the catalog's entry.
+    const template = catalogFor('pixai')[0];
+    const named = this.deps.pixaiModels.recent().filter((r) => !models.some((m) => m.id === r.id)).map((r): ModelInfo => ({ ...template, id: r.id, label: r.name }));
+    return [...named, ...models];
   }
 
   private async submit(message: SubmitMessage): Promise<Task> {
+    const model = message.provider === 'pixai' ? parseModelVersionId(message.model) : message.model;
+    if (!model) throw new UserError(vscode.l10n.t('Type a PixAI model version id (digits) or a pixai.art/model/<id>/<version> URL.'));
     const models = await this.modelsOf(message.provider);
-    const info = models.find((m) => m.id === message.model);
-    const kind = info?.kind ?? 'image';
+    const info = models.find((m) => m.id === model);
+    const kind = info?.kind ?? message.kind ?? 'image';
     const references = message.references.map((u) => vscode.Uri.parse(u, true));
     if (references.length && info && !info.editsWithFiles) {
       throw new UserError(info.imageUrls
-        ? vscode.l10n.t('{0} takes reference images only as URLs, not workspace files. Remove the files, or use an earlier result\'s URL (Animate).', message.model)
-        : vscode.l10n.t('{0} does not take reference images. Remove them or choose another model.', message.model));
+        ? vscode.l10n.t('{0} takes reference images only as URLs, not workspace files. Remove the files, or use an earlier result\'s URL (Animate).', model)
+        : vscode.l10n.t('{0} does not take reference images. Remove them or choose another model.', model));
     }
     for (const uri of references) {
       if (!vscode.workspace.getWorkspaceFolder(uri)) throw new UserError(vscode.l10n.t('Reference images must be files in the workspace.'));
@@ -193,7 +227,7 @@ export class PanelController extends Disposable {
     const workspaceFolder = await pickWorkspaceFolder({ near: references[0], ask: false });
     const request: TaskRequest = {
       provider: message.provider,
-      model: message.model,
+      model,
       operation: kind === 'video' ? 'video' : references.length || imageUrls ? 'edit' : 'generate',
       kind,
       prompt: message.prompt,
@@ -203,13 +237,15 @@ export class PanelController extends Disposable {
       sync: message.provider === 'pixapi' && kind === 'image' ? vscode.workspace.getConfiguration('mediaStudio').get<boolean>('pixapi.synchronous', false) : undefined,
       workspaceFolder: workspaceFolder.toString(),
     };
-    return submitChecked(this.deps.engine, request);
+    const task = await submitChecked(this.deps.engine, request);
+    if (message.provider === 'pixai' && !info) await this.deps.pixaiModels?.remember({ id: model, name: vscode.l10n.t('Model {0}', model) });
+    return task;
   }
 
   private async references(uris: readonly vscode.Uri[]): Promise<ReferenceView[]> {
     const views: ReferenceView[] = [];
     for (const uri of uris) {
-      // Only workspace images: their thumbnails load from the workspace folders in localResourceRoots.
+      // Only workspace images; each one's folder becomes a resource root when it is offered (allowResource).
       if (!vscode.workspace.getWorkspaceFolder(uri)) throw new UserError(vscode.l10n.t('"{0}" is not in the workspace; only workspace images can be references.', uri.path.split('/').pop() ?? ''));
       if (!IMAGE_FILE.test(uri.path)) throw new UserError(vscode.l10n.t('"{0}" is not a PNG, JPEG or WebP image.', uri.path.split('/').pop() ?? ''));
       await checkInputImage(uri);
@@ -238,12 +274,16 @@ export class PanelController extends Disposable {
         await vscode.env.clipboard.writeText(task.request.prompt);
         break;
       case 'useAsReference':
-        this.post({ type: 'addReferences', references: await this.references([this.resultFile(task, index)]) });
+        await this.offerReferences(await this.references([this.resultFile(task, index)]));
         break;
       case 'animate':
         await this.animate(task, index);
         break;
       case 'regenerate': {
+        const expiresAt = inputUrlsExpireAt(task.request, this.deps.store.list());
+        if (expiresAt !== undefined && expiresAt < Date.now() + URL_EXPIRY_MARGIN_MS) {
+          throw new UserError(vscode.l10n.t('This task\'s input image URL has expired, so it cannot be regenerated as it was. Animate or edit the input image again to get a new URL.'));
+        }
         const again = await submitChecked(this.deps.engine, task.request);
         this.post({ type: 'submitted', requestId, taskId: again.id });
         return;

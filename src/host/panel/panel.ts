@@ -5,9 +5,12 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { registerCommand, UserError } from '../commands';
+import { Emitter } from '../../core/events';
+import type { HostMessage } from '../../core/panelProtocol';
 import type { Log } from '../log';
 import { outputFolderUri } from '../results';
 import { PanelController, PanelDeps } from './controller';
+import { panelHtmlDocument } from './html';
 import { regenerateFromSidecar } from './regenerate';
 
 export const PANEL_VIEW_TYPE = 'mediaStudio.panel';
@@ -16,7 +19,12 @@ export interface PanelHostDeps extends Omit<PanelDeps, 'log'> {
   readonly log: Log;
 }
 
-function resourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
+/**
+ * The extension's own files, each workspace folder's output folder, and the folders of the reference images
+ * the person has added: never whole workspace folders (unless an image sits at the top of one). A root must be
+ * a folder: VS Code refuses a file that equals its root. (data: URLs for thumbnails would need a wider CSP.)
+ */
+function resourceRoots(extensionUri: vscode.Uri, referenceFolders: readonly vscode.Uri[]): vscode.Uri[] {
   const roots = [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')];
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     try {
@@ -24,50 +32,50 @@ function resourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
     } catch {
       // An invalid output folder setting is reported when saving; the panel just cannot show results from it.
     }
-    // Reference thumbnails are workspace images anywhere in the folder. data: URLs would need a wider CSP, so
-    // the folders themselves are roots and thumbnails go through asWebviewUri like everything else.
-    roots.push(folder.uri);
   }
-  return roots;
+  return [...roots, ...referenceFolders];
 }
 
-function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: resourceRoots(extensionUri) };
+function webviewOptions(extensionUri: vscode.Uri, referenceFolders: readonly vscode.Uri[] = []): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: resourceRoots(extensionUri, referenceFolders) };
+}
+
+function isEqualOrInside(uri: vscode.Uri, root: vscode.Uri): boolean {
+  if (uri.scheme !== root.scheme || uri.authority !== root.authority) return false;
+  const base = root.path.endsWith('/') ? root.path : `${root.path}/`;
+  return uri.path === root.path || uri.path.startsWith(base);
 }
 
 export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(18).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css'));
-  const csp = [
-    "default-src 'none'",
-    `img-src ${webview.cspSource}`,
-    `media-src ${webview.cspSource}`,
-    `style-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  // The display language's bundle, for the webview's own l10n.t (VS Code loads none for English).
-  // As JSON in a non-executable script element; "<" escaped so the text cannot close the element.
-  const bundle = vscode.l10n.bundle ? JSON.stringify(vscode.l10n.bundle).replace(/</g, '\\u003c') : undefined;
-  return `<!DOCTYPE html>
-<html lang="${vscode.env.language.replace(/[^A-Za-z0-9-]/g, '')}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Media Studio</title>
-</head>
-<body>
-<main id="app" aria-label="Media Studio"></main>
-${bundle ? `<script type="application/json" id="l10n-bundle">${bundle}</script>\n` : ''}<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+  return panelHtmlDocument({
+    cspSource: webview.cspSource,
+    script: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
+    style: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css')).toString(),
+    nonce: randomBytes(18).toString('base64'),
+    language: vscode.env.language,
+    bundle: vscode.l10n.bundle,
+  });
+}
+
+/**
+ * What an integration test reaches of the live panel, to prove it is fed by the extension's own store and
+ * engine. Handed out only in an extension host started for tests (see extension.ts); not part of the API.
+ */
+export interface LivePanelProbe {
+  /** Handles a message as if the live webview had sent it. */
+  receive(raw: unknown): Promise<void>;
+  /** Every message posted to the live webview from now on. */
+  onDidPost(listener: (message: HostMessage) => void): { dispose(): void };
+  /** The live webview's localResourceRoots, as URI strings. */
+  resourceRoots(): readonly string[];
 }
 
 class PanelHost {
   private panel: vscode.WebviewPanel | undefined;
   private controller: PanelController | undefined;
+  private readonly posted = new Emitter<HostMessage>();
+  /** Folders of the reference images the open panel may load. */
+  private referenceRoots: vscode.Uri[] = [];
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly deps: PanelHostDeps) {}
 
@@ -83,12 +91,23 @@ class PanelHost {
 
   attach(panel: vscode.WebviewPanel): PanelController {
     this.panel?.dispose();
+    this.referenceRoots = [];
     panel.webview.options = webviewOptions(this.context.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'activity.svg');
     const controller = new PanelController({ ...this.deps, log: this.deps.log }, {
-      post: (message) => void panel.webview.postMessage(message),
+      post: (message) => {
+        void panel.webview.postMessage(message);
+        this.posted.fire(message);
+      },
       onDidReceive: (listener) => panel.webview.onDidReceiveMessage(listener),
       asWebviewUri: (uri) => panel.webview.asWebviewUri(uri).toString(),
+      allowResource: (uri) => {
+        if ((panel.webview.options.localResourceRoots ?? []).some((root) => isEqualOrInside(uri, root))) return false;
+        this.referenceRoots.push(vscode.Uri.joinPath(uri, '..'));
+        // New roots reach the webview only with new options, and VS Code reloads it for them (its state is kept).
+        panel.webview.options = webviewOptions(this.context.extensionUri, this.referenceRoots);
+        return true;
+      },
     });
     panel.webview.html = panelHtml(panel.webview, this.context.extensionUri);
     panel.onDidDispose(() => {
@@ -103,8 +122,19 @@ class PanelHost {
     return controller;
   }
 
+  probe(): LivePanelProbe | undefined {
+    const controller = this.controller;
+    const panel = this.panel;
+    return controller && panel && {
+      receive: (raw) => controller.receive(raw),
+      onDidPost: (listener) => this.posted.event(listener),
+      resourceRoots: () => (panel.webview.options.localResourceRoots ?? []).map((root) => root.toString()),
+    };
+  }
+
   dispose(): void {
     this.panel?.dispose();
+    this.posted.dispose();
   }
 }
 
@@ -113,8 +143,11 @@ function selectedUris(clicked: unknown, selection: unknown): vscode.Uri[] {
   return all.filter((u): u is vscode.Uri => u instanceof vscode.Uri);
 }
 
-/** Registers the panel's commands and serializer; the returned disposable undoes all of it. */
-export function registerPanel(context: vscode.ExtensionContext, deps: PanelHostDeps): vscode.Disposable {
+/**
+ * Registers the panel's commands and serializer; disposing the result undoes all of it. `livePanel` is for
+ * tests only (the open panel's probe, if one is open).
+ */
+export function registerPanel(context: vscode.ExtensionContext, deps: PanelHostDeps): vscode.Disposable & { livePanel(): LivePanelProbe | undefined } {
   const host = new PanelHost(context, deps);
   const disposables: vscode.Disposable[] = [
     host,
@@ -137,5 +170,6 @@ export function registerPanel(context: vscode.ExtensionContext, deps: PanelHostD
       return [(await regenerateFromSidecar(deps.engine, clicked)).id];
     }),
   ];
-  return vscode.Disposable.from(...disposables);
+  const registration = vscode.Disposable.from(...disposables);
+  return { dispose: () => registration.dispose(), livePanel: () => host.probe() };
 }

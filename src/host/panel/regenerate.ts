@@ -1,7 +1,7 @@
 /** Regenerate from a result file's sidecar: the same request, submitted again as a new task. */
 import * as vscode from 'vscode';
 import type { TaskEngine } from '../../core/engine';
-import { isSidecarError, parseSidecar, Sidecar, SIDECAR_MAX_BYTES } from '../../core/files/sidecar';
+import { inputUrlsExpired, isSidecarError, parseSidecar, Sidecar, SIDECAR_MAX_BYTES } from '../../core/files/sidecar';
 import { isProviderId } from '../../core/providers';
 import type { Operation, ParamValue, Task, TaskRequest } from '../../core/task';
 import { UserError } from '../commands';
@@ -9,8 +9,12 @@ import { submitChecked } from '../generate';
 
 const OPERATIONS: readonly Operation[] = ['generate', 'edit', 'video'];
 
-/** Rebuilds the request a sidecar records; references are paths relative to the workspace folder. */
-export function requestFromSidecar(sidecar: Sidecar, workspaceFolder: vscode.Uri): TaskRequest {
+/**
+ * Rebuilds the request a sidecar records; references are paths relative to the workspace folder. Input image
+ * URLs come back too (Apixo picks image-to-video from them); if they have expired, it refuses rather than
+ * silently making something else.
+ */
+export function requestFromSidecar(sidecar: Sidecar, workspaceFolder: vscode.Uri, now = Date.now()): TaskRequest {
   if (!isProviderId(sidecar.provider)) throw new UserError(vscode.l10n.t('The sidecar names an unknown provider "{0}".', sidecar.provider));
   const operation = OPERATIONS.find((o) => o === sidecar.operation);
   if (!operation) throw new UserError(vscode.l10n.t('The sidecar names an unknown operation "{0}".', sidecar.operation));
@@ -28,6 +32,9 @@ export function requestFromSidecar(sidecar: Sidecar, workspaceFolder: vscode.Uri
       return vscode.Uri.joinPath(workspaceFolder, ...segments).toString();
     });
   }
+  if (inputUrlsExpired(sidecar, now)) {
+    throw new UserError(vscode.l10n.t('This result was made from an input image URL that has expired (at {0}), so it cannot be regenerated as it was. Animate or edit the input image again to get a new URL.', sidecar.inputUrlsExpireAt ?? ''));
+  }
   return {
     provider: sidecar.provider,
     model: sidecar.model,
@@ -36,7 +43,10 @@ export function requestFromSidecar(sidecar: Sidecar, workspaceFolder: vscode.Uri
     prompt: sidecar.prompt,
     params,
     images,
+    imageUrls: sidecar.imageUrls?.length ? [...sidecar.imageUrls] : undefined,
+    sync: sidecar.sync,
     workspaceFolder: workspaceFolder.toString(),
+    outputFolder: sidecar.outputFolder,
   };
 }
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import {
   SIDECAR_MAX_BYTES, SIDECAR_SCHEMA, Sidecar, SidecarInput, URL_EXPIRY_MARGIN_MS, buildSidecar, isSidecarError, parseSidecar,
-  serializeSidecar, UNKNOWN_EXPIRY_MAX_AGE_MS, usableAsReference, validResultUrl,
+  serializeSidecar, UNKNOWN_EXPIRY_MAX_AGE_MS, usableAsReference, validResultUrl, inputImageUrls, inputUrlsExpireAt, inputUrlsExpired,
 } from '../../../src/core/files/sidecar';
 
 const CREATED = Date.UTC(2026, 10, 21, 17, 5, 12);
@@ -239,5 +239,61 @@ describe('files: validResultUrl', () => {
   it('refuses an unparsable expiry in a hand-built sidecar', () => {
     const sidecar = { ...withUrl('https://cdn.example.com/a.png'), sourceUrlExpiresAt: 'whenever' };
     assert.equal(validResultUrl(sidecar, now), undefined);
+  });
+});
+
+describe('sidecar: what a regenerate needs besides the prompt (input image URLs, sync, output folder)', () => {
+  const url = 'https://cdn.example.com/results/first.png';
+
+  it('records input image URLs, their expiry, sync and the output folder, and reads them back', () => {
+    const sidecar = buildSidecar(fullInput({ imageUrls: [url], inputUrlsExpireAt: CREATED + 24 * 60 * MINUTE, sync: true, outputFolder: 'renders/video' }));
+    const parsed = parseSidecar(serializeSidecar(sidecar));
+    assert.ok(!isSidecarError(parsed), JSON.stringify(parsed));
+    assert.deepEqual(parsed.imageUrls, [url]);
+    assert.equal(parsed.inputUrlsExpireAt, new Date(CREATED + 24 * 60 * MINUTE).toISOString());
+    assert.equal(parsed.sync, true);
+    assert.equal(parsed.outputFolder, 'renders/video');
+  });
+
+  it('leaves the fields out when the request had none', () => {
+    const text = serializeSidecar(buildSidecar(fullInput({ imageUrls: [] })));
+    for (const key of ['imageUrls', 'inputUrlsExpireAt', 'sync', 'outputFolder']) assert.ok(!text.includes(`"${key}"`), key);
+  });
+
+  it('refuses input image URLs that are not http(s), a sync that is not a boolean, an empty output folder', () => {
+    assert.match(errorOf(minimalJson({ imageUrls: ['file:///etc/passwd'] })), /imageUrls/);
+    assert.match(errorOf(minimalJson({ imageUrls: ['https://user:pw@cdn.example.com/a.png'] })), /imageUrls/);
+    assert.match(errorOf(minimalJson({ imageUrls: 'https://cdn.example.com/a.png' })), /imageUrls/);
+    assert.match(errorOf(minimalJson({ sync: 'yes' })), /sync/);
+    assert.match(errorOf(minimalJson({ outputFolder: ' ' })), /outputFolder/);
+    assert.match(errorOf(minimalJson({ inputUrlsExpireAt: 'tomorrow' })), /inputUrlsExpireAt/);
+  });
+
+  it('says the input URLs expired only from a recorded expiry, with the same margin as result URLs', () => {
+    const parse = (extra: Record<string, unknown>) => {
+      const parsed = parseSidecar(minimalJson({ imageUrls: [url], ...extra }));
+      assert.ok(!isSidecarError(parsed));
+      return parsed;
+    };
+    const expiry = CREATED + 60 * MINUTE;
+    const recorded = parse({ inputUrlsExpireAt: new Date(expiry).toISOString() });
+    assert.equal(inputUrlsExpired(recorded, expiry - URL_EXPIRY_MARGIN_MS - 1), false);
+    assert.equal(inputUrlsExpired(recorded, expiry - URL_EXPIRY_MARGIN_MS), true);
+    assert.equal(inputUrlsExpired(parse({}), expiry + 365 * 24 * 60 * MINUTE), false, 'no recorded expiry: the provider decides');
+  });
+
+  it('finds the input URLs (imageUrls and Pixapi\'s input_image) and their earliest expiry among earlier results', () => {
+    const other = 'https://cdn.example.com/results/second.png';
+    assert.deepEqual(inputImageUrls({ imageUrls: [url], params: { input_image: other, size: '1280x720' } }), [url, other]);
+    assert.deepEqual(inputImageUrls({ params: { input_image: 'not a url' } }), []);
+    const tasks = [
+      { results: [{ url, expiresAt: 2000 }, { url: 'https://elsewhere.example/x.png', expiresAt: 1 }] },
+      { results: [{ url: other, expiresAt: 1500 }] },
+      {},
+    ];
+    assert.equal(inputUrlsExpireAt({ imageUrls: [url], params: {} }, tasks), 2000);
+    assert.equal(inputUrlsExpireAt({ imageUrls: [url], params: { input_image: other } }, tasks), 1500);
+    assert.equal(inputUrlsExpireAt({ imageUrls: ['https://unknown.example/a.png'], params: {} }, tasks), undefined);
+    assert.equal(inputUrlsExpireAt({ params: {} }, tasks), undefined);
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { LIMITS, paramValue, validateWebviewMessage } from '../../../src/core/panelProtocol';
+import { LIMITS, paramValue, readableRequestId, validateWebviewMessage } from '../../../src/core/panelProtocol';
 
 const submit = {
   type: 'submit', requestId: 1, provider: 'pixapi', model: 'gpt-image-2', prompt: 'a red bicycle',
@@ -81,5 +81,25 @@ describe('panel protocol: validating webview messages', () => {
     assert.strictEqual(paramValue('size', '1024x1024'), '1024x1024');
     assert.strictEqual(paramValue('n', 'many'), 'many');
     assert.strictEqual(paramValue('quality', '  '), undefined);
+  });
+});
+
+describe('panel protocol: answering rejected messages', () => {
+  it('reads a well-formed request id from a message the validator rejects, and nothing else', () => {
+    assert.equal(readableRequestId({ type: 'submit', requestId: 7, prompt: 42 }), 7);
+    assert.equal(readableRequestId({ type: 'submit', requestId: 0 }), 0);
+    for (const raw of [null, 'submit', [], { requestId: -1 }, { requestId: 1.5 }, { requestId: '7' }, { requestId: Number.MAX_SAFE_INTEGER + 1 }, {}]) {
+      assert.equal(readableRequestId(raw), undefined, JSON.stringify(raw));
+    }
+  });
+
+  it('accepts a typed model\'s kind (image or video) on submit and refuses anything else', () => {
+    const base = { type: 'submit', requestId: 1, provider: 'apixo', model: 'new-model', prompt: 'p', params: {}, references: [], imageUrls: [] };
+    const video = validateWebviewMessage({ ...base, kind: 'video' });
+    assert.ok(video.ok && video.message.type === 'submit' && video.message.kind === 'video');
+    const none = validateWebviewMessage(base);
+    assert.ok(none.ok && none.message.type === 'submit' && !('kind' in none.message));
+    const audio = validateWebviewMessage({ ...base, kind: 'audio' });
+    assert.ok(!audio.ok && /kind/.test(audio.error));
   });
 });

@@ -1,0 +1,51 @@
+/**
+ * The panel's HTML and Content-Security-Policy. No `vscode` here, so the policy is unit-tested in plain Node:
+ * nothing loads but the extension's own script (by nonce), style, and images/media from the webview's source.
+ */
+
+export interface PanelHtmlInput {
+  /** The webview's cspSource: the only origin images, media and styles may come from. */
+  readonly cspSource: string;
+  /** Webview URIs of the bundled script and stylesheet. */
+  readonly script: string;
+  readonly style: string;
+  /** A fresh random nonce (from crypto) for the one script element. */
+  readonly nonce: string;
+  readonly language: string;
+  /** The display language's translation bundle, when VS Code has one (none for English). */
+  readonly bundle?: unknown;
+}
+
+const ATTRIBUTE_UNSAFE = /["<>&]/;
+
+export function panelCsp(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `img-src ${cspSource}`,
+    `media-src ${cspSource}`,
+    `style-src ${cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+}
+
+export function panelHtmlDocument(input: PanelHtmlInput): string {
+  for (const [name, value] of Object.entries({ cspSource: input.cspSource, script: input.script, style: input.style, nonce: input.nonce })) {
+    if (ATTRIBUTE_UNSAFE.test(value)) throw new Error(`${name} cannot be placed in an HTML attribute`);
+  }
+  // As JSON in a non-executable script element; "<" escaped so the text cannot close the element.
+  const bundle = input.bundle ? JSON.stringify(input.bundle).replace(/</g, '\\u003c') : undefined;
+  return `<!DOCTYPE html>
+<html lang="${input.language.replace(/[^A-Za-z0-9-]/g, '')}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${panelCsp(input.cspSource, input.nonce)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${input.style}">
+<title>Media Studio</title>
+</head>
+<body>
+<main id="app" aria-label="Media Studio"></main>
+${bundle ? `<script type="application/json" id="l10n-bundle">${bundle}</script>\n` : ''}<script nonce="${input.nonce}" src="${input.script}"></script>
+</body>
+</html>`;
+}
