@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { MediaStudioApi } from '../../src/api';
 import { sniffMediaType } from '../../src/core/files/sniff';
-import { activateExtension, emulator, freshEmulator, fileOf, KEYS, readFile, run, setKeys, waitForState } from './helpers';
+import { activateExtension, DEFAULT_TIMING, emulator, freshEmulator, fileOf, KEYS, readFile, run, setKeys, waitForState } from './helpers';
 
 describe('PixAI, Apixo and OpenAI-compatible beside Pixapi', function () {
   let api: MediaStudioApi;
@@ -97,7 +97,8 @@ describe('PixAI, Apixo and OpenAI-compatible beside Pixapi', function () {
     it('on the Free plan, with Apixo\'s limits enforced, runs 4 image tasks 3 at a time without a single 429', async () => {
       const settings = () => vscode.workspace.getConfiguration('mediaStudio');
       await settings().update('apixo.plan', 'free', vscode.ConfigurationTarget.Global);
-      await control.configure({ enforceRateLimits: true, apixoPlan: 'free' });
+      // Each task runs 3 s at Apixo, so the first three (sent within a second or so) certainly overlap there.
+      await control.configure({ enforceRateLimits: true, apixoPlan: 'free', timing: { image: { queueMs: 0, runMs: 3000 } } });
       try {
         const ids = [];
         for (let i = 0; i < 4; i++) ids.push(...(await run('mediaStudio.generateImage', { provider: 'apixo', model: 'nano-banana', prompt: `free plan ${i}` })));
@@ -109,8 +110,10 @@ describe('PixAI, Apixo and OpenAI-compatible beside Pixapi', function () {
         const remote = await Promise.all(done.map((t) => control.task('apixo', t.remoteId as string)));
         const busiest = Math.max(...remote.map((t) => remote.filter((o) => o && t && o.createdAt <= t.createdAt && (o.endedAt ?? Infinity) > t.createdAt).length));
         assert.strictEqual(busiest, 3, 'three at once on Free, the fourth waited for a slot');
+        const [fourth, ...firstThree] = [...remote].sort((a, b) => (b?.createdAt ?? 0) - (a?.createdAt ?? 0));
+        assert.ok(firstThree.some((t) => t?.endedAt !== undefined && fourth && t.endedAt <= fourth.createdAt), 'the fourth was sent only after one of the first three had ended');
       } finally {
-        await control.configure({ enforceRateLimits: false, apixoPlan: 'pro' });
+        await control.configure({ enforceRateLimits: false, apixoPlan: 'pro', timing: DEFAULT_TIMING });
         await settings().update('apixo.plan', undefined, vscode.ConfigurationTarget.Global);
       }
     });
