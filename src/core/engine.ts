@@ -111,6 +111,8 @@ export class TaskEngine {
   private readonly waiters = new Map<string, ((task: Task) => void)[]>();
   private readonly storeSubscription;
   private takeoverTimer: unknown;
+  /** Per provider: a look at the queue when a stale or unconfirmed task's hold on a slot lapses (see activeCount). */
+  private readonly slotTimers = new Map<ProviderId, { at: number; handle: unknown }>();
   /** Tasks being claimed right now (a claim is a few file operations). */
   private readonly claiming = new Set<string>();
   /** When each task's last status check was sent from this window (the stored lastCheckedAt is when it was answered). */
@@ -341,22 +343,32 @@ export class TaskEngine {
 
   /**
    * Tasks the provider may be working on for us (or is about to be), counted against its cap. Stale and
-   * unconfirmed tasks count too: one may still be waiting or running there (PixAI refuses an 11th task), so
-   * its slot is freed only when a terminal state is known — or when the user stops tracking it or removes it,
-   * accepting that the provider may still hold it for a while.
+   * unconfirmed tasks count too, for a while: one may still be waiting or running there (PixAI refuses an 11th
+   * task). Their slot is freed when a terminal state is known, when the user stops tracking or removes them, or
+   * at the latest twice the task's deadline after it was sent — a provider that has neither finished nor failed
+   * it by then is not holding it, and holding it longer would stall the local queue for good (a submit the
+   * provider still refuses with 429 is sent again later anyway).
    */
   activeCount(provider: ProviderId): number {
+    const now = this.clock.now();
     let count = 0;
     for (const t of this.deps.store.values()) {
-      if (t.request.provider === provider && (this.sending.has(t.id) || HOLDS_SLOT.includes(t.state))) count += 1;
+      if (t.request.provider === provider && (this.sending.has(t.id) || (HOLDS_SLOT.includes(t.state) && now < this.slotHeldUntil(t)))) count += 1;
     }
     return count;
+  }
+
+  /** Until when a task in a slot-holding state keeps its slot (see activeCount). */
+  private slotHeldUntil(task: Task): number {
+    if (task.state !== 'stale' && task.state !== 'unconfirmed') return Infinity;
+    return (task.submittedAt ?? task.createdAt) + 2 * this.deadlineMs(task);
   }
 
   dispose(): void {
     this.disposed = true;
     if (this.timer !== undefined) this.clock.clearTimer(this.timer);
     if (this.takeoverTimer !== undefined) this.clock.clearTimer(this.takeoverTimer);
+    for (const { handle } of this.slotTimers.values()) this.clock.clearTimer(handle);
     this.storeSubscription.dispose();
   }
 
@@ -459,6 +471,25 @@ export class TaskEngine {
       this.sending.add(task.id);
       this.schedule(task.id, { at: this.clock.now(), action: 'submit', checks: 0, errorStreak: 0, since: this.clock.now() });
     }
+    if (queued.length > 0 && free <= 0) this.pumpWhenSlotExpires(provider);
+  }
+
+  /** Tasks wait for a slot that a stale or unconfirmed task holds only for a while: look again when it lapses. */
+  private pumpWhenSlotExpires(provider: ProviderId): void {
+    const now = this.clock.now();
+    let lapses = Infinity;
+    for (const t of this.deps.store.values()) {
+      const until = t.request.provider === provider && HOLDS_SLOT.includes(t.state) ? this.slotHeldUntil(t) : Infinity;
+      if (until > now) lapses = Math.min(lapses, until);
+    }
+    const pending = this.slotTimers.get(provider);
+    if (lapses === Infinity || pending?.at === lapses) return;
+    if (pending) this.clock.clearTimer(pending.handle);
+    const handle = this.clock.setTimer(() => {
+      this.slotTimers.delete(provider);
+      this.pump(provider);
+    }, lapses - now);
+    this.slotTimers.set(provider, { at: lapses, handle });
   }
 
   private async send(id: string): Promise<void> {

@@ -169,7 +169,7 @@ describe('TaskEngine', () => {
     await first.clock.advance(0);
     first.engine.dispose();
     // A third task was mid-submit when the window closed.
-    const mid: Task = { ...imageRequestTask('mid'), state: 'submitting' };
+    const mid: Task = { ...imageRequestTask('mid'), state: 'submitting', createdAt: first.clock.now() };
     await first.persistence.save(mid);
 
     const second = setup({ maxActive: 1 });

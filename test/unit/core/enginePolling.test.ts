@@ -129,6 +129,20 @@ describe('TaskEngine pacing', () => {
       assert.strictEqual(store.get(next.id)?.state, 'submitted');
     });
 
+    it('a stale task holds its slot for at most twice its deadline, then the queue moves on by itself', async () => {
+      const { engine, adapter, clock, store } = setup({ maxActive: 1 });
+      const first = await engine.submit(imageRequest('slow'));
+      const next = await engine.submit(imageRequest('next'));
+      await clock.advance(11 * 60_000);
+      assert.strictEqual(store.get(first.id)?.state, 'stale');
+      await clock.advance(8 * 60_000);
+      assert.strictEqual(adapter.submits.length, 1, 'still held 19 min after it was sent (deadline 10 min)');
+      await clock.advance(60_000 + 1);
+      assert.strictEqual(adapter.submits.length, 2, 'released 20 min after it was sent, with no one asking');
+      assert.strictEqual(store.get(next.id)?.state, 'submitted');
+      assert.strictEqual(store.get(first.id)?.state, 'stale', 'the stale task itself is kept, still checkable');
+    });
+
     it('removing a stale task frees its slot', async () => {
       const { engine, adapter, clock, store } = setup({ maxActive: 1 });
       const first = await engine.submit(imageRequest('slow'));
