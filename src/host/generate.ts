@@ -83,6 +83,10 @@ export async function pickWorkspaceFolder(hint: { near?: vscode.Uri; name?: stri
   }
 }
 
+function outsideWorkspace(shown: string): string {
+  return vscode.l10n.t('"{0}" points outside the workspace folder. Only images inside the workspace can be edited: give a path relative to the workspace folder, such as "images/product.png".', shown);
+}
+
 /**
  * Resolves "images" of an argument object: Uris, URI strings, or paths relative to a workspace folder. Only
  * workspace files are taken (as in the panel): an argument object, or the chat agent, cannot upload a file the
@@ -93,7 +97,7 @@ export function toWorkspaceUri(value: unknown): vscode.Uri {
   if (value instanceof vscode.Uri) uri = value;
   else if (value && typeof value === 'object' && 'scheme' in value && 'path' in value) uri = vscode.Uri.from(value as vscode.Uri);
   else if (typeof value !== 'string' || !value.trim()) throw new UserError(vscode.l10n.t('Each image must be a workspace file (a URI or a path relative to the workspace folder).'));
-  else if (value.split(/[\\/]/).includes('..')) throw new UserError(vscode.l10n.t('"{0}" points outside the workspace folder. Only images inside the workspace can be edited: give a path relative to the workspace folder, such as "images/product.png".', value));
+  else if (value.split(/[\\/]/).includes('..')) throw new UserError(outsideWorkspace(value));
   else if (/^[a-z][a-z0-9+.-]+:\/\//i.test(value)) uri = vscode.Uri.parse(value);
   else {
     const folder = vscode.workspace.workspaceFolders?.[0];
@@ -102,7 +106,7 @@ export function toWorkspaceUri(value: unknown): vscode.Uri {
   }
   const shown = typeof value === 'string' ? value : uri.toString(true);
   // getWorkspaceFolder compares paths as text: "/ws/../home/x.png" would pass it.
-  if (uri.path.split('/').includes('..')) throw new UserError(vscode.l10n.t('"{0}" points outside the workspace folder. Only images inside the workspace can be edited: give a path relative to the workspace folder, such as "images/product.png".', shown));
+  if (uri.path.split('/').includes('..')) throw new UserError(outsideWorkspace(shown));
   if (!vscode.workspace.getWorkspaceFolder(uri)) {
     throw new UserError(vscode.l10n.t('"{0}" is not in the workspace. Only images inside the workspace can be edited: copy the image into the workspace folder first, then give its path relative to the workspace folder.', shown));
   }

@@ -341,17 +341,22 @@ export function inputImageUrls(request: { readonly imageUrls?: readonly string[]
   return urls;
 }
 
-/** When the first of a request's input image URLs expires, as the results of earlier tasks (which made them) record. */
+/**
+ * When the first of a request's input image URLs expires, as the earlier tasks that made them record: their stated
+ * expiry, or — where the provider states none — the same age limit usableAsReference applies when offering them.
+ */
 export function inputUrlsExpireAt(
   request: Parameters<typeof inputImageUrls>[0],
-  tasks: readonly { readonly results?: readonly { readonly url?: string; readonly expiresAt?: number }[] }[],
+  tasks: readonly { readonly endedAt?: number; readonly results?: readonly { readonly url?: string; readonly expiresAt?: number }[] }[],
 ): number | undefined {
   const urls = new Set(inputImageUrls(request));
   if (!urls.size) return undefined;
   let earliest: number | undefined;
   for (const task of tasks) {
     for (const item of task.results ?? []) {
-      if (item.url && item.expiresAt !== undefined && urls.has(item.url)) earliest = Math.min(earliest ?? Infinity, item.expiresAt);
+      if (!item.url || !urls.has(item.url)) continue;
+      const expiresAt = item.expiresAt ?? (task.endedAt === undefined ? undefined : task.endedAt + UNKNOWN_EXPIRY_MAX_AGE_MS);
+      if (expiresAt !== undefined) earliest = Math.min(earliest ?? Infinity, expiresAt);
     }
   }
   return earliest;

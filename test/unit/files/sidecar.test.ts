@@ -295,5 +295,8 @@ describe('sidecar: what a regenerate needs besides the prompt (input image URLs,
     assert.equal(inputUrlsExpireAt({ imageUrls: [url], params: { input_image: other } }, tasks), 1500);
     assert.equal(inputUrlsExpireAt({ imageUrls: ['https://unknown.example/a.png'], params: {} }, tasks), undefined);
     assert.equal(inputUrlsExpireAt({ params: {} }, tasks), undefined);
+    const unstated = 'https://cdn.example.com/results/no-expiry.png';
+    assert.equal(inputUrlsExpireAt({ imageUrls: [unstated], params: {} }, [{ endedAt: 5000, results: [{ url: unstated }] }]), 5000 + UNKNOWN_EXPIRY_MAX_AGE_MS,
+      'no stated expiry: the age limit used when the URL is offered as a reference');
   });
 });
