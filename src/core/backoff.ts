@@ -5,6 +5,7 @@
  */
 import type { ErrorBackoff, PollPolicy } from './adapters/adapter';
 import type { MediaKind } from './task';
+import { boundedRetryAfter } from './waits';
 
 export interface PollTuning {
   readonly growth: number;        // multiplier per check
@@ -45,7 +46,19 @@ export interface PollMoment {
   readonly retryAfterMs?: number;
 }
 
+/**
+ * The wait before the next check (or resend of a refused submit): never more than the longest interval or an
+ * hour of Retry-After, and always a finite number, whatever the moment holds (an age computed from a damaged
+ * stored time is NaN).
+ */
 export function nextPollDelay(policy: PollPolicy, moment: PollMoment, random: () => number, tuning: PollTuning = DEFAULT_TUNING): number {
+  const floor = Math.max(policy.floorMs, 0);
+  const maxInterval = maxIntervalOf(policy, tuning);
+  const wait = unboundedPollDelay(policy, { ...moment, retryAfterMs: boundedRetryAfter(moment.retryAfterMs).ms }, random, tuning);
+  return Number.isFinite(wait) ? wait : Math.max(floor, maxInterval);
+}
+
+function unboundedPollDelay(policy: PollPolicy, moment: PollMoment, random: () => number, tuning: PollTuning): number {
   const floor = Math.max(policy.floorMs, 0);
   const maxInterval = maxIntervalOf(policy, tuning);
   if (moment.errorStreak > 0) {

@@ -7,6 +7,7 @@ import { randomUUID } from 'crypto';
 import type { InlineResult, ProviderAdapter, UploadImage } from './adapters/adapter';
 import { nextPollDelay, PollTuning, DEFAULT_TUNING, slowPollDelay } from './backoff';
 import { describeFailure } from './errors';
+import { boundedRetryAfter, dueTime, pastMoment, timerDelay } from './waits';
 import { maxPromptLength } from './catalog';
 import { ApiClient, HttpError, NetworkError, ProtocolError } from './http';
 import { PROVIDERS, ProviderId } from './providers';
@@ -25,7 +26,7 @@ export interface Clock {
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimer: (callback, ms) => setTimeout(callback, ms),
+  setTimer: (callback, ms) => setTimeout(callback, timerDelay(ms)),
   clearTimer: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
@@ -219,7 +220,7 @@ export class TaskEngine {
         error: { message: l10n.t('The window closed while this task was being sent; {0} may or may not have it. Check your provider dashboard, then Retry or Remove.', PROVIDERS[t.request.provider].label) },
       }));
     } else if (isPolled(task.state)) {
-      this.schedule(task.id, { at: this.clock.now(), action: 'poll', checks: 1, errorStreak: 0, since: task.submittedAt ?? task.createdAt });
+      this.schedule(task.id, { at: this.clock.now(), action: 'poll', checks: 1, errorStreak: 0, since: this.storedSince(task) });
     } else if (task.state === 'succeeded' && task.results?.some((r) => r.url && !r.file && !r.saveError)) {
       void this.saveResults(task);
     }
@@ -272,7 +273,7 @@ export class TaskEngine {
       if (task.request.provider !== provider || !isPolled(task.state) || !this.mine(task.id)) continue;
       const due = this.due.get(task.id);
       if (!due) {
-        this.schedule(task.id, { at: this.clock.now(), action: 'poll', checks: 1, errorStreak: 0, since: task.submittedAt ?? task.createdAt });
+        this.schedule(task.id, { at: this.clock.now(), action: 'poll', checks: 1, errorStreak: 0, since: this.storedSince(task) });
       } else if (due.blocked) {
         this.schedule(task.id, { ...due, at: this.clock.now() });
       }
@@ -361,7 +362,21 @@ export class TaskEngine {
   /** Until when a task in a slot-holding state keeps its slot (see activeCount). */
   private slotHeldUntil(task: Task): number {
     if (task.state !== 'stale' && task.state !== 'unconfirmed') return Infinity;
-    return (task.submittedAt ?? task.createdAt) + 2 * this.deadlineMs(task);
+    return this.storedSince(task) + 2 * this.deadlineMs(task);
+  }
+
+  /** When a stored task was sent, as a usable number: a damaged or future time read from disk counts as now. */
+  private storedSince(task: Task): number {
+    const now = this.clock.now();
+    return pastMoment(task.submittedAt ?? task.createdAt, now) ?? now;
+  }
+
+  /** The provider's Retry-After of a failed request, at most an hour; a longer one is logged, then cut. */
+  private retryAfterOf(error: unknown, id: string): number | undefined {
+    if (!(error instanceof HttpError)) return undefined;
+    const bounded = boundedRetryAfter(error.retryAfterMs);
+    if (bounded.clamped) this.deps.log?.(`Task ${id}: the provider asked to wait ${Math.round((error.retryAfterMs ?? Infinity) / 1000)} s (Retry-After); waiting at most an hour.`, 'warn');
+    return bounded.ms;
   }
 
   dispose(): void {
@@ -376,7 +391,8 @@ export class TaskEngine {
 
   /** Every check is clamped to the provider's floor after the task's last check, whoever asked for it (Refresh, a new key, a resume). */
   private schedule(id: string, due: Due): void {
-    const at = due.action === 'poll' ? Math.max(due.at, this.earliestCheck(id)) : due.at;
+    const requested = dueTime(due.at, this.clock.now());
+    const at = due.action === 'poll' ? Math.max(requested, this.earliestCheck(id)) : requested;
     this.due.set(id, { ...due, at });
     this.arm();
   }
@@ -385,7 +401,8 @@ export class TaskEngine {
     const task = this.deps.store.get(id);
     const adapter = task && this.deps.adapters.get(task.request.provider);
     if (!task || !adapter) return -Infinity;
-    const last = Math.max(task.lastCheckedAt ?? -Infinity, this.checkSentAt.get(id) ?? -Infinity);
+    // lastCheckedAt is read from disk: a damaged or future value must not hold the task back for good.
+    const last = Math.max(pastMoment(task.lastCheckedAt, this.clock.now()) ?? -Infinity, this.checkSentAt.get(id) ?? -Infinity);
     return last + adapter.policy.floorMs;
   }
 
@@ -419,7 +436,7 @@ export class TaskEngine {
       this.timer = undefined;
       this.timerAt = Infinity;
       this.tick();
-    }, Math.max(0, earliest - this.clock.now()));
+    }, timerDelay(earliest - this.clock.now()));
   }
 
   private tick(): void {
@@ -488,7 +505,7 @@ export class TaskEngine {
     const handle = this.clock.setTimer(() => {
       this.slotTimers.delete(provider);
       this.pump(provider);
-    }, lapses - now);
+    }, timerDelay(lapses - now));
     this.slotTimers.set(provider, { at: lapses, handle });
   }
 
@@ -563,7 +580,7 @@ export class TaskEngine {
       }
       // Certainly not accepted (refused, or never reached): safe to send again after a pause.
       await this.deps.store.update(task.id, (t) => withChanges(t, { state: 'queued', error: { message: failure.message, status: failure.status } }));
-      const wait = nextPollDelay(this.adapter(provider).policy, { kind: task.request.kind, ageMs: 0, checks: 0, errorStreak: tries, retryAfterMs: error instanceof HttpError ? error.retryAfterMs : undefined }, this.random);
+      const wait = nextPollDelay(this.adapter(provider).policy, { kind: task.request.kind, ageMs: 0, checks: 0, errorStreak: tries, retryAfterMs: this.retryAfterOf(error, task.id) }, this.random);
       this.schedule(task.id, { at: this.clock.now() + wait, action: 'submit', checks: 0, errorStreak: tries, since: this.clock.now() });
       return true;
     }
@@ -635,7 +652,7 @@ export class TaskEngine {
       }
       await this.deps.store.update(id, (t) => withChanges(t, { error: { message: l10n.t('{0} Retrying.', failure.message), status: failure.status }, lastCheckedAt: now() }));
       const errorStreak = due.errorStreak + 1;
-      const wait = nextPollDelay(adapter.policy, { kind: task.request.kind, ageMs: now() - due.since, checks: due.checks, errorStreak, retryAfterMs: error instanceof HttpError ? error.retryAfterMs : undefined }, this.random, this.deps.tuning);
+      const wait = nextPollDelay(adapter.policy, { kind: task.request.kind, ageMs: now() - due.since, checks: due.checks, errorStreak, retryAfterMs: this.retryAfterOf(error, id) }, this.random, this.deps.tuning);
       this.schedule(id, { ...due, at: now() + wait, errorStreak, blocked: false });
       return;
     }
