@@ -5,7 +5,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { isSameOrigin, resultUrlProblem } from './files/urlSafety';
-import { HttpError, loadUndici, redactSecret, toNetworkError } from './http';
+import { HttpError, loadUndici, readErrorBody, redactSecret, toNetworkError } from './http';
 import * as l10n from '@vscode/l10n';
 
 export interface DownloadOptions {
@@ -70,7 +70,8 @@ export async function openDownload(url: string, options: DownloadOptions): Promi
     }
     options.log?.(`Download: GET ${shown} → ${status} (${Date.now() - started} ms)`);
     if (status !== 200) {
-      const text = await response.body.text().catch(() => '');
+      // Only the first few KiB: a CDN can answer an error with an endless body.
+      const text = (await readErrorBody(response.body)).toString('utf8');
       // A server that echoes the request would put the key into the stored error: it is removed first.
       const said = keyed && options.auth ? redactSecret(text, options.auth.key) : text;
       throw new HttpError(status, said.slice(0, 500), undefined, 'GET', new URL(current).pathname);

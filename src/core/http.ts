@@ -87,6 +87,32 @@ export async function readLimited(body: AsyncIterable<Uint8Array>, limit: number
   return Buffer.concat(chunks);
 }
 
+/**
+ * The most of an error answer ever read (API and CDN alike): enough for any documented error body, while an
+ * endless one from a broken or hostile server cannot fill the shared extension host's memory.
+ */
+export const MAX_ERROR_BODY_BYTES = 4 * 1024;
+
+/** The first `limit` bytes of an error answer; the rest is never read (the connection is dropped). */
+export async function readErrorBody(body: Dispatcher.ResponseData['body'], limit = MAX_ERROR_BODY_BYTES): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      const piece = Buffer.from(chunk).subarray(0, limit - size);
+      chunks.push(piece);
+      size += piece.length;
+      if (size >= limit) break;
+    }
+  } catch {
+    // An error answer cut off mid-way is still the error it says it is.
+  } finally {
+    body.on('error', () => undefined);
+    body.destroy();
+  }
+  return Buffer.concat(chunks);
+}
+
 export function parseJson(bytes: Buffer, what: string): unknown {
   try {
     return JSON.parse(bytes.toString('utf8'));
@@ -199,9 +225,12 @@ export class ApiClient {
       throw failure;
     }
     this.options.log?.(`${what} → ${response.statusCode} (${Date.now() - started} ms)`);
+    const accepted = options.acceptStatuses?.includes(response.statusCode) ?? false;
     let bytes: Buffer;
     try {
-      bytes = await readLimited(response.body, options.maxBytes ?? DEFAULT_MAX_BYTES, `The answer to ${what}`);
+      bytes = response.statusCode >= 400 && !accepted
+        ? await readErrorBody(response.body)
+        : await readLimited(response.body, options.maxBytes ?? DEFAULT_MAX_BYTES, `The answer to ${what}`);
     } catch (error) {
       response.body.on('error', () => undefined);
       response.body.destroy();
@@ -209,7 +238,6 @@ export class ApiClient {
       throw toNetworkError(error, `Reading the answer to ${what}`);
     }
     const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
-    const accepted = options.acceptStatuses?.includes(response.statusCode) ?? false;
     const isJson = /json/i.test(String(response.headers['content-type'] ?? '')) || /^\s*[{[]/.test(bytes.subarray(0, 16).toString());
     const key = this.options.key;
     if (response.statusCode >= 400 && !accepted) {

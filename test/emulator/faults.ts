@@ -2,7 +2,7 @@
 import { FaultAction, FaultRule, Origin } from './types';
 
 const ORIGINS: readonly Origin[] = ['pixapi', 'pixai', 'apixo', 'cdn'];
-const KINDS: readonly FaultAction['kind'][] = ['status', 'delay', 'drop', 'dropBeforeProcessing', 'truncate', 'malformed', 'expire', 'rewriteResultUrls', 'jsonBomb'];
+const KINDS: readonly FaultAction['kind'][] = ['status', 'delay', 'drop', 'dropBeforeProcessing', 'truncate', 'malformed', 'expire', 'rewriteResultUrls', 'jsonBomb', 'errorBody', 'drip'];
 
 interface ActiveRule {
   rule: FaultRule;
@@ -40,6 +40,13 @@ export function validateFaultRule(rule: unknown): asserts rule is FaultRule {
   }
   if (action.kind === 'delay' && (typeof action.ms !== 'number' || action.ms < 0)) throw new TypeError('action.ms must be a number ≥ 0');
   if (action.kind === 'rewriteResultUrls' && typeof action.url !== 'string') throw new TypeError('action.url must be a string');
+  if (action.kind === 'errorBody') {
+    if (!Number.isInteger(action.status) || action.status < 400 || action.status > 599) throw new TypeError('action.status must be an HTTP error status');
+    if (!Number.isInteger(action.bytes) || action.bytes < 1) throw new TypeError('action.bytes must be a whole number ≥ 1');
+  }
+  if (action.kind === 'drip' && (!Number.isInteger(action.bytesPerChunk) || action.bytesPerChunk < 1 || typeof action.everyMs !== 'number' || action.everyMs < 0)) {
+    throw new TypeError('action.bytesPerChunk must be a whole number ≥ 1 and action.everyMs a number ≥ 0');
+  }
   if (action.kind === 'jsonBomb' && (!Number.isInteger(action.bytes) || action.bytes < 2)) throw new TypeError('action.bytes must be a whole number ≥ 2');
 }
 
@@ -50,6 +57,8 @@ export function describeFault(action: FaultAction): string {
       return `status:${action.status}`;
     case 'delay':
       return `delay:${action.ms}`;
+    case 'errorBody':
+      return `errorBody:${action.status}`;
     default:
       return action.kind;
   }

@@ -54,6 +54,59 @@ function jsonBomb(bytes: number): StreamedBody {
   };
 }
 
+/** `bytes` bytes of plain text, produced as they are sent: an error page that never ends. */
+function endlessErrorBody(bytes: number): StreamedBody {
+  const chunk = Buffer.alloc(64 * 1024, 'error ');
+  return {
+    length: bytes,
+    open(limit = bytes) {
+      let left = Math.min(limit, bytes);
+      return new Readable({
+        read() {
+          if (left <= 0) return void this.push(null);
+          const piece = chunk.subarray(0, Math.min(chunk.length, left));
+          left -= piece.length;
+          this.push(piece);
+        },
+      });
+    },
+  };
+}
+
+/** A reply's body sent `bytesPerChunk` bytes every `everyMs` ms (a CDN drip-feeding a download). */
+function dripBody(body: Buffer | StreamedBody, bytesPerChunk: number, everyMs: number): StreamedBody {
+  const length = isStreamedBody(body) ? body.length : body.length;
+  return {
+    length,
+    open(limit = length) {
+      const source = isStreamedBody(body) ? body.open(limit) : Readable.from([body.subarray(0, limit)]);
+      let pending = Buffer.alloc(0);
+      let ended = false;
+      // Pushed on a clock whatever the reader asks for: a drip is slow by design, so nothing piles up.
+      const interval = setInterval(() => {
+        const piece = pending.subarray(0, bytesPerChunk);
+        pending = pending.subarray(piece.length);
+        if (piece.length) out.push(piece);
+        if (ended && pending.length === 0) {
+          clearInterval(interval);
+          out.push(null);
+        }
+      }, everyMs);
+      const out = new Readable({
+        read() { /* fed by the interval */ },
+        destroy(error, callback) {
+          clearInterval(interval);
+          source.destroy();
+          callback(error);
+        },
+      });
+      source.on('data', (chunk: Buffer) => { pending = Buffer.concat([pending, chunk]); });
+      source.on('end', () => { ended = true; });
+      return out;
+    },
+  };
+}
+
 const MALFORMED_JSON = '{"status": "submitted", "id": "task_';
 
 function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
@@ -282,7 +335,9 @@ export class ProviderEmulator {
         res.destroy();
         return;
       }
-      let reply = fault?.kind === 'status' ? this.statusFaultReply(handler, fault) : await handler.handle(ex);
+      let reply = fault?.kind === 'status' ? this.statusFaultReply(handler, fault)
+        : fault?.kind === 'errorBody' ? { status: fault.status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: endlessErrorBody(fault.bytes) }
+        : await handler.handle(ex);
       entry.taskId = ex.taskId;
       if (fault?.kind === 'drop') {
         res.destroy();
@@ -292,6 +347,7 @@ export class ProviderEmulator {
         reply = { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(MALFORMED_JSON) };
       }
       if (fault?.kind === 'rewriteResultUrls') reply = rewriteCdnUrls(reply, this.urls.cdn, fault.url);
+      if (fault?.kind === 'drip') reply = { ...reply, body: dripBody(reply.body, fault.bytesPerChunk, fault.everyMs) };
       if (fault?.kind === 'jsonBomb') reply = { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: jsonBomb(fault.bytes) };
       entry.status = await this.send(req, res, reply, fault?.kind === 'truncate');
     } catch (error) {
@@ -336,6 +392,8 @@ export class ProviderEmulator {
       } else if (isStreamedBody(reply.body)) {
         const stream = reply.body.open(truncate ? half : undefined);
         stream.on('error', () => res.destroy());
+        // A client that hangs up stops the body being produced (an endless or drip-fed one too).
+        res.on('close', () => stream.destroy());
         stream.pipe(res, { end: !truncate });
         if (truncate) stream.on('end', () => res.write('', () => res.destroy()));
       } else if (truncate) {

@@ -82,7 +82,11 @@ export type FaultAction =
   /** A hostile server: every CDN URL in the answer (also inside Apixo's resultJson string) becomes `url`. */
   | { kind: 'rewriteResultUrls'; url: string }
   /** A hostile server: a 200 JSON answer of `bytes` bytes of nested arrays, streamed. */
-  | { kind: 'jsonBomb'; bytes: number };
+  | { kind: 'jsonBomb'; bytes: number }
+  /** A hostile server: answers `status` with a text body of `bytes` bytes, streamed (never held in memory). */
+  | { kind: 'errorBody'; status: number; bytes: number }
+  /** A hostile CDN: handles the request, then sends the body `bytesPerChunk` bytes every `everyMs` ms. */
+  | { kind: 'drip'; bytesPerChunk: number; everyMs: number };
 
 export type MediaKind = 'image' | 'video';
 
