@@ -95,6 +95,11 @@ const BUDGET_MARGIN_MS = 1000;
 const MINUTE_MS = 60_000;
 
 const MAX_NEVER_REACHED_RETRIES = 5;
+/**
+ * How long status checks must keep answering 404 before a task is failed as unknown to the provider (only
+ * where the provider documents 404 as "no such task"): one 404 may be a gateway or a replica that lags.
+ */
+const NOT_FOUND_FOR_GOOD_MS = 5 * 60_000;
 /** States in which a task may hold one of the provider's slots (see activeCount). */
 const HOLDS_SLOT: readonly Task['state'][] = ['submitting', 'submitted', 'running', 'stale', 'unconfirmed'];
 
@@ -120,6 +125,8 @@ export class TaskEngine {
   private readonly checkSentAt = new Map<string, number>();
   /** Start times of this window's requests per provider within the last minute, for providers with a request budget. */
   private readonly requestTimes = new Map<ProviderId, number[]>();
+  /** When each task's checks started answering 404 (cleared by any other answer). */
+  private readonly notFoundSince = new Map<string, number>();
 
   constructor(private readonly deps: EngineDeps) {
     this.clock = deps.clock ?? systemClock;
@@ -129,6 +136,7 @@ export class TaskEngine {
       if (change.kind === 'removed') {
         this.due.delete(change.task.id);
         this.checkSentAt.delete(change.task.id);
+        this.notFoundSince.delete(change.task.id);
         // A stale or unconfirmed task held a provider slot; removing it (the user's decision) frees the slot.
         if (!isTerminal(change.task.state)) queueMicrotask(() => this.pump(change.task.request.provider));
       }
@@ -627,9 +635,11 @@ export class TaskEngine {
       status = await adapter.poll(api, task);
     } catch (error) {
       const failure = describeFailure(provider, error);
+      if (!(error instanceof HttpError && error.status === 404)) this.notFoundSince.delete(id);
       if (!failure.transient) {
-        if (error instanceof HttpError && error.status === 404) {
-          await this.finish(id, 'failed', failure.message, failure);
+        if (error instanceof HttpError && error.status === 404 && this.unknownForGood(id, adapter)) {
+          this.notFoundSince.delete(id);
+          await this.finish(id, 'failed', l10n.t('{0} Its status checks answered 404 for several minutes.', failure.message), failure);
           return;
         }
         // 401, 400, 402, 403, 422…: the task may still finish (and be charged) at the provider, so it is not
@@ -656,6 +666,7 @@ export class TaskEngine {
       this.schedule(id, { ...due, at: now() + wait, errorStreak, blocked: false });
       return;
     }
+    this.notFoundSince.delete(id);
     const updated = await this.deps.store.update(id, (t) => applyRemoteStatus(t, status, now()));
     if (!updated) return;
     if (isTerminal(updated.state)) {
@@ -671,6 +682,17 @@ export class TaskEngine {
     const checks = due.checks + 1;
     const wait = nextPollDelay(adapter.policy, { kind: task.request.kind, ageMs: now() - due.since, checks, errorStreak: 0 }, this.random, this.deps.tuning);
     this.schedule(id, { ...due, at: now() + wait, checks, errorStreak: 0, blocked: false });
+  }
+
+  /**
+   * A check answered 404. True only when the provider documents 404 as "no such task" and its checks have kept
+   * answering 404 for several minutes; until then the task is kept and checked like any refused check.
+   */
+  private unknownForGood(id: string, adapter: ProviderAdapter): boolean {
+    const now = this.clock.now();
+    const since = this.notFoundSince.get(id);
+    if (since === undefined) this.notFoundSince.set(id, now);
+    return adapter.policy.notFoundMeansNoTask === true && since !== undefined && now - since >= NOT_FOUND_FOR_GOOD_MS;
   }
 
   /** Marks a task whose checks keep being refused stale once past its deadline; true when it did. */

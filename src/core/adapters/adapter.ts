@@ -43,6 +43,11 @@ export interface PollPolicy {
   readonly deadlinesMs?: Readonly<Record<MediaKind, number>>;
   /** Requests a minute this provider allows one account (submits and status checks together); absent: no limit. */
   readonly requestsPerMinute?: number;
+  /**
+   * The provider documents 404 on a status check as "this task does not exist". Only then may a check that keeps
+   * answering 404 for several minutes fail the task; otherwise a 404 is a refused check like any other.
+   */
+  readonly notFoundMeansNoTask?: boolean;
 }
 
 export interface ErrorBackoff {

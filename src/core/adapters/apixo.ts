@@ -145,6 +145,8 @@ export function apixoPolicy(plan: ApixoPlan): PollPolicy {
     deadlinesMs: { image: 10 * 60_000, video: 30 * 60_000 },
     maxActiveTasks: limits.concurrentTasks,
     requestsPerMinute: limits.requestsPerMinute,
+    // Documented: 404 is "model or task not found".
+    notFoundMeansNoTask: true,
   };
 }
 
