@@ -54,8 +54,10 @@ export interface EngineDeps {
   readonly log?: (line: string, level?: 'info' | 'warn') => void;
   readonly tuning?: PollTuning;
   readonly deadlines?: Readonly<Partial<Record<MediaKind, number>>>;
-  /** How many status checks may be in flight at once, over all providers. */
+  /** How many status checks may be in flight at once, over all providers (submits and downloads are not counted). */
   readonly maxParallelChecks?: number;
+  /** How many tasks' results may be downloading at once (a pool of its own, apart from the checks). */
+  readonly maxParallelDownloads?: number;
   /** Other windows on the same workspace (see claims.ts); without it this engine acts on every task. */
   readonly ownership?: TaskOwnership;
   /** How often tasks held by other windows are checked for an owner that has gone away. */
@@ -75,6 +77,7 @@ export interface TaskOwnership {
 }
 
 const DEFAULT_TAKEOVER_INTERVAL_MS = 15_000;
+const DEFAULT_PARALLEL_DOWNLOADS = 4;
 
 interface Due {
   at: number;
@@ -107,7 +110,14 @@ export class TaskEngine {
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly due = new Map<string, Due>();
+  /** Tasks with a check or a submit in flight (one piece of work per task at a time). */
   private readonly busy = new Set<string>();
+  /** Tasks whose status check is in flight: the check pool, which submits and downloads never take. */
+  private readonly checking = new Set<string>();
+  /** Tasks whose results are being saved (downloads have a pool of their own, see saveResults). */
+  private readonly downloading = new Set<string>();
+  private activeDownloads = 0;
+  private readonly downloadQueue: (() => void)[] = [];
   private readonly submitRetries = new Map<string, number>();
   /** Tasks holding a provider slot on their way out: from being picked to send until the provider answered. */
   private readonly sending = new Set<string>();
@@ -153,10 +163,15 @@ export class TaskEngine {
   /** Gives up the claim of a task that needs no more work here (finished and saved, or removed). */
   private releaseIfDone(id: string): void {
     const ownership = this.deps.ownership;
-    if (!ownership?.owns(id) || this.busy.has(id) || this.sending.has(id)) return;
+    if (!ownership?.owns(id) || this.working(id) || this.sending.has(id)) return;
     const task = this.deps.store.get(id);
     if (task && needsOwner(task)) return;
     void ownership.release(id).catch(() => undefined);
+  }
+
+  /** Whether anything is in flight for the task: a check, a submit or a download of its results. */
+  private working(id: string): boolean {
+    return this.busy.has(id) || this.downloading.has(id);
   }
 
   /** Whether this engine may act on the task (it holds the claim, or there are no other windows to ask). */
@@ -209,7 +224,7 @@ export class TaskEngine {
    * results, or (sent by a window that closed mid-submit) marks it unconfirmed. True when it is now ours.
    */
   private async adopt(listed: Task): Promise<boolean> {
-    if (!needsOwner(listed) || this.due.has(listed.id) || this.busy.has(listed.id) || this.claiming.has(listed.id)) return false;
+    if (!needsOwner(listed) || this.due.has(listed.id) || this.working(listed.id) || this.claiming.has(listed.id)) return false;
     if (this.deps.ownership) {
       this.claiming.add(listed.id);
       try {
@@ -346,7 +361,7 @@ export class TaskEngine {
   waitFor(id: string): Promise<Task> {
     const task = this.deps.store.get(id);
     if (!task) return Promise.reject(new Error(`No task ${id}.`));
-    if (isTerminal(task.state) && !this.busy.has(id)) return Promise.resolve(task);
+    if (isTerminal(task.state) && !this.working(id)) return Promise.resolve(task);
     return new Promise((resolve) => this.waiters.set(id, [...(this.waiters.get(id) ?? []), resolve]));
   }
 
@@ -434,7 +449,7 @@ export class TaskEngine {
   private arm(): void {
     if (this.disposed) return;
     let earliest = Infinity;
-    for (const [id, due] of this.due) if (!this.busy.has(id)) earliest = Math.min(earliest, due.at);
+    for (const [id, due] of this.due) if (!this.working(id)) earliest = Math.min(earliest, due.at);
     if (earliest === this.timerAt) return;
     if (this.timer !== undefined) this.clock.clearTimer(this.timer);
     this.timer = undefined;
@@ -450,10 +465,11 @@ export class TaskEngine {
   private tick(): void {
     if (this.disposed) return;
     const now = this.clock.now();
-    const ready = [...this.due].filter(([id, due]) => due.at <= now && !this.busy.has(id)).sort((a, b) => a[1].at - b[1].at);
-    let room = (this.deps.maxParallelChecks ?? 8) - this.busy.size;
+    const ready = [...this.due].filter(([id, due]) => due.at <= now && !this.working(id)).sort((a, b) => a[1].at - b[1].at);
+    // Only status checks count against the check pool: a long synchronous submit or a slow download never stops them.
+    let room = (this.deps.maxParallelChecks ?? 8) - this.checking.size;
     for (const [id, due] of ready) {
-      if (room <= 0) break;
+      if (due.action === 'poll' && room <= 0) continue;
       const provider = this.deps.store.get(id)?.request.provider;
       const wait = provider && this.budgetWait(provider, now);
       if (provider && wait !== undefined) {
@@ -462,11 +478,15 @@ export class TaskEngine {
         continue;
       }
       if (provider) this.spend(provider);
-      room -= 1;
+      if (due.action === 'poll') {
+        room -= 1;
+        this.checking.add(id);
+      }
       this.busy.add(id);
       const work = due.action === 'poll' ? this.check(id, due) : this.send(id);
       void work.catch((error) => this.deps.log?.(`Task ${id}: ${error instanceof Error ? error.message : String(error)}`, 'warn')).finally(() => {
         this.busy.delete(id);
+        this.checking.delete(id);
         const task = this.deps.store.get(id);
         if (task && isTerminal(task.state)) this.settleWaiters(task);
         this.releaseIfDone(id);
@@ -487,7 +507,7 @@ export class TaskEngine {
   private pump(provider: ProviderId): void {
     if (this.disposed || !this.deps.adapters.has(provider)) return;
     const queued = [...this.deps.store.values()]
-      .filter((t) => t.request.provider === provider && t.state === 'queued' && !this.sending.has(t.id) && !this.busy.has(t.id) && this.mine(t.id))
+      .filter((t) => t.request.provider === provider && t.state === 'queued' && !this.sending.has(t.id) && !this.working(t.id) && this.mine(t.id))
       .sort((a, b) => a.createdAt - b.createdAt);
     let free = this.maxActive(provider) - this.activeCount(provider);
     for (const task of queued) {
@@ -565,7 +585,8 @@ export class TaskEngine {
       }
     } else {
       const done = await this.deps.store.update(id, (t) => applyRemoteStatus(withChanges(t, { submittedAt: now }), result.status, now));
-      if (done?.state === 'succeeded') await this.saveResults(done, result.inline);
+      // Saved in the download pool: the submit's work (and its provider slot) ends with the provider's answer.
+      if (done?.state === 'succeeded') void this.saveResults(done, result.inline);
       this.sending.delete(id);
       this.pump(provider);
     }
@@ -670,7 +691,8 @@ export class TaskEngine {
     const updated = await this.deps.store.update(id, (t) => applyRemoteStatus(t, status, now()));
     if (!updated) return;
     if (isTerminal(updated.state)) {
-      if (updated.state === 'succeeded') await this.saveResults(updated);
+      // Saved in the download pool, so a slow download never holds a status-check slot.
+      if (updated.state === 'succeeded') void this.saveResults(updated);
       this.pump(provider);
       return;
     }
@@ -708,17 +730,40 @@ export class TaskEngine {
   }
 
   private async saveResults(task: Task, inline?: readonly InlineResult[]): Promise<void> {
-    this.busy.add(task.id);
+    if (this.downloading.has(task.id)) return;
+    this.downloading.add(task.id);
     try {
-      await this.deps.saveResults(task, inline);
+      await this.downloadSlot();
+      try {
+        await this.deps.saveResults(task, inline);
+      } finally {
+        this.freeDownloadSlot();
+      }
     } catch (error) {
       this.deps.log?.(`Saving the results of ${task.id} failed: ${error instanceof Error ? error.message : String(error)}`, 'warn');
     } finally {
-      this.busy.delete(task.id);
+      this.downloading.delete(task.id);
       const current = this.deps.store.get(task.id);
       if (current) this.settleWaiters(current);
       this.releaseIfDone(task.id);
     }
+  }
+
+  /** Waits for room in the download pool (its own cap, apart from the status checks). */
+  private downloadSlot(): Promise<void> {
+    if (this.activeDownloads < (this.deps.maxParallelDownloads ?? DEFAULT_PARALLEL_DOWNLOADS)) {
+      this.activeDownloads += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.downloadQueue.push(() => {
+      this.activeDownloads += 1;
+      resolve();
+    }));
+  }
+
+  private freeDownloadSlot(): void {
+    this.activeDownloads -= 1;
+    this.downloadQueue.shift()?.();
   }
 
   private async finish(id: string, state: 'failed' | 'cancelled', message: string, failure?: { status?: number; code?: string; raw?: unknown }): Promise<void> {
@@ -731,7 +776,7 @@ export class TaskEngine {
   }
 
   private settleWaiters(task: Task): void {
-    if (!isTerminal(task.state) || this.busy.has(task.id)) return;
+    if (!isTerminal(task.state) || this.working(task.id)) return;
     const waiting = this.waiters.get(task.id);
     if (!waiting) return;
     this.waiters.delete(task.id);

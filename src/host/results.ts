@@ -7,9 +7,10 @@ import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import type { InlineResult } from '../core/adapters/adapter';
 import type { Dispatcher } from 'undici';
-import { discard, openDownload, UnsafeUrlError } from '../core/download';
+import { discard, openDownload, OpenDownload, UnsafeUrlError } from '../core/download';
+import { watchDownload } from '../core/downloadDeadline';
 import { resultFileName, sidecarName, tempName } from '../core/files/naming';
-import { DownloadRefused, resultInspector, streamToNewFile } from '../core/files/saveDownload';
+import { DownloadRefused, ResultInspector, resultInspector, streamToNewFile } from '../core/files/saveDownload';
 import { resolveOutputFolder } from '../core/files/outputFolder';
 import { addPngTextChunks, PNG_TEXT_MAX_BYTES } from '../core/files/pngText';
 import { buildSidecar, inputUrlsExpireAt, isKeyedMediaRoute, serializeSidecar } from '../core/files/sidecar';
@@ -193,14 +194,27 @@ export class ResultWriter {
   private async download(task: Task, url: string, temp: vscode.Uri): Promise<SniffedMedia> {
     const maxBytes = setting('maxDownloadSizeMB', 2048) * 1024 * 1024;
     const auth = await this.deps.apiAuth(task);
+    // An overall deadline scaled to the size (see downloadDeadline.ts): a drip-fed body is stopped, then retried.
+    const stopper = new AbortController();
     const response = await openDownload(url, { auth, allowLoopback: this.deps.allowLoopback(task), dispatcher: this.deps.dispatcher?.(), timeoutMs: 120_000,
-      log: (line) => this.deps.log.trace(`Task ${task.id}: ${line}`),
+      log: (line) => this.deps.log.trace(`Task ${task.id}: ${line}`), signal: stopper.signal,
     });
+    let inspector: ResultInspector | undefined;
+    const watch = watchDownload({ contentLength: response.contentLength, received: () => inspector?.received ?? 0, late: (error) => stopper.abort(error) });
+    try {
+      return await this.receive(response, temp, maxBytes, (started) => { inspector = started; });
+    } finally {
+      watch.stop();
+    }
+  }
+
+  private async receive(response: OpenDownload, temp: vscode.Uri, maxBytes: number, started: (inspector: ResultInspector) => void): Promise<SniffedMedia> {
     if (response.contentLength !== undefined && response.contentLength > maxBytes) {
       discard(response.body);
       throw new SaveError(vscode.l10n.t('The result is {0} MB, over the {1} MB limit (setting "mediaStudio.maxDownloadSizeMB").', (response.contentLength / 1048576).toFixed(0), (maxBytes / 1048576).toFixed(0)));
     }
     const inspector = resultInspector(maxBytes, response.contentLength, response.contentType);
+    started(inspector);
     if (temp.scheme === 'file') {
       await streamToNewFile(response.body, temp.fsPath, (chunk) => inspector.inspect(chunk));
     } else {

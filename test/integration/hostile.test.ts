@@ -59,4 +59,21 @@ describe('Hostile providers and CDNs, in the real extension host', function () {
     const downloads = (await control.requests(since)).filter((r) => r.origin === 'cdn' && r.fault === 'errorBody:500');
     assert.strictEqual(downloads.length, 4, 'tried under the usual attempt limit');
   });
+
+  it('eight drip-fed downloads hold no status check: a new task is sent, checked and finished meanwhile', async function () {
+    this.timeout(120_000);
+    // 14.7 KB PNGs at 1 KiB every 500 ms: each download takes about 7 s.
+    await control.inject({ origin: 'cdn', method: 'GET', path: '^/r/', action: { kind: 'drip', bytesPerChunk: 1024, everyMs: 500 }, times: 8 });
+    const slow: string[] = [];
+    for (let i = 0; i < 8; i++) slow.push(...await run('mediaStudio.generateImage', { prompt: promptFor(`drip ${i}`), model: 'gpt-image-2', size: '1024x1024' }));
+    await Promise.all(slow.map((id) => waitForTask(api, id, (t) => t.state === 'succeeded')));
+    const [quick] = await run('mediaStudio.generateImage', { prompt: promptFor('not held up'), model: 'gpt-image-2', size: '1024x1024' });
+    await waitForTask(api, quick, (t) => t.state === 'succeeded');
+    const stillDripping = (await Promise.all(slow.map((id) => api.getTask(id)))).filter((t) => !t?.results?.[0]?.file).length;
+    assert.ok(stillDripping >= 1, 'the new task finished while drip-fed downloads were still running');
+    for (const id of [...slow, quick]) {
+      const task = await api.waitForTask(id);
+      assert.ok(task.results?.[0]?.file, `${id}: saved (${task.results?.[0]?.saveError ?? ''})`);
+    }
+  });
 });
