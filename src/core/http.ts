@@ -59,10 +59,14 @@ export function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-export function toNetworkError(error: unknown, what: string): NetworkError {
+/**
+ * `bodyStarted`: the request had begun sending its body. undici passes socket errors of a connection that was
+ * already open straight through, so EHOSTUNREACH and the like prove nothing once bytes went out.
+ */
+export function toNetworkError(error: unknown, what: string, bodyStarted = false): NetworkError {
   if (error instanceof NetworkError) return error;
   const code = errorCode(error);
-  const neverReached = code !== undefined && NEVER_REACHED_CODES.has(code);
+  const neverReached = !bodyStarted && code !== undefined && NEVER_REACHED_CODES.has(code);
   const reason = code ?? (error instanceof Error ? error.message : String(error));
   return new NetworkError(`${what} failed: ${reason}`, code, neverReached);
 }
@@ -197,14 +201,23 @@ export class ApiClient {
       accept: 'application/json',
       'user-agent': this.options.userAgent ?? 'media-studio',
     };
-    let body: string | Readable | undefined;
+    // The body is handed over as a stream that notes when undici first pulls from it: from then on the server
+    // may have the request, so no connection error can prove it never arrived (see toNetworkError).
+    let bodyStarted = false;
+    const tracked = async function* (source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncIterable<Uint8Array> {
+      bodyStarted = true;
+      yield* source;
+    };
+    let body: Readable | undefined;
     if (options.json !== undefined) {
+      const bytes = Buffer.from(JSON.stringify(options.json));
       headers['content-type'] = 'application/json';
-      body = JSON.stringify(options.json);
+      headers['content-length'] = String(bytes.length);
+      body = Readable.from(tracked([bytes]), { objectMode: false });
     } else if (options.form) {
       headers['content-type'] = options.form.contentType;
       headers['content-length'] = String(options.form.contentLength);
-      body = Readable.from(options.form.body, { objectMode: false });
+      body = Readable.from(tracked(options.form.body), { objectMode: false });
     }
     const started = Date.now();
     const what = `${method} ${url.pathname}`;
@@ -220,7 +233,7 @@ export class ApiClient {
         signal: options.signal,
       });
     } catch (error) {
-      const failure = toNetworkError(error, what);
+      const failure = toNetworkError(error, what, bodyStarted);
       this.options.log?.(`${what} → ${failure.code ?? 'network error'} (${Date.now() - started} ms)`);
       throw failure;
     }
@@ -235,7 +248,7 @@ export class ApiClient {
       response.body.on('error', () => undefined);
       response.body.destroy();
       if (error instanceof ProtocolError) throw error;
-      throw toNetworkError(error, `Reading the answer to ${what}`);
+      throw toNetworkError(error, `Reading the answer to ${what}`, true);
     }
     const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
     const isJson = /json/i.test(String(response.headers['content-type'] ?? '')) || /^\s*[{[]/.test(bytes.subarray(0, 16).toString());
