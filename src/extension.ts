@@ -28,6 +28,7 @@ import { PixaiModels } from './host/pixaiModels';
 import { TaskNotifier } from './host/notifications';
 import { FileTaskPersistence, sharedTaskStorage } from './host/persistence';
 import { ProxySettings } from './host/proxy';
+import { apiDispatcher } from './core/proxy';
 import { ResultWriter } from './host/results';
 import * as taskCommands from './host/taskCommands';
 import { TasksView } from './host/tasksView';
@@ -64,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     const key = await keys.get(provider);
     if (!key) return undefined;
     log.forget(key);
-    return new ApiClient({ baseUrl: baseUrl(provider), key, dispatcher: proxy.dispatcher(), log: (line) => log.trace(`${PROVIDERS[provider].label}: ${line}`) });
+    return new ApiClient({ baseUrl: baseUrl(provider), key, dispatcher: apiDispatcher(baseUrl(provider), proxy.dispatcher()), log: (line) => log.trace(`${PROVIDERS[provider].label}: ${line}`) });
   };
   const storage = sharedTaskStorage(context);
   const persistence = new FileTaskPersistence(storage, log);

@@ -6,6 +6,15 @@
 import * as l10n from '@vscode/l10n';
 import type { Dispatcher } from 'undici';
 import { loadUndici } from './http';
+import { isLoopbackUrl } from './files/urlSafety';
+
+/**
+ * The dispatcher for a provider's API at `baseUrl`: direct (undefined) when the API is on this computer (a local
+ * gateway at http://localhost), so the key never travels in clear text to a proxy on the way to it.
+ */
+export function apiDispatcher(baseUrl: string, proxied: Dispatcher | undefined): Dispatcher | undefined {
+  return isLoopbackUrl(baseUrl) ? undefined : proxied;
+}
 
 export interface ProxyInputs {
   /** `http.proxy`. */

@@ -147,6 +147,36 @@ export function resultUrlProblem(raw: string, options: UrlSafetyOptions): string
   return blocked(addressClass);
 }
 
+/** The class of an IP address as text (IPv4 dotted, IPv6 with or without brackets); undefined for a public one or a name. */
+function classifyAddress(address: string): AddressClass | undefined {
+  const bare = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
+  const v4 = parseIpv4(bare);
+  if (v4) return classifyIpv4(v4);
+  const groups = parseIpv6(bare.replace(/%.*$/, ''));
+  return groups ? classifyIpv6(groups) : undefined;
+}
+
+/** Whether a URL's host is this computer: localhost (and *.localhost), 127.0.0.0/8 or ::1. False for unparsable URLs. */
+export function isLoopbackUrl(raw: string): boolean {
+  let hostname: string;
+  try {
+    hostname = new URL(raw).hostname.replace(/\.$/, '');
+  } catch {
+    return false;
+  }
+  return hostname === 'localhost' || hostname.endsWith('.localhost') || classifyAddress(hostname) === 'loopback';
+}
+
+/**
+ * Why Media Studio must not fetch from the address a connection actually reached (after DNS), or undefined
+ * when it may: the URL text may name a public host that resolves to a private one.
+ */
+export function connectedAddressProblem(host: string, address: string, options: UrlSafetyOptions): string | undefined {
+  const addressClass = classifyAddress(address);
+  if (addressClass === undefined || (addressClass === 'loopback' && options.allowLoopback)) return undefined;
+  return l10n.t('The result host {0} resolves to {1}, which is {2}; Media Studio only downloads from public hosts.', host, address, describe(addressClass));
+}
+
 /** True when both URLs have the same scheme, host and port (default ports normalised). False for unparsable URLs. */
 export function isSameOrigin(a: string, b: string): boolean {
   try {

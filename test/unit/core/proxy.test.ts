@@ -71,3 +71,17 @@ describe('core/proxy: VS Code proxy settings and the environment', () => {
     });
   });
 });
+
+describe('core/proxy: a local API is reached directly', () => {
+  it('apiDispatcher drops the proxy for loopback base URLs only', async () => {
+    const { apiDispatcher } = await import('../../../src/core/proxy');
+    const proxied = proxyDispatcher({ httpProxy: 'http://proxy.example:8080', httpsProxy: 'http://proxy.example:8080', noProxy: '', strictSSL: true });
+    for (const base of ['http://localhost:8000/v1', 'http://127.0.0.1:11434', 'http://127.1.2.3', 'http://[::1]:8080', 'http://api.localhost']) {
+      assert.equal(apiDispatcher(base, proxied), undefined, base);
+    }
+    for (const base of ['https://api.pixapi.example', 'http://10.0.0.5:8000', 'http://gateway.corp.example']) {
+      assert.equal(apiDispatcher(base, proxied), proxied, base);
+    }
+    await proxied.close();
+  });
+});
