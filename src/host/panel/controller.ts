@@ -289,9 +289,9 @@ export class PanelController extends Disposable {
         return;
       }
       case 'cancel':
-        if ((await this.deps.engine.cancel(task.id)) === 'notCancellable') {
-          throw new UserError(vscode.l10n.t('{0} cannot cancel a task once it has started; use Cancel in the Tasks view to stop tracking it.', PROVIDERS[task.request.provider].label));
-        }
+        // The one Cancel path (the Tasks view's too): it claims the task first, so a task another window is
+        // sending is never cancelled under it, and offers to stop tracking one the provider cannot cancel.
+        await vscode.commands.executeCommand('mediaStudio.cancel', task.id);
         break;
     }
     this.post({ type: 'done', requestId });
