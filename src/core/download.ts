@@ -4,7 +4,9 @@
  * hop is checked: http(s) only, no private addresses unless allowed (tests on loopback).
  */
 import type { Dispatcher } from 'undici';
+import type { LookupFunction } from 'net';
 import { isSameOrigin, resultUrlProblem } from './files/urlSafety';
+import { guardedAgent, PrivateAddressError } from './guardedConnect';
 import { HttpError, loadUndici, readErrorBody, redactSecret, toNetworkError } from './http';
 import * as l10n from '@vscode/l10n';
 
@@ -13,6 +15,8 @@ export interface DownloadOptions {
   /** The key is sent only to URLs on this origin (the provider's API). */
   readonly auth?: { readonly origin: string; readonly key: string };
   readonly allowLoopback: boolean;
+  /** Tests only: the resolver behind the address check of direct connections (see guardedConnect.ts). */
+  readonly lookup?: LookupFunction;
   readonly maxRedirects?: number;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
@@ -45,12 +49,18 @@ export async function openDownload(url: string, options: DownloadOptions): Promi
       response = await loadUndici().request(current, {
         method: 'GET',
         headers,
-        dispatcher: options.dispatcher,
+        // Direct connections check the address they reach, on every hop; a proxy resolves names itself.
+        dispatcher: options.dispatcher ?? guardedAgent(options.allowLoopback, options.lookup),
         headersTimeout: options.timeoutMs ?? 60_000,
         bodyTimeout: options.timeoutMs ?? 60_000,
         signal: options.signal,
       });
     } catch (error) {
+      const refused = privateAddressIn(error);
+      if (refused) {
+        options.log?.(`Download: GET ${shown} → refused: ${refused.message}`);
+        throw new UnsafeUrlError(refused.message);
+      }
       const failure = toNetworkError(error, 'The download');
       options.log?.(`Download: GET ${shown} → ${failure.code ?? 'network error'} (${Date.now() - started} ms)`);
       throw failure;
@@ -86,6 +96,16 @@ export async function openDownload(url: string, options: DownloadOptions): Promi
     };
   }
   throw new UnsafeUrlError(l10n.t('The result URL redirects too many times.'));
+}
+
+/** The address refusal behind a connection error, however deep undici wrapped it. */
+function privateAddressIn(error: unknown): PrivateAddressError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    if (current instanceof PrivateAddressError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** A URL as logged: origin and path only; a query or fragment (signatures, tokens) is shown as "?…". */
