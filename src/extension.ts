@@ -33,6 +33,7 @@ import { ResultWriter } from './host/results';
 import * as taskCommands from './host/taskCommands';
 import { TasksView } from './host/tasksView';
 import { TEST_HOOKS_KEY, TestHooks } from './host/testHooks';
+import { initSidecarTrust, regenerateConfirmations } from './host/sidecarTrust';
 
 function baseUrlSetting(provider: ProviderId): string | undefined {
   return vscode.workspace.getConfiguration('mediaStudio').get<string>(`${provider}.baseUrl`);
@@ -53,6 +54,7 @@ function baseUrl(provider: ProviderId): string {
 }
 
 export function activate(context: vscode.ExtensionContext): MediaStudioApi {
+  initSidecarTrust(context);
   const started = performance.now();
   const startup: { -readonly [K in keyof StartupTimings]: StartupTimings[K] } = { activateMs: 0 };
   // The vscode-free core translates through @vscode/l10n; VS Code has already loaded the display language's
@@ -230,7 +232,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     startup,
   };
   if (context.extensionMode === vscode.ExtensionMode.Test) {
-    const hooks: TestHooks = { tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models, livePanel: () => panel.livePanel() };
+    const hooks: TestHooks = { tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models, livePanel: () => panel.livePanel(), regenerateConfirmations };
     Object.defineProperty(exported, TEST_HOOKS_KEY, { value: hooks, enumerable: false });
   }
   return exported;

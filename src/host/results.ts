@@ -19,6 +19,7 @@ import { HttpError, NetworkError } from '../core/http';
 import type { TaskStore } from '../core/store';
 import type { ResultItem, Task } from '../core/task';
 import type { Log } from './log';
+import { sidecarTrust } from './sidecarTrust';
 
 export interface ResultWriterDeps {
   readonly store: TaskStore;
@@ -176,7 +177,10 @@ export class ResultWriter {
         outputFolder: task.request.outputFolder,
       });
       const fileName = file.path.split('/').pop() as string;
-      await writeNew(folder, sidecarName(fileName), Buffer.from(serializeSidecar(sidecar)));
+      const sidecarText = serializeSidecar(sidecar);
+      await writeNew(folder, sidecarName(fileName), Buffer.from(sidecarText));
+      // Remembered (keyed hash) so Regenerate knows this machine wrote it; see host/sidecarTrust.ts.
+      await sidecarTrust()?.recordWritten(sidecarText);
       return file;
     } finally {
       await vscode.workspace.fs.delete(temp).then(undefined, () => undefined);

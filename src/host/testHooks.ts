@@ -8,6 +8,7 @@ import type { KeyContext } from './keyContext';
 import type { MediaTools } from './lmTools';
 import type { ModelCatalog } from './models';
 import type { LivePanelProbe } from './panel/panel';
+import type { RegenerateConfirmations } from './sidecarTrust';
 
 export const TEST_HOOKS_KEY = '__mediaStudioTestHooks';
 
@@ -27,6 +28,8 @@ export interface TestHooks {
   readonly models: ModelCatalog;
   /** The open Media Studio panel's controller, as a probe; undefined while no panel is open. */
   livePanel(): LivePanelProbe | undefined;
+  /** Set `answer` to reply to Regenerate's confirmation (and see its text) instead of a modal dialog. */
+  readonly regenerateConfirmations: RegenerateConfirmations;
 }
 
 export function testHooksOf(api: unknown): TestHooks | undefined {

@@ -35,7 +35,8 @@ export function estimateCost(provider: string, model: string, params: Readonly<R
   const range = PIXAPI_RANGES.find((r) => r.model.test(model));
   if (!range) return undefined;
   const unitsText = range.per === 'image' ? params.n : params.duration;
-  const units = /^\d{1,4}$/.test((unitsText ?? '').trim()) && Number(unitsText) > 0 ? Number(unitsText) : undefined;
+  // Any whole count: a request for 10,000 images must never be priced "for 1 image".
+  const units = /^\d+$/.test((unitsText ?? '').trim()) && Number.isSafeInteger(Number(unitsText)) && Number(unitsText) > 0 ? Number(unitsText) : undefined;
   if (units === undefined) {
     const fallback = range.per === 'image' ? 1 : undefined;
     if (fallback === undefined) {
@@ -45,7 +46,7 @@ export function estimateCost(provider: string, model: string, params: Readonly<R
   const count = units ?? 1;
   const min = range.min * count;
   const max = range.max * count;
-  const what = range.per === 'image' ? `${count} image${count === 1 ? '' : 's'}` : `${count} s`;
+  const what = range.per === 'image' ? `${count.toLocaleString('en-US')} image${count === 1 ? '' : 's'}` : `${count.toLocaleString('en-US')} s`;
   return { minCredits: min, maxCredits: max, per: range.per, text: l10n.t('estimate: {0}–{1} credits ({2}–{3}) for {4}', min, max, dollars(min), dollars(max), what) };
 }
 

@@ -5,7 +5,9 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { MediaStudioApi } from '../../src/api';
-import { activateExtension, emulator, freshEmulator, run, setKeys, waitForTask } from './helpers';
+import { buildSidecar, serializeSidecar } from '../../src/core/files/sidecar';
+import { testHooksOf, TestHooks } from '../../src/host/testHooks';
+import { activateExtension, emulator, fileOf, freshEmulator, run, setKeys, submitsOf, waitForTask, workspaceFolder } from './helpers';
 
 const MiB = 1024 * 1024;
 
@@ -16,9 +18,17 @@ describe('Hostile providers and CDNs, in the real extension host', function () {
   let unique = 0;
   const promptFor = (text: string) => `${text} #${Date.now()}-${unique++}`;
 
+  let hooks: TestHooks;
+
   before(async () => {
     api = await activateExtension();
     await setKeys();
+    const found = testHooksOf(api);
+    assert.ok(found, 'the extension hands out its test hooks when VS Code runs extension tests');
+    hooks = found;
+  });
+  afterEach(() => {
+    hooks.regenerateConfirmations.answer = undefined;
   });
   beforeEach(async () => {
     since = await freshEmulator(control);
@@ -75,5 +85,50 @@ describe('Hostile providers and CDNs, in the real extension host', function () {
       const task = await api.waitForTask(id);
       assert.ok(task.results?.[0]?.file, `${id}: saved (${task.results?.[0]?.saveError ?? ''})`);
     }
+  });
+
+  /** A result and its sidecar as a cloned repository could ship them: never written by this machine. */
+  async function foreignResult(name: string, prompt: string, n: number): Promise<vscode.Uri> {
+    const png = vscode.Uri.joinPath(workspaceFolder(), 'foreign', `${name}.png`);
+    await vscode.workspace.fs.writeFile(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    const sidecar = buildSidecar({ prompt, provider: 'pixapi', model: 'gpt-image-2', operation: 'generate', parameters: { n, size: '1024x1024' }, taskId: 'elsewhere', createdAt: Date.now(), index: 1, count: 1 });
+    await vscode.workspace.fs.writeFile(png.with({ path: `${png.path}.json` }), Buffer.from(serializeSidecar(sidecar)));
+    return png;
+  }
+
+  it('Regenerate from a sidecar this machine did not write shows provider, model, count and cost, and sends nothing unless confirmed', async function () {
+    this.timeout(60_000);
+    const declinedPrompt = promptFor('ten thousand from a cloned repo');
+    const summaries: string[] = [];
+    hooks.regenerateConfirmations.answer = (summary) => (summaries.push(summary), false);
+    const declined = await vscode.commands.executeCommand<string[] | undefined>('mediaStudio.regenerate', await foreignResult('huge', declinedPrompt, 10_000));
+    assert.strictEqual(declined, undefined, 'no task without a yes');
+    assert.strictEqual(summaries.length, 1, 'asked once');
+    assert.match(summaries[0], /not written by Media Studio on this machine/);
+    assert.match(summaries[0], /Pixapi/);
+    assert.match(summaries[0], /gpt-image-2/);
+    assert.match(summaries[0], /10,000 images/);
+    assert.doesNotMatch(summaries[0], /for 1 image/);
+    assert.strictEqual(await submitsOf(declinedPrompt, since), 0, 'nothing reached the provider');
+
+    const acceptedPrompt = promptFor('two from a cloned repo');
+    hooks.regenerateConfirmations.answer = () => true;
+    const accepted = await vscode.commands.executeCommand<string[]>('mediaStudio.regenerate', await foreignResult('two', acceptedPrompt, 2));
+    assert.ok(Array.isArray(accepted) && accepted.length === 1);
+    const task = await api.waitForTask(accepted[0]);
+    assert.strictEqual(task.state, 'succeeded', task.error?.message);
+    assert.strictEqual(await submitsOf(acceptedPrompt, since), 1);
+  });
+
+  it('Regenerate from a sidecar this machine wrote does not ask', async function () {
+    this.timeout(60_000);
+    let asked = false;
+    hooks.regenerateConfirmations.answer = () => (asked = true, false);
+    const [id] = await run('mediaStudio.generateImage', { prompt: promptFor('own sidecar'), model: 'gpt-image-2', size: '1024x1024' });
+    const first = await api.waitForTask(id);
+    const again = await vscode.commands.executeCommand<string[]>('mediaStudio.regenerate', fileOf(first.results?.[0].file));
+    assert.ok(Array.isArray(again) && again.length === 1 && again[0] !== id);
+    assert.strictEqual(asked, false);
+    assert.strictEqual((await api.waitForTask(again[0])).state, 'succeeded');
   });
 });

@@ -2,7 +2,10 @@
 import * as vscode from 'vscode';
 import type { TaskEngine } from '../../core/engine';
 import { inputUrlsExpired, isSidecarError, parseSidecar, Sidecar, SIDECAR_MAX_BYTES } from '../../core/files/sidecar';
-import { isProviderId } from '../../core/providers';
+import { estimateParams, requestedCount } from '../../core/files/sidecarTrust';
+import { isProviderId, PROVIDERS } from '../../core/providers';
+import { estimateCost } from '../../webview/estimate';
+import { regenerateConfirmations, sidecarTrust } from '../sidecarTrust';
 import type { Operation, ParamValue, Task, TaskRequest } from '../../core/task';
 import { UserError } from '../commands';
 import { submitChecked } from '../generate';
@@ -65,5 +68,31 @@ export async function regenerateFromSidecar(engine: TaskEngine, file: vscode.Uri
   }
   const sidecar = parseSidecar(text);
   if (isSidecarError(sidecar)) throw new UserError(sidecar.error);
-  return submitChecked(engine, requestFromSidecar(sidecar, folder.uri));
+  const request = requestFromSidecar(sidecar, folder.uri);
+  const foreign = !(await sidecarTrust()?.wroteIt(text));
+  if ((foreign || !vscode.workspace.isTrusted) && !(await confirmRegenerate(request, foreign))) {
+    throw new UserError(vscode.l10n.t('Regenerate cancelled; nothing was sent.'));
+  }
+  return submitChecked(engine, request);
+}
+
+/** What Regenerate is about to send (provider, model, count, estimated cost), for the person to confirm. */
+export function regenerateSummary(request: TaskRequest, foreign: boolean): string {
+  const why = foreign
+    ? vscode.l10n.t('This sidecar was not written by Media Studio on this machine.')
+    : vscode.l10n.t('This workspace is not trusted.');
+  const count = requestedCount(request);
+  const what = request.kind === 'image'
+    ? (count === 1 ? vscode.l10n.t('1 image') : vscode.l10n.t('{0} images', count.toLocaleString('en-US')))
+    : vscode.l10n.t('1 video');
+  const estimate = estimateCost(request.provider, request.model, estimateParams(request));
+  const cost = estimate ? estimate.text : vscode.l10n.t('cost not documented per request');
+  return vscode.l10n.t('{0} Regenerate sends a new paid request to {1}: model {2}, {3} ({4}). Send it?', why, PROVIDERS[request.provider].label, request.model, what, cost);
+}
+
+async function confirmRegenerate(request: TaskRequest, foreign: boolean): Promise<boolean> {
+  const summary = regenerateSummary(request, foreign);
+  if (regenerateConfirmations.answer) return regenerateConfirmations.answer(summary);
+  const send = vscode.l10n.t('Regenerate');
+  return (await vscode.window.showWarningMessage(summary, { modal: true }, send)) === send;
 }

@@ -28,3 +28,14 @@ describe('panel: cost estimates from the documented examples only', () => {
     assert.strictEqual(formatCost({ amount: 0.5, unit: 'USD' }), '0.5 USD');
   });
 });
+
+describe('webview/estimate: large counts', () => {
+  it('prices 10,000 images as 10,000 images, never "for 1 image"', async () => {
+    const { estimateCost: estimate } = await import('../../../src/webview/estimate');
+    const big = estimate('pixapi', 'gpt-image-2', { n: '10000' });
+    assert.ok(big);
+    assert.strictEqual(big.minCredits, 10_000);
+    assert.match(big.text, /for 10,000 images/);
+    assert.doesNotMatch(big.text, /for 1 image/);
+  });
+});

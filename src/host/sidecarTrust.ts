@@ -1,0 +1,65 @@
+/**
+ * The host side of sidecar trust (see core/files/sidecarTrust.ts): the secret lives in SecretStorage, the
+ * hashes of sidecars written in global storage, so they hold across workspaces on this machine only.
+ */
+import { randomBytes } from 'crypto';
+import * as vscode from 'vscode';
+import { rememberDigest, sidecarDigest } from '../core/files/sidecarTrust';
+
+const SECRET_NAME = 'mediaStudio.sidecarHashKey';
+const WRITTEN_KEY = 'mediaStudio.sidecarsWritten';
+
+export class SidecarTrust {
+  private secret: Promise<string> | undefined;
+  /** Writes to the list one at a time, so two results saved at once both get remembered. */
+  private writes: Promise<void> = Promise.resolve();
+
+  constructor(private readonly context: Pick<vscode.ExtensionContext, 'secrets' | 'globalState'>) {}
+
+  private key(): Promise<string> {
+    this.secret ??= (async () => {
+      const stored = await this.context.secrets.get(SECRET_NAME);
+      if (stored) return stored;
+      const made = randomBytes(32).toString('hex');
+      await this.context.secrets.store(SECRET_NAME, made);
+      return made;
+    })();
+    return this.secret;
+  }
+
+  /** Remembers a sidecar this window has just written. */
+  recordWritten(text: string): Promise<void> {
+    this.writes = this.writes.then(async () => {
+      const digest = sidecarDigest(await this.key(), text);
+      await this.context.globalState.update(WRITTEN_KEY, rememberDigest(this.context.globalState.get<unknown[]>(WRITTEN_KEY, []), digest));
+    }).catch(() => undefined);
+    return this.writes;
+  }
+
+  /** Whether this machine's Media Studio wrote exactly this sidecar text. */
+  async wroteIt(text: string): Promise<boolean> {
+    await this.writes;
+    const digest = sidecarDigest(await this.key(), text);
+    return this.context.globalState.get<unknown[]>(WRITTEN_KEY, []).includes(digest);
+  }
+}
+
+let current: SidecarTrust | undefined;
+
+/** Set up once at activation. */
+export function initSidecarTrust(context: Pick<vscode.ExtensionContext, 'secrets' | 'globalState'>): SidecarTrust {
+  current = new SidecarTrust(context);
+  return current;
+}
+
+/** The session's sidecar trust; undefined before activation (every sidecar is then foreign). */
+export function sidecarTrust(): SidecarTrust | undefined {
+  return current;
+}
+
+/** Integration tests answer Regenerate's confirmation here (a modal dialog cannot be clicked from the host). */
+export interface RegenerateConfirmations {
+  answer?: (summary: string) => boolean;
+}
+
+export const regenerateConfirmations: RegenerateConfirmations = {};
