@@ -89,6 +89,16 @@ export class Workbench {
     }
   }
 
+  /**
+   * Waits for a notification toast to be on screen (no fallback to the notification centre): the UI tests
+   * run the workbench as `npm start` does, without the smoke-test driver that would hide every toast.
+   */
+  async toast(text: string | RegExp) {
+    const toast = this.page.locator('.notifications-toasts .notification-toast-container .notification-list-item', { hasText: text }).first();
+    await toast.waitFor({ state: 'visible', timeout: 15_000 });
+    return toast;
+  }
+
   /** Shows the Tasks view (clicking the icon of the view already shown would hide the side bar instead). */
   async openMediaStudioView(): Promise<void> {
     const title = this.page.locator('.part.sidebar .title-label', { hasText: 'Media Studio' }).first();
