@@ -70,6 +70,13 @@ export class Workbench {
     await this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
   }
 
+  /** Waits until the open quick input's title reads `title` (a step counter such as "Generate Image (2/5)"). */
+  async quickInputTitle(title: string): Promise<void> {
+    await this.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).first().waitFor({ state: 'visible' });
+    const shown = (await this.page.locator('.quick-input-widget .quick-input-title').first().textContent())?.trim();
+    if (shown !== title) throw new Error(`The quick input's title is "${shown}", not "${title}".`);
+  }
+
   async type(text: string, submit = true): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
