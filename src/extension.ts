@@ -32,6 +32,7 @@ import { ResultWriter } from './host/results';
 import * as taskCommands from './host/taskCommands';
 import { TasksView } from './host/tasksView';
 import { TEST_HOOKS_KEY, TestHooks } from './host/testHooks';
+import { watchSidecarFiles } from './host/sidecarContext';
 
 function baseUrlSetting(provider: ProviderId): string | undefined {
   return vscode.workspace.getConfiguration('mediaStudio').get<string>(`${provider}.baseUrl`);
@@ -183,6 +184,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     keyContext,
     registerLmTools(lmTools),
     panel,
+    watchSidecarFiles((line) => log.warn(line)),
   );
 
   const ready = (async () => {

@@ -51,6 +51,22 @@ describe('UI: generate and edit from the workbench', () => {
     await workbench.expandFolder('generated');
     await (await workbench.explorerRow(files[0])).waitFor();
     await workbench.screenshot('generate-file-in-explorer');
+
+    // Media Studio's Explorer entries sit in their own submenu; Regenerate only on a file with a sidecar
+    // (the context key is kept current by a file watcher, so it may take a moment after the file appears).
+    let labels: string[] = [];
+    for (let attempt = 0; attempt < 10 && !labels.includes('Regenerate'); attempt++) {
+      await workbench.reset();
+      await workbench.openExplorerSubmenu(files[0], 'Media Studio');
+      labels = await workbench.submenuLabels();
+    }
+    assert.deepStrictEqual(labels, ['Edit Image', 'Use as Reference', 'Regenerate']);
+    await workbench.screenshot('explorer-media-studio-submenu');
+    await workbench.reset();
+    await workbench.expandFolder(/^images$/);
+    await workbench.openExplorerSubmenu('product.png', 'Media Studio');
+    assert.deepStrictEqual(await workbench.submenuLabels(), ['Edit Image', 'Use as Reference'], 'no Regenerate on a file without a sidecar');
+    await workbench.reset();
   });
 
   it('edits an image from the Explorer context menu', async () => {
