@@ -54,7 +54,7 @@ function writeTasks(folder: string, template: Task, count: number): void {
 }
 
 export async function runHostActivation(rounds: number, log: (line: string) => void): Promise<HostActivation> {
-  const session = await TestSession.start({ log: () => undefined });
+  const session = await TestSession.start({ log: () => undefined, smokeTestDriver: true });
   const hostLog: string[] = [];
   const index = (name: string) => path.join(projectRoot, 'out', 'bench', 'host', `${name}.js`);
   const load = async (name: string): Promise<unknown> => {

@@ -5,13 +5,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ProviderEmulator } from '../test/emulator';
+import { demoWorkspaceDir } from './demo';
 import { copyDir, fixtureWorkspace } from '../test/runner/session';
 import { cacheDir, projectRoot, VSCodeServer } from '../test/runner/vscode';
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 8080);
   const demoRoot = path.join(cacheDir, 'demo');
-  const workspace = path.join(demoRoot, 'workspace');
+  const workspace = demoWorkspaceDir();
   if (!fs.existsSync(workspace)) copyDir(fixtureWorkspace, workspace);
 
   // Installed the way a user installs it: the extension's run-time files in the extensions folder.
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   console.log('Provider emulator (any API key is accepted):');
   for (const [name, url] of Object.entries(emulator.urls)) console.log(`  ${name.padEnd(8)} ${url}`);
   console.log('Starting VS Code (the first run installs it into .vscode-test/, which takes a few minutes)…');
+  // No smoke-test driver (the default): the workbench shows its notifications as a user's VS Code does.
   const server = await VSCodeServer.start({
     workspace,
     userDataDir,
@@ -46,7 +48,8 @@ async function main(): Promise<void> {
       'mediaStudio.openai.baseUrl': emulator.urls.pixapi,
     },
   });
-  console.log(`\nMedia Studio is ready: open ${server.url}/?folder=${encodeURIComponent(workspace)}`);
+  console.log(`\nDemo workspace: ${workspace} (delete it to start afresh)`);
+  console.log(`Media Studio is ready: open ${server.url}/?folder=${encodeURIComponent(workspace)}`);
   console.log('Run "Media Studio: Set API Key" and type any key (for example "demo-key"), then "Media Studio: Generate Image".');
   console.log('Press Ctrl+C to stop.');
   const stop = async () => {

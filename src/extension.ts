@@ -34,6 +34,7 @@ import * as taskCommands from './host/taskCommands';
 import { TasksView } from './host/tasksView';
 import { TEST_HOOKS_KEY, TestHooks } from './host/testHooks';
 import { initSidecarTrust, regenerateConfirmations } from './host/sidecarTrust';
+import { watchSidecarFiles } from './host/sidecarContext';
 
 function baseUrlSetting(provider: ProviderId): string | undefined {
   return vscode.workspace.getConfiguration('mediaStudio').get<string>(`${provider}.baseUrl`);
@@ -186,6 +187,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     keyContext,
     registerLmTools(lmTools),
     panel,
+    watchSidecarFiles((line) => log.warn(line)),
   );
 
   const ready = (async () => {

@@ -45,6 +45,7 @@ export interface TaskView {
   readonly state: TaskState;
   readonly progress?: number;
   readonly createdAt: number;
+  readonly submittedAt?: number;
   readonly startedAt?: number;
   readonly endedAt?: number;
   readonly cost?: { readonly amount: number; readonly unit: string };

@@ -9,6 +9,7 @@ import { chooseFolder } from '../core/folderChoice';
 import { RequestProblem, TaskEngine } from '../core/engine';
 import { usableAsReference } from '../core/files/sidecar';
 import { isProviderId, PROVIDERS, ProviderId } from '../core/providers';
+import { asksImageCount, flowSteps, INPUT_IMAGE_STEP, MODEL_STEP, PROMPT_STEP, PROVIDER_STEP, stepTitle } from '../core/steps';
 import type { TaskStore } from '../core/store';
 import type { ParamValue, Task, TaskRequest } from '../core/task';
 import { UserError } from './commands';
@@ -211,10 +212,7 @@ export async function videoFromArgs(deps: GenerateDeps, raw: unknown, origin: Ta
 
 // ---- step by step ----
 
-interface Step<T> { title: string; step: number; total: number; value?: T }
-
-async function pickModel(deps: GenerateDeps, provider: ProviderId, kind: 'image' | 'video', edit: boolean, s: Step<string>): Promise<ModelInfo | undefined> {
-  const title = `${s.title} (${s.step}/${s.total})`;
+async function pickModel(deps: GenerateDeps, provider: ProviderId, kind: 'image' | 'video', edit: boolean, title: string): Promise<ModelInfo | undefined> {
   const models = (await deps.models.list(provider)).filter((m) => m.kind === kind && (!edit || m.editsWithFiles || m.imageUrls));
   if (provider === 'pixai') {
     const id = await deps.pixaiModels.pick(title, models.map((m) => ({ id: m.id, name: m.label ?? m.id })), deps.models.defaultModel(provider, kind, edit));
@@ -232,11 +230,9 @@ async function pickModel(deps: GenerateDeps, provider: ProviderId, kind: 'image'
   return typedModel(provider, id.trim(), kind);
 }
 
-/** Asks for each parameter the model takes, by the provider's own field names. Undefined: cancelled. */
-async function askParams(provider: ProviderId, model: ModelInfo, title: string): Promise<Record<string, ParamValue> | undefined> {
+/** The parameters the model takes, in the order they are asked; their field names name their steps. */
+function paramSteps(provider: ProviderId, model: ModelInfo): [string, readonly (string | number)[], string][] {
   const names = PARAM_NAMES[provider];
-  const result: Record<string, ParamValue> = {};
-  const free = model.openValues ?? true;
   const lists: [string | undefined, readonly (string | number)[] | undefined, string][] = [
     [names.size, model.sizes, vscode.l10n.t('Size')],
     [names.aspectRatio, model.aspectRatios, vscode.l10n.t('Aspect ratio')],
@@ -246,8 +242,27 @@ async function askParams(provider: ProviderId, model: ModelInfo, title: string):
     [names.duration, model.durations, vscode.l10n.t('Duration in seconds')],
     [names.quality, model.qualities, vscode.l10n.t('Quality')],
   ];
-  for (const [field, values, label] of lists) {
-    if (!field || !values?.length) continue;
+  return lists.filter((entry): entry is [string, readonly (string | number)[], string] => Boolean(entry[0] && entry[1]?.length));
+}
+
+/** Every step name of the parameters the model has (the lists, then the style, then the count). */
+function paramStepNames(provider: ProviderId, model: ModelInfo | undefined): string[] {
+  if (!model) return [];
+  const names = PARAM_NAMES[provider];
+  return [
+    ...paramSteps(provider, model).map(([field]) => field),
+    ...(names.style ? [names.style] : []),
+    ...(asksImageCount(provider, model.kind) ? ['n'] : []),
+  ];
+}
+
+/** Asks for each parameter the model takes, by the provider's own field names. Undefined: cancelled. */
+async function askParams(provider: ProviderId, model: ModelInfo, titleOf: (step: string) => string): Promise<Record<string, ParamValue> | undefined> {
+  const names = PARAM_NAMES[provider];
+  const result: Record<string, ParamValue> = {};
+  const free = model.openValues ?? true;
+  for (const [field, values, label] of paramSteps(provider, model)) {
+    const title = titleOf(field);
     const value = await pickValue(title, values.map(String), label, free);
     if (value === undefined) return undefined;
     if (field === names.duration) {
@@ -260,15 +275,15 @@ async function askParams(provider: ProviderId, model: ModelInfo, title: string):
   if (names.style) {
     // PixAI documents no style values, so none are offered: any text, and an empty answer sends no style.
     const style = await vscode.window.showInputBox({
-      title,
+      title: titleOf(names.style),
       prompt: vscode.l10n.t('Style (optional): a value {0} takes. Leave it empty to send none.', PROVIDERS[provider].label),
       ignoreFocusOut: true,
     });
     if (style === undefined) return undefined;
     if (style.trim()) result[names.style] = style.trim();
   }
-  if (model.kind === 'image' && (provider === 'pixapi' || provider === 'openai')) {
-    const count = await pickValue(title, ['1', '2', '3', '4'], vscode.l10n.t('How many images?'), false);
+  if (asksImageCount(provider, model.kind)) {
+    const count = await pickValue(titleOf('n'), ['1', '2', '3', '4'], vscode.l10n.t('How many images?'), false);
     if (!count) return undefined;
     result.n = Number(count);
   }
@@ -294,27 +309,62 @@ async function pickValue(title: string, values: readonly string[], placeHolder: 
   return vscode.window.showInputBox({ title, prompt: placeHolder, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a value.')) });
 }
 
-async function chooseProvider(deps: GenerateDeps, kind: 'image' | 'video', edit = false): Promise<ProviderId | undefined> {
+/** The providers with a key that can do this; throws when there is none. */
+async function providersWithKeys(deps: GenerateDeps, kind: 'image' | 'video', edit: boolean): Promise<ProviderId[]> {
   const withKeys: ProviderId[] = [];
   for (const id of deps.models.providersFor(kind, edit)) if (await deps.keys.has(id)) withKeys.push(id);
   if (withKeys.length === 0) {
     throw new UserError(vscode.l10n.t('No API key is set yet. Set one to start generating.'), [{ title: vscode.l10n.t('Set API Key'), command: 'mediaStudio.setApiKey' }]);
   }
+  return withKeys;
+}
+
+/** What a flow knows so far; its step counter reads it each time it titles a step. */
+interface FlowState {
+  readonly providers: readonly ProviderId[];
+  provider?: ProviderId;
+  model?: ModelInfo;
+  /** Video: an input image was given already, so the flow does not ask for one. */
+  readonly inputImageGiven?: boolean;
+}
+
+/**
+ * "Title (k/n)" for a step, counted from the steps this flow really shows (core/steps): until the provider and
+ * model are picked, the default provider and model stand in for them, so the first steps' totals are the
+ * likeliest and every later step's is exact.
+ */
+function stepCounter(deps: GenerateDeps, title: string, kind: 'image' | 'video', edit: boolean, state: FlowState): (step: string) => string {
+  return (step) => {
+    const preferred = defaultProvider();
+    const provider = state.provider ?? (state.providers.includes(preferred) ? preferred : state.providers[0]);
+    const model = state.model ?? catalogModel(provider, deps.models.defaultModel(provider, kind, edit));
+    const steps = flowSteps({
+      asksProvider: state.providers.length > 1,
+      paramSteps: paramStepNames(provider, model),
+      asksInputImage: kind === 'video' && !state.inputImageGiven && Boolean(model?.imageUrls),
+    });
+    return stepTitle(title, steps, step);
+  };
+}
+
+async function chooseProvider(providers: readonly ProviderId[], title: () => string): Promise<ProviderId | undefined> {
   const preferred = defaultProvider();
-  if (withKeys.length === 1) return withKeys[0];
-  const items = withKeys.map((id) => ({ label: PROVIDERS[id].label, description: id === preferred ? 'default' : '', id }));
+  if (providers.length === 1) return providers[0];
+  const items = providers.map((id) => ({ label: PROVIDERS[id].label, description: id === preferred ? 'default' : '', id }));
   items.sort((a, b) => Number(b.id === preferred) - Number(a.id === preferred));
-  return (await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Which provider?'), ignoreFocusOut: true }))?.id;
+  return (await vscode.window.showQuickPick(items, { title: title(), placeHolder: vscode.l10n.t('Which provider?'), ignoreFocusOut: true }))?.id;
 }
 
 async function imageSteps(deps: GenerateDeps, title: string, edit: boolean): Promise<{ request: Omit<TaskRequest, 'workspaceFolder' | 'operation'>; model: ModelInfo } | undefined> {
-  const provider = await chooseProvider(deps, 'image', edit);
+  const state: FlowState = { providers: await providersWithKeys(deps, 'image', edit) };
+  const titleOf = stepCounter(deps, title, 'image', edit, state);
+  const provider = state.provider = await chooseProvider(state.providers, () => titleOf(PROVIDER_STEP));
   if (!provider) return undefined;
-  const model = await pickModel(deps, provider, 'image', edit, { title, step: 1, total: 3 });
+  const model = state.model = await pickModel(deps, provider, 'image', edit, titleOf(MODEL_STEP));
   if (!model) return undefined;
-  const prompt = await askPrompt(`${title} (2/3)`, edit ? vscode.l10n.t('Place the product on a warm studio background') : vscode.l10n.t('A cinematic product photo of a ceramic coffee cup'));
+  const prompt = await askPrompt(titleOf(PROMPT_STEP), edit ? vscode.l10n.t('Place the product on a warm studio background') : vscode.l10n.t('A cinematic product photo of a ceramic coffee cup'));
   if (!prompt) return undefined;
-  const chosen = await askParams(provider, model, `${title} (3/3)`);
+  const chosen = await askParams(provider, model, titleOf);
   if (!chosen) return undefined;
   return {
     model,
@@ -378,24 +428,26 @@ function recentImageUrls(store: TaskStore, now: number): { label: string; descri
 
 export async function generateVideoInteractive(deps: GenerateDeps, inputImage?: string): Promise<string[]> {
   const title = vscode.l10n.t('Generate Video');
-  const provider = await chooseProvider(deps, 'video');
+  const state: FlowState = { providers: await providersWithKeys(deps, 'video', false), inputImageGiven: inputImage !== undefined };
+  const titleOf = stepCounter(deps, title, 'video', false, state);
+  const provider = state.provider = await chooseProvider(state.providers, () => titleOf(PROVIDER_STEP));
   if (!provider) return [];
-  const model = await pickModel(deps, provider, 'video', false, { title, step: 1, total: 4 });
+  const model = state.model = await pickModel(deps, provider, 'video', false, titleOf(MODEL_STEP));
   if (!model) return [];
-  const prompt = await askPrompt(`${title} (2/4)`, vscode.l10n.t('A cinematic reveal of a smart speaker'));
+  const prompt = await askPrompt(titleOf(PROMPT_STEP), vscode.l10n.t('A cinematic reveal of a smart speaker'));
   if (!prompt) return [];
-  const chosen = await askParams(provider, model, `${title} (3/4)`);
+  const chosen = await askParams(provider, model, titleOf);
   if (!chosen) return [];
   if (inputImage === undefined && model.imageUrls) {
     const none = { label: vscode.l10n.t('No input image'), description: vscode.l10n.t('text-to-video'), url: '' };
     const typed = { label: vscode.l10n.t('Enter an image URL…'), description: vscode.l10n.t('a public http(s) URL'), url: '' };
     const picked = await vscode.window.showQuickPick([none, ...recentImageUrls(deps.store, Date.now()), typed], {
-      title: `${title} (4/4)`, placeHolder: vscode.l10n.t('Animate an image? The provider needs a URL it can fetch, not a file.'), ignoreFocusOut: true,
+      title: titleOf(INPUT_IMAGE_STEP), placeHolder: vscode.l10n.t('Animate an image? The provider needs a URL it can fetch, not a file.'), ignoreFocusOut: true,
     });
     if (!picked) return [];
     if (picked === typed) {
       inputImage = await vscode.window.showInputBox({
-        title, prompt: vscode.l10n.t('Public URL of the input image'), placeHolder: 'https://…', ignoreFocusOut: true,
+        title: titleOf(INPUT_IMAGE_STEP), prompt: vscode.l10n.t('Public URL of the input image'), placeHolder: 'https://…', ignoreFocusOut: true,
         validateInput: (v) => (/^https?:\/\/\S+$/.test(v.trim()) ? undefined : vscode.l10n.t('Enter an http(s) URL.')),
       });
       if (!inputImage) return [];

@@ -4,6 +4,7 @@ import { KeyRejectionNotices } from '../core/keyNotices';
 import type { ProviderId } from '../core/providers';
 import type { TaskChange, TaskStore } from '../core/store';
 import { finishNotice } from '../core/finishNotice';
+import { formatElapsed } from '../core/elapsed';
 import { Disposable } from './lifecycle';
 
 export class TaskNotifier extends Disposable {
@@ -38,9 +39,11 @@ export class TaskNotifier extends Disposable {
     switch (notice.kind) {
       case 'saved': {
         const name = vscode.workspace.asRelativePath(vscode.Uri.parse(notice.file));
+        // The elapsed time the Tasks view and the panel show for this task (core/elapsed).
+        const took = formatElapsed(task, task.endedAt ?? Date.now());
         const message = notice.others > 0
-          ? (notice.video ? vscode.l10n.t('Video ready: {0} and {1} more', name, notice.others) : vscode.l10n.t('Image ready: {0} and {1} more', name, notice.others))
-          : (notice.video ? vscode.l10n.t('Video ready: {0}', name) : vscode.l10n.t('Image ready: {0}', name));
+          ? (notice.video ? vscode.l10n.t('Video ready in {2}: {0} and {1} more', name, notice.others, took) : vscode.l10n.t('Image ready in {2}: {0} and {1} more', name, notice.others, took))
+          : (notice.video ? vscode.l10n.t('Video ready in {1}: {0}', name, took) : vscode.l10n.t('Image ready in {1}: {0}', name, took));
         const open = vscode.l10n.t('Open');
         const reveal = vscode.l10n.t('Reveal');
         void vscode.window.showInformationMessage(message, open, reveal).then((action) => {

@@ -20,6 +20,7 @@ import type { TaskStore } from '../core/store';
 import type { ResultItem, Task } from '../core/task';
 import type { Log } from './log';
 import { sidecarTrust } from './sidecarTrust';
+import { elapsedMs } from '../core/elapsed';
 
 export interface ResultWriterDeps {
   readonly store: TaskStore;
@@ -164,7 +165,9 @@ export class ResultWriter {
         remoteTaskId: task.remoteId,
         cost: task.cost,
         createdAt: task.createdAt,
+        submittedAt: task.submittedAt,
         completedAt: task.endedAt,
+        elapsedMs: task.endedAt === undefined ? undefined : Math.round(elapsedMs(task, task.endedAt)),
         // PixAI's keyed media route is no public URL: recorded, it would be offered to other providers as one.
         sourceUrl: item.url && !isKeyedMediaRoute(task.request.provider, item.url) ? item.url : undefined,
         sourceUrlExpiresAt: item.url && !isKeyedMediaRoute(task.request.provider, item.url) ? item.expiresAt : undefined,

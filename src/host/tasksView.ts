@@ -7,6 +7,7 @@ import { PROVIDERS } from '../core/providers';
 import type { TaskChange, TaskStore } from '../core/store';
 import { formatDuration, isTerminal, Task, TaskState, taskActions } from '../core/task';
 import { Disposable } from './lifecycle';
+import { formatElapsed, runningMs } from '../core/elapsed';
 
 const ACTIVE: readonly TaskState[] = ['submitting', 'running', 'submitted', 'queued', 'unconfirmed', 'stale'];
 const PROGRESS_THROTTLE_MS = 500;
@@ -52,7 +53,7 @@ export function describeTask(task: Task, now: number): string {
   const parts: string[] = [unsaved(task) ? vscode.l10n.t('saving') : stateWord(task.state)];
   if ((task.state === 'running' || task.state === 'submitted') && task.progress !== undefined) parts.push(`${Math.round(task.progress)}%`);
   parts.push(`${PROVIDERS[task.request.provider].label} ${task.request.model}`);
-  parts.push(formatDuration((task.endedAt ?? now) - (task.submittedAt ?? task.createdAt)));
+  parts.push(formatElapsed(task, now));
   if (task.cost) parts.push(task.cost.unit === 'USD' ? `$${task.cost.amount.toFixed(3)}` : vscode.l10n.t('{0} credits', task.cost.amount));
   if (task.origin === 'agent') parts.push(vscode.l10n.t('started by the chat agent'));
   return parts.join(' · ');
@@ -71,6 +72,10 @@ function tooltip(task: Task): vscode.MarkdownString {
   if (task.request.images?.length) params.push(vscode.l10n.t('references: {0}', task.request.images.map((i) => vscode.workspace.asRelativePath(vscode.Uri.parse(i))).join(', ')));
   if (params.length) md.appendText(params.join(' · ')).appendMarkdown('\n\n');
   if (task.error) md.appendText(`⚠ ${task.error.message}`).appendMarkdown('\n\n');
+  const running = runningMs(task, Date.now());
+  md.appendText(running === undefined
+    ? vscode.l10n.t('Elapsed: {0} since submitted', formatElapsed(task, Date.now()))
+    : vscode.l10n.t('Elapsed: {0} since submitted ({1} running)', formatElapsed(task, Date.now()), formatDuration(running))).appendMarkdown('\n\n');
   if (task.remoteId) md.appendText(vscode.l10n.t('Task id: {0}', task.remoteId)).appendMarkdown('\n\n');
   const image = task.results?.find((r) => r.file && task.request.kind === 'image')?.file;
   if (image) md.appendMarkdown(`![result](${vscode.Uri.parse(image).toString()}|height=160)`);

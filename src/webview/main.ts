@@ -9,6 +9,7 @@ import type { ComposeState, HostMessage, ProviderOption, ReferenceView, TaskActi
 import type { ProviderId } from '../core/providers';
 import * as l10n from '@vscode/l10n';
 import { estimateCost, formatCost } from './estimate';
+import { formatElapsed } from '../core/elapsed';
 
 // The host embeds VS Code's translation bundle for the display language (none for English); load it first.
 const bundleText = document.getElementById('l10n-bundle')?.textContent;
@@ -427,15 +428,9 @@ const STATE_WORDS: Record<TaskView['state'], string> = {
   succeeded: l10n.t('done'), failed: l10n.t('failed'), cancelled: l10n.t('cancelled'), stale: l10n.t('stale'),
 };
 
-function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return l10n.t('{0} s', s);
-  const m = Math.floor(s / 60);
-  return m < 60 ? l10n.t('{0} min {1} s', m, s % 60) : l10n.t('{0} h {1} min', Math.floor(m / 60), m % 60);
-}
-
+/** The same elapsed time as the Tasks view's (core/elapsed: since submitted, not since the provider started it). */
 function elapsed(task: TaskView): string {
-  return formatDuration((task.endedAt ?? Date.now()) - (task.startedAt ?? task.createdAt));
+  return formatElapsed(task, Date.now());
 }
 
 function actionButton(task: TaskView, action: TaskAction, label: string, index = 0): HTMLButtonElement {

@@ -37,7 +37,7 @@ export interface IntegrationOptions {
 export async function runIntegration(log: (line: string) => void, options: IntegrationOptions = {}): Promise<SuiteResult> {
   const killMarker = path.join(os.tmpdir(), `media-studio-kill-${process.pid}-${Date.now()}.json`);
   const twoWindowsDir = path.join(os.tmpdir(), `media-studio-two-windows-${process.pid}-${Date.now()}`);
-  const session = await TestSession.start({ log, env: { MEDIA_STUDIO_KILL_MARKER: killMarker, MEDIA_STUDIO_TWO_WINDOWS_DIR: twoWindowsDir, ...options.env } });
+  const session = await TestSession.start({ log, smokeTestDriver: true, env: { MEDIA_STUDIO_KILL_MARKER: killMarker, MEDIA_STUDIO_TWO_WINDOWS_DIR: twoWindowsDir, ...options.env } });
   const leakProbe = `leak-probe-key-${session.runId}`;
   // The keys of test/integration/helpers.ts (the OpenAI-compatible tests use Pixapi's origin and key).
   const audited = [

@@ -25,6 +25,8 @@ export interface SessionOptions {
   settings?: Record<string, unknown>;
   env?: Record<string, string>;
   log?: (line: string) => void;
+  /** See ServerOptions.smokeTestDriver: integration tests need it; UI tests run as the demo does, without. */
+  smokeTestDriver?: boolean;
 }
 
 export class TestSession {
@@ -53,6 +55,7 @@ export class TestSession {
         workspace,
         userDataDir: path.join(root, 'user-data'),
         log: options.log,
+        smokeTestDriver: options.smokeTestDriver,
         settings: {
           'mediaStudio.pixapi.baseUrl': emulator.urls.pixapi,
           'mediaStudio.pixai.baseUrl': emulator.urls.pixai,

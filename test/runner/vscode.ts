@@ -102,6 +102,12 @@ export interface ServerOptions {
   userDataDir?: string;
   port?: number;
   log?: (line: string) => void;
+  /**
+   * Starts the workbench with VS Code's smoke-test driver, which integration tests need to run their test
+   * index and report its exit code. With the driver the workbench shows no notification toasts (they go
+   * straight to the notification centre), so the demo and the UI tests run without it, as a user gets it.
+   */
+  smokeTestDriver?: boolean;
 }
 
 export class VSCodeServer {
@@ -139,7 +145,7 @@ export class VSCodeServer {
       entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userDataDir,
       '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check',
       '--disable-workspace-trust', '--ignore-last-opened', '--disable-getting-started-override', '--log', 'debug',
-      '--vscode-option', 'enable-smoke-test-driver', options.workspace,
+      ...(options.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []), options.workspace,
     ];
     const child = spawn(node, args, {
       cwd: projectRoot,

@@ -19,7 +19,10 @@ describe('UI: the Media Studio view in the real workbench', () => {
     await workbench.runCommand('Media Studio: Set API Key');
     await workbench.pick('Pixapi');
     await workbench.type('test-pixapi-key');
-    await workbench.notification('Pixapi API key saved.');
+    // A toast a person sees, not only an entry in the notification centre (issue #16: the demo showed none).
+    const toast = await workbench.toast('Pixapi API key saved.');
+    assert.ok((await toast.boundingBox())?.height, 'the toast has a size on screen');
+    await workbench.screenshot('key-saved-toast');
 
     // With a key, the empty state offers to generate instead.
     await workbench.page.locator('.welcome-view-content', { hasText: 'No tasks yet' }).waitFor();

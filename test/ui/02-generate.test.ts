@@ -16,10 +16,17 @@ describe('UI: generate and edit from the workbench', () => {
   it('runs Generate Image from the palette, watches the task finish, and finds the file in the Explorer', async () => {
     await workbench.openMediaStudioView();
     await workbench.runCommand('Media Studio: Generate Image');
+    // Only Pixapi has a key, so there is no provider step; gpt-image-2 has size, quality and count: 5 steps,
+    // each numbered once (issue #16: size and count both said "3/3").
     await workbench.pick('gpt-image-2');
+    await workbench.quickInputTitle('Generate Image (2/5)');
     await workbench.type('A lighthouse at dawn, watercolor');
+    await workbench.quickInputTitle('Generate Image (3/5)');
+    await workbench.screenshot('generate-step-size');
     await workbench.pick('1024x1024');
+    await workbench.quickInputTitle('Generate Image (4/5)');
     await workbench.pick('low');
+    await workbench.quickInputTitle('Generate Image (5/5)');
     await workbench.pick('1');
     const row = workbench.taskRow('A lighthouse at dawn');
     await row.waitFor({ timeout: 30_000 });
@@ -44,6 +51,22 @@ describe('UI: generate and edit from the workbench', () => {
     await workbench.expandFolder('generated');
     await (await workbench.explorerRow(files[0])).waitFor();
     await workbench.screenshot('generate-file-in-explorer');
+
+    // Media Studio's Explorer entries sit in their own submenu; Regenerate only on a file with a sidecar
+    // (the context key is kept current by a file watcher, so it may take a moment after the file appears).
+    let labels: string[] = [];
+    for (let attempt = 0; attempt < 10 && !labels.includes('Regenerate'); attempt++) {
+      await workbench.reset();
+      await workbench.openExplorerSubmenu(files[0], 'Media Studio');
+      labels = await workbench.submenuLabels();
+    }
+    assert.deepStrictEqual(labels, ['Edit Image', 'Use as Reference', 'Regenerate']);
+    await workbench.screenshot('explorer-media-studio-submenu');
+    await workbench.reset();
+    await workbench.expandFolder(/^images$/);
+    await workbench.openExplorerSubmenu('product.png', 'Media Studio');
+    assert.deepStrictEqual(await workbench.submenuLabels(), ['Edit Image', 'Use as Reference'], 'no Regenerate on a file without a sidecar');
+    await workbench.reset();
   });
 
   it('edits an image from the Explorer context menu', async () => {
@@ -51,8 +74,12 @@ describe('UI: generate and edit from the workbench', () => {
     await workbench.expandFolder(/^images$/);
     await workbench.explorerContextMenu('product.png', 'Edit Image');
     await workbench.pick('gemini-3-pro-image-preview');
+    // This model takes no quality: one step fewer than gpt-image-2 (it said "(3/3)" twice before).
+    await workbench.quickInputTitle('Edit images/product.png (2/4)');
     await workbench.type('Put the product on a marble table');
+    await workbench.quickInputTitle('Edit images/product.png (3/4)');
     await workbench.pick('auto');
+    await workbench.quickInputTitle('Edit images/product.png (4/4)');
     await workbench.pick('1');
     await workbench.openMediaStudioView();
     await workbench.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Put the product on a marble' }).filter({ hasText: 'done' }).first().waitFor({ timeout: 60_000 });

@@ -70,6 +70,13 @@ export class Workbench {
     await this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
   }
 
+  /** Waits until the open quick input's title reads `title` (a step counter such as "Generate Image (2/5)"). */
+  async quickInputTitle(title: string): Promise<void> {
+    await this.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).first().waitFor({ state: 'visible' });
+    const shown = (await this.page.locator('.quick-input-widget .quick-input-title').first().textContent())?.trim();
+    if (shown !== title) throw new Error(`The quick input's title is "${shown}", not "${title}".`);
+  }
+
   async type(text: string, submit = true): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
@@ -87,6 +94,16 @@ export class Workbench {
       await this.page.locator('.notifications-center .notification-list-item', { hasText: text }).first().waitFor({ timeout: 10_000 });
       await this.page.keyboard.press('Escape');
     }
+  }
+
+  /**
+   * Waits for a notification toast to be on screen (no fallback to the notification centre): the UI tests
+   * run the workbench as `npm start` does, without the smoke-test driver that would hide every toast.
+   */
+  async toast(text: string | RegExp) {
+    const toast = this.page.locator('.notifications-toasts .notification-toast-container .notification-list-item', { hasText: text }).first();
+    await toast.waitFor({ state: 'visible', timeout: 15_000 });
+    return toast;
   }
 
   /** Shows the Tasks view (clicking the icon of the view already shown would hide the side bar instead). */
@@ -124,11 +141,10 @@ export class Workbench {
    * click lands (more entries arrive as extensions contribute them), so the click is repeated, or the
    * highlighted item chosen with Enter, until the menu has closed.
    */
-  async explorerContextMenu(row: string | RegExp, item: string): Promise<void> {
-    const target = await this.explorerRow(row);
-    await target.click({ button: 'right' });
+  async explorerContextMenu(row: string | RegExp, item: string, submenu = 'Media Studio'): Promise<void> {
     const menu = this.page.locator('.context-view');
-    const entry = this.page.locator('.context-view .action-label', { hasText: item }).first();
+    await this.openExplorerSubmenu(row, submenu);
+    const entry = this.page.locator('.context-view .monaco-submenu .action-label', { hasText: item }).first();
     await entry.waitFor();
     for (let attempt = 0; attempt < 5; attempt++) {
       if (attempt < 3) await entry.click().catch(() => undefined);
@@ -137,6 +153,30 @@ export class Workbench {
       await entry.hover().catch(() => undefined);
     }
     throw new Error(`The context menu item "${item}" did not run.`);
+  }
+
+  /**
+   * Right-clicks an Explorer row and opens a submenu of its context menu (clicking a submenu entry opens it,
+   * as hovering does); the submenu's entries are then `.context-view .monaco-submenu .action-label`.
+   */
+  async openExplorerSubmenu(row: string | RegExp, submenu: string): Promise<void> {
+    const target = await this.explorerRow(row);
+    await target.click({ button: 'right' });
+    const parent = this.page.locator('.context-view .action-label', { hasText: new RegExp(`^${submenu}$`) }).first();
+    await parent.waitFor();
+    const opened = this.page.locator('.context-view .monaco-submenu').first();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await parent.hover().catch(() => undefined);
+      await parent.click().catch(() => undefined);
+      if (await opened.waitFor({ timeout: 2000 }).then(() => true, () => false)) return;
+    }
+    await opened.waitFor();
+  }
+
+  /** The labels of the entries of the submenu open now. */
+  async submenuLabels(): Promise<string[]> {
+    const labels = await this.page.locator('.context-view .monaco-submenu .action-label').allTextContents();
+    return labels.map((l) => l.trim()).filter(Boolean);
   }
 
   /** Opens Media Studio's walkthrough through "Welcome: Open Walkthrough...", as a person finds it. */

@@ -34,7 +34,11 @@ export interface Sidecar {
   cost?: Cost;
   /** ISO 8601. */
   createdAt: string;
+  /** ISO 8601: when the request was sent to the provider. */
+  submittedAt?: string;
   completedAt?: string;
+  /** Milliseconds from submittedAt to completedAt: the elapsed time the Tasks view and the panel show (core/elapsed). */
+  elapsedMs?: number;
   sourceUrl?: string;
   sourceUrlExpiresAt?: string;
   /** 1-based position among the task's results. */
@@ -63,7 +67,9 @@ export interface SidecarInput {
   cost?: Cost;
   /** Milliseconds since the epoch, or a Date. */
   createdAt: number | Date;
+  submittedAt?: number | Date;
   completedAt?: number | Date;
+  elapsedMs?: number;
   sourceUrl?: string;
   sourceUrlExpiresAt?: number | Date;
   index: number;
@@ -78,7 +84,7 @@ export interface SidecarInput {
 /** Serialisation order of the top-level keys, so the files diff cleanly. */
 const KEY_ORDER: readonly (keyof Sidecar)[] = [
   'schema', 'prompt', 'provider', 'model', 'operation', 'parameters', 'taskId', 'remoteTaskId', 'cost',
-  'createdAt', 'completedAt', 'sourceUrl', 'sourceUrlExpiresAt', 'index', 'count', 'references',
+  'createdAt', 'submittedAt', 'completedAt', 'elapsedMs', 'sourceUrl', 'sourceUrlExpiresAt', 'index', 'count', 'references',
   'imageUrls', 'inputUrlsExpireAt', 'sync', 'outputFolder',
 ];
 
@@ -113,7 +119,12 @@ export function buildSidecar(input: SidecarInput): Sidecar {
   };
   if (input.remoteTaskId !== undefined) sidecar.remoteTaskId = input.remoteTaskId;
   if (input.cost !== undefined) sidecar.cost = { amount: input.cost.amount, unit: input.cost.unit };
+  if (input.submittedAt !== undefined) sidecar.submittedAt = isoTime(input.submittedAt, 'submittedAt');
   if (input.completedAt !== undefined) sidecar.completedAt = isoTime(input.completedAt, 'completedAt');
+  if (input.elapsedMs !== undefined) {
+    if (!Number.isInteger(input.elapsedMs) || input.elapsedMs < 0) throw new RangeError(`elapsedMs ${input.elapsedMs} must be a non-negative integer.`);
+    sidecar.elapsedMs = input.elapsedMs;
+  }
   if (input.sourceUrl !== undefined) sidecar.sourceUrl = input.sourceUrl;
   if (input.sourceUrlExpiresAt !== undefined) sidecar.sourceUrlExpiresAt = isoTime(input.sourceUrlExpiresAt, 'sourceUrlExpiresAt');
   if (input.references !== undefined) sidecar.references = [...input.references];
@@ -217,7 +228,13 @@ function validate(data: unknown): Sidecar {
     }
     sidecar.cost = { amount: cost.amount, unit: cost.unit };
   }
+  if (read.has('submittedAt')) sidecar.submittedAt = read.time('submittedAt');
   if (read.has('completedAt')) sidecar.completedAt = read.time('completedAt');
+  if (read.has('elapsedMs')) {
+    const elapsed = data.elapsedMs;
+    if (typeof elapsed !== 'number' || !Number.isInteger(elapsed) || elapsed < 0) return read.fail('elapsedMs', l10n.t('a whole number of milliseconds'));
+    sidecar.elapsedMs = elapsed;
+  }
   if (read.has('sourceUrl')) sidecar.sourceUrl = read.string('sourceUrl');
   if (read.has('sourceUrlExpiresAt')) sidecar.sourceUrlExpiresAt = read.time('sourceUrlExpiresAt');
   if (read.has('references')) {

@@ -339,6 +339,7 @@ export class PanelController extends Disposable {
       state: task.state,
       progress: task.progress,
       createdAt: task.createdAt,
+      submittedAt: task.submittedAt,
       startedAt: task.startedAt,
       endedAt: task.endedAt,
       cost: task.cost,

@@ -300,3 +300,22 @@ describe('sidecar: what a regenerate needs besides the prompt (input image URLs,
       'no stated expiry: the age limit used when the URL is offered as a reference');
   });
 });
+
+describe('files: the sidecar\'s elapsed time (issue #16: one definition, core/elapsed)', () => {
+  it('records when the task was submitted and the elapsed milliseconds, and reads them back', () => {
+    const sidecar = buildSidecar(fullInput({ submittedAt: CREATED + 400, elapsedMs: 29_600 }));
+    assert.equal(sidecar.submittedAt, '2026-11-21T17:05:12.400Z');
+    assert.equal(sidecar.elapsedMs, 29_600);
+    const keys = Object.keys(JSON.parse(serializeSidecar(sidecar)));
+    assert.deepEqual(keys.slice(keys.indexOf('createdAt'), keys.indexOf('createdAt') + 4), ['createdAt', 'submittedAt', 'completedAt', 'elapsedMs']);
+    const parsed = parseSidecar(serializeSidecar(sidecar));
+    assert.ok(!isSidecarError(parsed));
+    assert.equal(parsed.elapsedMs, 29_600);
+  });
+
+  it('refuses an elapsed time that is no whole, non-negative number of milliseconds', () => {
+    assert.throws(() => buildSidecar(fullInput({ elapsedMs: -1 })), /elapsedMs/);
+    assert.match(errorOf(minimalJson({ elapsedMs: '7 s' })), /elapsedMs/);
+    assert.match(errorOf(minimalJson({ elapsedMs: 1.5 })), /elapsedMs/);
+  });
+});
