@@ -28,6 +28,19 @@ const shared = {
   logLevel: 'warning',
 };
 
+/**
+ * VS Code's icon font for the panel's toolbar buttons (webviews cannot use the workbench's): its stylesheet and
+ * font, copied from @vscode/codicons into dist/codicons/, which the .vsix ships.
+ */
+function copyCodicons() {
+  const fs = require('fs');
+  const path = require('path');
+  const from = path.join(path.dirname(require.resolve('@vscode/codicons/package.json')), 'dist');
+  const to = path.join(__dirname, 'dist', 'codicons');
+  fs.mkdirSync(to, { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(from, file), path.join(to, file));
+}
+
 async function main() {
   const context = await esbuild.context({
     ...shared,
@@ -51,6 +64,7 @@ async function main() {
     await Promise.all([context.watch(), webview.watch()]);
     return;
   }
+  copyCodicons();
   const results = await Promise.all([context.rebuild(), webview.rebuild()]);
   await Promise.all([context.dispose(), webview.dispose()]);
   const size = results.flatMap((result) => Object.entries(result.metafile.outputs))

@@ -11,6 +11,9 @@ export const README_SCREENSHOTS: Readonly<Record<string, string>> = {
   'generate.png': 'generate-task-done.png',
   'edit.png': 'edit-task-done.png',
   'panel-dark.png': 'panel-result-dark.png',
+  'panel-toolbar.png': 'panel-toolbar-hover.png',
+  'panel-high-contrast.png': 'panel-result-hc.png',
+  'explorer-menu.png': 'explorer-media-studio-submenu.png',
   'walkthrough.png': 'walkthrough-done.png',
 };
 

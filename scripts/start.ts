@@ -7,7 +7,8 @@ import * as path from 'path';
 import { ProviderEmulator } from '../test/emulator';
 import { demoWorkspaceDir } from './demo';
 import { copyDir, fixtureWorkspace } from '../test/runner/session';
-import { cacheDir, projectRoot, VSCodeServer } from '../test/runner/vscode';
+import { installExtension } from '../test/runner/install';
+import { cacheDir, VSCodeServer } from '../test/runner/vscode';
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 8080);
@@ -16,17 +17,8 @@ async function main(): Promise<void> {
   if (!fs.existsSync(workspace)) copyDir(fixtureWorkspace, workspace);
 
   // Installed the way a user installs it: the extension's run-time files in the extensions folder.
-  const manifest = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
   const userDataDir = path.join(demoRoot, 'user-data');
-  const installed = path.join(userDataDir, 'extensions', `${manifest.publisher}.${manifest.name}-${manifest.version}`);
-  fs.rmSync(installed, { recursive: true, force: true });
-  fs.mkdirSync(installed, { recursive: true });
-  for (const entry of ['package.json', 'package.nls.json', 'l10n', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist', 'media']) {
-    const source = path.join(projectRoot, entry);
-    if (!fs.existsSync(source)) continue;
-    if (fs.statSync(source).isDirectory()) copyDir(source, path.join(installed, entry));
-    else fs.copyFileSync(source, path.join(installed, entry));
-  }
+  installExtension(userDataDir);
 
   const emulator = await ProviderEmulator.start({
     acceptAnyKey: true,

@@ -9,6 +9,7 @@ import { chooseFolder } from '../core/folderChoice';
 import { RequestProblem, TaskEngine } from '../core/engine';
 import { usableAsReference } from '../core/files/sidecar';
 import { isProviderId, PROVIDERS, ProviderId } from '../core/providers';
+import { groupByForm, ValueForm } from '../core/valueForms';
 import { asksImageCount, flowSteps, INPUT_IMAGE_STEP, MODEL_STEP, PROMPT_STEP, PROVIDER_STEP, stepTitle } from '../core/steps';
 import type { TaskStore } from '../core/store';
 import type { ParamValue, Task, TaskRequest } from '../core/task';
@@ -300,8 +301,22 @@ async function askPrompt(title: string, placeHolder: string): Promise<string | u
   });
 }
 
+/** The heading of a group of values of one form (core/valueForms), saying what that form means. */
+function formHeading(form: ValueForm): string {
+  switch (form) {
+    case 'pixels': return vscode.l10n.t('Pixels — exact width × height');
+    case 'resolution': return vscode.l10n.t('Resolution — the model picks the pixels at this scale');
+    case 'aspectRatio': return vscode.l10n.t('Aspect ratio — the shape; the model picks the pixels');
+    case 'other': return vscode.l10n.t('Other');
+  }
+}
+
 async function pickValue(title: string, values: readonly string[], placeHolder: string, allowCustom: boolean): Promise<string | undefined> {
-  const items: vscode.QuickPickItem[] = values.map((v) => ({ label: v }));
+  const groups = groupByForm(values);
+  // A list of one form needs no headings; a mixed one (pixels with "2K", or "16:9") is grouped by form.
+  const items: vscode.QuickPickItem[] = groups.length > 1
+    ? groups.flatMap((g) => [{ label: formHeading(g.form), kind: vscode.QuickPickItemKind.Separator }, ...g.values.map((v) => ({ label: v }))])
+    : values.map((v) => ({ label: v }));
   const other = vscode.l10n.t('Other…');
   if (allowCustom) items.push({ label: other, description: vscode.l10n.t('type a value') });
   const picked = await vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true });

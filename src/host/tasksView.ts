@@ -8,6 +8,8 @@ import type { TaskChange, TaskStore } from '../core/store';
 import { formatDuration, isTerminal, Task, TaskState, taskActions } from '../core/task';
 import { Disposable } from './lifecycle';
 import { formatElapsed, runningMs } from '../core/elapsed';
+import { inputImages, paramLines } from '../core/hoverDetails';
+import { PARAM_NAMES } from '../core/catalog';
 
 const ACTIVE: readonly TaskState[] = ['submitting', 'running', 'submitted', 'queued', 'unconfirmed', 'stale'];
 const PROGRESS_THROTTLE_MS = 500;
@@ -63,12 +65,15 @@ function contextValue(task: Task): string {
   return ['task', task.state, task.request.kind, ...taskActions(task)].join(' ');
 }
 
-function tooltip(task: Task): vscode.MarkdownString {
+function tooltip(task: Task, tasks: readonly Task[]): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${stateWord(task.state)}** — ${PROVIDERS[task.request.provider].label} \`${task.request.model}\`\n\n`);
   md.appendText(task.request.prompt);
   md.appendMarkdown('\n\n');
-  const params = Object.entries(task.request.params).map(([k, v]) => `${k}: ${v}`);
+  const params = paramLines(task.request.params, PARAM_NAMES[task.request.provider]).map((p) => `${p.name}: ${p.value}`);
+  // An input image shows as the workspace file it came from (an earlier result), not as the URL it was sent as.
+  const inputs = inputImages(task.request, tasks);
+  for (const input of inputs) params.push(vscode.l10n.t('input image: {0}', input.file ? vscode.workspace.asRelativePath(vscode.Uri.parse(input.file)) : input.url));
   if (task.request.images?.length) params.push(vscode.l10n.t('references: {0}', task.request.images.map((i) => vscode.workspace.asRelativePath(vscode.Uri.parse(i))).join(', ')));
   if (params.length) md.appendText(params.join(' · ')).appendMarkdown('\n\n');
   if (task.error) md.appendText(`⚠ ${task.error.message}`).appendMarkdown('\n\n');
@@ -79,6 +84,9 @@ function tooltip(task: Task): vscode.MarkdownString {
   if (task.remoteId) md.appendText(vscode.l10n.t('Task id: {0}', task.remoteId)).appendMarkdown('\n\n');
   const image = task.results?.find((r) => r.file && task.request.kind === 'image')?.file;
   if (image) md.appendMarkdown(`![result](${vscode.Uri.parse(image).toString()}|height=160)`);
+  // A video has no frame to show here: its input image (when it came from the workspace) stands in for it.
+  const inputFile = inputs.find((i) => i.file)?.file;
+  if (!image && inputFile) md.appendMarkdown(`![input image](${vscode.Uri.parse(inputFile).toString()}|height=160)`);
   return md;
 }
 
@@ -140,7 +148,7 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
   /** The tooltip is built when a row is hovered, not for every row each time the list is shown. */
   resolveTreeItem(item: vscode.TreeItem, id: string): vscode.TreeItem {
     const task = this.store.get(id);
-    if (task) item.tooltip = tooltip(task);
+    if (task) item.tooltip = tooltip(task, this.store.list());
     return item;
   }
 

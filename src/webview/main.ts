@@ -10,6 +10,8 @@ import type { ProviderId } from '../core/providers';
 import * as l10n from '@vscode/l10n';
 import { estimateCost, formatCost } from './estimate';
 import { formatElapsed } from '../core/elapsed';
+import { iconButton, toolbar } from './toolbar';
+import { datalistOptions, selectOptions } from './valueGroups';
 
 // The host embeds VS Code's translation bundle for the display language (none for English); load it first.
 const bundleText = document.getElementById('l10n-bundle')?.textContent;
@@ -78,9 +80,8 @@ function layout(): void {
     h('section', { class: 'compose', 'aria-labelledby': 'compose-title' },
       h('h2', { id: 'compose-title' }, l10n.t('Compose')),
       h('label', { for: 'prompt' }, l10n.t('Prompt')),
-      h('textarea', { id: 'prompt', rows: 5, maxlength: LIMITS.prompt, placeholder: l10n.t('Describe what to generate. Ctrl+Enter (Cmd+Enter on macOS) submits.'), 'aria-describedby': 'prompt-hint' }),
-      h('p', { id: 'prompt-hint', class: 'hint' }, l10n.t('Ctrl+Enter or Cmd+Enter submits.')),
-      h('div', { class: 'row' },
+      h('textarea', { id: 'prompt', rows: 5, maxlength: LIMITS.prompt, placeholder: l10n.t('Describe what to generate.'), 'aria-describedby': 'prompt-hint' }),
+      h('div', { class: 'row pickers' },
         h('div', { class: 'field' }, h('label', { for: 'provider' }, l10n.t('Provider')), h('select', { id: 'provider' })),
         h('div', { class: 'field grow' }, h('label', { for: 'model' }, l10n.t('Model')), h('select', { id: 'model' }))),
       h('div', { id: 'other-model', class: 'row', hidden: true },
@@ -91,7 +92,7 @@ function layout(): void {
         h('div', { class: 'field' },
           h('label', { for: 'model-kind' }, l10n.t('Makes')),
           h('select', { id: 'model-kind' }, h('option', { value: 'image' }, l10n.t('Images')), h('option', { value: 'video' }, l10n.t('Videos'))))),
-      h('div', { id: 'params', class: 'row', role: 'group', 'aria-label': l10n.t('Parameters') }),
+      h('div', { id: 'params', class: 'row pickers', role: 'group', 'aria-label': l10n.t('Parameters') }),
       h('p', { id: 'model-note', class: 'note', role: 'status' }),
       h('div', { class: 'references', role: 'group', 'aria-labelledby': 'references-title' },
         h('h3', { id: 'references-title' }, l10n.t('Reference images')),
@@ -101,9 +102,10 @@ function layout(): void {
           h('p', { id: 'drop-hint', class: 'hint' }, l10n.t('Drop images from the Explorer here (hold Shift while dropping), or')),
           h('button', { id: 'add-references', type: 'button', class: 'secondary' }, l10n.t('Add images…')))),
       h('p', { id: 'estimate', class: 'estimate' }),
-      h('div', { class: 'row' },
-        h('button', { id: 'submit', type: 'button' }, l10n.t('Generate')),
-        h('p', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' }))),
+      h('div', { class: 'submit-row' },
+        h('button', { id: 'submit', type: 'button', 'aria-describedby': 'prompt-hint' }, l10n.t('Generate')),
+        h('span', { id: 'prompt-hint', class: 'hint' }, l10n.t('Ctrl+Enter (Cmd+Enter on macOS)')),
+        h('span', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' }))),
     h('section', { class: 'tasks', 'aria-labelledby': 'tasks-title' },
       h('h2', { id: 'tasks-title' }, l10n.t('Tasks')),
       h('p', { id: 'no-tasks', class: 'hint' }, l10n.t('No tasks yet.')),
@@ -182,10 +184,16 @@ function droppedUris(data: DataTransfer | null): string[] {
   return (data.getData('text/uri-list') || '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
 }
 
+/** How long a confirmation ("Submitted.") stays beside the Generate button; errors stay until the next action. */
+const STATUS_MS = 5000;
+let statusTimer: ReturnType<typeof setTimeout> | undefined;
+
 function setStatus(text: string, error = false): void {
   const status = byId('status');
   status.textContent = text;
   status.classList.toggle('error', error);
+  if (statusTimer !== undefined) clearTimeout(statusTimer);
+  statusTimer = text && !error ? setTimeout(() => setStatus(''), STATUS_MS) : undefined;
 }
 
 // ---- compose ----
@@ -294,9 +302,9 @@ function renderModel(): void {
     if (f.free) {
       const input = h('input', { id, list: f.values.length ? `${id}-values` : undefined, value: compose.params[f.name] ?? '', placeholder: 'default', autocomplete: 'off', maxlength: LIMITS.paramValue });
       input.addEventListener('input', () => onParam(f.name, input.value));
-      control = f.values.length ? h('span', {}, input, h('datalist', { id: `${id}-values` }, ...f.values.map((v) => h('option', { value: v })))) : input;
+      control = f.values.length ? h('span', {}, input, h('datalist', { id: `${id}-values` }, ...datalistOptions(f.values))) : input;
     } else {
-      const select = h('select', { id }, h('option', { value: '' }, 'default'), ...f.values.map((v) => h('option', { value: v, selected: compose.params[f.name] === v }, v)));
+      const select = h('select', { id }, h('option', { value: '' }, 'default'), ...selectOptions(f.values, compose.params[f.name]));
       select.addEventListener('change', () => onParam(f.name, select.value));
       control = select;
     }
@@ -320,10 +328,15 @@ function renderNote(): void {
   const model = currentModel();
   const note = byId('model-note');
   let text = '';
+  // How to give an image to this model: Animate switches to a video model, so it is the way only for videos;
+  // an image model gets a result's URL from Edit Image on that result (the quick input sends the URL).
+  const howToGiveImage = model?.kind === 'video'
+    ? l10n.t('use Animate on an image result to pass its URL')
+    : l10n.t('right-click an image result in the Explorer and choose Media Studio → Edit Image, which sends its URL while the provider keeps it, or asks you for a public URL');
   if (model?.imageUrls && compose.references.length) {
-    text = l10n.t('{0} takes reference images only as public URLs, not workspace files: remove the files, or use Animate on an earlier result to pass its URL.', model.id);
+    text = l10n.t('{0} takes reference images only as public URLs, not workspace files: remove the files, or {1}.', model.id, howToGiveImage);
   } else if (model?.imageUrls) {
-    text = l10n.t('{0} takes reference images only as URLs (use Animate on an image result).', model.id);
+    text = l10n.t('{0} takes reference images only as public URLs: {1}.', model.id, howToGiveImage);
   } else if (model && !model.editsWithFiles && compose.references.length) {
     text = l10n.t('{0} does not take reference images: remove them or choose another model.', model.id);
   } else if (model && !model.imageUrls && compose.imageUrls.length) {
@@ -416,7 +429,7 @@ function submit(): void {
     ...(compose.otherModel ? { kind: compose.provider === 'pixai' ? 'image' : compose.kind ?? 'image' } : {}),
   }, (reply) => {
     button.disabled = false;
-    if (reply.type === 'submitted') setStatus(l10n.t('Submitted: the task is listed below.'));
+    if (reply.type === 'submitted') setStatus(l10n.t('Submitted.'));
   });
 }
 
@@ -434,7 +447,7 @@ function elapsed(task: TaskView): string {
 }
 
 function actionButton(task: TaskView, action: TaskAction, label: string, index = 0): HTMLButtonElement {
-  const button = h('button', { type: 'button', class: 'secondary', 'data-action': action, 'aria-label': `${label}: ${task.prompt.slice(0, 60)}` }, label);
+  const button = iconButton(action, label, task.prompt.slice(0, 60));
   button.addEventListener('click', () => {
     button.disabled = true;
     request({ type: 'taskAction', requestId: newId(), action, taskId: task.id, resultIndex: index }, (reply) => {
@@ -460,10 +473,12 @@ function taskCard(task: TaskView): HTMLLIElement {
       task.cost ? ` · cost ${formatCost(task.cost)}` : undefined),
     progress,
     task.error ? h('p', { class: 'error' }, task.error) : undefined,
-    h('div', { class: 'actions' },
+    toolbar(l10n.t('Task actions'), [
       task.cancellable ? actionButton(task, 'cancel', l10n.t('Cancel')) : undefined,
+      task.results.some((r) => r.name) ? actionButton(task, 'open', l10n.t('Open'), task.results.find((r) => r.name)?.index ?? 0) : undefined,
       running ? undefined : actionButton(task, 'regenerate', l10n.t('Regenerate')),
-      actionButton(task, 'copyPrompt', l10n.t('Copy Prompt'))));
+      actionButton(task, 'copyPrompt', l10n.t('Copy Prompt')),
+    ]));
 }
 
 function galleryItems(task: TaskView): HTMLLIElement[] {
@@ -472,15 +487,16 @@ function galleryItems(task: TaskView): HTMLLIElement[] {
       ? h('video', { src: result.src, controls: true, preload: 'metadata', 'aria-label': l10n.t('Video: {0}', task.prompt.slice(0, 80)) })
       : h('img', { src: result.src, alt: task.prompt.slice(0, 120) });
     return h('li', { class: 'result', 'data-task': task.id, 'data-index': result.index },
-      media,
+      h('div', { class: 'thumb' }, media),
       h('p', { class: 'name', title: result.name }, result.name ?? ''),
-      h('div', { class: 'actions' },
+      toolbar(l10n.t('Result actions'), [
         actionButton(task, 'open', l10n.t('Open'), result.index),
-        actionButton(task, 'reveal', l10n.t('Reveal'), result.index),
+        actionButton(task, 'reveal', l10n.t('Reveal in Explorer'), result.index),
         actionButton(task, 'copyPrompt', l10n.t('Copy Prompt'), result.index),
         result.kind === 'image' ? actionButton(task, 'useAsReference', l10n.t('Use as Reference'), result.index) : undefined,
         result.kind === 'image' ? actionButton(task, 'animate', l10n.t('Animate'), result.index) : undefined,
-        actionButton(task, 'regenerate', l10n.t('Regenerate'), result.index)));
+        actionButton(task, 'regenerate', l10n.t('Regenerate'), result.index),
+      ]));
   });
 }
 

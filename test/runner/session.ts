@@ -27,6 +27,8 @@ export interface SessionOptions {
   log?: (line: string) => void;
   /** See ServerOptions.smokeTestDriver: integration tests need it; UI tests run as the demo does, without. */
   smokeTestDriver?: boolean;
+  /** Installs the built extension into the server's extensions folder before it starts, as `npm start` does. */
+  installExtension?: boolean;
 }
 
 export class TestSession {
@@ -73,6 +75,7 @@ export class TestSession {
           ...options.env,
         },
       };
+      if (options.installExtension) (await import('./install')).installExtension(path.join(root, 'user-data'));
       server = await VSCodeServer.start(serverOptions);
       const browser = await launchBrowser(path.join(root, 'chromium-profile'));
       return new TestSession(root, workspace, emulator, server, { ...serverOptions, userDataDir: server.userDataDir, port: server.port }, browser.context, browser.close, runId, resultFile);

@@ -17,7 +17,9 @@ export function uiSession(): TestSession {
 export async function runUi(log: (line: string) => void): Promise<SuiteResult> {
   fs.rmSync(screenshotDir, { recursive: true, force: true });
   fs.mkdirSync(screenshotDir, { recursive: true });
-  current = await TestSession.start({ log, emulator: { acceptAnyKey: false } });
+  // The demo's configuration (scripts/start.ts): the extension installed, no smoke-test driver, so notifications
+  // show as toasts as they do for a user.
+  current = await TestSession.start({ log, emulator: { acceptAnyKey: false }, installExtension: true });
   try {
     return await runMocha('ui', findTests(path.join(projectRoot, 'out', 'test', 'ui')), { timeout: 120_000 });
   } finally {

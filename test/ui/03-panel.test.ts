@@ -78,6 +78,34 @@ describe('UI: the Media Studio panel', () => {
     // The card shows what the task really cost, as the provider reported it.
     assert.match((await card.locator('.meta').textContent()) ?? '', /cost \d+ credits/);
 
+    // Layout (issue #16): one Ctrl+Enter hint, beside the Generate button with the transient status; the
+    // parameter boxes on the pickers' grid; a finished card has Open; results carry a hover toolbar of icons.
+    assert.strictEqual(await panel().locator('text=/Ctrl\\+Enter/').count(), 1, 'the Ctrl+Enter hint appears once');
+    assert.doesNotMatch((await panel().locator('#prompt').getAttribute('placeholder')) ?? '', /Ctrl/);
+    const button = await panel().locator('#submit').boundingBox();
+    const status = await panel().locator('#status').boundingBox();
+    assert.ok(button && status && Math.abs((status.y + status.height / 2) - (button.y + button.height / 2)) < button.height / 2, 'the status sits on the Generate button\'s line');
+    const providerBox = await panel().locator('#provider').boundingBox();
+    const firstParam = await panel().locator('#params .field').first().boundingBox();
+    assert.ok(providerBox && firstParam && Math.abs(providerBox.x - firstParam.x) < 1 && Math.abs(providerBox.width - firstParam.width) < 1, 'the parameter boxes line up with the pickers');
+    await card.locator('[data-action="open"]').waitFor({ state: 'attached' });
+    const item = panel().locator('.result', { has: panel().locator('img[alt^="A paper plane over a bay"]') }).first();
+    const tools = item.locator('.toolbar[role="toolbar"] button');
+    assert.deepStrictEqual(await tools.evaluateAll((buttons) => buttons.map((b) => b.getAttribute('title'))), ['Open', 'Reveal in Explorer', 'Copy Prompt', 'Use as Reference', 'Animate', 'Regenerate']);
+    assert.strictEqual(await item.locator('.toolbar').evaluate((bar) => getComputedStyle(bar).opacity), '0', 'the toolbar hides until hover or focus');
+    await item.hover();
+    assert.strictEqual(await item.locator('.toolbar').evaluate((bar) => getComputedStyle(bar).opacity), '1', 'hovering shows the toolbar');
+    await workbench.screenshot('panel-toolbar-hover');
+    // Keyboard: one tab stop, arrows move along the toolbar.
+    await tools.first().focus();
+    await tools.first().press('ArrowRight');
+    assert.strictEqual(await tools.nth(1).evaluate((b) => b === document.activeElement), true, 'ArrowRight moves to Reveal');
+    assert.deepStrictEqual(await tools.evaluateAll((buttons) => buttons.map((b) => (b as HTMLButtonElement).tabIndex)), [-1, 0, -1, -1, -1, -1]);
+
+    await colorTheme('Dark High Contrast');
+    await panel().locator('body.vscode-high-contrast').waitFor();
+    await result.waitFor();
+    await workbench.screenshot('panel-result-hc');
     await colorTheme('Dark Modern');
     await panel().locator('body.vscode-dark').waitFor();
     await result.waitFor();

@@ -2,7 +2,6 @@
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { screenshotDir, uiSession } from '../runner/ui';
-import { projectRoot } from '../runner/vscode';
 
 export class Workbench {
   private constructor(readonly page: Page) {}
@@ -22,13 +21,19 @@ export class Workbench {
     const session = uiSession();
     const page = await session.context.newPage();
     await page.bringToFront();
-    await page.goto(session.server.workbenchUrl({ extensionDevelopmentPath: projectRoot }));
+    // Wait for the workbench element below (90 s), not for the page's "load" event, which on a loaded machine
+    // comes after page.goto's default 30 s (all of the workbench's scripts and fonts must arrive first).
+    // The extension is installed in the server's extensions folder, as `npm start` has it (test/runner/install.ts).
+    await page.goto(session.server.workbenchUrl(), { waitUntil: 'commit' });
     await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
     const workbench = new Workbench(page);
     try {
       // The Explorer lists the folder once the connection to the server is up.
       await workbench.showExplorer();
       await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 90_000 });
+      // An installed extension's contributions (its view container, walkthrough, commands) arrive once the
+      // server has scanned the extensions folder: its activity-bar entry says they are there.
+      await page.locator('.activitybar [aria-label^="Media Studio"]').first().waitFor({ timeout: 90_000 });
     } catch (error) {
       await workbench.screenshot('failed-open-workbench');
       throw error;

@@ -9,6 +9,8 @@ export interface PanelHtmlInput {
   /** Webview URIs of the bundled script and stylesheet. */
   readonly script: string;
   readonly style: string;
+  /** VS Code's icon font stylesheet (codicon.css, copied into dist/codicons/ by the build); its font comes from cspSource. */
+  readonly icons: string;
   /** A fresh random nonce (from crypto) for the one script element. */
   readonly nonce: string;
   readonly language: string;
@@ -24,12 +26,13 @@ export function panelCsp(cspSource: string, nonce: string): string {
     `img-src ${cspSource}`,
     `media-src ${cspSource}`,
     `style-src ${cspSource}`,
+    `font-src ${cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
 }
 
 export function panelHtmlDocument(input: PanelHtmlInput): string {
-  for (const [name, value] of Object.entries({ cspSource: input.cspSource, script: input.script, style: input.style, nonce: input.nonce })) {
+  for (const [name, value] of Object.entries({ cspSource: input.cspSource, script: input.script, style: input.style, icons: input.icons, nonce: input.nonce })) {
     if (ATTRIBUTE_UNSAFE.test(value)) throw new Error(`${name} cannot be placed in an HTML attribute`);
   }
   // As JSON in a non-executable script element; "<" escaped so the text cannot close the element.
@@ -40,6 +43,7 @@ export function panelHtmlDocument(input: PanelHtmlInput): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${panelCsp(input.cspSource, input.nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${input.icons}">
 <link rel="stylesheet" href="${input.style}">
 <title>Media Studio</title>
 </head>

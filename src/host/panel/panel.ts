@@ -51,6 +51,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
     cspSource: webview.cspSource,
     script: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
     style: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css')).toString(),
+    icons: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'codicons', 'codicon.css')).toString(),
     nonce: randomBytes(18).toString('base64'),
     language: vscode.env.language,
     bundle: vscode.l10n.bundle,

@@ -11,7 +11,7 @@ import * as path from 'path';
 const root = path.resolve(__dirname, '../../../..');
 /** Nothing in the package may come from these (sources, tests, dependencies, build and test output, tools). */
 const FORBIDDEN = ['src/', 'test/', 'node_modules/', '.vscode-test', 'out/', 'bench/', 'scripts/', 'docs/', 'test-results/', '.ci/', '.git'];
-const REQUIRED = ['package.json', 'package.nls.json', 'dist/extension.js', 'dist/undici.js', 'dist/webview.js', 'media/icon.png', 'media/activity.svg', 'l10n/bundle.l10n.json', 'README.md', 'CHANGELOG.md', 'LICENSE'];
+const REQUIRED = ['package.json', 'package.nls.json', 'dist/extension.js', 'dist/undici.js', 'dist/webview.js', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf', 'media/icon.png', 'media/activity.svg', 'l10n/bundle.l10n.json', 'README.md', 'CHANGELOG.md', 'LICENSE'];
 
 describe('the packaged .vsix (vsce ls)', function () {
   this.timeout(60_000);

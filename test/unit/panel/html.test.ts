@@ -5,6 +5,7 @@ const INPUT = {
   cspSource: 'https://abc.vscode-cdn.net',
   script: 'https://abc.vscode-cdn.net/ext/dist/webview.js',
   style: 'https://abc.vscode-cdn.net/ext/media/panel.css',
+  icons: 'https://abc.vscode-cdn.net/ext/dist/codicons/codicon.css',
   nonce: 'bm9uY2Utbm9uY2Utbm9uY2U=',
   language: 'en',
 };
@@ -19,8 +20,8 @@ describe('panel: HTML and Content-Security-Policy', () => {
   it('denies everything by default and allows only the webview\'s own source for images, media and styles', () => {
     const csp = cspOf(panelHtmlDocument(INPUT));
     assert.deepEqual(csp.get('default-src'), ["'none'"]);
-    for (const directive of ['img-src', 'media-src', 'style-src']) assert.deepEqual(csp.get(directive), [INPUT.cspSource], directive);
-    assert.deepEqual([...csp.keys()].sort(), ['default-src', 'img-src', 'media-src', 'script-src', 'style-src']);
+    for (const directive of ['img-src', 'media-src', 'style-src', 'font-src']) assert.deepEqual(csp.get(directive), [INPUT.cspSource], directive);
+    assert.deepEqual([...csp.keys()].sort(), ['default-src', 'font-src', 'img-src', 'media-src', 'script-src', 'style-src']);
   });
 
   it('runs scripts only by nonce: the one script element carries it, and nothing inline is executable', () => {
@@ -34,7 +35,7 @@ describe('panel: HTML and Content-Security-Policy', () => {
   it('loads nothing remote: every src and href is the webview source', () => {
     const html = panelHtmlDocument({ ...INPUT, bundle: { 'Compose': 'Verfassen' } });
     const urls = [...html.matchAll(/\b(?:src|href)="([^"]*)"/g)].map((m) => m[1]);
-    assert.deepEqual(urls, [INPUT.style, INPUT.script]);
+    assert.deepEqual(urls, [INPUT.icons, INPUT.style, INPUT.script]);
     for (const url of urls) assert.ok(url.startsWith(`${INPUT.cspSource}/`), url);
   });
 

@@ -1,0 +1,43 @@
+/**
+ * The panel's option lists grouped by the form of their values (core/valueForms): a select gets one optgroup
+ * per form, a datalist (free fields, which cannot group) labels each suggestion with its form.
+ */
+import * as l10n from '@vscode/l10n';
+import { groupByForm, ValueForm } from '../core/valueForms';
+
+function formLabel(form: ValueForm): string {
+  switch (form) {
+    case 'pixels': return l10n.t('Pixels — exact width × height');
+    case 'resolution': return l10n.t('Resolution — the model picks the pixels at this scale');
+    case 'aspectRatio': return l10n.t('Aspect ratio — the shape; the model picks the pixels');
+    case 'other': return l10n.t('Other');
+  }
+}
+
+function option(value: string, selected: boolean, label?: string): HTMLOptionElement {
+  const element = document.createElement('option');
+  element.value = value;
+  element.textContent = value;
+  if (label) element.label = `${value} — ${label}`;
+  element.selected = selected;
+  return element;
+}
+
+/** Options for a select: plain when the list has one form, else in an optgroup per form. */
+export function selectOptions(values: readonly string[], selected: string | undefined): HTMLElement[] {
+  const groups = groupByForm(values);
+  if (groups.length <= 1) return values.map((v) => option(v, v === selected));
+  return groups.map((group) => {
+    const element = document.createElement('optgroup');
+    element.label = formLabel(group.form);
+    element.append(...group.values.map((v) => option(v, v === selected)));
+    return element;
+  });
+}
+
+/** Suggestions for a datalist: each labelled with its form when the list mixes forms. */
+export function datalistOptions(values: readonly string[]): HTMLOptionElement[] {
+  const mixed = groupByForm(values).length > 1;
+  const word = (form: ValueForm) => ({ pixels: l10n.t('pixels'), resolution: l10n.t('resolution'), aspectRatio: l10n.t('aspect ratio'), other: '' })[form];
+  return groupByForm(values).flatMap((group) => group.values.map((v) => option(v, false, mixed ? word(group.form) || undefined : undefined)));
+}
