@@ -115,6 +115,10 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     ownership,
     tuning: testTuning(),
   });
+  // A fixed base URL setting sends the tasks that waited for it (as a new key does).
+  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((event) => {
+    for (const provider of PROVIDER_IDS) if (event.affectsConfiguration(`mediaStudio.${provider}.baseUrl`)) engine.keyChanged(provider);
+  }));
   const models = new ModelCatalog(api, log, configuredDefaultModel);
   const tasksView = new TasksView(store);
   const treeView = vscode.window.createTreeView('mediaStudio.tasks', { treeDataProvider: tasksView, showCollapseAll: false });

@@ -14,7 +14,7 @@ import { PROVIDERS, ProviderId } from './providers';
 import { needsOwner } from './claims';
 import type { TaskStore } from './store';
 import {
-  applyRemoteStatus, DEFAULT_DEADLINES_MS, isPastDeadline, isPolled, isTerminal, MediaKind, Task, TaskRequest, withChanges,
+  applyRemoteStatus, clampProgress, DEFAULT_DEADLINES_MS, isPastDeadline, isPolled, isTerminal, MediaKind, Task, TaskRequest, withChanges,
 } from './task';
 import * as l10n from '@vscode/l10n';
 
@@ -116,6 +116,8 @@ export class TaskEngine {
   private readonly checking = new Set<string>();
   /** Tasks whose results are being saved (downloads have a pool of their own, see saveResults). */
   private readonly downloading = new Set<string>();
+  /** Tasks the provider is being asked to cancel (the poller waits). */
+  private readonly cancelling = new Set<string>();
   private activeDownloads = 0;
   private readonly downloadQueue: (() => void)[] = [];
   private readonly submitRetries = new Map<string, number>();
@@ -135,6 +137,8 @@ export class TaskEngine {
   private readonly checkSentAt = new Map<string, number>();
   /** Start times of this window's requests per provider within the last minute, for providers with a request budget. */
   private readonly requestTimes = new Map<ProviderId, number[]>();
+  /** Tasks whose last attempt to get their provider's client failed with a reason (a bad base URL), not for want of a key. */
+  private readonly clientProblems = new Set<string>();
   /** When each task's checks started answering 404 (cleared by any other answer). */
   private readonly notFoundSince = new Map<string, number>();
 
@@ -171,7 +175,7 @@ export class TaskEngine {
 
   /** Whether anything is in flight for the task: a check, a submit or a download of its results. */
   private working(id: string): boolean {
-    return this.busy.has(id) || this.downloading.has(id);
+    return this.busy.has(id) || this.downloading.has(id) || this.cancelling.has(id);
   }
 
   /** Whether this engine may act on the task (it holds the claim, or there are no other windows to ask). */
@@ -290,7 +294,10 @@ export class TaskEngine {
     return !this.mine(id) && (await this.deps.ownership?.heldElsewhere(id) ?? false);
   }
 
-  /** A key was set or changed: tasks that were waiting for one, or whose checks were refused, are checked at once. */
+  /**
+   * A key or the provider's base URL was set or changed: tasks that were waiting for one, or whose checks were
+   * refused, are checked at once, and queued tasks are sent.
+   */
   keyChanged(provider: ProviderId): void {
     for (const task of this.deps.store.values()) {
       if (task.request.provider !== provider || !isPolled(task.state) || !this.mine(task.id)) continue;
@@ -329,7 +336,16 @@ export class TaskEngine {
     const api = await this.deps.api(task.request.provider);
     if (adapter.cancel && api) {
       this.spend(task.request.provider);
-      const outcome = await adapter.cancel(api, task);
+      // The poller leaves the task alone meanwhile, and the adapter knows its latest check (a read-back keeps the floor).
+      this.cancelling.add(id);
+      let outcome;
+      try {
+        const last = Math.max(task.lastCheckedAt ?? -Infinity, this.checkSentAt.get(id) ?? -Infinity);
+        outcome = await adapter.cancel(api, { ...task, lastCheckedAt: Number.isFinite(last) ? last : undefined });
+      } finally {
+        this.cancelling.delete(id);
+        this.arm();
+      }
       if (outcome === 'cancelled') {
         await this.finish(id, 'cancelled', l10n.t('Cancelled at {0}.', label));
         return 'cancelled';
@@ -559,7 +575,8 @@ export class TaskEngine {
     const provider = queued.request.provider;
     const api = await this.clientOrProblem(id, provider);
     if (!api) {
-      await this.deps.store.update(id, (t) => withChanges(t, { error: { message: l10n.t('Waiting for a {0} API key.', PROVIDERS[provider].label) } }));
+      // The reason is already on the task when the client could not be made (a bad base URL setting); else it is the key.
+      if (!this.clientProblems.has(id)) await this.deps.store.update(id, (t) => withChanges(t, { error: { message: l10n.t('Waiting for a {0} API key.', PROVIDERS[provider].label) } }));
       return false;
     }
     const task = await this.deps.store.update(id, (t) => withChanges(t, { state: 'submitting', error: undefined }));
@@ -577,7 +594,7 @@ export class TaskEngine {
     if (result.kind === 'accepted') {
       // Persisted before anything else happens: from here on the paid task can always be found again.
       const accepted = await this.deps.store.update(id, (t) => withChanges(t, {
-        state: 'submitted', remoteId: result.remoteId, remoteState: result.status?.remoteState, progress: result.status?.progress ?? 0, submittedAt: now,
+        state: 'submitted', remoteId: result.remoteId, remoteState: result.status?.remoteState, progress: clampProgress(result.status?.progress) ?? 0, submittedAt: now,
       }));
       this.sending.delete(id);
       if (accepted) {
@@ -785,9 +802,11 @@ export class TaskEngine {
 
   /** The provider's client, or undefined with the reason recorded on the task (bad base URL setting). */
   private async clientOrProblem(id: string, provider: ProviderId): Promise<ApiClient | undefined> {
+    this.clientProblems.delete(id);
     try {
       return await this.deps.api(provider);
     } catch (error) {
+      this.clientProblems.add(id);
       await this.deps.store.update(id, (t) => withChanges(t, { error: { message: error instanceof Error ? error.message : String(error) } }));
       return undefined;
     }

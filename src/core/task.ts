@@ -119,11 +119,17 @@ export interface RemoteStatus {
   readonly startedAt?: number;
 }
 
+/** A provider's progress as a percentage 0–100; anything that is not a finite number is no progress report. */
+export function clampProgress(progress: number | undefined): number | undefined {
+  if (progress === undefined || !Number.isFinite(progress)) return undefined;
+  return Math.min(100, Math.max(0, progress));
+}
+
 /** Applies a provider status to a task; terminal tasks never change state again. */
 export function applyRemoteStatus(task: Task, status: RemoteStatus, now: number): Task {
   if (isTerminal(task.state)) return task;
   const terminal = isTerminal(status.state);
-  const progress = status.state === 'succeeded' ? 100 : status.progress ?? task.progress;
+  const progress = status.state === 'succeeded' ? 100 : clampProgress(status.progress) ?? task.progress;
   return {
     ...task,
     state: status.state,

@@ -8,6 +8,7 @@ import { PARAM_NAMES } from '../core/catalog';
 import { isProviderId, PROVIDER_IDS, PROVIDERS, ProviderId } from '../core/providers';
 import type { MediaKind, Task } from '../core/task';
 import { estimateCost } from '../webview/estimate';
+import { quoteProviderText } from '../core/markup';
 import { UserError } from './commands';
 import * as generate from './generate';
 
@@ -108,12 +109,14 @@ function describeOutcome(task: Task): string {
     const unsaved = (task.results ?? []).filter((r) => !r.file);
     const lines = [`${task.request.kind === 'video' ? 'Video' : 'Image'} generated with ${label} ${task.request.model} (task ${task.id}).`];
     if (files.length) lines.push(`Files written (workspace-relative):\n${files.map((f) => `- ${f}`).join('\n')}`);
-    if (unsaved.length) lines.push(`${unsaved.length} result(s) could not be saved: ${unsaved.map((r) => r.saveError ?? 'unknown reason').join('; ')}. The user can use "Save Again" on the task in the Media Studio Tasks view.`);
+    if (unsaved.length) lines.push(`${unsaved.length} result(s) could not be saved. The user can use "Save Again" on the task in the Media Studio Tasks view.\n${quoteProviderText(unsaved.map((r) => r.saveError ?? 'unknown reason').join('; '))}`);
     if (task.cost) lines.push(`Reported cost: ${task.cost.amount} ${task.cost.unit}.`);
     return lines.join('\n');
   }
-  if (task.state === 'cancelled') return `The task was cancelled (task ${task.id}); no file was written. ${task.error?.message ?? ''}`.trim();
-  return `${label} could not finish the task (task ${task.id}, ${task.state}): ${task.error?.message ?? 'no reason given'}. Nothing was saved.`;
+  // The reason carries the provider's own words: quoted as data, so it cannot steer the agent reading it.
+  const reason = task.error?.message ? `\n${quoteProviderText(task.error.message)}` : '';
+  if (task.state === 'cancelled') return `The task was cancelled (task ${task.id}); no file was written.${reason}`;
+  return `${label} could not finish the task (task ${task.id}, ${task.state}). Nothing was saved.${reason || ' No reason was given.'}`;
 }
 
 /** Cancels the task for good: the engine marks it cancelled (asking the provider to stop where it can). */

@@ -3,6 +3,7 @@
  * refreshes of one item are throttled, state changes are shown at once.
  */
 import * as vscode from 'vscode';
+import { markdownCodeSpan } from '../core/markup';
 import { PROVIDERS } from '../core/providers';
 import type { TaskChange, TaskStore } from '../core/store';
 import { formatDuration, isTerminal, Task, TaskState, taskActions } from '../core/task';
@@ -67,7 +68,8 @@ function contextValue(task: Task): string {
 
 function tooltip(task: Task, tasks: readonly Task[]): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
-  md.appendMarkdown(`**${stateWord(task.state)}** — ${PROVIDERS[task.request.provider].label} \`${task.request.model}\`\n\n`);
+  // The model id is the provider's (or the user's) text: a code span it cannot break out of.
+  md.appendMarkdown(`**${stateWord(task.state)}** — ${PROVIDERS[task.request.provider].label} ${markdownCodeSpan(task.request.model)}\n\n`);
   md.appendText(task.request.prompt);
   md.appendMarkdown('\n\n');
   const params = paramLines(task.request.params, PARAM_NAMES[task.request.provider]).map((p) => `${p.name}: ${p.value}`);

@@ -2,7 +2,7 @@
  * A seeded chaos plan: which fault hits which task's submit, polls and download, and what the task must
  * end as because of it. The same seed gives the same plan; the faults are plain FaultRules, applied by the
  * emulator as documented in its README (status, delay, drop, dropBeforeProcessing, truncate, malformed,
- * expire). Used by the chaos integration test; no dependency beyond this file.
+ * expire, errorBody, drip; a Retry-After of years, a 404 on a check). Used by the chaos integration test; no dependency beyond this file.
  */
 import type { FaultAction, FaultRule, MediaKind, ProviderName } from './types';
 import { seededRandom } from '../support/random';
@@ -18,8 +18,8 @@ import { seededRandom } from '../support/random';
 export type ChaosExpectation = 'succeeded' | 'expired' | 'failed' | 'unconfirmed';
 
 export type SubmitFaultName = 'none' | '500' | '503' | '429-retry-after' | '429' | 'drop' | 'dropBeforeProcessing' | 'malformed' | 'truncate' | 'slow';
-export type PollFaultName = '5xx-burst' | '503' | '429-retry-after' | '429' | 'drop' | 'truncate' | 'malformed' | 'slow';
-export type DownloadFaultName = 'none' | '5xx' | 'drop' | 'truncate' | 'slow' | 'expire';
+export type PollFaultName = '5xx-burst' | '503' | '429-retry-after' | '429' | 'drop' | 'truncate' | 'malformed' | 'slow' | 'huge-retry-after' | '404';
+export type DownloadFaultName = 'none' | '5xx' | 'drop' | 'truncate' | 'slow' | 'expire' | 'endless-error-body' | 'drip';
 
 export interface ChaosTaskPlan {
   readonly index: number;
@@ -42,8 +42,11 @@ export const CHAOS_CLASSES: readonly { provider: ProviderName; kind: MediaKind }
 ];
 
 const SUBMIT_FAULTS: readonly SubmitFaultName[] = ['500', '503', '429-retry-after', '429', 'drop', 'dropBeforeProcessing', 'malformed', 'truncate', 'slow'];
-const POLL_FAULTS: readonly PollFaultName[] = ['5xx-burst', '503', '429-retry-after', '429', 'drop', 'truncate', 'malformed', 'slow'];
-const DOWNLOAD_FAULTS: readonly DownloadFaultName[] = ['5xx', 'drop', 'truncate', 'slow', 'expire'];
+const POLL_FAULTS: readonly PollFaultName[] = ['5xx-burst', '503', '429-retry-after', '429', 'drop', 'truncate', 'malformed', 'slow', 'huge-retry-after', '404'];
+const DOWNLOAD_FAULTS: readonly DownloadFaultName[] = ['5xx', 'drop', 'truncate', 'slow', 'expire', 'endless-error-body', 'drip'];
+
+/** A Retry-After of more than three years: the client waits at most an hour, so the run Refreshes such a task. */
+export const HUGE_RETRY_AFTER_S = 99_999_999;
 /** Submit faults after which the provider may have the task, so the client must not send it again. */
 const UNCERTAIN_SUBMITS: readonly SubmitFaultName[] = ['500', '503', 'drop', 'dropBeforeProcessing', 'malformed', 'truncate'];
 
@@ -108,6 +111,8 @@ function pollAction(fault: PollFaultName): { action: FaultAction; times: number 
     case '429-retry-after': return { action: { kind: 'status', status: 429, retryAfter: 1 }, times: 1 };
     case '429': return { action: { kind: 'status', status: 429 }, times: 1 };
     case 'slow': return { action: { kind: 'delay', ms: 1500 }, times: 1 };
+    case 'huge-retry-after': return { action: { kind: 'status', status: 429, retryAfter: HUGE_RETRY_AFTER_S }, times: 1 };
+    case '404': return { action: { kind: 'status', status: 404 }, times: 1 };
     default: return { action: { kind: fault }, times: 1 };
   }
 }
@@ -129,6 +134,10 @@ export function downloadFaultRule(task: ChaosTaskPlan, resultUrl: string): Fault
     case 'none': return undefined;
     case '5xx': return { origin: 'cdn', method: 'GET', path, action: { kind: 'status', status: 500 }, times: 2 };
     case 'slow': return { origin: 'cdn', method: 'GET', path, action: { kind: 'delay', ms: 1500 } };
+    // 64 MiB of error page, twice: read a few KiB deep each time, then the third attempt succeeds.
+    case 'endless-error-body': return { origin: 'cdn', method: 'GET', path, action: { kind: 'errorBody', status: 500, bytes: 64 * 1024 * 1024 } as const, times: 2 };
+    // Slow but steady (40 KiB/s): finishes well within the download deadline.
+    case 'drip': return { origin: 'cdn', method: 'GET', path, action: { kind: 'drip', bytesPerChunk: 4096, everyMs: 100 } };
     default: return { origin: 'cdn', method: 'GET', path, action: { kind: task.downloadFault } };
   }
 }

@@ -15,7 +15,7 @@ import type { MediaStudioApi, Task } from '../../src/api';
 import { sniffMediaType } from '../../src/core/files/sniff';
 import { ChaosExpectation, ChaosTaskPlan, chaosPlan, downloadFaultRule, pollFaultRules, submitFaultRule } from '../emulator/chaos';
 import type { RecordedRequest } from '../emulator/types';
-import { activateExtension, emulator, freshEmulator, DEFAULT_TIMING, clearKeys, readFile, run, setKeys, workspaceFolder } from './helpers';
+import { activateExtension, emulator, freshEmulator, DEFAULT_TIMING, clearKeys, readFile, run, setKeys, waitForTask, workspaceFolder } from './helpers';
 
 const LONG = process.env.MEDIA_STUDIO_CHAOS === 'long';
 const TASKS = LONG ? 100 : 20;
@@ -131,6 +131,11 @@ describe(`chaos (${LONG ? 'long' : 'short'} profile: ${TASKS} tasks, seed ${SEED
       if (!sent?.remoteId) continue;
       // Known now and checked no sooner than a second from now: the poll and download faults are in place in time.
       await Promise.all(pollFaultRules(task, sent.remoteId).map((r) => control.inject(r)));
+      // A check answered with a Retry-After of years waits an hour: the person would press Refresh, so the run does.
+      if (task.pollFaults.includes('huge-retry-after')) {
+        void waitForTask(api, id, (t) => t.error?.status === 429 || ['succeeded', 'failed', 'cancelled'].includes(t.state))
+          .then(() => vscode.commands.executeCommand('mediaStudio.refresh', id));
+      }
       const remote = await control.task(task.provider, sent.remoteId);
       const download = remote?.resultUrls[0] ? downloadFaultRule(task, remote.resultUrls[0]) : undefined;
       if (download) await control.inject(download);

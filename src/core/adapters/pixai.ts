@@ -157,6 +157,9 @@ export class PixaiAdapter implements ProviderAdapter {
     if (!task.remoteId) return 'notCancellable';
     const response = await api.call('POST', '/graphql', { json: { query: PIXAI_CANCEL_MUTATION, variables: { id: task.remoteId } } });
     if (arr(obj(response.body)?.errors)?.length) return 'notCancellable';
+    // Read back no sooner than the documented 1.5 s after the task's last check.
+    const wait = Math.min(this.policy.floorMs, (task.lastCheckedAt ?? -Infinity) + this.policy.floorMs - Date.now());
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const status = await this.poll(api, task);
     return status.state === 'cancelled' ? 'cancelled' : 'notCancellable';
   }

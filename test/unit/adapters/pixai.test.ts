@@ -258,6 +258,25 @@ describe('PixAI adapter', () => {
       assert.ok(after.slice(1).includes(`GET /v1/task/${waiting.remoteId}`), after.join(', '));
     });
 
+    it('reads a cancelled task back no sooner than 1.5 s after its last check', async () => {
+      emulator.configure({ timing: { image: { queueMs: 60_000, runMs: 1000 } } });
+      const submitted = await h.engine.submit(pixai('a patient fox'));
+      // Cancel right after the poller's first check has been answered.
+      await new Promise<void>((resolve) => {
+        const subscription = h.store.onDidChange((change) => {
+          if (change.task.id === submitted.id && change.task.lastCheckedAt !== undefined) {
+            subscription.dispose();
+            resolve();
+          }
+        });
+      });
+      assert.strictEqual(await h.engine.cancel(submitted.id), 'cancelled');
+      const polls = emulator.task('pixai', h.store.get(submitted.id)!.remoteId!)!.polls;
+      assert.ok(polls.length >= 2);
+      const gap = polls[polls.length - 1] - polls[polls.length - 2];
+      assert.ok(gap >= 1450, `the read-back came ${gap} ms after the previous check`);
+    });
+
     it('does not call a task cancelled when PixAI answers without errors but the task is still waiting', async () => {
       emulator.configure({ timing: { image: { queueMs: 60_000, runMs: 1000 } } });
       const submitted = await h.engine.submit(pixai('a fox'));
