@@ -8,6 +8,8 @@ import type { KeyContext } from './keyContext';
 import type { MediaTools } from './lmTools';
 import type { ModelCatalog } from './models';
 import type { LivePanelProbe } from './panel/panel';
+import type { Spending } from './spending/spending';
+import type { SpendingView } from './spending/view';
 
 export const TEST_HOOKS_KEY = '__mediaStudioTestHooks';
 
@@ -16,7 +18,7 @@ export interface TestHooks {
   readonly tasksView: vscode.TreeDataProvider<string> & { readonly onDidChangeTreeData: vscode.Event<string | undefined> };
   readonly treeView: vscode.TreeView<string>;
   /** Whether the "N Media Studio tasks" status-bar item is shown, and its text. */
-  readonly statusBar: () => { readonly shown: boolean; readonly text: string };
+  readonly statusBar: () => { readonly shown: boolean; readonly text: string; readonly tooltip: string };
   /** Overrides of the providers' deadlines, read by the poller on each check; a test may set one for a moment. */
   readonly deadlines: Partial<Record<MediaKind, number>>;
   /** The value given to the mediaStudio.hasKey context key (VS Code offers no way to read a context key). */
@@ -27,6 +29,14 @@ export interface TestHooks {
   readonly models: ModelCatalog;
   /** The open Media Studio panel's controller, as a probe; undefined while no panel is open. */
   livePanel(): LivePanelProbe | undefined;
+  /** Spending: its ledger, and its questions (a test answers them by replacing `prompts`). */
+  readonly spending: Spending;
+  /** The spending folder in global storage (a second ledger on it is a second window). */
+  readonly spendingFolder: string;
+  /** The status-bar item's tooltip once the newest spending figures are in it. */
+  spendingTooltip(): Promise<string>;
+  /** The Show Spending view's content as last rendered. */
+  readonly spendingView: SpendingView;
 }
 
 export function testHooksOf(api: unknown): TestHooks | undefined {

@@ -128,6 +128,11 @@ export class SpendingLedger {
     return this.change(id, undefined, (entry) => (entry.state === 'reserved' ? { ...entry, state: 'released', settledAt: this.clock.now() } : entry));
   }
 
+  /** The entry of a task, as stored now. */
+  async entryOf(taskId: string, near?: number): Promise<LedgerEntry | undefined> {
+    return (await this.find(`task:${taskId}`, near))?.entry;
+  }
+
   /** Whether a task's reservation is still open (so settling it would change something). */
   async isOpen(taskId: string, near?: number): Promise<boolean> {
     const found = await this.find(`task:${taskId}`, near);
