@@ -12,6 +12,7 @@ export const README_SCREENSHOTS: Readonly<Record<string, string>> = {
   'edit.png': 'edit-task-done.png',
   'panel-dark.png': 'panel-result-dark.png',
   'walkthrough.png': 'walkthrough-done.png',
+  'spending.png': 'spending-view.png',
 };
 
 function main(): void {
