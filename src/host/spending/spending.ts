@@ -56,6 +56,7 @@ export class Spending extends Disposable implements SpendingGate {
   /** The ledger changed, in this window or another. */
   readonly onDidChange = this.changed.event;
   private readonly loggedInvalid = new Set<string>();
+  private readonly notInLedger = new Set<string>();
 
   constructor(
     readonly ledger: SpendingLedger,
@@ -159,8 +160,12 @@ export class Spending extends Disposable implements SpendingGate {
   }
 
   private async settle(task: Task, settlement: Settlement): Promise<void> {
+    // A task has its entry before it is stored; one not found once (from before the ledger) is never looked for again.
+    if (this.notInLedger.has(task.id)) return;
     try {
-      if (!(await this.ledger.isOpen(task.id, task.createdAt))) return;
+      const entry = await this.ledger.entryOf(task.id, task.createdAt);
+      if (!entry) this.notInLedger.add(task.id);
+      if (entry?.state !== 'reserved') return;
       await this.ledger.settle(task.id, settlement, task.createdAt);
       this.changed.fire();
     } catch (error) {
