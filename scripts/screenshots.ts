@@ -15,6 +15,7 @@ export const README_SCREENSHOTS: Readonly<Record<string, string>> = {
   'panel-high-contrast.png': 'panel-result-hc.png',
   'explorer-menu.png': 'explorer-media-studio-submenu.png',
   'walkthrough.png': 'walkthrough-done.png',
+  'spending.png': 'spending-view.png',
 };
 
 function main(): void {

@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { MediaStudioApi, StartupTimings, SubmitRequest } from './api';
 import type { ProviderAdapter } from './core/adapters/adapter';
@@ -32,6 +33,9 @@ import { apiDispatcher } from './core/proxy';
 import { ResultWriter } from './host/results';
 import * as taskCommands from './host/taskCommands';
 import { TasksView } from './host/tasksView';
+import { ledgerAt } from './host/spending/files';
+import { describeByProvider, Spending } from './host/spending/spending';
+import { SpendingView } from './host/spending/view';
 import { TEST_HOOKS_KEY, TestHooks } from './host/testHooks';
 import { initSidecarTrust, regenerateConfirmations } from './host/sidecarTrust';
 import { watchSidecarFiles } from './host/sidecarContext';
@@ -73,6 +77,9 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const storage = sharedTaskStorage(context);
   const persistence = new FileTaskPersistence(storage, log);
   const store = new TaskStore(persistence);
+  // One ledger for every window and workspace, in global storage; every request is admitted through it.
+  const spendingFolder = path.join(context.globalStorageUri.fsPath, 'spending');
+  const spending = new Spending(ledgerAt(spendingFolder), store, log, undefined, path.join(spendingFolder, 'days'));
   // Windows on one workspace share the task folder; each task is worked on by the one window holding its claim.
   const ownership = storage.scheme === 'file' ? WindowOwnership.forStorage(storage.fsPath, store, persistence, log) : undefined;
   const writer = new ResultWriter({
@@ -114,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     log: (line, level) => (level === 'warn' ? log.warn(line) : log.info(line)),
     ownership,
     tuning: testTuning(),
+    spending,
   });
   // A fixed base URL setting sends the tasks that waited for it (as a new key does).
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((event) => {
@@ -124,9 +132,32 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const treeView = vscode.window.createTreeView('mediaStudio.tasks', { treeDataProvider: tasksView, showCollapseAll: false });
   tasksView.attach(treeView);
   const notifier = new TaskNotifier(store, keys.onDidChange);
+  let spendingShown: Promise<void> = Promise.resolve();
+  const showTodaysSpending = () => {
+    spendingShown = spending.today().then(
+      (today) => notifier.setSpending(today.tasks ? vscode.l10n.t('Spent today: {0}', describeByProvider(today)) : vscode.l10n.t('Nothing spent today.')),
+      () => undefined,
+    );
+  };
+  const spendingView = new SpendingView({
+    spending,
+    store,
+    extensionUri: context.extensionUri,
+    hasKey: (provider) => keys.has(provider),
+    balance: async (provider) => {
+      const client = await api(provider);
+      return client ? fetchApixoBalance(client) : undefined;
+    },
+    openTask: async (id) => {
+      const task = store.get(id);
+      if (!task) return void vscode.window.showInformationMessage(vscode.l10n.t('That task is not in this window\'s Tasks view (it was started in another workspace, or removed).'));
+      if (task.results?.some((r) => r.file)) return void vscode.commands.executeCommand('mediaStudio.openResult', id);
+      await treeView.reveal(id, { select: true, focus: true });
+    },
+  });
   const deps = { engine, store, keys, models, writer, pixaiModels: new PixaiModels(context.globalState, parseModelVersionId) };
   const keyContext = new KeyContext(keys, (line) => log.warn(line));
-  const lmTools = createLmTools(deps);
+  const lmTools = createLmTools({ ...deps, spending });
   const command = (id: string, handler: (...args: any[]) => unknown) => registerCommand(log, id, handler); // any: see registerCommand
 
   // Loading tasks and resuming them happens after activation returns, so activation stays fast.
@@ -170,6 +201,8 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     command('mediaStudio.clearFinished', () => taskCommands.clearFinished(deps)),
     command('mediaStudio.refresh', (arg) => taskCommands.refreshTasks(deps, arg)),
     command('mediaStudio.saveAgain', (arg) => taskCommands.saveAgain(deps, arg)),
+    spending, spendingView, spending.onDidChange(showTodaysSpending),
+    command('mediaStudio.showSpending', () => spendingView.show()),
     command('mediaStudio.showBalance', async () => {
       const client = await api('apixo');
       if (!client) throw new UserError(vscode.l10n.t('No Apixo API key is set.'), [{ title: vscode.l10n.t('Set API Key'), command: 'mediaStudio.setApiKey', args: [{ provider: 'apixo' }] }]);
@@ -206,6 +239,8 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
       log.debug(`Startup: VS Code asked for the Tasks view's rows ${startup.viewAskedMs.toFixed(1)} ms after activation began; ${count} tasks listed at ${startup.viewListedMs.toFixed(1)} ms`);
     });
     await engine.resume();
+    await spending.settleFinished();
+    showTodaysSpending();
   })();
   ready.catch((error) => log.error(error instanceof Error ? error : String(error)));
   void keyContext.update();
@@ -238,7 +273,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     startup,
   };
   if (context.extensionMode === vscode.ExtensionMode.Test) {
-    const hooks: TestHooks = { tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models, livePanel: () => panel.livePanel(), regenerateConfirmations };
+    const hooks: TestHooks = { tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models, livePanel: () => panel.livePanel(), regenerateConfirmations, spending, spendingView, spendingFolder, spendingTooltip: async () => (await spendingShown, notifier.statusBar.tooltip) };
     Object.defineProperty(exported, TEST_HOOKS_KEY, { value: hooks, enumerable: false });
   }
   return exported;

@@ -12,6 +12,7 @@ import { maxPromptLength } from './catalog';
 import { ApiClient, HttpError, NetworkError, ProtocolError } from './http';
 import { PROVIDERS, ProviderId } from './providers';
 import { needsOwner } from './claims';
+import type { SpendingGate } from './spending/gate';
 import type { TaskStore } from './store';
 import {
   applyRemoteStatus, clampProgress, DEFAULT_DEADLINES_MS, isPastDeadline, isPolled, isTerminal, MediaKind, Task, TaskRequest, withChanges,
@@ -62,6 +63,8 @@ export interface EngineDeps {
   readonly ownership?: TaskOwnership;
   /** How often tasks held by other windows are checked for an owner that has gone away. */
   readonly takeoverIntervalMs?: number;
+  /** Spending limits: each request is admitted, and its estimate reserved, before it is stored (see spending/gate.ts). */
+  readonly spending?: SpendingGate;
 }
 
 /** Claims on tasks shared with other windows: this engine acts on a task only while it holds its claim. */
@@ -183,14 +186,19 @@ export class TaskEngine {
     return this.deps.ownership?.owns(id) ?? true;
   }
 
-  /** Checks, stores (before anything is sent) and queues a request; returns the queued task. */
-  async submit(request: TaskRequest, origin: Task['origin'] = 'user'): Promise<Task> {
+  /**
+   * Checks, admits against the spending limits, stores (before anything is sent) and queues a request; returns
+   * the queued task. `reservation`: one the caller already has from `spending.admit` (a batch admits its set at once).
+   */
+  async submit(request: TaskRequest, origin: Task['origin'] = 'user', reservation?: string): Promise<Task> {
     const adapter = this.adapter(request.provider);
     const problem = genericProblem(request) ?? adapter.validate(request);
     if (problem) throw new RequestProblem(problem);
     if (!(await this.deps.api(request.provider))) {
       throw new RequestProblem(l10n.t('No {0} API key is set. Run "Media Studio: Set API Key" first.', PROVIDERS[request.provider].label), request.provider);
     }
+    const spending = this.deps.spending;
+    reservation ??= spending ? (await spending.admit([request], origin))[0] : undefined;
     const task: Task = {
       id: this.deps.newId?.() ?? randomId(),
       request,
@@ -199,16 +207,36 @@ export class TaskEngine {
       origin,
       revision: 1,
     };
-    // Claimed before it is stored, so another window never sees it unclaimed. A new id cannot be held elsewhere.
-    if (this.deps.ownership && !(await this.deps.ownership.claim(task.id))) throw new Error(`Task ${task.id} is claimed already.`);
     try {
-      await this.deps.store.add(task);
+      // Bound before the task is stored, so its end always finds its reservation.
+      if (spending && reservation !== undefined) await spending.bind(reservation, task.id);
+      // Claimed before it is stored, so another window never sees it unclaimed. A new id cannot be held elsewhere.
+      if (this.deps.ownership && !(await this.deps.ownership.claim(task.id))) throw new Error(`Task ${task.id} is claimed already.`);
+      try {
+        await this.deps.store.add(task);
+      } catch (error) {
+        await this.deps.ownership?.release(task.id);
+        throw error;
+      }
     } catch (error) {
-      await this.deps.ownership?.release(task.id);
+      if (spending && reservation !== undefined) await spending.release(reservation).catch(() => undefined);
       throw error;
     }
     this.pump(request.provider);
     return task;
+  }
+
+  /**
+   * Admits a set of requests at once against the spending limits (a batch): all or nothing, one reservation
+   * per request, in order, each to be passed to `submit`. Without spending limits, no reservations.
+   */
+  async admit(requests: readonly TaskRequest[], origin: Task['origin'] = 'user'): Promise<readonly (string | undefined)[]> {
+    return this.deps.spending ? this.deps.spending.admit(requests, origin) : requests.map(() => undefined);
+  }
+
+  /** Gives back reservations from `admit` that will not be submitted after all. */
+  async releaseReservations(reservations: readonly (string | undefined)[]): Promise<void> {
+    for (const id of reservations) if (id !== undefined) await this.deps.spending?.release(id);
   }
 
   /** Picks up where a previous window left off. */

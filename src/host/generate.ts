@@ -19,6 +19,8 @@ import type { ApiKeys } from './keys';
 import type { ModelCatalog } from './models';
 import type { PixaiModels } from './pixaiModels';
 import { urlsForFiles } from './urlInputs';
+import { SpendingRefused } from './spending/spending';
+import { estimateSpend } from '../core/spending/estimate';
 
 export interface GenerateDeps {
   readonly engine: TaskEngine;
@@ -38,6 +40,9 @@ export async function submitChecked(engine: TaskEngine, request: TaskRequest, or
   try {
     return await engine.submit(request, origin);
   } catch (error) {
+    if (error instanceof SpendingRefused) {
+      throw new UserError(error.message, [{ title: vscode.l10n.t('Open Settings'), command: 'workbench.action.openSettings', args: [error.setting] }]);
+    }
     if (error instanceof RequestProblem) {
       throw new UserError(error.message, error.needsKey ? [{ title: vscode.l10n.t('Set API Key'), command: 'mediaStudio.setApiKey', args: [{ provider: error.needsKey }] }] : []);
     }
@@ -284,7 +289,13 @@ async function askParams(provider: ProviderId, model: ModelInfo, titleOf: (step:
     if (style.trim()) result[names.style] = style.trim();
   }
   if (asksImageCount(provider, model.kind)) {
-    const count = await pickValue(titleOf('n'), ['1', '2', '3', '4'], vscode.l10n.t('How many images?'), false);
+    // The last step: each count with its estimate, as a range where the price depends on what is not fixed.
+    const counts = ['1', '2', '3', '4'];
+    const items = counts.map((n) => {
+      const lookup = estimateSpend({ provider, model: model.id, kind: model.kind, params: { ...result, n: Number(n) } });
+      return { label: n, description: lookup.kind === 'priced' ? vscode.l10n.t('estimate {0}', lookup.estimate.text) : vscode.l10n.t('price not documented') };
+    });
+    const count = (await vscode.window.showQuickPick(items, { title: titleOf('n'), placeHolder: vscode.l10n.t('How many images?'), ignoreFocusOut: true }))?.label;
     if (!count) return undefined;
     result.n = Number(count);
   }

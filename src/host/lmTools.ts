@@ -7,10 +7,17 @@ import * as vscode from 'vscode';
 import { PARAM_NAMES } from '../core/catalog';
 import { isProviderId, PROVIDER_IDS, PROVIDERS, ProviderId } from '../core/providers';
 import type { MediaKind, Task } from '../core/task';
-import { estimateCost } from '../webview/estimate';
 import { quoteProviderText } from '../core/markup';
+import { estimateSpend, formatUSD } from '../core/spending/estimate';
+import { LIMIT_SETTINGS } from '../core/spending/model';
 import { UserError } from './commands';
 import * as generate from './generate';
+import type { Spending } from './spending/spending';
+
+/** What the tools need: the commands' dependencies, and spending for the confirmation's amounts. */
+export interface ToolDeps extends generate.GenerateDeps {
+  readonly spending?: Pick<Spending, 'limits' | 'today'>;
+}
 
 export interface ImageToolInput {
   readonly prompt: string;
@@ -80,12 +87,30 @@ function commandArgs(operation: Operation, provider: ProviderId, model: string, 
   return { ...args, n: input.count, quality: input.quality, images: operation === 'edit' ? input.images : undefined };
 }
 
-function costText(provider: ProviderId, model: string, input: { count?: number; duration?: number }): string {
-  const estimate = estimateCost(provider, model, {
-    ...(input.count !== undefined ? { n: String(input.count) } : {}),
-    ...(input.duration !== undefined ? { duration: String(input.duration) } : {}),
-  });
-  return estimate ? vscode.l10n.t('Cost {0} (documented by {1}).', estimate.text, PROVIDERS[provider].label) : vscode.l10n.t('Cost: see {0} pricing (not documented per request).', PROVIDERS[provider].label);
+/**
+ * The confirmation's money line: the estimate from the price seam (a range where the request leaves the price
+ * open), whether it is above the amount the user asked to confirm, and today's spending against the limit.
+ */
+async function costText(deps: ToolDeps, provider: ProviderId, model: string, kind: MediaKind, input: { count?: number; duration?: number; size?: string; quality?: string }): Promise<string> {
+  const names = PARAM_NAMES[provider];
+  const params: Record<string, string | number> = {};
+  if (input.count !== undefined) params.n = input.count;
+  if (input.size !== undefined && names.size) params[names.size] = input.size;
+  if (input.quality !== undefined && names.quality) params[names.quality] = input.quality;
+  if (input.duration !== undefined && names.duration) params[names.duration] = input.duration;
+  const lookup = estimateSpend({ provider, model, kind, params });
+  const lines = [lookup.kind === 'priced'
+    ? vscode.l10n.t('Estimated cost: {0} (from {1}\'s documented prices).', lookup.estimate.text, PROVIDERS[provider].label)
+    : vscode.l10n.t('Cost: unknown — {0}; see {1} pricing.', lookup.reason, PROVIDERS[provider].label)];
+  const limits = deps.spending?.limits();
+  if (limits && lookup.kind === 'priced' && limits.confirmAboveUSD !== undefined && lookup.estimate.maxUSD > limits.confirmAboveUSD) {
+    lines.push(vscode.l10n.t('This is above {0}, the amount you asked to confirm (setting "{1}").', formatUSD(limits.confirmAboveUSD), LIMIT_SETTINGS.confirmAboveUSD));
+  }
+  if (deps.spending && limits?.dailyUSD !== undefined) {
+    const today = await deps.spending.today().catch(() => undefined);
+    if (today) lines.push(vscode.l10n.t('Spent today: {0} of the {1} daily limit.', formatUSD(today.spentUSD + today.queuedUSD), formatUSD(limits.dailyUSD)));
+  }
+  return lines.join(' ');
 }
 
 function relative(uri: string): string {
@@ -137,7 +162,7 @@ async function cancelTask(deps: generate.GenerateDeps, id: string): Promise<Task
 }
 
 abstract class MediaTool<T extends { prompt: string; provider?: string; model?: string }> implements vscode.LanguageModelTool<T> {
-  constructor(protected readonly deps: generate.GenerateDeps, private readonly operation: Operation, private readonly kind: MediaKind) {}
+  constructor(protected readonly deps: ToolDeps, private readonly operation: Operation, private readonly kind: MediaKind) {}
 
   protected abstract title: string;
   protected abstract detail(input: T): string;
@@ -157,7 +182,7 @@ abstract class MediaTool<T extends { prompt: string; provider?: string; model?: 
     const md = new vscode.MarkdownString();
     md.appendText(vscode.l10n.t('{0} with {1}, model {2}. {3}\n\n', this.title, label, model, this.detail(options.input)));
     md.appendText(vscode.l10n.t('Prompt: {0}\n\n', prompt));
-    md.appendText(vscode.l10n.t('{0} This is charged to your {1} account.', costText(chosen.provider, model, options.input as { count?: number; duration?: number }), label));
+    md.appendText(vscode.l10n.t('{0} This is charged to your {1} account.', await costText(this.deps, chosen.provider, model, this.kind, options.input as { count?: number; duration?: number; size?: string; quality?: string }), label));
     return {
       // Tools have no stable way to report progress (only the proposed toolProgress API): say where it shows.
       invocationMessage: vscode.l10n.t('{0} with {1} {2}… Progress shows in the Media Studio Tasks view.', this.title, label, model),
@@ -177,6 +202,7 @@ abstract class MediaTool<T extends { prompt: string; provider?: string; model?: 
       for (const key of Object.keys(args)) if (args[key] === undefined) delete args[key];
       [id] = await this.submit(args);
     } catch (error) {
+      if (error instanceof vscode.CancellationError) return text('Nothing was sent: the user did not confirm the cost (Media Studio spending settings). No file was written.');
       const message = error instanceof Error ? error.message : String(error);
       const hint = error instanceof UserError && error.actions.some((a) => a.command === 'mediaStudio.setApiKey') ? ` ${SET_KEY_HINT}.` : '';
       return text(`Nothing was generated: ${message}${hint}`);
@@ -209,7 +235,7 @@ abstract class MediaTool<T extends { prompt: string; provider?: string; model?: 
 
 export class GenerateImageTool extends MediaTool<ImageToolInput> {
   protected title = vscode.l10n.t('Generate image');
-  constructor(deps: generate.GenerateDeps) { super(deps, 'generate', 'image'); }
+  constructor(deps: ToolDeps) { super(deps, 'generate', 'image'); }
   protected detail(input: ImageToolInput): string {
     return [input.count ? vscode.l10n.t('{0} image(s)', input.count) : vscode.l10n.t('1 image'), input.size && vscode.l10n.t('size {0}', input.size), input.aspectRatio && vscode.l10n.t('aspect ratio {0}', input.aspectRatio), input.quality && vscode.l10n.t('quality {0}', input.quality)].filter(Boolean).join(', ') + '.';
   }
@@ -220,7 +246,7 @@ export class GenerateImageTool extends MediaTool<ImageToolInput> {
 
 export class EditImageTool extends MediaTool<EditToolInput> {
   protected title = vscode.l10n.t('Edit image');
-  constructor(deps: generate.GenerateDeps) { super(deps, 'edit', 'image'); }
+  constructor(deps: ToolDeps) { super(deps, 'edit', 'image'); }
   protected detail(input: EditToolInput): string {
     const images = Array.isArray(input.images) ? input.images.join(', ') : '';
     return [
@@ -236,7 +262,7 @@ export class EditImageTool extends MediaTool<EditToolInput> {
 
 export class GenerateVideoTool extends MediaTool<VideoToolInput> {
   protected title = vscode.l10n.t('Generate video');
-  constructor(deps: generate.GenerateDeps) { super(deps, 'video', 'video'); }
+  constructor(deps: ToolDeps) { super(deps, 'video', 'video'); }
   protected detail(input: VideoToolInput): string {
     return [input.duration ? vscode.l10n.t('{0} s', input.duration) : vscode.l10n.t('default duration'), input.size && vscode.l10n.t('size {0}', input.size), input.aspectRatio && vscode.l10n.t('aspect ratio {0}', input.aspectRatio), input.inputImageUrl && vscode.l10n.t('from image {0}', input.inputImageUrl)].filter(Boolean).join(', ') + '.';
   }
@@ -252,7 +278,7 @@ export interface MediaTools {
   readonly generate_video: GenerateVideoTool;
 }
 
-export function createLmTools(deps: generate.GenerateDeps): MediaTools {
+export function createLmTools(deps: ToolDeps): MediaTools {
   return { generate_image: new GenerateImageTool(deps), edit_image: new EditImageTool(deps), generate_video: new GenerateVideoTool(deps) };
 }
 

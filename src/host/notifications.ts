@@ -13,6 +13,8 @@ export class TaskNotifier extends Disposable {
   private statusShown = false;
 
   private readonly keyNotices = new KeyRejectionNotices();
+  /** Today's spending by provider, for the tooltip (see setSpending). */
+  private spendingLine: string | undefined;
 
   constructor(private readonly store: TaskStore, keyChanges?: vscode.Event<ProviderId>) {
     super();
@@ -75,19 +77,25 @@ export class TaskNotifier extends Disposable {
 
   private updateStatus(): void {
     const running = this.store.list().filter((t) => ['submitting', 'submitted', 'running', 'queued'].includes(t.state)).length;
+    this.status.tooltip = this.spendingLine ? `${vscode.l10n.t('Show the Media Studio tasks')}\n\n${this.spendingLine}` : vscode.l10n.t('Show the Media Studio tasks');
     if (running === 0) {
       this.status.hide();
       this.statusShown = false;
       return;
     }
     this.status.text = `$(loading~spin) ${running === 1 ? vscode.l10n.t('1 Media Studio task') : vscode.l10n.t('{0} Media Studio tasks', running)}`;
-    this.status.tooltip = vscode.l10n.t('Show the Media Studio tasks');
     this.status.accessibilityInformation = { label: running === 1 ? vscode.l10n.t('1 Media Studio task running') : vscode.l10n.t('{0} Media Studio tasks running', running) };
     this.status.show();
     this.statusShown = true;
   }
 
-  get statusBar(): { shown: boolean; text: string } {
-    return { shown: this.statusShown, text: this.status.text };
+  /** Today's spending by provider ("Spent today: Pixapi $0.28 · …"), shown in the tooltip. */
+  setSpending(line: string | undefined): void {
+    this.spendingLine = line;
+    this.updateStatus();
+  }
+
+  get statusBar(): { shown: boolean; text: string; tooltip: string } {
+    return { shown: this.statusShown, text: this.status.text, tooltip: typeof this.status.tooltip === 'string' ? this.status.tooltip : this.status.tooltip?.value ?? '' };
   }
 }

@@ -9,6 +9,8 @@ import type { MediaTools } from './lmTools';
 import type { ModelCatalog } from './models';
 import type { LivePanelProbe } from './panel/panel';
 import type { RegenerateConfirmations } from './sidecarTrust';
+import type { Spending } from './spending/spending';
+import type { SpendingView } from './spending/view';
 
 export const TEST_HOOKS_KEY = '__mediaStudioTestHooks';
 
@@ -17,7 +19,7 @@ export interface TestHooks {
   readonly tasksView: vscode.TreeDataProvider<string> & { readonly onDidChangeTreeData: vscode.Event<string | undefined> };
   readonly treeView: vscode.TreeView<string>;
   /** Whether the "N Media Studio tasks" status-bar item is shown, and its text. */
-  readonly statusBar: () => { readonly shown: boolean; readonly text: string };
+  readonly statusBar: () => { readonly shown: boolean; readonly text: string; readonly tooltip: string };
   /** Overrides of the providers' deadlines, read by the poller on each check; a test may set one for a moment. */
   readonly deadlines: Partial<Record<MediaKind, number>>;
   /** The value given to the mediaStudio.hasKey context key (VS Code offers no way to read a context key). */
@@ -30,6 +32,14 @@ export interface TestHooks {
   livePanel(): LivePanelProbe | undefined;
   /** Set `answer` to reply to Regenerate's confirmation (and see its text) instead of a modal dialog. */
   readonly regenerateConfirmations: RegenerateConfirmations;
+  /** Spending: its ledger, and its questions (a test answers them by replacing `prompts`). */
+  readonly spending: Spending;
+  /** The spending folder in global storage (a second ledger on it is a second window). */
+  readonly spendingFolder: string;
+  /** The status-bar item's tooltip once the newest spending figures are in it. */
+  spendingTooltip(): Promise<string>;
+  /** The Show Spending view's content as last rendered. */
+  readonly spendingView: SpendingView;
 }
 
 export function testHooksOf(api: unknown): TestHooks | undefined {

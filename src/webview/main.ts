@@ -8,10 +8,11 @@ import { LIMITS } from '../core/panelProtocol';
 import type { ComposeState, HostMessage, ProviderOption, ReferenceView, TaskAction, TaskView, WebviewMessage } from '../core/panelProtocol';
 import type { ProviderId } from '../core/providers';
 import * as l10n from '@vscode/l10n';
-import { estimateCost, formatCost } from './estimate';
 import { formatElapsed } from '../core/elapsed';
 import { iconButton, toolbar } from './toolbar';
 import { datalistOptions, selectOptions } from './valueGroups';
+import { formatCost } from './estimate';
+import { estimateSpend } from '../core/spending/estimate';
 
 // The host embeds VS Code's translation bundle for the display language (none for English); load it first.
 const bundleText = document.getElementById('l10n-bundle')?.textContent;
@@ -348,7 +349,9 @@ function renderNote(): void {
 
 function renderEstimate(): void {
   const element = byId('estimate');
-  const estimate = estimateCost(compose.provider, compose.model, compose.params);
+  // The spending seam's estimate: one price where the request fixes it, a range where it does not.
+  const lookup = estimateSpend({ provider: compose.provider, model: compose.model, kind: currentModel()?.kind ?? compose.kind ?? 'image', params: compose.params });
+  const estimate = lookup.kind === 'priced' ? { text: l10n.t('estimate: {0}', lookup.estimate.text) } : undefined;
   const balance = modelsByProvider.get(compose.provider)?.balanceUsd;
   // Apixo documents no per-model prices; its balance is what the user can budget against.
   const text = [estimate?.text, balance === undefined ? undefined : l10n.t('Account balance: ${0} USD', balance.toFixed(2))].filter(Boolean).join(' · ');

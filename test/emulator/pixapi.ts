@@ -50,30 +50,52 @@ function pixelsOf(size: string): { width: number; height: number } {
   return match ? { width: Number(match[1]), height: Number(match[2]) } : { width: 1024, height: 1024 };
 }
 
-/** Megapixel factor relative to 1024×1024. */
-function areaFactor(size: string): number {
+/**
+ * The documented price tier of a size: `auto` is the 1K tier (MODELS.md). Which tier any other WxH falls in is
+ * not documented; the emulator takes the longer side: up to 1536 px 1K (the listed 1024x1024, 1536x1024,
+ * 1024x1536), up to 2048 px 2K, larger 4K.
+ */
+function tierOf(size: string): '512' | '1K' | '2K' | '4K' {
+  if (size === 'auto' || size === '1K') return '1K';
+  if (size === '2K' || size === '4K') return size;
   const { width, height } = pixelsOf(size);
-  return (width * height) / (1024 * 1024);
+  const longer = Math.max(width, height);
+  return longer <= 512 ? '512' : longer <= 1536 ? '1K' : longer <= 2048 ? '2K' : '4K';
 }
 
-/** gpt-image-2 "1–133 credits by size and quality": low 1 … high 33 per 1024² of pixels. */
-function gptImagePrice(size: string, quality: string, perQuality: Record<string, number>): number {
-  return Math.max(1, Math.round(perQuality[quality === 'auto' ? 'medium' : quality] * areaFactor(size)));
+/** gpt-image-2 (MODELS.md): 1K low 1, medium 4, high/auto 14; 2K 2 / 17 / 67; 4K 4 / 34 / 133; `auto` billed as high. */
+const GPT_IMAGE_2_CREDITS: Record<'1K' | '2K' | '4K', Record<'low' | 'medium' | 'high', number>> = {
+  '1K': { low: 1, medium: 4, high: 14 },
+  '2K': { low: 2, medium: 17, high: 67 },
+  '4K': { low: 4, medium: 34, high: 133 },
+};
+
+function gptImage2Price(size: string, quality: string): number {
+  const tier = tierOf(size);
+  const row = GPT_IMAGE_2_CREDITS[tier === '512' ? '1K' : tier];
+  return row[quality === 'low' || quality === 'medium' ? quality : 'high'];
+}
+
+/** gpt-image-1.5 is documented only as "from 1": the emulator charges gpt-image-2's table at half, at least 1. */
+function gptImage15Price(size: string, quality: string): number {
+  return Math.max(1, Math.round(gptImage2Price(size, quality) / 2));
 }
 
 const MODELS: PixapiModel[] = [
-  { id: 'gemini-2.5-flash-image', category: 'image', capabilities: IMAGE_CAPABILITIES, acceptsQuality: false, price: () => 4 },
+  // "2 an image"
+  { id: 'gemini-2.5-flash-image', category: 'image', capabilities: IMAGE_CAPABILITIES, acceptsQuality: false, price: () => 2 },
   {
     id: 'gemini-3.1-flash-image-preview',
     category: 'image',
     capabilities: IMAGE_CAPABILITIES,
     acceptsQuality: false,
-    // "4–8 credits an image by size"
-    price: (size) => (size === '4K' ? 8 : areaFactor(size) > 1 ? 6 : 4),
+    // "512px 4, 1K 4, 2K 6, 4K 8"
+    price: (size) => ({ '512': 4, '1K': 4, '2K': 6, '4K': 8 })[tierOf(size)],
   },
-  { id: 'gemini-3-pro-image-preview', category: 'image', capabilities: IMAGE_CAPABILITIES, acceptsQuality: false, price: (size) => (areaFactor(size) > 1 ? 24 : 14) },
-  { id: 'gpt-image-1.5', category: 'image', capabilities: IMAGE_CAPABILITIES, acceptsQuality: true, price: (size, quality) => gptImagePrice(size, quality, { low: 1, medium: 4, high: 17 }) },
-  { id: 'gpt-image-2', category: 'image', capabilities: IMAGE_CAPABILITIES, acceptsQuality: true, price: (size, quality) => gptImagePrice(size, quality, { low: 1, medium: 8, high: 33 }) },
+  // "1K 8, 2K 8, 4K 16"
+  { id: 'gemini-3-pro-image-preview', category: 'image', capabilities: IMAGE_CAPABILITIES, acceptsQuality: false, price: (size) => (tierOf(size) === '4K' ? 16 : 8) },
+  { id: 'gpt-image-1.5', category: 'image', capabilities: IMAGE_CAPABILITIES, acceptsQuality: true, price: gptImage15Price },
+  { id: 'gpt-image-2', category: 'image', capabilities: IMAGE_CAPABILITIES, acceptsQuality: true, price: gptImage2Price },
   { id: 'veo', category: 'video', capabilities: VIDEO_CAPABILITIES, acceptsQuality: false, price: () => 12 },
   { id: 'wan', category: 'video', capabilities: VIDEO_CAPABILITIES, acceptsQuality: false, price: () => 5 },
   { id: 'kling', category: 'video', capabilities: VIDEO_CAPABILITIES, acceptsQuality: false, price: () => 7 },

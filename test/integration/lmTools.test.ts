@@ -7,7 +7,7 @@ import type { MediaStudioApi, Task } from '../../src/api';
 import { PIXAI_EXAMPLE_MODEL_VERSION_ID } from '../../src/core/catalog';
 import { sniffMediaType } from '../../src/core/files/sniff';
 import { testHooksOf, TestHooks } from '../../src/host/testHooks';
-import { estimateCost } from '../../src/webview/estimate';
+import { estimateSpend } from '../../src/core/spending/estimate';
 import { activateExtension, clearKeys, emulator, EXTENSION_ID, exists, readFile, setKeys, workspaceFolder } from './helpers';
 
 /** The text of a tool result (parts come back over RPC, so read `value` rather than rely on the class). */
@@ -204,25 +204,25 @@ describe('Chat tools (vscode.lm.invokeTool in the extension host)', function () 
     const before = (await api.listTasks()).length;
 
     const pixapi = await tools.generate_image.prepareInvocation({ input: { prompt: 'a teal teapot', provider: 'pixapi', model: 'gpt-image-2', count: 2 } });
-    const cost = estimateCost('pixapi', 'gpt-image-2', { n: '2' });
-    assert.ok(cost, 'Pixapi documents a price range for gpt-image-2');
+    const cost = estimateSpend({ provider: 'pixapi', model: 'gpt-image-2', kind: 'image', params: { n: 2 } });
+    assert.ok(cost.kind === 'priced', 'Pixapi documents the prices of gpt-image-2');
     assert.match(pixapi.confirmationMessages?.title ?? '', /^Generate image with Pixapi\?$/);
     const pixapiText = plain(pixapi.confirmationMessages?.message);
-    for (const part of ['Pixapi', 'model gpt-image-2', '2 image(s)', 'Prompt: a teal teapot', `Cost ${cost.text} (documented by Pixapi).`, 'charged to your Pixapi account']) {
+    for (const part of ['Pixapi', 'model gpt-image-2', '2 image(s)', 'Prompt: a teal teapot', `Estimated cost: ${cost.estimate.text} (from Pixapi's documented prices).`, 'charged to your Pixapi account']) {
       assert.ok(pixapiText.includes(part), `"${part}" missing from: ${pixapiText}`);
     }
 
     const pixai = await tools.generate_image.prepareInvocation({ input: { prompt: 'a fox', provider: 'pixai' } });
     assert.match(pixai.confirmationMessages?.title ?? '', /PixAI/);
     const pixaiText = plain(pixai.confirmationMessages?.message);
-    for (const part of ['PixAI', `model ${PIXAI_EXAMPLE_MODEL_VERSION_ID}`, 'Cost: see PixAI pricing (not documented per request).']) {
+    for (const part of ['PixAI', `model ${PIXAI_EXAMPLE_MODEL_VERSION_ID}`, `Cost: unknown — PixAI documents no price for ${PIXAI_EXAMPLE_MODEL_VERSION_ID}; see PixAI pricing.`]) {
       assert.ok(pixaiText.includes(part), `"${part}" missing from: ${pixaiText}`);
     }
 
     const video = await tools.generate_video.prepareInvocation({ input: { prompt: 'a wave', provider: 'apixo', model: 'veo-3-1', duration: 8 } });
     assert.match(video.confirmationMessages?.title ?? '', /^Generate video with Apixo\?$/);
     const videoText = plain(video.confirmationMessages?.message);
-    for (const part of ['Apixo', 'model veo-3-1', '8 s', 'Cost: see Apixo pricing']) assert.ok(videoText.includes(part), `"${part}" missing from: ${videoText}`);
+    for (const part of ['Apixo', 'model veo-3-1', '8 s', 'Estimated cost: $0.20–$1.50 for 1 video (from Apixo\'s documented prices).']) assert.ok(videoText.includes(part), `"${part}" missing from: ${videoText}`);
     // Tools cannot report progress through a stable API: the running message says where it shows.
     assert.match(String(plain(video.invocationMessage)), /Progress shows in the Media Studio Tasks view/);
 

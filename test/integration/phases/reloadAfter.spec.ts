@@ -1,5 +1,7 @@
 import * as assert from 'assert';
-import { activateExtension } from '../helpers';
+import * as vscode from 'vscode';
+import { testHooksOf } from '../../../src/host/testHooks';
+import { activateExtension, EXTENSION_ID } from '../helpers';
 import { finishSurvivors } from './survivors';
 
 describe('reload, after: the tasks resume', () => {
@@ -7,5 +9,33 @@ describe('reload, after: the tasks resume', () => {
     const api = await activateExtension();
     assert.ok(await api.hasApiKey('pixapi'), 'the key survived the reload in SecretStorage');
     await finishSurvivors(api, 'reload');
+  });
+
+  it('the spending ledger survived the reload: each survivor settled once, to its reported cost, its estimate or unknown', async () => {
+    const api = await activateExtension();
+    const spending = testHooksOf(vscode.extensions.getExtension(EXTENSION_ID)?.exports)?.spending;
+    assert.ok(spending);
+    const survivors = (await api.listTasks()).filter((t) => t.request.prompt.startsWith('reload survivor '));
+    // Settled as each task ended in this window: wait on the ledger's own change events until none is open.
+    await new Promise<void>((resolve) => {
+      const check = () => void Promise.all(survivors.map((t) => spending.ledger.entryOf(t.id, t.createdAt))).then((entries) => {
+        if (entries.every((e) => e?.state === 'settled')) {
+          subscription.dispose();
+          resolve();
+        }
+      });
+      const subscription = spending.onDidChange(check);
+      check();
+    });
+    for (const task of survivors) {
+      const entry = await spending.ledger.entryOf(task.id, task.createdAt);
+      const reported = task.cost ? (task.cost.unit === 'credits' ? task.cost.amount / 100 : task.cost.amount) : undefined;
+      if (reported !== undefined) assert.deepStrictEqual([entry?.usd, entry?.basis], [reported, 'reported'], task.request.prompt);
+      else if (task.request.provider === 'apixo' && task.request.model === 'nano-banana') assert.deepStrictEqual([entry?.usd, entry?.basis], [0.03, 'estimated'], task.request.prompt);
+      else assert.deepStrictEqual([entry?.usd, entry?.basis], [undefined, 'unknown'], task.request.prompt);
+    }
+    const days = await spending.ledger.history(2);
+    const ids = new Set(survivors.map((t) => t.id));
+    assert.strictEqual(days.flatMap((d) => d.entries).filter((e) => e.taskId && ids.has(e.taskId)).length, 20, 'one entry per task, none counted twice');
   });
 });

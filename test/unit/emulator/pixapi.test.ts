@@ -66,7 +66,7 @@ describe('emulator: Pixapi', () => {
 
     const done = seen[seen.length - 1];
     assert.equal(done.progress, 100);
-    assert.equal(done.credits_cost, 2, 'gpt-image-2 low at 1536x1024');
+    assert.equal(done.credits_cost, 1, 'gpt-image-2 low at 1536x1024 (the 1K tier)');
     assert.equal(done.result.type, 'image');
     assert.equal(done.result.data.length, 1);
     assert.ok(done.completed >= done.created);
@@ -87,6 +87,21 @@ describe('emulator: Pixapi', () => {
     const done = (await pollToEnd(submit.body.id)).pop();
     assert.equal(done.model, 'nano-banana-2');
     assert.equal(done.credits_cost, 8);
+  });
+
+  it('charges gpt-image-2 by the documented table: 14 credits an image at 1K with quality auto, 67 at 2K high, times n', async () => {
+    const cases: [Json, number][] = [
+      [{ model: 'gpt-image-2', prompt: 'cup' }, 14],
+      [{ model: 'gpt-image-2', prompt: 'cup', size: '1024x1024', quality: 'auto' }, 14],
+      [{ model: 'gpt-image-2', prompt: 'cup', size: '1024x1024', quality: 'medium', n: 2 }, 8],
+      [{ model: 'gpt-image-2', prompt: 'cup', size: '2K', quality: 'high' }, 67],
+      [{ model: 'gpt-image-2', prompt: 'cup', size: '4K', quality: 'low' }, 4],
+    ];
+    for (const [body, credits] of cases) {
+      const submit = await post('/v1/async/images/generations', body);
+      assert.equal(submit.status, 200);
+      assert.equal((await pollToEnd(submit.body.id)).pop().credits_cost, credits, JSON.stringify(body));
+    }
   });
 
   it('answers the synchronous endpoint after the whole run with {created, data:[{url}]}', async () => {
@@ -257,16 +272,16 @@ describe('emulator: Pixapi', () => {
     assert.equal(submit.status, 200);
     assert.equal(emulator.balance('pixapi'), 100, 'nothing is taken at submit');
     const done = (await pollToEnd(submit.body.id)).pop();
-    assert.equal(done.credits_cost, 4);
-    assert.equal(emulator.balance('pixapi'), 96, 'taken once the task has completed');
-    assert.equal(emulator.balance('pixapi'), 96, 'and only once');
+    assert.equal(done.credits_cost, 2, 'nano-banana: 2 credits an image');
+    assert.equal(emulator.balance('pixapi'), 98, 'taken once the task has completed');
+    assert.equal(emulator.balance('pixapi'), 98, 'and only once');
     const failed = await post('/v1/async/images/generations', { model: 'nano-banana', prompt: 'x [fail]' });
     await pollToEnd(failed.body.id);
-    assert.equal(emulator.balance('pixapi'), 96, 'a failed task costs nothing');
+    assert.equal(emulator.balance('pixapi'), 98, 'a failed task costs nothing');
   });
 
   it('answers 402 insufficient_quota when credits run out, and creates no task', async () => {
-    emulator.configure({ credits: { pixapi: 5 } });
+    emulator.configure({ credits: { pixapi: 3 } });
     const first = await post('/v1/async/images/generations', { model: 'nano-banana', prompt: 'x' });
     assert.equal(first.status, 200);
     await pollToEnd(first.body.id);
