@@ -8,6 +8,7 @@ import type { InlineResult, ProviderAdapter, UploadImage } from './adapters/adap
 import { nextPollDelay, PollTuning, DEFAULT_TUNING, slowPollDelay } from './backoff';
 import { describeFailure } from './errors';
 import { maxPromptLength } from './catalog';
+import { checkRequest } from './spec/validate';
 import { ApiClient, HttpError, NetworkError, ProtocolError } from './http';
 import { PROVIDERS, ProviderId } from './providers';
 import { needsOwner } from './claims';
@@ -156,9 +157,15 @@ export class TaskEngine {
   }
 
   /** Checks, stores (before anything is sent) and queues a request; returns the queued task. */
-  async submit(request: TaskRequest, origin: Task['origin'] = 'user'): Promise<Task> {
-    const adapter = this.adapter(request.provider);
-    const problem = genericProblem(request) ?? adapter.validate(request);
+  async submit(asked: TaskRequest, origin: Task['origin'] = 'user'): Promise<Task> {
+    const adapter = this.adapter(asked.provider);
+    // The model's spec first (fields, values, reference counts, its rules); the stored request is the prepared one, as sent.
+    const generic = genericProblem(asked);
+    if (generic) throw new RequestProblem(generic);
+    const checked = checkRequest(asked);
+    if (checked.problem !== undefined) throw new RequestProblem(checked.problem);
+    const request = checked.request;
+    const problem = adapter.validate(request);
     if (problem) throw new RequestProblem(problem);
     if (!(await this.deps.api(request.provider))) {
       throw new RequestProblem(l10n.t('No {0} API key is set. Run "Media Studio: Set API Key" first.', PROVIDERS[request.provider].label), request.provider);

@@ -4,10 +4,10 @@
  * and any documented cost. Results are saved by the engine as usual; the tool returns their workspace paths.
  */
 import * as vscode from 'vscode';
-import { PARAM_NAMES } from '../core/catalog';
+import { paramWithRole, typedModel } from '../core/catalog';
 import { isProviderId, PROVIDER_IDS, PROVIDERS, ProviderId } from '../core/providers';
-import type { MediaKind, Task } from '../core/task';
-import { estimateCost } from '../webview/estimate';
+import { estimateCost, formatEstimate } from '../core/spec/price';
+import type { MediaKind, ParamValue, Task } from '../core/task';
 import { UserError } from './commands';
 import * as generate from './generate';
 
@@ -21,6 +21,10 @@ export interface ImageToolInput {
   readonly quality?: string;
   /** PixAI's free `style` value. */
   readonly style?: string;
+  /** The model's own fields by the provider's names (checked against the model's spec). */
+  readonly params?: Readonly<Record<string, ParamValue>>;
+  /** Fields the model does not document, sent as given. */
+  readonly extra?: Readonly<Record<string, ParamValue>>;
   readonly outputFolder?: string;
 }
 
@@ -36,6 +40,8 @@ export interface VideoToolInput {
   readonly aspectRatio?: string;
   readonly duration?: number;
   readonly inputImageUrl?: string;
+  readonly params?: Readonly<Record<string, ParamValue>>;
+  readonly extra?: Readonly<Record<string, ParamValue>>;
   readonly outputFolder?: string;
 }
 
@@ -55,36 +61,41 @@ async function chooseProvider(deps: generate.GenerateDeps, asked: string | undef
     return { provider: asked };
   }
   const candidates = deps.models.providersFor(kind, edit);
-  const configured = vscode.workspace.getConfiguration('mediaStudio').get<string>('defaultProvider', 'pixapi');
-  const ordered = isProviderId(configured) && candidates.includes(configured) ? [configured, ...candidates.filter((p) => p !== configured)] : candidates;
+  const configured = generate.defaultProvider();
+  const ordered = candidates.includes(configured) ? [configured, ...candidates.filter((p) => p !== configured)] : candidates;
   for (const provider of ordered) if (await deps.keys.has(provider)) return { provider };
   return { error: `No Media Studio API key is set, so nothing was generated. ${SET_KEY_HINT}.` };
 }
 
 /** The command argument object for the request the tool makes (the automation contract of the commands). */
 function commandArgs(operation: Operation, provider: ProviderId, model: string, input: ImageToolInput & Omit<VideoToolInput, keyof ImageToolInput> & Partial<EditToolInput>): Record<string, unknown> {
-  const params: Record<string, string> = {};
+  const spec = typedModel(provider, model, operation === 'video' ? 'video' : 'image');
+  const params: Record<string, ParamValue> = { ...input.params };
   if (input.aspectRatio) {
-    const field = PARAM_NAMES[provider].aspectRatio;
-    if (!field) throw new UserError(`${PROVIDERS[provider].label} does not take an aspect ratio; use "size" (such as "1024x1024") instead.`);
-    params[field] = input.aspectRatio;
+    const field = paramWithRole(spec, 'aspectRatio');
+    if (!field) throw new UserError(`${PROVIDERS[provider].label} ${model} does not take an aspect ratio; use "size" (such as "1024x1024") instead.`);
+    params[field.name] = input.aspectRatio;
   }
   if (input.style) {
-    const field = PARAM_NAMES[provider].style;
-    if (!field) throw new UserError(`${PROVIDERS[provider].label} does not take a style; only PixAI does. Describe the style in the prompt instead.`);
-    params[field] = input.style;
+    const field = paramWithRole(spec, 'style');
+    if (!field) throw new UserError(`${PROVIDERS[provider].label} ${model} does not take a style. Describe the style in the prompt instead.`);
+    params[field.name] = input.style;
   }
-  const args: Record<string, unknown> = { provider, model, prompt: input.prompt, size: input.size, params: Object.keys(params).length ? params : undefined, outputFolder: input.outputFolder };
+  const args: Record<string, unknown> = { provider, model, prompt: input.prompt, size: input.size, params: Object.keys(params).length ? params : undefined, extra: input.extra, outputFolder: input.outputFolder };
   if (operation === 'video') return { ...args, duration: input.duration, inputImage: input.inputImageUrl };
   return { ...args, n: input.count, quality: input.quality, images: operation === 'edit' ? input.images : undefined };
 }
 
-function costText(provider: ProviderId, model: string, input: { count?: number; duration?: number }): string {
-  const estimate = estimateCost(provider, model, {
-    ...(input.count !== undefined ? { n: String(input.count) } : {}),
-    ...(input.duration !== undefined ? { duration: String(input.duration) } : {}),
-  });
-  return estimate ? vscode.l10n.t('Cost {0} (documented by {1}).', estimate.text, PROVIDERS[provider].label) : vscode.l10n.t('Cost: see {0} pricing (not documented per request).', PROVIDERS[provider].label);
+function costText(provider: ProviderId, model: string, operation: Operation, input: { count?: number; duration?: number }): string {
+  const kind = operation === 'video' ? 'video' : 'image';
+  const spec = typedModel(provider, model, kind);
+  const params: Record<string, ParamValue> = {};
+  const count = paramWithRole(spec, 'count');
+  const duration = paramWithRole(spec, 'duration');
+  if (input.count !== undefined && count) params[count.name] = input.count;
+  if (input.duration !== undefined && duration) params[duration.name] = input.duration;
+  const text = formatEstimate(estimateCost({ provider, model, operation, kind, params }));
+  return text ? vscode.l10n.t('Cost {0} (documented by {1}).', text, PROVIDERS[provider].label) : vscode.l10n.t('Cost: see {0} pricing (not documented per request).', PROVIDERS[provider].label);
 }
 
 function relative(uri: string): string {
@@ -154,7 +165,7 @@ abstract class MediaTool<T extends { prompt: string; provider?: string; model?: 
     const md = new vscode.MarkdownString();
     md.appendText(vscode.l10n.t('{0} with {1}, model {2}. {3}\n\n', this.title, label, model, this.detail(options.input)));
     md.appendText(vscode.l10n.t('Prompt: {0}\n\n', prompt));
-    md.appendText(vscode.l10n.t('{0} This is charged to your {1} account.', costText(chosen.provider, model, options.input as { count?: number; duration?: number }), label));
+    md.appendText(vscode.l10n.t('{0} This is charged to your {1} account.', costText(chosen.provider, model, this.operation, options.input as { count?: number; duration?: number }), label));
     return {
       // Tools have no stable way to report progress (only the proposed toolProgress API): say where it shows.
       invocationMessage: vscode.l10n.t('{0} with {1} {2}… Progress shows in the Media Studio Tasks view.', this.title, label, model),

@@ -67,7 +67,10 @@ function tooltip(task: Task): vscode.MarkdownString {
   md.appendMarkdown(`**${stateWord(task.state)}** — ${PROVIDERS[task.request.provider].label} \`${task.request.model}\`\n\n`);
   md.appendText(task.request.prompt);
   md.appendMarkdown('\n\n');
-  const params = Object.entries(task.request.params).map(([k, v]) => `${k}: ${v}`);
+  const shown = (value: unknown) => (typeof value === 'object' ? JSON.stringify(value) : String(value));
+  const params = Object.entries(task.request.params).map(([k, v]) => `${k}: ${shown(v)}`);
+  const extra = Object.entries(task.request.extra ?? {}).map(([k, v]) => `${k}: ${shown(v)}`);
+  if (extra.length) params.push(vscode.l10n.t('not documented for this model: {0}', extra.join(', ')));
   if (task.request.images?.length) params.push(vscode.l10n.t('references: {0}', task.request.images.map((i) => vscode.workspace.asRelativePath(vscode.Uri.parse(i))).join(', ')));
   if (params.length) md.appendText(params.join(' · ')).appendMarkdown('\n\n');
   if (task.error) md.appendText(`⚠ ${task.error.message}`).appendMarkdown('\n\n');

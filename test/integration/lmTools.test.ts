@@ -4,10 +4,10 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { MediaStudioApi, Task } from '../../src/api';
-import { PIXAI_EXAMPLE_MODEL_VERSION_ID } from '../../src/core/catalog';
+import { PIXAI_EXAMPLE_MODEL_VERSION_ID } from '../../src/core/adapters/pixai.spec';
 import { sniffMediaType } from '../../src/core/files/sniff';
 import { testHooksOf, TestHooks } from '../../src/host/testHooks';
-import { estimateCost } from '../../src/webview/estimate';
+import { estimateCost, formatEstimate } from '../../src/core/spec/price';
 import { activateExtension, clearKeys, emulator, EXTENSION_ID, exists, readFile, setKeys, workspaceFolder } from './helpers';
 
 /** The text of a tool result (parts come back over RPC, so read `value` rather than rely on the class). */
@@ -204,8 +204,8 @@ describe('Chat tools (vscode.lm.invokeTool in the extension host)', function () 
     const before = (await api.listTasks()).length;
 
     const pixapi = await tools.generate_image.prepareInvocation({ input: { prompt: 'a teal teapot', provider: 'pixapi', model: 'gpt-image-2', count: 2 } });
-    const cost = estimateCost('pixapi', 'gpt-image-2', { n: '2' });
-    assert.ok(cost, 'Pixapi documents a price range for gpt-image-2');
+    const cost = { text: formatEstimate(estimateCost({ provider: 'pixapi', model: 'gpt-image-2', operation: 'generate', kind: 'image', params: { n: 2 } })) };
+    assert.ok(cost.text, 'Pixapi documents a price range for gpt-image-2');
     assert.match(pixapi.confirmationMessages?.title ?? '', /^Generate image with Pixapi\?$/);
     const pixapiText = plain(pixapi.confirmationMessages?.message);
     for (const part of ['Pixapi', 'model gpt-image-2', '2 image(s)', 'Prompt: a teal teapot', `Cost ${cost.text} (documented by Pixapi).`, 'charged to your Pixapi account']) {

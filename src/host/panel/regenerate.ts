@@ -9,6 +9,13 @@ import { submitChecked } from '../generate';
 
 const OPERATIONS: readonly Operation[] = ['generate', 'edit', 'video'];
 
+/** A sidecar's JSON fields as parameter values; null (which no field takes) is dropped. */
+function jsonFields(fields: Record<string, unknown>): Record<string, ParamValue> {
+  const result: Record<string, ParamValue> = {};
+  for (const [name, value] of Object.entries(fields)) if (value !== null && value !== undefined) result[name] = value as ParamValue;
+  return result;
+}
+
 /**
  * Rebuilds the request a sidecar records; references are paths relative to the workspace folder. Input image
  * URLs come back too (Apixo picks image-to-video from them); if they have expired, it refuses rather than
@@ -18,10 +25,9 @@ export function requestFromSidecar(sidecar: Sidecar, workspaceFolder: vscode.Uri
   if (!isProviderId(sidecar.provider)) throw new UserError(vscode.l10n.t('The sidecar names an unknown provider "{0}".', sidecar.provider));
   const operation = OPERATIONS.find((o) => o === sidecar.operation);
   if (!operation) throw new UserError(vscode.l10n.t('The sidecar names an unknown operation "{0}".', sidecar.operation));
-  const params: Record<string, ParamValue> = {};
-  for (const [name, value] of Object.entries(sidecar.parameters)) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') params[name] = value;
-  }
+  // Values as recorded (objects and lists included); the engine checks them against the model's spec again.
+  const params = jsonFields(sidecar.parameters);
+  const extra = sidecar.extra ? jsonFields(sidecar.extra) : undefined;
   let images: string[] | undefined;
   if (operation === 'edit' && sidecar.references?.length) {
     images = sidecar.references.map((reference) => {
@@ -42,6 +48,7 @@ export function requestFromSidecar(sidecar: Sidecar, workspaceFolder: vscode.Uri
     kind: operation === 'video' ? 'video' : 'image',
     prompt: sidecar.prompt,
     params,
+    extra: extra && Object.keys(extra).length ? extra : undefined,
     images,
     imageUrls: sidecar.imageUrls?.length ? [...sidecar.imageUrls] : undefined,
     sync: sidecar.sync,
