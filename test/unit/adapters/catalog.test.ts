@@ -8,7 +8,8 @@ import { PROVIDER_IDS, PROVIDERS } from '../../../src/core/providers';
 import { checkRequest } from '../../../src/core/spec/validate';
 import type { ParamValue, TaskRequest } from '../../../src/core/task';
 import type { ProviderEmulator } from '../../emulator';
-import { KEYS, request, startEmulator } from './harness';
+import { PixapiAdapter } from '../../../src/core/adapters/pixapi';
+import { harness, KEYS, request, startEmulator } from './harness';
 
 describe('Model catalog', () => {
   it('has a built-in list for every provider, each entry of its own provider', () => {
@@ -105,6 +106,19 @@ describe('Model catalog', () => {
       assert.strictEqual(body.provider, undefined, 'auto is the default: not sent');
       const sora = apixoBody(request('apixo', 'sora-2', 'x', { kind: 'video', operation: 'video', params: {} }));
       assert.strictEqual(sora.provider, 'official', 'sora models are sent with provider official, beside input');
+    });
+
+    it('through the engine: a seed Pixapi does not document is refused and nothing is sent; in extra it is sent and stored', async () => {
+      const h = harness({ provider: 'pixapi', adapter: new PixapiAdapter(), baseUrl: emulator.urls.pixapi, key: KEYS.pixapi });
+      const before = emulator.requests.length;
+      await assert.rejects(h.engine.submit(request('pixapi', 'gpt-image-2', 'seed test', { params: { seed: 42 } })), /gpt-image-2 does not document "seed"\. Fields it takes: n, size, quality, response_format/);
+      assert.strictEqual(emulator.requests.slice(before).filter((r) => r.method === 'POST').length, 0, 'nothing was sent');
+      assert.strictEqual(h.store.list().length, 0, 'no task was stored');
+      const task = await h.run({ ...request('pixapi', 'gpt-image-2', 'seed test'), extra: { seed: 42 } });
+      assert.strictEqual(task.state, 'succeeded', task.error?.message);
+      assert.strictEqual((emulator.task('pixapi', task.remoteId!)?.request as { seed?: number }).seed, 42);
+      assert.deepStrictEqual(h.store.get(task.id)?.request.extra, { seed: 42 }, 'stored with the task, so the sidecar and Regenerate have it');
+      h.engine.dispose();
     });
 
     it("PixAI accepts the spec's example model and suggested values, and an extra lora object intact", async () => {
