@@ -2,16 +2,13 @@ import * as l10n from '@vscode/l10n';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { MediaStudioApi, StartupTimings, SubmitRequest } from './api';
-import type { ProviderAdapter } from './core/adapters/adapter';
-import { ApixoAdapter, fetchApixoBalance } from './core/adapters/apixo';
-import { OpenAiAdapter } from './core/adapters/openai';
-import { parseModelVersionId, PixaiAdapter } from './core/adapters/pixai';
-import { PixapiAdapter } from './core/adapters/pixapi';
+import { createAdapters } from './core/adapters';
 import { TaskEngine } from './core/engine';
 import { DEFAULT_TUNING, PollTuning } from './core/backoff';
 import { describeFailure } from './core/errors';
 import { ApiClient } from './core/http';
 import { baseUrlProblem, loopbackResultsAllowed, PROVIDER_IDS, PROVIDERS, ProviderId } from './core/providers';
+import { providerSpec } from './core/spec/registry';
 import { TaskStore } from './core/store';
 import { DEFAULT_DEADLINES_MS, MediaKind, Task } from './core/task';
 import { WindowOwnership } from './host/claims';
@@ -48,7 +45,7 @@ function baseUrlSetting(provider: ProviderId): string | undefined {
 function configuredDefaultModel(provider: ProviderId): string | undefined {
   const value = vscode.workspace.getConfiguration('mediaStudio').get<string>(`${provider}.defaultModel`, '').trim();
   if (!value) return undefined;
-  return provider === 'pixai' ? parseModelVersionId(value) ?? value : value;
+  return providerSpec(provider).modelIdFrom?.(value) ?? value;
 }
 
 function baseUrl(provider: ProviderId): string {
@@ -93,13 +90,9 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     allowLoopback: (task) => loopbackResultsAllowed(task.request.provider, baseUrlSetting(task.request.provider)),
     dispatcher: () => proxy.dispatcher(),
   });
-  const adapters = new Map<ProviderId, ProviderAdapter>([
-    ['pixapi', new PixapiAdapter()],
-    ['pixai', new PixaiAdapter()],
-    // The plan's limits (tasks at once, requests a minute) are Apixo's policy; the setting only names the plan.
-    ['apixo', new ApixoAdapter(() => (vscode.workspace.getConfiguration('mediaStudio').get<string>('apixo.plan', 'pro') === 'free' ? 'free' : 'pro'))],
-    ['openai', new OpenAiAdapter()],
-  ]);
+  const adapters = createAdapters((name) => vscode.workspace.getConfiguration('mediaStudio').get(name));
+  /** The provider whose balance the Show Balance command reads: the one whose spec has a balance call. */
+  const balanceProvider = PROVIDER_IDS.find((id) => providerSpec(id).capabilities.balance);
   // Overrides of the providers' deadlines: empty in use; only the integration tests set one (see host/testHooks.ts).
   const deadlines: Partial<Record<MediaKind, number>> = {};
   const engine = new TaskEngine({
@@ -110,13 +103,11 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     openImage,
     saveResults: (task, inline) => writer.save(task, inline),
     maxActiveTasks: (provider) => {
-      const settings = vscode.workspace.getConfiguration('mediaStudio');
-      if (provider === 'pixai') {
-        // The setting may lower PixAI's documented cap (its policy), never raise it.
-        const documented = adapters.get('pixai')?.policy.maxActiveTasks ?? Infinity;
-        return Math.min(documented, Math.max(1, settings.get<number>('pixai.maxConcurrentTasks', documented)));
-      }
-      return undefined;
+      const setting = providerSpec(provider).concurrency.settings.maxActiveTasks;
+      if (!setting) return undefined;
+      // The setting may lower the provider's documented cap (its policy), never raise it.
+      const documented = adapters.get(provider)?.policy.maxActiveTasks ?? Infinity;
+      return Math.min(documented, Math.max(1, vscode.workspace.getConfiguration('mediaStudio').get<number>(setting, documented)));
     },
     log: (line, level) => (level === 'warn' ? log.warn(line) : log.info(line)),
     ownership,
@@ -146,7 +137,8 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     hasKey: (provider) => keys.has(provider),
     balance: async (provider) => {
       const client = await api(provider);
-      return client ? fetchApixoBalance(client) : undefined;
+      const adapter = adapters.get(provider);
+      return client && adapter?.balance ? adapter.balance(client) : undefined;
     },
     openTask: async (id) => {
       const task = store.get(id);
@@ -155,7 +147,8 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
       await treeView.reveal(id, { select: true, focus: true });
     },
   });
-  const deps = { engine, store, keys, models, writer, pixaiModels: new PixaiModels(context.globalState, parseModelVersionId) };
+  const namedModels = PROVIDER_IDS.map((id) => providerSpec(id)).find((spec) => spec.modelIdFrom);
+  const deps = { engine, store, keys, models, writer, pixaiModels: new PixaiModels(context.globalState, (input) => namedModels?.modelIdFrom?.(input)) };
   const keyContext = new KeyContext(keys, (line) => log.warn(line));
   const lmTools = createLmTools({ ...deps, spending });
   const command = (id: string, handler: (...args: any[]) => unknown) => registerCommand(log, id, handler); // any: see registerCommand
@@ -171,8 +164,9 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     // A panel restored at startup must not list the tasks before they are read (the store fires no event for them).
     loaded,
     balance: async (provider) => {
-      const client = provider === 'apixo' ? await api('apixo') : undefined;
-      return client ? fetchApixoBalance(client) : undefined;
+      const adapter = adapters.get(provider);
+      const client = adapter?.balance ? await api(provider) : undefined;
+      return client && adapter?.balance ? adapter.balance(client) : undefined;
     },
   });
   context.subscriptions.push(
@@ -204,15 +198,19 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     spending, spendingView, spending.onDidChange(showTodaysSpending),
     command('mediaStudio.showSpending', () => spendingView.show()),
     command('mediaStudio.showBalance', async () => {
-      const client = await api('apixo');
-      if (!client) throw new UserError(vscode.l10n.t('No Apixo API key is set.'), [{ title: vscode.l10n.t('Set API Key'), command: 'mediaStudio.setApiKey', args: [{ provider: 'apixo' }] }]);
+      const provider = balanceProvider;
+      const adapter = provider && adapters.get(provider);
+      if (!provider || !adapter?.balance) throw new UserError(vscode.l10n.t('No provider reports a balance.'));
+      const label = PROVIDERS[provider].label;
+      const client = await api(provider);
+      if (!client) throw new UserError(vscode.l10n.t('No {0} API key is set.', label), [{ title: vscode.l10n.t('Set API Key'), command: 'mediaStudio.setApiKey', args: [{ provider }] }]);
       let balance: number;
       try {
-        balance = await fetchApixoBalance(client);
+        balance = await adapter.balance(client);
       } catch (error) {
-        throw new UserError(describeFailure('apixo', error).message);
+        throw new UserError(describeFailure(provider, error).message);
       }
-      void vscode.window.showInformationMessage(vscode.l10n.t('Apixo balance: ${0} USD', balance.toFixed(2)));
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0} balance: ${1} USD', label, balance.toFixed(2)));
       return balance;
     }),
     keys.onDidChange((provider) => {

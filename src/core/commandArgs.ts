@@ -5,6 +5,7 @@
  */
 import { resolveOutputFolder } from './files/outputFolder';
 import { isProviderId, PROVIDER_IDS, ProviderId } from './providers';
+import type { ParamValue } from './task';
 import * as l10n from '@vscode/l10n';
 
 export interface ImageArgs {
@@ -14,8 +15,10 @@ export interface ImageArgs {
   readonly size?: string;
   readonly n?: number;
   readonly quality?: string;
-  /** Provider-specific extras (aspectRatio, mode, style, resolution…), passed through by name. */
-  readonly params?: Readonly<Record<string, string | number | boolean>>;
+  /** The model's own fields (aspectRatio, mode, style, resolution…) by the provider's names, checked against its spec. */
+  readonly params?: Readonly<Record<string, ParamValue>>;
+  /** Fields the model's spec does not document, sent as given and recorded as such in the sidecar. */
+  readonly extra?: Readonly<Record<string, ParamValue>>;
   readonly sync?: boolean;
   /** Reference images as public URLs, for models that take URLs only (Apixo's image_urls). */
   readonly imageUrls?: readonly string[];
@@ -36,7 +39,8 @@ export interface VideoArgs {
   readonly duration?: number;
   readonly size?: string;
   readonly inputImage?: string;
-  readonly params?: Readonly<Record<string, string | number | boolean>>;
+  readonly params?: Readonly<Record<string, ParamValue>>;
+  readonly extra?: Readonly<Record<string, ParamValue>>;
   readonly workspaceFolder?: string;
   readonly outputFolder?: string;
 }
@@ -45,9 +49,17 @@ export class ArgsProblem extends Error {}
 
 type Spec = Record<string, 'string' | 'number' | 'boolean' | 'provider' | 'params' | 'array'>;
 
-const IMAGE_SPEC: Spec = { provider: 'provider', model: 'string', prompt: 'string', size: 'string', n: 'number', quality: 'string', params: 'params', sync: 'boolean', imageUrls: 'array', workspaceFolder: 'string', outputFolder: 'string' };
+const IMAGE_SPEC: Spec = { provider: 'provider', model: 'string', prompt: 'string', size: 'string', n: 'number', quality: 'string', params: 'params', extra: 'params', sync: 'boolean', imageUrls: 'array', workspaceFolder: 'string', outputFolder: 'string' };
 const EDIT_SPEC: Spec = { ...IMAGE_SPEC, images: 'array' };
-const VIDEO_SPEC: Spec = { provider: 'provider', model: 'string', prompt: 'string', duration: 'number', size: 'string', inputImage: 'string', params: 'params', workspaceFolder: 'string', outputFolder: 'string' };
+const VIDEO_SPEC: Spec = { provider: 'provider', model: 'string', prompt: 'string', duration: 'number', size: 'string', inputImage: 'string', params: 'params', extra: 'params', workspaceFolder: 'string', outputFolder: 'string' };
+
+/** A JSON value a parameter may hold: text, numbers, booleans, and lists or objects of them (no null). */
+function isParamValue(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (depth > 8 || value === null || typeof value !== 'object') return false;
+  return Object.values(value).every((v) => isParamValue(v, depth + 1));
+}
 
 function check(command: string, value: unknown, spec: Spec): Record<string, unknown> {
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ArgsProblem(l10n.t('{0} takes one argument object, such as { "prompt": "a red bicycle" }.', command));
@@ -57,11 +69,11 @@ function check(command: string, value: unknown, spec: Spec): Record<string, unkn
     if (!type) throw new ArgsProblem(l10n.t('{0}: unknown argument "{1}". Known: {2}.', command, key, Object.keys(spec).join(', ')));
     if (v === undefined) continue;
     const ok = type === 'provider' ? isProviderId(v)
-      : type === 'params' ? !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((p) => ['string', 'number', 'boolean'].includes(typeof p))
+      : type === 'params' ? !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((p) => isParamValue(p))
       : type === 'array' ? Array.isArray(v)
       : typeof v === type;
     if (!ok) {
-      const expected = type === 'provider' ? l10n.t('one of {0}', PROVIDER_IDS.join(', ')) : type === 'params' ? l10n.t('an object of strings, numbers and booleans') : type === 'array' ? l10n.t('a list') : l10n.t('a {0}', type);
+      const expected = type === 'provider' ? l10n.t('one of {0}', PROVIDER_IDS.join(', ')) : type === 'params' ? l10n.t('an object of field names and JSON values (text, numbers, booleans, lists, objects)') : type === 'array' ? l10n.t('a list') : l10n.t('a {0}', type);
       throw new ArgsProblem(l10n.t('{0}: "{1}" must be {2}.', command, key, expected));
     }
   }

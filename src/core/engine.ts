@@ -9,6 +9,7 @@ import { nextPollDelay, PollTuning, DEFAULT_TUNING, slowPollDelay } from './back
 import { describeFailure } from './errors';
 import { boundedRetryAfter, dueTime, pastMoment, timerDelay } from './waits';
 import { maxPromptLength } from './catalog';
+import { checkRequest } from './spec/validate';
 import { ApiClient, HttpError, NetworkError, ProtocolError } from './http';
 import { PROVIDERS, ProviderId } from './providers';
 import { needsOwner } from './claims';
@@ -187,12 +188,19 @@ export class TaskEngine {
   }
 
   /**
-   * Checks, admits against the spending limits, stores (before anything is sent) and queues a request; returns
-   * the queued task. `reservation`: one the caller already has from `spending.admit` (a batch admits its set at once).
+   * Checks (the model's spec first: fields, values, reference counts, its rules), admits against the spending
+   * limits, stores (before anything is sent) and queues a request; returns the queued task. The stored request is
+   * the prepared one, as sent. `reservation`: one the caller already has from `spending.admit` (a batch admits its
+   * set at once).
    */
-  async submit(request: TaskRequest, origin: Task['origin'] = 'user', reservation?: string): Promise<Task> {
-    const adapter = this.adapter(request.provider);
-    const problem = genericProblem(request) ?? adapter.validate(request);
+  async submit(asked: TaskRequest, origin: Task['origin'] = 'user', reservation?: string): Promise<Task> {
+    const adapter = this.adapter(asked.provider);
+    const generic = genericProblem(asked);
+    if (generic) throw new RequestProblem(generic);
+    const checked = checkRequest(asked);
+    if (checked.problem !== undefined) throw new RequestProblem(checked.problem);
+    const request = checked.request;
+    const problem = adapter.validate(request);
     if (problem) throw new RequestProblem(problem);
     if (!(await this.deps.api(request.provider))) {
       throw new RequestProblem(l10n.t('No {0} API key is set. Run "Media Studio: Set API Key" first.', PROVIDERS[request.provider].label), request.provider);

@@ -3,7 +3,6 @@
  * unit, and an input image as the workspace file it came from (a result of an earlier task) rather than the
  * provider URL it was sent as. No editor here: the host renders these lines.
  */
-import type { ParamNames } from './catalog';
 import type { ParamValue, TaskRequest } from './task';
 
 /** Request parameters that carry an input image URL (Pixapi's video `input_image`). */
@@ -16,10 +15,15 @@ export interface ParamLine {
 }
 
 /** The parameters to list, with units; input image URLs are left to `inputImages`. */
-export function paramLines(params: Readonly<Record<string, ParamValue>>, names: ParamNames): ParamLine[] {
+export function paramLines(params: Readonly<Record<string, ParamValue>>, durationParam: string | undefined): ParamLine[] {
   return Object.entries(params)
     .filter(([name]) => !INPUT_IMAGE_PARAMS.includes(name))
-    .map(([name, value]) => ({ name, value: name === names.duration && typeof value === 'number' ? `${value} s` : String(value) }));
+    .map(([name, value]) => ({ name, value: name === durationParam && typeof value === 'number' ? `${value} s` : shown(value) }));
+}
+
+/** An object or list value (PixAI's `lora`) as JSON, anything else as text. */
+function shown(value: ParamValue): string {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
 }
 
 export interface InputImage {

@@ -4,7 +4,7 @@
  * Pure: no `vscode`, no DOM. A webview is untrusted input, so the validator accepts only the exact shapes
  * below and bounded sizes; anything else is rejected with a reason (for the log), never acted on.
  */
-import type { ModelInfo, ParamNames } from './catalog';
+import type { ModelInfo } from './catalog';
 import { isProviderId, ProviderId } from './providers';
 import type { MediaKind, TaskState } from './task';
 
@@ -60,6 +60,8 @@ export interface ComposeState {
   readonly model: string;
   readonly prompt: string;
   readonly params: Readonly<Record<string, string>>;
+  /** The Advanced section's free rows: fields the model does not document, sent as given in `extra`. */
+  readonly extra?: readonly { readonly name: string; readonly value: string }[];
   readonly references: readonly ReferenceView[];
   /** Public input-image URLs for models that take URLs only (e.g. an earlier result's URL). */
   readonly imageUrls: readonly string[];
@@ -80,6 +82,8 @@ export interface SubmitMessage {
   readonly model: string;
   readonly prompt: string;
   readonly params: Readonly<Record<string, string>>;
+  /** Undocumented fields by name, as typed (JSON for objects and lists); sent in the request's `extra`. */
+  readonly extra?: Readonly<Record<string, string>>;
   /** Workspace files (URI strings) sent as reference images. */
   readonly references: readonly string[];
   readonly imageUrls: readonly string[];
@@ -102,8 +106,6 @@ export interface ModelsReply {
   readonly requestId: number;
   readonly provider: ProviderId;
   readonly models: readonly ModelInfo[];
-  /** Which request parameter each ModelInfo list fills, for this provider. */
-  readonly paramNames: ParamNames;
   /** The account balance in USD where the provider has a balance call (Apixo) and a key is set. */
   readonly balanceUsd?: number;
 }
@@ -129,7 +131,8 @@ export const LIMITS = {
   uri: 4096,
   references: 16,
   paramCount: 24,
-  paramValue: 200,
+  /** Long enough for a JSON object field (PixAI's lora, ltx-2-19b's loras). */
+  paramValue: 2000,
   taskId: 100,
 } as const;
 
@@ -214,7 +217,7 @@ export function validateWebviewMessage(raw: unknown): Validated {
         onlyFields(m, ['requestId', 'provider']);
         return { ok: true, message: { type, requestId: requestId(m.requestId), provider: provider(m.provider) } };
       case 'submit':
-        onlyFields(m, ['requestId', 'provider', 'model', 'prompt', 'params', 'references', 'imageUrls', 'kind']);
+        onlyFields(m, ['requestId', 'provider', 'model', 'prompt', 'params', 'extra', 'references', 'imageUrls', 'kind']);
         return {
           ok: true,
           message: {
@@ -224,6 +227,7 @@ export function validateWebviewMessage(raw: unknown): Validated {
             model: string(m.model, 'model', LIMITS.model, false).trim(),
             prompt: string(m.prompt, 'prompt', LIMITS.prompt, false),
             params: params(m.params),
+            ...(m.extra === undefined ? {} : { extra: params(m.extra) }),
             references: stringList(m.references, 'references', LIMITS.references, LIMITS.uri),
             imageUrls: stringList(m.imageUrls, 'imageUrls', LIMITS.references, LIMITS.uri).map((u, i) => httpUrl(u, `imageUrls[${i}]`)),
             ...(m.kind === undefined ? {} : { kind: mediaKind(m.kind) }),
@@ -265,10 +269,3 @@ export function readableRequestId(raw: unknown): number | undefined {
   return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : undefined;
 }
 
-/** Turns a text field's value into the request's parameter type: whole numbers for counts and durations. */
-export function paramValue(name: string, value: string): string | number | undefined {
-  const trimmed = value.trim();
-  if (!trimmed) return undefined;
-  if ((name === 'n' || name === 'duration') && /^\d{1,4}$/.test(trimmed)) return Number(trimmed);
-  return trimmed;
-}

@@ -1,7 +1,9 @@
 import * as l10n from '@vscode/l10n';
-/** The providers Media Studio speaks to, and facts about them that need no editor. */
-export const PROVIDER_IDS = ['pixapi', 'pixai', 'apixo', 'openai'] as const;
-export type ProviderId = (typeof PROVIDER_IDS)[number];
+/** The providers Media Studio speaks to, and facts about them that need no editor: all from the registered specs. */
+import { isRegisteredProvider, PROVIDER_SPECS, RegisteredProviderId } from './spec/registry';
+
+export type ProviderId = RegisteredProviderId;
+export const PROVIDER_IDS: readonly ProviderId[] = PROVIDER_SPECS.map((spec) => spec.id);
 
 export interface ProviderInfo {
   readonly id: ProviderId;
@@ -11,17 +13,11 @@ export interface ProviderInfo {
   readonly keyHelp: string;
 }
 
-// keyHelp is a getter so it is translated when read, after activation has configured the bundle.
-export const PROVIDERS: Readonly<Record<ProviderId, ProviderInfo>> = {
-  pixapi: { id: 'pixapi', label: 'Pixapi', defaultBaseUrl: 'https://api.pixapi.ai', get keyHelp() { return l10n.t('Create a key in the Pixapi dashboard.'); } },
-  pixai: { id: 'pixai', label: 'PixAI', defaultBaseUrl: 'https://api.pixai.art', get keyHelp() { return l10n.t('Create a key in PixAI account settings → API.'); } },
-  apixo: { id: 'apixo', label: 'Apixo', defaultBaseUrl: 'https://api.apixo.ai', get keyHelp() { return l10n.t('Create a key in the Apixo console.'); } },
-  // Any server that speaks OpenAI's synchronous images API (OpenAI itself, or a compatible gateway).
-  openai: { id: 'openai', label: 'OpenAI-compatible', defaultBaseUrl: 'https://api.openai.com', get keyHelp() { return l10n.t('Create a key on platform.openai.com (API keys), or use the key of your OpenAI-compatible gateway.'); } },
-};
+/** Id, label, default base URL and key help of each provider, from its spec (keyHelp is read through, so translated late). */
+export const PROVIDERS: Readonly<Record<ProviderId, ProviderInfo>> = Object.fromEntries(PROVIDER_SPECS.map((spec) => [spec.id, spec])) as unknown as Record<ProviderId, ProviderInfo>;
 
 export function isProviderId(value: unknown): value is ProviderId {
-  return typeof value === 'string' && (PROVIDER_IDS as readonly string[]).includes(value);
+  return isRegisteredProvider(value);
 }
 
 /** Returns why a pasted key cannot be right, or undefined when it looks usable. */

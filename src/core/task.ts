@@ -20,7 +20,8 @@ export const TERMINAL_STATES: readonly TaskState[] = ['succeeded', 'failed', 'ca
 /** States the poller checks with the provider. */
 export const POLLED_STATES: readonly TaskState[] = ['submitted', 'running'];
 
-export type ParamValue = string | number | boolean;
+/** A parameter's value: JSON, since some fields are objects or lists (PixAI's `lora`, ltx-2-19b's `loras`). */
+export type ParamValue = string | number | boolean | readonly ParamValue[] | { readonly [name: string]: ParamValue };
 
 export interface TaskRequest {
   readonly provider: ProviderId;
@@ -30,6 +31,11 @@ export interface TaskRequest {
   readonly prompt: string;
   /** Provider-specific parameters, by the provider's own field names (size, n, quality, duration, aspectRatio…). */
   readonly params: Readonly<Record<string, ParamValue>>;
+  /**
+   * Fields the model's spec does not document, sent as given (objects and lists included) because the caller
+   * asked for them by name in an explicit `extra` object; the sidecar records them as not documented.
+   */
+  readonly extra?: Readonly<Record<string, ParamValue>>;
   /** Reference images sent as files (URI strings of workspace files). */
   readonly images?: readonly string[];
   /** Reference images sent as URLs (providers that take URLs only). */

@@ -4,9 +4,15 @@ import type { Task, TaskState } from './task';
 
 const STATES: readonly TaskState[] = ['queued', 'submitting', 'unconfirmed', 'submitted', 'running', 'succeeded', 'failed', 'cancelled', 'stale'];
 
+/** A JSON value as a parameter may hold (objects and lists included, as PixAI's lora); no null, bounded depth. */
+function isParamValue(value: unknown, depth = 0): boolean {
+  if (['string', 'number', 'boolean'].includes(typeof value)) return true;
+  if (depth > 8 || value === null || typeof value !== 'object') return false;
+  return Object.values(value).every((v) => isParamValue(v, depth + 1));
+}
+
 function isParamObject(value: unknown): boolean {
-  return !!value && typeof value === 'object' && !Array.isArray(value)
-    && Object.values(value).every((v) => ['string', 'number', 'boolean'].includes(typeof v));
+  return !!value && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => isParamValue(v));
 }
 
 export function parseStoredTask(text: string): Task | undefined {
@@ -27,6 +33,7 @@ export function parseStoredTask(text: string): Task | undefined {
     && (request.kind === 'image' || request.kind === 'video')
     && ['generate', 'edit', 'video'].includes(request.operation)
     && (request.params === undefined || request.params === null || isParamObject(request.params))
+    && (request.extra === undefined || isParamObject(request.extra))
     && (task.origin === undefined || ['user', 'agent', 'api'].includes(task.origin))
     && typeof request.workspaceFolder === 'string'
     && (request.outputFolder === undefined || typeof request.outputFolder === 'string')

@@ -4,13 +4,15 @@
  */
 import * as vscode from 'vscode';
 import { ArgsProblem, parseEditArgs, parseImageArgs, parseVideoArgs } from '../core/commandArgs';
-import { catalogModel, ModelInfo, PARAM_NAMES, typedModel } from '../core/catalog';
+import { ModelInfo, paramWithRole, takesFiles, takesImages, takesUrls, typedModel } from '../core/catalog';
 import { chooseFolder } from '../core/folderChoice';
 import { RequestProblem, TaskEngine } from '../core/engine';
 import { usableAsReference } from '../core/files/sidecar';
-import { isProviderId, PROVIDERS, ProviderId } from '../core/providers';
+import { isProviderId, PROVIDER_IDS, PROVIDERS, ProviderId } from '../core/providers';
 import { groupByForm, ValueForm } from '../core/valueForms';
-import { asksImageCount, flowSteps, INPUT_IMAGE_STEP, MODEL_STEP, PROMPT_STEP, PROVIDER_STEP, stepTitle } from '../core/steps';
+import { flowSteps, INPUT_IMAGE_STEP, MODEL_STEP, PROMPT_STEP, PROVIDER_STEP, stepTitle } from '../core/steps';
+import { providerSpec } from '../core/spec/registry';
+import type { ParamRole, ParamSpec } from '../core/spec/types';
 import type { TaskStore } from '../core/store';
 import type { ParamValue, Task, TaskRequest } from '../core/task';
 import { UserError } from './commands';
@@ -21,6 +23,7 @@ import type { PixaiModels } from './pixaiModels';
 import { urlsForFiles } from './urlInputs';
 import { SpendingRefused } from './spending/spending';
 import { estimateSpend } from '../core/spending/estimate';
+import { paramFromText } from '../core/spec/validate';
 
 export interface GenerateDeps {
   readonly engine: TaskEngine;
@@ -28,11 +31,6 @@ export interface GenerateDeps {
   readonly keys: ApiKeys;
   readonly models: ModelCatalog;
   readonly pixaiModels: PixaiModels;
-}
-
-/** Providers whose models take reference images only as URLs for this model. */
-function takesUrls(provider: ProviderId, model: string): boolean {
-  return catalogModel(provider, model)?.imageUrls ?? (provider === 'apixo' || provider === 'pixai');
 }
 
 /** Runs a submit and turns request problems into messages with the right button. */
@@ -68,9 +66,10 @@ function useSync(args: { sync?: boolean }): boolean {
   return args.sync ?? vscode.workspace.getConfiguration('mediaStudio').get<boolean>('pixapi.synchronous', false);
 }
 
-function defaultProvider(): ProviderId {
-  const value = vscode.workspace.getConfiguration('mediaStudio').get<string>('defaultProvider', 'pixapi');
-  return isProviderId(value) ? value : 'pixapi';
+/** The setting mediaStudio.defaultProvider; the first registered provider when it names none we know. */
+export function defaultProvider(): ProviderId {
+  const value = vscode.workspace.getConfiguration('mediaStudio').get<string>('defaultProvider', PROVIDER_IDS[0]);
+  return isProviderId(value) ? value : PROVIDER_IDS[0];
 }
 
 /** The workspace folder whose output folder receives the results. */
@@ -120,28 +119,36 @@ export function toWorkspaceUri(value: unknown): vscode.Uri {
   return uri;
 }
 
+const COMMON_ROLES: Readonly<Record<string, ParamRole>> = { size: 'size', n: 'count', quality: 'quality', duration: 'duration' };
+
 /**
- * The common argument names (size, n, quality, duration) under the provider's own field names; a provider that
- * has no such field gets a message rather than a field it would reject or misread.
+ * The common argument names (size, n, quality, duration) under the model's own field names (its spec's field
+ * with that role), then `params` as given: the engine checks every field against the model's spec. A model with
+ * no such field gets a message rather than a field it would reject or misread.
  */
-function providerParams(provider: ProviderId, common: { size?: string; n?: number; quality?: string; duration?: number }, extra?: Readonly<Record<string, ParamValue>>): Record<string, ParamValue> {
-  const names = PARAM_NAMES[provider];
-  const mapped: Record<string, ParamValue | undefined> = {};
+function modelParams(model: ModelInfo, common: { size?: string; n?: number; quality?: string; duration?: number }, given?: Readonly<Record<string, ParamValue>>): Record<string, ParamValue> {
+  const mapped: Record<string, ParamValue> = {};
   for (const [name, value] of Object.entries(common)) {
     if (value === undefined) continue;
-    const field = name === 'n' ? (provider === 'pixapi' || provider === 'openai' ? 'n' : undefined) : names[name as 'size' | 'quality' | 'duration'];
+    const field = paramWithRole(model, COMMON_ROLES[name]);
     if (!field) {
-      const hint = name === 'size' && names.aspectRatio ? vscode.l10n.t(' Use "params": { "{0}": "16:9" } instead.', names.aspectRatio) : '';
-      throw new UserError(vscode.l10n.t('{0} does not take "{1}".{2}', PROVIDERS[provider].label, name, hint));
+      const ratio = name === 'size' ? paramWithRole(model, 'aspectRatio') : undefined;
+      const hint = ratio ? vscode.l10n.t(' Use "params": { "{0}": "16:9" } instead.', ratio.name) : '';
+      throw new UserError(vscode.l10n.t('{0} {1} does not take "{2}". Fields it takes: {3}.{4}', PROVIDERS[model.provider as ProviderId].label, model.id, name, model.params.map((p) => p.name).join(', '), hint));
     }
-    mapped[field] = value;
+    mapped[field.name] = value;
   }
-  return params(mapped, extra);
+  return withFiles(model, { ...given, ...mapped });
 }
 
-function params(entries: Record<string, ParamValue | undefined>, extra?: Readonly<Record<string, ParamValue>>): Record<string, ParamValue> {
-  const result: Record<string, ParamValue> = { ...extra };
-  for (const [key, value] of Object.entries(entries)) if (value !== undefined && value !== '') result[key] = value;
+/** Fields that name a workspace file (OpenAI's edit `mask`): a path relative to the workspace becomes its URI. */
+function withFiles(model: ModelInfo, params: Record<string, ParamValue>): Record<string, ParamValue> {
+  const result: Record<string, ParamValue> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (value === '') continue;
+    const file = model.params.find((p) => p.name === name && p.type === 'file');
+    result[name] = file && typeof value === 'string' ? toWorkspaceUri(value).toString() : value;
+  }
   return result;
 }
 
@@ -151,12 +158,14 @@ export async function imageFromArgs(deps: GenerateDeps, raw: unknown, origin: Ta
   const args = parsed(parseImageArgs, raw);
   const provider = args.provider ?? defaultProvider();
   const workspaceFolder = await pickWorkspaceFolder({ name: args.workspaceFolder, ask: false });
+  const model = args.model ?? deps.models.defaultModel(provider, 'image');
   const request: TaskRequest = {
     provider,
-    model: args.model ?? deps.models.defaultModel(provider, 'image'),
+    model,
     kind: 'image',
     prompt: args.prompt,
-    params: providerParams(provider, { size: args.size, n: args.n, quality: args.quality }, args.params),
+    params: modelParams(typedModel(provider, model, 'image'), { size: args.size, n: args.n, quality: args.quality }, args.params),
+    extra: args.extra,
     imageUrls: args.imageUrls,
     operation: args.imageUrls?.length ? 'edit' : 'generate',
     sync: useSync(args),
@@ -179,14 +188,16 @@ export async function editFromArgs(deps: GenerateDeps, raw: unknown, origin: Tas
   const provider = args.provider ?? defaultProvider();
   const model = args.model ?? deps.models.defaultModel(provider, 'image', true);
   const workspaceFolder = await pickWorkspaceFolder({ name: args.workspaceFolder, near: images[0], ask: false });
-  const asUrls = takesUrls(provider, model) ? await urlsForFiles(images, PROVIDERS[provider].label, false) : undefined;
+  const spec = typedModel(provider, model, 'image');
+  const asUrls = takesUrls(spec) ? await urlsForFiles(images, PROVIDERS[provider].label, false) : undefined;
   const request: TaskRequest = {
     provider,
     model,
     operation: 'edit',
     kind: 'image',
     prompt: args.prompt,
-    params: providerParams(provider, { size: args.size, n: args.n, quality: args.quality }, args.params),
+    params: modelParams(spec, { size: args.size, n: args.n, quality: args.quality }, args.params),
+    extra: args.extra,
     images: asUrls ? undefined : images.map((i) => i.toString()),
     imageUrls: asUrls ? [...asUrls, ...(args.imageUrls ?? [])] : args.imageUrls,
     sync: useSync(args),
@@ -200,16 +211,17 @@ export async function videoFromArgs(deps: GenerateDeps, raw: unknown, origin: Ta
   const args = parsed(parseVideoArgs, raw);
   const provider = args.provider ?? defaultProvider();
   const workspaceFolder = await pickWorkspaceFolder({ name: args.workspaceFolder, ask: false });
+  const model = args.model ?? deps.models.defaultModel(provider, 'video');
   const request: TaskRequest = {
     provider,
-    model: args.model ?? deps.models.defaultModel(provider, 'video'),
+    model,
     operation: 'video',
     kind: 'video',
     prompt: args.prompt,
-    params: provider === 'pixapi'
-      ? params({ duration: args.duration, size: args.size, input_image: args.inputImage }, args.params)
-      : providerParams(provider, { duration: args.duration, size: args.size }, args.params),
-    imageUrls: provider !== 'pixapi' && args.inputImage ? [args.inputImage] : undefined,
+    params: modelParams(typedModel(provider, model, 'video'), { duration: args.duration, size: args.size }, args.params),
+    extra: args.extra,
+    // The input image is a reference URL for every provider; Pixapi's adapter sends it as `input_image`.
+    imageUrls: args.inputImage ? [args.inputImage] : undefined,
     workspaceFolder: workspaceFolder.toString(),
     outputFolder: args.outputFolder,
   };
@@ -219,87 +231,66 @@ export async function videoFromArgs(deps: GenerateDeps, raw: unknown, origin: Ta
 // ---- step by step ----
 
 async function pickModel(deps: GenerateDeps, provider: ProviderId, kind: 'image' | 'video', edit: boolean, title: string): Promise<ModelInfo | undefined> {
-  const models = (await deps.models.list(provider)).filter((m) => m.kind === kind && (!edit || m.editsWithFiles || m.imageUrls));
-  if (provider === 'pixai') {
+  const spec = providerSpec(provider);
+  const models = (await deps.models.list(provider)).filter((m) => m.kind === kind && (!edit || takesImages(m)));
+  if (spec.modelIdFrom) {
+    // Models named by the user (PixAI: no list endpoint, ids or model page URLs): the remembered ones are offered.
     const id = await deps.pixaiModels.pick(title, models.map((m) => ({ id: m.id, name: m.label ?? m.id })), deps.models.defaultModel(provider, kind, edit));
-    return id ? catalogModel('pixai', id) ?? { ...models[0], id, label: undefined } : undefined;
+    return id ? typedModel(provider, id, kind) : undefined;
   }
   const other = { label: vscode.l10n.t('$(edit) Other model id…'), description: vscode.l10n.t('type any model id'), model: undefined };
   const items = [
-    ...models.map((m) => ({ label: m.id, description: m.editsWithFiles ? 'edits' : m.imageUrls ? vscode.l10n.t('takes image URLs') : '', model: m as ModelInfo | undefined })),
+    ...models.map((m) => ({ label: m.id, description: takesFiles(m) ? 'edits' : takesUrls(m) ? vscode.l10n.t('takes image URLs') : '', model: m as ModelInfo | undefined })),
     other,
   ];
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('{0} model', PROVIDERS[provider].label), ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('{0} model', spec.label), ignoreFocusOut: true });
   if (picked !== other) return picked?.model;
-  const id = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('{0} model id', PROVIDERS[provider].label), ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a model id.')) });
+  const id = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('{0} model id', spec.label), ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a model id.')) });
   if (!id) return undefined;
   return typedModel(provider, id.trim(), kind);
 }
 
-/** The parameters the model takes, in the order they are asked; their field names name their steps. */
-function paramSteps(provider: ProviderId, model: ModelInfo): [string, readonly (string | number)[], string][] {
-  const names = PARAM_NAMES[provider];
-  const lists: [string | undefined, readonly (string | number)[] | undefined, string][] = [
-    [names.size, model.sizes, vscode.l10n.t('Size')],
-    [names.aspectRatio, model.aspectRatios, vscode.l10n.t('Aspect ratio')],
-    [names.resolution, model.resolutions, vscode.l10n.t('Resolution')],
-    // Apixo picks the mode from the situation (text or image input) unless one is chosen; PixAI's is free.
-    [provider === 'apixo' ? undefined : names.mode, model.modes, vscode.l10n.t('Mode')],
-    [names.duration, model.durations, vscode.l10n.t('Duration in seconds')],
-    [names.quality, model.qualities, vscode.l10n.t('Quality')],
-  ];
-  return lists.filter((entry): entry is [string, readonly (string | number)[], string] => Boolean(entry[0] && entry[1]?.length));
+/** The fields the quick inputs ask for: the model's main (not Advanced) fields that apply to the operation. */
+export function quickInputFields(model: ModelInfo, operation: TaskRequest['operation']): ParamSpec[] {
+  return model.params.filter((p) => !p.advanced && !p.topLevel && p.type !== 'file' && (!p.operations || p.operations.includes(operation)) && p.inputCase !== 'withImages');
 }
 
-/** Every step name of the parameters the model has (the lists, then the style, then the count). */
-function paramStepNames(provider: ProviderId, model: ModelInfo | undefined): string[] {
-  if (!model) return [];
-  const names = PARAM_NAMES[provider];
-  return [
-    ...paramSteps(provider, model).map(([field]) => field),
-    ...(names.style ? [names.style] : []),
-    ...(asksImageCount(provider, model.kind) ? ['n'] : []),
-  ];
+/** The step names of the parameters the model has, in the order they are asked: the fields' own names. */
+function paramStepNames(model: ModelInfo | undefined, operation: TaskRequest['operation']): string[] {
+  return model ? quickInputFields(model, operation).map((field) => field.name) : [];
 }
 
-/** Asks for each parameter the model takes, by the provider's own field names. Undefined: cancelled. */
-async function askParams(provider: ProviderId, model: ModelInfo, titleOf: (step: string) => string): Promise<Record<string, ParamValue> | undefined> {
-  const names = PARAM_NAMES[provider];
+/** Asks for each main field the model's spec lists, by the provider's own field names. Undefined: cancelled. */
+async function askParams(provider: ProviderId, model: ModelInfo, operation: TaskRequest['operation'], titleOf: (step: string) => string): Promise<Record<string, ParamValue> | undefined> {
   const result: Record<string, ParamValue> = {};
-  const free = model.openValues ?? true;
-  for (const [field, values, label] of paramSteps(provider, model)) {
-    const title = titleOf(field);
-    const value = await pickValue(title, values.map(String), label, free);
-    if (value === undefined) return undefined;
-    if (field === names.duration) {
-      if (!(Number(value) > 0)) throw new UserError(vscode.l10n.t('"{0}" is not a number of seconds.', value));
-      result[field] = Number(value);
+  for (const field of quickInputFields(model, operation)) {
+    const title = titleOf(field.name);
+    const values = field.values?.map(String) ?? (field.type === 'boolean' ? ['true', 'false'] : []);
+    const label = field.note ? `${field.name} — ${field.note}` : field.name;
+    let text: string | undefined;
+    if (field.role === 'count' && values.length) {
+      text = await pickCount(provider, model, operation, result, field, values, title);
+    } else if (values.length) {
+      text = await pickValue(title, values, label, !field.complete && field.type !== 'boolean');
     } else {
-      result[field] = value;
+      // No documented values (PixAI's style): any text, and an empty answer sends nothing.
+      text = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('{0} (optional). Leave it empty to send none.', label), ignoreFocusOut: true });
     }
-  }
-  if (names.style) {
-    // PixAI documents no style values, so none are offered: any text, and an empty answer sends no style.
-    const style = await vscode.window.showInputBox({
-      title: titleOf(names.style),
-      prompt: vscode.l10n.t('Style (optional): a value {0} takes. Leave it empty to send none.', PROVIDERS[provider].label),
-      ignoreFocusOut: true,
-    });
-    if (style === undefined) return undefined;
-    if (style.trim()) result[names.style] = style.trim();
-  }
-  if (asksImageCount(provider, model.kind)) {
-    // The last step: each count with its estimate, as a range where the price depends on what is not fixed.
-    const counts = ['1', '2', '3', '4'];
-    const items = counts.map((n) => {
-      const lookup = estimateSpend({ provider, model: model.id, kind: model.kind, params: { ...result, n: Number(n) } });
-      return { label: n, description: lookup.kind === 'priced' ? vscode.l10n.t('estimate {0}', lookup.estimate.text) : vscode.l10n.t('price not documented') };
-    });
-    const count = (await vscode.window.showQuickPick(items, { title: titleOf('n'), placeHolder: vscode.l10n.t('How many images?'), ignoreFocusOut: true }))?.label;
-    if (!count) return undefined;
-    result.n = Number(count);
+    if (text === undefined) return undefined;
+    const read = paramFromText(field, text);
+    if ('error' in read) throw new UserError(read.error);
+    if (read.value !== undefined) result[field.name] = read.value;
   }
   return result;
+}
+
+/** The count step: each count with its estimate, as a range where the price depends on what is not fixed. */
+async function pickCount(provider: ProviderId, model: ModelInfo, operation: TaskRequest['operation'], chosen: Record<string, ParamValue>, field: ParamSpec, counts: readonly string[], title: string): Promise<string | undefined> {
+  const items = counts.map((n) => {
+    const lookup = estimateSpend({ provider, model: model.id, kind: model.kind, operation, params: { ...chosen, [field.name]: Number(n) } });
+    return { label: n, description: lookup.kind === 'priced' ? vscode.l10n.t('estimate {0}', lookup.estimate.text) : vscode.l10n.t('price not documented') };
+  });
+  return (await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('How many images?'), ignoreFocusOut: true }))?.label;
 }
 
 async function askPrompt(title: string, placeHolder: string): Promise<string | undefined> {
@@ -322,16 +313,23 @@ function formHeading(form: ValueForm): string {
   }
 }
 
+/** A value from a list; the first item sends nothing (the provider's or the model rule's default). '' means that. */
 async function pickValue(title: string, values: readonly string[], placeHolder: string, allowCustom: boolean): Promise<string | undefined> {
+  const none = vscode.l10n.t('Default');
   const groups = groupByForm(values);
   // A list of one form needs no headings; a mixed one (pixels with "2K", or "16:9") is grouped by form.
-  const items: vscode.QuickPickItem[] = groups.length > 1
-    ? groups.flatMap((g) => [{ label: formHeading(g.form), kind: vscode.QuickPickItemKind.Separator }, ...g.values.map((v) => ({ label: v }))])
-    : values.map((v) => ({ label: v }));
+  const items: vscode.QuickPickItem[] = [
+    { label: none, description: vscode.l10n.t('send nothing: the provider decides') },
+    ...(groups.length > 1
+      ? groups.flatMap((g) => [{ label: formHeading(g.form), kind: vscode.QuickPickItemKind.Separator }, ...g.values.map((v) => ({ label: v }))])
+      : values.map((v) => ({ label: v }))),
+  ];
   const other = vscode.l10n.t('Other…');
   if (allowCustom) items.push({ label: other, description: vscode.l10n.t('type a value') });
   const picked = await vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true });
-  if (picked?.label !== other) return picked?.label;
+  if (picked === undefined) return undefined;
+  if (picked.label === none) return '';
+  if (picked.label !== other) return picked.label;
   return vscode.window.showInputBox({ title, prompt: placeHolder, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a value.')) });
 }
 
@@ -363,11 +361,11 @@ function stepCounter(deps: GenerateDeps, title: string, kind: 'image' | 'video',
   return (step) => {
     const preferred = defaultProvider();
     const provider = state.provider ?? (state.providers.includes(preferred) ? preferred : state.providers[0]);
-    const model = state.model ?? catalogModel(provider, deps.models.defaultModel(provider, kind, edit));
+    const model = state.model ?? typedModel(provider, deps.models.defaultModel(provider, kind, edit), kind);
     const steps = flowSteps({
       asksProvider: state.providers.length > 1,
-      paramSteps: paramStepNames(provider, model),
-      asksInputImage: kind === 'video' && !state.inputImageGiven && Boolean(model?.imageUrls),
+      paramSteps: paramStepNames(model, kind === 'video' ? 'video' : edit ? 'edit' : 'generate'),
+      asksInputImage: kind === 'video' && !state.inputImageGiven && Boolean(model && takesUrls(model)),
     });
     return stepTitle(title, steps, step);
   };
@@ -390,7 +388,7 @@ async function imageSteps(deps: GenerateDeps, title: string, edit: boolean): Pro
   if (!model) return undefined;
   const prompt = await askPrompt(titleOf(PROMPT_STEP), edit ? vscode.l10n.t('Place the product on a warm studio background') : vscode.l10n.t('A cinematic product photo of a ceramic coffee cup'));
   if (!prompt) return undefined;
-  const chosen = await askParams(provider, model, titleOf);
+  const chosen = await askParams(provider, model, edit ? 'edit' : 'generate', titleOf);
   if (!chosen) return undefined;
   return {
     model,
@@ -434,7 +432,7 @@ export async function editImageInteractive(deps: GenerateDeps, images: vscode.Ur
   const steps = await imageSteps(deps, images.length === 1 ? vscode.l10n.t('Edit {0}', vscode.workspace.asRelativePath(images[0])) : vscode.l10n.t('Edit {0} images', images.length), true);
   if (!steps) return [];
   const workspaceFolder = await pickWorkspaceFolder({ near: images[0], ask: true });
-  const references = steps.model.imageUrls
+  const references = takesUrls(steps.model)
     ? { imageUrls: await urlsForFiles(images, PROVIDERS[steps.request.provider].label, true) }
     : { images: images.map((i) => i.toString()) };
   return [(await submitChecked(deps.engine, { ...steps.request, ...references, operation: 'edit', workspaceFolder: workspaceFolder.toString() })).id];
@@ -462,9 +460,9 @@ export async function generateVideoInteractive(deps: GenerateDeps, inputImage?: 
   if (!model) return [];
   const prompt = await askPrompt(titleOf(PROMPT_STEP), vscode.l10n.t('A cinematic reveal of a smart speaker'));
   if (!prompt) return [];
-  const chosen = await askParams(provider, model, titleOf);
+  const chosen = await askParams(provider, model, 'video', titleOf);
   if (!chosen) return [];
-  if (inputImage === undefined && model.imageUrls) {
+  if (inputImage === undefined && takesUrls(model)) {
     const none = { label: vscode.l10n.t('No input image'), description: vscode.l10n.t('text-to-video'), url: '' };
     const typed = { label: vscode.l10n.t('Enter an image URL…'), description: vscode.l10n.t('a public http(s) URL'), url: '' };
     const picked = await vscode.window.showQuickPick([none, ...recentImageUrls(deps.store, Date.now()), typed], {
@@ -489,9 +487,9 @@ export async function generateVideoInteractive(deps: GenerateDeps, inputImage?: 
     operation: 'video',
     kind: 'video',
     prompt,
-    // Pixapi names the input image `input_image`; Apixo takes reference URLs as image_urls.
-    params: provider === 'pixapi' ? params({ ...chosen, input_image: url }) : chosen,
-    imageUrls: provider !== 'pixapi' && url ? [url] : undefined,
+    params: chosen,
+    // A reference URL for every provider; each adapter sends it under its own name (image_urls, input_image).
+    imageUrls: url ? [url] : undefined,
     workspaceFolder: workspaceFolder.toString(),
   };
   return [(await submitChecked(deps.engine, request)).id];

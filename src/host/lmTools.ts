@@ -4,9 +4,9 @@
  * and any documented cost. Results are saved by the engine as usual; the tool returns their workspace paths.
  */
 import * as vscode from 'vscode';
-import { PARAM_NAMES } from '../core/catalog';
+import { paramWithRole, typedModel } from '../core/catalog';
 import { isProviderId, PROVIDER_IDS, PROVIDERS, ProviderId } from '../core/providers';
-import type { MediaKind, Task } from '../core/task';
+import type { MediaKind, ParamValue, Task } from '../core/task';
 import { quoteProviderText } from '../core/markup';
 import { estimateSpend, formatUSD } from '../core/spending/estimate';
 import { LIMIT_SETTINGS } from '../core/spending/model';
@@ -29,6 +29,10 @@ export interface ImageToolInput {
   readonly quality?: string;
   /** PixAI's free `style` value. */
   readonly style?: string;
+  /** The model's own fields by the provider's names (checked against the model's spec). */
+  readonly params?: Readonly<Record<string, ParamValue>>;
+  /** Fields the model does not document, sent as given. */
+  readonly extra?: Readonly<Record<string, ParamValue>>;
   readonly outputFolder?: string;
 }
 
@@ -44,6 +48,8 @@ export interface VideoToolInput {
   readonly aspectRatio?: string;
   readonly duration?: number;
   readonly inputImageUrl?: string;
+  readonly params?: Readonly<Record<string, ParamValue>>;
+  readonly extra?: Readonly<Record<string, ParamValue>>;
   readonly outputFolder?: string;
 }
 
@@ -63,42 +69,49 @@ async function chooseProvider(deps: generate.GenerateDeps, asked: string | undef
     return { provider: asked };
   }
   const candidates = deps.models.providersFor(kind, edit);
-  const configured = vscode.workspace.getConfiguration('mediaStudio').get<string>('defaultProvider', 'pixapi');
-  const ordered = isProviderId(configured) && candidates.includes(configured) ? [configured, ...candidates.filter((p) => p !== configured)] : candidates;
+  const configured = generate.defaultProvider();
+  const ordered = candidates.includes(configured) ? [configured, ...candidates.filter((p) => p !== configured)] : candidates;
   for (const provider of ordered) if (await deps.keys.has(provider)) return { provider };
   return { error: `No Media Studio API key is set, so nothing was generated. ${SET_KEY_HINT}.` };
 }
 
 /** The command argument object for the request the tool makes (the automation contract of the commands). */
 function commandArgs(operation: Operation, provider: ProviderId, model: string, input: ImageToolInput & Omit<VideoToolInput, keyof ImageToolInput> & Partial<EditToolInput>): Record<string, unknown> {
-  const params: Record<string, string> = {};
+  const spec = typedModel(provider, model, operation === 'video' ? 'video' : 'image');
+  const params: Record<string, ParamValue> = { ...input.params };
   if (input.aspectRatio) {
-    const field = PARAM_NAMES[provider].aspectRatio;
-    if (!field) throw new UserError(`${PROVIDERS[provider].label} does not take an aspect ratio; use "size" (such as "1024x1024") instead.`);
-    params[field] = input.aspectRatio;
+    const field = paramWithRole(spec, 'aspectRatio');
+    if (!field) throw new UserError(`${PROVIDERS[provider].label} ${model} does not take an aspect ratio; use "size" (such as "1024x1024") instead.`);
+    params[field.name] = input.aspectRatio;
   }
   if (input.style) {
-    const field = PARAM_NAMES[provider].style;
-    if (!field) throw new UserError(`${PROVIDERS[provider].label} does not take a style; only PixAI does. Describe the style in the prompt instead.`);
-    params[field] = input.style;
+    const field = paramWithRole(spec, 'style');
+    if (!field) throw new UserError(`${PROVIDERS[provider].label} ${model} does not take a style. Describe the style in the prompt instead.`);
+    params[field.name] = input.style;
   }
-  const args: Record<string, unknown> = { provider, model, prompt: input.prompt, size: input.size, params: Object.keys(params).length ? params : undefined, outputFolder: input.outputFolder };
+  const args: Record<string, unknown> = { provider, model, prompt: input.prompt, size: input.size, params: Object.keys(params).length ? params : undefined, extra: input.extra, outputFolder: input.outputFolder };
   if (operation === 'video') return { ...args, duration: input.duration, inputImage: input.inputImageUrl };
   return { ...args, n: input.count, quality: input.quality, images: operation === 'edit' ? input.images : undefined };
 }
 
 /**
- * The confirmation's money line: the estimate from the price seam (a range where the request leaves the price
- * open), whether it is above the amount the user asked to confirm, and today's spending against the limit.
+ * The confirmation's money line: the estimate from the models' documented prices (a range where the request
+ * leaves the price open), whether it is above the amount the user asked to confirm, and today's spending
+ * against the limit.
  */
-async function costText(deps: ToolDeps, provider: ProviderId, model: string, kind: MediaKind, input: { count?: number; duration?: number; size?: string; quality?: string }): Promise<string> {
-  const names = PARAM_NAMES[provider];
-  const params: Record<string, string | number> = {};
-  if (input.count !== undefined) params.n = input.count;
-  if (input.size !== undefined && names.size) params[names.size] = input.size;
-  if (input.quality !== undefined && names.quality) params[names.quality] = input.quality;
-  if (input.duration !== undefined && names.duration) params[names.duration] = input.duration;
-  const lookup = estimateSpend({ provider, model, kind, params });
+async function costText(deps: ToolDeps, provider: ProviderId, model: string, operation: Operation, input: { count?: number; duration?: number; size?: string; quality?: string }): Promise<string> {
+  const kind: MediaKind = operation === 'video' ? 'video' : 'image';
+  const spec = typedModel(provider, model, kind);
+  const params: Record<string, ParamValue> = {};
+  const put = (role: Parameters<typeof paramWithRole>[1], value: ParamValue | undefined) => {
+    const param = paramWithRole(spec, role);
+    if (value !== undefined && param) params[param.name] = value;
+  };
+  put('count', input.count);
+  put('size', input.size);
+  put('quality', input.quality);
+  put('duration', input.duration);
+  const lookup = estimateSpend({ provider, model, operation, kind, params });
   const lines = [lookup.kind === 'priced'
     ? vscode.l10n.t('Estimated cost: {0} (from {1}\'s documented prices).', lookup.estimate.text, PROVIDERS[provider].label)
     : vscode.l10n.t('Cost: unknown — {0}; see {1} pricing.', lookup.reason, PROVIDERS[provider].label)];
@@ -182,7 +195,7 @@ abstract class MediaTool<T extends { prompt: string; provider?: string; model?: 
     const md = new vscode.MarkdownString();
     md.appendText(vscode.l10n.t('{0} with {1}, model {2}. {3}\n\n', this.title, label, model, this.detail(options.input)));
     md.appendText(vscode.l10n.t('Prompt: {0}\n\n', prompt));
-    md.appendText(vscode.l10n.t('{0} This is charged to your {1} account.', await costText(this.deps, chosen.provider, model, this.kind, options.input as { count?: number; duration?: number; size?: string; quality?: string }), label));
+    md.appendText(vscode.l10n.t('{0} This is charged to your {1} account.', await costText(this.deps, chosen.provider, model, this.operation, options.input as { count?: number; duration?: number; size?: string; quality?: string }), label));
     return {
       // Tools have no stable way to report progress (only the proposed toolProgress API): say where it shows.
       invocationMessage: vscode.l10n.t('{0} with {1} {2}… Progress shows in the Media Studio Tasks view.', this.title, label, model),

@@ -1,5 +1,6 @@
-import { listPixapiModels } from '../core/adapters/pixapi';
-import { catalogFor, ModelInfo, pixapiModel, resolveDefaultModel, typedModel } from '../core/catalog';
+import { listPixapiModels, mergePixapiModels } from '../core/adapters/pixapi';
+import { catalogFor, ModelInfo, providersWith, resolveDefaultModel, typedModel } from '../core/catalog';
+import { providerSpec } from '../core/spec/registry';
 import type { ApiClient } from '../core/http';
 import { PROVIDER_IDS, ProviderId } from '../core/providers';
 import type { MediaKind } from '../core/task';
@@ -41,12 +42,13 @@ export class ModelCatalog {
     const cached = this.cache.get(provider);
     if (cached && Date.now() - cached.at < CACHE_MS) return cached.models;
     let models = this.builtIn(provider);
-    if (provider === 'pixapi') {
+    // The one provider with a list-models endpoint (Pixapi's GET /v1/models), merged with its spec.
+    if (providerSpec(provider).capabilities.modelListing) {
       const api = await this.api(provider);
       if (api) {
         try {
           const listed = await listPixapiModels(api);
-          if (listed.length) models = listed.map((m) => pixapiModel(m.id, m.kind, m.edits));
+          if (listed.length) models = mergePixapiModels(listed);
         } catch (error) {
           this.log.warn(`Could not list Pixapi models, using the built-in list: ${error instanceof Error ? error.message : String(error)}`);
         }
@@ -62,7 +64,7 @@ export class ModelCatalog {
   }
 
   providersFor(kind: MediaKind, edit = false): ProviderId[] {
-    return PROVIDER_IDS.filter((p) => this.builtIn(p).some((m) => m.kind === kind && (!edit || m.editsWithFiles || m.imageUrls)));
+    return providersWith(PROVIDER_IDS, kind, edit);
   }
 
   forget(provider: ProviderId): void {

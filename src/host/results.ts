@@ -161,6 +161,7 @@ export class ResultWriter {
         model: task.request.model,
         operation: task.request.operation,
         parameters: task.request.params,
+        extra: task.request.extra,
         taskId: task.id,
         remoteTaskId: task.remoteId,
         cost: task.cost,

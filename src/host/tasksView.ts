@@ -10,7 +10,7 @@ import { formatDuration, isTerminal, Task, TaskState, taskActions } from '../cor
 import { Disposable } from './lifecycle';
 import { formatElapsed, runningMs } from '../core/elapsed';
 import { inputImages, paramLines } from '../core/hoverDetails';
-import { PARAM_NAMES } from '../core/catalog';
+import { paramWithRole, typedModel } from '../core/catalog';
 
 const ACTIVE: readonly TaskState[] = ['submitting', 'running', 'submitted', 'queued', 'unconfirmed', 'stale'];
 const PROGRESS_THROTTLE_MS = 500;
@@ -72,7 +72,10 @@ function tooltip(task: Task, tasks: readonly Task[]): vscode.MarkdownString {
   md.appendMarkdown(`**${stateWord(task.state)}** — ${PROVIDERS[task.request.provider].label} ${markdownCodeSpan(task.request.model)}\n\n`);
   md.appendText(task.request.prompt);
   md.appendMarkdown('\n\n');
-  const params = paramLines(task.request.params, PARAM_NAMES[task.request.provider]).map((p) => `${p.name}: ${p.value}`);
+  const durationParam = paramWithRole(typedModel(task.request.provider, task.request.model, task.request.kind), 'duration')?.name;
+  const params = paramLines(task.request.params, durationParam).map((p) => `${p.name}: ${p.value}`);
+  const extra = Object.entries(task.request.extra ?? {}).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  if (extra.length) params.push(vscode.l10n.t('not documented for this model: {0}', extra.join(', ')));
   // An input image shows as the workspace file it came from (an earlier result), not as the URL it was sent as.
   const inputs = inputImages(task.request, tasks);
   for (const input of inputs) params.push(vscode.l10n.t('input image: {0}', input.file ? vscode.workspace.asRelativePath(vscode.Uri.parse(input.file)) : input.url));

@@ -3,16 +3,19 @@
  * results. It only renders what the host sends and sends typed messages back; state that must survive
  * hiding or a reload (the compose area) is kept with getState/setState.
  */
-import type { ModelInfo, ParamNames } from '../core/catalog';
+import { ModelInfo, takesFiles, takesUrls, typedModel } from '../core/catalog';
 import { LIMITS } from '../core/panelProtocol';
 import type { ComposeState, HostMessage, ProviderOption, ReferenceView, TaskAction, TaskView, WebviewMessage } from '../core/panelProtocol';
 import type { ProviderId } from '../core/providers';
+import { estimateCost, formatCost, formatEstimate } from '../core/spec/price';
+import { PROVIDER_SPECS, providerSpec } from '../core/spec/registry';
+import type { ParamSpec } from '../core/spec/types';
+import { paramFromText } from '../core/spec/validate';
+import type { ParamValue } from '../core/task';
 import * as l10n from '@vscode/l10n';
 import { formatElapsed } from '../core/elapsed';
 import { iconButton, toolbar } from './toolbar';
 import { datalistOptions, selectOptions } from './valueGroups';
-import { formatCost } from './estimate';
-import { estimateSpend } from '../core/spending/estimate';
 
 // The host embeds VS Code's translation bundle for the display language (none for English); load it first.
 const bundleText = document.getElementById('l10n-bundle')?.textContent;
@@ -29,11 +32,11 @@ const vscode = acquireVsCodeApi();
 
 interface SavedState { readonly compose: ComposeState }
 
-const emptyCompose: ComposeState = { provider: 'pixapi', model: '', prompt: '', params: {}, references: [], imageUrls: [] };
+const emptyCompose: ComposeState = { provider: PROVIDER_SPECS[0].id, model: '', prompt: '', params: {}, references: [], imageUrls: [] };
 const saved = vscode.getState() as SavedState | undefined;
 let compose: ComposeState = saved?.compose ?? emptyCompose;
 let providers: readonly ProviderOption[] = [];
-const modelsByProvider = new Map<ProviderId, { models: readonly ModelInfo[]; names: ParamNames; balanceUsd?: number }>();
+const modelsByProvider = new Map<ProviderId, { models: readonly ModelInfo[]; balanceUsd?: number }>();
 const tasks = new Map<string, TaskView>();
 const pending = new Map<number, (message: HostMessage) => void>();
 let nextRequestId = 1;
@@ -94,6 +97,15 @@ function layout(): void {
           h('label', { for: 'model-kind' }, l10n.t('Makes')),
           h('select', { id: 'model-kind' }, h('option', { value: 'image' }, l10n.t('Images')), h('option', { value: 'video' }, l10n.t('Videos'))))),
       h('div', { id: 'params', class: 'row pickers', role: 'group', 'aria-label': l10n.t('Parameters') }),
+      h('details', { id: 'advanced', class: 'advanced' },
+        h('summary', {}, l10n.t('Advanced')),
+        h('p', { id: 'model-rules', class: 'hint' }),
+        h('div', { id: 'advanced-params', class: 'row pickers', role: 'group', 'aria-label': l10n.t('Advanced parameters') }),
+        h('h3', { id: 'extra-title' }, l10n.t('Fields not documented for this model')),
+        h('p', { class: 'hint' }, l10n.t('Sent as given in "extra" (JSON for objects and lists) and recorded in the sidecar as not documented; the provider may ignore or refuse them.')),
+        h('ol', { id: 'extra-rows', class: 'extra-rows', 'aria-labelledby': 'extra-title' }),
+        h('datalist', { id: 'extra-names' }),
+        h('button', { id: 'add-extra', type: 'button', class: 'secondary' }, l10n.t('Add field'))),
       h('p', { id: 'model-note', class: 'note', role: 'status' }),
       h('div', { class: 'references', role: 'group', 'aria-labelledby': 'references-title' },
         h('h3', { id: 'references-title' }, l10n.t('Reference images')),
@@ -152,6 +164,11 @@ function layout(): void {
     renderModel();
   });
   byId('submit').addEventListener('click', submit);
+  byId('add-extra').addEventListener('click', () => {
+    save({ extra: [...(compose.extra ?? []), { name: '', value: '' }] });
+    renderExtra();
+    byId('extra-rows').querySelector<HTMLInputElement>('li:last-child input')?.focus();
+  });
   byId('add-references').addEventListener('click', () => {
     setStatus('');
     request({ type: 'pickReferences', requestId: newId() });
@@ -205,12 +222,11 @@ const OTHER_MODEL = '\u0000other';
 function currentModel(): ModelInfo | undefined {
   const models = modelsByProvider.get(compose.provider)?.models ?? [];
   if (!compose.otherModel) return models.find((m) => m.id === compose.model);
-  // A typed model takes what the provider's models take; PixAI's all share one shape (the catalog entry's).
-  const kind = compose.provider === 'pixai' ? 'image' : compose.kind ?? 'image';
-  const like = compose.provider === 'pixai' ? models[models.length - 1] : undefined;
-  return like
-    ? { ...like, id: compose.model, label: undefined }
-    : { provider: compose.provider, id: compose.model, kind, editsWithFiles: false, imageUrls: false, openValues: true };
+  // A typed model gets its documented spec, or the provider's generic schema for what it makes.
+  const spec = providerSpec(compose.provider);
+  const kind = spec.capabilities.textToVideo ? compose.kind ?? 'image' : 'image';
+  const id = spec.modelIdFrom?.(compose.model) ?? compose.model;
+  return { ...typedModel(compose.provider, id, kind), id: compose.model };
 }
 
 function renderProviders(): void {
@@ -228,7 +244,7 @@ function loadModels(): void {
   byId<HTMLSelectElement>('model').replaceChildren(h('option', {}, l10n.t('Loading models…')));
   request({ type: 'listModels', requestId: newId(), provider }, (reply) => {
     if (reply.type !== 'models') return;
-    modelsByProvider.set(reply.provider, { models: reply.models, names: reply.paramNames, balanceUsd: reply.balanceUsd });
+    modelsByProvider.set(reply.provider, { models: reply.models, balanceUsd: reply.balanceUsd });
     if (reply.provider === compose.provider) renderModels();
   });
 }
@@ -249,26 +265,62 @@ function renderModels(): void {
   renderModel();
 }
 
-interface ParamField { readonly name: string; readonly label: string; readonly values: readonly string[]; readonly free: boolean }
+/** Words for the fields every provider has under some name; any other field is shown by its provider's name. */
+function roleLabel(param: ParamSpec): string {
+  switch (param.role) {
+    case 'size': return l10n.t('Size');
+    case 'aspectRatio': return l10n.t('Aspect ratio');
+    case 'resolution': return l10n.t('Resolution');
+    case 'quality': return l10n.t('Quality');
+    case 'duration': return l10n.t('Duration (seconds)');
+    case 'mode': return l10n.t('Mode');
+    case 'outputFormat': return l10n.t('Format');
+    case 'style': return l10n.t('Style');
+    case 'count': return l10n.t('Count');
+    default: return param.name;
+  }
+}
 
-function paramFields(model: ModelInfo, names: ParamNames): ParamField[] {
-  const free = !!model.openValues;
-  const fields: ParamField[] = [];
-  const add = (name: string | undefined, label: string, values: readonly (string | number)[] | undefined, allowFree: boolean) => {
-    if (name && values?.length) fields.push({ name, label, values: values.map(String), free: allowFree });
-  };
-  add(names.size, l10n.t('Size'), model.sizes, true);
-  add(names.aspectRatio, l10n.t('Aspect ratio'), model.aspectRatios, free);
-  add(names.resolution, l10n.t('Resolution'), model.resolutions, free);
-  add(names.quality, l10n.t('Quality'), model.qualities, free);
-  add(names.duration, l10n.t('Duration (seconds)'), model.durations, true);
-  add(names.mode, l10n.t('Mode'), model.modes, free);
-  add(names.outputFormat, l10n.t('Format'), model.outputFormats, free);
-  // Free text with no documented values (PixAI's style): offered as a plain field.
-  if (names.style) fields.push({ name: names.style, label: l10n.t('Style'), values: [], free: true });
-  // The image count is the OpenAI-style `n` where the provider takes it.
-  if (model.kind === 'image' && (compose.provider === 'pixapi' || compose.provider === 'openai')) fields.push({ name: 'n', label: l10n.t('Count'), values: ['1', '2', '3', '4'], free: true });
-  return fields;
+/** One form control for a field of the model's spec, under its provider's name (id param-<name>). */
+function paramControl(param: ParamSpec): HTMLElement {
+  const id = `param-${param.name}`;
+  const current = compose.params[param.name] ?? '';
+  const values = param.type === 'boolean' ? ['true', 'false'] : (param.values ?? []).map(String);
+  let control: HTMLElement;
+  if (param.complete || param.type === 'boolean') {
+    const select = h('select', { id }, h('option', { value: '' }, 'default'), ...selectOptions(values, current));
+    select.addEventListener('change', () => onParam(param.name, select.value));
+    control = select;
+  } else {
+    const placeholder = param.type === 'object' ? '{"…": 1}' : param.type === 'objectList' ? '[{"…": 1}]' : param.type === 'file' ? 'images/mask.png' : 'default';
+    const input = h('input', { id, list: values.length ? `${id}-values` : undefined, value: current, placeholder, autocomplete: 'off', spellcheck: 'false', maxlength: LIMITS.paramValue });
+    input.addEventListener('input', () => onParam(param.name, input.value));
+    control = values.length ? h('span', {}, input, h('datalist', { id: `${id}-values` }, ...datalistOptions(values))) : input;
+  }
+  const label = roleLabel(param);
+  const title = [param.name !== label ? param.name : undefined, param.note, l10n.t('Documented at {0}', param.source)].filter(Boolean).join(' — ');
+  return h('div', { class: 'field', 'data-param': param.name }, h('label', { for: id, title }, label), control);
+}
+
+/** The free rows of the Advanced section: undocumented fields by name, sent in `extra`. */
+function renderExtra(): void {
+  const rows = compose.extra ?? [];
+  const names = byId<HTMLDataListElement>('extra-names');
+  names.replaceChildren(...(currentModel()?.knownExtra ?? []).map((p) => h('option', { value: p.name }, p.note ?? p.source)));
+  byId('extra-rows').replaceChildren(...rows.map((row, index) => {
+    const update = (changes: Partial<{ name: string; value: string }>) => save({ extra: (compose.extra ?? []).map((r, i) => (i === index ? { ...r, ...changes } : r)) });
+    const name = h('input', { class: 'extra-name', value: row.name, list: 'extra-names', placeholder: l10n.t('field name'), 'aria-label': l10n.t('Field name'), autocomplete: 'off', spellcheck: 'false', maxlength: 40 });
+    const value = h('input', { class: 'extra-value', value: row.value, placeholder: l10n.t('value (text, number, true/false or JSON)'), 'aria-label': l10n.t('Value of {0}', row.name || l10n.t('the field')), autocomplete: 'off', spellcheck: 'false', maxlength: LIMITS.paramValue });
+    name.addEventListener('input', () => update({ name: name.value.trim() }));
+    value.addEventListener('input', () => update({ value: value.value }));
+    const remove = h('button', { type: 'button', class: 'icon', 'aria-label': l10n.t('Remove field {0}', row.name) }, '✕');
+    remove.addEventListener('click', () => {
+      save({ extra: (compose.extra ?? []).filter((_, i) => i !== index) });
+      renderExtra();
+      byId('add-extra').focus();
+    });
+    return h('li', { class: 'extra-row' }, name, value, remove);
+  }));
 }
 
 function renderOtherModel(): void {
@@ -277,40 +329,32 @@ function renderOtherModel(): void {
   if (!other) return;
   const input = byId<HTMLInputElement>('model-id');
   if (input.value.trim() !== compose.model) input.value = compose.model;
-  const pixai = compose.provider === 'pixai';
-  input.placeholder = pixai ? 'https://pixai.art/model/…/…' : l10n.t('The provider\'s model id');
-  byId('model-id-hint').textContent = pixai
-    ? l10n.t('A model version id, or a pixai.art/model/<id>/<version> URL.')
-    : l10n.t('Any model id {0} serves.', providers.find((p) => p.id === compose.provider)?.label ?? compose.provider);
-  // PixAI makes images only; elsewhere the person says what the typed model makes.
+  const spec = providerSpec(compose.provider);
+  input.placeholder = spec.modelIdHint ?? l10n.t('The provider\'s model id');
+  byId('model-id-hint').textContent = spec.modelIdFrom
+    ? l10n.t('A model version id, or a model page URL such as {0}.', spec.modelIdHint ?? '')
+    : l10n.t('Any model id {0} serves.', spec.label);
+  // A provider that makes images only (PixAI, OpenAI): nothing to say; elsewhere the person says what the typed model makes.
+  const imagesOnly = !spec.capabilities.textToVideo;
   const kind = byId<HTMLSelectElement>('model-kind');
-  kind.value = compose.kind ?? 'image';
-  kind.disabled = pixai;
+  kind.value = imagesOnly ? 'image' : compose.kind ?? 'image';
+  kind.disabled = imagesOnly;
 }
 
 function renderModel(): void {
   renderOtherModel();
   const model = currentModel();
-  const names = modelsByProvider.get(compose.provider)?.names ?? {};
-  const container = byId('params');
-  const fields = model ? paramFields(model, names) : [];
+  const fields = model?.params ?? [];
   const kept: Record<string, string> = {};
   for (const f of fields) if (compose.params[f.name] !== undefined) kept[f.name] = compose.params[f.name];
   save({ params: kept });
-  container.replaceChildren(...fields.map((f) => {
-    const id = `param-${f.name}`;
-    let control: HTMLElement;
-    if (f.free) {
-      const input = h('input', { id, list: f.values.length ? `${id}-values` : undefined, value: compose.params[f.name] ?? '', placeholder: 'default', autocomplete: 'off', maxlength: LIMITS.paramValue });
-      input.addEventListener('input', () => onParam(f.name, input.value));
-      control = f.values.length ? h('span', {}, input, h('datalist', { id: `${id}-values` }, ...datalistOptions(f.values))) : input;
-    } else {
-      const select = h('select', { id }, h('option', { value: '' }, 'default'), ...selectOptions(f.values, compose.params[f.name]));
-      select.addEventListener('change', () => onParam(f.name, select.value));
-      control = select;
-    }
-    return h('div', { class: 'field' }, h('label', { for: id }, f.label), control);
-  }));
+  // The model's main fields in the row; the rest of what its spec documents under "Advanced".
+  byId('params').replaceChildren(...fields.filter((f) => !f.advanced).map(paramControl));
+  byId('advanced-params').replaceChildren(...fields.filter((f) => f.advanced).map(paramControl));
+  const rules = model?.rules ?? [];
+  const source = model ? (model.documented ? l10n.t('Fields as documented at {0}.', model.source) : l10n.t('{0} is not documented: these are the fields {1} documents for every model.', model.id, providerSpec(model.provider).label)) : '';
+  byId('model-rules').textContent = [source, ...rules].filter(Boolean).join(' ');
+  renderExtra();
   renderNote();
   renderReferences();
   renderEstimate();
@@ -329,18 +373,22 @@ function renderNote(): void {
   const model = currentModel();
   const note = byId('model-note');
   let text = '';
+  const max = model?.references.max;
+  const count = compose.references.length + compose.imageUrls.length;
   // How to give an image to this model: Animate switches to a video model, so it is the way only for videos;
   // an image model gets a result's URL from Edit Image on that result (the quick input sends the URL).
   const howToGiveImage = model?.kind === 'video'
     ? l10n.t('use Animate on an image result to pass its URL')
     : l10n.t('right-click an image result in the Explorer and choose Media Studio → Edit Image, which sends its URL while the provider keeps it, or asks you for a public URL');
-  if (model?.imageUrls && compose.references.length) {
+  if (model && takesUrls(model) && compose.references.length) {
     text = l10n.t('{0} takes reference images only as public URLs, not workspace files: remove the files, or {1}.', model.id, howToGiveImage);
-  } else if (model?.imageUrls) {
+  } else if (model && max !== undefined && count > max) {
+    text = l10n.t('{0} takes at most {1} reference image(s); {2} are given.', model.id, max, count);
+  } else if (model && takesUrls(model)) {
     text = l10n.t('{0} takes reference images only as public URLs: {1}.', model.id, howToGiveImage);
-  } else if (model && !model.editsWithFiles && compose.references.length) {
+  } else if (model && !takesFiles(model) && compose.references.length) {
     text = l10n.t('{0} does not take reference images: remove them or choose another model.', model.id);
-  } else if (model && !model.imageUrls && compose.imageUrls.length) {
+  } else if (model && !takesUrls(model) && compose.imageUrls.length) {
     text = l10n.t('{0} does not take input image URLs: remove them or choose a model that does.', model.id);
   }
   note.textContent = text;
@@ -349,12 +397,18 @@ function renderNote(): void {
 
 function renderEstimate(): void {
   const element = byId('estimate');
-  // The spending seam's estimate: one price where the request fixes it, a range where it does not.
-  const lookup = estimateSpend({ provider: compose.provider, model: compose.model, kind: currentModel()?.kind ?? compose.kind ?? 'image', params: compose.params });
-  const estimate = lookup.kind === 'priced' ? { text: l10n.t('estimate: {0}', lookup.estimate.text) } : undefined;
+  const model = currentModel();
+  const params: Record<string, ParamValue> = {};
+  for (const [name, text] of Object.entries(compose.params)) {
+    const read = paramFromText(model?.params.find((p) => p.name === name), text);
+    if ('value' in read && read.value !== undefined) params[name] = read.value;
+  }
+  const kind = model?.kind ?? 'image';
+  const operation = kind === 'video' ? 'video' : compose.references.length || compose.imageUrls.length ? 'edit' : 'generate';
+  const estimate = compose.model ? formatEstimate(estimateCost({ provider: compose.provider, model: model?.id ?? compose.model, operation, kind, params })) : undefined;
   const balance = modelsByProvider.get(compose.provider)?.balanceUsd;
-  // Apixo documents no per-model prices; its balance is what the user can budget against.
-  const text = [estimate?.text, balance === undefined ? undefined : l10n.t('Account balance: ${0} USD', balance.toFixed(2))].filter(Boolean).join(' · ');
+  // Where no price is documented, the balance (Apixo's) is what the user can budget against.
+  const text = [estimate, balance === undefined ? undefined : l10n.t('Account balance: ${0} USD', balance.toFixed(2))].filter(Boolean).join(' · ');
   element.textContent = text;
   element.hidden = !text;
 }
@@ -428,8 +482,9 @@ function submit(): void {
   const requestId = newId();
   request({
     type: 'submit', requestId, provider: compose.provider, model: compose.model, prompt: compose.prompt, params: compose.params,
+    extra: Object.fromEntries((compose.extra ?? []).filter((r) => r.name).map((r) => [r.name, r.value])),
     references: compose.references.map((r) => r.uri), imageUrls: [...compose.imageUrls],
-    ...(compose.otherModel ? { kind: compose.provider === 'pixai' ? 'image' : compose.kind ?? 'image' } : {}),
+    ...(compose.otherModel ? { kind: currentModel()?.kind ?? 'image' } : {}),
   }, (reply) => {
     button.disabled = false;
     if (reply.type === 'submitted') setStatus(l10n.t('Submitted.'));

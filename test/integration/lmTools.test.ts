@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { MediaStudioApi, Task } from '../../src/api';
-import { PIXAI_EXAMPLE_MODEL_VERSION_ID } from '../../src/core/catalog';
+import { PIXAI_EXAMPLE_MODEL_VERSION_ID } from '../../src/core/adapters/pixai.spec';
 import { sniffMediaType } from '../../src/core/files/sniff';
 import { testHooksOf, TestHooks } from '../../src/host/testHooks';
 import { estimateSpend } from '../../src/core/spending/estimate';

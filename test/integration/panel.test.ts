@@ -164,7 +164,7 @@ describe('Panel in the real extension host', function () {
     await controller.receive({ type: 'listModels', requestId: 1, provider: 'pixapi' });
     const models = await transport.next((m): m is Extract<HostMessage, { type: 'models' }> => m.type === 'models' && m.requestId === 1);
     assert.ok(models.models.some((m) => m.id === 'gpt-image-2'));
-    assert.strictEqual(models.paramNames.size, 'size');
+    assert.ok(models.models.find((m) => m.id === 'gpt-image-2')?.params.some((p) => p.name === 'size'), 'each model comes with its parameter schema');
 
     const reference = vscode.Uri.joinPath(workspaceFolder(), 'images/product.png');
     await controller.receive({ type: 'dropReferences', requestId: 2, uris: [reference.toString()] });
@@ -326,7 +326,7 @@ describe('Panel in the real extension host', function () {
     const prefill = await transport.next((m): m is Extract<HostMessage, { type: 'prefill' }> => m.type === 'prefill');
     assert.strictEqual((await reply(31)).type, 'done');
     const model = catalogFor(prefill.provider).find((m) => m.id === prefill.model);
-    assert.ok(model && model.kind === 'video' && model.imageUrls, `${prefill.provider}/${prefill.model} is a video model that takes image URLs`);
+    assert.ok(model && model.kind === 'video' && model.references.via === 'urls', `${prefill.provider}/${prefill.model} is a video model that takes image URLs`);
     assert.strictEqual(prefill.provider, 'pixapi', 'the image\'s own provider is tried first');
     assert.deepStrictEqual(prefill.imageUrls, [url]);
     assert.strictEqual(prefill.prompt, 'Animate: a windmill');
@@ -376,7 +376,7 @@ describe('Panel in the real extension host', function () {
     const models = await transport.next((m): m is Extract<HostMessage, { type: 'models' }> => m.type === 'models' && m.requestId === 40);
     assert.deepStrictEqual(models.models.map((m) => [m.id, m.label]).slice(0, 1), [['1111111111111111111', 'My anime model']]);
     assert.ok(models.models.some((m) => m.id === catalogFor('pixai')[0].id), 'the catalog model is still listed');
-    assert.strictEqual(models.paramNames.style, 'style', 'PixAI takes a free-text style');
+    assert.strictEqual(models.models[0].params.find((p) => p.name === 'style')?.type, 'string', 'PixAI takes a free-text style');
 
     await controller.receive({ type: 'submit', requestId: 41, provider: 'pixai', model: 'https://pixai.art/model/1700000000000000000/1999999999999999999', prompt: 'a fox', params: { style: 'watercolour' }, references: [], imageUrls: [], kind: 'image' });
     assert.strictEqual((await reply(41)).type, 'submitted');

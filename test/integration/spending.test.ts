@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { MediaStudioApi } from '../../src/api';
-import { PIXAI_EXAMPLE_MODEL_VERSION_ID } from '../../src/core/catalog';
+import { PIXAI_EXAMPLE_MODEL_VERSION_ID } from '../../src/core/adapters/pixai.spec';
 import type { TaskRequest } from '../../src/core/task';
 import { ledgerAt } from '../../src/host/spending/files';
 import type { SpendingPrompts } from '../../src/host/spending/spending';

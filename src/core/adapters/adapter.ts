@@ -67,4 +67,6 @@ export interface ProviderAdapter {
   poll(api: ApiClient, task: Task): Promise<RemoteStatus>;
   /** Present only where the provider has a cancel call. */
   cancel?(api: ApiClient, task: Task): Promise<CancelOutcome>;
+  /** The account balance in USD; present only where the provider has a balance call (Apixo). */
+  balance?(api: ApiClient): Promise<number>;
 }

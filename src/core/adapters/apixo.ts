@@ -3,14 +3,15 @@
  * `{code, message, data}` whose `code` counts as much as the HTTP status. Reference images only as URLs.
  */
 import { ApiClient, ApiResponse, arr, CallOptions, HttpError, isHttpUrl, num, obj, parseRetryAfter, ProtocolError, str } from '../http';
-import { apixoDefaultMode, catalogModel } from '../catalog';
+import { prepareRequest, specOf } from '../spec/validate';
 import type { ParamValue, RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
+import { APIXO_PLANS, APIXO_RESULT_LIFE_MS, ApixoPlan, apixoTopLevel } from './apixo.spec';
 import type { PollPolicy, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
 import * as l10n from '@vscode/l10n';
 
 const API = '/api/v1';
-/** Documented: result URLs expire 24 hours after the task completes. */
-export const APIXO_RESULT_LIFE_MS = 24 * 60 * 60_000;
+export { APIXO_MODELS, APIXO_PLANS, APIXO_RESULT_LIFE_MS, APIXO_SPEC } from './apixo.spec';
+export type { ApixoPlan } from './apixo.spec';
 
 /** Out of funds, however Apixo says it: code 402, or a message such as "INSUFFICIENT_CREDITS" / "Insufficient balance". */
 function saysOutOfFunds(envelope: Record<string, unknown> | undefined): boolean {
@@ -55,22 +56,31 @@ function modelOf(request: TaskRequest): string {
 }
 
 /**
- * The `input` object: request.params by Apixo's own field names, passed through, then the prompt and the
- * reference URLs. Without a chosen mode, a catalog model gets the mode that fits (image-to-… with URLs).
+ * The submit body: `{request_type, input}` with the prepared request's fields by Apixo's own names (the
+ * model's rules applied: the mode or generationType that fits), `extra` fields as given, the prompt and the
+ * reference URLs; fields the spec marks top level (`provider`) beside `input`.
  */
-export function apixoInput(request: TaskRequest): Record<string, ParamValue | string[]> {
-  const imageUrls = [...(request.imageUrls ?? [])];
-  const input: Record<string, ParamValue | string[]> = {};
-  const chosenMode = request.params.mode;
-  const mode = typeof chosenMode === 'string' && chosenMode.trim() ? chosenMode.trim() : apixoDefaultMode(modelOf(request), imageUrls.length > 0);
-  if (mode) input.mode = mode;
+export function apixoBody(request: TaskRequest): { request_type: 'async'; input: Record<string, ParamValue> } & Record<string, ParamValue> {
+  const prepared = prepareRequest(request);
+  const model = specOf(prepared);
+  const input: Record<string, ParamValue> = {};
+  const top: Record<string, ParamValue> = {};
+  if (typeof prepared.params.mode === 'string' && prepared.params.mode.trim()) input.mode = prepared.params.mode.trim();
   input.prompt = request.prompt;
-  for (const [name, value] of Object.entries(request.params)) {
-    if (name === 'mode' || name === 'prompt' || name === 'image_urls' || value === '') continue;
-    input[name] = value;
+  for (const [name, value] of Object.entries(prepared.params)) {
+    if (name === 'mode' || value === '') continue;
+    if (apixoTopLevel(model, name)) top[name] = value;
+    else input[name] = value;
   }
+  for (const [name, value] of Object.entries(prepared.extra ?? {})) input[name] = value;
+  const imageUrls = [...(request.imageUrls ?? [])];
   if (imageUrls.length) input.image_urls = imageUrls;
-  return input;
+  return { request_type: 'async', ...top, input };
+}
+
+/** The `input` object alone (see apixoBody). */
+export function apixoInput(request: TaskRequest): Record<string, ParamValue> {
+  return apixoBody(request).input;
 }
 
 function resultUrls(resultJson: unknown): unknown[] {
@@ -119,14 +129,6 @@ export function parseApixoStatus(data: unknown): RemoteStatus {
   }
 }
 
-export type ApixoPlan = 'free' | 'pro';
-
-/** Documented limits per plan: requests a minute (submits and status checks together) and tasks at once. */
-export const APIXO_PLANS: Readonly<Record<ApixoPlan, { readonly requestsPerMinute: number; readonly concurrentTasks: number }>> = {
-  free: { requestsPerMinute: 10, concurrentTasks: 3 },
-  pro: { requestsPerMinute: 60, concurrentTasks: 10 },
-};
-
 /**
  * Apixo's advice: images wait ~5 s, then every 3 s (done within ~2–3 min); videos wait ~60 s, then every 15 s
  * (done within ~10 min); back off ×1.5 up to 30 s — after checks and after failed checks alike.
@@ -160,30 +162,29 @@ export class ApixoAdapter implements ProviderAdapter {
     return apixoPolicy(this.plan());
   }
 
+  /** The transport rules; the model's fields, counts and modes are checked against its spec by the engine. */
   validate(request: TaskRequest): string | undefined {
-    const model = catalogModel('apixo', modelOf(request));
-    if (model && model.kind !== request.kind) return l10n.t('The Apixo model {0} makes {1}s, not {2}s.', model.id, model.kind, request.kind);
     if (request.images?.length) {
       return l10n.t('Apixo takes reference images only as public URLs, not as files from your workspace. Give the image\'s http(s) address instead (a previous result\'s URL works while it is valid).');
     }
-    if (request.params.image_urls !== undefined) return l10n.t('Give reference images as image URLs of the request, not as an "image_urls" parameter.');
     const imageUrls = request.imageUrls ?? [];
     for (const url of imageUrls) {
       if (!isHttpUrl(url)) return l10n.t('Apixo takes reference images only as public URLs: "{0}" is not an http(s) URL.', url);
     }
     if (request.operation === 'edit' && imageUrls.length === 0) return l10n.t('Apixo takes reference images only as public URLs: give at least one image URL to edit.');
-    const mode = request.params.mode;
-    if (mode !== undefined && typeof mode !== 'string') return l10n.t('Apixo\'s mode must be text, such as text-to-image.');
-    if (typeof mode === 'string' && /(^|-)image-to-/.test(mode) && imageUrls.length === 0) return l10n.t('The mode {0} needs at least one reference image URL.', mode);
     return undefined;
   }
 
   async submit(context: SubmitContext, request: TaskRequest): Promise<SubmitResult> {
-    const body = { request_type: 'async', input: apixoInput(request) };
+    const body = apixoBody(request);
     const data = await callApixo(context.api, 'POST', `/generateTask/${encodeURIComponent(modelOf(request))}`, { json: body, signal: context.signal });
     const taskId = str(obj(data)?.taskId);
     if (!taskId) throw new ProtocolError(l10n.t('Apixo accepted the task but sent no taskId.'));
     return { kind: 'accepted', remoteId: taskId, status: { state: 'submitted', remoteState: 'pending', progress: 0 } };
+  }
+
+  balance(api: ApiClient): Promise<number> {
+    return fetchApixoBalance(api);
   }
 
   async poll(api: ApiClient, task: Task): Promise<RemoteStatus> {

@@ -3,29 +3,30 @@
  * (multipart). The answer is the result, so every task completes at submit and is never polled.
  */
 import { ApiClient, arr, obj, ProtocolError, str } from '../http';
-import { catalogModel } from '../catalog';
 import { multipartBody, MultipartPart } from '../multipart';
 import type { ParamValue, RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
 import type { InlineResult, PollPolicy, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
 import * as l10n from '@vscode/l10n';
 
-/**
- * Optional fields passed on from request.params, by OpenAI's names. Anything else stays out: OpenAI answers
- * 400 to an unknown parameter, and request.params may carry another provider's field names.
- */
-export const OPENAI_GENERATION_FIELDS = ['n', 'size', 'quality', 'response_format', 'style', 'background', 'output_format', 'output_compression', 'moderation'] as const;
-export const OPENAI_EDIT_FIELDS = ['n', 'size', 'quality', 'response_format', 'background', 'output_format', 'output_compression', 'input_fidelity'] as const;
+export { OPENAI_MODELS, OPENAI_SPEC } from './openai.spec';
 
 const ANSWER_MAX_BYTES = 256 * 1024 * 1024; // b64_json answers carry whole images
 const ANSWER_TIMEOUT_MS = 10 * 60_000; // the answer comes only when the images are made
 
-function chosenFields(request: TaskRequest, names: readonly string[]): Record<string, ParamValue> {
+/**
+ * The fields passed on: the request's documented parameters (checked against the model's spec by the engine)
+ * and its `extra` fields as given. The `mask` file goes as a file part of its own.
+ */
+function chosenFields(request: TaskRequest): Record<string, ParamValue> {
   const fields: Record<string, ParamValue> = {};
-  for (const name of names) {
-    const value = request.params[name];
-    if (value !== undefined && value !== '') fields[name] = value;
+  for (const [name, value] of Object.entries({ ...request.params, ...request.extra })) {
+    if (value !== '' && name !== 'mask') fields[name] = value;
   }
   return fields;
+}
+
+function partValue(value: ParamValue): string {
+  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
 /** Reads `{created, data:[{url}|{b64_json}]}`; inline images come back as bytes for the caller to save at once. */
@@ -51,18 +52,13 @@ export class OpenAiAdapter implements ProviderAdapter {
   /** Never used for checks (tasks complete at submit); kept plain so the engine has something sane. */
   readonly policy: PollPolicy = { floorMs: 1000, firstCheckMs: { image: 1000, video: 1000 }, minIntervalMs: { image: 1000, video: 1000 } };
 
+  /** The transport rules; fields and their values are checked against the model's spec by the engine. */
   validate(request: TaskRequest): string | undefined {
     if (request.kind === 'video' || request.operation === 'video') return l10n.t('OpenAI\'s images API makes images only. Choose Pixapi or Apixo for video.');
     if (request.imageUrls?.length) return l10n.t('OpenAI\'s images API takes reference images as files, not URLs. Pick workspace images instead.');
-    if (request.operation === 'edit') {
-      if (!request.images?.length) return l10n.t('Pick at least one image to edit.');
-      const model = catalogModel('openai', request.model.trim());
-      if (model && !model.editsWithFiles) return l10n.t('The model {0} cannot edit images; choose gpt-image-1.', model.id);
-    }
-    const n = request.params.n;
-    if (n !== undefined && (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 10)) return l10n.t('The number of images must be a whole number from 1 to 10.');
-    const format = request.params.response_format;
-    if (format !== undefined && format !== 'url' && format !== 'b64_json') return l10n.t('response_format must be url or b64_json.');
+    if (request.operation === 'edit' && !request.images?.length) return l10n.t('Pick at least one image to edit.');
+    const mask = request.params.mask;
+    if (mask !== undefined && request.operation !== 'edit') return l10n.t('A mask applies only to an edit.');
     return undefined;
   }
 
@@ -73,7 +69,7 @@ export class OpenAiAdapter implements ProviderAdapter {
     let response;
     if (request.operation === 'edit') {
       const parts: MultipartPart[] = [{ name: 'model', value: model }, { name: 'prompt', value: request.prompt }];
-      for (const [name, value] of Object.entries(chosenFields(request, OPENAI_EDIT_FIELDS))) parts.push({ name, value: String(value) });
+      for (const [name, value] of Object.entries(chosenFields(request))) parts.push({ name, value: partValue(value) });
       const images = request.images ?? [];
       // OpenAI's reference: one reference is the part `image`, several are repeated `image[]` parts.
       const partName = images.length > 1 ? 'image[]' : 'image';
@@ -81,9 +77,14 @@ export class OpenAiAdapter implements ProviderAdapter {
         const image = await context.openImage(uri);
         parts.push({ name: partName, filename: image.name, type: image.mime, size: image.size, open: () => image.open() });
       }
+      const mask = request.params.mask;
+      if (typeof mask === 'string' && mask) {
+        const file = await context.openImage(mask);
+        parts.push({ name: 'mask', filename: file.name, type: file.mime, size: file.size, open: () => file.open() });
+      }
       response = await api.call('POST', '/v1/images/edits', { ...options, form: multipartBody(parts) });
     } else {
-      response = await api.call('POST', '/v1/images/generations', { ...options, json: { model, prompt: request.prompt, ...chosenFields(request, OPENAI_GENERATION_FIELDS) } });
+      response = await api.call('POST', '/v1/images/generations', { ...options, json: { model, prompt: request.prompt, ...chosenFields(request) } });
     }
     return { kind: 'completed', ...parseOpenAiImages(response.body) };
   }

@@ -4,30 +4,18 @@
  * parameters `mediaUrl` (+ `strength`): one reference, as a public URL. No video, editing or balance.
  */
 import { ApiClient, arr, isHttpUrl, num, obj, ProtocolError, str } from '../http';
-import type { RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
+import type { ParamValue, RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
+import { parseModelVersionId } from './pixai.spec';
 import type { CancelOutcome, PollPolicy, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
 import * as l10n from '@vscode/l10n';
 
-/** The optional create fields, by PixAI's names. Free text: only examples of their values are public. */
-export const PIXAI_PARAMS = ['aspectRatio', 'mode', 'style'] as const;
+export { parseModelVersionId, PIXAI_EXAMPLE_MODEL_VERSION_ID, PIXAI_MODELS, PIXAI_SPEC } from './pixai.spec';
 
 /**
  * The GraphQL mutation that cancels a task still waiting; PixAI's REST API has no cancel. What it returns is
  * not documented, so only `id` is asked for and the answer's data is not trusted: the task is read back.
  */
 export const PIXAI_CANCEL_MUTATION = 'mutation($id: ID!){ cancelGenerationTask(id: $id) { id } }';
-
-const MODEL_PAGE = /^(?:https?:\/\/)?(?:www\.)?pixai\.art\/model\/[^/?#\s]+\/(\d+)\/?(?:[?#]\S*)?$/i;
-
-/**
- * The modelVersionId in a bare id or a model page address `pixai.art/model/<id>/<modelVersionId>` (with or
- * without https://, www., a trailing slash or a query); undefined for anything else.
- */
-export function parseModelVersionId(input: string): string | undefined {
-  const text = input.trim();
-  if (/^\d+$/.test(text)) return text;
-  return MODEL_PAGE.exec(text)?.[1];
-}
 
 /** The keyed media route for a media id; the result writer sends the key only to this origin. */
 export function pixaiMediaUrl(api: ApiClient, mediaId: string): string {
@@ -98,6 +86,7 @@ export class PixaiAdapter implements ProviderAdapter {
     maxActiveTasks: 10, // documented: 10 tasks per account waiting or running; the rest wait here
   };
 
+  /** The transport rules; the documented fields and the one reference are checked against the spec by the engine. */
   validate(request: TaskRequest): string | undefined {
     if (request.kind === 'video' || request.operation === 'video') return l10n.t('PixAI makes no videos through its API. Choose Pixapi or Apixo for video.');
     if (request.images?.length) {
@@ -107,16 +96,8 @@ export class PixaiAdapter implements ProviderAdapter {
     if (imageUrls.length > 1) return l10n.t('PixAI takes one reference image; {0} were given. Keep one, or use Pixapi or Apixo for several.', imageUrls.length);
     if (imageUrls.length === 1 && !isHttpUrl(imageUrls[0])) return l10n.t('PixAI takes a reference image only as a public URL: "{0}" is not an http(s) URL.', imageUrls[0]);
     if (request.operation === 'edit' && imageUrls.length === 0) return l10n.t('PixAI takes a reference image only as a public URL: give one image URL.');
-    if (request.params.mediaUrl !== undefined) return l10n.t('Give the reference image as an image URL of the request, not as a "mediaUrl" parameter.');
-    const strength = request.params.strength;
-    if (strength !== undefined && num(strength) === undefined) return l10n.t('PixAI\'s strength must be a number.');
-    if (strength !== undefined && imageUrls.length === 0) return l10n.t('PixAI\'s strength applies only with a reference image URL.');
     if (!parseModelVersionId(request.model)) {
       return l10n.t('"{0}" is not a PixAI model version id. Paste the number, or a model page address pixai.art/model/<id>/<version> (the last number is used).', request.model);
-    }
-    for (const name of PIXAI_PARAMS) {
-      const value = request.params[name];
-      if (value !== undefined && typeof value !== 'string') return l10n.t('PixAI\'s {0} must be text (for example "9:16" or "standard").', name);
     }
     return undefined;
   }
@@ -124,10 +105,11 @@ export class PixaiAdapter implements ProviderAdapter {
   async submit(context: SubmitContext, request: TaskRequest): Promise<SubmitResult> {
     const modelVersionId = parseModelVersionId(request.model);
     if (!modelVersionId) throw new Error(l10n.t('"{0}" is not a PixAI model version id.', request.model)); // validate() said so first
-    const body: Record<string, string | number> = { modelVersionId, prompt: request.prompt };
-    for (const name of PIXAI_PARAMS) {
-      const value = request.params[name];
-      if (typeof value === 'string' && value.trim()) body[name] = value.trim();
+    const body: Record<string, ParamValue> = { modelVersionId, prompt: request.prompt };
+    for (const [name, value] of Object.entries(request.params)) {
+      if (name === 'strength') continue;
+      const text = typeof value === 'string' ? value.trim() : value;
+      if (text !== '') body[name] = text;
     }
     const mediaUrl = request.imageUrls?.[0];
     if (mediaUrl) {
@@ -135,6 +117,8 @@ export class PixaiAdapter implements ProviderAdapter {
       const strength = num(request.params.strength);
       if (strength !== undefined) body.strength = strength;
     }
+    // Fields PixAI documents only for its SDK (lora, seed…), asked for by name: sent as given, objects intact.
+    Object.assign(body, request.extra);
     const response = await context.api.call('POST', '/v2/image/create', { json: body, signal: context.signal });
     const task = obj(response.body);
     const id = str(task?.id);

@@ -1,25 +1,36 @@
 /** Pixapi: OpenAI-compatible images (sync and async), multipart edits, async video; tasks at /v1/tasks/{id}. */
 import { ApiClient, arr, isHttpUrl, num, obj, ProtocolError, str } from '../http';
 import { multipartBody, MultipartPart } from '../multipart';
-import type { Cost, RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
+import type { Cost, ParamValue, RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
 import type { InlineResult, PollPolicy, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
 import { parseOpenAiImages } from './openai';
 import * as l10n from '@vscode/l10n';
-// Re-exported from a module without imports: the catalog needs them while this module may still be loading.
-export { PIXAPI_FALLBACK_MODELS, PIXAPI_IMAGE_SIZES, PIXAPI_QUALITIES, PIXAPI_VIDEO_SIZES, pixapiTakesQuality } from './pixapiModels';
-import { pixapiTakesQuality } from './pixapiModels';
+export { mergePixapiModels, PIXAPI_MODELS, PIXAPI_SPEC, pixapiPrice } from './pixapi.spec';
 
 const SYNC_MAX_BYTES = 256 * 1024 * 1024; // b64_json answers carry whole images
 const SYNC_TIMEOUT_MS = 10 * 60_000;
 
-function imageBody(request: TaskRequest): Record<string, string | number> {
-  const body: Record<string, string | number> = { model: request.model, prompt: request.prompt };
-  const { n, size, quality, response_format } = request.params;
-  if (typeof n === 'number') body.n = n;
-  if (typeof size === 'string' && size) body.size = size;
-  if (typeof quality === 'string' && quality) body.quality = quality;
-  if (request.sync && typeof response_format === 'string') body.response_format = response_format;
-  return body;
+/**
+ * The documented fields the request gives (checked against the model's spec by the engine) and its `extra`
+ * fields as given. `response_format` only goes to the synchronous endpoints.
+ */
+function fields(request: TaskRequest): Record<string, ParamValue> {
+  const body: Record<string, ParamValue> = {};
+  for (const [name, value] of Object.entries(request.params)) {
+    if (value === '' || name === 'input_image') continue;
+    if (name === 'response_format' && !request.sync) continue;
+    body[name] = value;
+  }
+  return { ...body, ...request.extra };
+}
+
+function imageBody(request: TaskRequest): Record<string, ParamValue> {
+  return { model: request.model, prompt: request.prompt, ...fields(request) };
+}
+
+/** A multipart field's text: strings as they are, other JSON values as JSON. */
+function partValue(value: ParamValue): string {
+  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
 /** Synchronous answers follow the OpenAI image shape; items without a URL are named as Pixapi's. */
@@ -72,37 +83,34 @@ export class PixapiAdapter implements ProviderAdapter {
     errorBackoff: { firstMs: 1000, growth: 2, jitterMs: 250 },
   };
 
+  /** The transport rules; fields, types and counts are checked against the model's spec by the engine. */
   validate(request: TaskRequest): string | undefined {
     if (!request.model.trim()) return l10n.t('Choose a Pixapi model.');
-    // Pixapi documents no maximum for n or duration: only their kind is checked here.
-    const n = request.params.n;
-    if (n !== undefined && (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1)) return l10n.t('The number of images must be a whole number of at least 1.');
     if (request.operation === 'edit' && !request.images?.length) return l10n.t('Pick at least one image to edit.');
     if (request.operation === 'video') {
-      const input = request.params.input_image;
-      if (input !== undefined && (typeof input !== 'string' || !isHttpUrl(input))) return l10n.t('The input image for a video must be an http(s) URL.');
-      const duration = request.params.duration;
-      if (duration !== undefined && (typeof duration !== 'number' || !Number.isFinite(duration) || duration <= 0)) return l10n.t('The duration must be a positive number of seconds.');
+      for (const input of [request.params.input_image, ...(request.imageUrls ?? [])]) {
+        if (input !== undefined && (typeof input !== 'string' || !isHttpUrl(input))) return l10n.t('The input image for a video must be an http(s) URL.');
+      }
+    } else if (request.imageUrls?.length) {
+      return l10n.t('Pixapi takes reference images for images as workspace files, not URLs. Pick workspace images instead.');
     }
-    if (request.params.quality !== undefined && !pixapiTakesQuality(request.model)) return l10n.t('The model {0} does not take a quality setting.', request.model);
     return undefined;
   }
 
   async submit(context: SubmitContext, request: TaskRequest): Promise<SubmitResult> {
     const { api } = context;
     if (request.operation === 'video') {
-      const body: Record<string, string | number> = { model: request.model, prompt: request.prompt };
-      const { duration, size, input_image } = request.params;
-      if (typeof duration === 'number') body.duration = duration;
-      if (typeof size === 'string' && size) body.size = size;
-      if (typeof input_image === 'string' && input_image) body.input_image = input_image;
+      // The one input image travels as the URL field `input_image` (older requests carry it as a parameter).
+      const inputImage = request.imageUrls?.[0] ?? request.params.input_image;
+      const body: Record<string, ParamValue> = { model: request.model, prompt: request.prompt, ...fields(request) };
+      if (typeof inputImage === 'string' && inputImage) body.input_image = inputImage;
       return this.accepted(await api.call('POST', '/v1/async/videos/generations', { json: body, signal: context.signal }));
     }
     const path = `${request.sync ? '' : '/async'}/images/${request.operation === 'edit' ? 'edits' : 'generations'}`;
     const options = request.sync ? { maxBytes: SYNC_MAX_BYTES, timeoutMs: SYNC_TIMEOUT_MS, signal: context.signal } : { signal: context.signal };
     let response;
     if (request.operation === 'edit') {
-      const parts: MultipartPart[] = Object.entries(imageBody(request)).map(([name, value]) => ({ name, value: String(value) }));
+      const parts: MultipartPart[] = Object.entries(imageBody(request)).map(([name, value]) => ({ name, value: partValue(value) }));
       for (const uri of request.images ?? []) {
         const image = await context.openImage(uri);
         parts.push({ name: 'image', filename: image.name, type: image.mime, size: image.size, open: () => image.open() });

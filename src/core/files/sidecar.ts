@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { isRegisteredProvider, providerSpec } from '../spec/registry';
 /**
  * The JSON file written beside each result ("cup-20261121-170512.png.json"): how it was made, so it can be
  * found, re-run or re-downloaded later. Users may edit or replace these files, so parsing trusts nothing.
@@ -29,6 +30,10 @@ export interface Sidecar {
   model: string;
   operation: string;
   parameters: Record<string, unknown>;
+  /** Fields sent in `extra`: not documented for this model, sent as given. */
+  extra?: Record<string, unknown>;
+  /** Says what `extra` is, for a person reading the file. */
+  extraNote?: string;
   taskId: string;
   remoteTaskId?: string;
   cost?: Cost;
@@ -62,6 +67,7 @@ export interface SidecarInput {
   model: string;
   operation: string;
   parameters?: Record<string, unknown>;
+  extra?: Record<string, unknown>;
   taskId: string;
   remoteTaskId?: string;
   cost?: Cost;
@@ -81,9 +87,12 @@ export interface SidecarInput {
   outputFolder?: string;
 }
 
+/** The sidecar's words for `extra` (kept in English: the file is data, read by people and tools alike). */
+export const EXTRA_NOTE = 'not documented for this model: sent as given';
+
 /** Serialisation order of the top-level keys, so the files diff cleanly. */
 const KEY_ORDER: readonly (keyof Sidecar)[] = [
-  'schema', 'prompt', 'provider', 'model', 'operation', 'parameters', 'taskId', 'remoteTaskId', 'cost',
+  'schema', 'prompt', 'provider', 'model', 'operation', 'parameters', 'extra', 'extraNote', 'taskId', 'remoteTaskId', 'cost',
   'createdAt', 'submittedAt', 'completedAt', 'elapsedMs', 'sourceUrl', 'sourceUrlExpiresAt', 'index', 'count', 'references',
   'imageUrls', 'inputUrlsExpireAt', 'sync', 'outputFolder',
 ];
@@ -117,6 +126,10 @@ export function buildSidecar(input: SidecarInput): Sidecar {
     index: input.index,
     count: input.count,
   };
+  if (input.extra && Object.keys(input.extra).length) {
+    sidecar.extra = jsonCopy(input.extra);
+    sidecar.extraNote = EXTRA_NOTE;
+  }
   if (input.remoteTaskId !== undefined) sidecar.remoteTaskId = input.remoteTaskId;
   if (input.cost !== undefined) sidecar.cost = { amount: input.cost.amount, unit: input.cost.unit };
   if (input.submittedAt !== undefined) sidecar.submittedAt = isoTime(input.submittedAt, 'submittedAt');
@@ -220,6 +233,11 @@ function validate(data: unknown): Sidecar {
     index,
     count,
   };
+  if (read.has('extra')) {
+    if (!isPlainObject(data.extra)) return read.fail('extra', l10n.t('an object'));
+    sidecar.extra = data.extra;
+    if (read.has('extraNote')) sidecar.extraNote = read.string('extraNote');
+  }
   if (read.has('remoteTaskId')) sidecar.remoteTaskId = read.string('remoteTaskId');
   if (read.has('cost')) {
     const cost = data.cost;
@@ -288,10 +306,11 @@ export function isSidecarError(value: Sidecar | { error: string }): value is { e
   return 'error' in value;
 }
 
-/** PixAI's media route (`/v1/media/{id}/image`) needs the PixAI key: no other provider can fetch it. */
+/** A route that needs the provider's key (its spec's results.keyedRoute, PixAI's `/v1/media/{id}/image`): no other provider can fetch it. */
 export function isKeyedMediaRoute(provider: string, url: string): boolean {
   try {
-    return provider === 'pixai' && /^\/v1\/media\/[^/]+\/image\/?$/.test(new URL(url).pathname);
+    const route = isRegisteredProvider(provider) ? providerSpec(provider).results.keyedRoute : undefined;
+    return route !== undefined && route.test(new URL(url).pathname);
   } catch {
     return false;
   }

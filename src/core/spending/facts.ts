@@ -1,9 +1,6 @@
-/**
- * What each provider tells about money (PROVIDERS.md). One function, so the per-provider specs (#13) can
- * answer it at merge: Pixapi reports each task's cost (`credits_cost`); Apixo reports none per task but has
- * an account balance; PixAI and OpenAI-compatible servers report neither.
- */
+/** What each provider tells about money, from its spec (PROVIDERS.md): a task's cost, an account balance. */
 import type { ProviderId } from '../providers';
+import { providerSpec } from '../spec/registry';
 
 export interface SpendingFacts {
   /** The provider reports what a finished task cost. */
@@ -13,7 +10,8 @@ export interface SpendingFacts {
 }
 
 export function spendingFacts(provider: ProviderId): SpendingFacts {
-  return { reportsCost: provider === 'pixapi', reportsBalance: provider === 'apixo' };
+  const { capabilities } = providerSpec(provider);
+  return { reportsCost: capabilities.reportsTaskCost, reportsBalance: capabilities.balance };
 }
 
 export function reportsBalance(provider: ProviderId): boolean {

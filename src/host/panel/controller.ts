@@ -3,20 +3,21 @@
  * webview. It talks to the webview only through a PanelTransport, so tests drive it with a fake one.
  */
 import * as vscode from 'vscode';
-import { parseModelVersionId } from '../../core/adapters/pixai';
-import { catalogFor, PARAM_NAMES } from '../../core/catalog';
+import { catalogFor, takesFiles, takesUrls, typedModel } from '../../core/catalog';
 import { inputUrlsExpireAt, URL_EXPIRY_MARGIN_MS } from '../../core/files/sidecar';
 import type { ModelInfo } from '../../core/catalog';
 import { RequestProblem, TaskEngine } from '../../core/engine';
 import { usableAsReference } from '../../core/files/sidecar';
 import {
-  HostMessage, paramValue, readableRequestId, ReferenceView, ResultView, SubmitMessage, TaskView, validateWebviewMessage, WebviewMessage,
+  HostMessage, readableRequestId, ReferenceView, ResultView, SubmitMessage, TaskView, validateWebviewMessage, WebviewMessage,
 } from '../../core/panelProtocol';
-import { isProviderId, PROVIDER_IDS, PROVIDERS, ProviderId } from '../../core/providers';
+import { PROVIDER_IDS, PROVIDERS, ProviderId } from '../../core/providers';
+import { providerSpec } from '../../core/spec/registry';
+import { paramFromText } from '../../core/spec/validate';
 import type { TaskChange, TaskStore } from '../../core/store';
 import { isTerminal, ParamValue, Task, TaskRequest } from '../../core/task';
 import { UserError } from '../commands';
-import { pickWorkspaceFolder, submitChecked } from '../generate';
+import { defaultProvider, pickWorkspaceFolder, submitChecked, toWorkspaceUri } from '../generate';
 import { checkInputImage, IMAGE_EXTENSIONS } from '../images';
 import { Disposable } from '../lifecycle';
 
@@ -121,7 +122,7 @@ export class PanelController extends Disposable {
           // A balance is a nicety: a failure to read it must not keep the models from the panel.
           this.deps.balance?.(message.provider).catch(() => undefined),
         ]);
-        this.post({ type: 'models', requestId: message.requestId, provider: message.provider, models, paramNames: PARAM_NAMES[message.provider], balanceUsd });
+        this.post({ type: 'models', requestId: message.requestId, provider: message.provider, models, balanceUsd });
         return;
       }
       case 'submit': {
@@ -170,8 +171,7 @@ export class PanelController extends Disposable {
     // A failed load is logged where it happens; the panel still opens with what the store has.
     await this.deps.loaded.catch(() => undefined);
     const providers = await Promise.all(PROVIDER_IDS.map(async (id) => ({ id, label: PROVIDERS[id].label, hasKey: await this.deps.keys.has(id) })));
-    const setting = vscode.workspace.getConfiguration('mediaStudio').get<string>('defaultProvider', 'pixapi');
-    this.post({ type: 'init', providers, defaultProvider: isProviderId(setting) ? setting : 'pixapi', tasks: this.deps.store.list().map((t) => this.view(t)) });
+    this.post({ type: 'init', providers, defaultProvider: defaultProvider(), tasks: this.deps.store.list().map((t) => this.view(t)) });
     if (this.pendingReferences.length) {
       this.post({ type: 'addReferences', references: this.pendingReferences });
       this.pendingReferences = [];
@@ -191,22 +191,23 @@ export class PanelController extends Disposable {
       this.deps.log.warn(`Panel: listing ${PROVIDERS[provider].label} models failed, using the built-in list: ${error instanceof Error ? error.message : String(error)}`);
     }
     const models = listed.length ? listed : catalogFor(provider);
-    if (provider !== 'pixai' || !this.deps.pixaiModels) return models;
-    // PixAI has no list endpoint: the models the user has named come first, shaped like the catalog's entry.
-    const template = catalogFor('pixai')[0];
-    const named = this.deps.pixaiModels.recent().filter((r) => !models.some((m) => m.id === r.id)).map((r): ModelInfo => ({ ...template, id: r.id, label: r.name }));
+    if (!providerSpec(provider).modelIdFrom || !this.deps.pixaiModels) return models;
+    // Models named by id (PixAI has no list endpoint): the ones the user has named come first, with the generic schema.
+    const named = this.deps.pixaiModels.recent().filter((r) => !models.some((m) => m.id === r.id)).map((r): ModelInfo => ({ ...typedModel(provider, r.id, 'image'), label: r.name }));
     return [...named, ...models];
   }
 
   private async submit(message: SubmitMessage): Promise<Task> {
-    const model = message.provider === 'pixai' ? parseModelVersionId(message.model) : message.model;
-    if (!model) throw new UserError(vscode.l10n.t('Type a PixAI model version id (digits) or a pixai.art/model/<id>/<version> URL.'));
+    const spec = providerSpec(message.provider);
+    const model = spec.modelIdFrom ? spec.modelIdFrom(message.model) : message.model;
+    if (!model) throw new UserError(vscode.l10n.t('Type a {0} model id: {1}.', spec.label, spec.modelIdHint ?? message.model));
     const models = await this.modelsOf(message.provider);
     const info = models.find((m) => m.id === model);
     const kind = info?.kind ?? message.kind ?? 'image';
+    const schema = info ?? typedModel(message.provider, model, kind);
     const references = message.references.map((u) => vscode.Uri.parse(u, true));
-    if (references.length && info && !info.editsWithFiles) {
-      throw new UserError(info.imageUrls
+    if (references.length && !takesFiles(schema)) {
+      throw new UserError(takesUrls(schema)
         ? vscode.l10n.t('{0} takes reference images only as URLs, not workspace files. Remove the files, or use an earlier result\'s URL (Animate).', model)
         : vscode.l10n.t('{0} does not take reference images. Remove them or choose another model.', model));
     }
@@ -214,17 +215,23 @@ export class PanelController extends Disposable {
       if (!vscode.workspace.getWorkspaceFolder(uri)) throw new UserError(vscode.l10n.t('Reference images must be files in the workspace.'));
       await checkInputImage(uri);
     }
-    const params: Record<string, ParamValue> = {};
-    for (const [name, value] of Object.entries(message.params)) {
-      const converted = paramValue(name, value);
-      if (converted !== undefined) params[name] = converted;
-    }
-    let imageUrls: string[] | undefined = message.imageUrls.length ? [...message.imageUrls] : undefined;
-    if (imageUrls && message.provider === 'pixapi' && kind === 'video') {
-      params.input_image = imageUrls[0]; // Pixapi's video endpoint takes one input image URL, as a field
-      imageUrls = undefined;
-    }
+    // Text from the form, typed by the model's spec (numbers, booleans, JSON objects); the engine checks the rest.
+    const read = (entries: Readonly<Record<string, string>>, documented: boolean): Record<string, ParamValue> => {
+      const values: Record<string, ParamValue> = {};
+      for (const [name, text] of Object.entries(entries)) {
+        const param = documented ? schema.params.find((p) => p.name === name) : undefined;
+        const result = paramFromText(param, text);
+        if ('error' in result) throw new UserError(`${name}: ${result.error}`);
+        // A file field (OpenAI's mask) names a workspace image, relative to the workspace folder.
+        if (result.value !== undefined) values[name] = param?.type === 'file' && typeof result.value === 'string' ? toWorkspaceUri(result.value).toString() : result.value;
+      }
+      return values;
+    };
+    const params = read(message.params, true);
+    const extra = read(message.extra ?? {}, false);
+    const imageUrls: string[] | undefined = message.imageUrls.length ? [...message.imageUrls] : undefined;
     const workspaceFolder = await pickWorkspaceFolder({ near: references[0], ask: false });
+    const syncSetting = spec.capabilities.syncSetting;
     const request: TaskRequest = {
       provider: message.provider,
       model,
@@ -232,13 +239,14 @@ export class PanelController extends Disposable {
       kind,
       prompt: message.prompt,
       params,
+      extra: Object.keys(extra).length ? extra : undefined,
       images: references.length ? references.map((r) => r.toString()) : undefined,
       imageUrls,
-      sync: message.provider === 'pixapi' && kind === 'image' ? vscode.workspace.getConfiguration('mediaStudio').get<boolean>('pixapi.synchronous', false) : undefined,
+      sync: syncSetting && kind === 'image' ? vscode.workspace.getConfiguration('mediaStudio').get<boolean>(syncSetting, false) : undefined,
       workspaceFolder: workspaceFolder.toString(),
     };
     const task = await submitChecked(this.deps.engine, request);
-    if (message.provider === 'pixai' && !info) await this.deps.pixaiModels?.remember({ id: model, name: vscode.l10n.t('Model {0}', model) });
+    if (spec.modelIdFrom && !info) await this.deps.pixaiModels?.remember({ id: model, name: vscode.l10n.t('Model {0}', model) });
     return task;
   }
 
@@ -307,7 +315,7 @@ export class PanelController extends Disposable {
       return;
     }
     for (const provider of [task.request.provider, ...PROVIDER_IDS.filter((p) => p !== task.request.provider)]) {
-      const video = (await this.modelsOf(provider)).find((m) => m.kind === 'video' && m.imageUrls);
+      const video = (await this.modelsOf(provider)).find((m) => m.kind === 'video' && takesUrls(m));
       if (video) {
         this.post({ type: 'prefill', provider, model: video.id, prompt: task.request.prompt, imageUrls: [item.url] });
         return;

@@ -2,15 +2,23 @@
 import * as vscode from 'vscode';
 import type { TaskEngine } from '../../core/engine';
 import { inputUrlsExpired, isSidecarError, parseSidecar, Sidecar, SIDECAR_MAX_BYTES } from '../../core/files/sidecar';
-import { estimateParams, requestedCount } from '../../core/files/sidecarTrust';
+import { requestedCount } from '../../core/files/sidecarTrust';
+import { estimateSpend } from '../../core/spending/estimate';
+import { checkRequest } from '../../core/spec/validate';
 import { isProviderId, PROVIDERS } from '../../core/providers';
-import { estimateCost } from '../../webview/estimate';
 import { regenerateConfirmations, sidecarTrust } from '../sidecarTrust';
 import type { Operation, ParamValue, Task, TaskRequest } from '../../core/task';
 import { UserError } from '../commands';
 import { submitChecked } from '../generate';
 
 const OPERATIONS: readonly Operation[] = ['generate', 'edit', 'video'];
+
+/** A sidecar's JSON fields as parameter values; null (which no field takes) is dropped. */
+function jsonFields(fields: Record<string, unknown>): Record<string, ParamValue> {
+  const result: Record<string, ParamValue> = {};
+  for (const [name, value] of Object.entries(fields)) if (value !== null && value !== undefined) result[name] = value as ParamValue;
+  return result;
+}
 
 /**
  * Rebuilds the request a sidecar records; references are paths relative to the workspace folder. Input image
@@ -21,10 +29,9 @@ export function requestFromSidecar(sidecar: Sidecar, workspaceFolder: vscode.Uri
   if (!isProviderId(sidecar.provider)) throw new UserError(vscode.l10n.t('The sidecar names an unknown provider "{0}".', sidecar.provider));
   const operation = OPERATIONS.find((o) => o === sidecar.operation);
   if (!operation) throw new UserError(vscode.l10n.t('The sidecar names an unknown operation "{0}".', sidecar.operation));
-  const params: Record<string, ParamValue> = {};
-  for (const [name, value] of Object.entries(sidecar.parameters)) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') params[name] = value;
-  }
+  // Values as recorded (objects and lists included); the engine checks them against the model's spec again.
+  const params = jsonFields(sidecar.parameters);
+  const extra = sidecar.extra ? jsonFields(sidecar.extra) : undefined;
   let images: string[] | undefined;
   if (operation === 'edit' && sidecar.references?.length) {
     images = sidecar.references.map((reference) => {
@@ -45,6 +52,7 @@ export function requestFromSidecar(sidecar: Sidecar, workspaceFolder: vscode.Uri
     kind: operation === 'video' ? 'video' : 'image',
     prompt: sidecar.prompt,
     params,
+    extra: extra && Object.keys(extra).length ? extra : undefined,
     images,
     imageUrls: sidecar.imageUrls?.length ? [...sidecar.imageUrls] : undefined,
     sync: sidecar.sync,
@@ -68,7 +76,10 @@ export async function regenerateFromSidecar(engine: TaskEngine, file: vscode.Uri
   }
   const sidecar = parseSidecar(text);
   if (isSidecarError(sidecar)) throw new UserError(sidecar.error);
-  const request = requestFromSidecar(sidecar, folder.uri);
+  // Rebuilt through the same check as a new request (the model's spec: fields, values, bounds), before anyone is asked.
+  const checked = checkRequest(requestFromSidecar(sidecar, folder.uri));
+  if (checked.problem !== undefined) throw new UserError(vscode.l10n.t('{0} cannot be regenerated: {1}', vscode.workspace.asRelativePath(file), checked.problem));
+  const request = checked.request;
   const foreign = !(await sidecarTrust()?.wroteIt(text));
   if ((foreign || !vscode.workspace.isTrusted) && !(await confirmRegenerate(request, foreign))) {
     throw new UserError(vscode.l10n.t('Regenerate cancelled; nothing was sent.'));
@@ -85,8 +96,8 @@ export function regenerateSummary(request: TaskRequest, foreign: boolean): strin
   const what = request.kind === 'image'
     ? (count === 1 ? vscode.l10n.t('1 image') : vscode.l10n.t('{0} images', count.toLocaleString('en-US')))
     : vscode.l10n.t('1 video');
-  const estimate = estimateCost(request.provider, request.model, estimateParams(request));
-  const cost = estimate ? estimate.text : vscode.l10n.t('cost not documented per request');
+  const lookup = estimateSpend(request);
+  const cost = lookup.kind === 'priced' ? vscode.l10n.t('estimate {0}', lookup.estimate.text) : lookup.reason;
   return vscode.l10n.t('{0} Regenerate sends a new paid request to {1}: model {2}, {3} ({4}). Send it?', why, PROVIDERS[request.provider].label, request.model, what, cost);
 }
 

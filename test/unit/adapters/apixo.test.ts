@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { checkRequest } from '../../../src/core/spec/validate';
 import { ApixoAdapter, apixoInput, fetchApixoBalance, parseApixoStatus, APIXO_RESULT_LIFE_MS } from '../../../src/core/adapters/apixo';
 import { DEFAULT_TUNING, nextPollDelay } from '../../../src/core/backoff';
 import { ApiClient, HttpError, ProtocolError } from '../../../src/core/http';
@@ -32,9 +33,14 @@ describe('Apixo adapter', () => {
       assert.strictEqual(mode('flux-2'), 'pro-text-to-image');
       assert.strictEqual(mode('flux-2', [IMAGE_URL]), 'pro-image-to-image');
       assert.strictEqual(mode('wan-2-5'), 'text-to-video');
-      assert.strictEqual(mode('sora-2', [IMAGE_URL]), 'image-to-video');
+      assert.strictEqual(mode('sora-2', [IMAGE_URL]), undefined, 'the sora-2 page documents no mode: image_urls alone makes it image-to-video');
       assert.strictEqual(mode('veo-3-1'), 'fast');
       assert.strictEqual(mode('veo-3-1', [IMAGE_URL]), 'fast');
+      assert.strictEqual(mode('kling-2-1'), 'master-text-to-video', 'the one tier with text-to-video');
+      assert.strictEqual(mode('kling-2-1', [IMAGE_URL]), 'standard-image-to-video');
+      assert.strictEqual(mode('kling-2-1', [IMAGE_URL, IMAGE_URL]), 'pro-image-to-video');
+      assert.strictEqual(mode('kling-2-1', [IMAGE_URL], 'master-text-to-video'), 'master-image-to-video', 'the tier is kept, the image decides text or image');
+      assert.strictEqual(mode('flux-2', [IMAGE_URL], 'flex-text-to-image'), 'flex-image-to-image');
       assert.strictEqual(mode('veo-3-1', undefined, 'quality'), 'quality');
       assert.strictEqual(mode('some-new-model'), undefined, 'an unknown model gets no invented mode');
       assert.strictEqual(mode('some-new-model', undefined, 'turbo'), 'turbo');
@@ -82,10 +88,11 @@ describe('Apixo adapter', () => {
       assert.match(adapter.validate(apixo('nano-banana', 'x', { operation: 'edit' })) ?? '', /at least one image URL/);
     });
 
-    it('catches a catalog model of the wrong kind, and an image mode without images', () => {
-      assert.match(adapter.validate(apixo('sora-2', 'x')) ?? '', /makes videos, not images/);
-      assert.match(adapter.validate(apixo('nano-banana', 'x', { params: { mode: 'image-to-image' } })) ?? '', /needs at least one reference image URL/);
-      assert.strictEqual(adapter.validate(apixo('brand-new-model', 'x', { params: { anything: 'goes' } })), undefined);
+    it('leaves the model\'s kind, modes and fields to its spec (checkRequest), which catches them before sending', () => {
+      assert.match(checkRequest(apixo('sora-2', 'x')).problem ?? '', /makes videos, not images/);
+      assert.match(checkRequest(apixo('kling-2-1', 'x', { kind: 'video', operation: 'video', params: { mode: 'standard-image-to-video' } })).problem ?? '', /needs at least one reference image URL/);
+      assert.match(checkRequest(apixo('brand-new-model', 'x', { params: { anything: 'goes' } })).problem ?? '', /does not document "anything"/);
+      assert.strictEqual(checkRequest({ ...apixo('brand-new-model', 'x'), extra: { anything: 'goes' } }).problem, undefined, 'in extra it is sent as given');
     });
   });
 
@@ -171,11 +178,11 @@ describe('Apixo adapter', () => {
     });
 
     it('makes a video with the catalog default mode', async () => {
-      const task = await h.run(video('veo-3-1', 'a slow pan over hills', { params: { duration: 8, aspect_ratio: '9:16' } }));
+      const task = await h.run(video('veo-3-1', 'a slow pan over hills', { params: { aspect_ratio: '9:16' } }));
       assert.strictEqual(task.state, 'succeeded');
       const at = remote(task);
       assert.strictEqual(at.kind, 'video');
-      assert.deepStrictEqual(at.request, { request_type: 'async', input: { mode: 'fast', prompt: 'a slow pan over hills', duration: 8, aspect_ratio: '9:16' } });
+      assert.deepStrictEqual(at.request, { request_type: 'async', input: { mode: 'fast', prompt: 'a slow pan over hills', aspect_ratio: '9:16' } });
       assert.strictEqual(task.results?.length, 1);
       assert.ok(task.results?.[0].url?.endsWith('.mp4'));
     });

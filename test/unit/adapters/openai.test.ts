@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { checkRequest } from '../../../src/core/spec/validate';
 import { OpenAiAdapter, parseOpenAiImages } from '../../../src/core/adapters/openai';
 import { ProtocolError } from '../../../src/core/http';
 import type { Task, TaskRequest } from '../../../src/core/task';
@@ -21,9 +22,12 @@ describe('OpenAI-compatible adapter', () => {
       assert.match(adapter.validate(openai('a clip', { kind: 'video', operation: 'video' })) ?? '', /images only/);
       assert.match(adapter.validate(openai('edit', { operation: 'edit', imageUrls: ['https://x.example/a.png'] })) ?? '', /as files, not URLs/);
       assert.match(adapter.validate(openai('edit', { operation: 'edit' })) ?? '', /at least one image/);
-      assert.match(adapter.validate(openai('edit', { model: 'dall-e-3', operation: 'edit', images: ['fixture:product.png'] })) ?? '', /dall-e-3 cannot edit/);
-      assert.match(adapter.validate(openai('a cup', { params: { n: 0 } })) ?? '', /whole number from 1 to 10/);
-      assert.match(adapter.validate(openai('a cup', { params: { response_format: 'png' } })) ?? '', /url or b64_json/);
+      // The model's fields and what it can do are its spec's (checkRequest, run by the engine before sending).
+      assert.match(checkRequest(openai('edit', { model: 'dall-e-3', operation: 'edit', images: ['fixture:product.png'] })).problem ?? '', /dall-e-3 cannot edit/);
+      assert.match(checkRequest(openai('a cup', { model: 'gpt-image-1', params: { n: 0 } })).problem ?? '', /gpt-image-1 n .* must be at least 1/);
+      assert.match(checkRequest(openai('a cup', { model: 'gpt-image-1', params: { n: 11 } })).problem ?? '', /must be at most 10/);
+      assert.match(checkRequest(openai('a cup', { model: 'dall-e-3', params: { response_format: 'png' } })).problem ?? '', /must be one of url, b64_json/);
+      assert.match(checkRequest(openai('a cup', { model: 'gpt-image-1', params: { mask: 'file:///ws/mask.png' } })).problem ?? '', /does not apply to this request \(generate\)/);
     });
   });
 
@@ -84,8 +88,10 @@ describe('OpenAI-compatible adapter', () => {
       return emulator.tasks('pixapi').filter((t) => t.sync);
     }
 
-    it('generates an image answered by URL; fields of other providers stay out of the request', async () => {
-      const task = await h.run(openai('a ceramic cup', { params: { size: '1024x1024', quality: 'low', aspectRatio: '9:16', mode: 'standard' } }));
+    it('generates an image answered by URL; fields of other providers are refused, never sent', async () => {
+      await assert.rejects(h.engine.submit(openai('a ceramic cup', { params: { size: '1024x1024', aspectRatio: '9:16' } })), /does not document "aspectRatio"\. Fields it takes: n, size, quality/);
+      assert.strictEqual(syncTasks().length, 0, 'nothing was sent');
+      const task = await h.run(openai('a ceramic cup', { params: { size: '1024x1024', quality: 'low' } }));
       assert.strictEqual(task.state, 'succeeded');
       const [remote] = syncTasks();
       assert.deepStrictEqual(remote.request, { model: MODEL, prompt: 'a ceramic cup', size: '1024x1024', quality: 'low' });

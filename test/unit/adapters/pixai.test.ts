@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { checkRequest } from '../../../src/core/spec/validate';
 import { parseModelVersionId, parsePixaiTask, PixaiAdapter } from '../../../src/core/adapters/pixai';
 import { openDownload } from '../../../src/core/download';
 import { HttpError } from '../../../src/core/http';
@@ -70,16 +71,18 @@ describe('PixAI adapter', () => {
       assert.match(adapter.validate(pixai('a fox', { operation: 'edit', imageUrls: ['https://x.example/a.png', 'https://x.example/b.png'] })) ?? '', /PixAI takes one reference image; 2 were given/);
       assert.match(adapter.validate(pixai('a fox', { operation: 'edit', imageUrls: ['ftp://x.example/a.png'] })) ?? '', /"ftp:\/\/x\.example\/a\.png" is not an http\(s\) URL/);
       assert.match(adapter.validate(pixai('a fox', { operation: 'edit' })) ?? '', /give one image URL/);
-      assert.match(adapter.validate(pixai('a fox', { params: { mediaUrl: 'https://x.example/a.png' } })) ?? '', /not as a "mediaUrl" parameter/);
+      assert.match(checkRequest(pixai('a fox', { params: { mediaUrl: 'https://x.example/a.png' } })).problem ?? '', /"mediaUrl" is set by Media Studio from the request itself/);
     });
     it('accepts one reference URL with or without a numeric strength', () => {
       assert.strictEqual(adapter.validate(pixai('a fox', { operation: 'edit', imageUrls: ['https://x.example/a.png'] })), undefined);
-      assert.strictEqual(adapter.validate(pixai('a fox', { operation: 'edit', imageUrls: ['https://x.example/a.png'], params: { strength: 0.4 } })), undefined);
-      assert.match(adapter.validate(pixai('a fox', { operation: 'edit', imageUrls: ['https://x.example/a.png'], params: { strength: 'strong' } })) ?? '', /strength must be a number/);
-      assert.match(adapter.validate(pixai('a fox', { params: { strength: 0.4 } })) ?? '', /strength applies only with a reference image URL/);
+      assert.strictEqual(checkRequest(pixai('a fox', { operation: 'edit', imageUrls: ['https://x.example/a.png'], params: { strength: 0.4 } })).problem, undefined);
+      assert.match(checkRequest(pixai('a fox', { operation: 'edit', imageUrls: ['https://x.example/a.png'], params: { strength: 'strong' } })).problem ?? '', /strength .* must be a number/);
+      assert.match(checkRequest(pixai('a fox', { params: { strength: 0.4 } })).problem ?? '', /strength applies only with a reference image/);
     });
-    it('wants text for aspectRatio, mode and style', () => {
-      assert.match(adapter.validate(pixai('a fox', { params: { aspectRatio: 1.5 } })) ?? '', /aspectRatio must be text/);
+    it('wants text for aspectRatio, mode and style, and names the SDK-only fields as extra', () => {
+      assert.match(checkRequest(pixai('a fox', { params: { aspectRatio: 1.5 } })).problem ?? '', /aspectRatio .* must be text/);
+      assert.match(checkRequest(pixai('a fox', { params: { negativePrompts: 'blurry' } })).problem ?? '', /does not document "negativePrompts" for this endpoint \(it is named in github\.com\/pixai-art\/pixai-client-js/);
+      assert.strictEqual(checkRequest({ ...pixai('a fox'), extra: { negativePrompts: 'blurry', lora: { '7': 0.5 } } }).problem, undefined);
     });
   });
 
@@ -124,7 +127,8 @@ describe('PixAI adapter', () => {
     });
 
     it('creates an image with the documented fields and saves its mediaUrls', async () => {
-      const task = await h.run(pixai('1girl, green hair', { params: { aspectRatio: '9:16', mode: 'standard', style: 'watercolor', size: '1024x1024' } }));
+      await assert.rejects(h.engine.submit(pixai('1girl', { params: { size: '1024x1024' } })), /does not document "size"\. Fields it takes: aspectRatio, mode, style, strength/);
+      const task = await h.run(pixai('1girl, green hair', { params: { aspectRatio: '9:16', mode: 'standard', style: 'watercolor' } }));
       assert.strictEqual(task.state, 'succeeded');
       assert.strictEqual(task.remoteState, 'completed');
       const remote = emulator.task('pixai', task.remoteId!)!;

@@ -1,9 +1,11 @@
 /** The model catalog: defaults, Pixapi's per-model values, Apixo's default mode; Pixapi values checked against the emulator. */
 import * as assert from 'assert';
 import { PixapiAdapter } from '../../../src/core/adapters/pixapi';
+import { mergePixapiModels, PIXAPI_MODELS } from '../../../src/core/adapters/pixapi';
 import {
-  apixoDefaultMode, catalogFor, catalogModel, defaultModel, PARAM_NAMES, resolveDefaultModel, typedModel, PIXAPI_CATALOG, pixapiModel, DEFAULT_MAX_PROMPT_LENGTH, maxPromptLength,
+  catalogFor, catalogModel, defaultModel, resolveDefaultModel, takesFiles, takesImages, takesUrls, typedModel, DEFAULT_MAX_PROMPT_LENGTH, maxPromptLength,
 } from '../../../src/core/catalog';
+import { checkRequest, prepareRequest } from '../../../src/core/spec/validate';
 import { ApiClient } from '../../../src/core/http';
 import { PROVIDER_IDS } from '../../../src/core/providers';
 import type { MediaKind, TaskRequest } from '../../../src/core/task';
@@ -13,7 +15,8 @@ describe('core/catalog', () => {
   it('knows the documented prompt limits and applies the most generous one elsewhere', () => {
     assert.strictEqual(maxPromptLength('openai', 'dall-e-3'), 4000);
     assert.strictEqual(maxPromptLength('openai', 'gpt-image-1'), 32_000);
-    assert.strictEqual(maxPromptLength('apixo', 'nano-banana'), DEFAULT_MAX_PROMPT_LENGTH);
+    assert.strictEqual(maxPromptLength('apixo', 'nano-banana'), 5000, 'its page: prompt ≤ 5000');
+    assert.strictEqual(maxPromptLength('apixo', 'nano-banana-2'), 20_000);
     assert.strictEqual(maxPromptLength('pixapi', 'a-model-nobody-knows'), DEFAULT_MAX_PROMPT_LENGTH);
   });
 
@@ -21,12 +24,12 @@ describe('core/catalog', () => {
     it('picks, for an edit, a model that takes reference images (files or URLs)', () => {
       for (const provider of PROVIDER_IDS) {
         const id = defaultModel(provider, 'image', true);
-        const canEdit = catalogFor(provider).filter((m) => m.kind === 'image' && (m.editsWithFiles || m.imageUrls));
+        const canEdit = catalogFor(provider).filter((m) => m.kind === 'image' && takesImages(m) && m.operations.includes('edit'));
         if (canEdit.length === 0) {
           assert.strictEqual(id, '', `${provider} has no model that edits`);
         } else {
           const model = catalogModel(provider, id);
-          assert.ok(model && model.kind === 'image' && (model.editsWithFiles || model.imageUrls), `${provider}: ${id}`);
+          assert.ok(model && model.kind === 'image' && takesImages(model), `${provider}: ${id}`);
           assert.strictEqual(id, canEdit[0].id, `${provider}: the first such model`);
         }
       }
@@ -52,7 +55,8 @@ describe('core/catalog', () => {
 
   it('finds models by provider and id only', () => {
     assert.strictEqual(catalogModel('pixapi', 'gpt-image-2')?.provider, 'pixapi');
-    assert.strictEqual(catalogModel('pixapi', 'nano-banana'), undefined, 'an Apixo id is not a Pixapi model');
+    assert.strictEqual(catalogModel('pixapi', 'nano-banana')?.id, 'gemini-2.5-flash-image', "Pixapi's alias of gemini-2.5-flash-image (PROVIDERS.md)");
+    assert.strictEqual(catalogModel('pixapi', 'veo-3-1'), undefined, 'an Apixo id is not a Pixapi model');
     assert.strictEqual(catalogModel('apixo', 'does-not-exist'), undefined);
     for (const provider of PROVIDER_IDS) {
       const ids = catalogFor(provider).map((m) => m.id);
@@ -60,18 +64,11 @@ describe('core/catalog', () => {
     }
   });
 
-  it('names the parameters each list fills by the provider field names', () => {
-    assert.deepStrictEqual(PARAM_NAMES.pixapi, { size: 'size', quality: 'quality', duration: 'duration' });
-    assert.strictEqual(PARAM_NAMES.apixo.aspectRatio, 'aspect_ratio');
-    assert.strictEqual(PARAM_NAMES.pixai.aspectRatio, 'aspectRatio');
-  });
-
-  it("offers PixAI's style as a free value, with no invented list, and only for PixAI", () => {
-    assert.deepStrictEqual(PARAM_NAMES.pixai, { mode: 'mode', aspectRatio: 'aspectRatio', style: 'style' });
-    for (const provider of PROVIDER_IDS.filter((p) => p !== 'pixai')) assert.strictEqual(PARAM_NAMES[provider].style, undefined, provider);
+  it("offers PixAI's style as a free value, with no invented list", () => {
     for (const model of catalogFor('pixai')) {
-      assert.strictEqual(model.openValues, true, 'any value may be typed');
-      assert.ok(!Object.keys(model).some((key) => /style/i.test(key)), 'no list of styles is offered: PixAI documents none');
+      const style = model.params.find((p) => p.name === 'style');
+      assert.ok(style && style.type === 'string' && style.values === undefined, 'no list of styles: PixAI documents none');
+      assert.ok(model.params.every((p) => !p.complete), 'PixAI publishes examples only: any value may be typed');
     }
   });
 
@@ -112,91 +109,75 @@ describe('core/catalog', () => {
     });
   });
 
-  it('assumes what a typed model id takes from its provider', () => {
-    assert.deepStrictEqual(typedModel('apixo', 'x', 'image'), { provider: 'apixo', id: 'x', kind: 'image', editsWithFiles: false, imageUrls: true, openValues: true });
-    assert.strictEqual(typedModel('pixapi', 'x', 'image').editsWithFiles, true);
-    assert.strictEqual(typedModel('openai', 'x', 'image').editsWithFiles, true);
-    assert.strictEqual(typedModel('pixai', 'x', 'image').editsWithFiles, false);
+  it('gives a typed model id its provider\'s generic schema', () => {
+    assert.ok(takesUrls(typedModel('apixo', 'x', 'image')) && !typedModel('apixo', 'x', 'image').documented);
+    assert.ok(takesFiles(typedModel('pixapi', 'x', 'image')));
+    assert.ok(takesFiles(typedModel('openai', 'x', 'image')));
+    assert.ok(takesUrls(typedModel('pixai', 'x', 'image')));
+    assert.strictEqual(typedModel('apixo', 'veo-3-1', 'video').documented, true, 'a documented id gets its own spec');
   });
 
   describe('Pixapi models', () => {
+    const sizes = (id: string) => catalogModel('pixapi', id)?.params.find((p) => p.name === 'size')?.values;
     it('gemini-3.1 (and its alias) adds 512x512, 2K and 4K', () => {
       for (const id of ['gemini-3.1-flash-image-preview', 'nano-banana-2']) {
-        assert.deepStrictEqual(pixapiModel(id, 'image', true).sizes, ['auto', '1024x1024', '1536x1024', '1024x1536', '2048x2048', '512x512', '2K', '4K'], id);
+        assert.deepStrictEqual(sizes(id), ['auto', '1024x1024', '1536x1024', '1024x1536', '512x512', '2K', '4K'], id);
       }
-      assert.deepStrictEqual(pixapiModel('gemini-2.5-flash-image', 'image', true).sizes, ['auto', '1024x1024', '1536x1024', '1024x1536', '2048x2048']);
+      assert.deepStrictEqual(sizes('gemini-2.5-flash-image'), ['auto', '1024x1024', '1536x1024', '1024x1536']);
     });
 
-    it('only the gpt-image family has qualities; videos have durations and take URLs, not files', () => {
-      assert.deepStrictEqual(pixapiModel('gpt-image-2', 'image', true).qualities, ['auto', 'low', 'medium', 'high']);
-      assert.strictEqual(pixapiModel('gemini-3-pro-image-preview', 'image', true).qualities, undefined);
-      const veo = pixapiModel('veo', 'video', false);
-      assert.deepStrictEqual([veo.editsWithFiles, veo.imageUrls, veo.sizes, veo.qualities], [false, true, ['1280x720', '720x1280', '16:9'], undefined]);
-      assert.ok(veo.durations?.length);
-      assert.strictEqual(pixapiModel('x', 'image', false).editsWithFiles, false);
+    it('only the gpt-image family has qualities; videos take one URL, not files', () => {
+      assert.deepStrictEqual(catalogModel('pixapi', 'gpt-image-2')?.params.find((p) => p.name === 'quality')?.values, ['low', 'medium', 'high', 'auto']);
+      assert.strictEqual(catalogModel('pixapi', 'gemini-3-pro-image-preview')?.params.find((p) => p.name === 'quality'), undefined);
+      const veo = catalogModel('pixapi', 'veo');
+      assert.deepStrictEqual(veo?.references, { via: 'urls', max: 1, source: 'pixapi.ai docs/model-catalog' });
     });
 
-    it("every catalog value passes the adapter's own validation", () => {
-      const adapter = new PixapiAdapter();
-      for (const model of PIXAPI_CATALOG) {
-        for (const size of model.sizes ?? []) {
-          for (const quality of [undefined, ...(model.qualities ?? [])]) {
-            for (const duration of model.kind === 'video' ? model.durations ?? [] : [undefined]) {
-              const params: Record<string, string | number> = { size };
-              if (quality !== undefined) params.quality = quality;
-              if (duration !== undefined) params.duration = duration;
-              const req: TaskRequest = { provider: 'pixapi', model: model.id, operation: model.kind === 'video' ? 'video' : 'generate', kind: model.kind, prompt: 'x', params, workspaceFolder: 'file:///ws' };
-              assert.strictEqual(adapter.validate(req), undefined, `${model.id} ${JSON.stringify(params)}`);
-            }
+    it('merges GET /v1/models with the specs: documented ids keep theirs, others get the generic schema', () => {
+      const merged = mergePixapiModels([
+        { id: 'gpt-image-2', kind: 'image', edits: true },
+        { id: 'nano-banana', kind: 'image', edits: true },
+        { id: 'brand-new', kind: 'image', edits: false },
+        { id: 'new-video', kind: 'video', edits: false },
+      ]);
+      assert.strictEqual(merged[0], catalogModel('pixapi', 'gpt-image-2'));
+      assert.deepStrictEqual([merged[1].id, merged[1].documented, merged[1].aliases], ['nano-banana', true, ['gemini-2.5-flash-image']]);
+      assert.deepStrictEqual([merged[2].documented, merged[2].operations, merged[2].references.via], [false, ['generate'], 'none']);
+      assert.deepStrictEqual([merged[3].kind, merged[3].documented], ['video', false]);
+    });
+
+    it("every documented value passes the spec's own check", () => {
+      for (const model of PIXAPI_MODELS) {
+        for (const param of model.params) {
+          for (const value of param.values ?? []) {
+            const req: TaskRequest = { provider: 'pixapi', model: model.id, operation: model.kind === 'video' ? 'video' : 'generate', kind: model.kind, prompt: 'x', params: { [param.name]: value }, workspaceFolder: 'file:///ws' };
+            const checked = checkRequest(req);
+            assert.strictEqual(checked.problem, undefined, `${model.id} ${param.name}=${value}`);
           }
         }
       }
     });
 
-    it('every catalog model, size, quality and duration is accepted by the emulated Pixapi', async () => {
+    it('every catalog model and size is accepted by the emulated Pixapi', async () => {
       const emulator = await ProviderEmulator.start({ timing: { image: { queueMs: 50, runMs: 150 }, video: { queueMs: 50, runMs: 300 } } });
       try {
         const api = new ApiClient({ baseUrl: emulator.urls.pixapi, key: 'test-pixapi-key' });
         const adapter = new PixapiAdapter();
         const context = { api, openImage: () => Promise.reject(new Error('no files here')) };
-        for (const model of PIXAPI_CATALOG) {
-          const qualities = model.qualities ?? [undefined];
-          const durations = model.kind === 'video' ? model.durations ?? [] : [undefined];
-          for (const [i, size] of (model.sizes ?? []).entries()) {
+        for (const model of PIXAPI_MODELS) {
+          const values = model.params.find((p) => p.name === 'size')?.values ?? [];
+          for (const size of values) {
             const params: Record<string, string | number> = { size };
-            const quality = qualities[i % qualities.length];
-            const duration = durations[i % durations.length];
-            if (quality !== undefined) params.quality = quality;
-            if (duration !== undefined) params.duration = duration;
-            const req: TaskRequest = { provider: 'pixapi', model: model.id, operation: model.kind === 'video' ? 'video' : 'generate', kind: model.kind, prompt: 'x', params, workspaceFolder: 'file:///ws' };
+            if (model.kind === 'video') params.duration = 4;
+            const req: TaskRequest = prepareRequest({ provider: 'pixapi', model: model.id, operation: model.kind === 'video' ? 'video' : 'generate', kind: model.kind, prompt: 'x', params, workspaceFolder: 'file:///ws' });
             const result = await adapter.submit(context, req);
             assert.strictEqual(result.kind, 'accepted', `${model.id} ${JSON.stringify(params)}`);
           }
         }
-        assert.ok(emulator.tasks('pixapi').length >= PIXAPI_CATALOG.length);
+        assert.ok(emulator.tasks('pixapi').length >= PIXAPI_MODELS.length);
       } finally {
         await emulator.close();
       }
-    });
-  });
-
-  describe('apixoDefaultMode', () => {
-    it("uses the model's image-to-… mode when there are reference URLs", () => {
-      assert.strictEqual(apixoDefaultMode('nano-banana', true), 'image-to-image');
-      assert.strictEqual(apixoDefaultMode('flux-2', true), 'pro-image-to-image');
-      assert.strictEqual(apixoDefaultMode('kling-2-1', true), 'image-to-video');
-    });
-
-    it('uses a text mode without them', () => {
-      assert.strictEqual(apixoDefaultMode('nano-banana', false), 'text-to-image');
-      assert.strictEqual(apixoDefaultMode('flux-2', false), 'pro-text-to-image');
-      assert.strictEqual(apixoDefaultMode('wan-2-5', false), 'text-to-video');
-    });
-
-    it("keeps veo-3-1's tier either way, and knows nothing of unknown models", () => {
-      assert.strictEqual(apixoDefaultMode('veo-3-1', false), 'fast');
-      assert.strictEqual(apixoDefaultMode('veo-3-1', true), 'fast');
-      assert.strictEqual(apixoDefaultMode('no-such-model', true), undefined);
     });
   });
 });

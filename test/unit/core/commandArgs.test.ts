@@ -86,10 +86,13 @@ describe('core/commandArgs', () => {
       assert.strictEqual(problem(() => parseVideoArgs({ prompt: 'x', inputImage: ['a'] })), 'Generate Video: "inputImage" must be a string.');
     });
 
-    it('params must be a flat object of strings, numbers and booleans', () => {
-      const expected = 'Generate Image: "params" must be an object of strings, numbers and booleans.';
-      for (const params of [['a'], 'style=anime', null, { nested: { a: 1 } }, { list: [1] }, { none: null }]) {
-        assert.strictEqual(problem(() => parseImageArgs({ prompt: 'x', params })), expected, JSON.stringify(params));
+    it('params and extra must be objects of JSON values (objects and lists included, no null)', () => {
+      for (const key of ['params', 'extra']) {
+        const expected = `Generate Image: "${key}" must be an object of field names and JSON values (text, numbers, booleans, lists, objects).`;
+        for (const value of [['a'], 'style=anime', null, { none: null }, { deep: { a: null } }, { n: Number.NaN }]) {
+          assert.strictEqual(problem(() => parseImageArgs({ prompt: 'x', [key]: value })), expected, JSON.stringify(value));
+        }
+        assert.deepStrictEqual(parseImageArgs({ prompt: 'x', [key]: { lora: { '7': 0.5 }, loras: [{ path: 'a', scale: 1 }] } })[key as 'params'], { lora: { '7': 0.5 }, loras: [{ path: 'a', scale: 1 }] });
       }
     });
 

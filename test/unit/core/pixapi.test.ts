@@ -3,7 +3,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { SubmitContext, SubmitResult, UploadImage } from '../../../src/core/adapters/adapter';
-import { listPixapiModels, parsePixapiTask, PixapiAdapter, pixapiTakesQuality } from '../../../src/core/adapters/pixapi';
+import { listPixapiModels, parsePixapiTask, PixapiAdapter } from '../../../src/core/adapters/pixapi';
+import { checkRequest } from '../../../src/core/spec/validate';
 import { ApiClient, HttpError, ProtocolError } from '../../../src/core/http';
 import type { Task, TaskRequest } from '../../../src/core/task';
 import { ProviderEmulator } from '../../emulator';
@@ -103,10 +104,11 @@ describe('core/adapters/pixapi', () => {
     });
 
     it('n must be a whole number of at least 1, with no invented maximum', () => {
+      // The spec's field (integer, min 1, no max) is checked by checkRequest, which the engine runs before sending.
       for (const n of [0, 2.5, -1, '2']) {
-        assert.strictEqual(adapter.validate(request({ params: { n } })), 'The number of images must be a whole number of at least 1.', String(n));
+        assert.match(checkRequest(request({ params: { n } })).problem ?? '', /n \(documented at pixapi\.ai docs\/model-catalog\) must be (a whole number|at least 1|a number)/, String(n));
       }
-      for (const n of [1, 11, 40]) assert.strictEqual(adapter.validate(request({ params: { n } })), undefined, String(n));
+      for (const n of [1, 11, 40]) assert.strictEqual(checkRequest(request({ params: { n } })).problem, undefined, String(n));
     });
 
     it('an edit needs at least one image', () => {
@@ -122,16 +124,14 @@ describe('core/adapters/pixapi', () => {
 
     it("a video's duration must be a positive number of seconds, with no invented maximum", () => {
       for (const duration of [0, -5, Number.NaN, Number.POSITIVE_INFINITY, '5']) {
-        assert.strictEqual(adapter.validate(videoRequest({ duration })), 'The duration must be a positive number of seconds.', String(duration));
+        assert.match(checkRequest(videoRequest({ duration })).problem ?? '', /duration \(documented at .*\) must be (a number|at least)/, String(duration));
       }
-      for (const duration of [0.5, 8, 121, 300]) assert.strictEqual(adapter.validate(videoRequest({ duration })), undefined, String(duration));
+      for (const duration of [0.5, 8, 121, 300]) assert.strictEqual(checkRequest(videoRequest({ duration })).problem, undefined, String(duration));
     });
 
     it('quality only on models that take it', () => {
-      assert.strictEqual(adapter.validate(request({ model: 'gemini-2.5-flash-image', params: { quality: 'high' } })), 'The model gemini-2.5-flash-image does not take a quality setting.');
-      assert.strictEqual(adapter.validate(request({ model: 'gpt-image-1.5', params: { quality: 'low' } })), undefined);
-      assert.strictEqual(pixapiTakesQuality('gpt-image-2'), true);
-      assert.strictEqual(pixapiTakesQuality('veo'), false);
+      assert.match(checkRequest(request({ model: 'gemini-2.5-flash-image', params: { quality: 'high' } })).problem ?? '', /gemini-2\.5-flash-image does not document "quality"\. Fields it takes: n, size, response_format/);
+      assert.strictEqual(checkRequest(request({ model: 'gpt-image-1.5', params: { quality: 'low' } })).problem, undefined);
     });
   });
 
@@ -311,7 +311,7 @@ describe('core/adapters/pixapi', () => {
   describe('found by review', () => {
     const adapter = new PixapiAdapter();
     it('a duration of zero is refused, as the message says (positive)', () => {
-      assert.strictEqual(adapter.validate(videoRequest({ duration: 0 })), 'The duration must be a positive number of seconds.');
+      assert.match(checkRequest(videoRequest({ duration: 0 })).problem ?? '', /must be at least/);
     });
   });
 });

@@ -127,10 +127,13 @@ describe('core/taskJson: parseStoredTask', () => {
     assert.strictEqual(parseStoredTask(storedText((t) => { delete req(t).operation; })), undefined);
   });
 
-  it('rejects params that are not an object of strings, numbers and booleans', () => {
-    for (const params of ['size=1024x1024', ['1024x1024'], 7, { nested: { a: 1 } }]) {
+  it('rejects params that are not an object of JSON values, and keeps objects and lists (PixAI lora)', () => {
+    for (const params of ['size=1024x1024', ['1024x1024'], 7, { nested: { a: null } }]) {
       assert.strictEqual(parseStoredTask(storedText((t) => { req(t).params = params; })), undefined, JSON.stringify(params));
     }
+    assert.deepStrictEqual(parseStoredTask(storedText((t) => { req(t).params = { loras: [{ path: 'a', scale: 1 }] }; }))?.request.params, { loras: [{ path: 'a', scale: 1 }] });
+    assert.deepStrictEqual(parseStoredTask(storedText((t) => { req(t).extra = { lora: { '7': 0.5 } }; }))?.request.extra, { lora: { '7': 0.5 } });
+    assert.strictEqual(parseStoredTask(storedText((t) => { req(t).extra = 'seed=1'; })), undefined);
   });
 
   it('rejects an unknown origin', () => {

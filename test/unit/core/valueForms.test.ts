@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { groupByForm, valueForm } from '../../../src/core/valueForms';
-import { pixapiModel } from '../../../src/core/catalog';
+import { modelSpec } from '../../../src/core/spec/registry';
 
 describe('core/valueForms: option lists grouped by the form of their values', () => {
   it('tells pixel sizes, resolutions and aspect ratios apart by their form', () => {
@@ -22,7 +22,7 @@ describe('core/valueForms: option lists grouped by the form of their values', ()
   });
 
   it('splits the size list of a Pixapi model that mixes pixels with "2K"/"4K" (issue #16)', () => {
-    const sizes = pixapiModel('gemini-3.1-flash-image', 'image', true).sizes ?? [];
+    const sizes = (modelSpec('pixapi', 'gemini-3.1-flash-image-preview', 'image').params.find((p) => p.name === 'size')?.values ?? []).map(String);
     const forms = groupByForm(sizes).map((g) => g.form);
     assert.ok(forms.includes('pixels') && forms.includes('resolution'), forms.join(', '));
   });

@@ -32,7 +32,7 @@ describe('emulator: Apixo', () => {
 
   it('runs an image task through pending → processing → success with resultJson as a JSON string', async () => {
     emulator.configure({ timing: STATE_WALK_TIMING });
-    const submit = await generate('nano-banana', { request_type: 'async', input: { mode: 'text-to-image', prompt: 'A futuristic city', aspect_ratio: '16:9' } });
+    const submit = await generate('nano-banana', { request_type: 'async', input: { mode: 'text-to-image', prompt: 'A futuristic city', aspect_ratio: '16:9', output_format: 'png' } });
     assert.equal(submit.status, 200);
     assert.equal(submit.body.code, 200);
     assert.equal(submit.body.message, 'success');
@@ -57,7 +57,7 @@ describe('emulator: Apixo', () => {
   });
 
   it('produces JPEG files for output_format jpeg, sized by aspect ratio and resolution', async () => {
-    const taskId = await generateOk('gpt-image-2', { prompt: 'x', aspect_ratio: '3:4', resolution: '2K', output_format: 'jpeg' });
+    const taskId = await generateOk('gpt-image-2', { prompt: 'x', aspect_ratio: '3:4', resolution: '2k', output_format: 'jpeg' });
     const data = (await pollToEnd('gpt-image-2', taskId)).pop().data;
     const url = JSON.parse(data.resultJson).resultUrls[0];
     assert.match(url, /\.jpg$/);
@@ -86,15 +86,23 @@ describe('emulator: Apixo', () => {
     await generateOk('wan-2-5', { prompt: 'x', duration: 5.5 });
   });
 
-  it('accepts each model its own modes', async () => {
+  it('accepts each model its own modes (MODELS.md)', async () => {
     await generateOk('veo-3-1', { mode: 'fast', prompt: 'x' });
-    await generateOk('veo-3-1', { mode: 'quality', prompt: 'x', image_urls: ['https://example.com/a.png'] });
+    await generateOk('veo-3-1', { mode: 'quality', generationType: 'FIRST_AND_LAST_FRAMES_2_VIDEO', prompt: 'x', image_urls: ['https://example.com/a.png'] });
     await generateOk('flux-2', { mode: 'pro-text-to-image', prompt: 'x' });
-    await generateOk('sora-2-pro', { mode: 'image-to-video', prompt: 'x', image_urls: ['https://example.com/a.png'] });
-    await generateOk('kling-2-1', { prompt: 'x' });
-    await generateOk('gpt-image-1', { mode: 'text-to-image', prompt: 'x' });
-    await generateOk('nano-banana-2', { prompt: 'x', resolution: '4K', aspect_ratio: 'auto' });
-    await generateOk('sora-2', { prompt: 'x' });
+    await generateOk('flux-2', { mode: 'flex-image-to-image', prompt: 'x', image_urls: ['https://example.com/a.png'] });
+    await generateOk('sora-2-pro', { prompt: 'x' });
+    await generateOk('kling-2-1', { mode: 'master-text-to-video', prompt: 'x' });
+    await generateOk('kling-2-1', { mode: 'pro-image-to-video', prompt: 'x', image_urls: ['https://example.com/a.png', 'https://example.com/b.png'], duration: 10 });
+    await generateOk('gpt-image-1', { mode: 'gpt-image-1', prompt: 'x' });
+    await generateOk('nano-banana-2', { prompt: 'x', resolution: '4k', aspect_ratio: '8:1' });
+    await generateOk('sora-2', { prompt: 'x', aspect_ratio: 'portrait', duration: 12, image_urls: ['https://example.com/a.png'] });
+    await generateOk('ltx-2-19b', { mode: 'text-to-video-LoRA', prompt: 'x', loras: [{ path: 'a', scale: 1 }] });
+  });
+
+  it("records veo-3-1's generationType with the task", async () => {
+    const taskId = await generateOk('veo-3-1', { mode: 'fast', generationType: 'REFERENCE_2_VIDEO', prompt: 'x', image_urls: ['https://example.com/a.png'] });
+    assert.equal((emulator.task('apixo', taskId)?.request as { input: { generationType?: string } }).input.generationType, 'REFERENCE_2_VIDEO');
   });
 
   it('reports a failed task with HTTP 200, state failed, failCode and failMsg', async () => {
@@ -142,6 +150,19 @@ describe('emulator: Apixo', () => {
     ['negative duration', 'wan-2-5', { request_type: 'async', input: { prompt: 'x', duration: -5 } }],
     ['duration as text', 'wan-2-5', { request_type: 'async', input: { prompt: 'x', duration: '5' } }],
     ['unknown output_format', 'nano-banana', { request_type: 'async', input: { prompt: 'x', output_format: 'gif' } }],
+    // Per-model pages (MODELS.md): modes, reference counts, value lists.
+    ['a kling-2-1 mode its page does not list', 'kling-2-1', { request_type: 'async', input: { prompt: 'x', mode: 'image-to-video', image_urls: ['https://example.com/a.png'] } }],
+    ['kling-2-1 duration 8 (5 or 10)', 'kling-2-1', { request_type: 'async', input: { prompt: 'x', duration: 8 } }],
+    ['kling-2-1 standard-image-to-video with 2 images', 'kling-2-1', { request_type: 'async', input: { prompt: 'x', mode: 'standard-image-to-video', image_urls: ['https://example.com/a.png', 'https://example.com/b.png'] } }],
+    ['sora-2 aspect 16:9 (landscape or portrait)', 'sora-2', { request_type: 'async', input: { prompt: 'x', aspect_ratio: '16:9' } }],
+    ['sora-2 with 2 images (exactly 1)', 'sora-2', { request_type: 'async', input: { prompt: 'x', image_urls: ['https://example.com/a.png', 'https://example.com/b.png'] } }],
+    ['sora-2 a mode its page does not have', 'sora-2', { request_type: 'async', input: { prompt: 'x', mode: 'text-to-video' } }],
+    ['nano-banana-2 upper-case resolution', 'nano-banana-2', { request_type: 'async', input: { prompt: 'x', resolution: '2K' } }],
+    ['nano-banana with 6 images (at most 5)', 'nano-banana', { request_type: 'async', input: { prompt: 'x', mode: 'image-to-image', image_urls: Array(6).fill('https://example.com/a.png') } }],
+    ['veo-3-1 FIRST_AND_LAST_FRAMES_2_VIDEO without images', 'veo-3-1', { request_type: 'async', input: { prompt: 'x', generationType: 'FIRST_AND_LAST_FRAMES_2_VIDEO' } }],
+    ['veo-3-1 REFERENCE_2_VIDEO in quality mode', 'veo-3-1', { request_type: 'async', input: { prompt: 'x', mode: 'quality', generationType: 'REFERENCE_2_VIDEO', image_urls: ['https://example.com/a.png'] } }],
+    ['veo-3-1 with 4 images (at most 3)', 'veo-3-1', { request_type: 'async', input: { prompt: 'x', generationType: 'REFERENCE_2_VIDEO', image_urls: Array(4).fill('https://example.com/a.png') } }],
+    ['sora-2-pro with an image (none documented)', 'sora-2-pro', { request_type: 'async', input: { prompt: 'x', image_urls: ['https://example.com/a.png'] } }],
   ];
   for (const [name, model, body] of invalid) {
     it(`answers 400 {code:400, message, data:{error}} for ${name}`, async () => {

@@ -319,3 +319,17 @@ describe('files: the sidecar\'s elapsed time (issue #16: one definition, core/el
     assert.match(errorOf(minimalJson({ elapsedMs: 1.5 })), /elapsedMs/);
   });
 });
+
+describe('files/sidecar: fields sent in extra', () => {
+  it('records them apart from the documented parameters, with a note, and reads them back', () => {
+    const sidecar = buildSidecar({ prompt: 'p', provider: 'pixai', model: '1', operation: 'generate', parameters: { aspectRatio: '9:16' }, extra: { lora: { '7': 0.5 }, seed: 3 }, taskId: 't', createdAt: 0, index: 1, count: 1 });
+    assert.deepStrictEqual(sidecar.extra, { lora: { '7': 0.5 }, seed: 3 });
+    assert.strictEqual(sidecar.extraNote, 'not documented for this model: sent as given');
+    const text = serializeSidecar(sidecar);
+    assert.ok(text.indexOf('"extra"') > text.indexOf('"parameters"') && text.indexOf('"extra"') < text.indexOf('"taskId"'), 'right after the parameters');
+    const parsed = parseSidecar(text);
+    assert.ok(!isSidecarError(parsed) && parsed.extra?.seed === 3);
+    assert.ok(isSidecarError(parseSidecar(text.replace('"extra": {', '"extra": "x", "was": {'))));
+    assert.strictEqual(buildSidecar({ prompt: 'p', provider: 'pixai', model: '1', operation: 'generate', extra: {}, taskId: 't', createdAt: 0, index: 1, count: 1 }).extra, undefined, 'no empty extra');
+  });
+});

@@ -3,6 +3,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { README_SCREENSHOTS } from '../../../scripts/screenshots';
+import { MODELS_END, MODELS_START, modelsMarkdown } from '../../../src/core/spec/readme';
+import { PROVIDER_SPECS } from '../../../src/core/spec/registry';
 
 const root = path.resolve(__dirname, '../../../..');
 
@@ -25,5 +27,16 @@ describe('README screenshots', () => {
     for (const source of Object.values(README_SCREENSHOTS)) {
       assert.ok(uiSources.includes(`screenshot('${source.replace(/\.png$/, '')}')`), `${source} is taken by a UI test`);
     }
+  });
+});
+
+describe('README models tables', () => {
+  it('list every registered model with its fields, as the specs say (regenerate: node out/scripts/specsReadme.js)', () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const start = readme.indexOf(MODELS_START);
+    const end = readme.indexOf(MODELS_END);
+    assert.ok(start >= 0 && end > start, 'the README has the generated models block');
+    assert.strictEqual(readme.slice(start + MODELS_START.length, end).trim(), modelsMarkdown());
+    for (const spec of PROVIDER_SPECS) for (const model of spec.models) assert.ok(readme.includes(`| \`${model.id}\``), `${spec.id}/${model.id} is in the README`);
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { LIMITS, paramValue, readableRequestId, validateWebviewMessage } from '../../../src/core/panelProtocol';
+import { LIMITS, readableRequestId, validateWebviewMessage } from '../../../src/core/panelProtocol';
 
 const submit = {
   type: 'submit', requestId: 1, provider: 'pixapi', model: 'gpt-image-2', prompt: 'a red bicycle',
@@ -75,12 +75,10 @@ describe('panel protocol: validating webview messages', () => {
     assert.match(rejected(hostile), /unreadable message/);
   });
 
-  it('turns counts and durations into numbers and leaves other values as typed', () => {
-    assert.strictEqual(paramValue('n', ' 2 '), 2);
-    assert.strictEqual(paramValue('duration', '8'), 8);
-    assert.strictEqual(paramValue('size', '1024x1024'), '1024x1024');
-    assert.strictEqual(paramValue('n', 'many'), 'many');
-    assert.strictEqual(paramValue('quality', '  '), undefined);
+  it('carries the Advanced section\'s extra rows as text, by name', () => {
+    const ok = validateWebviewMessage({ ...submit, extra: { seed: '7', lora: '{"123": 0.7}' } });
+    assert.ok(ok.ok && ok.message.type === 'submit' && ok.message.extra?.lora === '{"123": 0.7}');
+    assert.match(rejected({ ...submit, extra: { 'bad name': '1' } }), /invalid name/);
   });
 });
 
