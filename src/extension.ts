@@ -28,10 +28,11 @@ import { PixaiModels } from './host/pixaiModels';
 import { TaskNotifier } from './host/notifications';
 import { FileTaskPersistence, sharedTaskStorage } from './host/persistence';
 import { ProxySettings } from './host/proxy';
+import { InlineResultStore } from './host/inlineResults';
 import { ResultWriter } from './host/results';
 import * as taskCommands from './host/taskCommands';
 import { TasksView } from './host/tasksView';
-import { TEST_HOOKS_KEY, TestHooks } from './host/testHooks';
+import { TEST_HOOKS_KEY, TestHooks, WriteFaults } from './host/testHooks';
 
 function baseUrlSetting(provider: ProviderId): string | undefined {
   return vscode.workspace.getConfiguration('mediaStudio').get<string>(`${provider}.baseUrl`);
@@ -71,9 +72,15 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const store = new TaskStore(persistence);
   // Windows on one workspace share the task folder; each task is worked on by the one window holding its claim.
   const ownership = storage.scheme === 'file' ? WindowOwnership.forStorage(storage.fsPath, store, persistence, log) : undefined;
+  const inlineResults = new InlineResultStore(context.globalStorageUri, log);
+  const writeFaults: WriteFaults = {};
   const writer = new ResultWriter({
     store,
     log,
+    inlineResults,
+    writeFault: (task, index) => writeFaults.result?.(task, index),
+    sidecarFault: (task, index) => writeFaults.sidecar?.(task, index),
+    placedFault: (task, index) => writeFaults.placed?.(task, index),
     apiAuth: async (task) => {
       const key = await keys.get(task.request.provider);
       return key ? { origin: new URL(baseUrl(task.request.provider)).origin, key } : undefined;
@@ -82,13 +89,13 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     allowLoopback: (task) => loopbackResultsAllowed(task.request.provider, baseUrlSetting(task.request.provider)),
     dispatcher: () => proxy.dispatcher(),
   });
-  const adapters = new Map<ProviderId, ProviderAdapter>([
+  const adapters = new Map<ProviderId, ProviderAdapter>(([
     ['pixapi', new PixapiAdapter()],
     ['pixai', new PixaiAdapter()],
     // The plan's limits (tasks at once, requests a minute) are Apixo's policy; the setting only names the plan.
     ['apixo', new ApixoAdapter(() => (vscode.workspace.getConfiguration('mediaStudio').get<string>('apixo.plan', 'pro') === 'free' ? 'free' : 'pro'))],
     ['openai', new OpenAiAdapter()],
-  ]);
+  ] as [ProviderId, ProviderAdapter][]).map(([id, adapter]) => [id, inlineResults.keeping(adapter)]));
   // Overrides of the providers' deadlines: empty in use; only the integration tests set one (see host/testHooks.ts).
   const deadlines: Partial<Record<MediaKind, number>> = {};
   const engine = new TaskEngine({
@@ -229,7 +236,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     startup,
   };
   if (context.extensionMode === vscode.ExtensionMode.Test) {
-    const hooks: TestHooks = { tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models, livePanel: () => panel.livePanel() };
+    const hooks: TestHooks = { tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models, livePanel: () => panel.livePanel(), notices: notifier.shown, writeFaults, inlineResultsFolder: inlineResults.folder, tasksFolder: persistence.folder, setAsideTaskFiles: persistence.setAside };
     Object.defineProperty(exported, TEST_HOOKS_KEY, { value: hooks, enumerable: false });
   }
   return exported;

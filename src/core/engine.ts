@@ -13,7 +13,7 @@ import { PROVIDERS, ProviderId } from './providers';
 import { needsOwner } from './claims';
 import type { TaskStore } from './store';
 import {
-  applyRemoteStatus, DEFAULT_DEADLINES_MS, isPastDeadline, isPolled, isTerminal, MediaKind, Task, TaskRequest, withChanges,
+  applyRemoteStatus, awaitsSave, DEFAULT_DEADLINES_MS, isPastDeadline, isPolled, isTerminal, MediaKind, Task, TaskRequest, withChanges,
 } from './task';
 import * as l10n from '@vscode/l10n';
 
@@ -220,7 +220,7 @@ export class TaskEngine {
       }));
     } else if (isPolled(task.state)) {
       this.schedule(task.id, { at: this.clock.now(), action: 'poll', checks: 1, errorStreak: 0, since: task.submittedAt ?? task.createdAt });
-    } else if (task.state === 'succeeded' && task.results?.some((r) => r.url && !r.file && !r.saveError)) {
+    } else if (task.state === 'succeeded' && task.results?.some(awaitsSave)) {
       void this.saveResults(task);
     }
     return true;
