@@ -14,7 +14,7 @@ import { placeExclusively, writeExclusively } from '../core/files/placeFile';
 import { linkOutside } from '../core/files/realPath';
 import { DownloadRefused, resultInspector, streamToNewFile } from '../core/files/saveDownload';
 import { resolveOutputFolder } from '../core/files/outputFolder';
-import { addPngTextChunks, PNG_TEXT_MAX_BYTES } from '../core/files/pngText';
+import { addPngTextChunks, canTakeTextChunks, PNG_TEXT_MAX_BYTES } from '../core/files/pngText';
 import { buildSidecar, inputUrlsExpireAt, isKeyedMediaRoute, serializeSidecar } from '../core/files/sidecar';
 import { sniffMediaType, SniffedMedia } from '../core/files/sniff';
 import { HttpError, NetworkError } from '../core/http';
@@ -95,13 +95,11 @@ async function identity(uri: vscode.Uri): Promise<{ size: number; mtime: number 
 }
 
 /** Refuses a path that is, or lies under, a symbolic link leading out of the workspace folder. */
-export async function checkRealPath(workspaceFolder: vscode.Uri, target: vscode.Uri, what: 'output' | 'reference'): Promise<void> {
+async function checkRealPath(workspaceFolder: vscode.Uri, target: vscode.Uri): Promise<void> {
   if (workspaceFolder.scheme !== 'file' || target.scheme !== 'file') return; // virtual file systems have no links
   const outside = await linkOutside(workspaceFolder.fsPath, target.fsPath);
   if (!outside) return;
-  throw new SaveError(what === 'output'
-    ? vscode.l10n.t('"{0}" is a link to {1}, outside the workspace folder; results are not written there. Replace the link with a folder or choose another output folder.', outside.link, outside.realTarget)
-    : vscode.l10n.t('"{0}" is a link to {1}, outside the workspace folder; it is not uploaded.', outside.link, outside.realTarget));
+  throw new SaveError(vscode.l10n.t('"{0}" is a link to {1}, outside the workspace folder; results are not written there. Replace the link with a folder or choose another output folder.', outside.link, outside.realTarget));
 }
 
 export class ResultWriter {
@@ -181,9 +179,9 @@ export class ResultWriter {
   private async saveOne(task: Task, item: ResultItem, index: number, count: number, inline?: Uint8Array): Promise<vscode.Uri> {
     const workspaceFolder = vscode.Uri.parse(task.request.workspaceFolder);
     const folder = outputFolderUri(workspaceFolder, task.request.outputFolder);
-    await checkRealPath(workspaceFolder, folder, 'output');
+    await checkRealPath(workspaceFolder, folder);
     await vscode.workspace.fs.createDirectory(folder);
-    await checkRealPath(workspaceFolder, folder, 'output'); // created meanwhile as a link: still refused
+    await checkRealPath(workspaceFolder, folder); // created meanwhile as a link: still refused
     const temp = vscode.Uri.joinPath(folder, tempName(`result-${task.id}-${index}`, randomBytes(6).toString('hex')));
     try {
       const media = inline ? await this.writeInline(temp, inline) : await this.download(task, item.url as string, temp);
@@ -313,6 +311,11 @@ export class ResultWriter {
     const stat = await vscode.workspace.fs.stat(temp);
     if (stat.size > PNG_TEXT_MAX_BYTES) return;
     const png = await vscode.workspace.fs.readFile(temp);
+    if (!canTakeTextChunks(png)) {
+      // Odd but maybe viewable (a chunk before IHDR, a damaged chunk list): saved as it came, untagged.
+      this.deps.log.info(`Task ${task.id}: the PNG cannot take text chunks; saved as it came.`);
+      return;
+    }
     const tagged = addPngTextChunks(png, {
       Description: task.request.prompt,
       Software: 'Media Studio',

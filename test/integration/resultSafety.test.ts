@@ -5,6 +5,7 @@
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { MediaStudioApi, Task } from '../../src/api';
@@ -171,6 +172,53 @@ describe('result safety (issue #14)', () => {
       assert.strictEqual(downloads.length, 2, 'one download whose write failed, one by Save Again');
     } finally {
       hooks().writeFaults.result = undefined;
+    }
+  });
+
+  it('writes nothing through an output folder that is a link out of the workspace, and says which link', async () => {
+    await freshEmulator(control);
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'ms-elsewhere-'));
+    const outputFolder = `linked-${unique()}`;
+    fs.symlinkSync(elsewhere, path.join(workspaceFolder().fsPath, outputFolder));
+    try {
+      const [id] = await run('mediaStudio.generateImage', { prompt: `through a link ${outputFolder}`, outputFolder });
+      const done = await api.waitForTask(id);
+      assert.strictEqual(done.state, 'succeeded');
+      assert.match(done.results?.[0]?.saveError ?? '', new RegExp(`"${outputFolder}" is a link to .*outside the workspace folder`));
+      assert.deepStrictEqual(fs.readdirSync(elsewhere), [], 'no result, sidecar or temporary file outside the workspace');
+    } finally {
+      fs.rmSync(path.join(workspaceFolder().fsPath, outputFolder));
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it('uploads no reference image that is a link to a file outside the workspace, however it comes in', async () => {
+    const since = await freshEmulator(control);
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'ms-private-'));
+    const secret = path.join(elsewhere, 'private.png');
+    fs.copyFileSync(path.join(workspaceFolder().fsPath, 'images', 'product.png'), secret);
+    const link = path.join('images', `linked-${unique()}.png`);
+    fs.symlinkSync(secret, path.join(workspaceFolder().fsPath, link));
+    const prompt = `edit through a link ${unique()}`;
+    try {
+      await assert.rejects(
+        Promise.resolve(vscode.commands.executeCommand('mediaStudio.editImage', { provider: 'pixapi', prompt, images: [link] })),
+        (error: Error) => error.message.includes(`"${link}" is a link to ${fs.realpathSync(secret)}, outside the workspace folder`),
+      );
+      // The chat tool goes the same way.
+      const source = new vscode.CancellationTokenSource();
+      const answer = await vscode.lm.invokeTool('edit_image', { input: { prompt, provider: 'pixapi', images: [link] }, toolInvocationToken: undefined }, source.token);
+      const text = answer.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');
+      assert.match(text, /^Nothing was generated: .*is a link to .*outside the workspace folder/, text);
+      // The one check every way in uses: a ".." path (as a text/uri-list drop gives) and a file outside.
+      const { checkReferenceLocation } = await import('../../src/host/images');
+      await assert.rejects(checkReferenceLocation(vscode.Uri.parse(`${workspaceFolder().toString()}/../../home/u/p.png`)), /points outside the workspace folder/);
+      await assert.rejects(checkReferenceLocation(vscode.Uri.file(secret)), /is not in the workspace/);
+      await assert.rejects(checkReferenceLocation(vscode.Uri.file(path.join(workspaceFolder().fsPath, link))), /is a link to/);
+      assert.strictEqual((await control.requests(since)).filter((r) => r.method === 'POST' && r.prompt === prompt).length, 0, 'nothing was sent');
+    } finally {
+      fs.rmSync(path.join(workspaceFolder().fsPath, link));
+      fs.rmSync(elsewhere, { recursive: true, force: true });
     }
   });
 });
