@@ -28,6 +28,7 @@ import { PixaiModels } from './host/pixaiModels';
 import { TaskNotifier } from './host/notifications';
 import { FileTaskPersistence, sharedTaskStorage } from './host/persistence';
 import { ProxySettings } from './host/proxy';
+import { removeLeftovers } from './host/cleanup';
 import { InlineResultStore } from './host/inlineResults';
 import { ResultWriter } from './host/results';
 import * as taskCommands from './host/taskCommands';
@@ -205,6 +206,9 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     });
     await engine.resume();
   })();
+  // After the resume, so its own downloads are known: leftovers of interrupted writes (see host/cleanup.ts).
+  const leftoversRemoved = ready.then(() => removeLeftovers({ store, tasksFolder: persistence.folder, inlineResults, log }));
+  leftoversRemoved.catch((error) => log.warn(`Removing leftover temporary files failed: ${String(error)}`));
   ready.catch((error) => log.error(error instanceof Error ? error : String(error)));
   void keyContext.update();
   startup.activateMs = performance.now() - started;
@@ -236,7 +240,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     startup,
   };
   if (context.extensionMode === vscode.ExtensionMode.Test) {
-    const hooks: TestHooks = { tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models, livePanel: () => panel.livePanel(), notices: notifier.shown, writeFaults, inlineResultsFolder: inlineResults.folder, tasksFolder: persistence.folder, setAsideTaskFiles: persistence.setAside };
+    const hooks: TestHooks = { tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models, livePanel: () => panel.livePanel(), notices: notifier.shown, writeFaults, inlineResultsFolder: inlineResults.folder, tasksFolder: persistence.folder, setAsideTaskFiles: persistence.setAside, leftoversRemoved };
     Object.defineProperty(exported, TEST_HOOKS_KEY, { value: hooks, enumerable: false });
   }
   return exported;

@@ -68,7 +68,7 @@ export class InlineResultStore {
   }
 
   /** Removes kept files no stored task refers to (its task was removed, or a crash came before it was recorded). */
-  async removeOrphans(referenced: ReadonlySet<string>): Promise<{ files: number; bytes: number }> {
+  async removeOrphans(referenced: ReadonlySet<string>, idle: (mtimeMs: number) => boolean): Promise<{ files: number; bytes: number }> {
     let files = 0;
     let bytes = 0;
     for (const name of await this.names()) {
@@ -76,6 +76,8 @@ export class InlineResultStore {
       const uri = vscode.Uri.joinPath(this.folder, name);
       try {
         const stat = await vscode.workspace.fs.stat(uri);
+        // Just kept by another window whose task is not stored yet: left for a later start.
+        if (!idle(stat.mtime)) continue;
         await vscode.workspace.fs.delete(uri);
         files += 1;
         bytes += stat.size;

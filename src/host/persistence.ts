@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import { promises as fsp, readFileSync } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { writeFileDurably } from '../core/files/durableWrite';
 import { parseStoredTask } from '../core/taskJson';
 import type { TaskPersistence, TaskStore } from '../core/store';
 import type { Task } from '../core/task';
@@ -141,9 +142,9 @@ export class FileTaskPersistence implements TaskPersistence {
     const temp = vscode.Uri.joinPath(this.folder, `.${encodeURIComponent(task.id)}.${randomBytes(4).toString('hex')}.tmp`);
     if (this.folder.scheme === 'file') {
       // Node's rename replaces the file in one step. VS Code's deletes the old file first, and another window
-      // reading in between would find the task gone.
-      await fsp.writeFile(temp.fsPath, JSON.stringify(task));
-      await fsp.rename(temp.fsPath, target.fsPath);
+      // reading in between would find the task gone. Flushed before the store announces the change (a submit
+      // is "stored" only once its task id would survive a power cut).
+      await writeFileDurably(temp.fsPath, target.fsPath, JSON.stringify(task), this.folder.fsPath);
       return;
     }
     await vscode.workspace.fs.writeFile(temp, Buffer.from(JSON.stringify(task)));

@@ -37,6 +37,8 @@ export interface TestHooks {
   /** The folder of this workspace's task files, and the unreadable ones set aside at load (renamed *.corrupt). */
   readonly tasksFolder: vscode.Uri;
   readonly setAsideTaskFiles: readonly string[];
+  /** The startup removal of leftover temporary files: how many, and their bytes. */
+  readonly leftoversRemoved: Promise<{ readonly files: number; readonly bytes: number }>;
 }
 
 export interface WriteFaults {

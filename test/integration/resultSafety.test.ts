@@ -66,6 +66,13 @@ describe('result safety (issue #14)', () => {
 
     await vscode.commands.executeCommand('mediaStudio.saveAgain', id);
     assert.strictEqual(filesIn(folder).length, 2, 'Save Again on a saved task writes nothing');
+
+    // The other task commands take the id string too (automation).
+    await vscode.commands.executeCommand('mediaStudio.copyPrompt', id);
+    assert.strictEqual(await vscode.env.clipboard.readText(), `inline blocked ${outputFolder}`);
+    await vscode.commands.executeCommand('mediaStudio.remove', id);
+    assert.strictEqual(await api.getTask(id), undefined, 'removed by its id');
+    assert.strictEqual(filesIn(folder).length, 2, 'removing the task leaves its files');
   });
 
   it('ends a "completed" task with no media as failed, with the provider\'s raw answer, for every provider', async () => {

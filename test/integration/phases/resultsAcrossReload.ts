@@ -22,6 +22,9 @@ const MALFORMED = [
   { name: 'malformed-last-checked', change: { state: 'running', remoteId: 'r-1', lastCheckedAt: 'soon' } },
 ];
 const KEPT_BESIDE = 'well-formed-beside-malformed';
+const LEFTOVER_PART = `.result-${KEPT_BESIDE}-0.abc123.part`;
+const LEFTOVER_TMP = `.${KEPT_BESIDE}.0badc0de.tmp`;
+const LEFTOVER_BYTES = 1 << 20;
 
 function storedTask(id: string, change: Record<string, unknown>): string {
   return JSON.stringify({
@@ -37,6 +40,14 @@ export async function startResultCases(api: MediaStudioApi): Promise<void> {
   const tasks = hooks().tasksFolder.fsPath;
   for (const { name, change } of MALFORMED) fs.writeFileSync(path.join(tasks, `${name}.json`), storedTask(name, change));
   fs.writeFileSync(path.join(tasks, `${KEPT_BESIDE}.json`), storedTask(KEPT_BESIDE, {}));
+  // Leftovers of writes a crash interrupted: a download of a task that no longer awaits it, a task file's temporary copy.
+  const generated = path.join(workspaceFolder().fsPath, 'generated');
+  fs.mkdirSync(generated, { recursive: true });
+  const old = new Date(Date.now() - 3600_000);
+  for (const file of [path.join(generated, LEFTOVER_PART), path.join(tasks, LEFTOVER_TMP)]) {
+    fs.writeFileSync(file, Buffer.alloc(LEFTOVER_BYTES));
+    fs.utimesSync(file, old, old);
+  }
 
   await freshEmulator(emulator());
   blockFolder(INLINE_FOLDER);
@@ -69,6 +80,10 @@ export async function finishResultCases(api: MediaStudioApi): Promise<void> {
     assert.ok(!tasks.some((t) => t.id === name));
   }
   assert.ok(tasks.some((t) => t.id === KEPT_BESIDE), 'the well-formed task beside them was read');
+  const removed = await hooks().leftoversRemoved;
+  assert.ok(!fs.existsSync(path.join(workspaceFolder().fsPath, 'generated', LEFTOVER_PART)), 'the leftover download is removed');
+  assert.ok(!fs.existsSync(path.join(folder, LEFTOVER_TMP)), 'the leftover task file copy is removed');
+  assert.ok(removed.files >= 2 && removed.bytes >= 2 * LEFTOVER_BYTES, JSON.stringify(removed));
   const inline = tasks.find((t) => t.request.prompt === INLINE_PROMPT);
   const placed = tasks.find((t) => t.request.prompt === PLACED_PROMPT);
   assert.ok(inline && placed, 'both tasks were restored');
