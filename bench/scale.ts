@@ -1,6 +1,6 @@
 /**
  * Scale: the real TaskStore over a file persistence that mirrors src/host/persistence.ts (one JSON file per
- * task, written to a temporary name and renamed; loaded with synchronous reads, 64 files between two yields,
+ * task, written to a temporary name, flushed (fsync) and renamed; loaded with synchronous reads, 64 files between two yields,
  * as the host does for storage on disk) — repeated here because that file imports vscode. The tree's order is src/host/tasksView.ts
  * sortTasks, replicated here because that file imports vscode.
  */
@@ -8,6 +8,7 @@ import { randomBytes } from 'crypto';
 import { promises as fsp, readFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { writeFileDurably } from '../src/core/files/durableWrite';
 import { TaskStore, TaskPersistence } from '../src/core/store';
 import { parseStoredTask } from '../src/core/taskJson';
 import type { Task, TaskState } from '../src/core/task';
@@ -18,7 +19,8 @@ import { quantile } from './polling';
 const LOAD_CHUNK = 64;
 
 class NodeFileTaskPersistence implements TaskPersistence {
-  constructor(readonly folder: string) {}
+  /** durable: as the extension writes (fsync of the file and its folder, writeFileDurably); false: without them, for comparison. */
+  constructor(readonly folder: string, private readonly durable = true) {}
   fileOf(id: string): string { return path.join(this.folder, `${encodeURIComponent(id)}.json`); }
   async load(): Promise<Task[]> {
     const names = (await fsp.readdir(this.folder, { withFileTypes: true })).filter((e) => e.isFile() && e.name.endsWith('.json')).map((e) => e.name);
@@ -34,6 +36,7 @@ class NodeFileTaskPersistence implements TaskPersistence {
   }
   async save(task: Task): Promise<void> {
     const temp = path.join(this.folder, `.${encodeURIComponent(task.id)}.${randomBytes(4).toString('hex')}.tmp`);
+    if (this.durable) return writeFileDurably(temp, this.fileOf(task.id), JSON.stringify(task), this.folder);
     await fsp.writeFile(temp, JSON.stringify(task));
     await fsp.rename(temp, this.fileOf(task.id));
   }
@@ -78,6 +81,8 @@ export interface ScaleResult {
   loadMs: number;
   persistMedianMs: number;
   persistP95Ms: number;
+  /** The same change without the fsyncs: what flushing costs. */
+  persistNoSyncMedianMs: number;
   sortMedianMs: number;
 }
 
@@ -88,7 +93,7 @@ export async function runScale(count: number, changes = 200): Promise<ScaleResul
   const folder = await fsp.mkdtemp(path.join(os.tmpdir(), 'media-studio-bench-tasks-'));
   try {
     const random = seededRandom(count);
-    const writer = new NodeFileTaskPersistence(folder);
+    const writer = new NodeFileTaskPersistence(folder, false);
     for (let i = 0; i < count; i += 256) {
       await Promise.all(Array.from({ length: Math.min(256, count - i) }, (_, j) => writer.save(makeTask(i + j, random))));
     }
@@ -107,6 +112,15 @@ export async function runScale(count: number, changes = 200): Promise<ScaleResul
       await store.update(task.id, (t) => withChanges(t, { progress: (i % 99) + 1, lastCheckedAt: Date.now() }));
       persist.push(ms(start));
     }
+    const unsynced = new TaskStore(new NodeFileTaskPersistence(folder, false));
+    await unsynced.load();
+    const persistNoSync: number[] = [];
+    for (let i = 0; i < changes; i++) {
+      const task = running[i % running.length] ?? store.list()[0];
+      start = process.hrtime.bigint();
+      await unsynced.update(task.id, (t) => withChanges(t, { progress: (i % 99) + 1, lastCheckedAt: Date.now() }));
+      persistNoSync.push(ms(start));
+    }
     // The tree's children: the store's list and the view's order (what getChildren does for the root).
     const sorts: number[] = [];
     for (let i = 0; i < 30; i++) {
@@ -115,7 +129,7 @@ export async function runScale(count: number, changes = 200): Promise<ScaleResul
       sorts.push(ms(start));
       if (ids.length !== count) throw new Error('sort lost tasks');
     }
-    return { tasks: count, loadMs, persistMedianMs: median(persist), persistP95Ms: quantile(persist.sort((a, b) => a - b), 0.95), sortMedianMs: median(sorts) };
+    return { tasks: count, loadMs, persistMedianMs: median(persist), persistP95Ms: quantile(persist.sort((a, b) => a - b), 0.95), persistNoSyncMedianMs: median(persistNoSync), sortMedianMs: median(sorts) };
   } finally {
     await fsp.rm(folder, { recursive: true, force: true });
   }

@@ -33,9 +33,11 @@ import { TasksView } from './host/tasksView';
 import { ledgerAt } from './host/spending/files';
 import { describeByProvider, Spending } from './host/spending/spending';
 import { SpendingView } from './host/spending/view';
-import { TEST_HOOKS_KEY, TestHooks } from './host/testHooks';
+import { TEST_HOOKS_KEY, TestHooks, WriteFaults } from './host/testHooks';
 import { initSidecarTrust, regenerateConfirmations } from './host/sidecarTrust';
 import { watchSidecarFiles } from './host/sidecarContext';
+import { removeLeftovers } from './host/cleanup';
+import { InlineResultStore } from './host/inlineResults';
 
 function baseUrlSetting(provider: ProviderId): string | undefined {
   return vscode.workspace.getConfiguration('mediaStudio').get<string>(`${provider}.baseUrl`);
@@ -79,9 +81,15 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const spending = new Spending(ledgerAt(spendingFolder), store, log, undefined, path.join(spendingFolder, 'days'));
   // Windows on one workspace share the task folder; each task is worked on by the one window holding its claim.
   const ownership = storage.scheme === 'file' ? WindowOwnership.forStorage(storage.fsPath, store, persistence, log) : undefined;
+  const inlineResults = new InlineResultStore(context.globalStorageUri, log);
+  const writeFaults: WriteFaults = {};
   const writer = new ResultWriter({
     store,
     log,
+    inlineResults,
+    writeFault: (task, index) => writeFaults.result?.(task, index),
+    sidecarFault: (task, index) => writeFaults.sidecar?.(task, index),
+    placedFault: (task, index) => writeFaults.placed?.(task, index),
     apiAuth: async (task) => {
       const key = await keys.get(task.request.provider);
       return key ? { origin: new URL(baseUrl(task.request.provider)).origin, key } : undefined;
@@ -90,7 +98,8 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     allowLoopback: (task) => loopbackResultsAllowed(task.request.provider, baseUrlSetting(task.request.provider)),
     dispatcher: () => proxy.dispatcher(),
   });
-  const adapters = createAdapters((name) => vscode.workspace.getConfiguration('mediaStudio').get(name));
+  // Each adapter's inline results (b64_json) are kept in global storage before the task is marked succeeded.
+  const adapters = new Map([...createAdapters((name) => vscode.workspace.getConfiguration('mediaStudio').get(name))].map(([id, adapter]) => [id, inlineResults.keeping(adapter)]));
   /** The provider whose balance the Show Balance command reads: the one whose spec has a balance call. */
   const balanceProvider = PROVIDER_IDS.find((id) => providerSpec(id).capabilities.balance);
   // Overrides of the providers' deadlines: empty in use; only the integration tests set one (see host/testHooks.ts).
@@ -240,6 +249,9 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     await spending.settleFinished();
     showTodaysSpending();
   })();
+  // After the resume, so its own downloads are known: leftovers of interrupted writes (see host/cleanup.ts).
+  const leftoversRemoved = ready.then(() => removeLeftovers({ store, tasksFolder: persistence.folder, inlineResults, log }));
+  leftoversRemoved.catch((error) => log.warn(`Removing leftover temporary files failed: ${String(error)}`));
   ready.catch((error) => log.error(error instanceof Error ? error : String(error)));
   void keyContext.update();
   startup.activateMs = performance.now() - started;
@@ -271,7 +283,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     startup,
   };
   if (context.extensionMode === vscode.ExtensionMode.Test) {
-    const hooks: TestHooks = { tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models, livePanel: () => panel.livePanel(), regenerateConfirmations, spending, spendingView, spendingFolder, spendingTooltip: async () => (await spendingShown, notifier.statusBar.tooltip) };
+    const hooks: TestHooks = { tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models, livePanel: () => panel.livePanel(), regenerateConfirmations, spending, spendingView, spendingFolder, spendingTooltip: async () => (await spendingShown, notifier.statusBar.tooltip), notices: notifier.shown, writeFaults, inlineResultsFolder: inlineResults.folder, tasksFolder: persistence.folder, setAsideTaskFiles: persistence.setAside, leftoversRemoved };
     Object.defineProperty(exported, TEST_HOOKS_KEY, { value: hooks, enumerable: false });
   }
   return exported;

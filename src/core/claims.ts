@@ -5,7 +5,7 @@
  * takeover marker named after that claim: it alone removes the old claim and creates its own.
  */
 import { createHash } from 'crypto';
-import { isPolled, Task } from './task';
+import { awaitsSave, isPolled, Task } from './task';
 
 export interface Claim {
   /** The claiming extension host's process id. */
@@ -57,7 +57,7 @@ export function parseClaim(text: string | undefined): Claim | undefined {
 /** Whether a task still needs a window to act for it: to send, check or download it. */
 export function needsOwner(task: Task): boolean {
   if (task.state === 'queued' || task.state === 'submitting' || task.state === 'stale' || isPolled(task.state)) return true;
-  return task.state === 'succeeded' && (task.results ?? []).some((r) => r.url !== undefined && !r.file && !r.saveError);
+  return task.state === 'succeeded' && (task.results ?? []).some(awaitsSave);
 }
 
 const MAX_ATTEMPTS = 4;

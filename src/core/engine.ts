@@ -16,7 +16,7 @@ import { needsOwner } from './claims';
 import type { SpendingGate } from './spending/gate';
 import type { TaskStore } from './store';
 import {
-  applyRemoteStatus, clampProgress, DEFAULT_DEADLINES_MS, isPastDeadline, isPolled, isTerminal, MediaKind, Task, TaskRequest, withChanges,
+  applyRemoteStatus, awaitsSave, clampProgress, DEFAULT_DEADLINES_MS, isPastDeadline, isPolled, isTerminal, MediaKind, Task, TaskRequest, withChanges,
 } from './task';
 import * as l10n from '@vscode/l10n';
 
@@ -284,7 +284,7 @@ export class TaskEngine {
       }));
     } else if (isPolled(task.state)) {
       this.schedule(task.id, { at: this.clock.now(), action: 'poll', checks: 1, errorStreak: 0, since: this.storedSince(task) });
-    } else if (task.state === 'succeeded' && task.results?.some((r) => r.url && !r.file && !r.saveError)) {
+    } else if (task.state === 'succeeded' && task.results?.some(awaitsSave)) {
       void this.saveResults(task);
     }
     return true;

@@ -1,5 +1,5 @@
 /** The task model: what was asked, what the provider said, and where the results went. No editor here. */
-import type { ProviderId } from './providers';
+import { PROVIDERS, ProviderId } from './providers';
 import * as l10n from '@vscode/l10n';
 
 export type MediaKind = 'image' | 'video';
@@ -60,11 +60,33 @@ export interface ResultItem {
   readonly url?: string;
   /** A result that came inline (base64) is saved at once; this marks it. */
   readonly inline?: boolean;
+  /**
+   * The file in the extension's own storage that keeps an inline result's bytes until it is in the
+   * workspace (see src/host/inlineResults.ts): what Save Again and a resumed window write from.
+   */
+  readonly inlineFile?: string;
   readonly expiresAt?: number;
   /** URI string of the saved file. */
   readonly file?: string;
   readonly savedAt?: number;
   readonly saveError?: string;
+  /**
+   * The final name a save is about to give the file, recorded before it does: a save that stopped right after
+   * (a crash, a closed window) finds its own file there by size and modification time instead of saving a copy.
+   */
+  readonly placing?: { readonly file: string; readonly size: number; readonly mtime: number };
+  /** The result is saved but its sidecar could not be written; Save Again writes it. */
+  readonly sidecarError?: string;
+}
+
+/** Whether a result still waits to be saved: it has somewhere to come from and has neither a file nor an error yet. */
+export function awaitsSave(item: ResultItem): boolean {
+  return !item.file && !item.saveError && (item.url !== undefined || item.inlineFile !== undefined);
+}
+
+/** Whether a result can be saved (again): not in the workspace yet, with its URL or its kept bytes. */
+export function canSaveAgain(item: ResultItem): boolean {
+  return (!item.file && (item.url !== undefined || item.inlineFile !== undefined)) || (!!item.file && item.sidecarError !== undefined);
 }
 
 export interface Cost { readonly amount: number; readonly unit: 'credits' | 'USD' }
@@ -110,7 +132,7 @@ export function taskActions(task: Task): Set<'cancel' | 'retry' | 'open' | 'reve
     actions.add('open');
     actions.add('reveal');
   }
-  if (task.state === 'succeeded' && task.results?.some((r) => !r.file && r.url)) actions.add('saveAgain');
+  if (task.state === 'succeeded' && task.results?.some(canSaveAgain)) actions.add('saveAgain');
   return actions;
 }
 
@@ -123,6 +145,13 @@ export interface RemoteStatus {
   readonly cost?: Cost;
   readonly error?: TaskError;
   readonly startedAt?: number;
+  /** The provider's answer as it came, for a task that ends failed because of it (see applyRemoteStatus). */
+  readonly raw?: unknown;
+}
+
+/** Whether a finished answer names any media to save (a URL, or bytes inline). */
+function namesMedia(results: readonly ResultItem[] | undefined): boolean {
+  return (results ?? []).some((r) => r.url !== undefined || r.inline === true);
 }
 
 /** A provider's progress as a percentage 0–100; anything that is not a finite number is no progress report. */
@@ -132,8 +161,12 @@ export function clampProgress(progress: number | undefined): number | undefined 
 }
 
 /** Applies a provider status to a task; terminal tasks never change state again. */
-export function applyRemoteStatus(task: Task, status: RemoteStatus, now: number): Task {
+export function applyRemoteStatus(task: Task, reported: RemoteStatus, now: number): Task {
   if (isTerminal(task.state)) return task;
+  // "Completed" with nothing to save is no success: shown as failed, with what the provider said.
+  const status: RemoteStatus = reported.state === 'succeeded' && !namesMedia(reported.results)
+    ? { ...reported, state: 'failed', error: { message: l10n.t('{0} reported the task complete but returned no results', PROVIDERS[task.request.provider].label), raw: reported.raw } }
+    : reported;
   const terminal = isTerminal(status.state);
   const progress = status.state === 'succeeded' ? 100 : clampProgress(status.progress) ?? task.progress;
   return {

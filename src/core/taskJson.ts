@@ -15,6 +15,29 @@ function isParamObject(value: unknown): boolean {
   return !!value && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => isParamValue(v));
 }
 
+const optional = (value: unknown, type: 'string' | 'number' | 'boolean'): boolean =>
+  value === undefined || (typeof value === type && (type !== 'number' || Number.isFinite(value)));
+
+const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
+
+/** A stored result item: every field the writer reads has its type (a `null` item would throw where it is used). */
+function isResultItem(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const placing = value.placing;
+  return optional(value.url, 'string') && optional(value.inline, 'boolean') && optional(value.inlineFile, 'string')
+    && optional(value.expiresAt, 'number') && optional(value.file, 'string') && optional(value.savedAt, 'number')
+    && optional(value.saveError, 'string') && optional(value.sidecarError, 'string')
+    && (placing === undefined || (isObject(placing) && typeof placing.file === 'string' && optional(placing.size, 'number') && optional(placing.mtime, 'number')));
+}
+
+function isCost(value: unknown): boolean {
+  return value === undefined || (isObject(value) && typeof value.amount === 'number' && Number.isFinite(value.amount) && (value.unit === 'credits' || value.unit === 'USD'));
+}
+
+function isTaskError(value: unknown): boolean {
+  return value === undefined || (isObject(value) && typeof value.message === 'string' && optional(value.status, 'number') && optional(value.code, 'string'));
+}
+
 export function parseStoredTask(text: string): Task | undefined {
   let value: unknown;
   try {
@@ -37,8 +60,14 @@ export function parseStoredTask(text: string): Task | undefined {
     && (task.origin === undefined || ['user', 'agent', 'api'].includes(task.origin))
     && typeof request.workspaceFolder === 'string'
     && (request.outputFolder === undefined || typeof request.outputFolder === 'string')
-    && (task.results === undefined || Array.isArray(task.results))
-    && (task.remoteId === undefined || typeof task.remoteId === 'string');
+    && (task.results === undefined || (Array.isArray(task.results) && task.results.every(isResultItem)))
+    && (task.remoteId === undefined || typeof task.remoteId === 'string')
+    && optional(task.remoteState, 'string') && optional(task.progress, 'number')
+    && optional(task.submittedAt, 'number') && optional(task.startedAt, 'number') && optional(task.endedAt, 'number') && optional(task.lastCheckedAt, 'number')
+    && isCost(task.cost) && isTaskError(task.error)
+    && (request.images === undefined || (Array.isArray(request.images) && request.images.every((i) => typeof i === 'string')))
+    && (request.imageUrls === undefined || (Array.isArray(request.imageUrls) && request.imageUrls.every((i) => typeof i === 'string')))
+    && optional(request.sync, 'boolean');
   if (!valid) return undefined;
   return { origin: 'user', ...task, request: { ...request, params: request.params ?? {} } } as Task;
 }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { UploadImage } from '../core/adapters/adapter';
 import { IMAGE_TAIL_BYTES, inputImageDamage, isSupportedInputImage, SNIFF_HEAD_BYTES } from '../core/files/sniff';
 import { RequestProblem } from '../core/engine';
+import { linkOutside } from '../core/files/realPath';
 
 export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp'] as const;
 const MIME = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const;
@@ -29,8 +30,27 @@ async function readEnds(uri: vscode.Uri, size: number): Promise<{ head: Uint8Arr
   return { head: bytes.subarray(0, SNIFF_HEAD_BYTES), tail: bytes.subarray(tailStart) };
 }
 
+/**
+ * The one check of where a reference image is, for every way one enters (panel add, drop, Use as Reference,
+ * command arguments, the chat tool, and the upload itself): inside a workspace folder by its path with no
+ * "..", and still inside once symbolic links are followed.
+ */
+export async function checkReferenceLocation(uri: vscode.Uri): Promise<void> {
+  const shown = uri.scheme === 'file' ? uri.fsPath : uri.toString(true);
+  // getWorkspaceFolder compares paths as text: "/ws/../home/x.png" would pass it.
+  if (uri.path.split('/').includes('..')) {
+    throw new RequestProblem(vscode.l10n.t('"{0}" points outside the workspace folder. Only images inside the workspace can be edited: give a path relative to the workspace folder, such as "images/product.png".', shown));
+  }
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (!folder) throw new RequestProblem(vscode.l10n.t('"{0}" is not in the workspace; only workspace images can be references.', shown));
+  if (folder.uri.scheme !== 'file' || uri.scheme !== 'file') return;
+  const outside = await linkOutside(folder.uri.fsPath, uri.fsPath);
+  if (outside) throw new RequestProblem(vscode.l10n.t('"{0}" is a link to {1}, outside the workspace folder; it is not uploaded.', outside.link, outside.realTarget));
+}
+
 /** Checks that a workspace file is an image a provider can take, and says plainly what is wrong if not. */
 export async function checkInputImage(uri: vscode.Uri): Promise<{ format: 'png' | 'jpeg' | 'webp'; size: number }> {
+  await checkReferenceLocation(uri);
   const name = vscode.workspace.asRelativePath(uri, false);
   let stat: vscode.FileStat;
   try {

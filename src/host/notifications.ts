@@ -7,7 +7,23 @@ import { finishNotice } from '../core/finishNotice';
 import { formatElapsed } from '../core/elapsed';
 import { Disposable } from './lifecycle';
 
+/** A notification the notifier showed: for the integration tests, which cannot read the workbench's. */
+export interface ShownNotice {
+  readonly kind: 'saved' | 'saveFailed' | 'failed' | 'unconfirmed';
+  readonly taskId: string;
+  readonly message: string;
+  readonly actions: readonly string[];
+}
+
+/** Notices kept for the tests; a long session keeps no more than these. */
+const SHOWN_KEPT = 200;
+
 export class TaskNotifier extends Disposable {
+  /** The finish notices shown so far, oldest first. */
+  readonly shown: ShownNotice[] = [];
+  /** Tasks whose save failure was announced: announced once, not again at each Save Again that fails. */
+  private readonly saveFailureAnnounced = new Set<string>();
+
   private readonly status = this.register(vscode.window.createStatusBarItem('mediaStudio.running', vscode.StatusBarAlignment.Left, 10));
   /** StatusBarItem does not say whether it is shown; the tests ask this. */
   private statusShown = false;
@@ -38,6 +54,14 @@ export class TaskNotifier extends Disposable {
     const task = change.task;
     const notice = finishNotice(change.previous, task);
     if (!notice) return;
+    if (notice.kind === 'saveFailed') {
+      if (this.saveFailureAnnounced.has(task.id)) return;
+      this.saveFailureAnnounced.add(task.id);
+    }
+    const record = (message: string, ...actions: string[]) => {
+      this.shown.push({ kind: notice.kind, taskId: task.id, message, actions });
+      if (this.shown.length > SHOWN_KEPT) this.shown.shift();
+    };
     switch (notice.kind) {
       case 'saved': {
         const name = vscode.workspace.asRelativePath(vscode.Uri.parse(notice.file));
@@ -48,21 +72,27 @@ export class TaskNotifier extends Disposable {
           : (notice.video ? vscode.l10n.t('Video ready in {1}: {0}', name, took) : vscode.l10n.t('Image ready in {1}: {0}', name, took));
         const open = vscode.l10n.t('Open');
         const reveal = vscode.l10n.t('Reveal');
+        record(message, open, reveal);
         void vscode.window.showInformationMessage(message, open, reveal).then((action) => {
           if (action === open) void vscode.commands.executeCommand('mediaStudio.openResult', task.id);
           if (action === reveal) void vscode.commands.executeCommand('mediaStudio.revealResult', task.id);
         });
         return;
       }
-      case 'saveFailed':
-        void vscode.window.showErrorMessage(vscode.l10n.t('The result could not be saved: {0}', notice.error), vscode.l10n.t('Save Again')).then((action) => {
+      case 'saveFailed': {
+        const message = vscode.l10n.t('The result could not be saved: {0}', notice.error);
+        const saveAgain = vscode.l10n.t('Save Again');
+        record(message, saveAgain);
+        void vscode.window.showErrorMessage(message, saveAgain).then((action) => {
           if (action) void vscode.commands.executeCommand('mediaStudio.saveAgain', task.id);
         });
         return;
+      }
       case 'failed': {
         const retry = vscode.l10n.t('Retry');
         const setKey = vscode.l10n.t('Set API Key');
         const actions = notice.actions.map((a) => (a === 'setApiKey' ? setKey : retry));
+        record(notice.message ?? vscode.l10n.t('The task failed.'), ...actions);
         void vscode.window.showErrorMessage(notice.message ?? vscode.l10n.t('The task failed.'), ...actions).then((action) => {
           if (action === retry) void vscode.commands.executeCommand('mediaStudio.retry', task.id);
           if (action === setKey) void vscode.commands.executeCommand('mediaStudio.setApiKey', { provider: task.request.provider });
@@ -70,6 +100,7 @@ export class TaskNotifier extends Disposable {
         return;
       }
       case 'unconfirmed':
+        record(notice.message ?? vscode.l10n.t('The task may or may not have reached the provider.'));
         void vscode.window.showWarningMessage(notice.message ?? vscode.l10n.t('The task may or may not have reached the provider.'));
         return;
     }

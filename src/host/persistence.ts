@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import { promises as fsp, readFileSync } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { writeFileDurably } from '../core/files/durableWrite';
 import { parseStoredTask } from '../core/taskJson';
 import type { TaskPersistence, TaskStore } from '../core/store';
 import type { Task } from '../core/task';
@@ -32,6 +33,8 @@ export function sharedTaskStorage(context: Pick<vscode.ExtensionContext, 'storag
 export class FileTaskPersistence implements TaskPersistence {
   readonly folder: vscode.Uri;
   private ensured: Promise<void> | undefined;
+  /** Task files found unreadable at load and renamed `*.corrupt` (the tests read it; the user is told once). */
+  readonly setAside: string[] = [];
 
   constructor(storage: vscode.Uri, private readonly log: Log) {
     this.folder = vscode.Uri.joinPath(storage, 'tasks');
@@ -63,22 +66,51 @@ export class FileTaskPersistence implements TaskPersistence {
       return [];
     }
     const tasks: Task[] = [];
+    const unreadable: string[] = [];
     for (let i = 0; i < names.length; i += LOAD_CHUNK) {
       const chunk = names.slice(i, i + LOAD_CHUNK);
       if (local) {
         for (const name of chunk) {
           const task = this.readLocal(name);
           if (task) tasks.push(task);
+          else if (task === null) unreadable.push(name);
         }
         await new Promise((resolve) => setImmediate(resolve));
       } else {
-        for (const task of await Promise.all(chunk.map((name) => this.read(vscode.Uri.joinPath(this.folder, name))))) if (task) tasks.push(task);
+        const read = await Promise.all(chunk.map((name) => this.read(vscode.Uri.joinPath(this.folder, name))));
+        read.forEach((task, at) => (task ? tasks.push(task) : task === null && unreadable.push(chunk[at])));
       }
     }
+    if (unreadable.length) await this.setAsideFiles(unreadable);
     return tasks;
   }
 
-  private readLocal(name: string): Task | undefined {
+  /**
+   * Renames unreadable task files to `*.corrupt`, out of the way of every later load (one bad file must not
+   * stop the others resuming), kept for the user to look at; logged, and shown once as a warning.
+   */
+  private async setAsideFiles(names: readonly string[]): Promise<void> {
+    const moved: string[] = [];
+    for (const name of names) {
+      const from = vscode.Uri.joinPath(this.folder, name);
+      const to = vscode.Uri.joinPath(this.folder, `${name}.${Date.now()}.corrupt`);
+      try {
+        await vscode.workspace.fs.rename(from, to, { overwrite: false });
+        moved.push(to.path.split('/').pop() as string);
+      } catch (error) {
+        this.log.warn(`Could not set aside the unreadable task file ${name}: ${String(error)}`);
+      }
+    }
+    if (!moved.length) return;
+    this.setAside.push(...moved);
+    this.log.warn(`Set aside ${moved.length} unreadable task file(s) in ${this.folder.fsPath}: ${moved.join(', ')}`);
+    void vscode.window.showWarningMessage(vscode.l10n.t(
+      '{0} stored task file(s) could not be read and were set aside (renamed *.corrupt, see the Media Studio log); the other tasks go on.', moved.length,
+    ));
+  }
+
+  /** The task, or null when the file is there but not a task Media Studio can read, undefined when it is gone. */
+  private readLocal(name: string): Task | null | undefined {
     let text: string;
     try {
       text = readFileSync(path.join(this.folder.fsPath, name), 'utf8');
@@ -88,7 +120,7 @@ export class FileTaskPersistence implements TaskPersistence {
     return this.parse(text, name);
   }
 
-  async read(file: vscode.Uri): Promise<Task | undefined> {
+  async read(file: vscode.Uri): Promise<Task | null | undefined> {
     let text: string;
     try {
       text = Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8');
@@ -98,10 +130,10 @@ export class FileTaskPersistence implements TaskPersistence {
     return this.parse(text, file.path.split('/').pop() ?? '');
   }
 
-  private parse(text: string, name: string): Task | undefined {
+  private parse(text: string, name: string): Task | null {
     const task = parseStoredTask(text);
-    if (!task) this.log.warn(`Ignoring an unreadable task file: ${name}`);
-    return task;
+    if (!task) this.log.warn(`Unreadable task file: ${name}`);
+    return task ?? null;
   }
 
   async save(task: Task): Promise<void> {
@@ -110,9 +142,9 @@ export class FileTaskPersistence implements TaskPersistence {
     const temp = vscode.Uri.joinPath(this.folder, `.${encodeURIComponent(task.id)}.${randomBytes(4).toString('hex')}.tmp`);
     if (this.folder.scheme === 'file') {
       // Node's rename replaces the file in one step. VS Code's deletes the old file first, and another window
-      // reading in between would find the task gone.
-      await fsp.writeFile(temp.fsPath, JSON.stringify(task));
-      await fsp.rename(temp.fsPath, target.fsPath);
+      // reading in between would find the task gone. Flushed before the store announces the change (a submit
+      // is "stored" only once its task id would survive a power cut).
+      await writeFileDurably(temp.fsPath, target.fsPath, JSON.stringify(task), this.folder.fsPath);
       return;
     }
     await vscode.workspace.fs.writeFile(temp, Buffer.from(JSON.stringify(task)));

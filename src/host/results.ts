@@ -9,15 +9,19 @@ import type { InlineResult } from '../core/adapters/adapter';
 import type { Dispatcher } from 'undici';
 import { discard, openDownload, OpenDownload, UnsafeUrlError } from '../core/download';
 import { watchDownload } from '../core/downloadDeadline';
+import { promises as fsp } from 'fs';
 import { resultFileName, sidecarName, tempName } from '../core/files/naming';
+import { placeExclusively, writeExclusively } from '../core/files/placeFile';
+import { linkOutside } from '../core/files/realPath';
 import { DownloadRefused, ResultInspector, resultInspector, streamToNewFile } from '../core/files/saveDownload';
 import { resolveOutputFolder } from '../core/files/outputFolder';
-import { addPngTextChunks, PNG_TEXT_MAX_BYTES } from '../core/files/pngText';
+import { addPngTextChunks, canTakeTextChunks, PNG_TEXT_MAX_BYTES } from '../core/files/pngText';
 import { buildSidecar, inputUrlsExpireAt, isKeyedMediaRoute, serializeSidecar } from '../core/files/sidecar';
 import { sniffMediaType, SniffedMedia } from '../core/files/sniff';
 import { HttpError, NetworkError } from '../core/http';
 import type { TaskStore } from '../core/store';
 import type { ResultItem, Task } from '../core/task';
+import type { InlineResultStore } from './inlineResults';
 import type { Log } from './log';
 import { sidecarTrust } from './sidecarTrust';
 import { elapsedMs } from '../core/elapsed';
@@ -31,6 +35,14 @@ export interface ResultWriterDeps {
   allowLoopback(task: Task): boolean;
   /** The proxy dispatcher, if any (see ProxySettings). */
   dispatcher?(): Dispatcher | undefined;
+  /** Where inline results are kept until they are in the workspace. */
+  readonly inlineResults?: InlineResultStore;
+  /** Tests only (the chaos suite): may throw to make a result's write fail, as a full disk would. */
+  writeFault?(task: Task, index: number): void;
+  /** Tests only: may throw to make a sidecar's write fail. */
+  sidecarFault?(task: Task, index: number): void;
+  /** Tests only: runs once a result is in place, before the store hears of it (a test stops the window here). */
+  placedFault?(task: Task, index: number): Promise<void> | void;
 }
 
 export class SaveError extends Error {}
@@ -71,59 +83,80 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
   }
 }
 
-/** Renames `temp` to the first free name from `candidates`; the rename itself refuses to overwrite. */
-async function publish(temp: vscode.Uri, folder: vscode.Uri, desired: string): Promise<vscode.Uri> {
-  const dot = desired.lastIndexOf('.');
-  const stem = desired.slice(0, dot);
-  const extension = desired.slice(dot);
-  for (let n = 0; n < 200; n++) {
-    const name = n === 0 ? desired : `${stem}-${n}${extension}`;
-    const target = vscode.Uri.joinPath(folder, name);
-    if (await exists(target) || await exists(vscode.Uri.joinPath(folder, sidecarName(name)))) continue;
-    try {
-      await vscode.workspace.fs.rename(temp, target, { overwrite: false });
-      return target;
-    } catch (error) {
-      if (error instanceof vscode.FileSystemError && error.code === 'FileExists') continue; // another window took it
-      throw error;
+/** A file's size and modification time, which identify the file a save placed (see ResultItem.placing). */
+async function identity(uri: vscode.Uri): Promise<{ size: number; mtime: number } | undefined> {
+  try {
+    if (uri.scheme === 'file') {
+      const stat = await fsp.stat(uri.fsPath);
+      return { size: stat.size, mtime: stat.mtimeMs };
     }
+    const stat = await vscode.workspace.fs.stat(uri);
+    return { size: stat.size, mtime: stat.mtime };
+  } catch {
+    return undefined;
   }
-  throw new SaveError(vscode.l10n.t('No free file name for "{0}" in {1}.', desired, vscode.workspace.asRelativePath(folder)));
 }
 
-async function writeNew(folder: vscode.Uri, name: string, bytes: Uint8Array): Promise<vscode.Uri> {
-  const temp = vscode.Uri.joinPath(folder, tempName(name, randomBytes(6).toString('hex')));
-  await vscode.workspace.fs.writeFile(temp, bytes);
-  try {
-    return await publish(temp, folder, name);
-  } catch (error) {
-    await vscode.workspace.fs.delete(temp).then(undefined, () => undefined);
-    throw error;
-  }
+/** Refuses a path that is, or lies under, a symbolic link leading out of the workspace folder. */
+async function checkRealPath(workspaceFolder: vscode.Uri, target: vscode.Uri): Promise<void> {
+  if (workspaceFolder.scheme !== 'file' || target.scheme !== 'file') return; // virtual file systems have no links
+  const outside = await linkOutside(workspaceFolder.fsPath, target.fsPath);
+  if (!outside) return;
+  throw new SaveError(vscode.l10n.t('"{0}" is a link to {1}, outside the workspace folder; results are not written there. Replace the link with a folder or choose another output folder.', outside.link, outside.realTarget));
 }
 
 export class ResultWriter {
   constructor(private readonly deps: ResultWriterDeps) {}
 
-  /** Saves every result of the task that is not saved yet; records the file or the reason per item. */
+  /**
+   * Saves every result of the task that is not saved yet; records the file or the reason per item. A result
+   * comes from the bytes in `inline`, else from its kept inline file, else from its URL. The sidecar is
+   * written after the result, separately: a sidecar that cannot be written never unsaves the result.
+   */
   async save(task: Task, inline: readonly InlineResult[] = []): Promise<void> {
-    const results = task.results ?? [];
-    const count = results.length;
+    const count = (task.results ?? []).length;
     for (let index = 0; index < count; index++) {
-      const item = results[index];
-      if (item.file) continue;
-      const bytes = inline.find((i) => i.index === index)?.bytes;
-      if (!bytes && !item.url) continue;
+      const item = this.deps.store.get(task.id)?.results?.[index] ?? (task.results ?? [])[index];
+      if (!item) continue;
+      if (item.file) {
+        if (item.sidecarError !== undefined) await this.writeSidecar(task, item, index, count, vscode.Uri.parse(item.file));
+        continue;
+      }
       try {
-        const file = await this.saveWithRetries(task, item, index, count, bytes);
-        await this.updateItem(task.id, index, { file: file.toString(), savedAt: Date.now(), saveError: undefined });
-        this.deps.log.info(`Saved ${vscode.workspace.asRelativePath(file)} (task ${task.id})`);
+        const placed = await this.alreadyPlaced(task, item, index);
+        let bytes = inline.find((i) => i.index === index)?.bytes;
+        if (!placed && !bytes && item.inlineFile) bytes = await this.deps.inlineResults?.read(item.inlineFile);
+        if (!placed && !bytes && !item.url) {
+          if (item.inline || item.inlineFile) throw new SaveError(vscode.l10n.t('The result came inline in the answer and its bytes were not kept, so it cannot be saved; generate it again.'));
+          continue; // an item the provider sent with neither: its error is recorded already
+        }
+        const file = placed ?? await this.saveWithRetries(task, item, index, count, bytes);
+        await this.updateItem(task.id, index, { file: file.toString(), savedAt: Date.now(), saveError: undefined, placing: undefined, inlineFile: undefined });
+        if (item.inlineFile) await this.deps.inlineResults?.delete(item.inlineFile);
+        this.deps.log.info(`Saved ${vscode.workspace.asRelativePath(file)} (task ${task.id})${placed ? ', found in place after an interrupted save' : ''}`);
+        await this.writeSidecar(task, item, index, count, file);
       } catch (error) {
         const message = describeSaveError(error);
         this.deps.log.warn(`Task ${task.id}, result ${index + 1}: ${message}`);
-        await this.updateItem(task.id, index, { saveError: message });
+        await this.updateItem(task.id, index, { saveError: message, placing: undefined });
       }
     }
+  }
+
+  /** The file an interrupted save of this item had already put in place, if it is there unchanged. */
+  private async alreadyPlaced(task: Task, item: ResultItem, index: number): Promise<vscode.Uri | undefined> {
+    const placing = item.placing;
+    if (!placing || typeof placing.file !== 'string') return undefined;
+    const file = vscode.Uri.parse(placing.file);
+    const folder = outputFolderUri(vscode.Uri.parse(task.request.workspaceFolder), task.request.outputFolder);
+    const found = await identity(file);
+    // Only a file in the task's own output folder (stored tasks are untrusted) that is exactly the one placed.
+    const ours = found && found.size === placing.size && found.mtime === placing.mtime && file.toString().startsWith(`${folder.toString()}/`);
+    if (!ours) {
+      await this.updateItem(task.id, index, { placing: undefined });
+      return undefined;
+    }
+    return file;
   }
 
   private async saveWithRetries(task: Task, item: ResultItem, index: number, count: number, inline?: Uint8Array): Promise<vscode.Uri> {
@@ -147,47 +180,103 @@ export class ResultWriter {
   }
 
   private async saveOne(task: Task, item: ResultItem, index: number, count: number, inline?: Uint8Array): Promise<vscode.Uri> {
-    const folder = outputFolderUri(vscode.Uri.parse(task.request.workspaceFolder), task.request.outputFolder);
+    const workspaceFolder = vscode.Uri.parse(task.request.workspaceFolder);
+    const folder = outputFolderUri(workspaceFolder, task.request.outputFolder);
+    await checkRealPath(workspaceFolder, folder);
     await vscode.workspace.fs.createDirectory(folder);
+    await checkRealPath(workspaceFolder, folder); // created meanwhile as a link: still refused
     const temp = vscode.Uri.joinPath(folder, tempName(`result-${task.id}-${index}`, randomBytes(6).toString('hex')));
     try {
       const media = inline ? await this.writeInline(temp, inline) : await this.download(task, item.url as string, temp);
       if (media.mime === 'image/png') await this.tagPng(temp, task);
+      this.deps.writeFault?.(task, index);
       const name = resultFileName({ prompt: task.request.prompt, createdAt: task.createdAt, index: index + 1, count, extension: media.extension });
-      const file = await publish(temp, folder, name);
-      const sidecar = buildSidecar({
-        prompt: task.request.prompt,
-        provider: task.request.provider,
-        model: task.request.model,
-        operation: task.request.operation,
-        parameters: task.request.params,
-        extra: task.request.extra,
-        taskId: task.id,
-        remoteTaskId: task.remoteId,
-        cost: task.cost,
-        createdAt: task.createdAt,
-        submittedAt: task.submittedAt,
-        completedAt: task.endedAt,
-        elapsedMs: task.endedAt === undefined ? undefined : Math.round(elapsedMs(task, task.endedAt)),
-        // PixAI's keyed media route is no public URL: recorded, it would be offered to other providers as one.
-        sourceUrl: item.url && !isKeyedMediaRoute(task.request.provider, item.url) ? item.url : undefined,
-        sourceUrlExpiresAt: item.url && !isKeyedMediaRoute(task.request.provider, item.url) ? item.expiresAt : undefined,
-        index: index + 1,
-        count,
-        references: task.request.images?.map((i) => vscode.workspace.asRelativePath(vscode.Uri.parse(i), false)),
-        imageUrls: task.request.imageUrls,
-        inputUrlsExpireAt: inputUrlsExpireAt(task.request, this.deps.store.list()),
-        sync: task.request.sync,
-        outputFolder: task.request.outputFolder,
-      });
-      const fileName = file.path.split('/').pop() as string;
-      const sidecarText = serializeSidecar(sidecar);
-      await writeNew(folder, sidecarName(fileName), Buffer.from(sidecarText));
-      // Remembered (keyed hash) so Regenerate knows this machine wrote it; see host/sidecarTrust.ts.
-      await sidecarTrust()?.recordWritten(sidecarText);
+      const file = await this.place(task.id, index, temp, folder, name);
+      await this.deps.placedFault?.(task, index);
       return file;
     } finally {
       await vscode.workspace.fs.delete(temp).then(undefined, () => undefined);
+    }
+  }
+
+  /**
+   * Gives `temp` the first free name from `desired`, `desired-1`, …: each name is recorded on the item before
+   * it is taken, then claimed exclusively (a hard link, see placeFile.ts), never checked and then renamed.
+   */
+  private async place(id: string, index: number, temp: vscode.Uri, folder: vscode.Uri, desired: string): Promise<vscode.Uri> {
+    const dot = desired.lastIndexOf('.');
+    const stem = desired.slice(0, dot);
+    const extension = desired.slice(dot);
+    const own = await identity(temp);
+    if (!own) throw new SaveError(vscode.l10n.t('The downloaded file disappeared before it was saved.'));
+    for (let n = 0; n < 200; n++) {
+      const name = n === 0 ? desired : `${stem}-${n}${extension}`;
+      const target = vscode.Uri.joinPath(folder, name);
+      // Names already in use are skipped without a store write; the exclusive claim below is what decides.
+      if (await exists(target) || await exists(vscode.Uri.joinPath(folder, sidecarName(name)))) continue;
+      await this.updateItem(id, index, { placing: { file: target.toString(), ...own } });
+      if (temp.scheme === 'file') {
+        if ((await placeExclusively(temp.fsPath, target.fsPath)) === 'placed') return target;
+        continue;
+      }
+      try {
+        await vscode.workspace.fs.rename(temp, target, { overwrite: false });
+        return target;
+      } catch (error) {
+        if (error instanceof vscode.FileSystemError && error.code === 'FileExists') continue; // another window took it
+        throw error;
+      }
+    }
+    throw new SaveError(vscode.l10n.t('No free file name for "{0}" in {1}.', desired, vscode.workspace.asRelativePath(folder)));
+  }
+
+  /** Writes the sidecar beside a saved result unless it is there already; a failure is recorded, not thrown. */
+  private async writeSidecar(task: Task, item: ResultItem, index: number, count: number, file: vscode.Uri): Promise<void> {
+    const sidecar = buildSidecar({
+      prompt: task.request.prompt,
+      provider: task.request.provider,
+      model: task.request.model,
+      operation: task.request.operation,
+      parameters: task.request.params,
+      extra: task.request.extra,
+      taskId: task.id,
+      remoteTaskId: task.remoteId,
+      cost: task.cost,
+      createdAt: task.createdAt,
+      submittedAt: task.submittedAt,
+      completedAt: task.endedAt,
+      elapsedMs: task.endedAt === undefined ? undefined : Math.round(elapsedMs(task, task.endedAt)),
+      // PixAI's keyed media route is no public URL: recorded, it would be offered to other providers as one.
+      sourceUrl: item.url && !isKeyedMediaRoute(task.request.provider, item.url) ? item.url : undefined,
+      sourceUrlExpiresAt: item.url && !isKeyedMediaRoute(task.request.provider, item.url) ? item.expiresAt : undefined,
+      index: index + 1,
+      count,
+      references: task.request.images?.map((i) => vscode.workspace.asRelativePath(vscode.Uri.parse(i), false)),
+      imageUrls: task.request.imageUrls,
+      inputUrlsExpireAt: inputUrlsExpireAt(task.request, this.deps.store.list()),
+      sync: task.request.sync,
+      outputFolder: task.request.outputFolder,
+    });
+    const target = vscode.Uri.joinPath(file, '..', sidecarName(file.path.split('/').pop() as string));
+    const text = serializeSidecar(sidecar);
+    const bytes = Buffer.from(text);
+    try {
+      this.deps.sidecarFault?.(task, index);
+      let written = true;
+      if (target.scheme === 'file') {
+        written = await writeExclusively(target.fsPath, bytes); // false: one is there already (a repaired save)
+      } else if (!(await exists(target))) {
+        await vscode.workspace.fs.writeFile(target, bytes);
+      } else {
+        written = false;
+      }
+      // Remembered (keyed hash) so Regenerate knows this machine wrote it; see host/sidecarTrust.ts.
+      if (written) await sidecarTrust()?.recordWritten(text);
+      if (item.sidecarError !== undefined || this.deps.store.get(task.id)?.results?.[index]?.sidecarError !== undefined) await this.updateItem(task.id, index, { sidecarError: undefined });
+    } catch (error) {
+      const message = describeSaveError(error);
+      this.deps.log.warn(`Task ${task.id}, result ${index + 1}: saved, but its sidecar ${vscode.workspace.asRelativePath(target)} could not be written: ${message}`);
+      await this.updateItem(task.id, index, { sidecarError: message });
     }
   }
 
@@ -247,6 +336,11 @@ export class ResultWriter {
     const stat = await vscode.workspace.fs.stat(temp);
     if (stat.size > PNG_TEXT_MAX_BYTES) return;
     const png = await vscode.workspace.fs.readFile(temp);
+    if (!canTakeTextChunks(png)) {
+      // Odd but maybe viewable (a chunk before IHDR, a damaged chunk list): saved as it came, untagged.
+      this.deps.log.info(`Task ${task.id}: the PNG cannot take text chunks; saved as it came.`);
+      return;
+    }
     const tagged = addPngTextChunks(png, {
       Description: task.request.prompt,
       Software: 'Media Studio',

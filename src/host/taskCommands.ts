@@ -4,7 +4,7 @@ import type { TaskEngine } from '../core/engine';
 import { describeFailure } from '../core/errors';
 import { PROVIDERS } from '../core/providers';
 import type { TaskStore } from '../core/store';
-import { isTerminal, Task } from '../core/task';
+import { awaitsSave, isTerminal, Task } from '../core/task';
 import { UserError } from './commands';
 import { submitChecked } from './generate';
 import type { ResultWriter } from './results';
@@ -95,7 +95,7 @@ export async function removeTask(deps: TaskCommandDeps, arg: unknown): Promise<v
 }
 
 export async function clearFinished(deps: TaskCommandDeps): Promise<number> {
-  const finished = deps.store.list().filter((t) => isTerminal(t.state) && !t.results?.some((r) => r.url && !r.file && !r.saveError));
+  const finished = deps.store.list().filter((t) => isTerminal(t.state) && !t.results?.some(awaitsSave));
   for (const task of finished) await deps.store.remove(task.id);
   return finished.length;
 }

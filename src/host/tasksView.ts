@@ -49,11 +49,18 @@ export function sortTasks(tasks: Task[]): Task[] {
 
 /** Results the provider made that are not in the workspace yet (and have not failed to save). */
 function unsaved(task: Task): boolean {
-  return task.state === 'succeeded' && (task.results ?? []).some((r) => !r.file && !r.saveError && (r.url || r.inline));
+  return task.state === 'succeeded' && (task.results ?? []).some((r) => !r.file && !r.saveError && (r.url || r.inline || r.inlineFile));
 }
 
+/** A finished task with a result that could not be saved: marked with a warning until Save Again succeeds. */
+export function saveFailed(task: Task): boolean {
+  return task.state === 'succeeded' && (task.results ?? []).some((r) => !r.file && r.saveError && (r.url || r.inline || r.inlineFile));
+}
+
+const SAVE_FAILED_ICON = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+
 export function describeTask(task: Task, now: number): string {
-  const parts: string[] = [unsaved(task) ? vscode.l10n.t('saving') : stateWord(task.state)];
+  const parts: string[] = [unsaved(task) ? vscode.l10n.t('saving') : saveFailed(task) ? vscode.l10n.t('not saved') : stateWord(task.state)];
   if ((task.state === 'running' || task.state === 'submitted') && task.progress !== undefined) parts.push(`${Math.round(task.progress)}%`);
   parts.push(`${PROVIDERS[task.request.provider].label} ${task.request.model}`);
   parts.push(formatElapsed(task, now));
@@ -86,6 +93,8 @@ function tooltip(task: Task, tasks: readonly Task[]): vscode.MarkdownString {
   md.appendText(running === undefined
     ? vscode.l10n.t('Elapsed: {0} since submitted', formatElapsed(task, Date.now()))
     : vscode.l10n.t('Elapsed: {0} since submitted ({1} running)', formatElapsed(task, Date.now()), formatDuration(running))).appendMarkdown('\n\n');
+  const notSaved = task.results?.find((r) => !r.file && r.saveError)?.saveError;
+  if (notSaved) md.appendText(`⚠ ${vscode.l10n.t('Not saved: {0}', notSaved)}`).appendMarkdown('\n\n');
   if (task.remoteId) md.appendText(vscode.l10n.t('Task id: {0}', task.remoteId)).appendMarkdown('\n\n');
   const image = task.results?.find((r) => r.file && task.request.kind === 'image')?.file;
   if (image) md.appendMarkdown(`![result](${vscode.Uri.parse(image).toString()}|height=160)`);
@@ -139,7 +148,7 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
     const item = new vscode.TreeItem(firstLine.length > 60 ? `${firstLine.slice(0, 57)}…` : firstLine);
     item.id = id;
     item.description = describeTask(task, Date.now());
-    item.iconPath = ICONS[task.state];
+    item.iconPath = saveFailed(task) ? SAVE_FAILED_ICON : ICONS[task.state];
     item.contextValue = contextValue(task);
     item.accessibilityInformation = { label: vscode.l10n.t('{0} task, {1}: {2}. {3}', task.request.kind, stateWord(task.state), firstLine, item.description) };
     const file = task.results?.find((r) => r.file)?.file;

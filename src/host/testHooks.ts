@@ -3,7 +3,8 @@
  * only when VS Code runs extension tests (ExtensionMode.Test). Not part of the public API.
  */
 import type * as vscode from 'vscode';
-import type { MediaKind } from '../core/task';
+import type { MediaKind, Task } from '../core/task';
+import type { ShownNotice } from './notifications';
 import type { KeyContext } from './keyContext';
 import type { MediaTools } from './lmTools';
 import type { ModelCatalog } from './models';
@@ -40,6 +41,24 @@ export interface TestHooks {
   spendingTooltip(): Promise<string>;
   /** The Show Spending view's content as last rendered. */
   readonly spendingView: SpendingView;
+  /** Every finish notification shown so far, oldest first (the notifier appends as it shows one). */
+  readonly notices: readonly ShownNotice[];
+  /** Faults a test may set: each may throw to make that write fail, as a full or read-only disk would. */
+  readonly writeFaults: WriteFaults;
+  /** Where inline results are kept until they are in the workspace. */
+  readonly inlineResultsFolder: vscode.Uri;
+  /** The folder of this workspace's task files, and the unreadable ones set aside at load (renamed *.corrupt). */
+  readonly tasksFolder: vscode.Uri;
+  readonly setAsideTaskFiles: readonly string[];
+  /** The startup removal of leftover temporary files: how many, and their bytes. */
+  readonly leftoversRemoved: Promise<{ readonly files: number; readonly bytes: number }>;
+}
+
+export interface WriteFaults {
+  result?: (task: Task, index: number) => void;
+  sidecar?: (task: Task, index: number) => void;
+  /** Runs once a result is in place, before the store records it: a promise that never settles stands for a window closed there. */
+  placed?: (task: Task, index: number) => Promise<void> | void;
 }
 
 export function testHooksOf(api: unknown): TestHooks | undefined {

@@ -517,6 +517,12 @@ function actionButton(task: TaskView, action: TaskAction, label: string, index =
   return button;
 }
 
+/** Why a finished task's result is not in the workspace, in the card itself (the Tasks view marks it too). */
+function saveFailure(task: TaskView): HTMLParagraphElement | undefined {
+  const failed = task.results.find((r) => r.saveError);
+  return failed ? h('p', { class: 'error save-error', role: 'status' }, l10n.t('Not saved: {0} Use "Save Again" on the task in the Tasks view.', failed.saveError as string)) : undefined;
+}
+
 function taskCard(task: TaskView): HTMLLIElement {
   const running = !['succeeded', 'failed', 'cancelled'].includes(task.state);
   const progress = running && task.progress !== undefined
@@ -531,6 +537,7 @@ function taskCard(task: TaskView): HTMLLIElement {
       task.cost ? ` · cost ${formatCost(task.cost)}` : undefined),
     progress,
     task.error ? h('p', { class: 'error' }, task.error) : undefined,
+    saveFailure(task),
     toolbar(l10n.t('Task actions'), [
       task.cancellable ? actionButton(task, 'cancel', l10n.t('Cancel')) : undefined,
       task.results.some((r) => r.name) ? actionButton(task, 'open', l10n.t('Open'), task.results.find((r) => r.name)?.index ?? 0) : undefined,

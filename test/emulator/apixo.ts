@@ -316,7 +316,7 @@ export class ApixoOrigin {
     const phase = task.phaseAt(now);
     const data: Record<string, unknown> = { taskId: task.id, state: task.statusAt(now) };
     const terminal = phase === 'succeeded' || phase === 'failed';
-    if (phase === 'succeeded') data.resultJson = JSON.stringify({ resultUrls: task.resultUrls });
+    if (phase === 'succeeded') data.resultJson = JSON.stringify({ resultUrls: task.switches.empty ? [] : task.resultUrls });
     if (terminal) data.costTime = task.runMs;
     data.createTime = task.createdAt;
     if (terminal) data.completeTime = task.endsAt;

@@ -29,6 +29,12 @@ export interface ChaosTaskPlan {
   readonly submitFault: SubmitFaultName;
   readonly pollFaults: readonly PollFaultName[];
   readonly downloadFault: DownloadFaultName;
+  /**
+   * The first write of the task's first result fails in the extension (a full disk for a moment; the test
+   * injects it through the extension's test hooks, not the emulator): the failure is announced, the result
+   * kept, and Save Again must save it whole, once.
+   */
+  readonly writeFault: boolean;
   readonly expect: ChaosExpectation;
 }
 
@@ -57,6 +63,8 @@ function pick<T>(random: () => number, items: readonly T[]): T {
 /** `count` tasks, round-robin over the classes, each with faults drawn from `seed`. */
 export function chaosPlan(seed: number, count: number): ChaosTaskPlan[] {
   const random = seededRandom(seed);
+  // A stream of its own, so adding write faults left every other fault of a seed where it was.
+  const writes = seededRandom(seed + 0x5eed);
   const plan: ChaosTaskPlan[] = [];
   for (let index = 0; index < count; index++) {
     const { provider, kind } = CHAOS_CLASSES[index % CHAOS_CLASSES.length];
@@ -70,7 +78,8 @@ export function chaosPlan(seed: number, count: number): ChaosTaskPlan[] {
       : willFail ? 'failed'
       : downloadFault === 'expire' ? 'expired'
       : 'succeeded';
-    plan.push({ index, provider, kind, willFail, submitFault, pollFaults, downloadFault, expect });
+    const writeFault = expect === 'succeeded' && writes() < 0.3;
+    plan.push({ index, provider, kind, willFail, submitFault, pollFaults, downloadFault, writeFault, expect });
   }
   return plan;
 }

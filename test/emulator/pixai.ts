@@ -163,6 +163,7 @@ export class PixaiOrigin {
 
   /** The current shape, or an older one chosen by [mediaIdsOnly] / [legacy] / [batch]. */
   private outputsJson(task: TaskRecord, done: boolean): Record<string, unknown> {
+    if (task.switches.empty) return done ? { mediaIds: [], mediaUrls: [] } : {};
     const mediaIds = done ? task.mediaIds : [];
     if (task.switches.legacy) return done ? { mediaId: mediaIds[0] } : {};
     if (task.switches.batch) return done ? { batch: mediaIds.map((mediaId) => ({ mediaId })) } : {};

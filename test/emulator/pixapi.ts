@@ -258,7 +258,7 @@ export class PixapiOrigin {
     if (phase === 'succeeded') {
       json.result = {
         type: task.kind,
-        data: task.resultUrls.map((url) => (task.switches.noUrl ? {} : { url })),
+        data: task.switches.empty ? [] : task.resultUrls.map((url) => (task.switches.noUrl ? {} : { url })),
       };
     }
     if (phase === 'failed') json.error = { code: task.failCode, message: task.failMessage };
@@ -375,7 +375,7 @@ export class PixapiOrigin {
   private async answerSynchronously(task: TaskRecord, responseFormat: string, pixels: { width: number; height: number }): Promise<Reply> {
     await this.state.sleep(task.endsAt - this.state.now());
     if (task.willFail) return errorReply(500, `Generation failed: ${task.failMessage}`);
-    const data = task.resultUrls.map((url) => {
+    const data = task.switches.empty ? [] : task.resultUrls.map((url) => {
       if (task.switches.noUrl) return {};
       if (responseFormat === 'b64_json') return { b64_json: pngImage(pixels.width, pixels.height).toString('base64') };
       return { url };

@@ -15,6 +15,8 @@ export interface OutcomeSwitches {
   mediaIdsOnly: boolean;
   legacy: boolean;
   batch: boolean;
+  /** [empty]: the task completes with no media at all. */
+  empty: boolean;
 }
 
 export function parseOutcomeSwitches(prompt: string): OutcomeSwitches {
@@ -28,6 +30,7 @@ export function parseOutcomeSwitches(prompt: string): OutcomeSwitches {
     mediaIdsOnly: prompt.includes('[mediaIdsOnly]'),
     legacy: prompt.includes('[legacy]'),
     batch: prompt.includes('[batch]'),
+    empty: prompt.includes('[empty]'),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Chaos: many tasks across the providers while the emulator injects faults from a seeded plan — 5xx bursts,
  * dropped connections during submits, polls and downloads, truncated and malformed bodies, slow answers, 429
- * with and without Retry-After, result URLs that expire. Every task must end as its faults say it should,
+ * with and without Retry-After, result URLs that expire, and (through the extension's test hooks) a first
+ * write of a result that fails, after which Save Again must save it whole, once. Every task must end as its faults say it should,
  * and the counters below must all be zero.
  *
  * Profiles (environment of the extension host): short by default (inside `npm test`), long with
@@ -16,6 +17,7 @@ import { sniffMediaType } from '../../src/core/files/sniff';
 import { ChaosExpectation, ChaosTaskPlan, chaosPlan, downloadFaultRule, pollFaultRules, submitFaultRule } from '../emulator/chaos';
 import type { RecordedRequest } from '../emulator/types';
 import { activateExtension, emulator, freshEmulator, DEFAULT_TIMING, clearKeys, readFile, run, setKeys, waitForTask, workspaceFolder } from './helpers';
+import { hooks } from './resultHelpers';
 
 const LONG = process.env.MEDIA_STUDIO_CHAOS === 'long';
 const TASKS = LONG ? 100 : 20;
@@ -119,6 +121,15 @@ describe(`chaos (${LONG ? 'long' : 'short'} profile: ${TASKS} tasks, seed ${SEED
     const outputFolder = `chaos-${tag}`;
     const prompts = plan.map((p) => `chaos ${tag} number ${p.index}${p.willFail ? ' [fail]' : ''}`);
     const ids: string[] = [];
+    // The first write of each write-fault task's first result fails, as a full disk would.
+    const writeFaulted = new Set(plan.filter((p) => p.writeFault).map((p) => prompts[p.index]));
+    const writesFailed = new Set<string>();
+    const faults = hooks().writeFaults;
+    faults.result = (task, index) => {
+      if (index !== 0 || !writeFaulted.has(task.request.prompt) || writesFailed.has(task.request.prompt)) return;
+      writesFailed.add(task.request.prompt);
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    };
 
     // Submits go one at a time, so a submit fault hits the task it was drawn for; the rest runs concurrently.
     for (const task of plan) {
@@ -144,19 +155,30 @@ describe(`chaos (${LONG ? 'long' : 'short'} profile: ${TASKS} tasks, seed ${SEED
     const finals = await Promise.all(plan.map((task, i) => task.expect === 'unconfirmed'
       ? settled(api, ids[i], (t) => t.state === 'unconfirmed' || ['succeeded', 'failed', 'cancelled'].includes(t.state), SETTLE_DEADLINE_MS)
       : Promise.race([api.waitForTask(ids[i]), settled(api, ids[i], () => false, SETTLE_DEADLINE_MS)])));
+    faults.result = undefined;
+    // A write that failed is announced with Save Again; the user (here the test) uses it, by task id.
+    const writeProblems: string[] = [];
+    for (const task of plan.filter((p) => writesFailed.has(prompts[p.index]))) {
+      const id = ids[task.index];
+      if (!finals[task.index]?.results?.[0]?.saveError) writeProblems.push(`#${task.index}: its write failed but no save error was recorded`);
+      if (!hooks().notices.some((n) => n.taskId === id && n.kind === 'saveFailed')) writeProblems.push(`#${task.index}: its failed write was not announced`);
+      await vscode.commands.executeCommand('mediaStudio.saveAgain', id);
+      finals[task.index] = await api.getTask(id);
+    }
     const elapsedMs = Date.now() - started;
 
     // Rules a task never reached (it finished first) must not touch the checks below.
     await control.clearFaults();
     const log: RecordedRequest[] = (await control.requests(since)).filter((r) => r.seq > since);
     const counters: Counters = { tasks: TASKS, lost: 0, wrongState: 0, duplicateSubmits: 0, corruptFiles: 0, missedDownloads: 0 };
-    const problems: string[] = [];
+    const problems: string[] = [...writeProblems];
+    if (plan.some((p) => p.writeFault) && writesFailed.size === 0) problems.push('no result write was failed, though the plan has write faults');
     const remoteTasks = await control.tasks();
     const expectedFiles = new Map<string, string>(); // saved file URI → CDN URL it came from
     for (const task of plan) {
       const final = finals[task.index];
       const outcome = classify(final);
-      const label = `#${task.index} ${task.provider}/${task.kind} submit:${task.submitFault} polls:${task.pollFaults.join('+') || 'none'} download:${task.downloadFault}`;
+      const label = `#${task.index} ${task.provider}/${task.kind} submit:${task.submitFault} polls:${task.pollFaults.join('+') || 'none'} download:${task.downloadFault}${task.writeFault ? ' write:first fails' : ''}`;
       if (outcome === 'lost' || (final && !['succeeded', 'failed', 'cancelled', 'unconfirmed'].includes(final.state))) {
         counters.lost += 1;
         problems.push(`${label}: lost (${final?.state ?? 'gone'}: ${final?.error?.message ?? ''})`);
@@ -206,6 +228,7 @@ describe(`chaos (${LONG ? 'long' : 'short'} profile: ${TASKS} tasks, seed ${SEED
 
     const faultsApplied = new Map<string, number>();
     for (const r of log) if (r.fault) faultsApplied.set(`${r.origin} ${r.fault}`, (faultsApplied.get(`${r.origin} ${r.fault}`) ?? 0) + 1);
+    if (writesFailed.size) faultsApplied.set('extension first write fails', writesFailed.size);
     const byExpectation = new Map<string, number>();
     for (const task of plan) byExpectation.set(task.expect, (byExpectation.get(task.expect) ?? 0) + 1);
 

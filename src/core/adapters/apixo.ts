@@ -115,7 +115,7 @@ export function parseApixoStatus(data: unknown): RemoteStatus {
         if (!url) return { saveError: l10n.t('Apixo returned a result that is not a URL.') };
         return expiresAt === undefined ? { url } : { url, expiresAt };
       });
-      return { state: 'succeeded', remoteState: state, results };
+      return { state: 'succeeded', remoteState: state, results, raw: data };
     }
     case 'failed': {
       // failCode is an open set in two naming styles (CONTENT_VIOLATION, SensitiveContentDetected): shown as is.

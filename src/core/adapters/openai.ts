@@ -44,7 +44,8 @@ export function parseOpenAiImages(body: unknown): { status: RemoteStatus; inline
     const url = str(item?.url);
     return url ? { url } : { saveError: l10n.t('The image answer has an item with neither url nor b64_json.') };
   });
-  return { status: { state: 'succeeded', remoteState: 'completed', progress: 100, results }, inline };
+  // The raw answer only matters when it holds no media (see applyRemoteStatus), so its base64 is never kept.
+  return { status: { state: 'succeeded', remoteState: 'completed', progress: 100, results, raw: inline.length ? undefined : body }, inline };
 }
 
 export class OpenAiAdapter implements ProviderAdapter {

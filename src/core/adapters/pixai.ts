@@ -62,7 +62,7 @@ export function parsePixaiTask(body: unknown, mediaUrl: (mediaId: string) => str
     case 'running':
       return { state: 'running', remoteState: status, startedAt };
     case 'completed':
-      return { state: 'succeeded', remoteState: status, startedAt, results: pixaiResults(obj(task.outputs), mediaUrl) };
+      return { state: 'succeeded', remoteState: status, startedAt, results: pixaiResults(obj(task.outputs), mediaUrl), raw: task };
     case 'failed': {
       // PixAI documents no error fields for a failed task: show a message if one is there, keep the whole task.
       const error = task.error ?? task.message;

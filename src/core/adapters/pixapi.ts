@@ -58,7 +58,7 @@ export function parsePixapiTask(body: unknown): RemoteStatus {
         const url = str(obj(raw)?.url);
         return url ? { url } : { saveError: l10n.t('Pixapi returned this item without a URL.') };
       });
-      return { state: 'succeeded', remoteState: status, progress: 100, cost, results };
+      return { state: 'succeeded', remoteState: status, progress: 100, cost, results, raw: task };
     }
     case 'failed': {
       // The error object of a failed task is not documented: keep it whole and show its message if it has one.

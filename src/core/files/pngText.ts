@@ -123,10 +123,28 @@ function fitsTextChunk(value: string): boolean {
   return true;
 }
 
-function textChunkFor(keyword: string, value: string): Uint8Array {
+/**
+ * The text as a PNG text chunk can carry it: NUL ends a chunk's fields, so it (and the other C0 controls but
+ * tab and line feed, which readers show as garbage) becomes a space. The sidecar keeps the exact text.
+ */
+export function sanitizePngText(value: string): string {
+  return value.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, ' ');
+}
+
+/** Whether the PNG can take text chunks: its chunks read back and the first is a well-formed IHDR. */
+export function canTakeTextChunks(png: Uint8Array): boolean {
+  try {
+    const first = listPngChunks(png)[0];
+    return !!first && first.type === 'IHDR' && first.length === IHDR_DATA_LENGTH;
+  } catch {
+    return false;
+  }
+}
+
+function textChunkFor(keyword: string, raw: string): Uint8Array {
+  const value = sanitizePngText(raw);
   const problem = pngKeywordProblem(keyword);
   if (problem) throw new Error(problem);
-  if (value.includes('\0')) throw new Error(`PNG text for "${keyword}" must not contain a NUL character.`);
   const key = Buffer.from(keyword, 'latin1');
   if (fitsTextChunk(value)) {
     return buildChunk('tEXt', Buffer.concat([key, Buffer.from([0]), Buffer.from(value, 'latin1')]));
@@ -137,7 +155,8 @@ function textChunkFor(keyword: string, value: string): Uint8Array {
 
 /**
  * A copy of the PNG with one text chunk per entry right after IHDR: tEXt when the value is Latin-1,
- * else uncompressed UTF-8 iTXt. Throws on a non-PNG or an invalid keyword.
+ * else uncompressed UTF-8 iTXt; values are sanitised (sanitizePngText). Throws on a non-PNG or an invalid
+ * keyword: callers that must not fail check canTakeTextChunks first.
  */
 export function addPngTextChunks(png: Uint8Array, entries: Record<string, string>): Uint8Array {
   const chunks = listPngChunks(png);

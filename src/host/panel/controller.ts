@@ -18,7 +18,7 @@ import type { TaskChange, TaskStore } from '../../core/store';
 import { isTerminal, ParamValue, Task, TaskRequest } from '../../core/task';
 import { UserError } from '../commands';
 import { defaultProvider, pickWorkspaceFolder, submitChecked, toWorkspaceUri } from '../generate';
-import { checkInputImage, IMAGE_EXTENSIONS } from '../images';
+import { checkInputImage, checkReferenceLocation, IMAGE_EXTENSIONS } from '../images';
 import { Disposable } from '../lifecycle';
 
 /** How the controller reaches its webview; a real WebviewPanel in the extension, a fake in tests. */
@@ -212,8 +212,7 @@ export class PanelController extends Disposable {
         : vscode.l10n.t('{0} does not take reference images. Remove them or choose another model.', model));
     }
     for (const uri of references) {
-      if (!vscode.workspace.getWorkspaceFolder(uri)) throw new UserError(vscode.l10n.t('Reference images must be files in the workspace.'));
-      await checkInputImage(uri);
+      await checkInputImage(uri); // where it is (checkReferenceLocation), then what it is
     }
     // Text from the form, typed by the model's spec (numbers, booleans, JSON objects); the engine checks the rest.
     const read = (entries: Readonly<Record<string, string>>, documented: boolean): Record<string, ParamValue> => {
@@ -254,7 +253,7 @@ export class PanelController extends Disposable {
     const views: ReferenceView[] = [];
     for (const uri of uris) {
       // Only workspace images; each one's folder becomes a resource root when it is offered (allowResource).
-      if (!vscode.workspace.getWorkspaceFolder(uri)) throw new UserError(vscode.l10n.t('"{0}" is not in the workspace; only workspace images can be references.', uri.path.split('/').pop() ?? ''));
+      await checkReferenceLocation(uri);
       if (!IMAGE_FILE.test(uri.path)) throw new UserError(vscode.l10n.t('"{0}" is not a PNG, JPEG or WebP image.', uri.path.split('/').pop() ?? ''));
       await checkInputImage(uri);
       views.push({ uri: uri.toString(), name: vscode.workspace.asRelativePath(uri, false), src: this.transport.asWebviewUri(uri) });

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { testHooksOf } from '../../../src/host/testHooks';
 import { activateExtension, EXTENSION_ID } from '../helpers';
+import { finishResultCases } from './resultsAcrossReload';
 import { finishSurvivors } from './survivors';
 
 describe('reload, after: the tasks resume', () => {
@@ -37,5 +38,9 @@ describe('reload, after: the tasks resume', () => {
     const days = await spending.ledger.history(2);
     const ids = new Set(survivors.map((t) => t.id));
     assert.strictEqual(days.flatMap((d) => d.entries).filter((e) => e.taskId && ids.has(e.taskId)).length, 20, 'one entry per task, none counted twice');
+  });
+
+  it('saves the inline result once by Save Again with the task id, and finds the placed file instead of copying it', async () => {
+    await finishResultCases(await activateExtension());
   });
 });

@@ -83,7 +83,7 @@ describe('TaskEngine', () => {
     await clock.advance(0);
     assert.strictEqual(adapter.submits.length, 2);
     assert.deepStrictEqual(tasks.map((t) => store.get(t.id)?.state), ['submitted', 'submitted', 'queued', 'queued', 'queued']);
-    adapter.statuses.set('r1', [{ state: 'succeeded', remoteState: 'completed', results: [] }]);
+    adapter.statuses.set('r1', [{ state: 'succeeded', remoteState: 'completed', results: [{ url: 'https://cdn/x.png' }] }]);
     await clock.advance(1000);
     assert.strictEqual(adapter.submits.length, 3, 'a slot freed, one more was sent');
     assert.strictEqual(store.get(tasks[2].id)?.state, 'submitted');
@@ -106,7 +106,7 @@ describe('TaskEngine', () => {
     adapter.statuses.set('r1', [
       new HttpError(503, {}, undefined, 'GET', '/t'),
       new HttpError(429, {}, 20_000, 'GET', '/t'),
-      { state: 'succeeded', remoteState: 'completed', results: [] },
+      { state: 'succeeded', remoteState: 'completed', results: [{ url: 'https://cdn/x.png' }] },
     ]);
     const task = await engine.submit(imageRequest());
     await clock.advance(1000);
@@ -128,7 +128,7 @@ describe('TaskEngine', () => {
     const polls = adapter.polls.length;
     await clock.advance(60 * 60_000);
     assert.strictEqual(adapter.polls.length, polls, 'a stale task is not polled by itself');
-    adapter.statuses.set('r1', [{ state: 'succeeded', remoteState: 'completed', results: [] }]);
+    adapter.statuses.set('r1', [{ state: 'succeeded', remoteState: 'completed', results: [{ url: 'https://cdn/x.png' }] }]);
     await engine.refresh(task.id);
     await clock.advance(0);
     assert.strictEqual(store.get(task.id)?.state, 'succeeded');
@@ -175,7 +175,7 @@ describe('TaskEngine', () => {
     const second = setup({ maxActive: 1 });
     for (const task of first.persistence.saved.values()) await second.persistence.save(task);
     await second.store.load();
-    second.adapter.statuses.set('r1', [{ state: 'succeeded', remoteState: 'completed', results: [] }]);
+    second.adapter.statuses.set('r1', [{ state: 'succeeded', remoteState: 'completed', results: [{ url: 'https://cdn/x.png' }] }]);
     await second.engine.resume();
     await second.clock.advance(0);
     assert.strictEqual(second.store.get(mid.id)?.state, 'unconfirmed');

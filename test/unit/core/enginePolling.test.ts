@@ -7,7 +7,7 @@ import type { RemoteStatus, Task } from '../../../src/core/task';
 import { engineSetup as setup, imageRequest } from './fakes';
 
 const RUNNING: RemoteStatus = { state: 'running', remoteState: 'processing' };
-const DONE: RemoteStatus = { state: 'succeeded', remoteState: 'completed', results: [] };
+const DONE: RemoteStatus = { state: 'succeeded', remoteState: 'completed', results: [{ url: 'https://cdn/x.png' }] };
 const refused = (status: number) => new HttpError(status, { error: { message: `refused ${status}` } }, undefined, 'GET', '/v1/tasks/r1');
 
 /** The most requests in any window of `windowMs` starting at a request. */

@@ -54,6 +54,23 @@ describe('core/finishNotice', () => {
     assert.deepStrictEqual(notice, { kind: 'saveFailed', error: 'The folder is read-only.', actions: ['saveAgain'] });
   });
 
+  it('announces a save failure recorded after the task already succeeded (the transition that really happens)', () => {
+    // The engine records `succeeded` first, then the writer records the save error in a second update.
+    const succeeded = task({ state: 'succeeded', results: [{ inline: true, inlineFile: 'k.bin' }] });
+    const failed = task({ state: 'succeeded', results: [{ inline: true, inlineFile: 'k.bin', saveError: 'Could not write the result.' }] });
+    assert.deepStrictEqual(finishNotice(succeeded, failed), { kind: 'saveFailed', error: 'Could not write the result.', actions: ['saveAgain'] });
+    assert.strictEqual(finishNotice(failed, { ...failed, revision: 2 }), undefined, 'not again for a later change');
+  });
+
+  it('announces a failure of one result once the others are saved, and not before they settle', () => {
+    const before = task({ state: 'succeeded', results: [{ url: 'a' }, { url: 'b' }] });
+    const oneFailed = task({ state: 'succeeded', results: [{ url: 'a', saveError: 'expired' }, { url: 'b' }] });
+    assert.strictEqual(finishNotice(before, oneFailed), undefined);
+    const settled = task({ state: 'succeeded', results: [{ url: 'a', saveError: 'expired' }, { url: 'b', file: 'file:///ws/b.png' }] });
+    assert.deepStrictEqual(finishNotice(oneFailed, settled), { kind: 'saveFailed', error: 'expired', actions: ['saveAgain'] });
+    assert.strictEqual(finishNotice(settled, { ...settled, revision: 2 }), undefined);
+  });
+
   it('warns once when a submit may or may not have reached the provider', () => {
     assert.deepStrictEqual(finishNotice(task({ state: 'submitting' }), task({ state: 'unconfirmed', error: { message: 'Timed out.' } })), { kind: 'unconfirmed', message: 'Timed out.' });
     assert.strictEqual(finishNotice(task({ state: 'unconfirmed' }), task({ state: 'unconfirmed', revision: 2 })), undefined);

@@ -24,6 +24,20 @@ const ALL_STATES: readonly TaskState[] = ['queued', 'submitting', 'unconfirmed',
 
 describe('core/task', () => {
   describe('applyRemoteStatus', () => {
+    it('a "completed" answer with no media ends the task failed, naming the provider and keeping its raw answer', () => {
+      const raw = { status: 'completed', result: { data: [] } };
+      for (const results of [[], undefined, [{ saveError: 'Pixapi returned this item without a URL.' }]]) {
+        const after = applyRemoteStatus(task(), { state: 'succeeded', remoteState: 'completed', results, raw }, T0 + 5000);
+        assert.strictEqual(after.state, 'failed', JSON.stringify(results));
+        assert.strictEqual(after.error?.message, 'Pixapi reported the task complete but returned no results');
+        assert.deepStrictEqual(after.error?.raw, raw);
+        assert.strictEqual(after.endedAt, T0 + 5000);
+      }
+      const inline = applyRemoteStatus(task(), { state: 'succeeded', remoteState: 'completed', results: [{ inline: true }] }, T0);
+      assert.strictEqual(inline.state, 'succeeded', 'inline bytes are media');
+      assert.strictEqual(applyRemoteStatus(task(), { state: 'succeeded', remoteState: 'completed', results: [{ url: 'https://cdn/a.png' }] }, T0).state, 'succeeded');
+    });
+
     it('never changes a terminal task', () => {
       for (const state of ['succeeded', 'failed', 'cancelled'] as const) {
         const before = task({ state, progress: 40 });

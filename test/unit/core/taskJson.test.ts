@@ -71,6 +71,23 @@ describe('core/taskJson: parseStoredTask', () => {
     }
   });
 
+  it('rejects malformed result items, times, cost and error (each would break resume or the poller)', () => {
+    const broken: ReadonlyArray<[string, (t: Record<string, unknown>) => void]> = [
+      ['results: [null]', (t) => { t.results = [null]; }],
+      ['a result item that is a string', (t) => { t.results = ['https://cdn/x.png']; }],
+      ['a result url that is a number', (t) => { t.results = [{ url: 5 }]; }],
+      ['a result placing without a file', (t) => { t.results = [{ url: 'https://cdn/x.png', placing: { size: 1 } }]; }],
+      ['lastCheckedAt a string', (t) => { t.lastCheckedAt = 'soon'; }],
+      ['submittedAt a string', (t) => { t.submittedAt = '2024'; }],
+      ['endedAt null', (t) => { t.endedAt = null; }],
+      ['cost a number', (t) => { t.cost = 8; }],
+      ['cost with an unknown unit', (t) => { t.cost = { amount: 8, unit: 'EUR' }; }],
+      ['error a string', (t) => { t.error = 'boom'; }],
+      ['images not a list of strings', (t) => { req(t).images = [1]; }],
+    ];
+    for (const [label, change] of broken) assert.strictEqual(parseStoredTask(storedText(change)), undefined, label);
+  });
+
   it('rejects wrong types and missing fields', () => {
     const broken: ReadonlyArray<[string, (t: Record<string, unknown>) => void]> = [
       ['id missing', (t) => { delete t.id; }],
