@@ -10,6 +10,7 @@ import * as path from 'path';
 import { ProviderEmulator } from '../test/emulator';
 import { HostActivation, runHostActivation } from './activation';
 import { runScheme, schemes, SchemeResult } from './polling';
+import { APIXO_RUN_TIMES, PLAN_BATCH, PlanResult, planSchemes, runPlan } from './apixoPlans';
 import { runScale, ScaleResult } from './scale';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -52,6 +53,18 @@ async function polling(): Promise<PollingOut> {
     results.push(result);
   }
   return { seed: 20240611, tasks: 1000, schemes: results };
+}
+
+async function apixoPlans(): Promise<PlanResult[]> {
+  const results: PlanResult[] = [];
+  for (const plan of ['pro', 'free'] as const) {
+    for (const scheme of planSchemes()) {
+      const started = Date.now();
+      results.push(await runPlan(scheme, plan, PLAN_BATCH[plan].tasks, PLAN_BATCH[plan].batches));
+      log(`apixo plans: ${plan}, ${scheme.name} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+  }
+  return results;
 }
 
 // ---------------------------------------------------------------- downloads
@@ -228,6 +241,7 @@ function f(n: number | undefined, digits = 1): string {
 }
 function pct(n: number): string { return `${(n * 100).toFixed(1)} %`; }
 function s(ms: number): string { return `${(ms / 1000).toFixed(1)} s`; }
+function met(ok: boolean): string { return ok ? 'met' : '**not met**'; }
 
 function markdown(results: Record<string, unknown>): string {
   const lines: string[] = [];
@@ -249,6 +263,29 @@ function markdown(results: Record<string, unknown>): string {
       }
     }
     lines.push('', '\\* PixAI has no video API; its video row only shows what its policy would do.', '');
+  }
+  const ap = results.apixoPlans as PlanResult[] | { error: string } | undefined;
+  lines.push('### 1b. Apixo per plan: what a user sees under the plan\'s limits', '');
+  if (ap === undefined) lines.push('Not run in this invocation.', '');
+  else if ('error' in ap) lines.push(`Failed: ${ap.error}`, '');
+  else {
+    const first = ap[0];
+    lines.push(`Each plan: ${first ? first.batches : '?'} separate batches of tasks queued at once (Pro ${PLAN_BATCH.pro.tasks}, Free ${PLAN_BATCH.free.tasks} a batch, alternately image and video; figures pooled over all batches), through the real TaskEngine on a virtual clock with the plan's real limits: concurrent tasks (the rest wait in the local queue) and requests a minute (submits and checks together). Run times uniform in Apixo's documented windows: images ${APIXO_RUN_TIMES.image[0] / 1000}–${APIXO_RUN_TIMES.image[1] / 1000} s, videos ${APIXO_RUN_TIMES.video[0] / 1000}–${APIXO_RUN_TIMES.video[1] / 1000} s. Notice delay = from the task being ready to the check that saw it; "relative" = that delay over the task's own run time. Refused = requests Apixo's sliding-minute limit (as the emulator enforces it) would have answered 429. The documented schedule runs through the same engine, in due order.`, '');
+    lines.push('| Plan | Scheme | Kind | Requests / task | Delay p50 / p95 / max | Relative p50 / p95 / max | Local-queue wait p50 / p95 / max | Busiest minute | Refused (429) |', '|---|---|---|---:|---:|---:|---:|---:|---:|');
+    for (const r of ap) {
+      for (const kind of ['image', 'video'] as const) {
+        const k = r.byKind[kind];
+        lines.push(`| ${r.plan === 'pro' ? 'Pro' : 'Free'} (${r.concurrentTasks} at once, ${r.requestsPerMinute}/min) | ${r.scheme} | ${kind} | ${f(k.requestsPerTask)} | ${s(k.delayP50Ms)} / ${s(k.delayP95Ms)} / ${s(k.delayMaxMs)} | ${pct(k.ratioP50)} / ${pct(k.ratioP95)} / ${pct(k.ratioMax)} | ${s(k.queueP50Ms)} / ${s(k.queueP95Ms)} / ${s(k.queueMaxMs)} | ${r.busiestMinute} | ${r.refused} |`);
+      }
+    }
+    const pro = ap.find((r) => r.plan === 'pro' && r.scheme === 'Media Studio');
+    if (pro) {
+      lines.push('', '| Target (Pro, Media Studio) | Measured | Met |', '|---|---:|---|');
+      lines.push(`| p95 notice delay ≤ 15 % of an image's run time | ${pct(pro.byKind.image.ratioP95)} | ${met(pro.byKind.image.ratioP95 <= 0.15)} |`);
+      lines.push(`| p95 notice delay ≤ 10 % of a video's run time | ${pct(pro.byKind.video.ratioP95)} | ${met(pro.byKind.video.ratioP95 <= 0.10)} |`);
+      lines.push(`| no request over the budget (no 429) | ${pro.refused} refused | ${met(pro.refused === 0)} |`);
+    }
+    lines.push('');
   }
   const a = results.activation as ActivationOut | { error: string } | undefined;
   lines.push('## 2. Activation', '');
@@ -328,6 +365,7 @@ async function main(): Promise<void> {
     meta: { date: new Date().toISOString(), node: process.version, cpus: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, platform: `${os.platform()} ${os.release()}` },
   };
   if (want('polling')) results.polling = await section('polling', polling);
+  if (want('polling') || want('apixo')) results.apixoPlans = await section('apixo plans', apixoPlans);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'media-studio-bench-'));
   const emulator = await ProviderEmulator.start();
   try {

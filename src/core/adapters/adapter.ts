@@ -43,6 +43,11 @@ export interface PollPolicy {
   readonly deadlinesMs?: Readonly<Record<MediaKind, number>>;
   /** Requests a minute this provider allows one account (submits and status checks together); absent: no limit. */
   readonly requestsPerMinute?: number;
+  /**
+   * Per kind, how soon the provider documents a task may be ready: under a tight request budget a task younger
+   * than this is checked only when nothing that could be done is waiting (see budgetOrder.ts).
+   */
+  readonly earliestReadyMs?: Readonly<Record<MediaKind, number>>;
 }
 
 export interface ErrorBackoff {

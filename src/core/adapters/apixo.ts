@@ -132,6 +132,8 @@ export const APIXO_PLANS: Readonly<Record<ApixoPlan, { readonly requestsPerMinut
  * (done within ~10 min); back off ×1.5 up to 30 s — after checks and after failed checks alike.
  * Deadlines: about three times the longest run Apixo expects (10 min for an image, 30 min for a video), so a
  * slow but healthy task is not shown as stale, while one that is truly late is, sooner than the generic 45 min.
+ * Run times: the same advice read as when a task may be ready — an image from ~5 s, a video from ~60 s; under a
+ * tight request budget the engine spends it on tasks past that first (see budgetOrder.ts).
  */
 export function apixoPolicy(plan: ApixoPlan): PollPolicy {
   const limits = APIXO_PLANS[plan];
@@ -145,6 +147,7 @@ export function apixoPolicy(plan: ApixoPlan): PollPolicy {
     deadlinesMs: { image: 10 * 60_000, video: 30 * 60_000 },
     maxActiveTasks: limits.concurrentTasks,
     requestsPerMinute: limits.requestsPerMinute,
+    earliestReadyMs: { image: 5000, video: 60_000 },
   };
 }
 
