@@ -6,6 +6,7 @@
 import { randomUUID } from 'crypto';
 import type { InlineResult, ProviderAdapter, UploadImage } from './adapters/adapter';
 import { nextPollDelay, PollTuning, DEFAULT_TUNING, slowPollDelay } from './backoff';
+import { orderForBudget } from './budgetOrder';
 import { describeFailure } from './errors';
 import { boundedRetryAfter, dueTime, pastMoment, timerDelay } from './waits';
 import { maxPromptLength } from './catalog';
@@ -481,6 +482,14 @@ export class TaskEngine {
     return last + adapter.policy.floorMs;
   }
 
+  /** Whether the provider's budget is being paced: half of it or more went out in the last minute. */
+  private budgetTight(provider: ProviderId, now: number): boolean {
+    const limit = this.deps.adapters.get(provider)?.policy.requestsPerMinute;
+    if (limit === undefined) return false;
+    const window = MINUTE_MS + BUDGET_MARGIN_MS;
+    return (this.requestTimes.get(provider) ?? []).filter((t) => now - t < window).length >= Math.ceil(limit / 2);
+  }
+
   /** The provider's request budget: undefined when a request may go now, else the moment one may. */
   private budgetWait(provider: ProviderId, now: number): number | undefined {
     const limit = this.deps.adapters.get(provider)?.policy.requestsPerMinute;
@@ -488,14 +497,58 @@ export class TaskEngine {
     const window = MINUTE_MS + BUDGET_MARGIN_MS;
     const recent = (this.requestTimes.get(provider) ?? []).filter((t) => now - t < window);
     this.requestTimes.set(provider, recent);
-    if (recent.length < limit) return undefined;
-    return recent[recent.length - limit] + window;
+    if (recent.length >= limit) return recent[recent.length - limit] + window;
+    // Past half the budget, requests are paced at the budget's own rate: a burst that spent the whole minute
+    // would come back a minute later as the same burst, leaving the rest of every minute without a check.
+    if (recent.length >= Math.ceil(limit / 2)) {
+      const paced = recent[recent.length - 1] + Math.ceil(window / limit);
+      if (paced > now) return paced;
+    }
+    return undefined;
   }
 
   /** Counts a request against its provider's budget (only providers that have one are tracked). */
   private spend(provider: ProviderId): void {
     if (this.deps.adapters.get(provider)?.policy.requestsPerMinute === undefined) return;
     this.requestTimes.set(provider, [...(this.requestTimes.get(provider) ?? []), this.clock.now()]);
+  }
+
+  /**
+   * Within each provider that has a request budget, its due requests go in budget order (submits, then tasks
+   * that could be done, least recently seen for their age first: see budgetOrder.ts), as one group at its earliest entry's place; other providers keep due
+   * order. While the budget is tight (requests are being paced), a task not yet due but past its floor
+   * competes too: the next paced request may be better spent on a video near its end than on an image that
+   * has just started. One that loses keeps its own due time.
+   */
+  private budgetOrdered(ready: [string, Due][], now: number): [string, Due][] {
+    const providerOf = (id: string) => this.deps.store.get(id)?.request.provider;
+    const groups = new Map<ProviderId, [string, Due][]>();
+    for (const entry of ready) {
+      const provider = providerOf(entry[0]);
+      if (provider && this.deps.adapters.get(provider)?.policy.requestsPerMinute !== undefined) groups.set(provider, [...(groups.get(provider) ?? []), entry]);
+    }
+    if (!groups.size) return ready;
+    for (const [provider, entries] of groups) {
+      const policy = this.deps.adapters.get(provider)?.policy;
+      if (policy?.earliestReadyMs && this.budgetTight(provider, now)) {
+        for (const [id, due] of this.due) {
+          if (due.at > now && due.action === 'poll' && !due.blocked && !this.working(id) && providerOf(id) === provider && this.earliestCheck(id) <= now) entries.push([id, due]);
+        }
+      }
+      groups.set(provider, orderForBudget(entries, ([id, due]) => {
+        const task = this.deps.store.get(id);
+        const last = Math.max(task?.lastCheckedAt ?? -Infinity, this.checkSentAt.get(id) ?? -Infinity);
+        return { action: due.action, kind: task?.request.kind ?? 'image', ageMs: now - due.since, checkedAtAgeMs: Math.max(0, last - due.since), dueAt: due.at };
+      }, policy?.earliestReadyMs));
+    }
+    const ordered: [string, Due][] = [];
+    for (const entry of ready) {
+      const provider = providerOf(entry[0]);
+      const group = provider && groups.get(provider);
+      if (!group) ordered.push(entry);
+      else if (group.length) ordered.push(...group.splice(0));
+    }
+    return ordered;
   }
 
   private arm(): void {
@@ -517,7 +570,7 @@ export class TaskEngine {
   private tick(): void {
     if (this.disposed) return;
     const now = this.clock.now();
-    const ready = [...this.due].filter(([id, due]) => due.at <= now && !this.working(id)).sort((a, b) => a[1].at - b[1].at);
+    const ready = this.budgetOrdered([...this.due].filter(([id, due]) => due.at <= now && !this.working(id)).sort((a, b) => a[1].at - b[1].at), now);
     // Only status checks count against the check pool: a long synchronous submit or a slow download never stops them.
     let room = (this.deps.maxParallelChecks ?? 8) - this.checking.size;
     for (const [id, due] of ready) {
@@ -526,7 +579,7 @@ export class TaskEngine {
       const wait = provider && this.budgetWait(provider, now);
       if (provider && wait !== undefined) {
         // Over the provider's requests-a-minute: this one goes when the oldest request of the window has aged out.
-        this.due.set(id, { ...due, at: wait });
+        this.due.set(id, { ...due, at: Math.max(due.at, wait) });
         continue;
       }
       if (provider) this.spend(provider);

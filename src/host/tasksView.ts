@@ -14,6 +14,14 @@ import { paramWithRole, typedModel } from '../core/catalog';
 
 const ACTIVE: readonly TaskState[] = ['submitting', 'running', 'submitted', 'queued', 'unconfirmed', 'stale'];
 const PROGRESS_THROTTLE_MS = 500;
+/**
+ * Finished tasks listed at the top level; older ones sit one level down in pages, so VS Code builds (and sends
+ * to the workbench) a hundred-odd rows at startup however long the history, not one per stored task.
+ */
+const TOP_FINISHED = 100;
+const OLDER_PAGE = 500;
+/** Element ids of the "Older tasks" pages: `<prefix><offset into the finished tasks>`; a task id never starts so. */
+const OLDER_PREFIX = 'mediaStudio.olderTasks:';
 
 const ICONS: Record<TaskState, vscode.ThemeIcon> = {
   queued: new vscode.ThemeIcon('clock'),
@@ -142,6 +150,7 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
   }
 
   getTreeItem(id: string): vscode.TreeItem {
+    if (id.startsWith(OLDER_PREFIX)) return this.olderItem(id);
     const task = this.store.get(id);
     if (!task) return new vscode.TreeItem(vscode.l10n.t('(removed)'));
     const firstLine = task.request.prompt.split('\n')[0];
@@ -167,16 +176,37 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
   }
 
   getChildren(element?: string): string[] {
-    if (element) return [];
+    if (element && !element.startsWith(OLDER_PREFIX)) return [];
     const askedAt = performance.now();
-    const ids = sortTasks(this.store.list()).map((t) => t.id);
+    const sorted = sortTasks(this.store.list());
+    const firstFinished = sorted.findIndex((t) => !ACTIVE.includes(t.state));
+    const active = firstFinished < 0 ? sorted : sorted.slice(0, firstFinished);
+    const finished = firstFinished < 0 ? [] : sorted.slice(firstFinished);
+    const page = (offset: number, size: number) => [
+      ...finished.slice(offset, offset + size).map((t) => t.id),
+      ...(finished.length > offset + size ? [`${OLDER_PREFIX}${offset + size}`] : []),
+    ];
+    if (element) return page(Number(element.slice(OLDER_PREFIX.length)), OLDER_PAGE);
+    const ids = [...active.map((t) => t.id), ...page(0, TOP_FINISHED)];
     const listed = this.loaded ? this.firstListing : undefined;
     if (listed) {
       this.firstListing = undefined;
       // After VS Code has asked for every row's TreeItem, which it does as soon as this returns.
-      setImmediate(() => listed(ids.length, askedAt));
+      setImmediate(() => listed(sorted.length, askedAt));
     }
     return ids;
+  }
+
+  /** A collapsed page of older finished tasks: "Older tasks (101–600 of 9,900)". */
+  private olderItem(id: string): vscode.TreeItem {
+    const offset = Number(id.slice(OLDER_PREFIX.length));
+    const finished = this.store.list().filter((t) => !ACTIVE.includes(t.state)).length;
+    const last = Math.min(finished, offset + OLDER_PAGE);
+    const item = new vscode.TreeItem(vscode.l10n.t('Older tasks ({0}–{1} of {2})', (offset + 1).toLocaleString(), last.toLocaleString(), finished.toLocaleString()), vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = id;
+    item.contextValue = 'olderTasks';
+    item.iconPath = new vscode.ThemeIcon('history');
+    return item;
   }
 
   private onChange(change: TaskChange): void {

@@ -48,6 +48,11 @@ export interface PollPolicy {
    * answering 404 for several minutes fail the task; otherwise a 404 is a refused check like any other.
    */
   readonly notFoundMeansNoTask?: boolean;
+  /**
+   * Per kind, how soon the provider documents a task may be ready: under a tight request budget a task younger
+   * than this is checked only when nothing that could be done is waiting (see budgetOrder.ts).
+   */
+  readonly earliestReadyMs?: Readonly<Record<MediaKind, number>>;
 }
 
 export interface ErrorBackoff {

@@ -134,6 +134,8 @@ export function parseApixoStatus(data: unknown): RemoteStatus {
  * (done within ~10 min); back off ×1.5 up to 30 s — after checks and after failed checks alike.
  * Deadlines: about three times the longest run Apixo expects (10 min for an image, 30 min for a video), so a
  * slow but healthy task is not shown as stale, while one that is truly late is, sooner than the generic 45 min.
+ * Run times: the same advice read as when a task may be ready — an image from ~5 s, a video from ~60 s; under a
+ * tight request budget the engine spends it on tasks past that first (see budgetOrder.ts).
  */
 export function apixoPolicy(plan: ApixoPlan): PollPolicy {
   const limits = APIXO_PLANS[plan];
@@ -149,6 +151,7 @@ export function apixoPolicy(plan: ApixoPlan): PollPolicy {
     requestsPerMinute: limits.requestsPerMinute,
     // Documented: 404 is "model or task not found".
     notFoundMeansNoTask: true,
+    earliestReadyMs: { image: 5000, video: 60_000 },
   };
 }
 
