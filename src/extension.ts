@@ -32,6 +32,10 @@ import { ResultWriter } from './host/results';
 import * as taskCommands from './host/taskCommands';
 import { TasksView } from './host/tasksView';
 import { TEST_HOOKS_KEY, TestHooks } from './host/testHooks';
+import { BatchStore } from './core/batch/batchStore';
+import { FileBatchPersistence } from './host/batch/batchPersistence';
+import { Batches } from './host/batch/batches';
+import { registerBatchCommands } from './host/batch/batchCommands';
 
 function baseUrlSetting(provider: ProviderId): string | undefined {
   return vscode.workspace.getConfiguration('mediaStudio').get<string>(`${provider}.baseUrl`);
@@ -69,6 +73,8 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const storage = sharedTaskStorage(context);
   const persistence = new FileTaskPersistence(storage, log);
   const store = new TaskStore(persistence);
+  // Batches are kept beside the tasks, in the same per-workspace folder.
+  const batchStore = new BatchStore(new FileBatchPersistence(storage, log));
   // Windows on one workspace share the task folder; each task is worked on by the one window holding its claim.
   const ownership = storage.scheme === 'file' ? WindowOwnership.forStorage(storage.fsPath, store, persistence, log) : undefined;
   const writer = new ResultWriter({
@@ -115,16 +121,18 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const tasksView = new TasksView(store);
   const treeView = vscode.window.createTreeView('mediaStudio.tasks', { treeDataProvider: tasksView, showCollapseAll: false });
   tasksView.attach(treeView);
+  tasksView.showBatches(batchStore);
   const notifier = new TaskNotifier(store, keys.onDidChange);
   const deps = { engine, store, keys, models, writer, pixaiModels: new PixaiModels(context.globalState, parseModelVersionId) };
   const keyContext = new KeyContext(keys, (line) => log.warn(line));
+  const batches = new Batches({ ...deps, batches: batchStore });
   const lmTools = createLmTools(deps);
   const command = (id: string, handler: (...args: any[]) => unknown) => registerCommand(log, id, handler); // any: see registerCommand
 
   // Loading tasks and resuming them happens after activation returns, so activation stays fast.
   const loaded = (async () => {
     if (context.storageUri) await persistence.moveTasksFrom(context.storageUri);
-    await store.load();
+    await Promise.all([store.load(), batchStore.load()]);
   })();
   const panel = registerPanel(context, {
     ...deps,
@@ -183,6 +191,8 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     keyContext,
     registerLmTools(lmTools),
     panel,
+    batchStore,
+    ...registerBatchCommands(log, { ...deps, batches: batchStore }, batches),
   );
 
   const ready = (async () => {
@@ -227,6 +237,18 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
       return engine.waitFor(id);
     },
     startup,
+    submitBatch: async (args) => {
+      await ready;
+      const { batchId, taskIds } = await batches.create(args, 'api');
+      return { batchId, taskIds };
+    },
+    getBatch: async (id) => {
+      await ready;
+      const batch = batchStore.get(id);
+      if (!batch) return undefined;
+      const cells = batches.cellTasks(batch);
+      return { ...batch, summary: batches.summary(batch), cellTaskIds: Array.from({ length: batch.rows.length * batch.models.length }, (_, i) => cells.get(i)?.id) };
+    },
   };
   if (context.extensionMode === vscode.ExtensionMode.Test) {
     const hooks: TestHooks = { tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models, livePanel: () => panel.livePanel() };

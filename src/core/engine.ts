@@ -157,12 +157,7 @@ export class TaskEngine {
 
   /** Checks, stores (before anything is sent) and queues a request; returns the queued task. */
   async submit(request: TaskRequest, origin: Task['origin'] = 'user'): Promise<Task> {
-    const adapter = this.adapter(request.provider);
-    const problem = genericProblem(request) ?? adapter.validate(request);
-    if (problem) throw new RequestProblem(problem);
-    if (!(await this.deps.api(request.provider))) {
-      throw new RequestProblem(l10n.t('No {0} API key is set. Run "Media Studio: Set API Key" first.', PROVIDERS[request.provider].label), request.provider);
-    }
+    await this.checkRequest(request);
     const task: Task = {
       id: this.deps.newId?.() ?? randomId(),
       request,
@@ -181,6 +176,16 @@ export class TaskEngine {
     }
     this.pump(request.provider);
     return task;
+  }
+
+  /** Throws the RequestProblem that submit would throw for this request, storing and sending nothing (batches check every task first). */
+  async checkRequest(request: TaskRequest): Promise<void> {
+    const adapter = this.adapter(request.provider);
+    const problem = genericProblem(request) ?? adapter.validate(request);
+    if (problem) throw new RequestProblem(problem);
+    if (!(await this.deps.api(request.provider))) {
+      throw new RequestProblem(l10n.t('No {0} API key is set. Run "Media Studio: Set API Key" first.', PROVIDERS[request.provider].label), request.provider);
+    }
   }
 
   /** Picks up where a previous window left off. */

@@ -57,11 +57,11 @@ function parsed<T>(parse: (raw: unknown) => T, raw: unknown): T {
   }
 }
 
-function useSync(args: { sync?: boolean }): boolean {
+export function useSync(args: { sync?: boolean }): boolean {
   return args.sync ?? vscode.workspace.getConfiguration('mediaStudio').get<boolean>('pixapi.synchronous', false);
 }
 
-function defaultProvider(): ProviderId {
+export function defaultProvider(): ProviderId {
   const value = vscode.workspace.getConfiguration('mediaStudio').get<string>('defaultProvider', 'pixapi');
   return isProviderId(value) ? value : 'pixapi';
 }
@@ -117,7 +117,7 @@ export function toWorkspaceUri(value: unknown): vscode.Uri {
  * The common argument names (size, n, quality, duration) under the provider's own field names; a provider that
  * has no such field gets a message rather than a field it would reject or misread.
  */
-function providerParams(provider: ProviderId, common: { size?: string; n?: number; quality?: string; duration?: number }, extra?: Readonly<Record<string, ParamValue>>): Record<string, ParamValue> {
+export function providerParams(provider: ProviderId, common: { size?: string; n?: number; quality?: string; duration?: number }, extra?: Readonly<Record<string, ParamValue>>): Record<string, ParamValue> {
   const names = PARAM_NAMES[provider];
   const mapped: Record<string, ParamValue | undefined> = {};
   for (const [name, value] of Object.entries(common)) {

@@ -173,6 +173,7 @@ export class ResultWriter {
         inputUrlsExpireAt: inputUrlsExpireAt(task.request, this.deps.store.list()),
         sync: task.request.sync,
         outputFolder: task.request.outputFolder,
+        batch: task.request.batch,
       });
       const fileName = file.path.split('/').pop() as string;
       await writeNew(folder, sidecarName(fileName), Buffer.from(serializeSidecar(sidecar)));

@@ -7,6 +7,8 @@ import { PROVIDERS } from '../core/providers';
 import type { TaskChange, TaskStore } from '../core/store';
 import { formatDuration, isTerminal, Task, TaskState, taskActions } from '../core/task';
 import { Disposable } from './lifecycle';
+import type { BatchStore } from '../core/batch/batchStore';
+import { batchNode, BATCH_NODE_PREFIX, batchTaskIds, rootRows } from './batch/batchNodes';
 
 const ACTIVE: readonly TaskState[] = ['submitting', 'running', 'submitted', 'queued', 'unconfirmed', 'stale'];
 const PROGRESS_THROTTLE_MS = 500;
@@ -86,6 +88,7 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
   private view: vscode.TreeView<string> | undefined;
   private loaded = false;
   private firstListing: ((count: number, askedAt: number) => void) | undefined;
+  private batches: BatchStore | undefined;
 
   constructor(private readonly store: TaskStore) {
     super();
@@ -99,6 +102,12 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
     this.register(view.onDidChangeVisibility(() => this.updateTicker()));
     this.updateBadge();
     this.updateTicker();
+  }
+
+  /** Shows each batch as one row with its tasks under it (see batch/batchNodes.ts). */
+  showBatches(batches: BatchStore): void {
+    this.batches = batches;
+    this.register(batches.onDidChange(() => this.changed.fire(undefined)));
   }
 
   /** The stored tasks are in the store: lists them, and calls `listed` once the view first shows them. */
@@ -115,6 +124,7 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
   }
 
   getTreeItem(id: string): vscode.TreeItem {
+    if (id.startsWith(BATCH_NODE_PREFIX)) return batchNode(this.batches?.get(id.slice(BATCH_NODE_PREFIX.length)), this.store, id);
     const task = this.store.get(id);
     if (!task) return new vscode.TreeItem(vscode.l10n.t('(removed)'));
     const firstLine = task.request.prompt.split('\n')[0];
@@ -140,9 +150,10 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
   }
 
   getChildren(element?: string): string[] {
+    if (element?.startsWith(BATCH_NODE_PREFIX)) return batchTaskIds(this.batches?.get(element.slice(BATCH_NODE_PREFIX.length)), this.store);
     if (element) return [];
     const askedAt = performance.now();
-    const ids = sortTasks(this.store.list()).map((t) => t.id);
+    const ids = this.batches?.list().length ? rootRows(sortTasks(this.store.list()), this.batches) : sortTasks(this.store.list()).map((t) => t.id);
     const listed = this.loaded ? this.firstListing : undefined;
     if (listed) {
       this.firstListing = undefined;

@@ -5,7 +5,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import { isProviderId } from '../providers';
-import { isTerminal, Operation, ParamValue, Task, TaskState } from '../task';
+import { isTerminal, Operation, ParamValue, Task, TaskRequest, TaskState } from '../task';
 import { planBatch, type BatchCell, type BatchModel } from './plan';
 import type { Row } from './rows';
 
@@ -20,10 +20,13 @@ export interface Batch {
   readonly rowsFile?: string;
   /** The expanded rows: the values of each row's variables. Kept, so the batch never depends on the file again. */
   readonly rows: readonly Row[];
+  /** The models compared; each one's params are the final ones its tasks send (shared, count and its own merged). */
   readonly models: readonly BatchModel[];
   /** Shared parameters, by the providers' field names. */
   readonly params: Readonly<Record<string, ParamValue>>;
   readonly n?: number;
+  /** Pixapi's synchronous endpoint, as the single requests choose it. */
+  readonly sync?: boolean;
   readonly operation: Operation;
   /** URI string of the workspace folder. */
   readonly workspaceFolder: string;
@@ -162,4 +165,24 @@ export function parseStoredBatch(text: string): Batch | undefined {
 export function isBatchRef(value: unknown): value is BatchRef {
   const ref = value as Partial<BatchRef> | undefined;
   return !!ref && typeof ref.id === 'string' && typeof ref.cell === 'number' && Number.isInteger(ref.cell) && ref.cell >= 0 && isRow(ref.values);
+}
+
+/** The request of one cell, as every task of that cell sends it (first time and on Retry). */
+export function batchRequest(batch: Batch, cell: number): TaskRequest {
+  const cells = batchCells(batch);
+  const found = cells[cell];
+  if (!found) throw new RangeError(`Batch ${batch.id} has no cell ${cell}.`);
+  const model = batch.models[found.model];
+  return {
+    provider: model.provider,
+    model: model.model,
+    operation: batch.operation,
+    kind: batch.operation === 'video' ? 'video' : 'image',
+    prompt: found.prompt,
+    params: { ...model.params },
+    sync: batch.sync,
+    workspaceFolder: batch.workspaceFolder,
+    outputFolder: batch.outputFolder,
+    batch: { id: batch.id, cell, values: found.values },
+  };
 }

@@ -1,4 +1,5 @@
 import { activateExtension, setKeys } from '../helpers';
+import { startBatchSurvivors } from './batchSurvivors';
 import { startSurvivors } from './survivors';
 
 describe('reload, before: 20 tasks running', () => {
@@ -6,5 +7,9 @@ describe('reload, before: 20 tasks running', () => {
     const api = await activateExtension();
     await setKeys();
     await startSurvivors(api, 'reload');
+  });
+
+  it('leaves a batch half-sent: some cells at PixAI, the rest queued', async () => {
+    await startBatchSurvivors(await activateExtension());
   });
 });
