@@ -36,6 +36,7 @@ import { BatchStore } from './core/batch/batchStore';
 import { FileBatchPersistence } from './host/batch/batchPersistence';
 import { Batches } from './host/batch/batches';
 import { registerBatchCommands } from './host/batch/batchCommands';
+import { GenerateBatchTool } from './host/batch/batchTool';
 
 function baseUrlSetting(provider: ProviderId): string | undefined {
   return vscode.workspace.getConfiguration('mediaStudio').get<string>(`${provider}.baseUrl`);
@@ -125,7 +126,9 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const notifier = new TaskNotifier(store, keys.onDidChange);
   const deps = { engine, store, keys, models, writer, pixaiModels: new PixaiModels(context.globalState, parseModelVersionId) };
   const keyContext = new KeyContext(keys, (line) => log.warn(line));
-  const batches = new Batches({ ...deps, batches: batchStore });
+  const batchDeps = { ...deps, batches: batchStore };
+  const batches = new Batches(batchDeps);
+  const batchTool = new GenerateBatchTool(batchDeps, batches);
   const lmTools = createLmTools(deps);
   const command = (id: string, handler: (...args: any[]) => unknown) => registerCommand(log, id, handler); // any: see registerCommand
 
@@ -192,7 +195,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     registerLmTools(lmTools),
     panel,
     batchStore,
-    ...registerBatchCommands(log, { ...deps, batches: batchStore }, batches),
+    ...registerBatchCommands(log, batchDeps, batches, batchTool),
   );
 
   const ready = (async () => {
@@ -251,7 +254,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     },
   };
   if (context.extensionMode === vscode.ExtensionMode.Test) {
-    const hooks: TestHooks = { tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models, livePanel: () => panel.livePanel() };
+    const hooks: TestHooks = { tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models, livePanel: () => panel.livePanel(), batchTool };
     Object.defineProperty(exported, TEST_HOOKS_KEY, { value: hooks, enumerable: false });
   }
   return exported;

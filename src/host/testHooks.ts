@@ -4,6 +4,7 @@
  */
 import type * as vscode from 'vscode';
 import type { MediaKind } from '../core/task';
+import type { GenerateBatchTool } from './batch/batchTool';
 import type { KeyContext } from './keyContext';
 import type { MediaTools } from './lmTools';
 import type { ModelCatalog } from './models';
@@ -27,6 +28,8 @@ export interface TestHooks {
   readonly models: ModelCatalog;
   /** The open Media Studio panel's controller, as a probe; undefined while no panel is open. */
   livePanel(): LivePanelProbe | undefined;
+  /** The generate_batch chat tool, for its confirmation text. */
+  readonly batchTool: GenerateBatchTool;
 }
 
 export function testHooksOf(api: unknown): TestHooks | undefined {

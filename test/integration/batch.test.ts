@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { MediaStudioApi, Task } from '../../src/api';
 import { isSidecarError, parseSidecar } from '../../src/core/files/sidecar';
+import { testHooksOf } from '../../src/host/testHooks';
 import { activateExtension, emulator, exists, fileOf, freshEmulator, readFile, setKeys, waitForTask, workspaceFolder } from './helpers';
 
 const PIXAI_MODEL = '1983308862240288769';
@@ -78,6 +79,18 @@ describe('batches', function () {
       assert.strictEqual(sidecar.prompt, `a ${values.colour} ceramic ${values.product}`);
     }
 
+    // The Tasks view: one row for the batch, with its progress and cost, its tasks under it in cell order.
+    const hooks = testHooksOf(api);
+    assert.ok(hooks);
+    const node = `batch:${created.batchId}`;
+    const viewRows = (await hooks.tasksView.getChildren()) as string[];
+    assert.ok(viewRows.includes(node), 'the batch is a row');
+    assert.ok(!viewRows.some((id) => created.taskIds.includes(id)), 'its tasks are not rows of their own');
+    const item = hooks.tasksView.getTreeItem(node) as vscode.TreeItem;
+    assert.match(String(item.description), /^batch · 8\/8 done · \d+ credits$/);
+    assert.strictEqual(item.contextValue, 'batch', 'nothing to cancel or retry: Remove and Export only');
+    assert.deepStrictEqual(await hooks.tasksView.getChildren(node), created.taskIds);
+
     // Regenerate of one file reproduces that cell: same prompt, model, folder and batch cell.
     const regenerated = await vscode.commands.executeCommand<string[]>('mediaStudio.regenerate', fileOf(tasks[5].results?.[0].file));
     const again = await api.waitForTask(regenerated[0]);
@@ -113,6 +126,14 @@ describe('batches', function () {
     const stored = await api.getBatch(created.batchId);
     assert.deepStrictEqual(stored?.cellTaskIds, [created.taskIds[0], again.id]);
     assert.deepStrictEqual([stored?.summary.done, stored?.summary.failed], [1, 1]);
+    const item = testHooksOf(api)?.tasksView.getTreeItem(`batch:${created.batchId}`) as vscode.TreeItem;
+    assert.match(String(item.description), /^batch · 1\/2 done, 1 failed/);
+    assert.strictEqual(item.contextValue, 'batch batchRetry');
+    // Remove takes the batch and its tasks off the list; the files stay.
+    assert.strictEqual(await vscode.commands.executeCommand('mediaStudio.removeBatch', created.batchId), true);
+    assert.strictEqual(await api.getBatch(created.batchId), undefined);
+    assert.deepStrictEqual(await Promise.all([...created.taskIds, again.id].map((id) => api.getTask(id))), [undefined, undefined, undefined]);
+    assert.ok(await exists(fileOf(first[0].results?.[0].file)), 'the saved file stays');
   });
 
   it('Cancel All stops the queued tasks before they are sent', async () => {
@@ -135,7 +156,8 @@ describe('batches', function () {
 
   it('runs a 20-row JSON Lines batch on PixAI never more than 10 at a time, each created once', async function () {
     this.timeout(180_000);
-    await control.configure({ timing: { image: { queueMs: 500, runMs: 2500 } } });
+    // Each task runs 10 s at PixAI, so the first ten (sent within a few seconds even on a busy machine) overlap there.
+    await control.configure({ timing: { image: { queueMs: 500, runMs: 10_000 } } });
     const file = vscode.Uri.joinPath(workspaceFolder(), 'batch-rows', 'subjects.jsonl');
     const lines = Array.from({ length: 20 }, (_, i) => JSON.stringify({ subject: `jsonl subject ${i}` }));
     await vscode.workspace.fs.writeFile(file, Buffer.from(`${lines.join('\n')}\n`));
@@ -148,7 +170,8 @@ describe('batches', function () {
     assert.ok(creates.every((r) => r.status === 200), 'PixAI never refused a create for its 10-task cap');
     const remote = await Promise.all(tasks.map((t) => control.task('pixai', t.remoteId as string)));
     const busiest = Math.max(...remote.map((t) => remote.filter((o) => o && t && o.createdAt <= t.createdAt && (o.endedAt ?? Infinity) > t.createdAt).length));
-    assert.strictEqual(busiest, 10, 'ten at once, and never more');
+    assert.ok(busiest <= 10, `never more than ten at once (${busiest})`);
+    assert.strictEqual(busiest, 10, 'ten at once: the batch fills PixAI\'s cap');
   });
 
   describe('bad input: a clear message, nothing sent, nothing stored', () => {
@@ -191,6 +214,34 @@ describe('batches', function () {
     it('an unknown argument', async () => {
       assert.match(await refusal({ ...base, template: 'a mug', colour: 'red' }), /unknown argument "colour"/);
     });
+  });
+
+  it('generate_batch confirms with the task count and the estimated total, then runs as the agent\'s; submitBatch and getBatch do the same for extensions', async () => {
+    const tool = testHooksOf(api)?.batchTool;
+    assert.ok(tool);
+    const input = { template: 'chat {animal}', variables: { animal: ['cat', 'owl'] }, models: [{ provider: 'pixapi' as const, model: 'gpt-image-2' }, { provider: 'pixai' as const, model: PIXAI_MODEL }] };
+    const before = (await api.listTasks()).length;
+    const prepared = await tool.prepareInvocation({ input });
+    assert.strictEqual(prepared.confirmationMessages?.title, 'Generate 4 tasks?');
+    const message = prepared.confirmationMessages?.message;
+    const shown = typeof message === 'string' ? message : message?.value ?? '';
+    assert.ok(shown.includes('4 tasks: 2 prompts × 2 models'), shown);
+    assert.ok(shown.includes('estimate: 2–266 credits ($0.02–$2.66) for 2 of 4 tasks, plus 2 unknown'), shown);
+    assert.strictEqual((await api.listTasks()).length, before, 'the confirmation stores and sends nothing');
+    const result = await vscode.lm.invokeTool('generate_batch', { input, toolInvocationToken: undefined }, new vscode.CancellationTokenSource().token);
+    const text = result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');
+    assert.match(text, /^Batch .* finished\./);
+    const files = text.split('\n').filter((line) => line.startsWith('- ')).map((line) => line.slice(line.lastIndexOf(': ') + 2));
+    assert.strictEqual(files.length, 4, text);
+    for (const file of files) assert.ok(await exists(vscode.Uri.joinPath(workspaceFolder(), file)), file);
+    const agentTasks = (await api.listTasks()).filter((t) => t.request.prompt.startsWith('chat '));
+    assert.deepStrictEqual(agentTasks.map((t) => t.origin), ['agent', 'agent', 'agent', 'agent']);
+
+    const fromApi = await api.submitBatch({ template: 'api {shape}', variables: { shape: ['cube'] }, models: [{ provider: 'pixapi', model: 'gpt-image-2' }] });
+    assert.strictEqual(fromApi.taskIds.length, 1);
+    await finish(fromApi.taskIds);
+    const stored = await api.getBatch(fromApi.batchId);
+    assert.deepStrictEqual([stored?.template, stored?.summary.done, stored?.origin, stored?.cellTaskIds], ['api {shape}', 1, 'api', fromApi.taskIds]);
   });
 
   it('a variable given but never used is only a warning: the batch runs', async () => {

@@ -6,6 +6,7 @@ import { PROVIDER_IDS, PROVIDERS, ProviderId } from '../../core/providers';
 import { registerCommand, UserError } from '../commands';
 import type { Log } from '../log';
 import type { BatchCreated, Batches, BatchDeps } from './batches';
+import { registerBatchTool, type GenerateBatchTool } from './batchTool';
 
 /** Values typed in one line: separated by "|" when there is one (so values may hold commas), else by commas. */
 export function splitValues(text: string): string[] {
@@ -78,9 +79,10 @@ export async function generateBatchInteractive(deps: BatchDeps, batches: Batches
   return batches.start(draft);
 }
 
-export function registerBatchCommands(log: Log, deps: BatchDeps, batches: Batches): vscode.Disposable[] {
+export function registerBatchCommands(log: Log, deps: BatchDeps, batches: Batches, tool: GenerateBatchTool): vscode.Disposable[] {
   const command = (id: string, handler: (arg?: unknown) => unknown) => registerCommand(log, id, handler);
   return [
+    registerBatchTool(tool),
     command('mediaStudio.generateBatch', async (args) => {
       if (args === undefined) {
         const created = await generateBatchInteractive(deps, batches);
