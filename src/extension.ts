@@ -142,6 +142,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     log,
     // A panel restored at startup must not list the tasks before they are read (the store fires no event for them).
     loaded,
+    batchPanel: { batches, batchStore },
     balance: async (provider) => {
       const client = provider === 'apixo' ? await api('apixo') : undefined;
       return client ? fetchApixoBalance(client) : undefined;

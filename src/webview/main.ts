@@ -9,6 +9,7 @@ import type { ComposeState, HostMessage, ProviderOption, ReferenceView, TaskActi
 import type { ProviderId } from '../core/providers';
 import * as l10n from '@vscode/l10n';
 import { estimateCost, formatCost } from './estimate';
+import { batchReceive, mountBatch } from './batch';
 
 // The host embeds VS Code's translation bundle for the display language (none for English); load it first.
 const bundleText = document.getElementById('l10n-bundle')?.textContent;
@@ -546,6 +547,7 @@ function scheduleClock(): void {
 
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const message = event.data;
+  batchReceive(message);
   if ('requestId' in message && message.requestId !== undefined) {
     const reply = pending.get(message.requestId);
     pending.delete(message.requestId);
@@ -597,5 +599,6 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
 });
 
 layout();
+mountBatch({ request, newId });
 renderReferences();
 vscode.postMessage({ type: 'ready' });
