@@ -224,7 +224,8 @@ describe('batches', function () {
     const prepared = await tool.prepareInvocation({ input });
     assert.strictEqual(prepared.confirmationMessages?.title, 'Generate 4 tasks?');
     const message = prepared.confirmationMessages?.message;
-    const shown = typeof message === 'string' ? message : message?.value ?? '';
+    // MarkdownString.appendText escapes spaces and punctuation; read it back as the plain text it shows.
+    const shown = (typeof message === 'string' ? message : message?.value ?? '').replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!|$])/g, '$1');
     assert.ok(shown.includes('4 tasks: 2 prompts × 2 models'), shown);
     assert.ok(shown.includes('estimate: 2–266 credits ($0.02–$2.66) for 2 of 4 tasks, plus 2 unknown'), shown);
     assert.strictEqual((await api.listTasks()).length, before, 'the confirmation stores and sends nothing');
