@@ -1,8 +1,12 @@
+import type { Batch, BatchSummary } from './core/batch/batch';
+import type { BatchArgs } from './core/batch/batchArgs';
 import type { EditArgs, ImageArgs, VideoArgs } from './core/commandArgs';
 import type { ProviderId } from './core/providers';
 import type { Task } from './core/task';
 
 export type { Task, TaskState, TaskRequest, ResultItem } from './core/task';
+export type { Batch, BatchSummary } from './core/batch/batch';
+export type { BatchArgs } from './core/batch/batchArgs';
 
 /** One request, as the generate/edit commands take it, tagged with its operation. */
 export type SubmitRequest =
@@ -40,4 +44,8 @@ export interface MediaStudioApi {
   /** Resolves once the task is finished and its results are saved (or failed to save). */
   waitForTask(id: string): Promise<Task>;
   readonly startup: StartupTimings;
+  /** Submits a batch (the mediaStudio.generateBatch argument object) without asking anything. */
+  submitBatch(args: BatchArgs): Promise<{ batchId: string; taskIds: string[] }>;
+  /** A stored batch with its progress, and its cells' current task ids (index = cell); undefined when unknown. */
+  getBatch(id: string): Promise<(Batch & { readonly summary: BatchSummary; readonly cellTaskIds: readonly (string | undefined)[] }) | undefined>;
 }

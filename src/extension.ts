@@ -38,6 +38,11 @@ import { initSidecarTrust, regenerateConfirmations } from './host/sidecarTrust';
 import { watchSidecarFiles } from './host/sidecarContext';
 import { removeLeftovers } from './host/cleanup';
 import { InlineResultStore } from './host/inlineResults';
+import { BatchStore } from './core/batch/batchStore';
+import { FileBatchPersistence } from './host/batch/batchPersistence';
+import { Batches } from './host/batch/batches';
+import { registerBatchCommands } from './host/batch/batchCommands';
+import { GenerateBatchTool } from './host/batch/batchTool';
 
 function baseUrlSetting(provider: ProviderId): string | undefined {
   return vscode.workspace.getConfiguration('mediaStudio').get<string>(`${provider}.baseUrl`);
@@ -79,6 +84,8 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   // One ledger for every window and workspace, in global storage; every request is admitted through it.
   const spendingFolder = path.join(context.globalStorageUri.fsPath, 'spending');
   const spending = new Spending(ledgerAt(spendingFolder), store, log, undefined, path.join(spendingFolder, 'days'));
+  // Batches are kept beside the tasks, in the same per-workspace folder.
+  const batchStore = new BatchStore(new FileBatchPersistence(storage, log));
   // Windows on one workspace share the task folder; each task is worked on by the one window holding its claim.
   const ownership = storage.scheme === 'file' ? WindowOwnership.forStorage(storage.fsPath, store, persistence, log) : undefined;
   const inlineResults = new InlineResultStore(context.globalStorageUri, log);
@@ -131,6 +138,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const tasksView = new TasksView(store);
   const treeView = vscode.window.createTreeView('mediaStudio.tasks', { treeDataProvider: tasksView, showCollapseAll: false });
   tasksView.attach(treeView);
+  tasksView.showBatches(batchStore);
   const notifier = new TaskNotifier(store, keys.onDidChange);
   let spendingShown: Promise<void> = Promise.resolve();
   const showTodaysSpending = () => {
@@ -159,19 +167,23 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
   const namedModels = PROVIDER_IDS.map((id) => providerSpec(id)).find((spec) => spec.modelIdFrom);
   const deps = { engine, store, keys, models, writer, pixaiModels: new PixaiModels(context.globalState, (input) => namedModels?.modelIdFrom?.(input)) };
   const keyContext = new KeyContext(keys, (line) => log.warn(line));
+  const batchDeps = { ...deps, batches: batchStore };
+  const batches = new Batches(batchDeps);
+  const batchTool = new GenerateBatchTool(batchDeps, batches);
   const lmTools = createLmTools({ ...deps, spending });
   const command = (id: string, handler: (...args: any[]) => unknown) => registerCommand(log, id, handler); // any: see registerCommand
 
   // Loading tasks and resuming them happens after activation returns, so activation stays fast.
   const loaded = (async () => {
     if (context.storageUri) await persistence.moveTasksFrom(context.storageUri);
-    await store.load();
+    await Promise.all([store.load(), batchStore.load()]);
   })();
   const panel = registerPanel(context, {
     ...deps,
     log,
     // A panel restored at startup must not list the tasks before they are read (the store fires no event for them).
     loaded,
+    batchPanel: { batches, batchStore },
     balance: async (provider) => {
       const adapter = adapters.get(provider);
       const client = adapter?.balance ? await api(provider) : undefined;
@@ -232,6 +244,8 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     registerLmTools(lmTools),
     panel,
     watchSidecarFiles((line) => log.warn(line)),
+    batchStore,
+    ...registerBatchCommands(log, batchDeps, batches, batchTool),
   );
 
   const ready = (async () => {
@@ -281,9 +295,21 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
       return engine.waitFor(id);
     },
     startup,
+    submitBatch: async (args) => {
+      await ready;
+      const { batchId, taskIds } = await batches.create(args, 'api');
+      return { batchId, taskIds };
+    },
+    getBatch: async (id) => {
+      await ready;
+      const batch = batchStore.get(id);
+      if (!batch) return undefined;
+      const cells = batches.cellTasks(batch);
+      return { ...batch, summary: batches.summary(batch), cellTaskIds: Array.from({ length: batch.rows.length * batch.models.length }, (_, i) => cells.get(i)?.id) };
+    },
   };
   if (context.extensionMode === vscode.ExtensionMode.Test) {
-    const hooks: TestHooks = { tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models, livePanel: () => panel.livePanel(), regenerateConfirmations, spending, spendingView, spendingFolder, spendingTooltip: async () => (await spendingShown, notifier.statusBar.tooltip), notices: notifier.shown, writeFaults, inlineResultsFolder: inlineResults.folder, tasksFolder: persistence.folder, setAsideTaskFiles: persistence.setAside, leftoversRemoved };
+    const hooks: TestHooks = { tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models, livePanel: () => panel.livePanel(), regenerateConfirmations, spending, spendingView, spendingFolder, spendingTooltip: async () => (await spendingShown, notifier.statusBar.tooltip), notices: notifier.shown, writeFaults, inlineResultsFolder: inlineResults.folder, tasksFolder: persistence.folder, setAsideTaskFiles: persistence.setAside, leftoversRemoved, batchTool };
     Object.defineProperty(exported, TEST_HOOKS_KEY, { value: hooks, enumerable: false });
   }
   return exported;

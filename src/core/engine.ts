@@ -10,7 +10,7 @@ import { orderForBudget } from './budgetOrder';
 import { describeFailure } from './errors';
 import { boundedRetryAfter, dueTime, pastMoment, timerDelay } from './waits';
 import { maxPromptLength } from './catalog';
-import { checkRequest } from './spec/validate';
+import { checkRequest as checkAgainstSpec } from './spec/validate';
 import { ApiClient, HttpError, NetworkError, ProtocolError } from './http';
 import { PROVIDERS, ProviderId } from './providers';
 import { needsOwner } from './claims';
@@ -189,16 +189,15 @@ export class TaskEngine {
   }
 
   /**
-   * Checks (the model's spec first: fields, values, reference counts, its rules), admits against the spending
-   * limits, stores (before anything is sent) and queues a request; returns the queued task. The stored request is
-   * the prepared one, as sent. `reservation`: one the caller already has from `spending.admit` (a batch admits its
-   * set at once).
+   * Checks a request as submit does (the model's spec first: fields, values, reference counts, its rules; then the
+   * adapter and the key), storing and sending nothing; returns it prepared, as it would be sent. Batches check
+   * every task this way before any is stored.
    */
-  async submit(asked: TaskRequest, origin: Task['origin'] = 'user', reservation?: string): Promise<Task> {
+  async checkRequest(asked: TaskRequest): Promise<TaskRequest> {
     const adapter = this.adapter(asked.provider);
     const generic = genericProblem(asked);
     if (generic) throw new RequestProblem(generic);
-    const checked = checkRequest(asked);
+    const checked = checkAgainstSpec(asked);
     if (checked.problem !== undefined) throw new RequestProblem(checked.problem);
     const request = checked.request;
     const problem = adapter.validate(request);
@@ -206,6 +205,16 @@ export class TaskEngine {
     if (!(await this.deps.api(request.provider))) {
       throw new RequestProblem(l10n.t('No {0} API key is set. Run "Media Studio: Set API Key" first.', PROVIDERS[request.provider].label), request.provider);
     }
+    return request;
+  }
+
+  /**
+   * Checks, admits against the spending limits, stores (before anything is sent) and queues a request; returns
+   * the queued task. The stored request is the prepared one, as sent. `reservation`: one the caller already has
+   * from `admit` (a batch admits its set at once).
+   */
+  async submit(asked: TaskRequest, origin: Task['origin'] = 'user', reservation?: string): Promise<Task> {
+    const request = await this.checkRequest(asked);
     const spending = this.deps.spending;
     reservation ??= spending ? (await spending.admit([request], origin))[0] : undefined;
     const task: Task = {

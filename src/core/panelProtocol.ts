@@ -91,8 +91,41 @@ export interface SubmitMessage {
   readonly kind?: MediaKind;
 }
 
+/** Batch mode's Generate: the same fields as mediaStudio.generateBatch's argument object (the host checks them as it does). */
+export interface GenerateBatchMessage {
+  readonly type: 'generateBatch';
+  readonly requestId: number;
+  readonly template: string;
+  readonly variables: Readonly<Record<string, readonly string[]>>;
+  readonly models: readonly { readonly provider: ProviderId; readonly model: string }[];
+  /** Workspace-relative path of a .csv / .jsonl rows file. */
+  readonly rows?: string;
+}
+
+export type BatchAction = 'retryFailed' | 'cancel' | 'export';
+export const BATCH_ACTIONS: readonly BatchAction[] = ['retryFailed', 'cancel', 'export'];
+
+/** A batch as the panel's grid shows it: rows are variable combinations, columns models; cells name their task (sent as 'task' messages). */
+export interface BatchView {
+  readonly id: string;
+  readonly slug: string;
+  readonly template: string;
+  readonly variables: readonly string[];
+  readonly rows: readonly Readonly<Record<string, string>>[];
+  readonly models: readonly string[];
+  /** Row-major: rows × models; undefined where a cell has no task. */
+  readonly cellTaskIds: readonly (string | undefined)[];
+  readonly progress: string;
+  readonly cost: string;
+  readonly retryable: boolean;
+  readonly cancellable: boolean;
+}
+
 export type WebviewMessage =
   | { readonly type: 'ready' }
+  | GenerateBatchMessage
+  | { readonly type: 'batchAction'; readonly requestId: number; readonly action: BatchAction; readonly batchId: string }
+  | { readonly type: 'pickRowsFile'; readonly requestId: number }
   | { readonly type: 'listModels'; readonly requestId: number; readonly provider: ProviderId }
   | SubmitMessage
   | { readonly type: 'pickReferences'; readonly requestId: number }
@@ -121,7 +154,11 @@ export type HostMessage =
   | { readonly type: 'submitted'; readonly requestId: number; readonly taskId: string }
   /** The reply to a request that failed (requestId) or a notice about something the host did. */
   | { readonly type: 'error'; readonly requestId?: number; readonly message: string }
-  | { readonly type: 'done'; readonly requestId: number };
+  | { readonly type: 'done'; readonly requestId: number }
+  | { readonly type: 'batch'; readonly batch: BatchView }
+  | { readonly type: 'batchRemoved'; readonly id: string }
+  | { readonly type: 'batchSubmitted'; readonly requestId: number; readonly batchId: string; readonly warnings: readonly string[] }
+  | { readonly type: 'rowsFile'; readonly requestId: number; readonly path?: string };
 
 // ---- limits ----
 
@@ -134,6 +171,9 @@ export const LIMITS = {
   /** Long enough for a JSON object field (PixAI's lora, ltx-2-19b's loras). */
   paramValue: 2000,
   taskId: 100,
+  batchVariables: 24,
+  batchValues: 100,
+  batchModels: 12,
 } as const;
 
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,39}$/;
@@ -250,6 +290,39 @@ export function validateWebviewMessage(raw: unknown): Validated {
           message: { type, requestId: requestId(m.requestId), action: action as TaskAction, taskId: string(m.taskId, 'taskId', LIMITS.taskId, false), resultIndex },
         };
       }
+      case 'generateBatch': {
+        onlyFields(m, ['requestId', 'template', 'variables', 'models', 'rows']);
+        const raw = record(m.variables, 'variables');
+        if (Object.keys(raw).length > LIMITS.batchVariables) throw new Invalid(`variables has more than ${LIMITS.batchVariables} entries`);
+        const variables: Record<string, string[]> = {};
+        for (const [name, values] of Object.entries(raw)) {
+          if (!PARAM_NAME.test(name.replace(/-/g, '_'))) throw new Invalid(`variables has an invalid name ${JSON.stringify(name.slice(0, 40))}`);
+          if (!Array.isArray(values) || values.length > LIMITS.batchValues) throw new Invalid(`variables.${name} is not a list of at most ${LIMITS.batchValues} values`);
+          variables[name] = values.map((v, i) => string(v, `variables.${name}[${i}]`, LIMITS.paramValue));
+        }
+        if (!Array.isArray(m.models) || m.models.length > LIMITS.batchModels) throw new Invalid(`models is not a list of at most ${LIMITS.batchModels}`);
+        const models = m.models.map((item, i) => {
+          const model = record(item, `models[${i}]`);
+          onlyFields({ ...model, type: 'x' }, ['provider', 'model']);
+          return { provider: provider(model.provider), model: string(model.model, `models[${i}].model`, LIMITS.model, false).trim() };
+        });
+        return {
+          ok: true,
+          message: {
+            type, requestId: requestId(m.requestId), template: string(m.template, 'template', LIMITS.prompt, false), variables, models,
+            ...(m.rows === undefined ? {} : { rows: string(m.rows, 'rows', LIMITS.uri, false) }),
+          },
+        };
+      }
+      case 'batchAction': {
+        onlyFields(m, ['requestId', 'action', 'batchId']);
+        const action = m.action;
+        if (typeof action !== 'string' || !(BATCH_ACTIONS as readonly string[]).includes(action)) throw new Invalid('unknown batch action');
+        return { ok: true, message: { type, requestId: requestId(m.requestId), action: action as BatchAction, batchId: string(m.batchId, 'batchId', LIMITS.taskId, false) } };
+      }
+      case 'pickRowsFile':
+        onlyFields(m, ['requestId']);
+        return { ok: true, message: { type, requestId: requestId(m.requestId) } };
       default:
         throw new Invalid(`unknown message type ${JSON.stringify(String(type)).slice(0, 60)}`);
     }

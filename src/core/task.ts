@@ -1,4 +1,5 @@
 /** The task model: what was asked, what the provider said, and where the results went. No editor here. */
+import type { BatchRef } from './batch/batch';
 import { PROVIDERS, ProviderId } from './providers';
 import * as l10n from '@vscode/l10n';
 
@@ -46,6 +47,8 @@ export interface TaskRequest {
   readonly workspaceFolder: string;
   /** A folder inside the workspace folder for this task's results, instead of the `mediaStudio.outputFolder` setting. */
   readonly outputFolder?: string;
+  /** The batch and cell this task was made for (see batch/batch.ts). */
+  readonly batch?: BatchRef;
 }
 
 export interface TaskError {

@@ -1,4 +1,5 @@
 /** Reading a stored task back: files on disk are untrusted (edited, truncated, from an older version). */
+import { isBatchRef } from './batch/batch';
 import { isProviderId } from './providers';
 import type { Task, TaskState } from './task';
 
@@ -69,5 +70,7 @@ export function parseStoredTask(text: string): Task | undefined {
     && (request.imageUrls === undefined || (Array.isArray(request.imageUrls) && request.imageUrls.every((i) => typeof i === 'string')))
     && optional(request.sync, 'boolean');
   if (!valid) return undefined;
-  return { origin: 'user', ...task, request: { ...request, params: request.params ?? {} } } as Task;
+  // A malformed batch field is dropped: the task still runs, outside any batch.
+  const { batch, ...rest } = request;
+  return { origin: 'user', ...task, request: { ...rest, params: request.params ?? {}, ...(isBatchRef(batch) ? { batch } : {}) } } as Task;
 }

@@ -34,9 +34,18 @@ export interface GenerateDeps {
 }
 
 /** Runs a submit and turns request problems into messages with the right button. */
-export async function submitChecked(engine: TaskEngine, request: TaskRequest, origin: Task['origin'] = 'user'): Promise<Task> {
+export async function submitChecked(engine: TaskEngine, request: TaskRequest, origin: Task['origin'] = 'user', reservation?: string): Promise<Task> {
+  return asUserErrors(() => engine.submit(request, origin, reservation));
+}
+
+/** Admits a set of requests (a batch) against the spending limits at once; refusals read as the user's errors. */
+export async function admitChecked(engine: TaskEngine, requests: readonly TaskRequest[], origin: Task['origin'] = 'user'): Promise<readonly (string | undefined)[]> {
+  return asUserErrors(() => engine.admit(requests, origin));
+}
+
+async function asUserErrors<T>(work: () => Promise<T>): Promise<T> {
   try {
-    return await engine.submit(request, origin);
+    return await work();
   } catch (error) {
     if (error instanceof SpendingRefused) {
       throw new UserError(error.message, [{ title: vscode.l10n.t('Open Settings'), command: 'workbench.action.openSettings', args: [error.setting] }]);
@@ -62,7 +71,7 @@ function parsed<T>(parse: (raw: unknown) => T, raw: unknown): T {
   }
 }
 
-function useSync(args: { sync?: boolean }): boolean {
+export function useSync(args: { sync?: boolean }): boolean {
   return args.sync ?? vscode.workspace.getConfiguration('mediaStudio').get<boolean>('pixapi.synchronous', false);
 }
 
@@ -126,7 +135,7 @@ const COMMON_ROLES: Readonly<Record<string, ParamRole>> = { size: 'size', n: 'co
  * with that role), then `params` as given: the engine checks every field against the model's spec. A model with
  * no such field gets a message rather than a field it would reject or misread.
  */
-function modelParams(model: ModelInfo, common: { size?: string; n?: number; quality?: string; duration?: number }, given?: Readonly<Record<string, ParamValue>>): Record<string, ParamValue> {
+export function modelParams(model: ModelInfo, common: { size?: string; n?: number; quality?: string; duration?: number }, given?: Readonly<Record<string, ParamValue>>): Record<string, ParamValue> {
   const mapped: Record<string, ParamValue> = {};
   for (const [name, value] of Object.entries(common)) {
     if (value === undefined) continue;

@@ -256,6 +256,7 @@ export class ResultWriter {
       inputUrlsExpireAt: inputUrlsExpireAt(task.request, this.deps.store.list()),
       sync: task.request.sync,
       outputFolder: task.request.outputFolder,
+      batch: task.request.batch,
     });
     const target = vscode.Uri.joinPath(file, '..', sidecarName(file.path.split('/').pop() as string));
     const text = serializeSidecar(sidecar);

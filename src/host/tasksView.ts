@@ -11,6 +11,8 @@ import { Disposable } from './lifecycle';
 import { formatElapsed, runningMs } from '../core/elapsed';
 import { inputImages, paramLines } from '../core/hoverDetails';
 import { paramWithRole, typedModel } from '../core/catalog';
+import type { BatchStore } from '../core/batch/batchStore';
+import { batchNode, BATCH_NODE_PREFIX, batchTaskIds, rootRows } from './batch/batchNodes';
 
 const ACTIVE: readonly TaskState[] = ['submitting', 'running', 'submitted', 'queued', 'unconfirmed', 'stale'];
 const PROGRESS_THROTTLE_MS = 500;
@@ -121,6 +123,7 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
   private view: vscode.TreeView<string> | undefined;
   private loaded = false;
   private firstListing: ((count: number, askedAt: number) => void) | undefined;
+  private batches: BatchStore | undefined;
 
   constructor(private readonly store: TaskStore) {
     super();
@@ -134,6 +137,12 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
     this.register(view.onDidChangeVisibility(() => this.updateTicker()));
     this.updateBadge();
     this.updateTicker();
+  }
+
+  /** Shows each batch as one row with its tasks under it (see batch/batchNodes.ts). */
+  showBatches(batches: BatchStore): void {
+    this.batches = batches;
+    this.register(batches.onDidChange(() => this.changed.fire(undefined)));
   }
 
   /** The stored tasks are in the store: lists them, and calls `listed` once the view first shows them. */
@@ -151,6 +160,7 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
 
   getTreeItem(id: string): vscode.TreeItem {
     if (id.startsWith(OLDER_PREFIX)) return this.olderItem(id);
+    if (id.startsWith(BATCH_NODE_PREFIX)) return batchNode(this.batches?.get(id.slice(BATCH_NODE_PREFIX.length)), this.store, id);
     const task = this.store.get(id);
     if (!task) return new vscode.TreeItem(vscode.l10n.t('(removed)'));
     const firstLine = task.request.prompt.split('\n')[0];
@@ -176,18 +186,25 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
   }
 
   getChildren(element?: string): string[] {
+    if (element?.startsWith(BATCH_NODE_PREFIX)) return batchTaskIds(this.batches?.get(element.slice(BATCH_NODE_PREFIX.length)), this.store);
     if (element && !element.startsWith(OLDER_PREFIX)) return [];
     const askedAt = performance.now();
     const sorted = sortTasks(this.store.list());
-    const firstFinished = sorted.findIndex((t) => !ACTIVE.includes(t.state));
-    const active = firstFinished < 0 ? sorted : sorted.slice(0, firstFinished);
-    const finished = firstFinished < 0 ? [] : sorted.slice(firstFinished);
+    // Rows: tasks, with a batch's tasks under one batch node; running rows first, then pages of finished ones.
+    const rows = this.batches?.list().length ? rootRows(sorted, this.batches) : sorted.map((t) => t.id);
+    const finishedTask = (id: string) => {
+      const task = this.store.get(id);
+      return task !== undefined && !ACTIVE.includes(task.state);
+    };
+    const firstFinished = rows.findIndex(finishedTask);
+    const active = firstFinished < 0 ? rows : rows.slice(0, firstFinished);
+    const finished = firstFinished < 0 ? [] : rows.slice(firstFinished);
     const page = (offset: number, size: number) => [
-      ...finished.slice(offset, offset + size).map((t) => t.id),
+      ...finished.slice(offset, offset + size),
       ...(finished.length > offset + size ? [`${OLDER_PREFIX}${offset + size}`] : []),
     ];
     if (element) return page(Number(element.slice(OLDER_PREFIX.length)), OLDER_PAGE);
-    const ids = [...active.map((t) => t.id), ...page(0, TOP_FINISHED)];
+    const ids = [...active, ...page(0, TOP_FINISHED)];
     const listed = this.loaded ? this.firstListing : undefined;
     if (listed) {
       this.firstListing = undefined;

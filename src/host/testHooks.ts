@@ -5,6 +5,7 @@
 import type * as vscode from 'vscode';
 import type { MediaKind, Task } from '../core/task';
 import type { ShownNotice } from './notifications';
+import type { GenerateBatchTool } from './batch/batchTool';
 import type { KeyContext } from './keyContext';
 import type { MediaTools } from './lmTools';
 import type { ModelCatalog } from './models';
@@ -52,6 +53,8 @@ export interface TestHooks {
   readonly setAsideTaskFiles: readonly string[];
   /** The startup removal of leftover temporary files: how many, and their bytes. */
   readonly leftoversRemoved: Promise<{ readonly files: number; readonly bytes: number }>;
+  /** The generate_batch chat tool, for its confirmation text. */
+  readonly batchTool: GenerateBatchTool;
 }
 
 export interface WriteFaults {

@@ -16,6 +16,7 @@ import * as l10n from '@vscode/l10n';
 import { formatElapsed } from '../core/elapsed';
 import { iconButton, toolbar } from './toolbar';
 import { datalistOptions, selectOptions } from './valueGroups';
+import { batchReceive, mountBatch } from './batch';
 
 // The host embeds VS Code's translation bundle for the display language (none for English); load it first.
 const bundleText = document.getElementById('l10n-bundle')?.textContent;
@@ -622,6 +623,7 @@ function scheduleClock(): void {
 
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const message = event.data;
+  batchReceive(message);
   if ('requestId' in message && message.requestId !== undefined) {
     const reply = pending.get(message.requestId);
     pending.delete(message.requestId);
@@ -673,5 +675,6 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
 });
 
 layout();
+mountBatch({ request, newId });
 renderReferences();
 vscode.postMessage({ type: 'ready' });

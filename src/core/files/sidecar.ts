@@ -59,6 +59,14 @@ export interface Sidecar {
   sync?: boolean;
   /** The task's own output folder (relative to the workspace folder), when it had one. */
   outputFolder?: string;
+  /** The batch cell it was made for: Regenerate puts the new task in the same cell. */
+  batch?: SidecarBatch;
+}
+
+export interface SidecarBatch {
+  id: string;
+  cell: number;
+  values: Record<string, string>;
 }
 
 export interface SidecarInput {
@@ -85,6 +93,7 @@ export interface SidecarInput {
   inputUrlsExpireAt?: number | Date;
   sync?: boolean;
   outputFolder?: string;
+  batch?: { readonly id: string; readonly cell: number; readonly values: Readonly<Record<string, string>> };
 }
 
 /** The sidecar's words for `extra` (kept in English: the file is data, read by people and tools alike). */
@@ -94,7 +103,7 @@ export const EXTRA_NOTE = 'not documented for this model: sent as given';
 const KEY_ORDER: readonly (keyof Sidecar)[] = [
   'schema', 'prompt', 'provider', 'model', 'operation', 'parameters', 'extra', 'extraNote', 'taskId', 'remoteTaskId', 'cost',
   'createdAt', 'submittedAt', 'completedAt', 'elapsedMs', 'sourceUrl', 'sourceUrlExpiresAt', 'index', 'count', 'references',
-  'imageUrls', 'inputUrlsExpireAt', 'sync', 'outputFolder',
+  'imageUrls', 'inputUrlsExpireAt', 'sync', 'outputFolder', 'batch',
 ];
 
 function isoTime(value: number | Date, field: string): string {
@@ -145,6 +154,7 @@ export function buildSidecar(input: SidecarInput): Sidecar {
   if (input.inputUrlsExpireAt !== undefined) sidecar.inputUrlsExpireAt = isoTime(input.inputUrlsExpireAt, 'inputUrlsExpireAt');
   if (input.sync !== undefined) sidecar.sync = input.sync;
   if (input.outputFolder !== undefined) sidecar.outputFolder = input.outputFolder;
+  if (input.batch !== undefined) sidecar.batch = { id: input.batch.id, cell: input.batch.cell, values: { ...input.batch.values } };
   return sidecar;
 }
 
@@ -275,6 +285,14 @@ function validate(data: unknown): Sidecar {
     sidecar.sync = data.sync;
   }
   if (read.has('outputFolder')) sidecar.outputFolder = read.string('outputFolder', { nonEmpty: true });
+  if (read.has('batch')) {
+    const batch = data.batch;
+    if (!isPlainObject(batch) || typeof batch.id !== 'string' || !batch.id || typeof batch.cell !== 'number' || !Number.isInteger(batch.cell) || batch.cell < 0
+      || !isPlainObject(batch.values) || !Object.values(batch.values).every((v) => typeof v === 'string')) {
+      return read.fail('batch', l10n.t('an object with an "id", a "cell" number and its "values"'));
+    }
+    sidecar.batch = { id: batch.id, cell: batch.cell, values: { ...(batch.values as Record<string, string>) } };
+  }
   return sidecar;
 }
 

@@ -20,6 +20,7 @@ import { UserError } from '../commands';
 import { defaultProvider, pickWorkspaceFolder, submitChecked, toWorkspaceUri } from '../generate';
 import { checkInputImage, checkReferenceLocation, IMAGE_EXTENSIONS } from '../images';
 import { Disposable } from '../lifecycle';
+import { BatchPanel, type BatchPanelDeps } from './batchPanel';
 
 /** How the controller reaches its webview; a real WebviewPanel in the extension, a fake in tests. */
 export interface PanelTransport {
@@ -49,6 +50,8 @@ export interface PanelDeps {
   /** The account balance in USD, for providers that report one (Apixo); undefined otherwise. */
   readonly balance?: (provider: ProviderId) => Promise<number | undefined>;
   readonly log: { info(message: string): void; warn(message: string): void; error(message: string | Error): void };
+  /** Batch mode (see batchPanel.ts); without it the panel has no batches. */
+  readonly batchPanel?: Omit<BatchPanelDeps, 'store'>;
 }
 
 const IMAGE_FILE = new RegExp(`\\.(${IMAGE_EXTENSIONS.join('|')})$`, 'i');
@@ -58,9 +61,11 @@ export class PanelController extends Disposable {
   private watchingStore = false;
   /** References added before the webview said it was ready (or while it reloads for their resource roots). */
   private pendingReferences: ReferenceView[] = [];
+  private readonly batchPanel: BatchPanel | undefined;
 
   constructor(private readonly deps: PanelDeps, private readonly transport: PanelTransport) {
     super();
+    this.batchPanel = deps.batchPanel && this.register(new BatchPanel({ ...deps.batchPanel, store: deps.store }, (message) => this.post(message)));
     this.register(transport.onDidReceive((raw) => void this.receive(raw)));
   }
 
@@ -157,6 +162,11 @@ export class PanelController extends Disposable {
       case 'taskAction':
         await this.taskAction(message.action, message.taskId, message.resultIndex, message.requestId);
         return;
+      case 'generateBatch':
+      case 'batchAction':
+      case 'pickRowsFile':
+        if (!this.batchPanel) throw new UserError(vscode.l10n.t('Batches are not available here.'));
+        return this.batchPanel.handle(message);
     }
   }
 
@@ -172,6 +182,7 @@ export class PanelController extends Disposable {
     await this.deps.loaded.catch(() => undefined);
     const providers = await Promise.all(PROVIDER_IDS.map(async (id) => ({ id, label: PROVIDERS[id].label, hasKey: await this.deps.keys.has(id) })));
     this.post({ type: 'init', providers, defaultProvider: defaultProvider(), tasks: this.deps.store.list().map((t) => this.view(t)) });
+    this.batchPanel?.sendAll();
     if (this.pendingReferences.length) {
       this.post({ type: 'addReferences', references: this.pendingReferences });
       this.pendingReferences = [];
@@ -181,6 +192,7 @@ export class PanelController extends Disposable {
   private onStoreChange(change: TaskChange): void {
     if (change.kind === 'removed') this.post({ type: 'taskRemoved', id: change.task.id });
     else this.post({ type: 'task', task: this.view(change.task) });
+    this.batchPanel?.onTaskChange(change);
   }
 
   private async modelsOf(provider: ProviderId): Promise<readonly ModelInfo[]> {

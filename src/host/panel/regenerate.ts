@@ -58,6 +58,8 @@ export function requestFromSidecar(sidecar: Sidecar, workspaceFolder: vscode.Uri
     sync: sidecar.sync,
     workspaceFolder: workspaceFolder.toString(),
     outputFolder: sidecar.outputFolder,
+    // The same batch cell: the new task takes that cell's place in the batch's grid.
+    batch: sidecar.batch,
   };
 }
 

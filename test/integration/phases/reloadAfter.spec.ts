@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { testHooksOf } from '../../../src/host/testHooks';
 import { activateExtension, EXTENSION_ID } from '../helpers';
 import { finishResultCases } from './resultsAcrossReload';
+import { finishBatchSurvivors } from './batchSurvivors';
 import { finishSurvivors } from './survivors';
 
 describe('reload, after: the tasks resume', () => {
@@ -42,5 +43,10 @@ describe('reload, after: the tasks resume', () => {
 
   it('saves the inline result once by Save Again with the task id, and finds the placed file instead of copying it', async () => {
     await finishResultCases(await activateExtension());
+  });
+
+  it('resumes the half-sent batch: the queued cells go out, every cell once', async function () {
+    this.timeout(240_000);
+    await finishBatchSurvivors(await activateExtension());
   });
 });

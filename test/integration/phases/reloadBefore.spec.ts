@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { testHooksOf } from '../../../src/host/testHooks';
 import { activateExtension, EXTENSION_ID, setKeys } from '../helpers';
 import { startResultCases } from './resultsAcrossReload';
+import { startBatchSurvivors } from './batchSurvivors';
 import { startSurvivors } from './survivors';
 
 // First, on the emulator's short timings: the survivors below then set long ones and must still be running at the reload.
@@ -24,5 +25,9 @@ describe('reload, before: 20 tasks running', () => {
     assert.ok(ledger);
     const entries = await Promise.all(ids.map((id) => ledger.entryOf(id)));
     assert.deepStrictEqual(entries.filter((e) => e?.state !== 'reserved').length, 0, 'every survivor has its reservation');
+  });
+
+  it('leaves a batch half-sent: some cells at PixAI, the rest queued', async () => {
+    await startBatchSurvivors(await activateExtension());
   });
 });

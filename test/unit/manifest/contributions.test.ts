@@ -23,7 +23,7 @@ describe('manifest: contributions', () => {
   const tools = manifest.contributes.languageModelTools;
 
   it('shows each chat tool only while a provider has a key (when: mediaStudio.hasKey)', () => {
-    assert.deepStrictEqual(tools.map((t) => t.name).sort(), ['edit_image', 'generate_image', 'generate_video']);
+    assert.deepStrictEqual(tools.map((t) => t.name).sort(), ['edit_image', 'generate_batch', 'generate_image', 'generate_video']);
     for (const tool of tools) assert.strictEqual(tool.when, 'mediaStudio.hasKey', tool.name);
   });
 

@@ -101,3 +101,20 @@ describe('panel protocol: answering rejected messages', () => {
     assert.ok(!audio.ok && /kind/.test(audio.error));
   });
 });
+
+describe('panel protocol: batch mode', () => {
+  it('accepts a Generate of batch mode with its variables and models, and a batch action', () => {
+    const message = { type: 'generateBatch', requestId: 3, template: 'a {colour} mug', variables: { colour: ['red', 'blue'] }, models: [{ provider: 'pixapi', model: ' gpt-image-2 ' }] };
+    assert.deepStrictEqual(validateWebviewMessage(message), { ok: true, message: { ...message, models: [{ provider: 'pixapi', model: 'gpt-image-2' }] } });
+    assert.deepStrictEqual(validateWebviewMessage({ type: 'batchAction', requestId: 4, action: 'retryFailed', batchId: 'b1' }), { ok: true, message: { type: 'batchAction', requestId: 4, action: 'retryFailed', batchId: 'b1' } });
+  });
+
+  it('refuses smuggled fields, unknown providers, non-string values and unknown actions', () => {
+    const base = { type: 'generateBatch', requestId: 1, template: 't', variables: {}, models: [] };
+    assert.match((validateWebviewMessage({ ...base, sendTo: 'x' }) as { error: string }).error, /unexpected field sendTo/);
+    assert.match((validateWebviewMessage({ ...base, models: [{ provider: 'evil', model: 'm' }] }) as { error: string }).error, /unknown provider/);
+    assert.match((validateWebviewMessage({ ...base, models: [{ provider: 'pixapi', model: 'm', key: 'k' }] }) as { error: string }).error, /unexpected field key/);
+    assert.match((validateWebviewMessage({ ...base, variables: { colour: [1] } }) as { error: string }).error, /variables\.colour\[0\] is not a string/);
+    assert.match((validateWebviewMessage({ type: 'batchAction', requestId: 1, action: 'deleteAll', batchId: 'b' }) as { error: string }).error, /unknown batch action/);
+  });
+});

@@ -1,0 +1,84 @@
+import * as assert from 'assert';
+import type { FrameLocator } from 'playwright-core';
+import { uiSession } from '../runner/ui';
+import { screenshotOnFailure, Workbench } from './workbench';
+
+describe('UI: batch mode in the panel', () => {
+  let workbench: Workbench;
+  // Runs after 01-: the Pixapi key is set.
+  before(async () => (workbench = await Workbench.shared()));
+  afterEach(async function () {
+    await screenshotOnFailure(this, workbench);
+  });
+  after(async () => workbench?.reset());
+
+  function panel(): FrameLocator {
+    return workbench.page.frameLocator('iframe.webview[src*="extensionId=media-studio.media-studio"]').frameLocator('iframe#active-frame');
+  }
+
+  async function colorTheme(name: string): Promise<void> {
+    const page = workbench.page;
+    const input = page.locator('.quick-input-widget input');
+    for (let attempt = 0; attempt < 10 && !(await input.isVisible()); attempt++) {
+      if (attempt > 0) await page.locator('.part.sidebar .composite.title').first().click({ position: { x: 10, y: 10 } }).catch(() => undefined);
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
+    }
+    await input.fill('>Preferences: Color Theme');
+    await workbench.pick('Preferences: Color Theme');
+    await input.fill(name);
+    await workbench.pick(name);
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  it('expands a template over values and two models with a live count and estimate, then shows the batch as a grid of thumbnails', async () => {
+    await workbench.runCommand('Media Studio: Open Panel');
+    await panel().locator('#mode-batch').click();
+    const template = panel().locator('#batch-template');
+    await template.waitFor({ timeout: 30_000 });
+    await template.fill('a {colour} paper {thing}');
+    assert.deepStrictEqual(await panel().locator('#batch-highlight mark.variable').allTextContents(), ['{colour}', '{thing}'], 'the variables are highlighted');
+    await panel().locator('#batch-value-colour').fill('red, blue');
+    await panel().locator('#batch-value-thing').fill('plane, boat');
+    const models = panel().locator('#batch-models label.check');
+    await models.filter({ hasText: 'gpt-image-2' }).waitFor({ timeout: 30_000 });
+    const wanted = /^Pixapi (gpt-image-2|gemini-2\.5-flash-image)(\s|$)/;
+    for (const label of await models.all()) {
+      const box = label.locator('input');
+      const want = wanted.test(((await label.textContent()) ?? '').trim());
+      if (want !== (await box.isChecked())) await box.setChecked(want);
+    }
+    const count = panel().locator('#batch-count');
+    await count.filter({ hasText: '8 tasks (4 prompts × 2 models)' }).waitFor();
+    assert.match((await count.textContent()) ?? '', /estimate: .* for 4 of 8 tasks, plus 4 unknown/, 'gemini-2.5 has no documented price: shown as unknown');
+    assert.deepStrictEqual(await panel().locator('#batch-prompts li').allTextContents(), ['a red paper plane', 'a red paper boat', 'a blue paper plane', 'a blue paper boat']);
+    await workbench.screenshot('batch-compose');
+
+    await panel().locator('#batch-generate').click();
+    const grid = panel().locator('.batch-grid', { has: panel().locator('th', { hasText: 'Pixapi gemini-2.5-flash-image' }) }).first();
+    await grid.waitFor({ timeout: 30_000 });
+    const thumbs = grid.locator('.thumb img');
+    for (let i = 0; i < 8; i++) await thumbs.nth(i).waitFor({ timeout: 120_000 });
+    assert.strictEqual(await grid.locator('tbody tr').count(), 4, 'one row per combination');
+    assert.deepStrictEqual(await grid.locator('tbody tr').first().locator('th').allTextContents(), ['red', 'plane']);
+    for (const image of await thumbs.all()) {
+      await image.evaluate((element) => {
+        const img = element as HTMLImageElement;
+        return img.complete ? undefined : new Promise((resolve) => img.addEventListener('load', resolve, { once: true }));
+      });
+      assert.ok(await image.evaluate((element) => (element as HTMLImageElement).naturalWidth) > 0, 'the thumbnail loaded');
+    }
+    const sent = uiSession().emulator.tasks('pixapi').filter((t) => /^a (red|blue) paper (plane|boat)$/.test(t.prompt));
+    assert.strictEqual(sent.length, 8, 'each cell sent once');
+    assert.match((await grid.locator('td.cell').first().locator('.meta').textContent()) ?? '', /^succeeded · \d+ s/);
+
+    await colorTheme('Dark Modern');
+    await panel().locator('body.vscode-dark').waitFor();
+    await grid.scrollIntoViewIfNeeded();
+    await workbench.screenshot('batch-grid-dark');
+    await colorTheme('Light Modern');
+    await panel().locator('body.vscode-light').waitFor();
+    await grid.scrollIntoViewIfNeeded();
+    await workbench.screenshot('batch-grid-light');
+  });
+});
