@@ -1,5 +1,6 @@
 /** The task model: what was asked, what the provider said, and where the results went. No editor here. */
 import type { ProviderId } from './providers';
+import type { TargetPlan } from './targets/target';
 import * as l10n from '@vscode/l10n';
 
 export type MediaKind = 'image' | 'video';
@@ -40,6 +41,8 @@ export interface TaskRequest {
   readonly workspaceFolder: string;
   /** A folder inside the workspace folder for this task's results, instead of the `mediaStudio.outputFolder` setting. */
   readonly outputFolder?: string;
+  /** Also write the first result exactly there, resized and converted (targetPath, width/height, preset…). */
+  readonly target?: TargetPlan;
 }
 
 export interface TaskError {
@@ -59,6 +62,10 @@ export interface ResultItem {
   readonly file?: string;
   readonly savedAt?: number;
   readonly saveError?: string;
+  /** URI strings of the target files written from this result (see TaskRequest.target). */
+  readonly targets?: readonly string[];
+  /** Why the target files could not be written (the result itself is saved). */
+  readonly targetError?: string;
 }
 
 export interface Cost { readonly amount: number; readonly unit: 'credits' | 'USD' }

@@ -17,6 +17,7 @@ import type { ApiKeys } from './keys';
 import type { ModelCatalog } from './models';
 import type { PixaiModels } from './pixaiModels';
 import { urlsForFiles } from './urlInputs';
+import { checkedTarget, targetSizeParams } from './targets';
 
 export interface GenerateDeps {
   readonly engine: TaskEngine;
@@ -144,17 +145,20 @@ export async function imageFromArgs(deps: GenerateDeps, raw: unknown, origin: Ta
   const args = parsed(parseImageArgs, raw);
   const provider = args.provider ?? defaultProvider();
   const workspaceFolder = await pickWorkspaceFolder({ name: args.workspaceFolder, ask: false });
+  const model = args.model ?? deps.models.defaultModel(provider, 'image');
+  const target = await checkedTarget(args, workspaceFolder);
   const request: TaskRequest = {
     provider,
-    model: args.model ?? deps.models.defaultModel(provider, 'image'),
+    model,
     kind: 'image',
     prompt: args.prompt,
-    params: providerParams(provider, { size: args.size, n: args.n, quality: args.quality }, args.params),
+    params: { ...targetSizeParams(target, provider, catalogModel(provider, model)), ...providerParams(provider, { size: args.size, n: args.n, quality: args.quality }, args.params) },
     imageUrls: args.imageUrls,
     operation: args.imageUrls?.length ? 'edit' : 'generate',
     sync: useSync(args),
     workspaceFolder: workspaceFolder.toString(),
     outputFolder: args.outputFolder,
+    target,
   };
   return [(await submitChecked(deps.engine, request, origin)).id];
 }
@@ -172,6 +176,7 @@ export async function editFromArgs(deps: GenerateDeps, raw: unknown, origin: Tas
   const provider = args.provider ?? defaultProvider();
   const model = args.model ?? deps.models.defaultModel(provider, 'image', true);
   const workspaceFolder = await pickWorkspaceFolder({ name: args.workspaceFolder, near: images[0], ask: false });
+  const target = await checkedTarget(args, workspaceFolder);
   const asUrls = takesUrls(provider, model) ? await urlsForFiles(images, PROVIDERS[provider].label, false) : undefined;
   const request: TaskRequest = {
     provider,
@@ -179,7 +184,8 @@ export async function editFromArgs(deps: GenerateDeps, raw: unknown, origin: Tas
     operation: 'edit',
     kind: 'image',
     prompt: args.prompt,
-    params: providerParams(provider, { size: args.size, n: args.n, quality: args.quality }, args.params),
+    params: { ...targetSizeParams(target, provider, catalogModel(provider, model)), ...providerParams(provider, { size: args.size, n: args.n, quality: args.quality }, args.params) },
+    target,
     images: asUrls ? undefined : images.map((i) => i.toString()),
     imageUrls: asUrls ? [...asUrls, ...(args.imageUrls ?? [])] : args.imageUrls,
     sync: useSync(args),

@@ -18,6 +18,7 @@ import { HttpError, NetworkError } from '../core/http';
 import type { TaskStore } from '../core/store';
 import type { ResultItem, Task } from '../core/task';
 import type { Log } from './log';
+import { writeTargets } from './targets';
 
 export interface ResultWriterDeps {
   readonly store: TaskStore;
@@ -152,6 +153,8 @@ export class ResultWriter {
       if (media.mime === 'image/png') await this.tagPng(temp, task);
       const name = resultFileName({ prompt: task.request.prompt, createdAt: task.createdAt, index: index + 1, count, extension: media.extension });
       const file = await publish(temp, folder, name);
+      // The exact target files a request asked for (targetPath, width/height, preset), made from this saved image.
+      const target = await writeTargets(this.deps, task, index, file, media.mime);
       const sidecar = buildSidecar({
         prompt: task.request.prompt,
         provider: task.request.provider,
@@ -173,6 +176,7 @@ export class ResultWriter {
         inputUrlsExpireAt: inputUrlsExpireAt(task.request, this.deps.store.list()),
         sync: task.request.sync,
         outputFolder: task.request.outputFolder,
+        target,
       });
       const fileName = file.path.split('/').pop() as string;
       await writeNew(folder, sidecarName(fileName), Buffer.from(serializeSidecar(sidecar)));

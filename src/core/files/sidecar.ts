@@ -50,6 +50,8 @@ export interface Sidecar {
   sync?: boolean;
   /** The task's own output folder (relative to the workspace folder), when it had one. */
   outputFolder?: string;
+  /** Where this provider image was also written, resized or converted (a requested target path or preset), and how. */
+  target?: Record<string, unknown>;
 }
 
 export interface SidecarInput {
@@ -73,13 +75,14 @@ export interface SidecarInput {
   inputUrlsExpireAt?: number | Date;
   sync?: boolean;
   outputFolder?: string;
+  target?: Record<string, unknown>;
 }
 
 /** Serialisation order of the top-level keys, so the files diff cleanly. */
 const KEY_ORDER: readonly (keyof Sidecar)[] = [
   'schema', 'prompt', 'provider', 'model', 'operation', 'parameters', 'taskId', 'remoteTaskId', 'cost',
   'createdAt', 'completedAt', 'sourceUrl', 'sourceUrlExpiresAt', 'index', 'count', 'references',
-  'imageUrls', 'inputUrlsExpireAt', 'sync', 'outputFolder',
+  'imageUrls', 'inputUrlsExpireAt', 'sync', 'outputFolder', 'target',
 ];
 
 function isoTime(value: number | Date, field: string): string {
@@ -121,6 +124,7 @@ export function buildSidecar(input: SidecarInput): Sidecar {
   if (input.inputUrlsExpireAt !== undefined) sidecar.inputUrlsExpireAt = isoTime(input.inputUrlsExpireAt, 'inputUrlsExpireAt');
   if (input.sync !== undefined) sidecar.sync = input.sync;
   if (input.outputFolder !== undefined) sidecar.outputFolder = input.outputFolder;
+  if (input.target !== undefined) sidecar.target = jsonCopy(input.target);
   return sidecar;
 }
 
@@ -240,6 +244,10 @@ function validate(data: unknown): Sidecar {
     sidecar.sync = data.sync;
   }
   if (read.has('outputFolder')) sidecar.outputFolder = read.string('outputFolder', { nonEmpty: true });
+  if (read.has('target')) {
+    if (!isPlainObject(data.target)) return read.fail('target', l10n.t('an object'));
+    sidecar.target = data.target;
+  }
   return sidecar;
 }
 
