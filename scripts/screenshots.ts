@@ -12,6 +12,8 @@ export const README_SCREENSHOTS: Readonly<Record<string, string>> = {
   'edit.png': 'edit-task-done.png',
   'panel-dark.png': 'panel-result-dark.png',
   'walkthrough.png': 'walkthrough-done.png',
+  'quick-fix.png': 'reference-quick-fix.png',
+  'reference-hover.png': 'reference-hover.png',
 };
 
 function main(): void {

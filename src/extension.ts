@@ -29,6 +29,7 @@ import { TaskNotifier } from './host/notifications';
 import { FileTaskPersistence, sharedTaskStorage } from './host/persistence';
 import { ProxySettings } from './host/proxy';
 import { ResultWriter } from './host/results';
+import { registerDocumentImages } from './host/documentImages';
 import * as taskCommands from './host/taskCommands';
 import { TasksView } from './host/tasksView';
 import { TEST_HOOKS_KEY, TestHooks } from './host/testHooks';
@@ -183,6 +184,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     keyContext,
     registerLmTools(lmTools),
     panel,
+    registerDocumentImages(deps, command, log),
   );
 
   const ready = (async () => {

@@ -219,7 +219,7 @@ export async function videoFromArgs(deps: GenerateDeps, raw: unknown, origin: Ta
 
 interface Step<T> { title: string; step: number; total: number; value?: T }
 
-async function pickModel(deps: GenerateDeps, provider: ProviderId, kind: 'image' | 'video', edit: boolean, s: Step<string>): Promise<ModelInfo | undefined> {
+export async function pickModel(deps: GenerateDeps, provider: ProviderId, kind: 'image' | 'video', edit: boolean, s: Step<string>): Promise<ModelInfo | undefined> {
   const title = `${s.title} (${s.step}/${s.total})`;
   const models = (await deps.models.list(provider)).filter((m) => m.kind === kind && (!edit || m.editsWithFiles || m.imageUrls));
   if (provider === 'pixai') {
@@ -300,7 +300,7 @@ async function pickValue(title: string, values: readonly string[], placeHolder: 
   return vscode.window.showInputBox({ title, prompt: placeHolder, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a value.')) });
 }
 
-async function chooseProvider(deps: GenerateDeps, kind: 'image' | 'video', edit = false): Promise<ProviderId | undefined> {
+export async function chooseProvider(deps: GenerateDeps, kind: 'image' | 'video', edit = false): Promise<ProviderId | undefined> {
   const withKeys: ProviderId[] = [];
   for (const id of deps.models.providersFor(kind, edit)) if (await deps.keys.has(id)) withKeys.push(id);
   if (withKeys.length === 0) {

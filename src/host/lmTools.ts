@@ -22,6 +22,14 @@ export interface ImageToolInput {
   /** PixAI's free `style` value. */
   readonly style?: string;
   readonly outputFolder?: string;
+  /** The exact target (see the commands' argument object): passed through unchanged and checked there. */
+  readonly targetPath?: string;
+  readonly width?: number;
+  readonly height?: number;
+  readonly fit?: string;
+  readonly background?: string;
+  readonly format?: string;
+  readonly preset?: string;
 }
 
 export interface EditToolInput extends ImageToolInput {
@@ -76,7 +84,10 @@ function commandArgs(operation: Operation, provider: ProviderId, model: string, 
   }
   const args: Record<string, unknown> = { provider, model, prompt: input.prompt, size: input.size, params: Object.keys(params).length ? params : undefined, outputFolder: input.outputFolder };
   if (operation === 'video') return { ...args, duration: input.duration, inputImage: input.inputImageUrl };
-  return { ...args, n: input.count, quality: input.quality, images: operation === 'edit' ? input.images : undefined };
+  return {
+    ...args, n: input.count, quality: input.quality, images: operation === 'edit' ? input.images : undefined,
+    targetPath: input.targetPath, width: input.width, height: input.height, fit: input.fit, background: input.background, format: input.format, preset: input.preset,
+  };
 }
 
 function costText(provider: ProviderId, model: string, input: { count?: number; duration?: number }): string {
@@ -108,6 +119,10 @@ function describeOutcome(task: Task): string {
     const unsaved = (task.results ?? []).filter((r) => !r.file);
     const lines = [`${task.request.kind === 'video' ? 'Video' : 'Image'} generated with ${label} ${task.request.model} (task ${task.id}).`];
     if (files.length) lines.push(`Files written (workspace-relative):\n${files.map((f) => `- ${f}`).join('\n')}`);
+    const targets = (task.results ?? []).flatMap((r) => r.targets ?? []).map(relative);
+    if (targets.length) lines.push(`Target files written (resized and converted from the first image):\n${targets.map((f) => `- ${f}`).join('\n')}`);
+    const targetError = task.results?.find((r) => r.targetError)?.targetError;
+    if (targetError) lines.push(targetError);
     if (unsaved.length) lines.push(`${unsaved.length} result(s) could not be saved: ${unsaved.map((r) => r.saveError ?? 'unknown reason').join('; ')}. The user can use "Save Again" on the task in the Media Studio Tasks view.`);
     if (task.cost) lines.push(`Reported cost: ${task.cost.amount} ${task.cost.unit}.`);
     return lines.join('\n');
