@@ -164,7 +164,8 @@ function selectorBefore(text: string, at: number): string | undefined {
   const open = text.lastIndexOf('{', at);
   if (open < 0) return undefined;
   const before = text.slice(0, open);
-  const from = Math.max(before.lastIndexOf('}'), before.lastIndexOf(';'), before.lastIndexOf('{'), before.lastIndexOf('*/') + 1);
+  const commentEnd = before.lastIndexOf('*/');
+  const from = Math.max(before.lastIndexOf('}'), before.lastIndexOf(';'), before.lastIndexOf('{'), commentEnd >= 0 ? commentEnd + 1 : -1);
   const selector = before.slice(from + 1).replace(/\/\*[\s\S]*?\*\//g, '').replace(/\s+/g, ' ').trim();
   return selector || undefined;
 }

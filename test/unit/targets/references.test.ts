@@ -50,6 +50,7 @@ describe('image references by language', () => {
     assert.deepEqual(refs.map((r) => [r.path, r.heading]), [['img/hero.webp', '.hero'], ['icons/a.png', '.icon']]);
     assert.deepEqual(covered(text, 'css'), ['img/hero.webp', 'icons/a.png']);
     assert.deepEqual(covered('a { b: url(x.jpg) } // url(y.png)', 'less'), ['x.jpg']);
+    assert.equal(findImageReferences('.hero { background: url("bg/hero.jpg"); }', 'scss')[0].heading, '.hero', 'the selector whole, with no comment before it');
     assert.equal(suggestedPrompt(refs[1]), '.icon');
   });
 
