@@ -16,6 +16,27 @@ const undiciInItsOwnFile = {
   },
 };
 
+/**
+ * The WebAssembly image codecs (src/codecs/imageCodecs.ts) are needed only when a result is resized or converted
+ * for a target path: like undici they get a file of their own, `dist/imageCodecs.js`, required on first use, and
+ * their .wasm files are copied to `dist/wasm/` (read only when that codec is first used).
+ */
+const codecsInTheirOwnFile = {
+  name: 'codecs-in-their-own-file',
+  setup(build) {
+    build.onResolve({ filter: /\/codecs\/imageCodecs$/ }, (args) => (args.importer.endsWith('imageCodecs.ts') ? undefined : { path: './imageCodecs.js', external: true }));
+  },
+};
+
+function copyCodecWasm() {
+  const fs = require('fs');
+  const path = require('path');
+  fs.mkdirSync('dist/wasm', { recursive: true });
+  const wanted = ['@jsquash/png/codec/pkg/squoosh_png_bg.wasm', '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm', '@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm',
+    '@jsquash/webp/codec/dec/webp_dec.wasm', '@jsquash/webp/codec/enc/webp_enc_simd.wasm', '@jsquash/resize/lib/resize/pkg/squoosh_resize_bg.wasm'];
+  for (const file of wanted) fs.copyFileSync(require.resolve(file), path.join('dist/wasm', path.basename(file)));
+}
+
 /** Options both bundles share. */
 const shared = {
   bundle: true,
@@ -45,8 +66,10 @@ async function main() {
   const context = await esbuild.context({
     ...shared,
     // The undici entry is given by its file path, which the plugin's filter does not match.
-    entryPoints: { extension: 'src/extension.ts', undici: require.resolve('undici') },
-    plugins: [undiciInItsOwnFile],
+    entryPoints: { extension: 'src/extension.ts', undici: require.resolve('undici'), imageCodecs: 'src/codecs/imageCodecs.ts' },
+    plugins: [undiciInItsOwnFile, codecsInTheirOwnFile],
+    // The codecs' ESM glue reads import.meta.url only to find their .wasm, which we compile and hand them.
+    logOverride: { 'empty-import-meta': 'silent' },
     format: 'cjs',
     platform: 'node',
     target: 'node20',
@@ -60,6 +83,7 @@ async function main() {
     platform: 'browser',
     target: 'es2022',
   });
+  copyCodecWasm();
   if (watch) {
     await Promise.all([context.watch(), webview.watch()]);
     return;

@@ -16,6 +16,8 @@ export const README_SCREENSHOTS: Readonly<Record<string, string>> = {
   'explorer-menu.png': 'explorer-media-studio-submenu.png',
   'walkthrough.png': 'walkthrough-done.png',
   'spending.png': 'spending-view.png',
+  'quick-fix.png': 'reference-quick-fix.png',
+  'reference-hover.png': 'reference-hover.png',
 };
 
 function main(): void {

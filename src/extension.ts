@@ -28,6 +28,7 @@ import { FileTaskPersistence, sharedTaskStorage } from './host/persistence';
 import { ProxySettings } from './host/proxy';
 import { apiDispatcher } from './core/proxy';
 import { ResultWriter } from './host/results';
+import { registerDocumentImages } from './host/documentImages';
 import * as taskCommands from './host/taskCommands';
 import { TasksView } from './host/tasksView';
 import { ledgerAt } from './host/spending/files';
@@ -246,6 +247,7 @@ export function activate(context: vscode.ExtensionContext): MediaStudioApi {
     watchSidecarFiles((line) => log.warn(line)),
     batchStore,
     ...registerBatchCommands(log, batchDeps, batches, batchTool),
+    registerDocumentImages(deps, command, log),
   );
 
   const ready = (async () => {

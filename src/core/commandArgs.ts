@@ -25,6 +25,14 @@ export interface ImageArgs {
   readonly workspaceFolder?: string;
   /** A folder inside the workspace folder for the results (default: the mediaStudio.outputFolder setting). */
   readonly outputFolder?: string;
+  /** Also write the image exactly here (workspace-relative, or the URI of a workspace file), converted and resized: see targets/target.ts. */
+  readonly targetPath?: string | { readonly scheme: string; readonly path: string };
+  readonly width?: number;
+  readonly height?: number;
+  readonly fit?: 'cover' | 'contain';
+  readonly background?: string;
+  readonly format?: 'png' | 'jpeg' | 'webp';
+  readonly preset?: 'app-icons' | 'og-image' | 'favicon' | 'hero';
 }
 
 export interface EditArgs extends ImageArgs {
@@ -47,9 +55,11 @@ export interface VideoArgs {
 
 export class ArgsProblem extends Error {}
 
-type Spec = Record<string, 'string' | 'number' | 'boolean' | 'provider' | 'params' | 'array'>;
+type Spec = Record<string, 'string' | 'number' | 'boolean' | 'provider' | 'params' | 'array' | 'pathOrUri'>;
 
-const IMAGE_SPEC: Spec = { provider: 'provider', model: 'string', prompt: 'string', size: 'string', n: 'number', quality: 'string', params: 'params', extra: 'params', sync: 'boolean', imageUrls: 'array', workspaceFolder: 'string', outputFolder: 'string' };
+/** The exact-target fields (checked in depth by targets/target.ts, with the workspace in hand). */
+const TARGET_SPEC: Spec = { targetPath: 'pathOrUri', width: 'number', height: 'number', fit: 'string', background: 'string', format: 'string', preset: 'string' };
+const IMAGE_SPEC: Spec = { provider: 'provider', model: 'string', prompt: 'string', size: 'string', n: 'number', quality: 'string', params: 'params', extra: 'params', sync: 'boolean', imageUrls: 'array', workspaceFolder: 'string', outputFolder: 'string', ...TARGET_SPEC };
 const EDIT_SPEC: Spec = { ...IMAGE_SPEC, images: 'array' };
 const VIDEO_SPEC: Spec = { provider: 'provider', model: 'string', prompt: 'string', duration: 'number', size: 'string', inputImage: 'string', params: 'params', extra: 'params', workspaceFolder: 'string', outputFolder: 'string' };
 
@@ -71,9 +81,11 @@ function check(command: string, value: unknown, spec: Spec): Record<string, unkn
     const ok = type === 'provider' ? isProviderId(v)
       : type === 'params' ? !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((p) => isParamValue(p))
       : type === 'array' ? Array.isArray(v)
+      : type === 'pathOrUri' ? typeof v === 'string' || (!!v && typeof v === 'object' && 'scheme' in v && 'path' in v)
       : typeof v === type;
     if (!ok) {
-      const expected = type === 'provider' ? l10n.t('one of {0}', PROVIDER_IDS.join(', ')) : type === 'params' ? l10n.t('an object of field names and JSON values (text, numbers, booleans, lists, objects)') : type === 'array' ? l10n.t('a list') : l10n.t('a {0}', type);
+      const expected = type === 'provider' ? l10n.t('one of {0}', PROVIDER_IDS.join(', ')) : type === 'params' ? l10n.t('an object of field names and JSON values (text, numbers, booleans, lists, objects)') : type === 'array' ? l10n.t('a list')
+        : type === 'pathOrUri' ? l10n.t('a path relative to the workspace folder or a file URI') : l10n.t('a {0}', type);
       throw new ArgsProblem(l10n.t('{0}: "{1}" must be {2}.', command, key, expected));
     }
   }

@@ -1,6 +1,7 @@
 /** The task model: what was asked, what the provider said, and where the results went. No editor here. */
 import type { BatchRef } from './batch/batch';
 import { PROVIDERS, ProviderId } from './providers';
+import type { TargetPlan } from './targets/target';
 import * as l10n from '@vscode/l10n';
 
 export type MediaKind = 'image' | 'video';
@@ -49,6 +50,8 @@ export interface TaskRequest {
   readonly outputFolder?: string;
   /** The batch and cell this task was made for (see batch/batch.ts). */
   readonly batch?: BatchRef;
+  /** Also write the first result exactly there, resized and converted (targetPath, width/height, preset…). */
+  readonly target?: TargetPlan;
 }
 
 export interface TaskError {
@@ -73,6 +76,10 @@ export interface ResultItem {
   readonly file?: string;
   readonly savedAt?: number;
   readonly saveError?: string;
+  /** URI strings of the target files written from this result (see TaskRequest.target). */
+  readonly targets?: readonly string[];
+  /** Why the target files could not be written (the result itself is saved). */
+  readonly targetError?: string;
   /**
    * The final name a save is about to give the file, recorded before it does: a save that stopped right after
    * (a crash, a closed window) finds its own file there by size and modification time instead of saving a copy.

@@ -24,6 +24,7 @@ import { urlsForFiles } from './urlInputs';
 import { SpendingRefused } from './spending/spending';
 import { estimateSpend } from '../core/spending/estimate';
 import { paramFromText } from '../core/spec/validate';
+import { checkedTarget, targetSizeParams } from './targets';
 
 export interface GenerateDeps {
   readonly engine: TaskEngine;
@@ -168,18 +169,20 @@ export async function imageFromArgs(deps: GenerateDeps, raw: unknown, origin: Ta
   const provider = args.provider ?? defaultProvider();
   const workspaceFolder = await pickWorkspaceFolder({ name: args.workspaceFolder, ask: false });
   const model = args.model ?? deps.models.defaultModel(provider, 'image');
+  const target = await checkedTarget(args, workspaceFolder);
   const request: TaskRequest = {
     provider,
     model,
     kind: 'image',
     prompt: args.prompt,
-    params: modelParams(typedModel(provider, model, 'image'), { size: args.size, n: args.n, quality: args.quality }, args.params),
+    params: { ...targetSizeParams(target, typedModel(provider, model, 'image')), ...modelParams(typedModel(provider, model, 'image'), { size: args.size, n: args.n, quality: args.quality }, args.params) },
     extra: args.extra,
     imageUrls: args.imageUrls,
     operation: args.imageUrls?.length ? 'edit' : 'generate',
     sync: useSync(args),
     workspaceFolder: workspaceFolder.toString(),
     outputFolder: args.outputFolder,
+    target,
   };
   return [(await submitChecked(deps.engine, request, origin)).id];
 }
@@ -198,6 +201,7 @@ export async function editFromArgs(deps: GenerateDeps, raw: unknown, origin: Tas
   const model = args.model ?? deps.models.defaultModel(provider, 'image', true);
   const workspaceFolder = await pickWorkspaceFolder({ name: args.workspaceFolder, near: images[0], ask: false });
   const spec = typedModel(provider, model, 'image');
+  const target = await checkedTarget(args, workspaceFolder);
   const asUrls = takesUrls(spec) ? await urlsForFiles(images, PROVIDERS[provider].label, false) : undefined;
   const request: TaskRequest = {
     provider,
@@ -205,8 +209,9 @@ export async function editFromArgs(deps: GenerateDeps, raw: unknown, origin: Tas
     operation: 'edit',
     kind: 'image',
     prompt: args.prompt,
-    params: modelParams(spec, { size: args.size, n: args.n, quality: args.quality }, args.params),
+    params: { ...targetSizeParams(target, spec), ...modelParams(spec, { size: args.size, n: args.n, quality: args.quality }, args.params) },
     extra: args.extra,
+    target,
     images: asUrls ? undefined : images.map((i) => i.toString()),
     imageUrls: asUrls ? [...asUrls, ...(args.imageUrls ?? [])] : args.imageUrls,
     sync: useSync(args),
@@ -239,7 +244,7 @@ export async function videoFromArgs(deps: GenerateDeps, raw: unknown, origin: Ta
 
 // ---- step by step ----
 
-async function pickModel(deps: GenerateDeps, provider: ProviderId, kind: 'image' | 'video', edit: boolean, title: string): Promise<ModelInfo | undefined> {
+export async function pickModel(deps: GenerateDeps, provider: ProviderId, kind: 'image' | 'video', edit: boolean, title: string): Promise<ModelInfo | undefined> {
   const spec = providerSpec(provider);
   const models = (await deps.models.list(provider)).filter((m) => m.kind === kind && (!edit || takesImages(m)));
   if (spec.modelIdFrom) {
@@ -343,7 +348,7 @@ async function pickValue(title: string, values: readonly string[], placeHolder: 
 }
 
 /** The providers with a key that can do this; throws when there is none. */
-async function providersWithKeys(deps: GenerateDeps, kind: 'image' | 'video', edit: boolean): Promise<ProviderId[]> {
+export async function providersWithKeys(deps: GenerateDeps, kind: 'image' | 'video', edit: boolean): Promise<ProviderId[]> {
   const withKeys: ProviderId[] = [];
   for (const id of deps.models.providersFor(kind, edit)) if (await deps.keys.has(id)) withKeys.push(id);
   if (withKeys.length === 0) {
@@ -380,7 +385,7 @@ function stepCounter(deps: GenerateDeps, title: string, kind: 'image' | 'video',
   };
 }
 
-async function chooseProvider(providers: readonly ProviderId[], title: () => string): Promise<ProviderId | undefined> {
+export async function chooseProvider(providers: readonly ProviderId[], title: () => string): Promise<ProviderId | undefined> {
   const preferred = defaultProvider();
   if (providers.length === 1) return providers[0];
   const items = providers.map((id) => ({ label: PROVIDERS[id].label, description: id === preferred ? 'default' : '', id }));

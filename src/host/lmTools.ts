@@ -34,6 +34,14 @@ export interface ImageToolInput {
   /** Fields the model does not document, sent as given. */
   readonly extra?: Readonly<Record<string, ParamValue>>;
   readonly outputFolder?: string;
+  /** The exact target (see the commands' argument object): passed through unchanged and checked there. */
+  readonly targetPath?: string;
+  readonly width?: number;
+  readonly height?: number;
+  readonly fit?: string;
+  readonly background?: string;
+  readonly format?: string;
+  readonly preset?: string;
 }
 
 export interface EditToolInput extends ImageToolInput {
@@ -91,7 +99,10 @@ function commandArgs(operation: Operation, provider: ProviderId, model: string, 
   }
   const args: Record<string, unknown> = { provider, model, prompt: input.prompt, size: input.size, params: Object.keys(params).length ? params : undefined, extra: input.extra, outputFolder: input.outputFolder };
   if (operation === 'video') return { ...args, duration: input.duration, inputImage: input.inputImageUrl };
-  return { ...args, n: input.count, quality: input.quality, images: operation === 'edit' ? input.images : undefined };
+  return {
+    ...args, n: input.count, quality: input.quality, images: operation === 'edit' ? input.images : undefined,
+    targetPath: input.targetPath, width: input.width, height: input.height, fit: input.fit, background: input.background, format: input.format, preset: input.preset,
+  };
 }
 
 /**
@@ -147,6 +158,10 @@ function describeOutcome(task: Task): string {
     const unsaved = (task.results ?? []).filter((r) => !r.file);
     const lines = [`${task.request.kind === 'video' ? 'Video' : 'Image'} generated with ${label} ${task.request.model} (task ${task.id}).`];
     if (files.length) lines.push(`Files written (workspace-relative):\n${files.map((f) => `- ${f}`).join('\n')}`);
+    const targets = (task.results ?? []).flatMap((r) => r.targets ?? []).map(relative);
+    if (targets.length) lines.push(`Target files written (resized and converted from the first image):\n${targets.map((f) => `- ${f}`).join('\n')}`);
+    const targetError = task.results?.find((r) => r.targetError)?.targetError;
+    if (targetError) lines.push(targetError);
     if (unsaved.length) lines.push(`${unsaved.length} result(s) could not be saved. The user can use "Save Again" on the task in the Media Studio Tasks view.\n${quoteProviderText(unsaved.map((r) => r.saveError ?? 'unknown reason').join('; '))}`);
     if (task.cost) lines.push(`Reported cost: ${task.cost.amount} ${task.cost.unit}.`);
     return lines.join('\n');

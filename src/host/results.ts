@@ -25,6 +25,7 @@ import type { InlineResultStore } from './inlineResults';
 import type { Log } from './log';
 import { sidecarTrust } from './sidecarTrust';
 import { elapsedMs } from '../core/elapsed';
+import { writeTargets } from './targets';
 
 export interface ResultWriterDeps {
   readonly store: TaskStore;
@@ -106,6 +107,9 @@ async function checkRealPath(workspaceFolder: vscode.Uri, target: vscode.Uri): P
 }
 
 export class ResultWriter {
+  /** What was written to each result's exact targets, for its sidecar (task id#index). */
+  private readonly targetRecords = new Map<string, Record<string, unknown> | undefined>();
+
   constructor(private readonly deps: ResultWriterDeps) {}
 
   /**
@@ -193,6 +197,8 @@ export class ResultWriter {
       const name = resultFileName({ prompt: task.request.prompt, createdAt: task.createdAt, index: index + 1, count, extension: media.extension });
       const file = await this.place(task.id, index, temp, folder, name);
       await this.deps.placedFault?.(task, index);
+      // The exact target files a request asked for (targetPath, width/height, preset), made from this saved image.
+      this.targetRecords.set(`${task.id}#${index}`, await writeTargets(this.deps, task, index, file, media.mime));
       return file;
     } finally {
       await vscode.workspace.fs.delete(temp).then(undefined, () => undefined);
@@ -257,6 +263,7 @@ export class ResultWriter {
       sync: task.request.sync,
       outputFolder: task.request.outputFolder,
       batch: task.request.batch,
+      target: this.targetRecords.get(`${task.id}#${index}`),
     });
     const target = vscode.Uri.joinPath(file, '..', sidecarName(file.path.split('/').pop() as string));
     const text = serializeSidecar(sidecar);

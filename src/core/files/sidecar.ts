@@ -61,6 +61,8 @@ export interface Sidecar {
   outputFolder?: string;
   /** The batch cell it was made for: Regenerate puts the new task in the same cell. */
   batch?: SidecarBatch;
+  /** Where this provider image was also written, resized or converted (a requested target path or preset), and how. */
+  target?: Record<string, unknown>;
 }
 
 export interface SidecarBatch {
@@ -94,6 +96,7 @@ export interface SidecarInput {
   sync?: boolean;
   outputFolder?: string;
   batch?: { readonly id: string; readonly cell: number; readonly values: Readonly<Record<string, string>> };
+  target?: Record<string, unknown>;
 }
 
 /** The sidecar's words for `extra` (kept in English: the file is data, read by people and tools alike). */
@@ -103,7 +106,7 @@ export const EXTRA_NOTE = 'not documented for this model: sent as given';
 const KEY_ORDER: readonly (keyof Sidecar)[] = [
   'schema', 'prompt', 'provider', 'model', 'operation', 'parameters', 'extra', 'extraNote', 'taskId', 'remoteTaskId', 'cost',
   'createdAt', 'submittedAt', 'completedAt', 'elapsedMs', 'sourceUrl', 'sourceUrlExpiresAt', 'index', 'count', 'references',
-  'imageUrls', 'inputUrlsExpireAt', 'sync', 'outputFolder', 'batch',
+  'imageUrls', 'inputUrlsExpireAt', 'sync', 'outputFolder', 'batch', 'target',
 ];
 
 function isoTime(value: number | Date, field: string): string {
@@ -155,6 +158,7 @@ export function buildSidecar(input: SidecarInput): Sidecar {
   if (input.sync !== undefined) sidecar.sync = input.sync;
   if (input.outputFolder !== undefined) sidecar.outputFolder = input.outputFolder;
   if (input.batch !== undefined) sidecar.batch = { id: input.batch.id, cell: input.batch.cell, values: { ...input.batch.values } };
+  if (input.target !== undefined) sidecar.target = jsonCopy(input.target);
   return sidecar;
 }
 
@@ -292,6 +296,10 @@ function validate(data: unknown): Sidecar {
       return read.fail('batch', l10n.t('an object with an "id", a "cell" number and its "values"'));
     }
     sidecar.batch = { id: batch.id, cell: batch.cell, values: { ...(batch.values as Record<string, string>) } };
+  }
+  if (read.has('target')) {
+    if (!isPlainObject(data.target)) return read.fail('target', l10n.t('an object'));
+    sidecar.target = data.target;
   }
   return sidecar;
 }

@@ -11,7 +11,9 @@ import * as path from 'path';
 const root = path.resolve(__dirname, '../../../..');
 /** Nothing in the package may come from these (sources, tests, dependencies, build and test output, tools). */
 const FORBIDDEN = ['src/', 'test/', 'node_modules/', '.vscode-test', 'out/', 'bench/', 'scripts/', 'docs/', 'test-results/', '.ci/', '.git'];
-const REQUIRED = ['package.json', 'package.nls.json', 'dist/extension.js', 'dist/undici.js', 'dist/webview.js', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf', 'media/icon.png', 'media/activity.svg', 'l10n/bundle.l10n.json', 'README.md', 'CHANGELOG.md', 'LICENSE'];
+const REQUIRED = ['package.json', 'package.nls.json', 'dist/extension.js', 'dist/undici.js', 'dist/webview.js', 'dist/imageCodecs.js',
+  // The image codecs' WebAssembly, read on first use (src/codecs/imageCodecs.ts WASM_FILES).
+  'dist/wasm/squoosh_png_bg.wasm', 'dist/wasm/mozjpeg_dec.wasm', 'dist/wasm/mozjpeg_enc.wasm', 'dist/wasm/webp_dec.wasm', 'dist/wasm/webp_enc_simd.wasm', 'dist/wasm/squoosh_resize_bg.wasm', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf', 'media/icon.png', 'media/activity.svg', 'l10n/bundle.l10n.json', 'README.md', 'CHANGELOG.md', 'LICENSE'];
 
 describe('the packaged .vsix (vsce ls)', function () {
   this.timeout(60_000);
@@ -34,7 +36,7 @@ describe('the packaged .vsix (vsce ls)', function () {
     assert.deepStrictEqual(files.filter((f) => /\.(ts|map)$/.test(f) || f.endsWith('.vsix')), [], 'no TypeScript sources, source maps or packages');
   });
 
-  it('holds the bundles (undici in its own file), the manifest with its nls file, the icon, translations and docs', () => {
+  it('holds the bundles (undici and the image codecs in files of their own, with their wasm), the manifest with its nls file, the icon, translations and docs', () => {
     assert.deepStrictEqual(REQUIRED.filter((f) => !files.includes(f)), []);
   });
 

@@ -1,0 +1,52 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { uiSession } from '../runner/ui';
+import { screenshotOnFailure, Workbench } from './workbench';
+
+describe('UI: images a document asks for', () => {
+  let workbench: Workbench;
+  before(async () => (workbench = await Workbench.shared()));
+  afterEach(async function () {
+    await screenshotOnFailure(this, workbench);
+  });
+  after(async () => workbench?.reset());
+
+  it('offers "Generate image…" on a missing Markdown image, writes it there, and hovers the result with its prompt', async () => {
+    const workspace = uiSession().workspace;
+    fs.writeFileSync(path.join(workspace, 'bikes.md'), '# Bikes\n\nOur favourite:\n\n![a red bicycle](img/bike.webp)\n');
+    const page = workbench.page;
+    await page.keyboard.press('Control+P');
+    await workbench.type('bikes.md', false);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'bikes.md' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const reference = page.locator('.monaco-editor .view-lines span', { hasText: 'img/bike.webp' }).last();
+    await reference.waitFor();
+    await reference.click();
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Generate image…' }).first();
+    await fix.waitFor();
+    await workbench.screenshot('reference-quick-fix');
+    await fix.click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    assert.strictEqual(await input.inputValue(), 'a red bicycle', 'prefilled with the alt text');
+    await page.keyboard.press('Enter');
+    await workbench.pick('gpt-image-2');
+
+    await workbench.openMediaStudioView();
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: 'a red bicycle' }).filter({ hasText: 'done' }).first().waitFor({ timeout: 60_000 });
+    const written = fs.readFileSync(path.join(workspace, 'img', 'bike.webp'));
+    assert.strictEqual(written.toString('latin1', 8, 12), 'WEBP');
+
+    await page.locator('.tabs-container .tab', { hasText: 'bikes.md' }).first().click();
+    await reference.hover();
+    const hover = page.locator('.monaco-hover', { hasText: 'a red bicycle' }).filter({ hasText: 'Regenerate' }).first();
+    await hover.waitFor({ timeout: 15_000 });
+    await hover.locator('img').first().evaluate((element) => {
+      const img = element as HTMLImageElement;
+      return img.complete && img.naturalWidth > 0 ? undefined : new Promise((resolve) => img.addEventListener('load', resolve, { once: true }));
+    });
+    await workbench.screenshot('reference-hover');
+  });
+});
