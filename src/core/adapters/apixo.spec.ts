@@ -246,8 +246,11 @@ export function apixoPrice(request: PricedRequest): CostEstimate {
     case 'nano-banana':
       return fixed(0.03, l10n.t('1 image'));
     case 'veo-3-1': {
-      const mode = request.params.mode ?? 'fast';
-      return mode === 'quality' ? fixed(1.5, l10n.t('1 video (quality)')) : fixed(0.2, l10n.t('1 video (fast)'));
+      const mode = request.params.mode;
+      if (mode === 'quality') return fixed(1.5, l10n.t('1 video (quality)'));
+      if (mode === 'fast') return fixed(0.2, l10n.t('1 video (fast)'));
+      // No mode chosen: Apixo's default tier is not documented, so either price.
+      return { lowUsd: 0.2, highUsd: 1.5, basis: l10n.t('1 video (fast or quality)'), source };
     }
     case 'sora-2':
       return { lowUsd: 0.1, highUsd: 0.15, basis: l10n.t('1 video'), source };

@@ -94,8 +94,9 @@ function imageCredits(model: string, params: PricedRequest['params']): CreditRan
   if (model === 'gpt-image-2') {
     // quality=auto is billed as high; size=auto is the 1K tier.
     const table: Record<string, Record<string, number>> = { '1K': { low: 1, medium: 4, high: 14 }, '2K': { low: 2, medium: 17, high: 67 }, '4K': { low: 4, medium: 34, high: 133 } };
-    const q = params.quality === 'auto' ? 'high' : typeof params.quality === 'string' ? params.quality : undefined;
-    const tiers = tier && tier !== '512' ? [table[tier]] : Object.values(table);
+    // No quality sends Pixapi's default, auto; no size sends auto, the 1K tier.
+    const q = params.quality === undefined || params.quality === 'auto' ? 'high' : typeof params.quality === 'string' ? params.quality : undefined;
+    const tiers = tier && tier !== '512' ? [table[tier]] : params.size === undefined ? [table['1K']] : Object.values(table);
     const ranges = tiers.map((t) => pick(t, q));
     return { low: Math.min(...ranges.map((r) => r.low)), high: Math.max(...ranges.map((r) => r.high)), what: 'image' };
   }
@@ -117,7 +118,9 @@ export function pixapiPrice(request: PricedRequest): CostEstimate {
   if (request.kind === 'image') {
     const range = imageCredits(request.model, request.params);
     if (!range) return { unknown: true, reason: l10n.t('Pixapi documents no price for {0}.', request.model) };
-    const count = typeof request.params.n === 'number' && request.params.n > 0 ? request.params.n : 1;
+    const n = request.params.n;
+    if (n !== undefined && !(typeof n === 'number' && Number.isInteger(n) && n >= 1)) return { unknown: true, reason: l10n.t('"n" is not a whole number of images, so no price can be given.') };
+    const count = n ?? 1;
     const low = range.low * count;
     const high = range.high === undefined ? undefined : range.high * count;
     return { lowUsd: usd(low), highUsd: high === undefined ? undefined : usd(high), lowCredits: low, highCredits: high, basis: l10n.t('{0} image(s)', count), source };

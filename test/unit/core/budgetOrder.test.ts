@@ -36,7 +36,7 @@ describe('budget order', () => {
 
   describe('in the engine, on Apixo Free (10 requests a minute)', () => {
     const RUNNING: RemoteStatus = { state: 'running', remoteState: 'processing' };
-    const DONE: RemoteStatus = { state: 'succeeded', remoteState: 'success', results: [] };
+    const DONE: RemoteStatus = { state: 'succeeded', remoteState: 'success', results: [{ url: 'https://cdn.example/done.png' }] };
 
     it('sends a queued task as soon as a slot frees, before the checks that are waiting for the budget', async () => {
       const { engine, adapter, clock } = setup(3);

@@ -4,7 +4,7 @@ import { HttpError } from '../../../src/core/http';
 import type { RemoteStatus } from '../../../src/core/task';
 import { engineSetup, imageRequest } from './fakes';
 
-const DONE: RemoteStatus = { state: 'succeeded', remoteState: 'completed', results: [] };
+const DONE: RemoteStatus = { state: 'succeeded', remoteState: 'completed', results: [{ url: 'https://cdn.example/done.png' }] };
 const notFound = () => new HttpError(404, { error: { message: 'Task not found' } }, undefined, 'GET', '/v1/tasks/r1');
 
 describe('TaskEngine: a 404 on a status check', () => {

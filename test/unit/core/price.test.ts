@@ -30,8 +30,9 @@ describe('core/spec/price: estimateCost', () => {
   it('prices gpt-image-2 by tier and quality (auto is billed as high, size auto is 1K), times n', () => {
     assert.deepStrictEqual(range(image('pixapi', 'gpt-image-2', { size: 'auto', quality: 'auto' })), [14, 14]);
     assert.deepStrictEqual(range(image('pixapi', 'gpt-image-2', { size: '4K', quality: 'high', n: 2 })), [266, 266]);
-    assert.deepStrictEqual(range(image('pixapi', 'gpt-image-2', { quality: 'medium' })), [4, 34]);
-    assert.deepStrictEqual(range(image('pixapi', 'gpt-image-2', { n: 2 })), [2, 266]);
+    assert.deepStrictEqual(range(image('pixapi', 'gpt-image-2', { quality: 'medium' })), [4, 4], 'no size sends auto, the 1K tier');
+    assert.deepStrictEqual(range(image('pixapi', 'gpt-image-2', { n: 2 })), [28, 28], 'no quality sends auto, billed as high');
+    assert.deepStrictEqual(range(image('pixapi', 'gpt-image-2', { size: '1792x1024', quality: 'medium' })), [4, 34], 'a size of no documented tier: any tier');
     const usd = estimateCost(image('pixapi', 'gpt-image-2', { size: '2K', quality: 'low' }));
     assert.ok(!usd.unknown && usd.lowUsd === 0.02 && usd.highUsd === 0.02, '1 credit = $0.01');
   });
@@ -51,7 +52,8 @@ describe('core/spec/price: estimateCost', () => {
 
   it("uses Apixo's model-page prices: nano-banana $0.03, veo-3-1 fast $0.20 / quality $1.50, sora-2 $0.10–0.15", () => {
     assert.deepStrictEqual(range(image('apixo', 'nano-banana')), [0.03, 0.03]);
-    assert.deepStrictEqual(range(video('apixo', 'veo-3-1')), [0.2, 0.2]);
+    assert.deepStrictEqual(range(video('apixo', 'veo-3-1', { mode: 'fast' })), [0.2, 0.2]);
+    assert.deepStrictEqual(range(video('apixo', 'veo-3-1')), [0.2, 1.5], 'no mode chosen: either tier');
     assert.deepStrictEqual(range(video('apixo', 'veo-3-1', { mode: 'quality' })), [1.5, 1.5]);
     assert.deepStrictEqual(range(video('apixo', 'sora-2')), [0.1, 0.15]);
   });

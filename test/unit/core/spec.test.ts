@@ -58,10 +58,14 @@ describe('core/spec: the registered provider specs', () => {
 
   it("the manifest's provider enums are the registry's ids", () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
-      contributes: { configuration: { properties: Record<string, { enum?: string[] }> }; languageModelTools: { name: string; inputSchema: { properties: Record<string, { enum?: string[] }> } }[] };
+      contributes: { configuration: { properties: Record<string, { enum?: string[] }> }; languageModelTools: { name: string; inputSchema: { properties: Record<string, { enum?: string[]; items?: { properties: Record<string, { enum?: string[] }> } }> } }[] };
     };
     assert.deepStrictEqual(manifest.contributes.configuration.properties['mediaStudio.defaultProvider'].enum, [...PROVIDER_IDS]);
-    for (const tool of manifest.contributes.languageModelTools) assert.deepStrictEqual(tool.inputSchema.properties.provider.enum, [...PROVIDER_IDS], tool.name);
+    for (const tool of manifest.contributes.languageModelTools) {
+      // generate_batch names its providers per model, in its models list.
+      const provider = tool.inputSchema.properties.provider ?? tool.inputSchema.properties.models?.items?.properties.provider;
+      assert.deepStrictEqual(provider?.enum, [...PROVIDER_IDS], tool.name);
+    }
     for (const id of PROVIDER_IDS) {
       for (const setting of ['baseUrl', 'defaultModel']) assert.ok(manifest.contributes.configuration.properties[`mediaStudio.${id}.${setting}`], `mediaStudio.${id}.${setting}`);
       for (const name of Object.values(providerSpec(id).concurrency.settings)) assert.ok(manifest.contributes.configuration.properties[`mediaStudio.${name}`], `mediaStudio.${name}`);

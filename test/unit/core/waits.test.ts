@@ -46,7 +46,7 @@ describe('core/waits: bounded waits', () => {
     const clock = new RecordingClock();
     const lines: string[] = [];
     const { engine, adapter, store } = engineSetup({ deps: { clock, log: (line) => lines.push(line) } });
-    adapter.statuses.set('r1', [new HttpError(429, { error: { message: 'slow down' } }, HUGE_RETRY_AFTER_MS, 'GET', '/v1/tasks/r1'), { state: 'succeeded', remoteState: 'completed', results: [] }]);
+    adapter.statuses.set('r1', [new HttpError(429, { error: { message: 'slow down' } }, HUGE_RETRY_AFTER_MS, 'GET', '/v1/tasks/r1'), { state: 'succeeded', remoteState: 'completed', results: [{ url: 'https://cdn.example/done.png' }] }]);
     const task = await engine.submit(imageRequest());
     await clock.advance(1000);
     assert.strictEqual(adapter.polls.length, 1);

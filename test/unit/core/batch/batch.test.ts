@@ -70,8 +70,8 @@ describe('batches', () => {
     const priced = { provider: 'pixapi' as const, model: 'gpt-image-2', kind: 'image' as const, params: { n: 2 } };
     const unpriced = { provider: 'pixai' as const, model: '1', kind: 'image' as const, params: {} };
     const mixed = estimateBatch([priced, priced, unpriced]);
-    assert.deepStrictEqual([mixed.minUSD, mixed.maxUSD, mixed.unknown], [0.04, 5.32, 1]);
-    assert.strictEqual(mixed.text, 'estimate: $0.04–$5.32 for 2 of 3 tasks, plus 1 unknown');
+    assert.deepStrictEqual([mixed.minUSD, mixed.maxUSD, mixed.unknown], [0.56, 0.56, 1], 'gpt-image-2 at its default size and quality (auto: 1K, billed as high) is 14 credits an image');
+    assert.strictEqual(mixed.text, 'estimate: $0.56 for 2 of 3 tasks, plus 1 unknown');
     assert.strictEqual(estimateBatch([unpriced]).text, 'estimate: unknown (no documented price for these models)');
   });
 });

@@ -25,7 +25,7 @@ describe('spending: estimates from the documented prices', () => {
     assert.deepStrictEqual(usd(pixapi('gpt-image-2', { size: '1024x1024', quality: 'ultra' })), [0.01, 0.14]);
     assert.deepStrictEqual(usd(pixapi('gemini-3.1-flash-image-preview')), [0.04, 0.08], 'no size: any tier');
     assert.deepStrictEqual(usd(pixapi('nano-banana-2', { size: '4K' })), [0.08, 0.08]);
-    assert.match((estimateSpend(pixapi('gpt-image-2', { size: '1792x1024', n: 2 })) as { estimate: { text: string } }).estimate.text, /^\$0\.28–\$2\.66 for 2 images$/);
+    assert.match((estimateSpend(pixapi('gpt-image-2', { size: '1792x1024', n: 2 })) as { estimate: { text: string } }).estimate.text, /^\$0\.28–\$2\.66 for 2 image\(s\)$/);
   });
 
   it('videos are priced per second of the duration asked for; without one the price is unknown', () => {
