@@ -125,7 +125,7 @@ async function costText(deps: ToolDeps, provider: ProviderId, model: string, ope
   const lookup = estimateSpend({ provider, model, operation, kind, params });
   const lines = [lookup.kind === 'priced'
     ? vscode.l10n.t('Estimated cost: {0} (from {1}\'s documented prices).', lookup.estimate.text, PROVIDERS[provider].label)
-    : vscode.l10n.t('Cost: unknown — {0}; see {1} pricing.', lookup.reason, PROVIDERS[provider].label)];
+    : vscode.l10n.t('Cost: unknown — {0}; see {1} pricing.', lookup.reason.replace(/\.$/, ''), PROVIDERS[provider].label)];
   const limits = deps.spending?.limits();
   if (limits && lookup.kind === 'priced' && limits.confirmAboveUSD !== undefined && lookup.estimate.maxUSD > limits.confirmAboveUSD) {
     lines.push(vscode.l10n.t('This is above {0}, the amount you asked to confirm (setting "{1}").', formatUSD(limits.confirmAboveUSD), LIMIT_SETTINGS.confirmAboveUSD));

@@ -227,7 +227,7 @@ describe('batches', function () {
     // MarkdownString.appendText escapes spaces and punctuation; read it back as the plain text it shows.
     const shown = (typeof message === 'string' ? message : message?.value ?? '').replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!|$])/g, '$1');
     assert.ok(shown.includes('4 tasks: 2 prompts × 2 models'), shown);
-    assert.ok(shown.includes('estimate: 2–266 credits ($0.02–$2.66) for 2 of 4 tasks, plus 2 unknown'), shown);
+    assert.ok(shown.includes('estimate: $0.28 for 2 of 4 tasks, plus 2 unknown'), shown);
     assert.strictEqual((await api.listTasks()).length, before, 'the confirmation stores and sends nothing');
     const result = await vscode.lm.invokeTool('generate_batch', { input, toolInvocationToken: undefined }, new vscode.CancellationTokenSource().token);
     const text = result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');

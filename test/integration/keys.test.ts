@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { activateExtension } from './helpers';
+import { activateExtension, clearKeys } from './helpers';
 
 // The runner chose this run id and searches every file VS Code wrote for this key afterwards.
 const key = `leak-probe-key-${process.env.MEDIA_STUDIO_TEST_RUN_ID ?? Date.now().toString(36)}`;
@@ -14,6 +14,7 @@ describe('API keys in the real extension host', () => {
 
   it('stores a key in SecretStorage through the command and clears it again', async () => {
     const api = await activateExtension();
+    await clearKeys(); // earlier suites may leave keys set
     await vscode.commands.executeCommand('mediaStudio.clearApiKey', { provider: 'pixai' });
     assert.strictEqual(await api.hasApiKey('pixai'), false);
     await vscode.commands.executeCommand('mediaStudio.setApiKey', { provider: 'pixai', key });

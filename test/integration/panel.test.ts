@@ -212,7 +212,7 @@ describe('Panel in the real extension host', function () {
       { type: 'submit', requestId: 1, provider: 'nope', model: 'gpt-image-2', prompt: 'x', params: {}, references: [], imageUrls: [] },
       { type: 'submit', requestId: 2, provider: 'pixapi', model: 'gpt-image-2', prompt: 'x'.repeat(40_000), params: {}, references: [], imageUrls: [] },
       { type: 'submit', requestId: 3, provider: 'pixapi', model: 'gpt-image-2', prompt: 42, params: {}, references: [], imageUrls: [] },
-      { type: 'submit', requestId: 4, provider: 'pixapi', model: 'gpt-image-2', prompt: 'x', params: { size: 's'.repeat(201) }, references: [], imageUrls: [] },
+      { type: 'submit', requestId: 4, provider: 'pixapi', model: 'gpt-image-2', prompt: 'x', params: { size: 's'.repeat(2001) }, references: [], imageUrls: [] },
       { type: 'submit', requestId: 5, provider: 'pixapi', model: 'gpt-image-2', prompt: 'x', params: {}, references: [], imageUrls: [], kind: 'audio' },
     ];
     const unanswered: unknown[] = [
@@ -386,7 +386,7 @@ describe('Panel in the real extension host', function () {
 
     await controller.receive({ type: 'submit', requestId: 42, provider: 'pixai', model: 'not a model', prompt: 'a fox', params: {}, references: [], imageUrls: [] });
     const refused = await reply(42);
-    assert.ok(refused.type === 'error' && /model version id/.test(refused.message));
+    assert.ok(refused.type === 'error' && /Type a PixAI model id/.test(refused.message));
 
     await controller.receive({ type: 'submit', requestId: 43, provider: 'apixo', model: 'some-new-video-model', prompt: 'waves', params: {}, references: [], imageUrls: [], kind: 'video' });
     assert.strictEqual((await reply(43)).type, 'submitted');

@@ -121,7 +121,7 @@ describe('spending: limits, confirmations and the shared ledger in the real host
     const prepared = await hooks().lmTools.generate_image.prepareInvocation({ input: { prompt: 'spending agent', provider: 'pixapi', model: 'gpt-image-2', count: 2 } });
     const message = prepared.confirmationMessages?.message;
     const text = (typeof message === 'string' ? message : message?.value ?? '').replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, '$1');
-    assert.ok(text.includes('Estimated cost: $0.28 for 2 images'), text);
+    assert.ok(text.includes('Estimated cost: $0.28 for 2 image(s)'), text);
     assert.ok(text.includes('This is above $0.10, the amount you asked to confirm (setting "mediaStudio.spending.confirmAboveUSD").'), text);
 
     const declining = answering(false);
