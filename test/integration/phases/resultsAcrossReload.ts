@@ -37,6 +37,8 @@ function storedTask(id: string, change: Record<string, unknown>): string {
 
 /** Before the reload: leaves one inline result unsaved (its folder blocked) and one save stopped mid-way. */
 export async function startResultCases(api: MediaStudioApi): Promise<void> {
+  // This window's own startup clean-up must be over before the leftovers are planted, or it removes them itself.
+  await hooks().leftoversRemoved;
   const tasks = hooks().tasksFolder.fsPath;
   for (const { name, change } of MALFORMED) fs.writeFileSync(path.join(tasks, `${name}.json`), storedTask(name, change));
   fs.writeFileSync(path.join(tasks, `${KEPT_BESIDE}.json`), storedTask(KEPT_BESIDE, {}));
