@@ -266,7 +266,9 @@ export async function pickModel(deps: GenerateDeps, provider: ProviderId, kind: 
 
 /** The fields the quick inputs ask for: the model's main (not Advanced) fields that apply to the operation. */
 export function quickInputFields(model: ModelInfo, operation: TaskRequest['operation']): ParamSpec[] {
-  return model.params.filter((p) => !p.advanced && !p.topLevel && p.type !== 'file' && (!p.operations || p.operations.includes(operation)) && p.inputCase !== 'withImages');
+  const fields = model.params.filter((p) => !p.advanced && !p.topLevel && p.type !== 'file' && (!p.operations || p.operations.includes(operation)) && p.inputCase !== 'withImages');
+  // The count comes last: its step shows each count's estimate, which depends on the choices before it.
+  return [...fields.filter((p) => p.role !== 'count'), ...fields.filter((p) => p.role === 'count')];
 }
 
 /** The step names of the parameters the model has, in the order they are asked: the fields' own names. */

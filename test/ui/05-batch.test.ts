@@ -50,7 +50,9 @@ describe('UI: batch mode in the panel', () => {
     }
     const count = panel().locator('#batch-count');
     await count.filter({ hasText: '8 tasks (4 prompts × 2 models)' }).waitFor();
-    assert.match((await count.textContent()) ?? '', /estimate: .* for 4 of 8 tasks, plus 4 unknown/, 'gemini-2.5 has no documented price: shown as unknown');
+    // Both models have documented Pixapi prices (gemini-2.5-flash-image: 2 credits an image): a total, nothing unknown.
+    assert.match((await count.textContent()) ?? '', /estimate: \$\d+\.\d\d/);
+    assert.doesNotMatch((await count.textContent()) ?? '', /unknown/);
     assert.deepStrictEqual(await panel().locator('#batch-prompts li').allTextContents(), ['a red paper plane', 'a red paper boat', 'a blue paper plane', 'a blue paper boat']);
     await workbench.screenshot('batch-compose');
 

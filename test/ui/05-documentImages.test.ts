@@ -23,6 +23,10 @@ describe('UI: images a document asks for', () => {
     const reference = page.locator('.monaco-editor .view-lines span', { hasText: 'img/bike.webp' }).last();
     await reference.waitFor();
     await reference.click();
+    // The line's tokens split the path, so the click lands somewhere on the line: put the cursor inside the path.
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('Control+.');
     const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Generate image…' }).first();
     await fix.waitFor();
@@ -40,7 +44,13 @@ describe('UI: images a document asks for', () => {
     assert.strictEqual(written.toString('latin1', 8, 12), 'WEBP');
 
     await page.locator('.tabs-container .tab', { hasText: 'bikes.md' }).first().click();
-    await reference.hover();
+    // The hover at the cursor, inside the path (Show Hover, Ctrl+K Ctrl+I), as a keyboard user gets it.
+    await reference.click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
     const hover = page.locator('.monaco-hover', { hasText: 'a red bicycle' }).filter({ hasText: 'Regenerate' }).first();
     await hover.waitFor({ timeout: 15_000 });
     await hover.locator('img').first().evaluate((element) => {

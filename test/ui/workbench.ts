@@ -60,7 +60,8 @@ export class Workbench {
         }
         await input.fill(`>${title}`, { timeout: 3000 });
         await entry.waitFor({ timeout: 5000 });
-        await this.page.keyboard.press('Enter');
+        // The row with this title, not whichever ranks first (another command's title may match the words too).
+        await entry.click({ timeout: 3000 });
         return;
       } catch (error) {
         lastError = error;
