@@ -16,6 +16,7 @@ export const README_SCREENSHOTS: Readonly<Record<string, string>> = {
   'explorer-menu.png': 'explorer-media-studio-submenu.png',
   'walkthrough.png': 'walkthrough-done.png',
   'spending.png': 'spending-view.png',
+  'panel-advanced.png': 'panel-advanced-apixo.png',
   'quick-fix.png': 'reference-quick-fix.png',
   'reference-hover.png': 'reference-hover.png',
 };
