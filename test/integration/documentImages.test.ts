@@ -30,18 +30,22 @@ async function step<T>(name: string, work: () => Thenable<T> | Promise<T>): Prom
 }
 
 async function actionsAt(document: vscode.TextDocument, range: vscode.Range): Promise<vscode.CodeAction[]> {
-  let actions: (vscode.CodeAction | vscode.Command)[] | undefined;
-  // The workbench cancels the first request on a document it is still setting up (the Markdown features start
-  // with it); a request that was cancelled is asked again, a few times at most.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', document.uri, range);
-      break;
-    } catch (error) {
-      if (attempt >= 5 || !/Canceled/.test(String(error))) throw error;
+  // The workbench cancels (or answers empty) the first requests on a document it is still setting up (the
+  // Markdown features start with it): ask again, a few times at most, until the answer holds our action.
+  let ours: vscode.CodeAction[] = [];
+  for (let round = 0; round < 5 && ours.length === 0; round++) {
+    let actions: (vscode.CodeAction | vscode.Command)[] | undefined;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', document.uri, range);
+        break;
+      } catch (error) {
+        if (attempt >= 5 || !/Canceled/.test(String(error))) throw error;
+      }
     }
+    ours = (actions ?? []).filter((a): a is vscode.CodeAction => typeof a.command === 'object' && a.command.command === 'mediaStudio.generateMissingImages');
   }
-  return (actions ?? []).filter((a): a is vscode.CodeAction => typeof a.command === 'object' && a.command.command === 'mediaStudio.generateMissingImages');
+  return ours;
 }
 
 function rangeOf(document: vscode.TextDocument, text: string): vscode.Range {

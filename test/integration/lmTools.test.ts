@@ -222,7 +222,7 @@ describe('Chat tools (vscode.lm.invokeTool in the extension host)', function () 
     const video = await tools.generate_video.prepareInvocation({ input: { prompt: 'a wave', provider: 'apixo', model: 'veo-3-1', duration: 8 } });
     assert.match(video.confirmationMessages?.title ?? '', /^Generate video with Apixo\?$/);
     const videoText = plain(video.confirmationMessages?.message);
-    for (const part of ['Apixo', 'model veo-3-1', '8 s', 'Estimated cost: $0.20–$1.50 for 1 video (from Apixo\'s documented prices).']) assert.ok(videoText.includes(part), `"${part}" missing from: ${videoText}`);
+    for (const part of ['Apixo', 'model veo-3-1', '8 s', 'Estimated cost: $0.20–$1.50 for 1 video (fast or quality) (from Apixo\'s documented prices).']) assert.ok(videoText.includes(part), `"${part}" missing from: ${videoText}`);
     // Tools cannot report progress through a stable API: the running message says where it shows.
     assert.match(String(plain(video.invocationMessage)), /Progress shows in the Media Studio Tasks view/);
 

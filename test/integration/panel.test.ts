@@ -228,7 +228,7 @@ describe('Panel in the real extension host', function () {
     assert.deepStrictEqual(replies.map((m) => m.type === 'error' && m.requestId), [1, 2, 3, 4, 5], 'each readable request id got one error reply, and nothing else was answered');
     const tooLong = replies[1] as Extract<HostMessage, { type: 'error' }>;
     assert.match(tooLong.message, /prompt is longer than 32000 characters/);
-    assert.match((replies[3] as Extract<HostMessage, { type: 'error' }>).message, /params\.size is longer than 200 characters/);
+    assert.match((replies[3] as Extract<HostMessage, { type: 'error' }>).message, /params\.size is longer than 2000 characters/);
     assert.strictEqual(logged.filter((l) => l.startsWith('warn Panel: rejected')).length, answered.length + unanswered.length, logged.join('\n'));
     assert.ok(logged.some((l) => l.includes('unknown provider')));
     assert.ok(logged.some((l) => l.includes('unknown message type')));
