@@ -17,6 +17,8 @@ export const README_SCREENSHOTS: Readonly<Record<string, string>> = {
   'walkthrough.png': 'walkthrough-done.png',
   'spending.png': 'spending-view.png',
   'panel-advanced.png': 'panel-advanced-apixo.png',
+  'batch-grid-dark.png': 'batch-grid-dark.png',
+  'batch-grid-light.png': 'batch-grid-light.png',
   'quick-fix.png': 'reference-quick-fix.png',
   'reference-hover.png': 'reference-hover.png',
 };
