@@ -4,6 +4,7 @@
  */
 import { Emitter } from './events';
 import type { Task } from './task';
+import { WriteChain } from './writeChain';
 
 export interface TaskPersistence {
   load(): Promise<Task[]>;
@@ -20,7 +21,7 @@ export class TaskStore {
   private readonly tasks = new Map<string, Task>();
   /** What readers see: only copies that have reached storage, so nothing unsaved is ever acted on. */
   private readonly committed = new Map<string, Task>();
-  private readonly writes = new Map<string, Promise<void>>();
+  private readonly writes = new WriteChain();
   private readonly changed = new Emitter<TaskChange>();
   readonly onDidChange = this.changed.event;
 
@@ -110,7 +111,7 @@ export class TaskStore {
 
   /** Resolves when every write started so far has finished. */
   async flush(): Promise<void> {
-    await Promise.all([...this.writes.values()]);
+    await Promise.all(this.writes.pending());
   }
 
   /** Publishes a persisted copy unless a newer one was published already (writes can finish out of order across tasks). */
@@ -124,12 +125,7 @@ export class TaskStore {
   }
 
   private chain(id: string, write: () => Promise<void>): Promise<void> {
-    const next = (this.writes.get(id) ?? Promise.resolve()).catch(() => undefined).then(write);
-    this.writes.set(id, next);
-    void next.finally(() => {
-      if (this.writes.get(id) === next) this.writes.delete(id);
-    }).catch(() => undefined);
-    return next;
+    return this.writes.run(id, write);
   }
 
   dispose(): void {

@@ -35,9 +35,9 @@ function rewriteCdnUrls(reply: Reply, cdnOrigin: string, url: string): Reply {
   return { ...reply, body: Buffer.from(text) };
 }
 
-/** `bytes` bytes of valid-looking, endlessly nested JSON arrays, produced as they are sent. */
-function jsonBomb(bytes: number): StreamedBody {
-  const chunk = Buffer.alloc(64 * 1024, '[');
+/** `bytes` bytes of `fill` repeated, produced as they are sent (never held whole). */
+function repeatedBody(fill: string, bytes: number): StreamedBody {
+  const chunk = Buffer.alloc(64 * 1024, fill);
   return {
     length: bytes,
     open(limit = bytes) {
@@ -54,23 +54,14 @@ function jsonBomb(bytes: number): StreamedBody {
   };
 }
 
+/** A JSON answer that never closes its first array: `[[[[…`. */
+function jsonBomb(bytes: number): StreamedBody {
+  return repeatedBody('[', bytes);
+}
+
 /** `bytes` bytes of plain text, produced as they are sent: an error page that never ends. */
 function endlessErrorBody(bytes: number): StreamedBody {
-  const chunk = Buffer.alloc(64 * 1024, 'error ');
-  return {
-    length: bytes,
-    open(limit = bytes) {
-      let left = Math.min(limit, bytes);
-      return new Readable({
-        read() {
-          if (left <= 0) return void this.push(null);
-          const piece = chunk.subarray(0, Math.min(chunk.length, left));
-          left -= piece.length;
-          this.push(piece);
-        },
-      });
-    },
-  };
+  return repeatedBody('error ', bytes);
 }
 
 /** A reply's body sent `bytesPerChunk` bytes every `everyMs` ms (a CDN drip-feeding a download). */

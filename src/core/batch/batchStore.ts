@@ -4,6 +4,7 @@
  */
 import { Emitter } from '../events';
 import type { Batch } from './batch';
+import { WriteChain } from '../writeChain';
 
 export interface BatchPersistence {
   load(): Promise<Batch[]>;
@@ -15,7 +16,7 @@ export type BatchChange = { readonly kind: 'added' | 'changed' | 'removed'; read
 
 export class BatchStore {
   private readonly batches = new Map<string, Batch>();
-  private readonly writes = new Map<string, Promise<void>>();
+  private readonly writes = new WriteChain();
   private readonly changed = new Emitter<BatchChange>();
   readonly onDidChange = this.changed.event;
 
@@ -68,12 +69,7 @@ export class BatchStore {
   }
 
   private chain(id: string, write: () => Promise<void>): Promise<void> {
-    const next = (this.writes.get(id) ?? Promise.resolve()).catch(() => undefined).then(write);
-    this.writes.set(id, next);
-    void next.finally(() => {
-      if (this.writes.get(id) === next) this.writes.delete(id);
-    }).catch(() => undefined);
-    return next;
+    return this.writes.run(id, write);
   }
 
   dispose(): void {
