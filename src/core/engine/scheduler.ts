@@ -1,0 +1,182 @@
+/**
+ * The scheduler: every task's next due piece of work under one self-rescheduling timer, status checks capped by
+ * the check pool, and each provider's request budget spent in budget order.
+ */
+import type { ProviderAdapter } from '../adapters/adapter';
+import { orderForBudget } from '../budgetOrder';
+import type { ProviderId } from '../providers';
+import type { TaskStore } from '../store';
+import { dueTime, pastMoment, timerDelay } from '../waits';
+import type { Admission } from './admission';
+import type { Clock, Due } from './types';
+
+const DEFAULT_PARALLEL_CHECKS = 8;
+
+export interface SchedulerDeps {
+  readonly clock: Clock;
+  readonly store: TaskStore;
+  readonly adapters: ReadonlyMap<ProviderId, ProviderAdapter>;
+  readonly admission: Admission;
+  readonly maxParallelChecks?: number;
+  /** Whether anything is in flight for the task (a due task in work is not started again). */
+  working(id: string): boolean;
+  /** Does the due work: a status check or a submit. */
+  run(id: string, due: Due): Promise<void>;
+  /** Called once the task's work has ended, however it ended. */
+  ran(id: string): void;
+  readonly log?: (line: string, level?: 'info' | 'warn') => void;
+}
+
+export class Scheduler {
+  private readonly due = new Map<string, Due>();
+  /** Tasks with a check or a submit in flight (one piece of work per task at a time). */
+  private readonly busy = new Set<string>();
+  /** Tasks whose status check is in flight: the check pool, which submits and downloads never take. */
+  private readonly checking = new Set<string>();
+  /** When each task's last status check was sent from this window (the stored lastCheckedAt is when it was answered). */
+  readonly checkSentAt = new Map<string, number>();
+  private timer: unknown;
+  private timerAt = Infinity;
+  private disposed = false;
+
+  constructor(private readonly deps: SchedulerDeps) {}
+
+  get size(): number {
+    return this.due.size;
+  }
+
+  get(id: string): Due | undefined {
+    return this.due.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.due.has(id);
+  }
+
+  inWork(id: string): boolean {
+    return this.busy.has(id);
+  }
+
+  unschedule(id: string): void {
+    this.due.delete(id);
+  }
+
+  /** The task is gone: nothing of it is kept. */
+  forget(id: string): void {
+    this.due.delete(id);
+    this.checkSentAt.delete(id);
+  }
+
+  /** When the task's status was last asked for, by the stored answer or a check sent from here. */
+  lastCheck(id: string, storedCheckedAt: number | undefined): number {
+    return Math.max(storedCheckedAt ?? -Infinity, this.checkSentAt.get(id) ?? -Infinity);
+  }
+
+  /** Every check is clamped to the provider's floor after the task's last check, whoever asked for it (Refresh, a new key, a resume). */
+  schedule(id: string, due: Due): void {
+    const requested = dueTime(due.at, this.deps.clock.now());
+    const at = due.action === 'poll' ? Math.max(requested, this.earliestCheck(id)) : requested;
+    this.due.set(id, { ...due, at });
+    this.arm();
+  }
+
+  private earliestCheck(id: string): number {
+    const task = this.deps.store.get(id);
+    const adapter = task && this.deps.adapters.get(task.request.provider);
+    if (!task || !adapter) return -Infinity;
+    // lastCheckedAt is read from disk: a damaged or future value must not hold the task back for good.
+    return this.lastCheck(id, pastMoment(task.lastCheckedAt, this.deps.clock.now())) + adapter.policy.floorMs;
+  }
+
+  /**
+   * Within each provider that has a request budget, its due requests go in budget order (submits, then tasks
+   * that could be done, least recently seen for their age first: see budgetOrder.ts), as one group at its earliest entry's place; other providers keep due
+   * order. While the budget is tight (requests are being paced), a task not yet due but past its floor
+   * competes too: the next paced request may be better spent on a video near its end than on an image that
+   * has just started. One that loses keeps its own due time.
+   */
+  private budgetOrdered(ready: [string, Due][], now: number): [string, Due][] {
+    const providerOf = (id: string) => this.deps.store.get(id)?.request.provider;
+    const groups = new Map<ProviderId, [string, Due][]>();
+    for (const entry of ready) {
+      const provider = providerOf(entry[0]);
+      if (provider && this.deps.adapters.get(provider)?.policy.requestsPerMinute !== undefined) groups.set(provider, [...(groups.get(provider) ?? []), entry]);
+    }
+    if (!groups.size) return ready;
+    for (const [provider, entries] of groups) {
+      const policy = this.deps.adapters.get(provider)?.policy;
+      if (policy?.earliestReadyMs && this.deps.admission.budgetTight(provider, now)) {
+        for (const [id, due] of this.due) {
+          if (due.at > now && due.action === 'poll' && !due.blocked && !this.deps.working(id) && providerOf(id) === provider && this.earliestCheck(id) <= now) entries.push([id, due]);
+        }
+      }
+      groups.set(provider, orderForBudget(entries, ([id, due]) => {
+        const task = this.deps.store.get(id);
+        const last = this.lastCheck(id, task?.lastCheckedAt);
+        return { action: due.action, kind: task?.request.kind ?? 'image', ageMs: now - due.since, checkedAtAgeMs: Math.max(0, last - due.since), dueAt: due.at };
+      }, policy?.earliestReadyMs));
+    }
+    const ordered: [string, Due][] = [];
+    for (const entry of ready) {
+      const provider = providerOf(entry[0]);
+      const group = provider && groups.get(provider);
+      if (!group) ordered.push(entry);
+      else if (group.length) ordered.push(...group.splice(0));
+    }
+    return ordered;
+  }
+
+  /** Sets the one timer to the earliest due task that is not in work. */
+  arm(): void {
+    if (this.disposed) return;
+    let earliest = Infinity;
+    for (const [id, due] of this.due) if (!this.deps.working(id)) earliest = Math.min(earliest, due.at);
+    if (earliest === this.timerAt) return;
+    if (this.timer !== undefined) this.deps.clock.clearTimer(this.timer);
+    this.timer = undefined;
+    this.timerAt = earliest;
+    if (earliest === Infinity) return;
+    this.timer = this.deps.clock.setTimer(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      this.tick();
+    }, timerDelay(earliest - this.deps.clock.now()));
+  }
+
+  private tick(): void {
+    if (this.disposed) return;
+    const now = this.deps.clock.now();
+    const ready = this.budgetOrdered([...this.due].filter(([id, due]) => due.at <= now && !this.deps.working(id)).sort((a, b) => a[1].at - b[1].at), now);
+    // Only status checks count against the check pool: a long synchronous submit or a slow download never stops them.
+    let room = (this.deps.maxParallelChecks ?? DEFAULT_PARALLEL_CHECKS) - this.checking.size;
+    for (const [id, due] of ready) {
+      if (due.action === 'poll' && room <= 0) continue;
+      const provider = this.deps.store.get(id)?.request.provider;
+      const wait = provider && this.deps.admission.budgetWait(provider, now);
+      if (provider && wait !== undefined) {
+        // Over the provider's requests-a-minute: this one goes when the oldest request of the window has aged out.
+        this.due.set(id, { ...due, at: Math.max(due.at, wait) });
+        continue;
+      }
+      if (provider) this.deps.admission.spend(provider);
+      if (due.action === 'poll') {
+        room -= 1;
+        this.checking.add(id);
+      }
+      this.busy.add(id);
+      void this.deps.run(id, due).catch((error) => this.deps.log?.(`Task ${id}: ${error instanceof Error ? error.message : String(error)}`, 'warn')).finally(() => {
+        this.busy.delete(id);
+        this.checking.delete(id);
+        this.deps.ran(id);
+        this.arm();
+      });
+    }
+    // Anything left over (no room) is picked up when a check finishes.
+    this.arm();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer !== undefined) this.deps.clock.clearTimer(this.timer);
+  }
+}
