@@ -109,11 +109,6 @@ export class TaskStore {
     this.changed.fire({ kind: 'removed', task });
   }
 
-  /** Resolves when every write started so far has finished. */
-  async flush(): Promise<void> {
-    await Promise.all(this.writes.pending());
-  }
-
   /** Publishes a persisted copy unless a newer one was published already (writes can finish out of order across tasks). */
   private commit(task: Task): void {
     const shown = this.committed.get(task.id);

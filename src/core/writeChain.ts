@@ -10,9 +10,4 @@ export class WriteChain {
     }).catch(() => undefined);
     return next;
   }
-
-  /** Every write still under way. */
-  pending(): Promise<void>[] {
-    return [...this.writes.values()];
-  }
 }

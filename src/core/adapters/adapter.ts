@@ -15,7 +15,6 @@ export interface SubmitContext {
   readonly api: ApiClient;
   /** Opens a workspace image (URI string) for upload. */
   openImage(uri: string): Promise<UploadImage>;
-  readonly signal?: AbortSignal;
 }
 
 export type SubmitResult =

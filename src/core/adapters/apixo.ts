@@ -180,7 +180,7 @@ export class ApixoAdapter implements ProviderAdapter {
 
   async submit(context: SubmitContext, request: TaskRequest): Promise<SubmitResult> {
     const body = apixoBody(request);
-    const data = await callApixo(context.api, 'POST', `/generateTask/${encodeURIComponent(modelOf(request))}`, { json: body, signal: context.signal });
+    const data = await callApixo(context.api, 'POST', `/generateTask/${encodeURIComponent(modelOf(request))}`, { json: body });
     const taskId = str(obj(data)?.taskId);
     if (!taskId) throw new ProtocolError(l10n.t('Apixo accepted the task but sent no taskId.'));
     return { kind: 'accepted', remoteId: taskId, status: { state: 'submitted', remoteState: 'pending', progress: 0 } };

@@ -65,7 +65,7 @@ export class OpenAiAdapter implements ProviderAdapter {
 
   async submit(context: SubmitContext, request: TaskRequest): Promise<SubmitResult> {
     const { api } = context;
-    const options = { maxBytes: ANSWER_MAX_BYTES, timeoutMs: ANSWER_TIMEOUT_MS, signal: context.signal };
+    const options = { maxBytes: ANSWER_MAX_BYTES, timeoutMs: ANSWER_TIMEOUT_MS };
     const model = request.model.trim();
     let response;
     if (request.operation === 'edit') {

@@ -119,7 +119,7 @@ export class PixaiAdapter implements ProviderAdapter {
     }
     // Fields PixAI documents only for its SDK (lora, seed…), asked for by name: sent as given, objects intact.
     Object.assign(body, request.extra);
-    const response = await context.api.call('POST', '/v2/image/create', { json: body, signal: context.signal });
+    const response = await context.api.call('POST', '/v2/image/create', { json: body });
     const task = obj(response.body);
     const id = str(task?.id);
     if (!id) throw new ProtocolError(l10n.t('PixAI accepted the task but sent no task id.'));

@@ -104,10 +104,10 @@ export class PixapiAdapter implements ProviderAdapter {
       const inputImage = request.imageUrls?.[0] ?? request.params.input_image;
       const body: Record<string, ParamValue> = { model: request.model, prompt: request.prompt, ...fields(request) };
       if (typeof inputImage === 'string' && inputImage) body.input_image = inputImage;
-      return this.accepted(await api.call('POST', '/v1/async/videos/generations', { json: body, signal: context.signal }));
+      return this.accepted(await api.call('POST', '/v1/async/videos/generations', { json: body }));
     }
     const path = `${request.sync ? '' : '/async'}/images/${request.operation === 'edit' ? 'edits' : 'generations'}`;
-    const options = request.sync ? { maxBytes: SYNC_MAX_BYTES, timeoutMs: SYNC_TIMEOUT_MS, signal: context.signal } : { signal: context.signal };
+    const options = request.sync ? { maxBytes: SYNC_MAX_BYTES, timeoutMs: SYNC_TIMEOUT_MS } : {};
     let response;
     if (request.operation === 'edit') {
       const parts: MultipartPart[] = Object.entries(imageBody(request)).map(([name, value]) => ({ name, value: partValue(value) }));
