@@ -8,7 +8,7 @@ import { ModelInfo, paramWithRole, takesFiles, takesImages, takesUrls, typedMode
 import { chooseFolder } from '../core/folderChoice';
 import { RequestProblem, TaskEngine } from '../core/engine';
 import { usableAsReference } from '../core/files/sidecar';
-import { isProviderId, PROVIDER_IDS, PROVIDERS, ProviderId } from '../core/providers';
+import { PROVIDERS, ProviderId } from '../core/providers';
 import { groupByForm, ValueForm } from '../core/valueForms';
 import { flowSteps, INPUT_IMAGE_STEP, MODEL_STEP, PROMPT_STEP, PROVIDER_STEP, stepTitle } from '../core/steps';
 import { providerSpec } from '../core/spec/registry';
@@ -25,6 +25,7 @@ import { SpendingRefused } from './spending/spending';
 import { estimateSpend } from '../core/spending/estimate';
 import { paramFromText } from '../core/spec/validate';
 import { checkedTarget, targetSizeParams } from './targets';
+import { settings } from './settings';
 
 export interface GenerateDeps {
   readonly engine: TaskEngine;
@@ -73,14 +74,11 @@ function parsed<T>(parse: (raw: unknown) => T, raw: unknown): T {
 }
 
 export function useSync(args: { sync?: boolean }): boolean {
-  return args.sync ?? vscode.workspace.getConfiguration('mediaStudio').get<boolean>('pixapi.synchronous', false);
+  return args.sync ?? settings.flag('pixapi.synchronous');
 }
 
-/** The setting mediaStudio.defaultProvider; the first registered provider when it names none we know. */
-export function defaultProvider(): ProviderId {
-  const value = vscode.workspace.getConfiguration('mediaStudio').get<string>('defaultProvider', PROVIDER_IDS[0]);
-  return isProviderId(value) ? value : PROVIDER_IDS[0];
-}
+/** Kept here for the callers that import it with the rest of generating (see settings.defaultProvider). */
+export const defaultProvider = (): ProviderId => settings.defaultProvider();
 
 /** The workspace folder whose output folder receives the results. */
 export async function pickWorkspaceFolder(hint: { near?: vscode.Uri; name?: string; ask: boolean }): Promise<vscode.Uri> {

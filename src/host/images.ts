@@ -4,13 +4,11 @@ import type { UploadImage } from '../core/adapters/adapter';
 import { IMAGE_TAIL_BYTES, inputImageDamage, isSupportedInputImage, SNIFF_HEAD_BYTES } from '../core/files/sniff';
 import { RequestProblem } from '../core/engine';
 import { linkOutside } from '../core/files/realPath';
+import { settings } from './settings';
 
 export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp'] as const;
 const MIME = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const;
 
-function maxImageBytes(): number {
-  return vscode.workspace.getConfiguration('mediaStudio').get<number>('maxImageSizeMB', 20) * 1024 * 1024;
-}
 
 /** The first and last bytes of a file: enough to tell what it is and whether it is cut short. */
 async function readEnds(uri: vscode.Uri, size: number): Promise<{ head: Uint8Array; tail: Uint8Array }> {
@@ -60,7 +58,7 @@ export async function checkInputImage(uri: vscode.Uri): Promise<{ format: 'png' 
   }
   if (stat.type & vscode.FileType.Directory) throw new RequestProblem(vscode.l10n.t('"{0}" is a folder; pick image files.', name));
   if (/\.svg$/i.test(uri.path)) throw new RequestProblem(vscode.l10n.t('"{0}" is an SVG. Providers take PNG, JPEG or WebP images: export it as PNG first.', name));
-  const cap = maxImageBytes();
+  const cap = settings.maxImageBytes();
   if (stat.size > cap) {
     throw new RequestProblem(vscode.l10n.t('"{0}" is {1} MB, over the {2} MB limit (setting "mediaStudio.maxImageSizeMB").', name, (stat.size / 1048576).toFixed(1), (cap / 1048576).toFixed(0)));
   }

@@ -14,7 +14,7 @@ export class Log {
   }
 
   /** Registers a secret that must never be written. */
-  forget(secret: string | undefined): void {
+  redactSecret(secret: string | undefined): void {
     if (secret && secret.length >= 4) this.secrets.add(secret);
   }
 
@@ -31,6 +31,5 @@ export class Log {
   error(message: string | Error): void {
     this.output.error(this.redact(message instanceof Error ? `${message.message}\n${message.stack ?? ''}` : message));
   }
-  show(): void { this.output.show(true); }
   dispose(): void { this.channel?.dispose(); }
 }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { proxyDispatcher, proxyPlan } from '../core/proxy';
 import { UserError } from './commands';
 import type { Log } from './log';
+import { settings } from './settings';
 
 /**
  * The dispatcher every request to a provider or a result host goes through: VS Code's proxy settings and
@@ -13,25 +14,15 @@ export class ProxySettings implements vscode.Disposable {
   private readonly listener: vscode.Disposable;
 
   constructor(private readonly log: Log) {
-    this.listener = vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('http')) this.reset();
-    });
+    this.listener = settings.onDidChangeHttp(() => this.reset());
   }
 
   /** Undefined means "connect directly" (undici's global dispatcher). */
   dispatcher(): Dispatcher | undefined {
     if (!this.current) {
-      const http = vscode.workspace.getConfiguration('http');
       let plan;
       try {
-        plan = proxyPlan({
-          proxy: http.get<string>('proxy'),
-          strictSSL: http.get<boolean>('proxyStrictSSL', true),
-          noProxy: http.get<string[]>('noProxy', []),
-          support: http.get<string>('proxySupport'),
-          authorization: http.get<string | null>('proxyAuthorization') ?? undefined,
-          env: process.env,
-        });
+        plan = proxyPlan({ ...settings.http(), env: process.env });
       } catch (error) {
         throw new UserError((error as Error).message);
       }

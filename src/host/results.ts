@@ -26,6 +26,7 @@ import type { Log } from './log';
 import { sidecarTrust } from './sidecarTrust';
 import { elapsedMs } from '../core/elapsed';
 import { writeTargets } from './targets';
+import { settings } from './settings';
 
 export interface ResultWriterDeps {
   readonly store: TaskStore;
@@ -64,13 +65,9 @@ export function isTransientSaveError(error: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('UND_ERR') || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT');
 }
 
-function setting<T>(name: string, fallback: T): T {
-  return vscode.workspace.getConfiguration('mediaStudio').get<T>(name, fallback);
-}
-
 /** The task's own output folder when it has one (checked again here: stored tasks are untrusted), else the setting. */
 export function outputFolderUri(workspaceFolder: vscode.Uri, own?: string): vscode.Uri {
-  const folder = resolveOutputFolder(own ?? vscode.workspace.getConfiguration('mediaStudio', workspaceFolder).get<string>('outputFolder', 'generated'));
+  const folder = resolveOutputFolder(own ?? settings.outputFolder(workspaceFolder));
   if ('error' in folder) throw new SaveError(own === undefined ? vscode.l10n.t('{0} (setting "mediaStudio.outputFolder")', folder.error) : folder.error);
   return vscode.Uri.joinPath(workspaceFolder, ...folder.segments);
 }
@@ -297,7 +294,7 @@ export class ResultWriter {
 
   /** Streams the download to `temp`, checking type and size as the bytes arrive. */
   private async download(task: Task, url: string, temp: vscode.Uri): Promise<SniffedMedia> {
-    const maxBytes = setting('maxDownloadSizeMB', 2048) * 1024 * 1024;
+    const maxBytes = settings.maxDownloadBytes();
     const auth = await this.deps.apiAuth(task);
     // An overall deadline scaled to the size (see downloadDeadline.ts): a drip-fed body is stopped, then retried.
     const stopper = new AbortController();

@@ -21,6 +21,7 @@ import { PROVIDERS } from '../../core/providers';
 import { isTerminal, Task, TaskRequest } from '../../core/task';
 import { UserError } from '../commands';
 import { admitChecked, defaultProvider, GenerateDeps, modelParams, pickWorkspaceFolder, submitChecked, useSync } from '../generate';
+import { settings } from '../settings';
 
 export interface BatchDeps extends GenerateDeps {
   readonly batches: BatchStore;
@@ -45,8 +46,7 @@ export interface BatchDraft {
 const MAX_ROWS_FILE_BYTES = 5 * 1024 * 1024;
 
 function maxTasks(): number {
-  const value = vscode.workspace.getConfiguration('mediaStudio').get<number>('batch.maxTasks', DEFAULT_MAX_TASKS);
-  return Number.isInteger(value) && value > 0 ? value : DEFAULT_MAX_TASKS;
+  return settings.batchMaxTasks(DEFAULT_MAX_TASKS);
 }
 
 function outsideWorkspace(shown: string): string {
@@ -117,7 +117,7 @@ export class Batches {
     }
     const plan = planBatch({ template: args.template, variables: args.variables, rows: file?.rows, rowsFile: args.rows, models, maxTasks: maxTasks() });
     if ('error' in plan) throw new UserError(vscode.l10n.t('Generate Batch: {0}', plan.error));
-    const base = resolveOutputFolder(args.outputFolder ?? vscode.workspace.getConfiguration('mediaStudio', workspaceFolder).get<string>('outputFolder', 'generated'));
+    const base = resolveOutputFolder(args.outputFolder ?? settings.outputFolder(workspaceFolder));
     if ('error' in base) throw new UserError(args.outputFolder === undefined ? vscode.l10n.t('{0} (setting "mediaStudio.outputFolder")', base.error) : base.error);
     const createdAt = Date.now();
     const slug = batchSlug(args.template, createdAt);

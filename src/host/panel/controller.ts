@@ -21,6 +21,7 @@ import { defaultProvider, pickWorkspaceFolder, submitChecked, toWorkspaceUri } f
 import { checkInputImage, checkReferenceLocation, IMAGE_EXTENSIONS } from '../images';
 import { Disposable } from '../lifecycle';
 import { BatchPanel, type BatchPanelDeps } from './batchPanel';
+import { settings } from '../settings';
 
 /** How the controller reaches its webview; a real WebviewPanel in the extension, a fake in tests. */
 export interface PanelTransport {
@@ -253,7 +254,7 @@ export class PanelController extends Disposable {
       extra: Object.keys(extra).length ? extra : undefined,
       images: references.length ? references.map((r) => r.toString()) : undefined,
       imageUrls,
-      sync: syncSetting && kind === 'image' ? vscode.workspace.getConfiguration('mediaStudio').get<boolean>(syncSetting, false) : undefined,
+      sync: syncSetting && kind === 'image' ? settings.flag(syncSetting) : undefined,
       workspaceFolder: workspaceFolder.toString(),
     };
     const task = await submitChecked(this.deps.engine, request);

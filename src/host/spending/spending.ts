@@ -16,6 +16,7 @@ import type { SpendingLedger, Settlement } from '../../core/spending/ledger';
 import { checkLimits, hasLimit, LIMIT_SETTINGS, parseLimits, refusalMessage, SpendingLimits, Totals } from '../../core/spending/model';
 import { Disposable } from '../lifecycle';
 import type { Log } from '../log';
+import { settings } from '../settings';
 
 /** A request refused by a spending limit: nothing was stored or sent. */
 export class SpendingRefused extends RequestProblem {
@@ -76,16 +77,13 @@ export class Spending extends Disposable implements SpendingGate {
         void this.settle(task, settlementOf(task));
       }
     }));
-    this.register(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('mediaStudio.spending')) this.changed.fire();
-    }));
+    this.register(settings.onDidChangeSpending(() => this.changed.fire()));
     if (watchFolder) this.watch(watchFolder);
   }
 
   /** The limits now; an invalid value (negative, not a number) is treated as unset and logged once. */
   limits(): SpendingLimits {
-    const settings = vscode.workspace.getConfiguration();
-    const { limits, invalid } = parseLimits((setting) => settings.get(setting));
+    const { limits, invalid } = parseLimits(settings.rawFull);
     for (const { setting, value } of invalid) {
       const key = `${setting}=${JSON.stringify(value)}`;
       if (this.loggedInvalid.has(key)) continue;
