@@ -191,6 +191,26 @@ export interface PanelReplies extends Record<RequestType, HostMessage> {
 }
 export type ReplyTo<K extends RequestType> = PanelReplies[K];
 
+/**
+ * PanelReplies at run time, for the webview to check each reply against. Besides these, a request the person
+ * stopped (a confirmation they cancelled) is answered with done, whatever its type.
+ */
+export const REPLY_TYPES: { readonly [K in RequestType]: readonly ReplyTo<K>['type'][] } = {
+  listModels: ['models'],
+  submit: ['submitted'],
+  pickReferences: ['done'],
+  dropReferences: ['done'],
+  taskAction: ['submitted', 'done'],
+  generateBatch: ['batchSubmitted'],
+  batchAction: ['done'],
+  pickRowsFile: ['rowsFile'],
+};
+
+/** How the host answers a request: the reply is checked against PanelReplies for the request's type. */
+export function replyTo<K extends RequestType>(_request: { readonly type: K }, reply: ReplyTo<K>): HostMessage {
+  return reply;
+}
+
 // ---- limits ----
 
 export const LIMITS = {

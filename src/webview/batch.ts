@@ -166,11 +166,15 @@ function generate(): void {
   status(l10n.t('Checking…'));
   request('generateBatch', { template: template(), variables: variablesNow(), models: chosen, ...(rowsFile ? { rows: rowsFile } : {}) }).then(
     (reply) => status([l10n.t('Batch started.'), ...reply.warnings].join(' ')),
-    (error: RequestFailed) => status(error.message, true));
+    (error: Error) => {
+      if (error instanceof RequestFailed) status(error.message, true);
+    });
 }
 
 function action(batchId: string, which: BatchAction): void {
-  request('batchAction', { action: which, batchId }).catch((error: RequestFailed) => status(error.message, true));
+  request('batchAction', { action: which, batchId }).catch((error: Error) => {
+      if (error instanceof RequestFailed) status(error.message, true);
+    });
 }
 
 function cell(taskId: string | undefined): HTMLElement {
