@@ -143,6 +143,13 @@ export interface ModelsReply {
   readonly balanceUsd?: number;
 }
 
+export interface SubmittedReply { readonly type: 'submitted'; readonly requestId: number; readonly taskId: string }
+export interface DoneReply { readonly type: 'done'; readonly requestId: number }
+export interface BatchSubmittedReply { readonly type: 'batchSubmitted'; readonly requestId: number; readonly batchId: string; readonly warnings: readonly string[] }
+export interface RowsFileReply { readonly type: 'rowsFile'; readonly requestId: number; readonly path?: string }
+/** The reply to a request that failed (requestId) or a notice about something the host did. */
+export interface ErrorMessage { readonly type: 'error'; readonly requestId?: number; readonly message: string }
+
 export type HostMessage =
   | { readonly type: 'init'; readonly providers: readonly ProviderOption[]; readonly defaultProvider: ProviderId; readonly tasks: readonly TaskView[] }
   | ModelsReply
@@ -151,14 +158,58 @@ export type HostMessage =
   | { readonly type: 'addReferences'; readonly references: readonly ReferenceView[] }
   /** Fills the compose area (Animate: a video model with an image result's URL as input image). */
   | { readonly type: 'prefill'; readonly provider: ProviderId; readonly model: string; readonly prompt: string; readonly imageUrls: readonly string[] }
-  | { readonly type: 'submitted'; readonly requestId: number; readonly taskId: string }
-  /** The reply to a request that failed (requestId) or a notice about something the host did. */
-  | { readonly type: 'error'; readonly requestId?: number; readonly message: string }
-  | { readonly type: 'done'; readonly requestId: number }
+  | SubmittedReply
+  | ErrorMessage
+  | DoneReply
   | { readonly type: 'batch'; readonly batch: BatchView }
   | { readonly type: 'batchRemoved'; readonly id: string }
-  | { readonly type: 'batchSubmitted'; readonly requestId: number; readonly batchId: string; readonly warnings: readonly string[] }
-  | { readonly type: 'rowsFile'; readonly requestId: number; readonly path?: string };
+  | BatchSubmittedReply
+  | RowsFileReply;
+
+// ---- requests and their replies ----
+
+/** Every webview message but the handshake is a request: it carries a requestId and is answered once. */
+export type PanelRequest = Exclude<WebviewMessage, { readonly type: 'ready' }>;
+export type RequestType = PanelRequest['type'];
+/** What a request carries besides its type and id. */
+export type RequestFields<K extends RequestType> = Omit<Extract<PanelRequest, { readonly type: K }>, 'type' | 'requestId'>;
+
+/**
+ * The reply each request gets when it succeeds; a failed one gets an ErrorMessage with its requestId instead.
+ * Extending the Record makes a request type without a reply here a compile error.
+ */
+export interface PanelReplies extends Record<RequestType, HostMessage> {
+  listModels: ModelsReply;
+  submit: SubmittedReply;
+  pickReferences: DoneReply;
+  dropReferences: DoneReply;
+  /** Regenerate is answered with its new task; every other action with done. */
+  taskAction: SubmittedReply | DoneReply;
+  generateBatch: BatchSubmittedReply;
+  batchAction: DoneReply;
+  pickRowsFile: RowsFileReply;
+}
+export type ReplyTo<K extends RequestType> = PanelReplies[K];
+
+/**
+ * PanelReplies at run time, for the webview to check each reply against. Besides these, a request the person
+ * stopped (a confirmation they cancelled) is answered with done, whatever its type.
+ */
+export const REPLY_TYPES: { readonly [K in RequestType]: readonly ReplyTo<K>['type'][] } = {
+  listModels: ['models'],
+  submit: ['submitted'],
+  pickReferences: ['done'],
+  dropReferences: ['done'],
+  taskAction: ['submitted', 'done'],
+  generateBatch: ['batchSubmitted'],
+  batchAction: ['done'],
+  pickRowsFile: ['rowsFile'],
+};
+
+/** How the host answers a request: the reply is checked against PanelReplies for the request's type. */
+export function replyTo<K extends RequestType>(_request: { readonly type: K }, reply: ReplyTo<K>): HostMessage {
+  return reply;
+}
 
 // ---- limits ----
 

@@ -9,12 +9,12 @@ import type { TaskChange, TaskStore } from '../core/store';
 import { formatDuration, isTerminal, Task, TaskState, taskActions } from '../core/task';
 import { Disposable } from './lifecycle';
 import { formatElapsed, runningMs } from '../core/elapsed';
+import { isInFlight, showsProgress, stateWord } from '../core/taskPresentation';
 import { inputImages, paramLines } from '../core/hoverDetails';
 import { paramWithRole, typedModel } from '../core/catalog';
 import type { BatchStore } from '../core/batch/batchStore';
 import { batchNode, BATCH_NODE_PREFIX, batchTaskIds, rootRows } from './batch/batchNodes';
 
-const ACTIVE: readonly TaskState[] = ['submitting', 'running', 'submitted', 'queued', 'unconfirmed', 'stale'];
 const PROGRESS_THROTTLE_MS = 500;
 /**
  * Finished tasks listed at the top level; older ones sit one level down in pages, so VS Code builds (and sends
@@ -37,23 +37,8 @@ const ICONS: Record<TaskState, vscode.ThemeIcon> = {
   cancelled: new vscode.ThemeIcon('circle-slash'),
 };
 
-/** A function, not a table built at load time, so every word goes through the translation bundle. */
-function stateWord(state: TaskState): string {
-  switch (state) {
-    case 'queued': return vscode.l10n.t('queued');
-    case 'submitting': return vscode.l10n.t('sending');
-    case 'submitted': return vscode.l10n.t('waiting');
-    case 'running': return vscode.l10n.t('running');
-    case 'unconfirmed': return vscode.l10n.t('unconfirmed');
-    case 'stale': return vscode.l10n.t('stale');
-    case 'succeeded': return vscode.l10n.t('done');
-    case 'failed': return vscode.l10n.t('failed');
-    case 'cancelled': return vscode.l10n.t('cancelled');
-  }
-}
-
 export function sortTasks(tasks: Task[]): Task[] {
-  const rank = (t: Task) => (ACTIVE.includes(t.state) ? 0 : 1);
+  const rank = (t: Task) => (isTerminal(t.state) ? 1 : 0);
   return tasks.sort((a, b) => rank(a) - rank(b) || (b.endedAt ?? b.createdAt) - (a.endedAt ?? a.createdAt));
 }
 
@@ -71,7 +56,7 @@ const SAVE_FAILED_ICON = new vscode.ThemeIcon('warning', new vscode.ThemeColor('
 
 export function describeTask(task: Task, now: number): string {
   const parts: string[] = [unsaved(task) ? vscode.l10n.t('saving') : saveFailed(task) ? vscode.l10n.t('not saved') : stateWord(task.state)];
-  if ((task.state === 'running' || task.state === 'submitted') && task.progress !== undefined) parts.push(`${Math.round(task.progress)}%`);
+  if (showsProgress(task.state, task.progress)) parts.push(`${Math.round(task.progress)}%`);
   parts.push(`${PROVIDERS[task.request.provider].label} ${task.request.model}`);
   parts.push(formatElapsed(task, now));
   if (task.cost) parts.push(task.cost.unit === 'USD' ? `$${task.cost.amount.toFixed(3)}` : vscode.l10n.t('{0} credits', task.cost.amount));
@@ -194,7 +179,7 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
     const rows = this.batches?.list().length ? rootRows(sorted, this.batches) : sorted.map((t) => t.id);
     const finishedTask = (id: string) => {
       const task = this.store.get(id);
-      return task !== undefined && !ACTIVE.includes(task.state);
+      return task !== undefined && isTerminal(task.state);
     };
     const firstFinished = rows.findIndex(finishedTask);
     const active = firstFinished < 0 ? rows : rows.slice(0, firstFinished);
@@ -217,7 +202,7 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
   /** A collapsed page of older finished tasks: "Older tasks (101–600 of 9,900)". */
   private olderItem(id: string): vscode.TreeItem {
     const offset = Number(id.slice(OLDER_PREFIX.length));
-    const finished = this.store.list().filter((t) => !ACTIVE.includes(t.state)).length;
+    const finished = this.store.list().filter((t) => isTerminal(t.state)).length;
     const last = Math.min(finished, offset + OLDER_PAGE);
     const item = new vscode.TreeItem(vscode.l10n.t('Older tasks ({0}–{1} of {2})', (offset + 1).toLocaleString(), last.toLocaleString(), finished.toLocaleString()), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = id;
@@ -254,7 +239,7 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
   }
 
   private runningCount(): number {
-    return this.store.list().filter((t) => ['submitting', 'submitted', 'running'].includes(t.state)).length;
+    return this.store.list().filter((t) => isInFlight(t.state)).length;
   }
 
   private updateBadge(): void {
@@ -268,7 +253,7 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
     const wanted = !!this.view?.visible && this.runningCount() > 0;
     if (wanted && !this.ticker) {
       this.ticker = setInterval(() => {
-        for (const task of this.store.list()) if (['submitted', 'running', 'submitting'].includes(task.state)) this.refreshItem(task.id, false);
+        for (const task of this.store.list()) if (isInFlight(task.state)) this.refreshItem(task.id, false);
       }, 1000);
     } else if (!wanted) {
       this.stopTicker();

@@ -9,28 +9,13 @@ import { estimateBatch } from '../core/batch/modelFacts';
 import { planBatch } from '../core/batch/plan';
 import { templateParts, templateVariables } from '../core/batch/template';
 import type { ModelInfo } from '../core/catalog';
-import type { BatchAction, BatchView, HostMessage, ProviderOption, TaskView, WebviewMessage } from '../core/panelProtocol';
+import { formatElapsed } from '../core/elapsed';
+import type { BatchAction, BatchView, HostMessage, ProviderOption, TaskView } from '../core/panelProtocol';
 import type { ProviderId } from '../core/providers';
 import { formatCost } from '../core/spec/price';
-
-export interface BatchHost {
-  request(message: WebviewMessage & { requestId: number }, onReply?: (reply: HostMessage) => void): void;
-  newId(): number;
-}
-
-type Attrs = Record<string, string | number | boolean | undefined>;
-
-/** Text only through textContent: nothing from the host is parsed as HTML. */
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string | undefined)[]): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) if (value !== undefined && value !== false) element.setAttribute(name, value === true ? '' : String(value));
-  for (const child of children) if (child !== undefined) element.append(child);
-  return element;
-}
-
-function byId<T extends HTMLElement>(id: string): T {
-  return document.getElementById(id) as T;
-}
+import { showsProgress, stateWord } from '../core/taskPresentation';
+import { byId, h } from './dom';
+import { request, RequestFailed, send } from './rpc';
 
 /** Values typed in one field: separated by "|" when there is one (so values may hold commas), else by commas. */
 export function splitValues(text: string): string[] {
@@ -38,7 +23,6 @@ export function splitValues(text: string): string[] {
   return text.split(separator).map((v) => v.trim()).filter(Boolean);
 }
 
-let host: BatchHost;
 const models: { provider: ProviderId; model: ModelInfo; providerLabel: string }[] = [];
 const selected = new Set<string>();
 const values = new Map<string, string>();
@@ -48,13 +32,7 @@ const batches = new Map<string, BatchView>();
 
 const modelKey = (provider: string, model: string) => `${provider}\n${model}`;
 
-function duration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  return s < 60 ? l10n.t('{0} s', s) : l10n.t('{0} min {1} s', Math.floor(s / 60), s % 60);
-}
-
-export function mountBatch(batchHost: BatchHost): void {
-  host = batchHost;
+export function mountBatch(): void {
   const compose = document.querySelector<HTMLElement>('section.compose');
   if (!compose) return;
   const tabs = h('div', { class: 'mode-tabs', role: 'tablist', 'aria-label': l10n.t('Mode') },
@@ -89,12 +67,12 @@ export function mountBatch(batchHost: BatchHost): void {
   byId('mode-single').addEventListener('click', () => show(false));
   byId('mode-batch').addEventListener('click', () => show(true));
   byId<HTMLTextAreaElement>('batch-template').addEventListener('input', () => renderDraft());
-  byId('batch-rows').addEventListener('click', () => host.request({ type: 'pickRowsFile', requestId: host.newId() }, (reply) => {
-    if (reply.type === 'rowsFile' && reply.path) {
+  byId('batch-rows').addEventListener('click', () => request('pickRowsFile', {}).then((reply) => {
+    if (reply.path) {
       rowsFile = reply.path;
       renderDraft();
     }
-  }));
+  }, () => undefined));
   byId('batch-rows-clear').addEventListener('click', () => {
     rowsFile = undefined;
     renderDraft();
@@ -104,7 +82,7 @@ export function mountBatch(batchHost: BatchHost): void {
 }
 
 function template(): string {
-  return byId<HTMLTextAreaElement>('batch-template')?.value ?? '';
+  return document.querySelector<HTMLTextAreaElement>('#batch-template')?.value ?? '';
 }
 
 function variablesNow(): Record<string, string[]> {
@@ -134,7 +112,7 @@ function renderDraft(): void {
     });
     return h('tr', {}, h('th', { scope: 'row' }, `{${name}}`), h('td', {}, input));
   }));
-  if (focused) byId(focused)?.focus();
+  if (focused) document.getElementById(focused)?.focus();
   byId('batch-rows-name').textContent = rowsFile ?? '';
   byId('batch-rows-clear').hidden = !rowsFile;
   renderPreview();
@@ -186,31 +164,33 @@ function status(text: string, error = false): void {
 function generate(): void {
   const chosen = chosenModels();
   status(l10n.t('Checking…'));
-  host.request({ type: 'generateBatch', requestId: host.newId(), template: template(), variables: variablesNow(), models: chosen, ...(rowsFile ? { rows: rowsFile } : {}) }, (reply) => {
-    if (reply.type === 'batchSubmitted') status([l10n.t('Batch started.'), ...reply.warnings].join(' '));
-    else if (reply.type === 'error') status(reply.message, true);
-  });
+  request('generateBatch', { template: template(), variables: variablesNow(), models: chosen, ...(rowsFile ? { rows: rowsFile } : {}) }).then(
+    (reply) => status([l10n.t('Batch started.'), ...reply.warnings].join(' ')),
+    (error: Error) => {
+      if (error instanceof RequestFailed) status(error.message, true);
+    });
 }
 
 function action(batchId: string, which: BatchAction): void {
-  host.request({ type: 'batchAction', requestId: host.newId(), action: which, batchId }, (reply) => {
-    if (reply.type === 'error') status(reply.message, true);
-  });
+  request('batchAction', { action: which, batchId }).catch((error: Error) => {
+      if (error instanceof RequestFailed) status(error.message, true);
+    });
 }
 
 function cell(taskId: string | undefined): HTMLElement {
   const task = taskId ? taskViews.get(taskId) : undefined;
   if (!task) return h('td', { class: 'cell not-sent' }, l10n.t('not sent'));
-  const facts: string[] = [task.state];
-  if ((task.state === 'running' || task.state === 'submitted') && task.progress !== undefined) facts.push(`${Math.round(task.progress)}%`);
-  if (task.startedAt || task.endedAt) facts.push(duration((task.endedAt ?? Date.now()) - (task.startedAt ?? task.createdAt)));
+  const facts: string[] = [stateWord(task.state)];
+  if (showsProgress(task.state, task.progress)) facts.push(`${Math.round(task.progress)}%`);
+  // The same elapsed time as the cards' and the Tasks view's (core/elapsed), once the task is sent.
+  if (task.submittedAt || task.endedAt) facts.push(formatElapsed(task, Date.now()));
   if (task.cost) facts.push(formatCost(task.cost));
   const result = task.results.find((r) => r.src);
   const thumb = result?.src
     ? h('button', { type: 'button', class: 'thumb', title: l10n.t('Open {0}', result.name ?? '') },
       result.kind === 'video' ? h('video', { src: result.src, muted: true }) : h('img', { src: result.src, alt: task.prompt }))
     : undefined;
-  thumb?.addEventListener('click', () => host.request({ type: 'taskAction', requestId: host.newId(), action: 'open', taskId: task.id, resultIndex: result?.index ?? 0 }));
+  thumb?.addEventListener('click', () => send('taskAction', { action: 'open', taskId: task.id, resultIndex: result?.index ?? 0 }));
   return h('td', { class: `cell state-${task.state}`, 'data-task': task.id }, h('div', { class: 'meta' }, facts.join(' · ')), thumb, task.error && task.state === 'failed' ? h('div', { class: 'error' }, task.error) : undefined);
 }
 
@@ -274,12 +254,11 @@ export function batchReceive(message: HostMessage): void {
 function loadModels(providers: readonly ProviderOption[]): void {
   models.length = 0;
   for (const provider of providers.filter((p) => p.hasKey)) {
-    host.request({ type: 'listModels', requestId: host.newId(), provider: provider.id }, (reply) => {
-      if (reply.type !== 'models') return;
+    request('listModels', { provider: provider.id }).then((reply) => {
       for (const model of reply.models.filter((m) => m.kind === 'image')) models.push({ provider: reply.provider, model, providerLabel: provider.label });
       if (selected.size === 0 && models.length) selected.add(modelKey(models[0].provider, models[0].model.id));
       renderModels();
       renderPreview();
-    });
+    }, () => undefined);
   }
 }

@@ -72,7 +72,7 @@ describe('UI: batch mode in the panel', () => {
     }
     const sent = uiSession().emulator.tasks('pixapi').filter((t) => /^a (red|blue) paper (plane|boat)$/.test(t.prompt));
     assert.strictEqual(sent.length, 8, 'each cell sent once');
-    assert.match((await grid.locator('td.cell').first().locator('.meta').textContent()) ?? '', /^succeeded · \d+ s/);
+    assert.match((await grid.locator('td.cell').first().locator('.meta').textContent()) ?? '', /^done · \d+ s/);
 
     await colorTheme('Dark Modern');
     await panel().locator('body.vscode-dark').waitFor();

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { describeProgress, formatCosts, retryableCells, summarizeBatch, type Batch } from '../../core/batch/batch';
 import type { BatchStore } from '../../core/batch/batchStore';
 import { templateVariables } from '../../core/batch/template';
-import type { BatchView, GenerateBatchMessage, HostMessage, WebviewMessage } from '../../core/panelProtocol';
+import { replyTo, type BatchView, type GenerateBatchMessage, type HostMessage, type WebviewMessage } from '../../core/panelProtocol';
 import { PROVIDERS } from '../../core/providers';
 import type { TaskChange, TaskStore } from '../../core/store';
 import { isTerminal } from '../../core/task';
@@ -47,7 +47,7 @@ export class BatchPanel extends Disposable {
     switch (message.type) {
       case 'generateBatch': {
         const created = await this.deps.batches.create(this.args(message));
-        this.post({ type: 'batchSubmitted', requestId: message.requestId, batchId: created.batchId, warnings: created.warnings });
+        this.post(replyTo(message, { type: 'batchSubmitted', requestId: message.requestId, batchId: created.batchId, warnings: created.warnings }));
         return;
       }
       case 'pickRowsFile': {
@@ -58,7 +58,7 @@ export class BatchPanel extends Disposable {
           defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
           filters: { [vscode.l10n.t('Rows')]: ['csv', 'jsonl', 'ndjson'] },
         });
-        this.post({ type: 'rowsFile', requestId: message.requestId, path: picked?.[0] ? vscode.workspace.asRelativePath(picked[0], false) : undefined });
+        this.post(replyTo(message, { type: 'rowsFile', requestId: message.requestId, path: picked?.[0] ? vscode.workspace.asRelativePath(picked[0], false) : undefined }));
         return;
       }
       case 'batchAction':
@@ -68,7 +68,7 @@ export class BatchPanel extends Disposable {
           const sheet = await this.deps.batches.exportContactSheet(message.batchId);
           await vscode.commands.executeCommand('markdown.showPreview', sheet).then(undefined, () => vscode.commands.executeCommand('vscode.open', sheet));
         }
-        this.post({ type: 'done', requestId: message.requestId });
+        this.post(replyTo(message, { type: 'done', requestId: message.requestId }));
         return;
     }
   }

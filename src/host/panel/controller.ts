@@ -9,7 +9,7 @@ import type { ModelInfo } from '../../core/catalog';
 import { RequestProblem, TaskEngine } from '../../core/engine';
 import { usableAsReference } from '../../core/files/sidecar';
 import {
-  HostMessage, readableRequestId, ReferenceView, ResultView, SubmitMessage, TaskView, validateWebviewMessage, WebviewMessage,
+  HostMessage, readableRequestId, ReferenceView, replyTo, ResultView, SubmitMessage, TaskView, validateWebviewMessage, WebviewMessage,
 } from '../../core/panelProtocol';
 import { PROVIDER_IDS, PROVIDERS, ProviderId } from '../../core/providers';
 import { providerSpec } from '../../core/spec/registry';
@@ -128,12 +128,12 @@ export class PanelController extends Disposable {
           // A balance is a nicety: a failure to read it must not keep the models from the panel.
           this.deps.balance?.(message.provider).catch(() => undefined),
         ]);
-        this.post({ type: 'models', requestId: message.requestId, provider: message.provider, models, balanceUsd });
+        this.post(replyTo(message, { type: 'models', requestId: message.requestId, provider: message.provider, models, balanceUsd }));
         return;
       }
       case 'submit': {
         const task = await this.submit(message);
-        this.post({ type: 'submitted', requestId: message.requestId, taskId: task.id });
+        this.post(replyTo(message, { type: 'submitted', requestId: message.requestId, taskId: task.id }));
         return;
       }
       case 'pickReferences': {
@@ -145,7 +145,7 @@ export class PanelController extends Disposable {
           filters: { [vscode.l10n.t('Images')]: [...IMAGE_EXTENSIONS] },
         });
         if (picked?.length) await this.offerReferences(await this.references(picked));
-        this.post({ type: 'done', requestId: message.requestId });
+        this.post(replyTo(message, { type: 'done', requestId: message.requestId }));
         return;
       }
       case 'dropReferences': {
@@ -157,7 +157,7 @@ export class PanelController extends Disposable {
           }
         });
         await this.offerReferences(await this.references(uris));
-        this.post({ type: 'done', requestId: message.requestId });
+        this.post(replyTo(message, { type: 'done', requestId: message.requestId }));
         return;
       }
       case 'taskAction':
@@ -305,7 +305,7 @@ export class PanelController extends Disposable {
           throw new UserError(vscode.l10n.t('This task\'s input image URL has expired, so it cannot be regenerated as it was. Animate or edit the input image again to get a new URL.'));
         }
         const again = await submitChecked(this.deps.engine, task.request);
-        this.post({ type: 'submitted', requestId, taskId: again.id });
+        this.post(replyTo({ type: 'taskAction' }, { type: 'submitted', requestId, taskId: again.id }));
         return;
       }
       case 'cancel':
@@ -314,7 +314,7 @@ export class PanelController extends Disposable {
         await vscode.commands.executeCommand('mediaStudio.cancel', task.id);
         break;
     }
-    this.post({ type: 'done', requestId });
+    this.post(replyTo({ type: 'taskAction' }, { type: 'done', requestId }));
   }
 
   /** Prefills the compose area for a video model that takes the image result's URL as its input image. */

@@ -1,0 +1,136 @@
+/**
+ * The Tasks section's cards and the Results section's gallery: one card per task, newest first, with its
+ * actions; running tasks' elapsed times tick once a second.
+ */
+import * as l10n from '@vscode/l10n';
+import { formatElapsed } from '../core/elapsed';
+import type { TaskAction, TaskView } from '../core/panelProtocol';
+import { formatCost } from '../core/spec/price';
+import { isTerminal } from '../core/task';
+import { stateWord } from '../core/taskPresentation';
+import { byId, h } from './dom';
+import { request } from './rpc';
+import { tasks } from './state';
+import { setStatus } from './status';
+import { iconButton, toolbar } from './toolbar';
+
+/** The same elapsed time as the Tasks view's (core/elapsed: since submitted, not since the provider started it). */
+function elapsed(task: TaskView): string {
+  return formatElapsed(task, Date.now());
+}
+
+function actionButton(task: TaskView, action: TaskAction, label: string, index = 0): HTMLButtonElement {
+  const button = iconButton(action, label, task.prompt.slice(0, 60));
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    request('taskAction', { action, taskId: task.id, resultIndex: index }).then((reply) => {
+      if (reply.type === 'submitted') setStatus(l10n.t('Submitted again as a new task.'));
+      else if (action === 'copyPrompt') setStatus(l10n.t('Prompt copied.'));
+    }, () => undefined).finally(() => {
+      button.disabled = false;
+    });
+  });
+  return button;
+}
+
+/** Why a finished task's result is not in the workspace, in the card itself (the Tasks view marks it too). */
+function saveFailure(task: TaskView): HTMLParagraphElement | undefined {
+  const failed = task.results.find((r) => r.saveError);
+  return failed ? h('p', { class: 'error save-error', role: 'status' }, l10n.t('Not saved: {0} Use "Save Again" on the task in the Tasks view.', failed.saveError as string)) : undefined;
+}
+
+function taskCard(task: TaskView): HTMLLIElement {
+  const running = !isTerminal(task.state);
+  const progress = running && task.progress !== undefined
+    ? h('progress', { max: 100, value: task.progress, 'aria-label': l10n.t('Progress {0}%', task.progress) })
+    : undefined;
+  return h('li', { class: `card state-${task.state}`, 'data-task': task.id },
+    h('p', { class: 'prompt' }, task.prompt),
+    h('p', { class: 'meta' },
+      h('span', { class: 'state' }, stateWord(task.state)),
+      ` · ${task.providerLabel} · ${task.model} · `,
+      h('span', { class: 'elapsed', 'data-running': running ? 'true' : undefined }, elapsed(task)),
+      task.cost ? ` · cost ${formatCost(task.cost)}` : undefined),
+    progress,
+    task.error ? h('p', { class: 'error' }, task.error) : undefined,
+    saveFailure(task),
+    toolbar(l10n.t('Task actions'), [
+      task.cancellable ? actionButton(task, 'cancel', l10n.t('Cancel')) : undefined,
+      task.results.some((r) => r.name) ? actionButton(task, 'open', l10n.t('Open'), task.results.find((r) => r.name)?.index ?? 0) : undefined,
+      running ? undefined : actionButton(task, 'regenerate', l10n.t('Regenerate')),
+      actionButton(task, 'copyPrompt', l10n.t('Copy Prompt')),
+    ]));
+}
+
+function galleryItems(task: TaskView): HTMLLIElement[] {
+  return task.results.filter((r) => r.src).map((result) => {
+    const media = result.kind === 'video'
+      ? h('video', { src: result.src, controls: true, preload: 'metadata', 'aria-label': l10n.t('Video: {0}', task.prompt.slice(0, 80)) })
+      : h('img', { src: result.src, alt: task.prompt.slice(0, 120) });
+    return h('li', { class: 'result', 'data-task': task.id, 'data-index': result.index },
+      h('div', { class: 'thumb' }, media),
+      h('p', { class: 'name', title: result.name }, result.name ?? ''),
+      toolbar(l10n.t('Result actions'), [
+        actionButton(task, 'open', l10n.t('Open'), result.index),
+        actionButton(task, 'reveal', l10n.t('Reveal in Explorer'), result.index),
+        actionButton(task, 'copyPrompt', l10n.t('Copy Prompt'), result.index),
+        result.kind === 'image' ? actionButton(task, 'useAsReference', l10n.t('Use as Reference'), result.index) : undefined,
+        result.kind === 'image' ? actionButton(task, 'animate', l10n.t('Animate'), result.index) : undefined,
+        actionButton(task, 'regenerate', l10n.t('Regenerate'), result.index),
+      ]));
+  });
+}
+
+/** Replaces one task's card and results, keeping keyboard focus on the same button if it was inside. */
+export function renderTask(id: string): void {
+  const focused = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
+  const focusKey = focused?.closest(`[data-task="${CSS.escape(id)}"]`) ? focused.dataset.action : undefined;
+  const list = byId('task-list');
+  const gallery = byId('gallery');
+  const task = tasks.get(id);
+  const oldCard = list.querySelector(`[data-task="${CSS.escape(id)}"]`);
+  const oldResults = Array.from(gallery.querySelectorAll(`[data-task="${CSS.escape(id)}"]`));
+  if (!task) {
+    oldCard?.remove();
+    for (const r of oldResults) r.remove();
+  } else {
+    const card = taskCard(task);
+    if (oldCard) oldCard.replaceWith(card);
+    else insertSorted(list, card, task);
+    const items = galleryItems(task);
+    if (oldResults.length && items.length === oldResults.length) oldResults.forEach((old, i) => old.replaceWith(items[i]));
+    else {
+      for (const r of oldResults) r.remove();
+      for (const item of items.reverse()) insertSorted(gallery, item, task);
+    }
+    if (focusKey) card.querySelector<HTMLElement>(`[data-action="${focusKey}"]`)?.focus();
+  }
+  byId('no-tasks').hidden = tasks.size > 0;
+  scheduleClock();
+}
+
+/** Newest first, as the store lists them. */
+function insertSorted(list: HTMLElement, element: HTMLElement, task: TaskView): void {
+  const after = Array.from(list.children).find((child) => {
+    const other = tasks.get((child as HTMLElement).dataset.task ?? '');
+    return other !== undefined && other.createdAt < task.createdAt;
+  });
+  list.insertBefore(element, after ?? null);
+}
+
+/** Elapsed times of running tasks tick once a second on screen; this only redraws, it asks nobody anything. */
+let clock: ReturnType<typeof setTimeout> | undefined;
+function scheduleClock(): void {
+  if (clock !== undefined) return;
+  if (![...tasks.values()].some((t) => !isTerminal(t.state))) return;
+  clock = setTimeout(() => {
+    clock = undefined;
+    for (const element of Array.from(document.querySelectorAll<HTMLElement>('.elapsed[data-running]'))) {
+      const owner = element.closest('[data-task]');
+      const task = tasks.get(owner instanceof HTMLElement ? owner.dataset.task ?? '' : '');
+      if (task) element.textContent = elapsed(task);
+    }
+    scheduleClock();
+  }, 1000);
+}
+
