@@ -6,9 +6,6 @@
  * the numbers stay right; steps are named, not numbered, so a changed plan cannot shift a hard-coded number.
  */
 
-import type { ProviderId } from './providers';
-import type { MediaKind } from './task';
-
 export const PROVIDER_STEP = 'provider';
 export const MODEL_STEP = 'model';
 export const PROMPT_STEP = 'prompt';
@@ -40,12 +37,4 @@ export function stepTitle(title: string, steps: readonly string[], current: stri
   if (index < 0) throw new Error(`"${current}" is not a step of this flow (${steps.join(', ')})`);
   if (new Set(steps).size !== steps.length) throw new Error(`A step is named twice (${steps.join(', ')})`);
   return `${title} (${index + 1}/${steps.length})`;
-}
-
-/**
- * Whether the flow asks how many images to make: only providers with OpenAI's `n` field take a count.
- * (A provider fact; #13's per-provider specs are its better home.)
- */
-export function asksImageCount(provider: ProviderId, kind: MediaKind): boolean {
-  return kind === 'image' && (provider === 'pixapi' || provider === 'openai');
 }

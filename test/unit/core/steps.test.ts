@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { asksImageCount, flowSteps, stepTitle } from '../../../src/core/steps';
+import { flowSteps, stepTitle } from '../../../src/core/steps';
 
 describe('core/steps: quick-input step counters', () => {
   const titles = (title: string, steps: string[]) => steps.map((s) => stepTitle(title, steps, s));
@@ -38,13 +38,5 @@ describe('core/steps: quick-input step counters', () => {
   it('refuses a step that is not in the plan, and a plan that names a step twice', () => {
     assert.throws(() => stepTitle('Generate Image', ['model', 'prompt'], 'size'), /"size" is not a step/);
     assert.throws(() => stepTitle('Generate Image', ['model', 'prompt', 'model'], 'prompt'), /named twice/);
-  });
-
-  it('asks for a count only of image models of providers with a count field', () => {
-    assert.strictEqual(asksImageCount('pixapi', 'image'), true);
-    assert.strictEqual(asksImageCount('openai', 'image'), true);
-    assert.strictEqual(asksImageCount('pixapi', 'video'), false);
-    assert.strictEqual(asksImageCount('pixai', 'image'), false);
-    assert.strictEqual(asksImageCount('apixo', 'image'), false);
   });
 });
