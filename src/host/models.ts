@@ -1,4 +1,4 @@
-import { listPixapiModels, mergePixapiModels } from '../core/adapters/pixapi';
+import type { ProviderAdapter } from '../core/adapters/adapter';
 import { catalogFor, ModelInfo, providersWith, resolveDefaultModel, typedModel } from '../core/catalog';
 import { providerSpec } from '../core/spec/registry';
 import type { ApiClient } from '../core/http';
@@ -13,6 +13,8 @@ export class ModelCatalog {
   private readonly cache = new Map<ProviderId, { at: number; models: ModelInfo[] }>();
 
   constructor(
+    /** Where a provider has a model list call (its adapter's listModels). */
+    private readonly adapters: ReadonlyMap<ProviderId, Pick<ProviderAdapter, 'listModels'>>,
     private readonly api: (provider: ProviderId) => Promise<ApiClient | undefined>,
     private readonly log: Log,
     /** The user's default model for a provider (a setting), if any; kept out so this class needs no `vscode`. */
@@ -42,16 +44,14 @@ export class ModelCatalog {
     const cached = this.cache.get(provider);
     if (cached && Date.now() - cached.at < CACHE_MS) return cached.models;
     let models = this.builtIn(provider);
-    // The one provider with a list-models endpoint (Pixapi's GET /v1/models), merged with its spec.
-    if (providerSpec(provider).capabilities.modelListing) {
-      const api = await this.api(provider);
-      if (api) {
-        try {
-          const listed = await listPixapiModels(api);
-          if (listed.length) models = mergePixapiModels(listed);
-        } catch (error) {
-          this.log.warn(`Could not list Pixapi models, using the built-in list: ${error instanceof Error ? error.message : String(error)}`);
-        }
+    const adapter = this.adapters.get(provider);
+    const api = adapter?.listModels ? await this.api(provider) : undefined;
+    if (adapter?.listModels && api) {
+      try {
+        const listed = await adapter.listModels(api);
+        if (listed.length) models = listed;
+      } catch (error) {
+        this.log.warn(`Could not list ${providerSpec(provider).label} models, using the built-in list: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
     this.cache.set(provider, { at: Date.now(), models });

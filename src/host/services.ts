@@ -112,7 +112,7 @@ export function createServices(context: vscode.ExtensionContext) {
     tuning: testTuning(),
     spending,
   });
-  const models = new ModelCatalog(api, log, settings.defaultModel);
+  const models = new ModelCatalog(adapters, api, log, settings.defaultModel);
   const tasksView = new TasksView(store);
   const treeView = vscode.window.createTreeView('mediaStudio.tasks', { treeDataProvider: tasksView, showCollapseAll: false });
   tasksView.attach(treeView);

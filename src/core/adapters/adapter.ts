@@ -1,6 +1,7 @@
 /** The one interface every provider implements; the engine, tree and result writer know nothing else. */
 import type { ApiClient } from '../http';
 import type { ProviderId } from '../providers';
+import type { ModelSpec } from '../spec/types';
 import type { MediaKind, RemoteStatus, Task, TaskRequest } from '../task';
 
 /** A reference image to upload as a file: streamed, never read whole into memory by the core. */
@@ -73,4 +74,9 @@ export interface ProviderAdapter {
   cancel?(api: ApiClient, task: Task): Promise<CancelOutcome>;
   /** The account balance in USD; present only where the provider has a balance call (Apixo). */
   balance?(api: ApiClient): Promise<number>;
+  /**
+   * The provider's own model list merged with its spec (an empty list: it listed none we can offer); present
+   * exactly where the spec declares `capabilities.modelListing` (Pixapi's GET /v1/models).
+   */
+  listModels?(api: ApiClient): Promise<ModelSpec[]>;
 }

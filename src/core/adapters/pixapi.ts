@@ -5,6 +5,8 @@ import type { Cost, ParamValue, RemoteStatus, ResultItem, Task, TaskRequest } fr
 import type { InlineResult, PollPolicy, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
 import { parseOpenAiImages } from './openai';
 import * as l10n from '@vscode/l10n';
+import type { ModelSpec } from '../spec/types';
+import { mergePixapiModels } from './pixapi.spec';
 export { mergePixapiModels, PIXAPI_MODELS, PIXAPI_SPEC, pixapiPrice } from './pixapi.spec';
 
 const SYNC_MAX_BYTES = 256 * 1024 * 1024; // b64_json answers carry whole images
@@ -127,6 +129,11 @@ export class PixapiAdapter implements ProviderAdapter {
     const id = str(obj(response.body)?.id);
     if (!id) throw new ProtocolError(l10n.t('Pixapi accepted the task but sent no task id.'));
     return { kind: 'accepted', remoteId: id, status: { state: 'submitted', remoteState: str(obj(response.body)?.status) ?? 'submitted', progress: 0 } };
+  }
+
+  async listModels(api: ApiClient): Promise<ModelSpec[]> {
+    const listed = await listPixapiModels(api);
+    return listed.length ? mergePixapiModels(listed) : [];
   }
 
   async poll(api: ApiClient, task: Task): Promise<RemoteStatus> {

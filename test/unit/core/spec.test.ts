@@ -6,6 +6,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { createAdapters } from '../../../src/core/adapters';
 import { PROVIDER_IDS } from '../../../src/core/providers';
 import { modelSpec, PROVIDER_SPECS, providerSpec } from '../../../src/core/spec/registry';
 import { checkRequest, paramFromText, prepareRequest } from '../../../src/core/spec/validate';
@@ -53,6 +54,17 @@ describe('core/spec: the registered provider specs', () => {
       // A provider that takes reference images in some way has a model that takes them.
       const transports: readonly string[] = [spec.references.image, spec.references.video];
       assert.strictEqual(spec.models.some((m) => m.references.via !== 'none'), transports.some((t) => t !== 'none'), spec.id);
+    }
+  });
+
+  it('an adapter has the calls its spec declares: cancel, balance and model listing', () => {
+    const adapters = createAdapters(() => undefined);
+    for (const id of PROVIDER_IDS) {
+      const adapter = adapters.get(id);
+      const { capabilities } = providerSpec(id);
+      assert.strictEqual(typeof adapter?.cancel === 'function', capabilities.cancel, `${id}: cancel`);
+      assert.strictEqual(typeof adapter?.balance === 'function', capabilities.balance, `${id}: balance`);
+      assert.strictEqual(typeof adapter?.listModels === 'function', capabilities.modelListing, `${id}: model listing`);
     }
   });
 

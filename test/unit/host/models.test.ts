@@ -2,6 +2,7 @@
 import * as assert from 'assert';
 import { ApiClient } from '../../../src/core/http';
 import type { Log } from '../../../src/host/log';
+import { createAdapters } from '../../../src/core/adapters';
 import { ModelCatalog } from '../../../src/host/models';
 import { ProviderEmulator } from '../../emulator';
 
@@ -14,7 +15,7 @@ describe('host/models: ModelCatalog', () => {
   let emulator: ProviderEmulator;
   let warnings: string[];
   const log = { warn: (line: string) => warnings.push(line) } as unknown as Log; // only warn() is used
-  const catalog = (withKey = true) => new ModelCatalog(async () => (withKey ? new ApiClient({ baseUrl: emulator.urls.pixapi, key: KEY }) : undefined), log);
+  const catalog = (withKey = true) => new ModelCatalog(createAdapters(() => undefined), async () => (withKey ? new ApiClient({ baseUrl: emulator.urls.pixapi, key: KEY }) : undefined), log);
   const modelRequests = () => emulator.requests.filter((r) => r.origin === 'pixapi' && r.path === '/v1/models').length;
 
   before(async () => {
