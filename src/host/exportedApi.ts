@@ -62,7 +62,7 @@ export function exposeTestHooks(
   const hooks: TestHooks = {
     tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models, livePanel: () => panel.livePanel(), regenerateConfirmations,
     spending, spendingView, spendingFolder, spendingTooltip: async () => (await services.spendingShown(), notifier.statusBar.tooltip), notices: notifier.shown, writeFaults,
-    inlineResultsFolder: inlineResults.folder, tasksFolder: persistence.folder, setAsideTaskFiles: persistence.setAside, leftoversRemoved, batchTool,
+    inlineResultsFolder: inlineResults.folder, tasksFolder: persistence.folder, workspaceStorage: context.storageUri, setAsideTaskFiles: persistence.setAside, leftoversRemoved, batchTool,
   };
   Object.defineProperty(exported, TEST_HOOKS_KEY, { value: hooks, enumerable: false });
 }

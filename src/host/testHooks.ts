@@ -50,6 +50,8 @@ export interface TestHooks {
   readonly inlineResultsFolder: vscode.Uri;
   /** The folder of this workspace's task files, and the unreadable ones set aside at load (renamed *.corrupt). */
   readonly tasksFolder: vscode.Uri;
+  /** This window's own workspace storage (`storageUri`), where earlier versions kept the task files. */
+  readonly workspaceStorage: vscode.Uri | undefined;
   readonly setAsideTaskFiles: readonly string[];
   /** The startup removal of leftover temporary files: how many, and their bytes. */
   readonly leftoversRemoved: Promise<{ readonly files: number; readonly bytes: number }>;

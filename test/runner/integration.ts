@@ -92,8 +92,8 @@ export async function runIntegration(log: (line: string) => void, options: Integ
           onLog: (line) => hostLog.push(line),
         });
         if (fs.existsSync(killMarker)) {
-          const { tasks } = JSON.parse(fs.readFileSync(killMarker, 'utf8')) as { tasks: number };
-          await session.killAndRestartServer(() => legacyFolders.push(...plantLegacyTask(session.server.userDataDir)));
+          const { tasks, storage } = JSON.parse(fs.readFileSync(killMarker, 'utf8')) as { tasks: number; storage?: string };
+          await session.killAndRestartServer(() => legacyFolders.push(...plantLegacyTask(storage)));
           result.passed += 1;
           log(`  ✔ kill: ${tasks} tasks running, extension host and server killed with SIGKILL, new server started on the same data`);
         } else {
@@ -161,22 +161,21 @@ export async function runIntegration(log: (line: string) => void, options: Integ
 const LEGACY_TASK = { id: 'legacy-task-from-workspace-storage', prompt: 'legacy task kept in workspace storage' };
 
 /**
- * Writes a finished task file, as earlier versions kept them, into the extension's workspace storage: the
- * folder the next extension host gets (VS Code hands `<id>-1`, `<id>-2` only to further windows at once).
+ * Writes a finished task file, as earlier versions kept them, into the workspace storage of the killed window
+ * (the folder it reported): the next extension host on the same workspace gets that folder again. Found by
+ * the window itself, not by searching the profile, whose layout differs between VS Code builds.
  */
-function plantLegacyTask(userDataDir: string): string[] {
-  const root = path.join(userDataDir, 'User', 'workspaceStorage');
-  const folders = fs.existsSync(root) ? fs.readdirSync(root).filter((id) => !/-\d+$/.test(id) && fs.statSync(path.join(root, id)).isDirectory()).map((id) => path.join(root, id, 'media-studio.media-studio')) : [];
+function plantLegacyTask(storage: string | undefined): string[] {
+  if (!storage) return [];
   const task = {
     id: LEGACY_TASK.id,
     request: { provider: 'pixapi', model: 'gpt-image-1', operation: 'generate', kind: 'image', prompt: LEGACY_TASK.prompt, params: {}, workspaceFolder: 'file:///legacy' },
     state: 'failed', createdAt: Date.now(), endedAt: Date.now(), origin: 'user', revision: 3, error: { message: 'Failed before the move.' },
   };
-  for (const folder of folders) {
-    fs.mkdirSync(path.join(folder, 'tasks'), { recursive: true });
-    fs.writeFileSync(path.join(folder, 'tasks', `${LEGACY_TASK.id}.json`), JSON.stringify(task));
-  }
-  return folders.map((folder) => path.join(folder, 'tasks'));
+  const folder = path.join(storage, 'tasks');
+  fs.mkdirSync(folder, { recursive: true });
+  fs.writeFileSync(path.join(folder, `${LEGACY_TASK.id}.json`), JSON.stringify(task));
+  return [folder];
 }
 
 /** The workbench's own chatter in a sandbox without internet (gallery and sign-in look-ups), kept out of the test output. */
