@@ -4,6 +4,7 @@
  */
 declare namespace WebAssembly {
   /** An opaque compiled module. */
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- opaque: nothing here reads its members
   interface Module {}
   function compile(bytes: ArrayBufferView | ArrayBuffer): Promise<Module>;
 }

@@ -12,7 +12,8 @@ import * as taskCommands from './taskCommands';
 /** Every command, chat tool and document hook; the caller registers the returned disposables. */
 export function registerCommands(services: Services): vscode.Disposable[] {
   const { log, keys, deps, spendingView, batchDeps, batches, batchTool, adapters, api } = services;
-  const command = (id: string, handler: (...args: any[]) => unknown) => registerCommand(log, id, handler); // any: see registerCommand
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as registerCommand: arguments arrive untyped
+  const command = (id: string, handler: (...args: any[]) => unknown) => registerCommand(log, id, handler);
   return [
     command('mediaStudio.setApiKey', (args) => setApiKey(keys, args)),
     command('mediaStudio.clearApiKey', (args) => clearApiKey(keys, args)),

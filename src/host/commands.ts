@@ -12,7 +12,7 @@ export class UserError extends Error {
 export function registerCommand(
   log: Log,
   id: string,
-  // any: VS Code passes command arguments untyped; each handler validates what it receives.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- VS Code passes command arguments untyped; each handler validates them
   handler: (...args: any[]) => unknown,
 ): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (...args: unknown[]) => {

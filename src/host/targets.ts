@@ -12,7 +12,6 @@ import type { DecodeMime, ImageCodecs, RgbaImage } from '../codecs/imageCodecs';
 import type { ModelInfo } from '../core/catalog';
 import { tempName } from '../core/files/naming';
 import { addPngTextChunks } from '../core/files/pngText';
-import type { ProviderId } from '../core/providers';
 import type { TaskStore } from '../core/store';
 import { compose, describePlan, flatten, planFit } from '../core/targets/geometry';
 import { buildIco } from '../core/targets/ico';
@@ -101,6 +100,7 @@ let codecs: ImageCodecs | undefined;
  * dist/imageCodecs.js, a file of its own beside extension.js, whose wasm is in dist/wasm (see esbuild.js).
  */
 function imageCodecs(): ImageCodecs {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the WebAssembly codecs load on first use
   codecs ??= (require('../codecs/imageCodecs') as typeof import('../codecs/imageCodecs')).createImageCodecs(path.join(__dirname, 'wasm'));
   return codecs;
 }

@@ -67,7 +67,7 @@ export function mountBatch(): void {
   byId('mode-single').addEventListener('click', () => show(false));
   byId('mode-batch').addEventListener('click', () => show(true));
   byId<HTMLTextAreaElement>('batch-template').addEventListener('input', () => renderDraft());
-  byId('batch-rows').addEventListener('click', () => request('pickRowsFile', {}).then((reply) => {
+  byId('batch-rows').addEventListener('click', () => void request('pickRowsFile', {}).then((reply) => {
     if (reply.path) {
       rowsFile = reply.path;
       renderDraft();

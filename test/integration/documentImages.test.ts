@@ -25,7 +25,7 @@ async function step<T>(name: string, work: () => Thenable<T> | Promise<T>): Prom
   try {
     return await work();
   } catch (error) {
-    throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
 

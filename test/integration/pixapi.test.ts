@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { MediaStudioApi } from '../../src/api';
 import { readPngTextChunks } from '../../src/core/files/pngText';
 import { imageDimensions, sniffMediaType } from '../../src/core/files/sniff';
-import { activateExtension, emulator, freshEmulator, waitForTask, waitForState, exists, fileOf, KEYS, readFile, run, setKeys, workspaceFolder } from './helpers';
+import { activateExtension, emulator, freshEmulator, waitForTask, waitForState, fileOf, KEYS, readFile, run, setKeys, workspaceFolder } from './helpers';
 
 describe('Pixapi end to end in the real extension host', function () {
   let api: MediaStudioApi;
@@ -162,11 +162,10 @@ describe('Pixapi end to end in the real extension host', function () {
         await vscode.commands.executeCommand('mediaStudio.clearApiKey', { provider: 'pixapi' });
         await vscode.commands.executeCommand('mediaStudio.setApiKey', { provider: 'pixapi', key: KEYS.pixapi });
       };
-      let keySetAt = Date.now();
       await setKeyAgain();
       const second = await waitForTask(api, id, (t) => t.error?.status === 401 && (t.lastCheckedAt ?? 0) > (first.lastCheckedAt ?? 0));
       assert.ok(second.state === 'submitted' || second.state === 'running', `still tracked, not ${second.state}`);
-      keySetAt = Date.now();
+      const keySetAt = Date.now();
       await setKeyAgain();
       const task = await api.waitForTask(id);
       assert.strictEqual(task.state, 'succeeded', task.error?.message);

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { MediaStudioApi, Task } from '../../src/api';
+import type { MediaStudioApi } from '../../src/api';
 import { activateExtension, clearKeys, emulator, fileOf, freshEmulator, run, setKeys, waitForTask, workspaceFolder } from './helpers';
 import { assertSavedOnce, blockFolder, filesIn, hooks, inlineImage, keptFiles } from './resultHelpers';
 

@@ -233,7 +233,7 @@ export function referenceText(syntax: 'markdown' | 'html' | 'jsx' | 'css', path:
   switch (syntax) {
     case 'markdown': {
       const target = /[\s()<>]/.test(path) ? `<${path}>` : path;
-      return `![${oneLine.replace(/([\[\]\\])/g, '\\$1')}](${target})`;
+      return `![${oneLine.replace(/([[\]\\])/g, '\\$1')}](${target})`;
     }
     case 'html': return `<img src="${escapeAttribute(path)}" alt="${escapeAttribute(oneLine)}"${size ? ` width="${size.width}" height="${size.height}"` : ''}>`;
     case 'jsx': return `<img src="${escapeAttribute(path)}" alt="${escapeAttribute(oneLine)}"${size ? ` width={${size.width}} height={${size.height}}` : ''} />`;

@@ -66,7 +66,10 @@ export async function startResultCases(api: MediaStudioApi): Promise<void> {
   await new Promise<void>((resolve) => {
     // The placing is recorded just before the link is made: wait for the file itself (no event for that).
     const watcher = fs.watch(path.dirname(placedFile), () => fs.existsSync(placedFile) && (watcher.close(), resolve()));
-    if (fs.existsSync(placedFile)) (watcher.close(), resolve());
+    if (fs.existsSync(placedFile)) {
+      watcher.close();
+      resolve();
+    }
   });
   assert.strictEqual((await api.getTask(placedId))?.results?.[0]?.file, undefined, 'the store has not heard of the file');
 }

@@ -53,7 +53,10 @@ export function marked<T>(name: string, timeoutMs: number): Promise<T> {
 export function until(api: MediaStudioApi, id: string, done: (task: Task) => boolean): Promise<Task> {
   return new Promise((resolve) => {
     const subscription = api.onDidChangeTask((task) => {
-      if (task.id === id && done(task)) (subscription.dispose(), resolve(task));
+      if (task.id === id && done(task)) {
+        subscription.dispose();
+        resolve(task);
+      }
     });
     void api.getTask(id).then((task) => task && done(task) && (subscription.dispose(), resolve(task)));
   });

@@ -309,7 +309,6 @@ describe('core/adapters/pixapi', () => {
   });
 
   describe('found by review', () => {
-    const adapter = new PixapiAdapter();
     it('a duration of zero is refused, as the message says (positive)', () => {
       assert.match(checkRequest(videoRequest({ duration: 0 })).problem ?? '', /must be at least/);
     });

@@ -32,7 +32,7 @@ export interface JsonResponse<T = unknown> {
   body: T;
 }
 
-// `any` here: tests index freely into provider JSON whose shape is asserted separately.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests index freely into provider JSON whose shape is asserted separately
 export type Json = any;
 
 export async function request(

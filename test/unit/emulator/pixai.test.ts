@@ -73,6 +73,7 @@ describe('emulator: PixAI', () => {
 
   for (const [name, body] of [
     ['missing modelVersionId', { prompt: 'x' }],
+    // eslint-disable-next-line no-loss-of-precision -- the point: a JSON number cannot hold a PixAI id exactly
     ['numeric modelVersionId', { modelVersionId: 1983308862240288769, prompt: 'x' }],
     ['empty modelVersionId', { modelVersionId: ' ', prompt: 'x' }],
     ['mediaUrl that is not an http(s) URL', { modelVersionId: MODEL_VERSION, prompt: 'x', mediaUrl: 'file:///etc/passwd' }],
