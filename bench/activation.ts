@@ -18,7 +18,7 @@ interface MeasureResult extends StartupTimings { activatedBefore: boolean }
 
 /** The extension's task folder in the server's workspace storage (context.storageUri/tasks). */
 /** The task folder all windows on the workspace share (see sharedTaskStorage in src/host/persistence.ts). */
-function findTaskFolder(userDataDir: string): string {
+export function findTaskFolder(userDataDir: string): string {
   const storage = path.join(userDataDir, 'User', 'globalStorage', 'media-studio.media-studio', 'workspaces');
   const found = fs.existsSync(storage)
     ? fs.readdirSync(storage).map((key) => path.join(storage, key, 'tasks')).filter((dir) => fs.existsSync(dir))
@@ -32,7 +32,7 @@ function findTaskFolder(userDataDir: string): string {
  * extension itself stored: one JSON file per task, named by its encoded id. Mostly done, some failed or
  * cancelled, one a minute apart, so the view sorts a realistic history.
  */
-function writeTasks(folder: string, template: Task, count: number): void {
+export function writeTasks(folder: string, template: Task, count: number): void {
   const now = Date.now();
   for (let i = 0; i < count; i++) {
     const createdAt = now - (count - i) * 60_000;

@@ -56,10 +56,12 @@ export function layout(): void {
     h('section', { class: 'tasks', 'aria-labelledby': 'tasks-title' },
       h('h2', { id: 'tasks-title' }, l10n.t('Tasks')),
       h('p', { id: 'no-tasks', class: 'hint' }, l10n.t('No tasks yet.')),
-      h('ul', { id: 'task-list', class: 'task-list' })),
+      h('ul', { id: 'task-list', class: 'task-list' }),
+      h('button', { id: 'more-tasks', type: 'button', class: 'secondary more', hidden: true })),
     h('section', { class: 'gallery', 'aria-labelledby': 'gallery-title' },
       h('h2', { id: 'gallery-title' }, l10n.t('Results')),
-      h('ul', { id: 'gallery', class: 'gallery-list' })),
+      h('ul', { id: 'gallery', class: 'gallery-list' }),
+      h('button', { id: 'more-results', type: 'button', class: 'secondary more', hidden: true })),
   );
   const prompt = byId<HTMLTextAreaElement>('prompt');
   prompt.value = panel.compose.prompt;

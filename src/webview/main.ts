@@ -14,7 +14,7 @@ import { addReferences, renderReferences } from './references';
 import { send, settleReply, vscodeApi } from './rpc';
 import { panel, save, tasks } from './state';
 import { setStatus } from './status';
-import { renderTask } from './tasks';
+import { mountTaskPaging, renderAllTasks, renderTask } from './tasks';
 
 // The host embeds VS Code's translation bundle for the display language (none for English). No module
 // translates at load time, so configuring here, before anything renders, is early enough.
@@ -30,11 +30,8 @@ function receive(message: HostMessage): void {
       if (!panel.initialised && !panel.restored) panel.compose = { ...panel.compose, provider: message.defaultProvider };
       panel.initialised = true;
       tasks.clear();
-      byId('task-list').replaceChildren();
-      byId('gallery').replaceChildren();
       for (const task of message.tasks) tasks.set(task.id, task);
-      for (const task of [...message.tasks].reverse()) renderTask(task.id);
-      byId('no-tasks').hidden = tasks.size > 0;
+      renderAllTasks();
       renderProviders();
       loadModels();
       // Saved references (a restored panel) are offered again: the host lets the webview load each one.
@@ -70,6 +67,7 @@ function receive(message: HostMessage): void {
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => receive(event.data));
 
 layout();
+mountTaskPaging();
 mountBatch();
 renderReferences();
 vscodeApi.postMessage({ type: 'ready' });

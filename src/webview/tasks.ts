@@ -66,7 +66,7 @@ function galleryItems(task: TaskView): HTMLLIElement[] {
   return task.results.filter((r) => r.src).map((result) => {
     const media = result.kind === 'video'
       ? h('video', { src: result.src, controls: true, preload: 'metadata', 'aria-label': l10n.t('Video: {0}', task.prompt.slice(0, 80)) })
-      : h('img', { src: result.src, alt: task.prompt.slice(0, 120) });
+      : h('img', { src: result.src, alt: task.prompt.slice(0, 120), loading: 'lazy', decoding: 'async' });
     return h('li', { class: 'result', 'data-task': task.id, 'data-index': result.index },
       h('div', { class: 'thumb' }, media),
       h('p', { class: 'name', title: result.name }, result.name ?? ''),
@@ -81,41 +81,110 @@ function galleryItems(task: TaskView): HTMLLIElement[] {
   });
 }
 
-/** Replaces one task's card and results, keeping keyboard focus on the same button if it was inside. */
-export function renderTask(id: string): void {
-  const focused = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
-  const focusKey = focused?.closest(`[data-task="${CSS.escape(id)}"]`) ? focused.dataset.action : undefined;
-  const list = byId('task-list');
-  const gallery = byId('gallery');
-  const task = tasks.get(id);
-  const oldCard = list.querySelector(`[data-task="${CSS.escape(id)}"]`);
-  const oldResults = Array.from(gallery.querySelectorAll(`[data-task="${CSS.escape(id)}"]`));
-  if (!task) {
-    oldCard?.remove();
-    for (const r of oldResults) r.remove();
-  } else {
-    const card = taskCard(task);
-    if (oldCard) oldCard.replaceWith(card);
-    else insertSorted(list, card, task);
-    const items = galleryItems(task);
-    if (oldResults.length && items.length === oldResults.length) oldResults.forEach((old, i) => old.replaceWith(items[i]));
-    else {
-      for (const r of oldResults) r.remove();
-      for (const item of items.reverse()) insertSorted(gallery, item, task);
-    }
-    if (focusKey) card.querySelector<HTMLElement>(`[data-action="${focusKey}"]`)?.focus();
+/**
+ * How many cards and results are drawn; "Show more" adds a page. A history of thousands of tasks stays a
+ * page of nodes: the rest is drawn only when asked for.
+ */
+const PAGE = 50;
+let cardLimit = PAGE;
+let resultLimit = PAGE;
+
+function newestFirst(a: TaskView, b: TaskView): number {
+  return b.createdAt - a.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Draws every section from `tasks` at once (the first message, a removal, "Show more"). */
+export function renderAllTasks(): void {
+  const sorted = [...tasks.values()].sort(newestFirst);
+  byId('task-list').replaceChildren(...sorted.slice(0, cardLimit).map(taskCard));
+  const results: HTMLLIElement[] = [];
+  for (const task of sorted) {
+    if (results.length >= resultLimit) break;
+    results.push(...galleryItems(task));
   }
+  byId('gallery').replaceChildren(...results.slice(0, resultLimit));
+  renderMore(sorted.reduce((sum, task) => sum + task.results.filter((r) => r.src).length, 0));
   byId('no-tasks').hidden = tasks.size > 0;
   scheduleClock();
 }
 
-/** Newest first, as the store lists them. */
-function insertSorted(list: HTMLElement, element: HTMLElement, task: TaskView): void {
+/** The "Show more" buttons, with how many are not drawn yet. */
+function renderMore(resultCount: number): void {
+  const moreTasks = byId<HTMLButtonElement>('more-tasks');
+  moreTasks.hidden = tasks.size <= cardLimit;
+  moreTasks.textContent = l10n.t('Show more ({0} not shown)', tasks.size - cardLimit);
+  const moreResults = byId<HTMLButtonElement>('more-results');
+  moreResults.hidden = resultCount <= resultLimit;
+  moreResults.textContent = l10n.t('Show more ({0} not shown)', resultCount - resultLimit);
+}
+
+export function mountTaskPaging(): void {
+  byId('more-tasks').addEventListener('click', () => {
+    cardLimit += PAGE;
+    renderAllTasks();
+  });
+  byId('more-results').addEventListener('click', () => {
+    resultLimit += PAGE;
+    renderAllTasks();
+  });
+}
+
+/**
+ * Replaces one task's card and results, keeping keyboard focus on the same button if it was inside. A task
+ * older than the drawn page only moves the "Show more" count; only the drawn nodes are looked at.
+ */
+export function renderTask(id: string): void {
+  const task = tasks.get(id);
+  const list = byId('task-list');
+  const gallery = byId('gallery');
+  const oldCard = list.querySelector(`[data-task="${CSS.escape(id)}"]`);
+  const oldResults = Array.from(gallery.querySelectorAll(`[data-task="${CSS.escape(id)}"]`));
+  if (!task) {
+    // A gap in the page is filled from the tasks not drawn yet.
+    if (oldCard || oldResults.length) renderAllTasks();
+    else renderMore(countResults());
+    return;
+  }
+  const focused = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
+  const focusKey = focused?.closest(`[data-task="${CSS.escape(id)}"]`) ? focused.dataset.action : undefined;
+  const card = taskCard(task);
+  if (oldCard) oldCard.replaceWith(card);
+  else if (insertSorted(list, card, task, cardLimit)) trim(list, cardLimit);
+  const items = galleryItems(task);
+  if (oldResults.length && items.length === oldResults.length) oldResults.forEach((old, i) => old.replaceWith(items[i]));
+  else {
+    for (const r of oldResults) r.remove();
+    for (const item of items.reverse()) insertSorted(gallery, item, task, resultLimit);
+    trim(gallery, resultLimit);
+  }
+  if (focusKey) card.querySelector<HTMLElement>(`[data-action="${focusKey}"]`)?.focus();
+  renderMore(countResults());
+  byId('no-tasks').hidden = tasks.size > 0;
+  scheduleClock();
+}
+
+function countResults(): number {
+  let count = 0;
+  for (const task of tasks.values()) for (const result of task.results) if (result.src) count++;
+  return count;
+}
+
+/**
+ * Newest first, as the store lists them, among the drawn children; an element older than all of them goes
+ * at the end only while the page has room. Returns whether it was inserted.
+ */
+function insertSorted(list: HTMLElement, element: HTMLElement, task: TaskView, limit: number): boolean {
   const after = Array.from(list.children).find((child) => {
     const other = tasks.get((child as HTMLElement).dataset.task ?? '');
-    return other !== undefined && other.createdAt < task.createdAt;
+    return other !== undefined && newestFirst(task, other) < 0;
   });
+  if (!after && list.children.length >= limit) return false;
   list.insertBefore(element, after ?? null);
+  return true;
+}
+
+function trim(list: HTMLElement, limit: number): void {
+  while (list.children.length > limit) list.lastElementChild?.remove();
 }
 
 /** Elapsed times of running tasks tick once a second on screen; this only redraws, it asks nobody anything. */

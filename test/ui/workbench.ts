@@ -1,6 +1,7 @@
 /** A small page object for the VS Code workbench, driven as a person would: keys, clicks, the palette. */
 import * as path from 'path';
 import type { Page } from 'playwright-core';
+import type { TestSession } from '../runner/session';
 import { screenshotDir, uiSession } from '../runner/ui';
 
 export class Workbench {
@@ -17,14 +18,14 @@ export class Workbench {
     return Workbench.current;
   }
 
-  static async open(): Promise<Workbench> {
-    const session = uiSession();
+  /** A new page on the session's workbench (the benchmarks pass a URL that loads the development build). */
+  static async open(session: TestSession = uiSession(), url = session.server.workbenchUrl()): Promise<Workbench> {
     const page = await session.context.newPage();
     await page.bringToFront();
     // Wait for the workbench element below (90 s), not for the page's "load" event, which on a loaded machine
     // comes after page.goto's default 30 s (all of the workbench's scripts and fonts must arrive first).
     // The extension is installed in the server's extensions folder, as `npm start` has it (test/runner/install.ts).
-    await page.goto(session.server.workbenchUrl(), { waitUntil: 'commit' });
+    await page.goto(url, { waitUntil: 'commit' });
     await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
     const workbench = new Workbench(page);
     try {

@@ -1,0 +1,105 @@
+/**
+ * The panel with 1,000 stored tasks, in the real workbench: Chromium drives code-server with the extension's
+ * development path loaded, one fresh page per round. Measured: Open Panel (the palette entry clicked) to the
+ * first task card on screen, the webview's DOM node count and JS heap once it has drawn, and the time one
+ * task change takes to apply (a task message dispatched in the webview, with the layout it forces).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { FrameLocator } from 'playwright-core';
+import type { TaskView } from '../src/core/panelProtocol';
+import type { Task } from '../src/core/task';
+import { TestSession } from '../test/runner/session';
+import { projectRoot, runExtensionTests } from '../test/runner/vscode';
+import { Workbench } from '../test/ui/workbench';
+import { findTaskFolder, writeTasks } from './activation';
+
+export interface PanelRound { tasks: number; firstCardMs: number; domNodes: number; jsHeapMiB: number; applyChangeMs: number; cards: number }
+export interface PanelBench { tasks: number; rounds: PanelRound[] }
+
+const TASKS = 1000;
+
+/**
+ * Rounds with 1 stored task (what opening a webview costs by itself) and with 1,000 (what the history adds).
+ */
+export async function runPanelBench(rounds: number, log: (line: string) => void): Promise<PanelBench> {
+  const session = await TestSession.start({ log: () => undefined, smokeTestDriver: true });
+  try {
+    fs.rmSync(session.resultFile, { force: true });
+    // The template task is the extension's own (bench/host/prepare.ts), so the files are in its format.
+    const code = await runExtensionTests({
+      server: session.server, context: session.context, extensionDevelopmentPath: projectRoot,
+      extensionTestsPath: path.join(projectRoot, 'out', 'bench', 'host', 'prepare.js'), timeoutMs: 120_000,
+    });
+    if (code !== 0 || !fs.existsSync(session.resultFile)) throw new Error(`preparing the template task exited ${code}`);
+    const { taskId } = JSON.parse(fs.readFileSync(session.resultFile, 'utf8')) as { taskId: string };
+    const folder = findTaskFolder(session.server.userDataDir);
+    const template = JSON.parse(fs.readFileSync(path.join(folder, `${encodeURIComponent(taskId)}.json`), 'utf8')) as Task;
+    const url = session.server.workbenchUrl({ extensionDevelopmentPath: projectRoot });
+    const results: PanelRound[] = [];
+    for (const count of [1, TASKS]) {
+      for (const file of fs.readdirSync(folder)) fs.rmSync(path.join(folder, file), { force: true });
+      writeTasks(folder, template, count);
+      const newest = JSON.parse(fs.readFileSync(path.join(folder, `bench-${String(count - 1).padStart(5, '0')}.json`), 'utf8')) as Task;
+      for (let round = 0; round < rounds; round++) {
+        const workbench = await Workbench.open(session, url);
+        try {
+          const r = { tasks: count, ...await measure(workbench, newest) };
+          results.push(r);
+          log(`panel: ${count} tasks, round ${round + 1}: first card ${r.firstCardMs} ms, ${r.domNodes} DOM nodes, JS heap ${r.jsHeapMiB.toFixed(1)} MiB, one change ${r.applyChangeMs.toFixed(2)} ms`);
+          // The next page must open the panel itself, not find it restored.
+          await workbench.runCommand('View: Close All Editors');
+          await panelFrame(workbench).locator('body').waitFor({ state: 'detached', timeout: 30_000 }).catch(() => undefined);
+        } finally {
+          await workbench.page.close();
+        }
+      }
+    }
+    return { tasks: TASKS, rounds: results };
+  } finally {
+    await session.close();
+  }
+}
+
+function panelFrame(workbench: Workbench): FrameLocator {
+  return workbench.page.frameLocator('iframe.webview[src*="extensionId=media-studio.media-studio"]').frameLocator('iframe#active-frame');
+}
+
+async function measure(workbench: Workbench, newest: Task): Promise<Omit<PanelRound, 'tasks'>> {
+  const page = workbench.page;
+  if (await page.locator('iframe.webview[src*="extensionId=media-studio.media-studio"]').count()) {
+    throw new Error('the panel was restored with the page; the round would not measure Open Panel');
+  }
+  const input = page.locator('.quick-input-widget input');
+  await page.keyboard.press('F1');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('>Media Studio: Open Panel');
+  const entry = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Media Studio: Open Panel' }).first();
+  await entry.waitFor();
+  const started = Date.now();
+  await entry.click();
+  const panel = panelFrame(workbench);
+  await panel.locator('li.card').first().waitFor({ state: 'visible', timeout: 60_000 });
+  const firstCardMs = Date.now() - started;
+  const body = panel.locator('body');
+  const counts = await body.evaluate(() => ({
+    domNodes: document.getElementsByTagName('*').length,
+    cards: document.querySelectorAll('li.card').length,
+    // Chromium's non-standard heap figure; the webview's own document.
+    jsHeap: (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? NaN,
+  }));
+  const change: TaskView = {
+    id: newest.id, prompt: newest.request.prompt, provider: newest.request.provider, providerLabel: 'Pixapi', model: newest.request.model,
+    kind: newest.request.kind, state: 'failed', createdAt: newest.createdAt, submittedAt: newest.submittedAt, endedAt: Date.now(),
+    error: 'A change applied by the benchmark.', results: [], cancellable: false,
+  };
+  const applyChangeMs = await body.evaluate((element, task) => {
+    const started = performance.now();
+    window.dispatchEvent(new MessageEvent('message', { data: { type: 'task', task } }));
+    void (element as HTMLElement).offsetHeight; // the layout the change forces
+    return performance.now() - started;
+  }, change);
+  const changed = await panel.locator(`li.card[data-task="${newest.id}"] .error`).textContent();
+  if (changed !== change.error) throw new Error('the dispatched task change was not drawn');
+  return { firstCardMs, domNodes: counts.domNodes, cards: counts.cards, jsHeapMiB: counts.jsHeap / 1048576, applyChangeMs };
+}
