@@ -27,6 +27,8 @@ export interface StartupTimings {
   /** When the task index (the first screen's rows, see core/taskIndex.ts) had been read, and how many tasks it held. */
   readonly indexReadMs?: number;
   readonly indexTasks?: number;
+  /** When the index had been checked against the task files once they were read (and rewritten if it differed). */
+  readonly indexCheckedMs?: number;
   /**
    * When VS Code first asked the Tasks view for rows it could answer with stored tasks (the view must be visible):
    * from the task index, or without one, once the task files were read…

@@ -200,7 +200,7 @@ export function createServices(context: vscode.ExtensionContext) {
   return {
     log, keys, api, adapters, store, persistence, spending, spendingFolder, batchStore, inlineResults, writeFaults, deadlines, engine, models,
     tasksView, treeView, notifier, showTodaysSpending, spendingShown: () => spendingShown, spendingView, deps, keyContext, batchDeps, batches,
-    batchTool, lmTools, loaded, panel, taskIndex, indexRead,
+    batchTool, lmTools, loaded, panel, taskIndex, indexRead, indexKept,
   };
 }
 
@@ -220,6 +220,7 @@ export function startServices(services: Services, started: number, startup: { -r
     startup.indexReadMs = performance.now() - started;
     startup.indexTasks = read.index?.tasks.length;
   });
+  void services.indexKept.then((kept) => kept?.checked).then(() => (startup.indexCheckedMs = performance.now() - started), () => undefined);
   const ready = (async () => {
     await services.loaded;
     startup.tasksLoadedMs = performance.now() - started;

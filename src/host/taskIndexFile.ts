@@ -52,12 +52,14 @@ export class TaskIndexFile {
    * Once the task files are read: rewrites the index if they differ from it (missing, corrupt, or written before
    * another window's change), then keeps it up to date with every change to the store.
    */
-  keep(store: TaskStore, archiveAfterDays: () => number, read: IndexRead): { dispose(): void } {
+  keep(store: TaskStore, archiveAfterDays: () => number, read: IndexRead): { dispose(): void; readonly checked: Promise<void> } {
     this.build = () => serializeIndex(buildIndex(store.values(), Date.now(), archiveAfterDays(), INDEX_FINISHED));
     this.lastWritten = read.text;
-    this.schedule(0);
+    this.startWrite();
+    const checked = this.writing;
     const subscription = store.onDidChange(() => this.schedule(COALESCE_MS));
     return {
+      checked,
       dispose: () => {
         this.disposed = true;
         subscription.dispose();
