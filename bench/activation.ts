@@ -1,7 +1,9 @@
 /**
  * Activation in the real extension host: code-server with the production build of the extension, the
- * Media Studio side bar visible at startup (as the workbench restores it), and 0 or 1,000 stored tasks.
- * Each measured round is a fresh page load, so a fresh extension host. The figures are the extension's own
+ * Media Studio side bar visible at startup (as the workbench restores it), and 0, 1,000 or 10,000 stored tasks.
+ * Each measured round is a fresh page load, so a fresh extension host. Before the measured rounds of each count,
+ * one round starts with no task index (as the first start after an update, or after the index was lost), which
+ * writes it; the measured rounds then find it, as every later start does. The figures are the extension's own
  * startup timings (performance.now() inside activate() and in the Tasks view); see src/api.ts StartupTimings.
  */
 import * as fs from 'fs';
@@ -11,8 +13,16 @@ import type { Task } from '../src/core/task';
 import { TestSession } from '../test/runner/session';
 import { projectRoot, runExtensionTests } from '../test/runner/vscode';
 
-export interface HostRound { activateMs: number; tasksLoadedMs: number; viewAskedMs: number; viewListedMs: number; tasks: number; activatedBefore: boolean }
-export interface HostActivation { rounds: number; byTasks: { tasks: number; runs: HostRound[] }[] }
+export interface HostRound {
+  activateMs: number; tasksLoadedMs: number; viewAskedMs: number; viewListedMs: number; tasks: number; activatedBefore: boolean;
+  /** Where the first rows came from: the task index, or the task files (no index, or the view asked after they were read). */
+  listedFrom?: 'index' | 'store'; indexReadMs?: number; indexTasks?: number;
+}
+export interface HostActivation {
+  rounds: number;
+  /** `withoutIndex`: the round that started with no task index; `runs`: the measured rounds, with it. */
+  byTasks: { tasks: number; spacingMinutes: number; withoutIndex?: HostRound; runs: HostRound[] }[];
+}
 
 interface MeasureResult extends StartupTimings { activatedBefore: boolean }
 
@@ -30,12 +40,13 @@ export function findTaskFolder(userDataDir: string): string {
 /**
  * `count` finished tasks in the on-disk format of src/host/persistence.ts, built from the template task the
  * extension itself stored: one JSON file per task, named by its encoded id. Mostly done, some failed or
- * cancelled, one a minute apart, so the view sorts a realistic history.
+ * cancelled, `spacingMinutes` apart, so the view sorts a realistic history (10,000 ten minutes apart span 69 days,
+ * so the older part is archived at the default 30 days).
  */
-export function writeTasks(folder: string, template: Task, count: number): void {
+export function writeTasks(folder: string, template: Task, count: number, spacingMinutes: number): void {
   const now = Date.now();
   for (let i = 0; i < count; i++) {
-    const createdAt = now - (count - i) * 60_000;
+    const createdAt = now - (count - i) * spacingMinutes * 60_000;
     const state = i % 10 === 3 ? 'failed' : i % 10 === 7 ? 'cancelled' : 'succeeded';
     const task: Task = {
       ...template,
@@ -78,17 +89,26 @@ export async function runHostActivation(rounds: number, log: (line: string) => v
     const templateFile = path.join(folder, `${encodeURIComponent(taskId)}.json`);
     const template = JSON.parse(fs.readFileSync(templateFile, 'utf8')) as Task;
     const byTasks: HostActivation['byTasks'] = [];
-    for (const tasks of [0, 1000]) {
+    // The index lives beside the task folder (see src/host/taskIndexFile.ts).
+    const indexFile = path.join(path.dirname(folder), 'tasks-index.json');
+    for (const [tasks, spacingMinutes] of [[0, 1], [1000, 1], [10_000, 10]] as const) {
       for (const file of fs.readdirSync(folder)) fs.rmSync(path.join(folder, file), { force: true });
-      writeTasks(folder, template, tasks);
-      const runs: HostRound[] = [];
-      for (let round = 0; round < rounds; round++) {
+      fs.rmSync(indexFile, { force: true });
+      writeTasks(folder, template, tasks, spacingMinutes);
+      const measure = async (label: string): Promise<HostRound> => {
         const r = await load('measure') as MeasureResult;
         if (r.tasksLoaded !== tasks) throw new Error(`the extension loaded ${r.tasksLoaded} tasks, expected ${tasks}`);
-        runs.push({ activateMs: r.activateMs, tasksLoadedMs: r.tasksLoadedMs ?? NaN, viewAskedMs: r.viewAskedMs ?? NaN, viewListedMs: r.viewListedMs ?? NaN, tasks, activatedBefore: r.activatedBefore });
-        log(`activation: ${tasks} tasks, round ${round + 1}: activate() ${r.activateMs.toFixed(1)} ms, tasks read at ${r.tasksLoadedMs?.toFixed(1)} ms, view asked at ${r.viewAskedMs?.toFixed(1)} ms, listed at ${r.viewListedMs?.toFixed(1)} ms`);
-      }
-      byTasks.push({ tasks, runs });
+        log(`activation: ${tasks} tasks, ${label}: activate() ${r.activateMs.toFixed(1)} ms, index read at ${r.indexReadMs?.toFixed(1)} ms (${r.indexTasks ?? 'no'} tasks), tasks read at ${r.tasksLoadedMs?.toFixed(1)} ms, view asked at ${r.viewAskedMs?.toFixed(1)} ms, listed at ${r.viewListedMs?.toFixed(1)} ms from ${r.viewListedFrom}`);
+        return {
+          activateMs: r.activateMs, tasksLoadedMs: r.tasksLoadedMs ?? NaN, viewAskedMs: r.viewAskedMs ?? NaN, viewListedMs: r.viewListedMs ?? NaN, tasks,
+          activatedBefore: r.activatedBefore, listedFrom: r.viewListedFrom, indexReadMs: r.indexReadMs, indexTasks: r.indexTasks,
+        };
+      };
+      const withoutIndex = await measure('no index yet');
+      if (!fs.existsSync(indexFile)) throw new Error(`the extension wrote no task index at ${indexFile}`);
+      const runs: HostRound[] = [];
+      for (let round = 0; round < rounds; round++) runs.push(await measure(`round ${round + 1}`));
+      byTasks.push({ tasks, spacingMinutes, withoutIndex, runs });
     }
     return { rounds, byTasks };
   } finally {

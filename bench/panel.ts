@@ -39,7 +39,7 @@ export async function runPanelBench(rounds: number, log: (line: string) => void)
     const results: PanelRound[] = [];
     for (const count of [1, TASKS]) {
       for (const file of fs.readdirSync(folder)) fs.rmSync(path.join(folder, file), { force: true });
-      writeTasks(folder, template, count);
+      writeTasks(folder, template, count, 1);
       const newest = JSON.parse(fs.readFileSync(path.join(folder, `bench-${String(count - 1).padStart(5, '0')}.json`), 'utf8')) as Task;
       for (let round = 0; round < rounds; round++) {
         const workbench = await Workbench.open(session, url);

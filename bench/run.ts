@@ -8,7 +8,7 @@ import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { ProviderEmulator } from '../test/emulator';
-import { HostActivation, runHostActivation } from './activation';
+import { HostActivation, HostRound, runHostActivation } from './activation';
 import { runScheme, schemes, SchemeResult } from './polling';
 import { APIXO_RUN_TIMES, PLAN_BATCH, PlanResult, planSchemes, runPlan } from './apixoPlans';
 import { PanelBench, runPanelBench } from './panel';
@@ -324,19 +324,24 @@ function markdown(results: Record<string, unknown>): string {
     if (!h) lines.push('The extension-host part was not run.', '');
     else if ('error' in h) lines.push(`The extension-host part failed: ${h.error}`, '');
     else {
-      lines.push(`In the real extension host: code-server with the production build, one fresh page load (so a fresh extension host) per round, ${h.rounds} rounds each; the Media Studio side bar is opened by the test index before the extension is active, so it activates on the view as on a user's click. Times are the extension's own (\`startup\` on its API): from the start of activate().`, '');
-      lines.push('| Stored tasks | activate() (median) | Stored tasks read (median) | VS Code asked for the rows (median) | Tasks view listed them (median) | All rounds: activate / read / asked / listed (ms) |', '|---:|---:|---:|---:|---:|---|');
+      lines.push(`In the real extension host: code-server with the production build, one fresh page load (so a fresh extension host) per round, ${h.rounds} rounds each; the Media Studio side bar is opened by the test index before the extension is active, so it activates on the view as on a user's click. Times are the extension's own (\`startup\` on its API): from the start of activate(). The first rows come from the task index (\`tasks-index.json\`: the unfinished tasks and the newest 200 finished ones) while the task files are read; before the measured rounds of each count, one round starts without an index (as the first start after an update), which writes it.`, '');
+      lines.push('| Stored tasks | Round | activate() | Index read | VS Code asked for the rows | First rows listed (from) | All task files read | All rounds: activate / index / asked / listed / files (ms) |', '|---:|---|---:|---:|---:|---:|---:|---|');
+      const timing = (r: HostRound) => `${f(r.activateMs)} / ${f(r.indexReadMs)} / ${f(r.viewAskedMs)} / ${f(r.viewListedMs)} / ${f(r.tasksLoadedMs)}`;
       for (const group of h.byTasks) {
-        const pick = (k: 'activateMs' | 'tasksLoadedMs' | 'viewAskedMs' | 'viewListedMs') => median(group.runs.map((r) => r[k]));
-        const all = group.runs.map((r) => `${f(r.activateMs)} / ${f(r.tasksLoadedMs)} / ${f(r.viewAskedMs)} / ${f(r.viewListedMs)}`).join('; ');
-        lines.push(`| ${group.tasks.toLocaleString('en-US')} | ${f(pick('activateMs'))} ms | ${f(pick('tasksLoadedMs'))} ms | ${f(pick('viewAskedMs'))} ms | ${f(pick('viewListedMs'))} ms | ${all} |`);
+        const pick = (k: 'activateMs' | 'indexReadMs' | 'tasksLoadedMs' | 'viewAskedMs' | 'viewListedMs') => median(group.runs.map((r) => r[k] ?? NaN));
+        const from = [...new Set(group.runs.map((r) => r.listedFrom ?? '?'))].join(', ');
+        const count = `${group.tasks.toLocaleString('en-US')}${group.tasks ? `, ${group.spacingMinutes} min apart` : ''}`;
+        lines.push(`| ${count} | median of ${group.runs.length}, with the index | ${f(pick('activateMs'))} ms | ${f(pick('indexReadMs'))} ms | ${f(pick('viewAskedMs'))} ms | ${f(pick('viewListedMs'))} ms (${from}) | ${f(pick('tasksLoadedMs'))} ms | ${group.runs.map(timing).join('; ')} |`);
+        const w = group.withoutIndex;
+        if (w) lines.push(`| ${count} | without an index | ${f(w.activateMs)} ms | — | ${f(w.viewAskedMs)} ms | ${f(w.viewListedMs)} ms (${w.listedFrom ?? '?'}) | ${f(w.tasksLoadedMs)} ms | ${timing(w)} |`);
       }
-      const thousand = h.byTasks.find((g) => g.tasks === 1000);
-      if (thousand) {
-        const listed = median(thousand.runs.map((r) => r.viewListedMs));
-        const runs = thousand.runs.map((r) => r.viewListedMs);
-        lines.push('', '| Target | Measured | Met |', '|---|---:|---|');
-        lines.push(`| Tasks view rows listed < 50 ms after activation began, 1,000 stored tasks | ${f(listed)} ms (median; ${f(Math.min(...runs))}–${f(Math.max(...runs))}) | ${met(listed < 50)} |`);
+      lines.push('', '| Target | Measured | Met |', '|---|---:|---|');
+      for (const tasks of [1000, 10_000]) {
+        const group = h.byTasks.find((g) => g.tasks === tasks);
+        if (!group) continue;
+        const runs = group.runs.map((r) => r.viewListedMs);
+        const listed = median(runs);
+        lines.push(`| Tasks view rows listed < 50 ms after activation began, ${tasks.toLocaleString('en-US')} stored tasks | ${f(listed)} ms (median; ${f(Math.min(...runs))}–${f(Math.max(...runs))}) | ${met(listed < 50)} |`);
       }
       lines.push('');
     }
@@ -381,9 +386,12 @@ function markdown(results: Record<string, unknown>): string {
     lines.push('| Stored tasks | Load | Persist one change (median) | Persist one change (p95) | Without fsync (median) | Tree children (list + sort, median) |', '|---:|---:|---:|---:|---:|---:|');
     for (const r of sc) lines.push(`| ${r.tasks.toLocaleString('en-US')} | ${f(r.loadMs)} ms | ${f(r.persistMedianMs, 2)} ms | ${f(r.persistP95Ms, 2)} ms | ${f(r.persistNoSyncMedianMs, 2)} ms | ${f(r.sortMedianMs, 2)} ms |`);
     const big = sc.find((r) => r.tasks === 10_000);
+    const host = a && !('error' in a) && a.host && !('error' in a.host) ? a.host.byTasks.find((g) => g.tasks === 10_000) : undefined;
     if (big) {
       lines.push('', '| Target | Measured | Met |', '|---|---:|---|');
-      lines.push(`| 10,000 stored tasks: first rows < 50 ms (today the view waits for the whole load; the archive that would bound it is not built) | load ${f(big.loadMs)} ms | ${met(big.loadMs < 50)} |`);
+      // The view no longer waits for the load: its first rows come from the task index (section 2).
+      const listed = host ? median(host.runs.map((r) => r.viewListedMs)) : undefined;
+      lines.push(`| 10,000 stored tasks: first rows < 50 ms (from the task index while the ${f(big.loadMs)} ms load goes on; in the extension host, section 2) | ${listed === undefined ? 'not measured in this run' : `${f(listed)} ms`} | ${listed === undefined ? '—' : met(listed < 50)} |`);
     }
     lines.push('', 'A change is persisted as the extension does it: the file and its folder flushed (fsync) before the rename is announced; the "without fsync" column is the same write without the flushes, i.e. what durability costs.', '');
   }
@@ -403,14 +411,21 @@ async function section<T>(name: string, work: () => Promise<T> | T): Promise<T |
   }
 }
 
+function readPrevious(): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(OUT_DIR, 'results.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const only = process.argv.slice(2);
   const want = (name: string) => !only.length || only.includes(name);
   const meta = { date: new Date().toISOString(), node: process.version, cpus: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, platform: `${os.platform()} ${os.release()}` };
   // A run of some parts (`npm run bench -- panel`) keeps the other parts' figures from the last run, and says so.
-  const previousFile = path.join(OUT_DIR, 'results.json');
-  const previous = only.length && fs.existsSync(previousFile) ? JSON.parse(fs.readFileSync(previousFile, 'utf8')) as Record<string, unknown> : undefined;
+  const previous = only.length ? readPrevious() : undefined;
   const results: Record<string, unknown> = previous
     ? { ...previous, meta: { ...(previous.meta as object), rerun: { ...((previous.meta as { rerun?: object }).rerun ?? {}), ...Object.fromEntries(only.map((part) => [part, meta.date])) } } }
     : { meta };

@@ -24,10 +24,19 @@ export interface StartupTimings {
   /** When the stored tasks had been read, and how many there were. */
   readonly tasksLoadedMs?: number;
   readonly tasksLoaded?: number;
-  /** When VS Code asked the Tasks view for its rows after the tasks were read (the view must be visible)… */
+  /** When the task index (the first screen's rows, see core/taskIndex.ts) had been read, and how many tasks it held. */
+  readonly indexReadMs?: number;
+  readonly indexTasks?: number;
+  /** When the index had been checked against the task files once they were read (and rewritten if it differed). */
+  readonly indexCheckedMs?: number;
+  /**
+   * When VS Code first asked the Tasks view for rows it could answer with stored tasks (the view must be visible):
+   * from the task index, or without one, once the task files were read…
+   */
   readonly viewAskedMs?: number;
-  /** …and when those rows had been built and handed back to VS Code. */
+  /** …and when those rows had been built and handed back to VS Code, and from where. */
   readonly viewListedMs?: number;
+  readonly viewListedFrom?: 'index' | 'store';
 }
 
 /** What `activate()` returns to other extensions. */

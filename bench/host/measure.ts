@@ -18,8 +18,10 @@ export async function run(): Promise<void> {
   const api = await extension.activate();
   // The timings are fields the extension fills in as startup proceeds; a short poll, bounded, reads them.
   const deadline = Date.now() + WAIT_MS;
-  while (api.startup.viewListedMs === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  // The rows may come from the task index before the task files are read: wait for both, and for the index check.
+  const done = () => api.startup.viewListedMs !== undefined && api.startup.tasksLoadedMs !== undefined && api.startup.indexCheckedMs !== undefined;
+  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   const result = process.env.MEDIA_STUDIO_RESULT_FILE;
   if (result) fs.writeFileSync(result, JSON.stringify({ activatedBefore, ...api.startup }));
-  if (api.startup.viewListedMs === undefined) throw new Error(`the Tasks view did not list the tasks within ${WAIT_MS} ms (was it visible at startup?)`);
+  if (!done()) throw new Error(`the Tasks view did not list the tasks within ${WAIT_MS} ms (was it visible at startup?)`);
 }

@@ -46,6 +46,11 @@ export function parseStoredTask(text: string): Task | undefined {
   } catch {
     return undefined;
   }
+  return storedTask(value);
+}
+
+/** A parsed stored task checked field by field (also each record of the task index, see taskIndex.ts). */
+export function storedTask(value: unknown): Task | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const task = value as Partial<Task>;
   const request = task.request;

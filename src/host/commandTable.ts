@@ -32,6 +32,7 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     command('mediaStudio.remove', (arg) => taskCommands.removeTask(deps, arg)),
     command('mediaStudio.clearFinished', () => taskCommands.clearFinished(deps)),
     command('mediaStudio.refresh', (arg) => taskCommands.refreshTasks(deps, arg)),
+    command('mediaStudio.searchTasks', (arg) => taskCommands.searchTasks(deps, (id) => services.treeView.reveal(id, { select: true, focus: true }), arg)),
     command('mediaStudio.saveAgain', (arg) => taskCommands.saveAgain(deps, arg)),
     command('mediaStudio.showSpending', () => spendingView.show()),
     command('mediaStudio.showBalance', () => showBalance(adapters, api)),

@@ -27,6 +27,7 @@ import { ProxySettings } from './proxy';
 import { ResultWriter } from './results';
 import { settings } from './settings';
 import { TasksView } from './tasksView';
+import { TaskIndexFile } from './taskIndexFile';
 import { watchSidecarFiles } from './sidecarContext';
 import { removeLeftovers } from './cleanup';
 import { ledgerAt } from './spending/files';
@@ -113,10 +114,15 @@ export function createServices(context: vscode.ExtensionContext) {
     spending,
   });
   const models = new ModelCatalog(adapters, api, log, settings.defaultModel);
-  const tasksView = new TasksView(store);
+  const tasksView = new TasksView(store, () => settings.archiveAfterDays());
   const treeView = vscode.window.createTreeView('mediaStudio.tasks', { treeDataProvider: tasksView, showCollapseAll: false });
   tasksView.attach(treeView);
-  tasksView.showBatches(batchStore);
+  const batchesLoaded = batchStore.load();
+  tasksView.showBatches(batchStore, batchesLoaded);
+  // The index's rows are shown while the task files are read (see core/taskIndex.ts); only on this host's disk.
+  const taskIndex = storage.scheme === 'file' ? new TaskIndexFile(storage.fsPath, persistence.folder.fsPath, log) : undefined;
+  const indexRead = taskIndex ? taskIndex.read() : Promise.resolve({ index: undefined, text: undefined });
+  tasksView.showIndex(indexRead.then((read) => read.index));
   const notifier = new TaskNotifier(store, keys.onDidChange);
   let spendingShown: Promise<void> = Promise.resolve();
   const showTodaysSpending = () => {
@@ -159,8 +165,9 @@ export function createServices(context: vscode.ExtensionContext) {
   // Loading tasks and resuming them happens after activation returns, so activation stays fast.
   const loaded = (async () => {
     if (context.storageUri) await persistence.moveTasksFrom(context.storageUri);
-    await Promise.all([store.load(), batchStore.load()]);
+    await Promise.all([store.load(), batchesLoaded]);
   })();
+  const indexKept = loaded.then(async () => taskIndex?.keep(store, () => settings.archiveAfterDays(), await indexRead));
   const panel = registerPanel(context, {
     ...deps,
     log,
@@ -187,11 +194,13 @@ export function createServices(context: vscode.ExtensionContext) {
     settings.onDidChangeBaseUrl((provider) => engine.keyChanged(provider)),
     store.onDidChange(() => void vscode.commands.executeCommand('setContext', 'mediaStudio.hasTasks', store.size > 0)),
     keyContext, panel, watchSidecarFiles((line) => log.warn(line)), batchStore,
+    { dispose: () => void indexKept.then((kept) => kept?.dispose(), () => undefined) },
+    settings.onDidChangeArchive(() => tasksView.refreshAll()),
   );
   return {
     log, keys, api, adapters, store, persistence, spending, spendingFolder, batchStore, inlineResults, writeFaults, deadlines, engine, models,
     tasksView, treeView, notifier, showTodaysSpending, spendingShown: () => spendingShown, spendingView, deps, keyContext, batchDeps, batches,
-    batchTool, lmTools, loaded, panel,
+    batchTool, lmTools, loaded, panel, taskIndex, indexRead, indexKept,
   };
 }
 
@@ -201,17 +210,24 @@ export function createServices(context: vscode.ExtensionContext) {
  */
 export function startServices(services: Services, started: number, startup: { -readonly [K in keyof StartupTimings]: StartupTimings[K] }) {
   const { log, store, tasksView, engine, spending, persistence, inlineResults } = services;
+  tasksView.onFirstListing((count, askedAt, from) => {
+    startup.viewAskedMs = askedAt - started;
+    startup.viewListedMs = performance.now() - started;
+    startup.viewListedFrom = from;
+    log.debug(`Startup: VS Code asked for the Tasks view's rows ${startup.viewAskedMs.toFixed(1)} ms after activation began; ${count} tasks listed from the ${from === 'index' ? 'task index' : 'task files'} at ${startup.viewListedMs.toFixed(1)} ms`);
+  });
+  void services.indexRead.then((read) => {
+    startup.indexReadMs = performance.now() - started;
+    startup.indexTasks = read.index?.tasks.length;
+  });
+  void services.indexKept.then((kept) => kept?.checked).then(() => (startup.indexCheckedMs = performance.now() - started), () => undefined);
   const ready = (async () => {
     await services.loaded;
     startup.tasksLoadedMs = performance.now() - started;
     startup.tasksLoaded = store.size;
     log.debug(`Startup: activate() took ${startup.activateMs.toFixed(1)} ms; ${store.size} stored tasks read after ${startup.tasksLoadedMs.toFixed(1)} ms`);
     void vscode.commands.executeCommand('setContext', 'mediaStudio.hasTasks', store.size > 0); // the view need not wait for it
-    tasksView.showLoaded((count, askedAt) => {
-      startup.viewAskedMs = askedAt - started;
-      startup.viewListedMs = performance.now() - started;
-      log.debug(`Startup: VS Code asked for the Tasks view's rows ${startup.viewAskedMs.toFixed(1)} ms after activation began; ${count} tasks listed at ${startup.viewListedMs.toFixed(1)} ms`);
-    });
+    tasksView.showLoaded();
     await engine.resume();
     await spending.settleFinished();
     services.showTodaysSpending();

@@ -54,6 +54,12 @@ export const settings = {
     const value = section().get<number>('batch.maxTasks', fallback);
     return Number.isInteger(value) && value > 0 ? value : fallback;
   },
+  /** Days after which a finished task leaves the Tasks view's list for its "Archived" row; 0 keeps every task listed. */
+  archiveAfterDays(): number {
+    const value = section().get<number>('tasks.archiveAfterDays', 30);
+    return Number.isFinite(value) && value >= 0 ? value : 30;
+  },
+  onDidChangeArchive: (listener: () => void): vscode.Disposable => changed(`${SECTION}.tasks.archiveAfterDays`, listener),
   http(): HttpSettings {
     const http = vscode.workspace.getConfiguration('http');
     return {

@@ -5,6 +5,7 @@ import { describeFailure } from '../core/errors';
 import { PROVIDERS } from '../core/providers';
 import type { TaskStore } from '../core/store';
 import { awaitsSave, isTerminal, Task } from '../core/task';
+import { stateWord } from '../core/taskPresentation';
 import { UserError } from './commands';
 import { submitChecked } from './generate';
 import type { ResultWriter } from './results';
@@ -122,4 +123,32 @@ export async function saveAgain(deps: TaskCommandDeps, arg: unknown): Promise<vo
   if (fresh) await deps.writer.save(fresh);
   const failed = deps.store.get(task.id)?.results?.find((r) => r.saveError);
   if (failed) throw new UserError(failed.saveError as string);
+}
+
+/** The tasks whose prompt holds every word of `query` (any case), newest first; archived ones included. */
+export function tasksMatching(store: TaskStore, query: string): Task[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  return store.list().filter((task) => {
+    const prompt = task.request.prompt.toLowerCase();
+    return words.every((word) => prompt.includes(word));
+  });
+}
+
+/**
+ * Search Tasks: every stored task, archived ones too, picked by its prompt, then shown in the Tasks view.
+ * Automation passes `{ query }` and gets the matching task ids, with no question asked.
+ */
+export async function searchTasks(deps: TaskCommandDeps, reveal: (id: string) => Thenable<void>, arg?: unknown): Promise<string[] | undefined> {
+  if (arg && typeof arg === 'object' && typeof (arg as { query?: unknown }).query === 'string') {
+    return tasksMatching(deps.store, (arg as { query: string }).query).map((t) => t.id);
+  }
+  const items = deps.store.list().map((task) => ({
+    label: task.request.prompt.split('\n')[0],
+    description: `${stateWord(task.state)} · ${PROVIDERS[task.request.provider].label} ${task.request.model} · ${new Date(task.createdAt).toLocaleString()}`,
+    id: task.id,
+  }));
+  const picked = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Search the tasks by prompt'), matchOnDescription: true });
+  if (!picked) return undefined;
+  await reveal(picked.id);
+  return [picked.id];
 }

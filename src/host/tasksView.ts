@@ -14,6 +14,7 @@ import { inputImages, paramLines } from '../core/hoverDetails';
 import { paramWithRole, typedModel } from '../core/catalog';
 import type { BatchStore } from '../core/batch/batchStore';
 import { batchNode, BATCH_NODE_PREFIX, batchTaskIds, rootRows } from './batch/batchNodes';
+import { isArchived, TaskIndex } from '../core/taskIndex';
 
 const PROGRESS_THROTTLE_MS = 500;
 /**
@@ -24,6 +25,28 @@ const TOP_FINISHED = 100;
 const OLDER_PAGE = 500;
 /** Element ids of the "Older tasks" pages: `<prefix><offset into the finished tasks>`; a task id never starts so. */
 const OLDER_PREFIX = 'mediaStudio.olderTasks:';
+/** The same for the archived tasks: offset 0 is the "Archived (N)" row itself. */
+const ARCHIVED_PREFIX = 'mediaStudio.archivedTasks:';
+
+/** Where rows are read from: the store, or before it has read the task files, the task index. */
+type RowSource = Pick<TaskStore, 'get' | 'values'>;
+
+/** The task index as a row source, with its counts of the tasks it leaves out. */
+class IndexRows implements RowSource {
+  private readonly byId: Map<string, Task>;
+  constructor(readonly index: TaskIndex) {
+    this.byId = new Map(index.tasks.map((t) => [t.id, t]));
+  }
+  get(id: string): Task | undefined {
+    return this.byId.get(id);
+  }
+  values(): IterableIterator<Task> {
+    return this.byId.values();
+  }
+}
+
+/** How the first rows of stored tasks were listed: from the task index, or from the task files once read. */
+export type FirstListing = (count: number, askedAt: number, from: 'index' | 'store') => void;
 
 const ICONS: Record<TaskState, vscode.ThemeIcon> = {
   queued: new vscode.ThemeIcon('clock'),
@@ -107,11 +130,18 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
   private ticker: NodeJS.Timeout | undefined;
   private view: vscode.TreeView<string> | undefined;
   private loaded = false;
-  private firstListing: ((count: number, askedAt: number) => void) | undefined;
+  private whenLoaded: Promise<void>;
+  private markLoaded: () => void = () => undefined;
+  /** The task index's rows, shown until the store has read the task files; pending while the index is read. */
+  private preview: IndexRows | undefined;
+  private previewRead: Promise<void> | undefined;
+  private firstListing: FirstListing | undefined;
   private batches: BatchStore | undefined;
+  private batchesRead: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly store: TaskStore) {
+  constructor(private readonly store: TaskStore, private readonly archiveAfterDays: () => number = () => 0) {
     super();
+    this.whenLoaded = new Promise((resolve) => (this.markLoaded = resolve));
     this.register(store.onDidChange((change) => this.onChange(change)));
     this.register({ dispose: () => this.stopTicker() });
     this.register({ dispose: () => this.pending.forEach((timer) => clearTimeout(timer)) });
@@ -124,17 +154,39 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
     this.updateTicker();
   }
 
-  /** Shows each batch as one row with its tasks under it (see batch/batchNodes.ts). */
-  showBatches(batches: BatchStore): void {
+  /** Shows each batch as one row with its tasks under it (see batch/batchNodes.ts); rows wait for `read`. */
+  showBatches(batches: BatchStore, read: Promise<unknown> = Promise.resolve()): void {
     this.batches = batches;
+    this.batchesRead = read.catch(() => undefined);
     this.register(batches.onDidChange(() => this.changed.fire(undefined)));
   }
 
-  /** The stored tasks are in the store: lists them, and calls `listed` once the view first shows them. */
-  showLoaded(listed?: (count: number, askedAt: number) => void): void {
-    this.loaded = true;
+  /** Calls `listed` once, when VS Code is first handed rows of stored tasks (from the index or the store). */
+  onFirstListing(listed: FirstListing): void {
     this.firstListing = listed;
+  }
+
+  /**
+   * Until the store has read the task files, rows come from the task index (VS Code's first ask waits for the
+   * index to be read, a single small file); without one, the view stays empty until then, as before.
+   */
+  showIndex(index: Promise<TaskIndex | undefined>): void {
+    this.previewRead = Promise.all([index, this.batchesRead]).then(([read]) => {
+      this.previewRead = undefined;
+      if (!this.loaded && read) this.preview = new IndexRows(read);
+    }, () => void (this.previewRead = undefined));
+  }
+
+  /** The stored tasks are in the store: lists them from it. */
+  showLoaded(): void {
+    this.loaded = true;
+    this.preview = undefined;
+    this.markLoaded();
     this.refreshAll();
+  }
+
+  private get source(): RowSource {
+    return this.preview ?? this.store;
   }
 
   refreshAll(): void {
@@ -144,9 +196,9 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
   }
 
   getTreeItem(id: string): vscode.TreeItem {
-    if (id.startsWith(OLDER_PREFIX)) return this.olderItem(id);
-    if (id.startsWith(BATCH_NODE_PREFIX)) return batchNode(this.batches?.get(id.slice(BATCH_NODE_PREFIX.length)), this.store, id);
-    const task = this.store.get(id);
+    if (id.startsWith(OLDER_PREFIX) || id.startsWith(ARCHIVED_PREFIX)) return this.pageItem(id);
+    if (id.startsWith(BATCH_NODE_PREFIX)) return batchNode(this.batches?.get(id.slice(BATCH_NODE_PREFIX.length)), this.source, id);
+    const task = this.source.get(id);
     if (!task) return new vscode.TreeItem(vscode.l10n.t('(removed)'));
     const firstLine = task.request.prompt.split('\n')[0];
     const item = new vscode.TreeItem(firstLine.length > 60 ? `${firstLine.slice(0, 57)}…` : firstLine);
@@ -170,44 +222,108 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
     return item;
   }
 
-  getChildren(element?: string): string[] {
-    if (element?.startsWith(BATCH_NODE_PREFIX)) return batchTaskIds(this.batches?.get(element.slice(BATCH_NODE_PREFIX.length)), this.store);
-    if (element && !element.startsWith(OLDER_PREFIX)) return [];
-    const askedAt = performance.now();
-    const sorted = sortTasks(this.store.list());
-    // Rows: tasks, with a batch's tasks under one batch node; running rows first, then pages of finished ones.
-    const rows = this.batches?.list().length ? rootRows(sorted, this.batches) : sorted.map((t) => t.id);
-    const finishedTask = (id: string) => {
-      const task = this.store.get(id);
-      return task !== undefined && isTerminal(task.state);
-    };
-    const firstFinished = rows.findIndex(finishedTask);
-    const active = firstFinished < 0 ? rows : rows.slice(0, firstFinished);
-    const finished = firstFinished < 0 ? [] : rows.slice(firstFinished);
-    const page = (offset: number, size: number) => [
-      ...finished.slice(offset, offset + size),
-      ...(finished.length > offset + size ? [`${OLDER_PREFIX}${offset + size}`] : []),
+  getChildren(element?: string): string[] | Thenable<string[]> {
+    return this.childrenOf(element, performance.now());
+  }
+
+  /** The rows under `element`; `askedAt`, when VS Code asked for them (for the startup timings). */
+  private childrenOf(element: string | undefined, askedAt: number): string[] | Thenable<string[]> {
+    if (this.previewRead && !this.loaded) return this.previewRead.then(() => this.childrenOf(element, askedAt));
+    const source = this.source;
+    if (element?.startsWith(BATCH_NODE_PREFIX)) return batchTaskIds(this.batches?.get(element.slice(BATCH_NODE_PREFIX.length)), source);
+    if (element && !element.startsWith(OLDER_PREFIX) && !element.startsWith(ARCHIVED_PREFIX)) return [];
+    // The index holds only the first screen's tasks: the pages under it wait for the task files.
+    if (element && this.preview) return this.whenLoaded.then(() => this.getChildren(element));
+    const { active, finished, archived } = this.rows(source);
+    const page = (rows: readonly string[], prefix: string, offset: number, size: number) => [
+      ...rows.slice(offset, offset + size),
+      ...(rows.length > offset + size ? [`${prefix}${offset + size}`] : []),
     ];
-    if (element) return page(Number(element.slice(OLDER_PREFIX.length)), OLDER_PAGE);
-    const ids = [...active, ...page(0, TOP_FINISHED)];
-    const listed = this.loaded ? this.firstListing : undefined;
-    if (listed) {
+    if (element?.startsWith(OLDER_PREFIX)) return page(finished, OLDER_PREFIX, Number(element.slice(OLDER_PREFIX.length)), OLDER_PAGE);
+    if (element) return page(archived, ARCHIVED_PREFIX, Number(element.slice(ARCHIVED_PREFIX.length)), OLDER_PAGE);
+    const archivedCount = this.preview?.index.archived ?? archived.length;
+    const ids = [...active, ...page(finished, OLDER_PREFIX, 0, TOP_FINISHED), ...(archivedCount ? [`${ARCHIVED_PREFIX}0`] : [])];
+    const listed = this.firstListing;
+    if (listed && (this.loaded || this.preview)) {
       this.firstListing = undefined;
+      const count = this.preview ? this.preview.index.tasks.length : this.store.size;
+      const from = this.preview ? 'index' : 'store';
       // After VS Code has asked for every row's TreeItem, which it does as soon as this returns.
-      setImmediate(() => listed(sorted.length, askedAt));
+      setImmediate(() => listed(count, askedAt, from));
     }
     return ids;
   }
 
-  /** A collapsed page of older finished tasks: "Older tasks (101–600 of 9,900)". */
-  private olderItem(id: string): vscode.TreeItem {
-    const offset = Number(id.slice(OLDER_PREFIX.length));
-    const finished = this.store.list().filter((t) => isTerminal(t.state)).length;
-    const last = Math.min(finished, offset + OLDER_PAGE);
-    const item = new vscode.TreeItem(vscode.l10n.t('Older tasks ({0}–{1} of {2})', (offset + 1).toLocaleString(), last.toLocaleString(), finished.toLocaleString()), vscode.TreeItemCollapsibleState.Collapsed);
+  /** The row a task or page sits under (for reveal, e.g. from Search Tasks): a batch, a page, or the top level. */
+  getParent(id: string): string | undefined {
+    const pageParent = (prefix: string, offset: number, first: number) =>
+      (offset <= first ? undefined : `${prefix}${offset - OLDER_PAGE}`);
+    if (id.startsWith(OLDER_PREFIX)) return pageParent(OLDER_PREFIX, Number(id.slice(OLDER_PREFIX.length)), TOP_FINISHED);
+    if (id.startsWith(ARCHIVED_PREFIX)) {
+      const offset = Number(id.slice(ARCHIVED_PREFIX.length));
+      return offset === 0 ? undefined : `${ARCHIVED_PREFIX}${offset - OLDER_PAGE}`;
+    }
+    if (id.startsWith(BATCH_NODE_PREFIX)) return undefined;
+    const task = this.source.get(id);
+    const batchId = task?.request.batch?.id;
+    const row = batchId && this.batches?.get(batchId) ? BATCH_NODE_PREFIX + batchId : id;
+    const { finished, archived } = this.rows(this.source);
+    const inArchive = archived.indexOf(row);
+    if (inArchive >= 0) return `${ARCHIVED_PREFIX}${Math.floor(inArchive / OLDER_PAGE) * OLDER_PAGE}`;
+    if (row !== id) return row;
+    const at = finished.indexOf(row);
+    return at < TOP_FINISHED ? undefined : `${OLDER_PREFIX}${TOP_FINISHED + Math.floor((at - TOP_FINISHED) / OLDER_PAGE) * OLDER_PAGE}`;
+  }
+
+  /**
+   * The rows: unfinished tasks first (a batch's tasks under one batch row), then the finished ones newest first,
+   * and apart from them the tasks finished longer ago than mediaStudio.tasks.archiveAfterDays.
+   */
+  private rows(source: RowSource): { active: string[]; finished: string[]; archived: string[] } {
+    const now = Date.now();
+    const days = this.archiveAfterDays();
+    const hot: Task[] = [];
+    const old: Task[] = [];
+    // A batch's tasks stay under its row, however old: a row shown twice would have its id twice.
+    const inBatch = (task: Task) => !!task.request.batch && !!this.batches?.get(task.request.batch.id);
+    for (const task of source.values()) (isArchived(task, now, days) && !inBatch(task) ? old : hot).push(task);
+    const sorted = sortTasks(hot);
+    const rows = this.batches?.list().length ? rootRows(sorted, this.batches) : sorted.map((t) => t.id);
+    const finishedTask = (id: string) => {
+      const task = source.get(id);
+      return task !== undefined && isTerminal(task.state);
+    };
+    const firstFinished = rows.findIndex(finishedTask);
+    return {
+      active: firstFinished < 0 ? rows : rows.slice(0, firstFinished),
+      finished: firstFinished < 0 ? [] : rows.slice(firstFinished),
+      archived: sortTasks(old).map((t) => t.id),
+    };
+  }
+
+  /** A collapsed page of older finished tasks, "Older tasks (101–600 of 9,900)", or of archived ones, "Archived (1,234)". */
+  private pageItem(id: string): vscode.TreeItem {
+    const archived = id.startsWith(ARCHIVED_PREFIX);
+    const offset = Number(id.slice((archived ? ARCHIVED_PREFIX : OLDER_PREFIX).length));
+    const counts = this.preview
+      ? { finished: this.preview.index.finished, archived: this.preview.index.archived }
+      : (() => {
+        const { finished, archived: old } = this.rows(this.store);
+        return { finished: finished.length, archived: old.length };
+      })();
+    const total = archived ? counts.archived : counts.finished;
+    const last = Math.min(total, offset + OLDER_PAGE);
+    const range = [(offset + 1).toLocaleString(), last.toLocaleString(), total.toLocaleString()] as const;
+    const label = !archived ? vscode.l10n.t('Older tasks ({0}–{1} of {2})', ...range)
+      : offset === 0 ? vscode.l10n.t('Archived ({0})', total.toLocaleString())
+        : vscode.l10n.t('More archived tasks ({0}–{1} of {2})', ...range);
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = id;
-    item.contextValue = 'olderTasks';
-    item.iconPath = new vscode.ThemeIcon('history');
+    item.contextValue = archived ? 'archivedTasks' : 'olderTasks';
+    item.iconPath = new vscode.ThemeIcon(archived ? 'archive' : 'history');
+    if (archived && offset === 0) {
+      item.tooltip = vscode.l10n.t('Tasks finished more than {0} days ago (the setting mediaStudio.tasks.archiveAfterDays); Search Tasks finds them by prompt.', this.archiveAfterDays());
+    }
     return item;
   }
 

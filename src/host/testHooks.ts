@@ -57,6 +57,8 @@ export interface TestHooks {
   readonly leftoversRemoved: Promise<{ readonly files: number; readonly bytes: number }>;
   /** The generate_batch chat tool, for its confirmation text. */
   readonly batchTool: GenerateBatchTool;
+  /** The task index file (undefined when the task folder is not on this host's disk); flush() writes a pending change. */
+  readonly taskIndex: { readonly file: string; flush(): Promise<void> } | undefined;
 }
 
 export interface WriteFaults {

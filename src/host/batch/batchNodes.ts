@@ -29,7 +29,7 @@ export function rootRows(sortedTasks: readonly Task[], batches: BatchStore): str
   return rows;
 }
 
-export function batchTaskIds(batch: Batch | undefined, store: TaskStore): string[] {
+export function batchTaskIds(batch: Batch | undefined, store: Pick<TaskStore, 'values'>): string[] {
   if (!batch) return [];
   return [...store.values()]
     .filter((t) => t.request.batch?.id === batch.id)
@@ -37,7 +37,7 @@ export function batchTaskIds(batch: Batch | undefined, store: TaskStore): string
     .map((t) => t.id);
 }
 
-export function batchNode(batch: Batch | undefined, store: TaskStore, id: string): vscode.TreeItem {
+export function batchNode(batch: Batch | undefined, store: Pick<TaskStore, 'values'>, id: string): vscode.TreeItem {
   if (!batch) return new vscode.TreeItem(vscode.l10n.t('(removed)'));
   const firstLine = batch.template.split('\n')[0];
   const item = new vscode.TreeItem(firstLine.length > 50 ? `${firstLine.slice(0, 47)}…` : firstLine, vscode.TreeItemCollapsibleState.Collapsed);

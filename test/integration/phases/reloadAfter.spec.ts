@@ -6,6 +6,18 @@ import { finishResultCases } from './resultsAcrossReload';
 import { finishBatchSurvivors } from './batchSurvivors';
 import { finishSurvivors } from './survivors';
 
+describe('reload, after: the Tasks view started from the task index', () => {
+  it('read the index written before the reload ahead of the task files, and the files lost no task of it', async () => {
+    const api = await activateExtension();
+    const tasks = await api.listTasks();
+    const { indexReadMs, indexTasks, tasksLoadedMs } = api.startup;
+    assert.ok(indexTasks !== undefined && indexTasks > 0, `the index held ${indexTasks} tasks`);
+    assert.ok(indexReadMs !== undefined && tasksLoadedMs !== undefined && indexReadMs < tasksLoadedMs, `index read at ${indexReadMs} ms, files at ${tasksLoadedMs} ms`);
+    const running = tasks.filter((t) => t.request.prompt.startsWith('reload survivor '));
+    assert.strictEqual(running.length, 20, 'every survivor is in the store');
+  });
+});
+
 describe('reload, after: the tasks resume', () => {
   it('finishes all 20 tasks after the reload, with no duplicate submit', async () => {
     const api = await activateExtension();
