@@ -25,7 +25,7 @@ import type { InlineResultStore } from './inlineResults';
 import type { Log } from './log';
 import { sidecarTrust } from './sidecarTrust';
 import { elapsedMs } from '../core/elapsed';
-import { writeTargets } from './targets';
+import { features } from './lazy';
 import { settings } from './settings';
 
 export interface ResultWriterDeps {
@@ -195,7 +195,9 @@ export class ResultWriter {
       const file = await this.place(task.id, index, temp, folder, name);
       await this.deps.placedFault?.(task, index);
       // The exact target files a request asked for (targetPath, width/height, preset), made from this saved image.
-      this.targetRecords.set(`${task.id}#${index}`, await writeTargets(this.deps, task, index, file, media.mime));
+      // Only a request with a target loads that code (writeTargets answers undefined for any other).
+      const targets = task.request.target && index === 0 ? await features().targets.writeTargets(this.deps, task, index, file, media.mime) : undefined;
+      this.targetRecords.set(`${task.id}#${index}`, targets);
       return file;
     } finally {
       await vscode.workspace.fs.delete(temp).then(undefined, () => undefined);

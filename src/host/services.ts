@@ -17,7 +17,8 @@ import { openImage } from './images';
 import { ApiKeys } from './keys';
 import { Log } from './log';
 import { KeyContext } from './keyContext';
-import { createLmTools } from './lmTools';
+import { features, madeOnFirstUse } from './lazy';
+import type { MediaTools } from './lmTools';
 import { ModelCatalog } from './models';
 import { registerPanel } from './panel/panel';
 import { PixaiModels } from './pixaiModels';
@@ -35,8 +36,8 @@ import { SpendingView } from './spending/view';
 import { WriteFaults } from './testHooks';
 import { InlineResultStore } from './inlineResults';
 import { FileBatchPersistence } from './batch/batchPersistence';
-import { Batches } from './batch/batches';
-import { GenerateBatchTool } from './batch/batchTool';
+import type { Batches } from './batch/batches';
+import type { GenerateBatchTool } from './batch/batchTool';
 
 function baseUrl(provider: ProviderId): string {
   const value = settings.baseUrl(provider) || PROVIDERS[provider].defaultBaseUrl;
@@ -152,9 +153,10 @@ export function createServices(context: vscode.ExtensionContext) {
   const deps = { engine, store, keys, models, writer, pixaiModels: new PixaiModels(context.globalState, (input) => namedModels?.modelIdFrom?.(input)) };
   const keyContext = new KeyContext(keys, (line) => log.warn(line));
   const batchDeps = { ...deps, batches: batchStore };
-  const batches = new Batches(batchDeps);
-  const batchTool = new GenerateBatchTool(batchDeps, batches);
-  const lmTools = createLmTools({ ...deps, spending });
+  // Their code (dist/features.js) is loaded when a command, a chat tool or the panel first uses them.
+  const batches: Batches = madeOnFirstUse(() => new (features().batches.Batches)(batchDeps));
+  const batchTool: GenerateBatchTool = madeOnFirstUse(() => new (features().batchTool.GenerateBatchTool)(batchDeps, batches));
+  const lmTools: MediaTools = madeOnFirstUse(() => features().lmTools.createLmTools({ ...deps, spending }));
 
   // Loading tasks and resuming them happens after activation returns, so activation stays fast.
   const loaded = (async () => {

@@ -6,7 +6,7 @@ import { PROVIDERS } from '../core/providers';
 import type { TaskStore } from '../core/store';
 import { awaitsSave, isTerminal, Task } from '../core/task';
 import { UserError } from './commands';
-import { submitChecked } from './generate';
+import { submitChecked } from './submit';
 import type { ResultWriter } from './results';
 
 export interface TaskCommandDeps {
