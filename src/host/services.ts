@@ -25,7 +25,7 @@ import { PixaiModels } from './pixaiModels';
 import { TaskNotifier } from './notifications';
 import { FileTaskPersistence, sharedTaskStorage } from './persistence';
 import { ProxySettings } from './proxy';
-import { ResultWriter } from './results';
+import type { ResultWriter } from './results';
 import { settings } from './settings';
 import { TasksView } from './tasksView';
 import { watchSidecarFiles } from './sidecarContext';
@@ -81,7 +81,8 @@ export function createServices(context: vscode.ExtensionContext) {
   const ownership = storage.scheme === 'file' ? WindowOwnership.forStorage(storage.fsPath, store, persistence, log) : undefined;
   const inlineResults = new InlineResultStore(context.globalStorageUri, log);
   const writeFaults: WriteFaults = {};
-  const writer = new ResultWriter({
+  // The writer's code (downloads, sidecars, PNG text) is loaded when the first result is saved.
+  const writer: ResultWriter = madeOnFirstUse(() => new (features().results.ResultWriter)({
     store,
     log,
     inlineResults,
@@ -95,7 +96,7 @@ export function createServices(context: vscode.ExtensionContext) {
     // Result URLs on loopback are followed only when this task's provider's API is local (an emulator or gateway).
     allowLoopback: (task) => loopbackResultsAllowed(task.request.provider, settings.baseUrl(task.request.provider)),
     dispatcher: () => proxy.dispatcher(),
-  });
+  }));
   // Each adapter's inline results (b64_json) are kept in global storage before the task is marked succeeded.
   const adapters = new Map([...createAdapters(settings.raw)].map(([id, adapter]) => [id, inlineResults.keeping(adapter)]));
   // Overrides of the providers' deadlines: empty in use; only the integration tests set one (see host/testHooks.ts).

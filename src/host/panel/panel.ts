@@ -8,7 +8,7 @@ import { registerCommand, UserError } from '../commands';
 import { Emitter } from '../../core/events';
 import type { HostMessage } from '../../core/panelProtocol';
 import type { Log } from '../log';
-import { outputFolderUri } from '../results';
+import { outputFolderUri } from '../resultFolder';
 import type { PanelController, PanelDeps } from './controller';
 import { features } from '../lazy';
 import { panelHtmlDocument } from './html';

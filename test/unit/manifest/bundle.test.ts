@@ -14,10 +14,10 @@ interface Output { readonly bytes: number; readonly inputs: Readonly<Record<stri
 const { buildBundles } = require(path.join(root, 'esbuild.js')) as { buildBundles(options: { production: boolean; write: boolean }): Promise<Record<string, Output>> };
 
 const MODEL_DATA = fs.readdirSync(path.join(root, 'src/core/adapters')).filter((f) => f.endsWith('.models.ts')).map((f) => `src/core/adapters/${f}`);
-/** Modules that only a command, a chat tool, the panel, a batch, a target path or a document hook needs. */
+/** Modules that only a command, a chat tool, the panel, a batch, a target path, a saved result or a document hook needs. */
 const FIRST_USE = ['src/host/generate.ts', 'src/host/lmTools.ts', 'src/host/batch/batches.ts', 'src/host/batch/batchTool.ts', 'src/host/batch/batchCommands.ts',
   'src/host/targets.ts', 'src/core/targets/target.ts', 'src/core/targets/references.ts', 'src/host/documentImages.ts', 'src/host/panel/controller.ts',
-  'src/host/panel/regenerate.ts', 'src/host/spending/html.ts'];
+  'src/host/panel/regenerate.ts', 'src/host/spending/html.ts', 'src/host/results.ts', 'src/core/files/sidecar.ts', 'src/core/files/saveDownload.ts'];
 
 describe('the production bundles (esbuild metafile)', function () {
   this.timeout(120_000);
