@@ -350,7 +350,10 @@ function markdown(results: Record<string, unknown>): string {
     for (const [file, kib] of Object.entries(a.files)) {
       const when = file === 'extension.js' ? `at activation; require() with a stub vscode in plain Node: ${f(a.requireMedianMs)} ms (median of ${a.requireMs.length})`
         : file === 'undici.js' ? `on the first request; require(): ${f(a.undiciRequireMedianMs)} ms (median of ${a.undiciRequireMs.length})`
-          : file === 'webview.js' ? 'in the panel\'s webview, when the panel opens' : '';
+          : file === 'webview.js' ? 'in the panel\'s webview, when the panel opens'
+            : file === 'specs.js' ? 'the model catalogs\' spec data: on the first read of a model\'s fields, rules or price (not at activation)'
+              : file === 'features.js' ? 'the commands\' flows, chat tools, batches, targets, result writer, document-image hooks, panel controller, spending page: on first use (not at activation)'
+                : file === 'imageCodecs.js' ? 'the image codecs: on the first resize or conversion for a target path' : '';
       const target = BUNDLE_TARGET_KIB[file];
       lines.push(`| dist/${file} | ${f(kib)} KiB | ${target ? `< ${target} KiB` : '—'} | ${target ? met(kib < target) : '—'} | ${when} |`);
     }

@@ -11,7 +11,7 @@ import type { TaskStore } from '../core/store';
 import { awaitsSave } from '../core/task';
 import type { InlineResultStore } from './inlineResults';
 import type { Log } from './log';
-import { outputFolderUri } from './results';
+import { outputFolderUri } from './resultFolder';
 
 /** A leftover untouched this long is written by nothing (downloads give up after two idle minutes). */
 const IDLE_MS = 10 * 60_000;

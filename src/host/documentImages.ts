@@ -7,20 +7,15 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { isSidecarError, parseSidecar, Sidecar, SIDECAR_MAX_BYTES, usableAsReference } from '../core/files/sidecar';
 import { PROVIDERS } from '../core/providers';
-import { findImageReferences, ImageReference, insertionSyntax, isRelativeLocalPath, isWritableImagePath, REFERENCE_LANGUAGES, referencesIn, referenceText, relativeTo, suggestedPrompt } from '../core/targets/references';
+import { findImageReferences, ImageReference, insertionSyntax, isRelativeLocalPath, isWritableImagePath, referencesIn, referenceText, relativeTo, suggestedPrompt } from '../core/targets/references';
 import { PRESET_IDS, presetInfo, PresetId } from '../core/targets/target';
 import { isTerminal, Task } from '../core/task';
 import { UserError } from './commands';
 import * as generate from './generate';
-import type { Log } from './log';
 import { resultForTarget } from './targets';
+import { DOCUMENT_IMAGE_COMMANDS } from './commandTable';
 
-export const COMMANDS = {
-  generateMissing: 'mediaStudio.generateMissingImages',
-  insert: 'mediaStudio.insertGeneratedImage',
-  preset: 'mediaStudio.generateAssetPreset',
-  referenceAction: 'mediaStudio.imageReferenceAction',
-} as const;
+const COMMANDS = DOCUMENT_IMAGE_COMMANDS;
 
 /** One missing image as the quick fix hands it to its command (all strings and numbers: it survives serialisation). */
 export interface MissingImage {
@@ -303,18 +298,4 @@ export async function generateAssetPreset(deps: generate.GenerateDeps): Promise<
   if (!chosen) return [];
   const name = vscode.workspace.workspaceFolders?.find((f) => f.uri.toString() === folder.toString())?.name;
   return generate.imageFromArgs(deps, { prompt: prompt.trim(), provider: chosen.provider, model: chosen.model, workspaceFolder: name, preset: picked.id as PresetId, targetPath: targetPath.trim() });
-}
-
-/** Registers the quick fix, the hover and their commands. */
-export function registerDocumentImages(deps: generate.GenerateDeps, command: (id: string, handler: (...args: never[]) => unknown) => vscode.Disposable, log: Log): vscode.Disposable {
-  const selector = REFERENCE_LANGUAGES.map((language) => ({ language }));
-  log.debug(`Image references: quick fix and hover for ${REFERENCE_LANGUAGES.join(', ')}`);
-  return vscode.Disposable.from(
-    vscode.languages.registerCodeActionsProvider(selector, new MissingImageActions(), { providedCodeActionKinds: MissingImageActions.kinds }),
-    vscode.languages.registerHoverProvider(selector, new ImageReferenceHover(deps.store)),
-    command(COMMANDS.generateMissing, (args: unknown) => generateMissingImages(deps, args)),
-    command(COMMANDS.insert, (args?: unknown) => insertGeneratedImage(deps, args)),
-    command(COMMANDS.preset, () => generateAssetPreset(deps)),
-    command(COMMANDS.referenceAction, (args: unknown) => imageReferenceAction(deps, args)),
-  );
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { MediaStudioApi, StartupTimings, SubmitRequest } from '../api';
 import type { Task } from '../core/task';
 import { UserError } from './commands';
-import * as generate from './generate';
+import { features } from './lazy';
 import type { Services } from './services';
 import { regenerateConfirmations } from './sidecarTrust';
 import { TEST_HOOKS_KEY, TestHooks } from './testHooks';
@@ -13,6 +13,7 @@ export function createApi(services: Services, ready: Promise<void>, startup: Sta
   const submit = async (request: SubmitRequest): Promise<string[]> => {
     await ready;
     const { operation, ...args } = request;
+    const generate = features().generate;
     if (operation === 'generate') return generate.imageFromArgs(deps, args);
     if (operation === 'edit') return generate.editFromArgs(deps, args);
     if (operation === 'video') return generate.videoFromArgs(deps, args);

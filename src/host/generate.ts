@@ -21,7 +21,7 @@ import type { ApiKeys } from './keys';
 import type { ModelCatalog } from './models';
 import type { PixaiModels } from './pixaiModels';
 import { urlsForFiles } from './urlInputs';
-import { SpendingRefused } from './spending/spending';
+import { admitChecked, submitChecked } from './submit';
 import { estimateSpend } from '../core/spending/estimate';
 import { paramFromText } from '../core/spec/validate';
 import { checkedTarget, targetSizeParams } from './targets';
@@ -35,29 +35,8 @@ export interface GenerateDeps {
   readonly pixaiModels: PixaiModels;
 }
 
-/** Runs a submit and turns request problems into messages with the right button. */
-export async function submitChecked(engine: TaskEngine, request: TaskRequest, origin: Task['origin'] = 'user', reservation?: string): Promise<Task> {
-  return asUserErrors(() => engine.submit(request, origin, reservation));
-}
-
-/** Admits a set of requests (a batch) against the spending limits at once; refusals read as the user's errors. */
-export async function admitChecked(engine: TaskEngine, requests: readonly TaskRequest[], origin: Task['origin'] = 'user'): Promise<readonly (string | undefined)[]> {
-  return asUserErrors(() => engine.admit(requests, origin));
-}
-
-async function asUserErrors<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof SpendingRefused) {
-      throw new UserError(error.message, [{ title: vscode.l10n.t('Open Settings'), command: 'workbench.action.openSettings', args: [error.setting] }]);
-    }
-    if (error instanceof RequestProblem) {
-      throw new UserError(error.message, error.needsKey ? [{ title: vscode.l10n.t('Set API Key'), command: 'mediaStudio.setApiKey', args: [{ provider: error.needsKey }] }] : []);
-    }
-    throw error;
-  }
-}
+// Kept here too for the callers that import them with the rest of generating.
+export { admitChecked, submitChecked };
 
 function argsError(error: unknown): never {
   if (error instanceof ArgsProblem || error instanceof RequestProblem) throw new UserError(error.message);

@@ -309,13 +309,3 @@ export interface MediaTools {
 export function createLmTools(deps: ToolDeps): MediaTools {
   return { generate_image: new GenerateImageTool(deps), edit_image: new EditImageTool(deps), generate_video: new GenerateVideoTool(deps) };
 }
-
-/** Registers the tools (shown only when a key is set: their `when` is mediaStudio.hasKey). */
-export function registerLmTools(tools: MediaTools): vscode.Disposable {
-  if (!vscode.lm?.registerTool) return new vscode.Disposable(() => undefined);
-  return vscode.Disposable.from(
-    vscode.lm.registerTool('generate_image', tools.generate_image),
-    vscode.lm.registerTool('edit_image', tools.edit_image),
-    vscode.lm.registerTool('generate_video', tools.generate_video),
-  );
-}

@@ -14,7 +14,6 @@ import { resultFileName, sidecarName, tempName } from '../core/files/naming';
 import { placeExclusively, writeExclusively } from '../core/files/placeFile';
 import { linkOutside } from '../core/files/realPath';
 import { DownloadRefused, ResultInspector, resultInspector, streamToNewFile } from '../core/files/saveDownload';
-import { resolveOutputFolder } from '../core/files/outputFolder';
 import { addPngTextChunks, canTakeTextChunks, PNG_TEXT_MAX_BYTES } from '../core/files/pngText';
 import { buildSidecar, inputUrlsExpireAt, isKeyedMediaRoute, serializeSidecar } from '../core/files/sidecar';
 import { sniffMediaType, SniffedMedia } from '../core/files/sniff';
@@ -25,8 +24,12 @@ import type { InlineResultStore } from './inlineResults';
 import type { Log } from './log';
 import { sidecarTrust } from './sidecarTrust';
 import { elapsedMs } from '../core/elapsed';
-import { writeTargets } from './targets';
+import { features } from './lazy';
+import { outputFolderUri, SaveError } from './resultFolder';
 import { settings } from './settings';
+
+// Kept here too for the callers that import them with the writer.
+export { outputFolderUri, SaveError };
 
 export interface ResultWriterDeps {
   readonly store: TaskStore;
@@ -47,8 +50,6 @@ export interface ResultWriterDeps {
   placedFault?(task: Task, index: number): Promise<void> | void;
 }
 
-export class SaveError extends Error {}
-
 /** The connection ended before the whole result arrived: worth fetching again. */
 class IncompleteDownloadError extends SaveError {}
 
@@ -63,13 +64,6 @@ export function isTransientSaveError(error: unknown): boolean {
   // A socket closed mid-body surfaces from the stream as undici's own error (UND_ERR_SOCKET, ECONNRESET…).
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && (code.startsWith('UND_ERR') || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT');
-}
-
-/** The task's own output folder when it has one (checked again here: stored tasks are untrusted), else the setting. */
-export function outputFolderUri(workspaceFolder: vscode.Uri, own?: string): vscode.Uri {
-  const folder = resolveOutputFolder(own ?? settings.outputFolder(workspaceFolder));
-  if ('error' in folder) throw new SaveError(own === undefined ? vscode.l10n.t('{0} (setting "mediaStudio.outputFolder")', folder.error) : folder.error);
-  return vscode.Uri.joinPath(workspaceFolder, ...folder.segments);
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
@@ -195,7 +189,9 @@ export class ResultWriter {
       const file = await this.place(task.id, index, temp, folder, name);
       await this.deps.placedFault?.(task, index);
       // The exact target files a request asked for (targetPath, width/height, preset), made from this saved image.
-      this.targetRecords.set(`${task.id}#${index}`, await writeTargets(this.deps, task, index, file, media.mime));
+      // Only a request with a target loads that code (writeTargets answers undefined for any other).
+      const targets = task.request.target && index === 0 ? await features().targets.writeTargets(this.deps, task, index, file, media.mime) : undefined;
+      this.targetRecords.set(`${task.id}#${index}`, targets);
       return file;
     } finally {
       await vscode.workspace.fs.delete(temp).then(undefined, () => undefined);

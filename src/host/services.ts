@@ -17,14 +17,15 @@ import { openImage } from './images';
 import { ApiKeys } from './keys';
 import { Log } from './log';
 import { KeyContext } from './keyContext';
-import { createLmTools } from './lmTools';
+import { features, madeOnFirstUse } from './lazy';
+import type { MediaTools } from './lmTools';
 import { ModelCatalog } from './models';
 import { registerPanel } from './panel/panel';
 import { PixaiModels } from './pixaiModels';
 import { TaskNotifier } from './notifications';
 import { FileTaskPersistence, sharedTaskStorage } from './persistence';
 import { ProxySettings } from './proxy';
-import { ResultWriter } from './results';
+import type { ResultWriter } from './results';
 import { settings } from './settings';
 import { TasksView } from './tasksView';
 import { TaskIndexFile } from './taskIndexFile';
@@ -36,8 +37,8 @@ import { SpendingView } from './spending/view';
 import { WriteFaults } from './testHooks';
 import { InlineResultStore } from './inlineResults';
 import { FileBatchPersistence } from './batch/batchPersistence';
-import { Batches } from './batch/batches';
-import { GenerateBatchTool } from './batch/batchTool';
+import type { Batches } from './batch/batches';
+import type { GenerateBatchTool } from './batch/batchTool';
 
 function baseUrl(provider: ProviderId): string {
   const value = settings.baseUrl(provider) || PROVIDERS[provider].defaultBaseUrl;
@@ -81,7 +82,8 @@ export function createServices(context: vscode.ExtensionContext) {
   const ownership = storage.scheme === 'file' ? WindowOwnership.forStorage(storage.fsPath, store, persistence, log) : undefined;
   const inlineResults = new InlineResultStore(context.globalStorageUri, log);
   const writeFaults: WriteFaults = {};
-  const writer = new ResultWriter({
+  // The writer's code (downloads, sidecars, PNG text) is loaded when the first result is saved.
+  const writer: ResultWriter = madeOnFirstUse(() => new (features().results.ResultWriter)({
     store,
     log,
     inlineResults,
@@ -95,7 +97,7 @@ export function createServices(context: vscode.ExtensionContext) {
     // Result URLs on loopback are followed only when this task's provider's API is local (an emulator or gateway).
     allowLoopback: (task) => loopbackResultsAllowed(task.request.provider, settings.baseUrl(task.request.provider)),
     dispatcher: () => proxy.dispatcher(),
-  });
+  }));
   // Each adapter's inline results (b64_json) are kept in global storage before the task is marked succeeded.
   const adapters = new Map([...createAdapters(settings.raw)].map(([id, adapter]) => [id, inlineResults.keeping(adapter)]));
   // Overrides of the providers' deadlines: empty in use; only the integration tests set one (see host/testHooks.ts).
@@ -158,9 +160,10 @@ export function createServices(context: vscode.ExtensionContext) {
   const deps = { engine, store, keys, models, writer, pixaiModels: new PixaiModels(context.globalState, (input) => namedModels?.modelIdFrom?.(input)) };
   const keyContext = new KeyContext(keys, (line) => log.warn(line));
   const batchDeps = { ...deps, batches: batchStore };
-  const batches = new Batches(batchDeps);
-  const batchTool = new GenerateBatchTool(batchDeps, batches);
-  const lmTools = createLmTools({ ...deps, spending });
+  // Their code (dist/features.js) is loaded when a command, a chat tool or the panel first uses them.
+  const batches: Batches = madeOnFirstUse(() => new (features().batches.Batches)(batchDeps));
+  const batchTool: GenerateBatchTool = madeOnFirstUse(() => new (features().batchTool.GenerateBatchTool)(batchDeps, batches));
+  const lmTools: MediaTools = madeOnFirstUse(() => features().lmTools.createLmTools({ ...deps, spending }));
 
   // Loading tasks and resuming them happens after activation returns, so activation stays fast.
   const loaded = (async () => {

@@ -7,7 +7,7 @@ import type { TaskStore } from '../core/store';
 import { awaitsSave, isTerminal, Task } from '../core/task';
 import { stateWord } from '../core/taskPresentation';
 import { UserError } from './commands';
-import { submitChecked } from './generate';
+import { submitChecked } from './submit';
 import type { ResultWriter } from './results';
 
 export interface TaskCommandDeps {

@@ -10,7 +10,7 @@ import type { PollPolicy, ProviderAdapter, SubmitContext, SubmitResult } from '.
 import * as l10n from '@vscode/l10n';
 
 const API = '/api/v1';
-export { APIXO_MODELS, APIXO_PLANS, APIXO_RESULT_LIFE_MS, APIXO_SPEC } from './apixo.spec';
+export { APIXO_PLANS, APIXO_RESULT_LIFE_MS, APIXO_SPEC } from './apixo.spec';
 export type { ApixoPlan } from './apixo.spec';
 
 /** Out of funds, however Apixo says it: code 402, or a message such as "INSUFFICIENT_CREDITS" / "Insufficient balance". */

@@ -8,7 +8,7 @@ import type { ParamValue, RemoteStatus, ResultItem, Task, TaskRequest } from '..
 import type { InlineResult, PollPolicy, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
 import * as l10n from '@vscode/l10n';
 
-export { OPENAI_MODELS, OPENAI_SPEC } from './openai.spec';
+export { OPENAI_SPEC } from './openai.spec';
 
 const ANSWER_MAX_BYTES = 256 * 1024 * 1024; // b64_json answers carry whole images
 const ANSWER_TIMEOUT_MS = 10 * 60_000; // the answer comes only when the images are made

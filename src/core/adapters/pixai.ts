@@ -9,7 +9,7 @@ import { parseModelVersionId } from './pixai.spec';
 import type { CancelOutcome, PollPolicy, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
 import * as l10n from '@vscode/l10n';
 
-export { parseModelVersionId, PIXAI_EXAMPLE_MODEL_VERSION_ID, PIXAI_MODELS, PIXAI_SPEC } from './pixai.spec';
+export { parseModelVersionId, PIXAI_EXAMPLE_MODEL_VERSION_ID, PIXAI_SPEC } from './pixai.spec';
 
 /**
  * The GraphQL mutation that cancels a task still waiting; PixAI's REST API has no cancel. What it returns is

@@ -7,7 +7,7 @@ import { parseOpenAiImages } from './openai';
 import * as l10n from '@vscode/l10n';
 import type { ModelSpec } from '../spec/types';
 import { mergePixapiModels } from './pixapi.spec';
-export { mergePixapiModels, PIXAPI_MODELS, PIXAPI_SPEC, pixapiPrice } from './pixapi.spec';
+export { mergePixapiModels, PIXAPI_SPEC } from './pixapi.spec';
 
 const SYNC_MAX_BYTES = 256 * 1024 * 1024; // b64_json answers carry whole images
 const SYNC_TIMEOUT_MS = 10 * 60_000;

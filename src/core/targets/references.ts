@@ -4,6 +4,9 @@
  * says about each: alt text, title, the nearest heading, the size the element states. Pure text work: whether the
  * file exists is the host's question.
  */
+import { MARKDOWN, MARKUP, STYLES } from './referenceLanguages';
+
+export { REFERENCE_LANGUAGES } from './referenceLanguages';
 
 export type ReferenceSyntax = 'markdown' | 'html' | 'css';
 
@@ -21,13 +24,6 @@ export interface ImageReference {
   readonly width?: number;
   readonly height?: number;
 }
-
-const MARKDOWN = ['markdown', 'mdx'];
-const MARKUP = ['html', 'javascriptreact', 'typescriptreact', 'vue', 'svelte', 'astro', 'php'];
-const STYLES = ['css', 'scss', 'less', 'sass'];
-
-/** The VS Code language ids the references are looked for in. */
-export const REFERENCE_LANGUAGES: readonly string[] = [...MARKDOWN, ...MARKUP, ...STYLES];
 
 /** Image file extensions a reference may name (those Media Studio can write are WRITABLE_EXTENSIONS). */
 const IMAGE_EXTENSION = /\.(png|jpe?g|webp|gif|svg|ico|avif|bmp)$/i;

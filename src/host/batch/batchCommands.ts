@@ -1,12 +1,10 @@
-/** The batch commands: Generate Batch (argument object or a walk-through) and the actions on a batch. */
+/** Generate Batch's walk-through (src/host/commandTable.ts registers the batch commands). */
 import * as vscode from 'vscode';
 import type { BatchArgs } from '../../core/batch/batchArgs';
 import { templateVariables } from '../../core/batch/template';
 import { PROVIDER_IDS, PROVIDERS, ProviderId } from '../../core/providers';
-import { registerCommand, UserError } from '../commands';
-import type { Log } from '../log';
+import { UserError } from '../commands';
 import type { BatchCreated, Batches, BatchDeps } from './batches';
-import { registerBatchTool, type GenerateBatchTool } from './batchTool';
 
 /** Values typed in one line: separated by "|" when there is one (so values may hold commas), else by commas. */
 export function splitValues(text: string): string[] {
@@ -77,29 +75,4 @@ export async function generateBatchInteractive(deps: BatchDeps, batches: Batches
   const answer = await vscode.window.showInformationMessage(vscode.l10n.t('Generate {0} tasks?', draft.requests.length), { modal: true, detail }, generate);
   if (answer !== generate) return undefined;
   return batches.start(draft);
-}
-
-export function registerBatchCommands(log: Log, deps: BatchDeps, batches: Batches, tool: GenerateBatchTool): vscode.Disposable[] {
-  const command = (id: string, handler: (arg?: unknown) => unknown) => registerCommand(log, id, handler);
-  return [
-    registerBatchTool(tool),
-    command('mediaStudio.generateBatch', async (args) => {
-      if (args === undefined) {
-        const created = await generateBatchInteractive(deps, batches);
-        return created && { batchId: created.batchId, taskIds: created.taskIds };
-      }
-      const created = await batches.create(args);
-      return { batchId: created.batchId, taskIds: created.taskIds };
-    }),
-    command('mediaStudio.cancelBatch', (arg) => batches.cancel(arg)),
-    command('mediaStudio.retryFailedBatch', (arg) => batches.retryFailed(arg)),
-    command('mediaStudio.removeBatch', (arg) => batches.remove(arg)),
-    command('mediaStudio.exportContactSheet', async (arg) => {
-      const sheet = await batches.exportContactSheet(arg);
-      void vscode.window.showInformationMessage(vscode.l10n.t('Contact sheet written: {0}', vscode.workspace.asRelativePath(sheet)), vscode.l10n.t('Open')).then((open) => {
-        if (open) void vscode.commands.executeCommand('markdown.showPreview', sheet);
-      });
-      return sheet;
-    }),
-  ];
 }

@@ -82,8 +82,3 @@ export class GenerateBatchTool implements vscode.LanguageModelTool<BatchArgs> {
     return `Folder: ${batch.outputFolder}\n${lines.join('\n')}`;
   }
 }
-
-export function registerBatchTool(tool: GenerateBatchTool): vscode.Disposable {
-  if (!vscode.lm?.registerTool) return new vscode.Disposable(() => undefined);
-  return vscode.lm.registerTool('generate_batch', tool);
-}

@@ -8,10 +8,10 @@ import { registerCommand, UserError } from '../commands';
 import { Emitter } from '../../core/events';
 import type { HostMessage } from '../../core/panelProtocol';
 import type { Log } from '../log';
-import { outputFolderUri } from '../results';
-import { PanelController, PanelDeps } from './controller';
+import { outputFolderUri } from '../resultFolder';
+import type { PanelController, PanelDeps } from './controller';
+import { features } from '../lazy';
 import { panelHtmlDocument } from './html';
-import { regenerateFromSidecar } from './regenerate';
 
 export const PANEL_VIEW_TYPE = 'mediaStudio.panel';
 
@@ -95,7 +95,7 @@ class PanelHost {
     this.referenceRoots = [];
     panel.webview.options = webviewOptions(this.context.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'activity.svg');
-    const controller = new PanelController({ ...this.deps, log: this.deps.log }, {
+    const controller = new (features().panelController.PanelController)({ ...this.deps, log: this.deps.log }, {
       post: (message) => {
         void panel.webview.postMessage(message);
         this.posted.fire(message);
@@ -168,7 +168,7 @@ export function registerPanel(context: vscode.ExtensionContext, deps: PanelHostD
     }),
     registerCommand(deps.log, 'mediaStudio.regenerate', async (clicked?: unknown) => {
       if (!(clicked instanceof vscode.Uri)) throw new UserError(vscode.l10n.t('Right-click a generated file that has a .json sidecar in the Explorer.'));
-      return [(await regenerateFromSidecar(deps.engine, clicked)).id];
+      return [(await features().regenerate.regenerateFromSidecar(deps.engine, clicked)).id];
     }),
   ];
   const registration = vscode.Disposable.from(...disposables);

@@ -8,7 +8,7 @@ import { PROVIDER_IDS, ProviderId } from '../../core/providers';
 import type { TaskStore } from '../../core/store';
 import { reportsBalance } from '../../core/spending/facts';
 import { Disposable } from '../lifecycle';
-import { spendingHtml } from './html';
+import { features } from '../lazy';
 import type { Spending } from './spending';
 
 const VIEW_TYPE = 'mediaStudio.spending';
@@ -75,7 +75,7 @@ export class SpendingView extends Disposable {
           balances.push({ provider, error: error instanceof Error ? error.message : String(error) });
         }
       }
-      const html = spendingHtml({
+      const html = features().spendingHtml.spendingHtml({
         now: Date.now(),
         days: await this.deps.spending.ledger.history(DAYS),
         dailyLimitUSD: limits.dailyUSD,

@@ -1,7 +1,9 @@
 /** The Apixo and PixAI specs against the emulator, which follows MODELS.md: what the spec allows, Apixo accepts. */
 import * as assert from 'assert';
-import { apixoBody, ApixoAdapter, APIXO_MODELS } from '../../../src/core/adapters/apixo';
-import { PIXAI_MODELS, PixaiAdapter } from '../../../src/core/adapters/pixai';
+import { apixoBody, ApixoAdapter } from '../../../src/core/adapters/apixo';
+import { APIXO_MODELS } from '../../../src/core/adapters/apixo.models';
+import { PixaiAdapter } from '../../../src/core/adapters/pixai';
+import { PIXAI_MODELS } from '../../../src/core/adapters/pixai.models';
 import { catalogFor, defaultModel } from '../../../src/core/catalog';
 import { ApiClient } from '../../../src/core/http';
 import { PROVIDER_IDS, PROVIDERS } from '../../../src/core/providers';

@@ -1,7 +1,8 @@
 /** The model catalog: defaults, Pixapi's per-model values, Apixo's default mode; Pixapi values checked against the emulator. */
 import * as assert from 'assert';
 import { PixapiAdapter } from '../../../src/core/adapters/pixapi';
-import { mergePixapiModels, PIXAPI_MODELS } from '../../../src/core/adapters/pixapi';
+import { mergePixapiModels } from '../../../src/core/adapters/pixapi';
+import { PIXAPI_MODELS } from '../../../src/core/adapters/pixapi.models';
 import {
   catalogFor, catalogModel, defaultModel, resolveDefaultModel, takesFiles, takesImages, takesUrls, typedModel, DEFAULT_MAX_PROMPT_LENGTH, maxPromptLength,
 } from '../../../src/core/catalog';

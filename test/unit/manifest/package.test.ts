@@ -12,6 +12,8 @@ const root = path.resolve(__dirname, '../../../..');
 /** Nothing in the package may come from these (sources, tests, dependencies, build and test output, tools). */
 const FORBIDDEN = ['src/', 'test/', 'node_modules/', '.vscode-test', 'out/', 'bench/', 'scripts/', 'docs/', 'test-results/', '.ci/', '.git'];
 const REQUIRED = ['package.json', 'package.nls.json', 'dist/extension.js', 'dist/undici.js', 'dist/webview.js', 'dist/imageCodecs.js',
+  // Loaded on first use (see esbuild.js): the model catalogs, and the commands' flows, chat tools, batches, targets and panel.
+  'dist/specs.js', 'dist/features.js',
   // The image codecs' WebAssembly, read on first use (src/codecs/imageCodecs.ts WASM_FILES).
   'dist/wasm/squoosh_png_bg.wasm', 'dist/wasm/mozjpeg_dec.wasm', 'dist/wasm/mozjpeg_enc.wasm', 'dist/wasm/webp_dec.wasm', 'dist/wasm/webp_enc_simd.wasm', 'dist/wasm/squoosh_resize_bg.wasm', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf', 'media/icon.png', 'media/activity.svg', 'l10n/bundle.l10n.json', 'README.md', 'CHANGELOG.md', 'LICENSE'];
 
@@ -36,7 +38,7 @@ describe('the packaged .vsix (vsce ls)', function () {
     assert.deepStrictEqual(files.filter((f) => /\.(ts|map)$/.test(f) || f.endsWith('.vsix')), [], 'no TypeScript sources, source maps or packages');
   });
 
-  it('holds the bundles (undici and the image codecs in files of their own, with their wasm), the manifest with its nls file, the icon, translations and docs', () => {
+  it('holds the bundles (undici, the image codecs, the model catalogs and the first-use features in files of their own, the codecs with their wasm), the manifest with its nls file, the icon, translations and docs', () => {
     assert.deepStrictEqual(REQUIRED.filter((f) => !files.includes(f)), []);
   });
 
