@@ -1,7 +1,6 @@
 /**
- * Apixo's spec: every model MODELS.md lists, with the fields its page documents (per-model pages are
- * authoritative over the common parameters page), reference images as public URLs in `image_urls`, and the
- * rules that decide the mode or generationType from the situation. Prices where a model page gives one.
+ * Apixo's spec: every model MODELS.md lists with the fields its page documents (model pages win over the common page),
+ * references as public URLs in `image_urls`, the mode/generationType rules, and prices where a page gives one.
  */
 import type { MediaKind, ParamValue } from '../task';
 import type { CostEstimate, ModelRules, ModelSpec, ParamSpec, PricedRequest, ProviderSpec, RequestFacts } from '../spec/types';
@@ -144,16 +143,13 @@ export const APIXO_MODELS: readonly ModelSpec[] = [
 
 const takesImage = (mode: string) => /(^|-)image-to-/.test(mode);
 
-/** The same tier's mode for the situation: `pro-text-to-image` ↔ `pro-image-to-image`, `text-to-video-LoRA` ↔ `image-to-video-LoRA`. */
+/** `pro-text-to-image` ↔ `pro-image-to-image`, `text-to-video-LoRA` ↔ `image-to-video-LoRA`. */
 function pairedMode(mode: string, withImages: boolean, modes: readonly (string | number)[]): string | undefined {
   const paired = withImages ? mode.replace('text-to-', 'image-to-') : mode.replace('image-to-', 'text-to-');
   return modes.includes(paired) ? paired : undefined;
 }
 
-/**
- * The mode rule every Apixo model with text-/image-to modes shares: none chosen → the first mode that fits
- * (image-to-… when an image is given); a text/image mode → its pair when the situation is the other one.
- */
+/** No mode chosen → the first that fits (image-to-… with an image); a text/image mode → its pair in the other case. */
 function modeRule(model: ModelSpec, preferred?: (facts: RequestFacts) => string | undefined): ModelRules {
   const modes = model.params.find((x) => x.name === 'mode')?.values ?? [];
   const pairs = modes.some((m) => typeof m === 'string' && m.includes('text-to-'));
@@ -287,7 +283,7 @@ function genericModel(id: string, kind: MediaKind): ModelSpec {
 
 export type ApixoPlan = 'free' | 'pro';
 
-/** Documented limits per plan: requests a minute (submits and status checks together) and tasks at once. */
+/** Requests a minute (submits and checks together) and tasks at once. */
 export const APIXO_PLANS: Readonly<Record<ApixoPlan, { readonly requestsPerMinute: number; readonly concurrentTasks: number }>> = {
   free: { requestsPerMinute: 10, concurrentTasks: 3 },
   pro: { requestsPerMinute: 60, concurrentTasks: 10 },
@@ -312,7 +308,6 @@ export const APIXO_SPEC = {
   price: apixoPrice,
 } as const satisfies ProviderSpec<'apixo'>;
 
-/** Which fields of a prepared request go beside `input` rather than inside it. */
 export function apixoTopLevel(model: ModelSpec, name: string): boolean {
   return model.params.some((x) => x.name === name && x.topLevel);
 }

@@ -1,7 +1,6 @@
 /**
- * The OpenAI-compatible spec, from OpenAI's public images API reference (not from PROVIDERS.md): gpt-image-1
- * generates and edits (reference images as files, an optional `mask`), dall-e-3 only generates. A gateway may
- * serve other models: a typed id gets the fields both endpoints share.
+ * From OpenAI's public images API reference (not PROVIDERS.md): gpt-image-1 generates and edits (files, optional
+ * `mask`), dall-e-3 only generates. A gateway may serve other models: a typed id gets the shared fields.
  */
 import type { MediaKind } from '../task';
 import type { ModelSpec, ParamSpec, ProviderSpec } from '../spec/types';

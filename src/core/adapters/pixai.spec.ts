@@ -1,8 +1,6 @@
 /**
- * PixAI's spec. The v2 create page documents `modelVersionId`, `prompt`, `aspectRatio`, `mode` and `style`
- * (their full value lists are not public: examples only); image-to-image goes through the v1 parameters
- * `mediaUrl` + `strength`. The other task parameters PixAI's SDK names (`negativePrompts`, `seed`, `lora`…)
- * are not documented for v2: they are offered only through `extra`, with a note that PixAI may ignore them.
+ * PixAI's spec: v2 create documents `modelVersionId`, `prompt`, `aspectRatio`, `mode`, `style` (examples only);
+ * image-to-image via v1's `mediaUrl` + `strength`. SDK-only parameters (`seed`, `lora`…) go through `extra` only.
  */
 import type { MediaKind } from '../task';
 import type { ModelSpec, ParamSpec, ProviderSpec } from '../spec/types';
@@ -12,15 +10,12 @@ const V2 = 'platform.pixai.art docs/api-v2/image/createImage';
 const V1 = 'platform.pixai.art en/docs/api/task/createGenerationTask';
 const SDK = 'github.com/pixai-art/pixai-client-js src/parameters.types.ts';
 
-/** The model version id PixAI's quick-start uses; PixAI has no list-models endpoint. */
+/** From PixAI's quick-start; PixAI has no list-models endpoint. */
 export const PIXAI_EXAMPLE_MODEL_VERSION_ID = '1983308862240288769';
 
 const MODEL_PAGE = /^(?:https?:\/\/)?(?:www\.)?pixai\.art\/model\/[^/?#\s]+\/(\d+)\/?(?:[?#]\S*)?$/i;
 
-/**
- * The modelVersionId in a bare id or a model page address `pixai.art/model/<id>/<modelVersionId>` (with or
- * without https://, www., a trailing slash or a query); undefined for anything else.
- */
+/** A bare id or `pixai.art/model/<id>/<modelVersionId>` (with or without https://, www., slash or query). */
 export function parseModelVersionId(input: string): string | undefined {
   const text = input.trim();
   if (/^\d+$/.test(text)) return text;
@@ -37,7 +32,7 @@ const PARAMS: readonly ParamSpec[] = [
 
 const sdk = (name: string, type: ParamSpec['type'], note?: string): ParamSpec => ({ name, type, source: SDK, note });
 
-/** Task parameters of PixAI's SDK (GraphQL/v1 names): suggested for `extra`, never sent as documented fields. */
+/** GraphQL/v1 names: suggested for `extra`, never sent as documented fields. */
 const SDK_PARAMS: readonly ParamSpec[] = [
   sdk('negativePrompts', 'string'), sdk('seed', 'string', 'A number or a string; random if omitted.'), sdk('batchSize', 'integer'),
   sdk('width', 'integer'), sdk('height', 'integer'), sdk('samplingSteps', 'integer', 'Usually 20–25.'), sdk('samplingMethod', 'string'),

@@ -1,7 +1,6 @@
 /**
- * Pixapi's spec: OpenAI-compatible field names, images as multipart files for edits, one input image URL for
- * a video. Models come from GET /v1/models where a key is set; an id it lists that is not described here gets
- * the generic schema (the fields PROVIDERS.md documents for every model). Prices: MODELS.md's credit table.
+ * Pixapi's spec: OpenAI-compatible names, edits as multipart files, one input image URL for a video. A listed id not
+ * described here gets the generic schema (the fields PROVIDERS.md documents for every model). Prices: MODELS.md.
  */
 import type { MediaKind, Operation } from '../task';
 import type { CostEstimate, ModelSpec, ParamSpec, PricedRequest, ProviderSpec } from '../spec/types';
@@ -158,15 +157,11 @@ export const PIXAPI_SPEC = {
   price: pixapiPrice,
 } as const satisfies ProviderSpec<'pixapi'>;
 
-/** Operations a model Pixapi lists can do, from its `category` and `capabilities`. */
 export function pixapiOperations(kind: MediaKind, edits: boolean): readonly Operation[] {
   return kind === 'video' ? ['video'] : edits ? ['generate', 'edit'] : ['generate'];
 }
 
-/**
- * The models GET /v1/models lists, each with its spec: the documented one (by id or alias), else the generic
- * schema, able to edit only where the listing says `image-to-image`.
- */
+/** The documented spec by id or alias, else the generic schema, editing only where the listing says `image-to-image`. */
 export function mergePixapiModels(listed: readonly { id: string; kind: MediaKind; edits: boolean }[]): ModelSpec[] {
   return listed.map((entry) => {
     const known = PIXAPI_MODELS.find((m) => m.id === entry.id || m.aliases?.includes(entry.id));
