@@ -9,7 +9,7 @@ import { registerLmTools } from './lmTools';
 import type { Services } from './services';
 import * as taskCommands from './taskCommands';
 
-/** Every command, chat tool and document hook; the caller registers the returned disposables. */
+/** The caller registers the returned disposables. */
 export function registerCommands(services: Services): vscode.Disposable[] {
   const { log, keys, deps, spendingView, batchDeps, batches, batchTool, adapters, api } = services;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as registerCommand: arguments arrive untyped

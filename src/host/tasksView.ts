@@ -1,7 +1,4 @@
-/**
- * The Tasks view: turns store changes into the smallest refresh it can. Active tasks come first; progress
- * refreshes of one item are throttled, state changes are shown at once.
- */
+/** The Tasks view: the smallest refresh per store change; progress throttled per item, state changes at once. */
 import * as vscode from 'vscode';
 import { markdownCodeSpan } from '../core/markup';
 import { PROVIDERS } from '../core/providers';
@@ -16,13 +13,10 @@ import type { BatchStore } from '../core/batch/batchStore';
 import { batchNode, BATCH_NODE_PREFIX, batchTaskIds, rootRows } from './batch/batchNodes';
 
 const PROGRESS_THROTTLE_MS = 500;
-/**
- * Finished tasks listed at the top level; older ones sit one level down in pages, so VS Code builds (and sends
- * to the workbench) a hundred-odd rows at startup however long the history, not one per stored task.
- */
+/** Older finished tasks sit in pages one level down, so startup builds a hundred-odd rows however long the history. */
 const TOP_FINISHED = 100;
 const OLDER_PAGE = 500;
-/** Element ids of the "Older tasks" pages: `<prefix><offset into the finished tasks>`; a task id never starts so. */
+/** `<prefix><offset into the finished tasks>`; a task id never starts so. */
 const OLDER_PREFIX = 'mediaStudio.olderTasks:';
 
 const ICONS: Record<TaskState, vscode.ThemeIcon> = {
@@ -42,12 +36,12 @@ export function sortTasks(tasks: Task[]): Task[] {
   return tasks.sort((a, b) => rank(a) - rank(b) || (b.endedAt ?? b.createdAt) - (a.endedAt ?? a.createdAt));
 }
 
-/** Results the provider made that are not in the workspace yet (and have not failed to save). */
+/** And have not failed to save. */
 function unsaved(task: Task): boolean {
   return task.state === 'succeeded' && (task.results ?? []).some((r) => !r.file && !r.saveError && (r.url || r.inline || r.inlineFile));
 }
 
-/** A finished task with a result that could not be saved: marked with a warning until Save Again succeeds. */
+/** Marked with a warning until Save Again succeeds. */
 export function saveFailed(task: Task): boolean {
   return task.state === 'succeeded' && (task.results ?? []).some((r) => !r.file && r.saveError && (r.url || r.inline || r.inlineFile));
 }
@@ -124,13 +118,13 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
     this.updateTicker();
   }
 
-  /** Shows each batch as one row with its tasks under it (see batch/batchNodes.ts). */
+  /** See batch/batchNodes.ts. */
   showBatches(batches: BatchStore): void {
     this.batches = batches;
     this.register(batches.onDidChange(() => this.changed.fire(undefined)));
   }
 
-  /** The stored tasks are in the store: lists them, and calls `listed` once the view first shows them. */
+  /** Calls `listed` once the view first shows them. */
   showLoaded(listed?: (count: number, askedAt: number) => void): void {
     this.loaded = true;
     this.firstListing = listed;
@@ -163,7 +157,7 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
     return item;
   }
 
-  /** The tooltip is built when a row is hovered, not for every row each time the list is shown. */
+  /** Built when a row is hovered, not for every row each time the list is shown. */
   resolveTreeItem(item: vscode.TreeItem, id: string): vscode.TreeItem {
     const task = this.store.get(id);
     if (task) item.tooltip = tooltip(task, this.store.list());
@@ -199,7 +193,7 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
     return ids;
   }
 
-  /** A collapsed page of older finished tasks: "Older tasks (101–600 of 9,900)". */
+  /** "Older tasks (101–600 of 9,900)". */
   private olderItem(id: string): vscode.TreeItem {
     const offset = Number(id.slice(OLDER_PREFIX.length));
     const finished = this.store.list().filter((t) => isTerminal(t.state)).length;
@@ -248,7 +242,6 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
     this.view.badge = running ? { value: running, tooltip: running === 1 ? vscode.l10n.t('1 task running') : vscode.l10n.t('{0} tasks running', running) } : undefined;
   }
 
-  /** While tasks run and the view is visible, their elapsed times tick once a second. */
   private updateTicker(): void {
     const wanted = !!this.view?.visible && this.runningCount() > 0;
     if (wanted && !this.ticker) {

@@ -1,7 +1,6 @@
 /**
- * The panel's Batch mode on the host side: Generate (through the same checks and submit as
- * mediaStudio.generateBatch), the grid's actions, and a BatchView for each batch whenever it or one of its
- * tasks changes. The cells' tasks reach the webview as the usual 'task' messages.
+ * The panel's Batch mode, host side: Generate (the same checks and submit as mediaStudio.generateBatch), grid actions,
+ * and a BatchView whenever a batch or its tasks change; cells' tasks arrive as the usual 'task' messages.
  */
 import * as vscode from 'vscode';
 import { describeProgress, formatCosts, retryableCells, summarizeBatch, type Batch } from '../../core/batch/batch';
@@ -29,12 +28,11 @@ export class BatchPanel extends Disposable {
     }));
   }
 
-  /** Every stored batch, after the init message. */
   sendAll(): void {
     for (const batch of this.deps.batchStore.list().reverse()) this.post({ type: 'batch', batch: this.view(batch) });
   }
 
-  /** A task of a batch changed state: its batch's progress line changes. */
+  /** Its batch's progress line changes. */
   onTaskChange(change: TaskChange): void {
     const id = change.task.request.batch?.id;
     const previous = change.kind === 'changed' ? change.previous : undefined;
