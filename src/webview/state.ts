@@ -1,7 +1,6 @@
 /**
- * What the panel knows: the compose area (kept with getState/setState, so it survives hiding and reloads),
- * the providers and their models, and the tasks the host has shown it. Sections read it here and change
- * the compose area only through `save`.
+ * What the panel knows: the compose area (getState/setState), providers and models, and the tasks shown. Sections
+ * change the compose area only through `save`.
  */
 import { ModelInfo, typedModel } from '../core/catalog';
 import type { ComposeState, ProviderOption, TaskView } from '../core/panelProtocol';
@@ -16,7 +15,7 @@ const saved = vscodeApi.getState() as SavedState | undefined;
 
 export const panel = {
   compose: saved?.compose ?? emptyCompose,
-  /** Whether the compose area came from a saved state (then init does not reset its provider). */
+  /** Then init does not reset its provider. */
   restored: saved !== undefined,
   initialised: false,
   providers: [] as readonly ProviderOption[],
@@ -30,7 +29,7 @@ export function save(changes: Partial<ComposeState>): void {
   vscodeApi.setState({ compose: panel.compose } satisfies SavedState);
 }
 
-/** The model select's entry for a model id typed by hand. */
+/** For a model id typed by hand. */
 export const OTHER_MODEL = '\u0000other';
 
 export function currentModel(): ModelInfo | undefined {

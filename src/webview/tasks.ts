@@ -1,7 +1,4 @@
-/**
- * The Tasks section's cards and the Results section's gallery: one card per task, newest first, with its
- * actions; running tasks' elapsed times tick once a second.
- */
+/** Task cards (newest first, with actions) and the results gallery; running tasks' elapsed times tick each second. */
 import * as l10n from '@vscode/l10n';
 import { formatElapsed } from '../core/elapsed';
 import type { TaskAction, TaskView } from '../core/panelProtocol';
@@ -14,7 +11,7 @@ import { tasks } from './state';
 import { setStatus } from './status';
 import { iconButton, toolbar } from './toolbar';
 
-/** The same elapsed time as the Tasks view's (core/elapsed: since submitted, not since the provider started it). */
+/** core/elapsed: since submitted, not since the provider started it. */
 function elapsed(task: TaskView): string {
   return formatElapsed(task, Date.now());
 }
@@ -33,7 +30,7 @@ function actionButton(task: TaskView, action: TaskAction, label: string, index =
   return button;
 }
 
-/** Why a finished task's result is not in the workspace, in the card itself (the Tasks view marks it too). */
+/** In the card itself (the Tasks view marks it too). */
 function saveFailure(task: TaskView): HTMLParagraphElement | undefined {
   const failed = task.results.find((r) => r.saveError);
   return failed ? h('p', { class: 'error save-error', role: 'status' }, l10n.t('Not saved: {0} Use "Save Again" on the task in the Tasks view.', failed.saveError as string)) : undefined;
@@ -81,7 +78,7 @@ function galleryItems(task: TaskView): HTMLLIElement[] {
   });
 }
 
-/** Replaces one task's card and results, keeping keyboard focus on the same button if it was inside. */
+/** Keeping keyboard focus on the same button if it was inside. */
 export function renderTask(id: string): void {
   const focused = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
   const focusKey = focused?.closest(`[data-task="${CSS.escape(id)}"]`) ? focused.dataset.action : undefined;
@@ -109,7 +106,7 @@ export function renderTask(id: string): void {
   scheduleClock();
 }
 
-/** Newest first, as the store lists them. */
+/** As the store lists them. */
 function insertSorted(list: HTMLElement, element: HTMLElement, task: TaskView): void {
   const after = Array.from(list.children).find((child) => {
     const other = tasks.get((child as HTMLElement).dataset.task ?? '');
@@ -118,7 +115,7 @@ function insertSorted(list: HTMLElement, element: HTMLElement, task: TaskView): 
   list.insertBefore(element, after ?? null);
 }
 
-/** Elapsed times of running tasks tick once a second on screen; this only redraws, it asks nobody anything. */
+/** Only redraws; it asks nobody anything. */
 let clock: ReturnType<typeof setTimeout> | undefined;
 function scheduleClock(): void {
   if (clock !== undefined) return;
