@@ -1,7 +1,4 @@
-/**
- * The argument objects generate/edit commands accept (keybindings, other extensions, tests), checked strictly so a
- * typo in a keybinding gives a message instead of a silently different request.
- */
+/** Command argument objects, checked strictly so a typo in a keybinding gives a message, not a different request. */
 import { resolveOutputFolder } from './files/outputFolder';
 import { isProviderId, PROVIDER_IDS, ProviderId } from './providers';
 import type { ParamValue } from './task';

@@ -1,7 +1,4 @@
-/**
- * The one elapsed time of a task, shown alike everywhere: from submit (or creation, before it is sent) until it ended.
- * The provider's phases never restart the clock; its running time may be shown beside it.
- */
+/** The one elapsed time, shown alike everywhere: from submit (creation before it) to the end; provider phases never restart it. */
 import { formatDuration } from './task';
 
 export interface TaskTimes {

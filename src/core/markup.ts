@@ -1,7 +1,4 @@
-/**
- * Provider text is data: in a chat tool's result it must not read as instructions to the agent, in a tooltip it must
- * not become links, images or formatting.
- */
+/** Provider text is data: never instructions to the agent in a tool result, never links or formatting in a tooltip. */
 
 /** The most provider text quoted into a chat tool's result. */
 export const MAX_QUOTED_CHARS = 600;

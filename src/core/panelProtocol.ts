@@ -1,7 +1,4 @@
-/**
- * The panel ↔ host messages, one union per direction, and the validator for everything the webview sends. A webview
- * is untrusted input: only the exact shapes below and bounded sizes pass; anything else is rejected, never acted on.
- */
+/** The panel ↔ host messages and the validator: webview input is untrusted, so only the exact shapes below pass. */
 import type { ModelInfo } from './catalog';
 import { isProviderId, ProviderId } from './providers';
 import type { MediaKind, TaskState } from './task';

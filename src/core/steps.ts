@@ -1,7 +1,4 @@
-/**
- * Step counters of the quick-input flows ("Generate Image (2/5)"), from the steps the flow will really show for the
- * choices so far; recomputed whenever a choice changes the plan. Steps are named, so a plan change shifts no number.
- */
+/** Quick-input step counters from the steps really shown; steps are named, so a changed plan shifts no hard-coded number. */
 
 export const PROVIDER_STEP = 'provider';
 export const MODEL_STEP = 'model';

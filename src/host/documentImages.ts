@@ -1,7 +1,4 @@
-/**
- * Images a document asks for: the quick fix on a missing file's reference, the hover on an existing one, Insert
- * Generated Image, asset presets. Finding references is pure (core/targets/references.ts); this is the glue.
- */
+/** Images a document asks for (quick fix, hover, Insert Generated Image, presets); the glue over core/targets/references. */
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { isSidecarError, parseSidecar, Sidecar, SIDECAR_MAX_BYTES, usableAsReference } from '../core/files/sidecar';

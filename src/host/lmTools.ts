@@ -1,7 +1,4 @@
-/**
- * Language-model tools: the chat agent submits through the same engine as the commands (origin 'agent'), after a
- * confirmation naming provider, model and any documented cost; the tool returns the results' workspace paths.
- */
+/** Chat tools: the agent submits through the commands' engine, after a confirmation naming provider, model and cost. */
 import * as vscode from 'vscode';
 import { paramWithRole, typedModel } from '../core/catalog';
 import { isProviderId, PROVIDER_IDS, PROVIDERS, ProviderId } from '../core/providers';

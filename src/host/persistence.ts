@@ -133,9 +133,8 @@ export class FileTaskPersistence implements TaskPersistence {
     const target = this.fileOf(task.id);
     const temp = vscode.Uri.joinPath(this.folder, `.${encodeURIComponent(task.id)}.${randomBytes(4).toString('hex')}.tmp`);
     if (this.folder.scheme === 'file') {
-      // Node's rename replaces the file in one step. VS Code's deletes the old file first, and another window
-      // reading in between would find the task gone. Flushed before the store announces the change (a submit
-      // is "stored" only once its task id would survive a power cut).
+      // Node's rename replaces in one step; VS Code's deletes first, so another window could find the task gone. Flushed
+      // before the change is announced: a submit is "stored" only once its task id would survive a power cut.
       await writeFileDurably(temp.fsPath, target.fsPath, JSON.stringify(task), this.folder.fsPath);
       return;
     }

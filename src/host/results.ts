@@ -1,7 +1,4 @@
-/**
- * Saves results as soon as a task succeeds: streamed to a hidden temp file, typed from its bytes, renamed into place
- * under a name that never overwrites anything, with a JSON sidecar beside it.
- */
+/** Saves results on success: streamed to a hidden temp file, typed by its bytes, placed without overwriting, with a sidecar. */
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import type { InlineResult } from '../core/adapters/adapter';
@@ -190,7 +187,6 @@ export class ResultWriter {
       const name = resultFileName({ prompt: task.request.prompt, createdAt: task.createdAt, index: index + 1, count, extension: media.extension });
       const file = await this.place(task.id, index, temp, folder, name);
       await this.deps.placedFault?.(task, index);
-      // The exact target files a request asked for (targetPath, width/height, preset), made from this saved image.
       this.targetRecords.set(`${task.id}#${index}`, await writeTargets(this.deps, task, index, file, media.mime));
       return file;
     } finally {

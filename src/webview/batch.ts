@@ -1,7 +1,4 @@
-/**
- * The panel's Batch mode: a template with {variables} highlighted, a values table (or a rows file), models, a live
- * preview with count and estimate, then Generate; each batch as a grid of rows × models whose cells show their task.
- */
+/** The panel's Batch mode: template, values, models, a live preview with count and estimate, and a grid per batch. */
 import * as l10n from '@vscode/l10n';
 import { estimateBatch } from '../core/batch/modelFacts';
 import { planBatch } from '../core/batch/plan';

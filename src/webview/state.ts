@@ -1,7 +1,4 @@
-/**
- * What the panel knows: the compose area (getState/setState), providers and models, and the tasks shown. Sections
- * change the compose area only through `save`.
- */
+/** What the panel knows; sections change the compose area (kept with getState/setState) only through `save`. */
 import { ModelInfo, typedModel } from '../core/catalog';
 import type { ComposeState, ProviderOption, TaskView } from '../core/panelProtocol';
 import type { ProviderId } from '../core/providers';

@@ -1,7 +1,4 @@
-/**
- * Apixo's spec: every model MODELS.md lists with the fields its page documents (model pages win over the common page),
- * references as public URLs in `image_urls`, the mode/generationType rules, and prices where a page gives one.
- */
+/** Apixo's spec: every model MODELS.md lists, by its own page's fields (model pages win over the common page). */
 import type { MediaKind, ParamValue } from '../task';
 import type { CostEstimate, ModelRules, ModelSpec, ParamSpec, PricedRequest, ProviderSpec, RequestFacts } from '../spec/types';
 import * as l10n from '@vscode/l10n';

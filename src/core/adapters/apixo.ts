@@ -1,7 +1,4 @@
-/**
- * Apixo: one task API for many models, under /api/v1 of the configured origin. Every answer is an envelope
- * `{code, message, data}` whose `code` counts as much as the HTTP status. Reference images only as URLs.
- */
+/** Apixo: one task API for many models; every answer is an envelope whose `code` counts as much as the HTTP status. */
 import { ApiClient, ApiResponse, arr, CallOptions, HttpError, isHttpUrl, num, obj, parseRetryAfter, ProtocolError, str } from '../http';
 import { prepareRequest, specOf } from '../spec/validate';
 import type { ParamValue, RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
@@ -55,10 +52,7 @@ function modelOf(request: TaskRequest): string {
   return request.model.trim();
 }
 
-/**
- * `{request_type, input}`: the prepared fields by Apixo's names (the model's rules applied), `extra` as given, the
- * prompt and reference URLs; fields the spec marks top level (`provider`) beside `input`.
- */
+/** Fields by Apixo's names (rules applied), `extra` as given, prompt and reference URLs; top-level fields beside `input`. */
 export function apixoBody(request: TaskRequest): { request_type: 'async'; input: Record<string, ParamValue> } & Record<string, ParamValue> {
   const prepared = prepareRequest(request);
   const model = specOf(prepared);

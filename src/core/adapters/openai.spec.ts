@@ -1,7 +1,4 @@
-/**
- * From OpenAI's public images API reference (not PROVIDERS.md): gpt-image-1 generates and edits (files, optional
- * `mask`), dall-e-3 only generates. A gateway may serve other models: a typed id gets the shared fields.
- */
+/** From OpenAI's images API reference (not PROVIDERS.md); a gateway's other models, typed by id, get the shared fields. */
 import type { MediaKind } from '../task';
 import type { ModelSpec, ParamSpec, ProviderSpec } from '../spec/types';
 import * as l10n from '@vscode/l10n';

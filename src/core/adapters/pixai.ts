@@ -1,7 +1,4 @@
-/**
- * PixAI: create at POST /v2/image/create, status at GET /v1/task/{id}, images by URL or the keyed media route, cancel
- * only through GraphQL. Image-to-image through v1's `mediaUrl` (+ `strength`): one public URL. No video or balance.
- */
+/** PixAI: v2 create, v1 status, images by URL or the keyed media route, cancel only through GraphQL; no video or balance. */
 import { ApiClient, arr, isHttpUrl, num, obj, ProtocolError, str } from '../http';
 import type { ParamValue, RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
 import { parseModelVersionId } from './pixai.spec';

@@ -1,7 +1,4 @@
-/**
- * Pixapi's spec: OpenAI-compatible names, edits as multipart files, one input image URL for a video. A listed id not
- * described here gets the generic schema (the fields PROVIDERS.md documents for every model). Prices: MODELS.md.
- */
+/** Pixapi's spec; a listed id not described here gets the generic schema (the fields PROVIDERS.md documents for all). */
 import type { MediaKind, Operation } from '../task';
 import type { CostEstimate, ModelSpec, ParamSpec, PricedRequest, ProviderSpec } from '../spec/types';
 import * as l10n from '@vscode/l10n';

@@ -1,7 +1,4 @@
-/**
- * Rows of variable values from CSV (the header names the variables) or JSON Lines (keys name them). Each problem names
- * its line as the editor shows it (1-based, counting the header).
- */
+/** Rows from CSV or JSON Lines; each problem names its line as the editor shows it (1-based, counting the header). */
 import * as l10n from '@vscode/l10n';
 
 export type Row = Readonly<Record<string, string>>;

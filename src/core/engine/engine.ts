@@ -1,7 +1,4 @@
-/**
- * The task engine façade: submits queued tasks as provider slots free up and keeps running tasks current with one
- * poller. Paid work is never resubmitted unless the submit certainly never reached the provider.
- */
+/** The task engine façade. Paid work is never resubmitted unless the submit certainly never reached the provider. */
 import { randomUUID } from 'crypto';
 import type { InlineResult, ProviderAdapter } from '../adapters/adapter';
 import type { ProviderId } from '../providers';
@@ -101,10 +98,7 @@ export class TaskEngine {
     return request;
   }
 
-  /**
-   * Stores (before anything is sent) and queues the prepared request. `reservation`: one the caller already has from
-   * `admit` (a batch admits its set at once).
-   */
+  /** Stored before anything is sent. `reservation`: one the caller already has from `admit` (a batch's). */
   async submit(asked: TaskRequest, origin: Task['origin'] = 'user', reservation?: string): Promise<Task> {
     const request = await this.checkRequest(asked);
     const spending = this.deps.spending;

@@ -1,9 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { isRegisteredProvider, providerSpec } from '../spec/registry';
-/**
- * The JSON written beside each result: how it was made, so it can be found, re-run or re-downloaded later.
- * Users may edit or replace these files, so parsing trusts nothing.
- */
+/** How a result was made, so it can be found, re-run or re-downloaded. Users may edit these, so parsing trusts nothing. */
 
 export const SIDECAR_SCHEMA = 'media-studio/result@1';
 /** Larger files are refused unread: no real sidecar comes close. */

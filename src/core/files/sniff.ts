@@ -1,7 +1,4 @@
-/**
- * Recognises downloaded media from its first bytes. The bytes decide; a Content-Type header is only a
- * fallback, and a URL's extension is never consulted (providers and CDNs get both wrong).
- */
+/** The first bytes decide; Content-Type is a fallback and a URL's extension is ignored (providers and CDNs get both wrong). */
 
 import * as l10n from '@vscode/l10n';
 

@@ -1,7 +1,4 @@
-/**
- * The one price function, from the providers' documented tables (MODELS.md): a range where the request does not fix
- * the price, `{ unknown: true }` where nothing is documented. Pure, so the webview bundles it too.
- */
+/** The one price function, from MODELS.md's tables; pure, so the webview bundles it too. */
 import { providerSpec } from './registry';
 import type { CostEstimate, PricedRequest } from './types';
 import * as l10n from '@vscode/l10n';

@@ -1,7 +1,4 @@
-/**
- * The one description of a provider and its models that every surface reads. Pure data, no `vscode`: a ModelSpec
- * is plain JSON so it can be posted to the webview; the functions live on the ProviderSpec, in the extension host.
- */
+/** Provider and model specs every surface reads; a ModelSpec is plain JSON (posted to the webview), functions stay host-side. */
 import type { MediaKind, Operation, ParamValue, TaskRequest } from '../task';
 
 /** `file` is a workspace image (a URI string) sent as a file part (OpenAI's edit `mask`). */
@@ -60,7 +57,6 @@ export interface ModelSpec {
   readonly label?: string;
   /** Other ids the provider serves this model under (Pixapi's `nano-banana` for gemini-2.5-flash-image). */
   readonly aliases?: readonly string[];
-  /** What the model can do: generate / edit for images, video for videos. */
   readonly operations: readonly Operation[];
   readonly references: ReferenceSpec;
   /** Every field the model documents, by the provider's names; a field not here goes only through `extra`. */

@@ -1,7 +1,4 @@
-/**
- * Image references in a document's own syntax (Markdown, HTML/JSX/Vue/Svelte `<img>` and icon links, CSS `url(…)`)
- * with alt, title, nearest heading and stated size. Pure text: whether the file exists is the host's question.
- */
+/** Image references in Markdown, HTML/JSX/Vue/Svelte and CSS, with their context; whether files exist is the host's question. */
 
 export type ReferenceSyntax = 'markdown' | 'html' | 'css';
 

@@ -1,7 +1,4 @@
-/**
- * Exact targets: a path in the workspace folder, a size, a fit and a format, and presets expanding to several outputs.
- * All checked before anything is sent, so a bad target costs nothing.
- */
+/** Exact targets (path, size, fit, format) and presets, all checked before anything is sent, so a bad one costs nothing. */
 import * as l10n from '@vscode/l10n';
 
 export type TargetFormat = 'png' | 'jpeg' | 'webp' | 'ico';

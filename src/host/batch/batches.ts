@@ -1,7 +1,4 @@
-/**
- * Batches in the editor: create (all checked before anything is stored), Retry failed, Cancel, Remove, contact sheet.
- * Every task goes through the single-request submit, so the engine's caps and budgets are the only queue.
- */
+/** Batches in the editor. Every task goes through the single-request submit, so the engine's caps are the only queue. */
 import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
 import { activeTasks, Batch, batchRequest, cellTasks, retryableCells, summarizeBatch } from '../../core/batch/batch';

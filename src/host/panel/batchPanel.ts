@@ -1,7 +1,4 @@
-/**
- * The panel's Batch mode, host side: Generate (the same checks and submit as mediaStudio.generateBatch), grid actions,
- * and a BatchView whenever a batch or its tasks change; cells' tasks arrive as the usual 'task' messages.
- */
+/** The panel's Batch mode, host side: the same checks and submit as mediaStudio.generateBatch, and a BatchView per batch. */
 import * as vscode from 'vscode';
 import { describeProgress, formatCosts, retryableCells, summarizeBatch, type Batch } from '../../core/batch/batch';
 import type { BatchStore } from '../../core/batch/batchStore';

@@ -1,7 +1,4 @@
-/**
- * Spending in the editor: the settings, the questions before money is spent (a limit, the confirm threshold, an unknown
- * price), and keeping the shared ledger in step with this window's tasks.
- */
+/** Spending in the editor: settings, the questions before money is spent, and the ledger kept in step with tasks. */
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { PROVIDERS, ProviderId } from '../../core/providers';
