@@ -14,14 +14,11 @@ export type SubmitRequest =
   | ({ readonly operation: 'edit' } & EditArgs)
   | ({ readonly operation: 'video' } & VideoArgs);
 
-/**
- * How long startup took, in milliseconds from the moment `activate()` began (also in the "Media Studio" log at
- * debug level). The later fields stay unset until that step has happened.
- */
+/** Milliseconds from the start of `activate()` (also logged at debug level); later fields stay unset until reached. */
 export interface StartupTimings {
   /** Time spent inside `activate()`. */
   readonly activateMs: number;
-  /** When the stored tasks had been read, and how many there were. */
+  /** And how many tasks there were. */
   readonly tasksLoadedMs?: number;
   readonly tasksLoaded?: number;
   /** When the task index (the first screen's rows, see core/taskIndex.ts) had been read, and how many tasks it held. */
@@ -41,9 +38,9 @@ export interface StartupTimings {
 
 /** What `activate()` returns to other extensions. */
 export interface MediaStudioApi {
-  /** Whether a key is stored for the provider (the key itself is never exposed). */
+  /** The key itself is never exposed. */
   hasApiKey(provider: ProviderId): Promise<boolean>;
-  /** Submits without asking anything; resolves with the created task ids. */
+  /** Without asking anything; resolves with the created task ids. */
   submit(request: SubmitRequest): Promise<string[]>;
   /** Resolves once stored tasks are loaded (shortly after activation). */
   getTask(id: string): Promise<Task | undefined>;

@@ -1,8 +1,6 @@
 /**
- * Decoding, resizing and encoding pixels with the Squoosh codecs compiled to WebAssembly (@jsquash): no native
- * binary, so the same code runs in every extension host (Windows, macOS, Linux, remote, web worker hosts with
- * Node). esbuild puts this module in `dist/imageCodecs.js` and copies the .wasm files to `dist/wasm/`; the
- * extension loads it only when a result must be resized or converted, and each codec's wasm only on first use.
+ * Pixels through the Squoosh codecs in WebAssembly (@jsquash): no native binary, so it runs in every extension host.
+ * Bundled as `dist/imageCodecs.js` with wasm in `dist/wasm/`, loaded only to resize or convert, each codec on first use.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -17,7 +15,7 @@ import resize, { initResize } from '@jsquash/resize';
 export interface RgbaImage {
   readonly width: number;
   readonly height: number;
-  /** 4 bytes a pixel, row by row, not premultiplied. */
+  /** Not premultiplied. */
   readonly data: Uint8ClampedArray;
 }
 
@@ -26,12 +24,12 @@ export type DecodeMime = 'image/png' | 'image/jpeg' | 'image/webp';
 
 export interface ImageCodecs {
   decode(bytes: Uint8Array, mime: DecodeMime): Promise<RgbaImage>;
-  /** Resamples to exactly width×height (Lanczos3), or returns the image itself when it already has that size. */
+  /** Lanczos3; the image itself when it already has that size. */
   resize(image: RgbaImage, width: number, height: number): Promise<RgbaImage>;
   encode(image: RgbaImage, format: EncodeFormat): Promise<Uint8Array>;
 }
 
-/** The wasm files the build copies into dist/wasm/, by the name each codec is loaded under. */
+/** By the name each codec is loaded under. */
 export const WASM_FILES = {
   png: '@jsquash/png/codec/pkg/squoosh_png_bg.wasm',
   jpegDecode: '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm',
@@ -43,9 +41,8 @@ export const WASM_FILES = {
 } as const;
 
 /**
- * The codecs create `ImageData` objects; outside a browser they define the same minimal class on globalThis
- * themselves when they load (see their Node branch). Defining it here first, identically, keeps the order of
- * first use from mattering (the resizer, loaded before any decoder, needs it too).
+ * The codecs define a minimal ImageData on globalThis outside a browser when they load; defining it here first,
+ * identically, keeps the order of first use from mattering (the resizer needs it too).
  */
 function ensureImageData(): void {
   const scope = globalThis as { ImageData?: unknown };
@@ -56,13 +53,13 @@ function ensureImageData(): void {
   };
 }
 
-/** JPEG and WebP are lossy here: 86 and 82 keep photos and illustrations free of visible artefacts at a third of lossless size. */
+/** 86 and 82 keep photos and illustrations free of visible artefacts at a third of lossless size. */
 const JPEG_QUALITY = 86;
 const WEBP_QUALITY = 82;
 
 /**
- * The emscripten codecs' init takes a compiled module first (their typings declare only the options form).
- * `locateFile` keeps their glue from building a URL out of import.meta.url, which a CommonJS bundle does not have.
+ * Their init takes a compiled module first (the typings declare only the options form). `locateFile` keeps the glue
+ * from building a URL out of import.meta.url, which a CommonJS bundle does not have.
  */
 type EmscriptenInit = (module: WebAssembly.Module, options: { locateFile(file: string): string }) => Promise<unknown> | unknown;
 const withModule = (init: unknown) => (module: WebAssembly.Module) => (init as EmscriptenInit)(module, { locateFile: (file) => file });

@@ -1,9 +1,5 @@
-/**
- * The two browser globals the codecs use, which Node has as well: declared here because the host's project
- * has no DOM library (the webview's has). Only what imageCodecs.ts and the @jsquash typings use.
- */
+/** Browser globals the codecs use that Node has too, declared because the host's project has no DOM library. */
 declare namespace WebAssembly {
-  /** An opaque compiled module. */
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- opaque: nothing here reads its members
   interface Module {}
   function compile(bytes: ArrayBufferView | ArrayBuffer): Promise<Module>;

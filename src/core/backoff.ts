@@ -1,7 +1,6 @@
 /**
- * When to check a task next. Exponential backoff (×1.5 from the provider's first-check delay), bounded so
- * the wait never exceeds a tenth of the task's age: a finished task is noticed within about 10 % of its
- * run time while a long video costs a few dozen requests rather than hundreds.
+ * When to check a task next: ×1.5 from the first-check delay, never more than a tenth of the task's age, so a finish
+ * is noticed within ~10 % of its run time while a long video costs a few dozen requests rather than hundreds.
  */
 import type { ErrorBackoff, PollPolicy } from './adapters/adapter';
 import type { MediaKind } from './task';
@@ -12,7 +11,7 @@ export interface PollTuning {
   readonly maxIntervalMs: number; // cap on any single wait
   readonly ageFraction: number;   // the wait never exceeds this share of the task's age…
   readonly jitter: number;        // …and is shortened by up to this share, so timers do not align
-  /** Test runs only: a shorter first wait, so a suite need not sit out Apixo's minute before each video's first check. */
+  /** Test runs only: so a suite need not sit out Apixo's minute before each video's first check. */
   readonly firstCheckCapMs?: number;
 }
 
@@ -21,15 +20,13 @@ export const DEFAULT_TUNING: PollTuning = { growth: 1.5, maxIntervalMs: 30_000, 
 /** Waits after failed checks for a provider that documents none: 1 s, 2 s, 4 s… plus up to 250 ms. */
 export const DEFAULT_ERROR_BACKOFF: ErrorBackoff = { firstMs: 1000, growth: 2, jitterMs: 250 };
 
-/** The longest wait between two checks of one task for this provider. */
 export function maxIntervalOf(policy: PollPolicy, tuning: PollTuning = DEFAULT_TUNING): number {
   return Math.max(policy.floorMs, policy.maxIntervalMs ?? tuning.maxIntervalMs);
 }
 
 /**
- * The wait while checks keep failing in a way retrying cannot fix by itself (a rejected key, a refused
- * request): the longest interval, shortened by jitter, so the task is still checked now and then (it may
- * finish at the provider, and its deadline still makes it stale) without hammering the provider.
+ * While checks keep failing in a way retrying cannot fix (a rejected key): the longest interval less jitter, so the
+ * task is still checked now and then (it may finish, and its deadline still makes it stale) without hammering.
  */
 export function slowPollDelay(policy: PollPolicy, random: () => number, tuning: PollTuning = DEFAULT_TUNING): number {
   return Math.round(Math.max(policy.floorMs, maxIntervalOf(policy, tuning) * (1 - tuning.jitter * random())));
@@ -37,20 +34,16 @@ export function slowPollDelay(policy: PollPolicy, random: () => number, tuning: 
 
 export interface PollMoment {
   readonly kind: MediaKind;
-  /** How long ago the task was submitted. */
+  /** Since submitted. */
   readonly ageMs: number;
-  /** Checks made so far in this run of polling. */
+  /** In this run of polling. */
   readonly checks: number;
-  /** Consecutive failed checks (network, 5xx, 429). */
+  /** Network, 5xx, 429. */
   readonly errorStreak: number;
   readonly retryAfterMs?: number;
 }
 
-/**
- * The wait before the next check (or resend of a refused submit): never more than the longest interval or an
- * hour of Retry-After, and always a finite number, whatever the moment holds (an age computed from a damaged
- * stored time is NaN).
- */
+/** Never more than the longest interval or an hour of Retry-After, and always finite (a damaged stored time gives NaN). */
 export function nextPollDelay(policy: PollPolicy, moment: PollMoment, random: () => number, tuning: PollTuning = DEFAULT_TUNING): number {
   const floor = Math.max(policy.floorMs, 0);
   const maxInterval = maxIntervalOf(policy, tuning);

@@ -1,40 +1,35 @@
 /**
- * Which window acts on a task. Two VS Code windows on one workspace share the task folder; each task that
- * still needs work (sending, checking, downloading) is claimed by exactly one window with a file created
- * exclusively. A claim whose process is gone is taken over by the one window that manages to create the
- * takeover marker named after that claim: it alone removes the old claim and creates its own.
+ * Which window acts on a task. Two windows on one workspace share the task folder; a task that still needs work is
+ * claimed by one window with an exclusively created file. A dead process's claim is taken over by the one window that
+ * creates the takeover marker named after that claim.
  */
 import { createHash } from 'crypto';
 import { awaitsSave, isPolled, Task } from './task';
 
 export interface Claim {
-  /** The claiming extension host's process id. */
   readonly pid: number;
-  /** The claiming engine instance: a new one at every activation, so a reloaded window is a new owner. */
+  /** New at every activation, so a reloaded window is a new owner. */
   readonly window: string;
-  /** When the claim was made (ms since the epoch). */
   readonly at: number;
 }
 
-/** Exclusive-create file operations on the claims folder (node `fs` in the host, a map in tests). */
+/** Node `fs` in the host, a map in tests. */
 export interface ClaimFiles {
-  /** Creates `name` only if it does not exist; false when it does. */
+  /** False when it exists. */
   create(name: string, text: string): Promise<boolean>;
-  /** The file's text, or undefined when it does not exist. */
   read(name: string): Promise<string | undefined>;
   remove(name: string): Promise<void>;
 }
 
 export interface Liveness {
-  /** Whether a process with this id runs on this machine. */
   isAlive(pid: number): boolean;
-  /** When this machine started: claims from before it belong to processes that cannot be running. */
+  /** Claims from before it belong to processes that cannot be running. */
   readonly bootedAt: number;
 }
 
 export type ClaimVerdict = 'free' | 'mine' | 'live' | 'stale';
 
-/** What to do about a task's claim file (undefined: there is none). */
+/** Undefined: there is no claim file. */
 export function judgeClaim(claim: Claim | undefined, me: Claim, liveness: Liveness): ClaimVerdict {
   if (!claim) return 'free';
   if (claim.window === me.window) return 'mine';
@@ -54,7 +49,7 @@ export function parseClaim(text: string | undefined): Claim | undefined {
   return { pid: 0, window: '', at: 0 };
 }
 
-/** Whether a task still needs a window to act for it: to send, check or download it. */
+/** To send, check or download it. */
 export function needsOwner(task: Task): boolean {
   if (task.state === 'queued' || task.state === 'submitting' || task.state === 'stale' || isPolled(task.state)) return true;
   return task.state === 'succeeded' && (task.results ?? []).some(awaitsSave);
@@ -62,7 +57,6 @@ export function needsOwner(task: Task): boolean {
 
 const MAX_ATTEMPTS = 4;
 
-/** This window's claims. */
 export class TaskClaims {
   private readonly held = new Set<string>();
 
@@ -72,7 +66,7 @@ export class TaskClaims {
     return this.held.has(id);
   }
 
-  /** Claims the task for this window: true when it is (now) ours, false when a live window holds it. */
+  /** False when a live window holds it. */
   async claim(id: string): Promise<boolean> {
     if (this.held.has(id)) return true;
     const name = fileName(id);
@@ -105,7 +99,7 @@ export class TaskClaims {
     return false;
   }
 
-  /** Whether this window's claim is still on disk (checked before paid work: a claim is never shared). */
+  /** Checked before paid work: a claim is never shared. */
   async confirm(id: string): Promise<boolean> {
     if (!this.held.has(id)) return false;
     const claim = parseClaim(await this.files.read(fileName(id)));
@@ -114,7 +108,6 @@ export class TaskClaims {
     return false;
   }
 
-  /** The owner of a task this window does not hold, when that owner is a live window. */
   async liveOwner(id: string): Promise<Claim | undefined> {
     if (this.held.has(id)) return undefined;
     const claim = parseClaim(await this.files.read(fileName(id)));
@@ -128,7 +121,6 @@ export class TaskClaims {
     if (parseClaim(await this.files.read(name))?.window === this.me.window) await this.files.remove(name);
   }
 
-  /** Every task this window holds. */
   heldIds(): string[] {
     return [...this.held];
   }

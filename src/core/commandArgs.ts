@@ -1,8 +1,4 @@
-/**
- * The automation contract: the argument objects that generate/edit commands accept (from keybindings,
- * other extensions, tests). Checked strictly, so a typo in a keybinding gives a message instead of a
- * silently different request.
- */
+/** Command argument objects, checked strictly so a typo in a keybinding gives a message, not a different request. */
 import { resolveOutputFolder } from './files/outputFolder';
 import { isProviderId, PROVIDER_IDS, ProviderId } from './providers';
 import type { ParamValue } from './task';
@@ -15,17 +11,17 @@ export interface ImageArgs {
   readonly size?: string;
   readonly n?: number;
   readonly quality?: string;
-  /** The model's own fields (aspectRatio, mode, style, resolution…) by the provider's names, checked against its spec. */
+  /** By the provider's names, checked against the model's spec. */
   readonly params?: Readonly<Record<string, ParamValue>>;
-  /** Fields the model's spec does not document, sent as given and recorded as such in the sidecar. */
+  /** Undocumented fields, sent as given and recorded as such in the sidecar. */
   readonly extra?: Readonly<Record<string, ParamValue>>;
   readonly sync?: boolean;
-  /** Reference images as public URLs, for models that take URLs only (Apixo's image_urls). */
+  /** For models that take URLs only (Apixo's image_urls). */
   readonly imageUrls?: readonly string[];
   readonly workspaceFolder?: string;
-  /** A folder inside the workspace folder for the results (default: the mediaStudio.outputFolder setting). */
+  /** Default: the mediaStudio.outputFolder setting. */
   readonly outputFolder?: string;
-  /** Also write the image exactly here (workspace-relative, or the URI of a workspace file), converted and resized: see targets/target.ts. */
+  /** Workspace-relative or a workspace file's URI; converted and resized (see targets/target.ts). */
   readonly targetPath?: string | { readonly scheme: string; readonly path: string };
   readonly width?: number;
   readonly height?: number;
@@ -36,7 +32,7 @@ export interface ImageArgs {
 }
 
 export interface EditArgs extends ImageArgs {
-  /** Workspace images: URIs or paths relative to the workspace folder (converted by the host). */
+  /** URIs or paths relative to the workspace folder (converted by the host). */
   readonly images: readonly unknown[];
 }
 
@@ -57,13 +53,13 @@ export class ArgsProblem extends Error {}
 
 type Spec = Record<string, 'string' | 'number' | 'boolean' | 'provider' | 'params' | 'array' | 'pathOrUri'>;
 
-/** The exact-target fields (checked in depth by targets/target.ts, with the workspace in hand). */
+/** Checked in depth by targets/target.ts, with the workspace in hand. */
 const TARGET_SPEC: Spec = { targetPath: 'pathOrUri', width: 'number', height: 'number', fit: 'string', background: 'string', format: 'string', preset: 'string' };
 const IMAGE_SPEC: Spec = { provider: 'provider', model: 'string', prompt: 'string', size: 'string', n: 'number', quality: 'string', params: 'params', extra: 'params', sync: 'boolean', imageUrls: 'array', workspaceFolder: 'string', outputFolder: 'string', ...TARGET_SPEC };
 const EDIT_SPEC: Spec = { ...IMAGE_SPEC, images: 'array' };
 const VIDEO_SPEC: Spec = { provider: 'provider', model: 'string', prompt: 'string', duration: 'number', size: 'string', inputImage: 'string', params: 'params', extra: 'params', workspaceFolder: 'string', outputFolder: 'string' };
 
-/** A JSON value a parameter may hold: text, numbers, booleans, and lists or objects of them (no null). */
+/** No null. */
 function isParamValue(value: unknown, depth = 0): boolean {
   if (typeof value === 'string' || typeof value === 'boolean') return true;
   if (typeof value === 'number') return Number.isFinite(value);

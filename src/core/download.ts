@@ -1,7 +1,6 @@
 /**
- * Opening a result for download. Redirects are followed by hand so that the Authorization header goes only
- * to the provider's own API origin (PixAI's media route) and never to the CDN or any other host, and every
- * hop is checked: http(s) only, no private addresses unless allowed (tests on loopback).
+ * Opening a result for download. Redirects are followed by hand so the Authorization header goes only to the
+ * provider's API origin (PixAI's media route), never a CDN, and every hop is checked (http(s), no private addresses).
  */
 import type { Dispatcher } from 'undici';
 import type { LookupFunction } from 'net';
@@ -12,15 +11,15 @@ import * as l10n from '@vscode/l10n';
 
 export interface DownloadOptions {
   readonly dispatcher?: Dispatcher;
-  /** The key is sent only to URLs on this origin (the provider's API). */
+  /** Sent only to URLs on this origin. */
   readonly auth?: { readonly origin: string; readonly key: string };
   readonly allowLoopback: boolean;
-  /** Tests only: the resolver behind the address check of direct connections (see guardedConnect.ts). */
+  /** Tests only (see guardedConnect.ts). */
   readonly lookup?: LookupFunction;
   readonly maxRedirects?: number;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
-  /** One line per request and per answer: the URL without its query (signed URLs carry secrets there), never headers. */
+  /** The URL without its query (signed URLs carry secrets there), never headers. */
   readonly log?: (line: string) => void;
 }
 
@@ -98,7 +97,7 @@ export async function openDownload(url: string, options: DownloadOptions): Promi
   throw new UnsafeUrlError(l10n.t('The result URL redirects too many times.'));
 }
 
-/** The address refusal behind a connection error, however deep undici wrapped it. */
+/** However deep undici wrapped it. */
 function privateAddressIn(error: unknown): PrivateAddressError | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
@@ -108,7 +107,7 @@ function privateAddressIn(error: unknown): PrivateAddressError | undefined {
   return undefined;
 }
 
-/** A URL as logged: origin and path only; a query or fragment (signatures, tokens) is shown as "?…". */
+/** A query or fragment (signatures, tokens) is shown as "?…". */
 export function urlForLog(url: string): string {
   try {
     const parsed = new URL(url);
@@ -118,7 +117,7 @@ export function urlForLog(url: string): string {
   }
 }
 
-/** Drops a body we will not read; undici reports the abort as an error event, which must not go unheard. */
+/** undici reports the abort as an error event, which must not go unheard. */
 export function discard(body: Dispatcher.ResponseData['body']): void {
   body.on('error', () => undefined);
   body.destroy();

@@ -1,30 +1,24 @@
-/** Which notification a task's change calls for, and with which buttons (the host words and shows it). */
+/** Which notification a task's change calls for (the host words and shows it). */
 import type { ResultItem, Task } from './task';
 
 export type FinishNotice =
   /** Every result has settled and at least one was saved just now: "Image ready: <file>" with Open / Reveal. */
   | { readonly kind: 'saved'; readonly file: string; readonly others: number; readonly video: boolean; readonly actions: readonly ['open', 'reveal'] }
-  /**
-   * A result of a finished task could not be saved (the first time: the host announces it once per task).
-   * The save error is recorded in an update after the task is already `succeeded`, so this looks at the
-   * errors, not at the state.
-   */
+  /** Announced once per task. The save error comes in an update after `succeeded`, so this looks at errors, not state. */
   | { readonly kind: 'saveFailed'; readonly error: string; readonly actions: readonly ['saveAgain'] }
   /** A rejected key (401) also offers to set the key. */
   | { readonly kind: 'failed'; readonly message?: string; readonly actions: readonly ('setApiKey' | 'retry')[] }
   | { readonly kind: 'unconfirmed'; readonly message?: string };
 
-/** Every result is saved, failed to save, or has nothing to save from. */
 function settled(results: readonly ResultItem[]): boolean {
   return results.every((r) => r.file || r.saveError || (!r.url && !r.inline && !r.inlineFile));
 }
 
-/** The first save error of a result that had something to save (an item the provider sent empty is no save failure). */
+/** An item the provider sent empty is no save failure. */
 function failure(results: readonly ResultItem[]): string | undefined {
   return results.find((r) => !r.file && r.saveError && (r.url || r.inline || r.inlineFile))?.saveError;
 }
 
-/** The notice for a change from `previous` to `task`, or undefined when the change needs none. */
 export function finishNotice(previous: Task, task: Task): FinishNotice | undefined {
   const results = task.results ?? [];
   const savedNow = results.filter((r) => r.file).length > (previous.results ?? []).filter((r) => r.file).length;

@@ -1,8 +1,7 @@
-/** Which workspace folder receives a task's results (the host asks VS Code for the folders and the pick). */
+/** Which workspace folder receives a task's results (the host asks VS Code for folders and the pick). */
 
 export interface FolderLike {
   readonly name: string;
-  /** The folder's URI as a string. */
   readonly uri: string;
 }
 
@@ -13,10 +12,7 @@ export type FolderChoice<F extends FolderLike> =
   /** Several folders and nothing to go by: the user picks one. */
   | { readonly kind: 'ask' };
 
-/**
- * A folder named in the arguments wins; then the folder holding the edited image (`nearOwner`); one folder,
- * or a caller that must not ask (automation), takes the first; otherwise the user is asked.
- */
+/** Named folder wins; then the edited image's folder; one folder, or automation (must not ask), takes the first. */
 export function chooseFolder<F extends FolderLike>(folders: readonly F[], hint: { readonly name?: string; readonly nearOwner?: F; readonly ask: boolean }): FolderChoice<F> {
   if (folders.length === 0) return { kind: 'noFolder' };
   if (hint.name) {

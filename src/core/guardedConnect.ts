@@ -1,8 +1,6 @@
 /**
- * Downloads connect only to public addresses. The URL check (files/urlSafety.ts) sees the text only; a public
- * name can resolve to 10.x, 169.254.169.254 or another private range, directly or after a redirect. So the
- * address is checked where the connection is made: in the DNS lookup of every connection undici opens, with
- * the same per-task loopback exception. A name that resolves to a refused address is never connected to.
+ * Downloads connect only to public addresses. A public name can resolve to 10.x or 169.254.169.254, directly or after
+ * a redirect, so the address is checked in the DNS lookup of every connection undici opens; refused ones never connect.
  */
 import * as dns from 'dns';
 import type { LookupFunction } from 'net';
@@ -10,14 +8,13 @@ import type { Dispatcher } from 'undici';
 import { connectedAddressProblem } from './files/urlSafety';
 import { loadUndici } from './http';
 
-/** A connection refused because its host resolved to an address Media Studio does not download from. */
 export class PrivateAddressError extends Error {
   readonly code = 'MEDIA_STUDIO_PRIVATE_ADDRESS';
 }
 
 type LookupAnswer = string | dns.LookupAddress[];
 
-/** A lookup that resolves with `resolve` (dns.lookup by default) and refuses any answer holding a non-public address. */
+/** Refuses any answer holding a non-public address. */
 export function guardedLookup(allowLoopback: boolean, resolve: LookupFunction = dns.lookup as LookupFunction): LookupFunction {
   return (hostname, options, callback) => {
     resolve(hostname, options, (error: NodeJS.ErrnoException | null, address: LookupAnswer, family?: number) => {
@@ -35,11 +32,7 @@ export function guardedLookup(allowLoopback: boolean, resolve: LookupFunction = 
 
 const agents = new Map<boolean, Dispatcher>();
 
-/**
- * The dispatcher for direct downloads: undici's Agent with the guarded lookup. One per loopback exception,
- * kept for the session so connections are reused. Through a proxy the proxy resolves names, so this applies
- * to direct connections only.
- */
+/** One per loopback exception, kept so connections are reused. Direct only: through a proxy the proxy resolves names. */
 export function guardedAgent(allowLoopback: boolean, resolve?: LookupFunction): Dispatcher {
   if (resolve) return new (loadUndici().Agent)({ connect: { lookup: guardedLookup(allowLoopback, resolve) } });
   let agent = agents.get(allowLoopback);

@@ -10,10 +10,7 @@ import type { MultipartBody } from './multipart';
 type Undici = typeof import('undici');
 let undici: Undici | undefined;
 
-/**
- * undici is most of the extension's code, so it is loaded on the first request rather than at activation.
- * A plain require: the build turns it into a load of dist/undici.js, a file of its own (see esbuild.js).
- */
+/** undici is most of the extension's code: loaded on first request, from dist/undici.js (see esbuild.js). */
 export function loadUndici(): Undici {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first request, kept out of activation
   undici ??= require('undici') as Undici;
@@ -72,7 +69,7 @@ export function toNetworkError(error: unknown, what: string, bodyStarted = false
   return new NetworkError(`${what} failed: ${reason}`, code, neverReached);
 }
 
-/** Parses Retry-After (seconds or an HTTP date) into milliseconds. */
+/** Retry-After is seconds or an HTTP date. */
 export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
   const text = Array.isArray(value) ? value[0] : value;
   if (!text) return undefined;
@@ -92,13 +89,10 @@ export async function readLimited(body: AsyncIterable<Uint8Array>, limit: number
   return Buffer.concat(chunks);
 }
 
-/**
- * The most of an error answer ever read (API and CDN alike): enough for any documented error body, while an
- * endless one from a broken or hostile server cannot fill the shared extension host's memory.
- */
+/** Enough for any documented error body; an endless one from a hostile server cannot fill the extension host's memory. */
 export const MAX_ERROR_BODY_BYTES = 4 * 1024;
 
-/** The first `limit` bytes of an error answer; the rest is never read (the connection is dropped). */
+/** The rest is never read (the connection is dropped). */
 export async function readErrorBody(body: Dispatcher.ResponseData['body'], limit = MAX_ERROR_BODY_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -130,9 +124,8 @@ export function parseJson(bytes: Buffer, what: string): unknown {
 export const REDACTED = '***';
 
 /**
- * `value` with every occurrence of `secret` (and so of `Bearer <secret>`) replaced by ***, in strings and in
- * the keys and strings of parsed JSON at any depth. Used on provider answers before they are kept: a gateway
- * that echoes the request's Authorization header must not put the key into a task's stored error.
+ * Also in the keys and strings of parsed JSON at any depth: a gateway that echoes the Authorization header must not
+ * put the key into a task's stored error.
  */
 export function redactSecret<T>(value: T, secret: string): T {
   if (secret.length < 4) return value; // keyProblem refuses such keys; a tiny string would redact ordinary text
@@ -187,7 +180,6 @@ export class ApiClient {
     this.basePath = base.pathname.replace(/\/+$/, '');
   }
 
-  /** The full URL of an API path; always on this client's origin. */
   url(path: string, query?: Record<string, string>): URL {
     const url = new URL(this.origin + this.basePath + path);
     for (const [name, value] of Object.entries(query ?? {})) url.searchParams.set(name, value);

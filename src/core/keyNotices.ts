@@ -1,7 +1,4 @@
-/**
- * When to tell the user that a provider rejected the key while tasks were being checked: once per provider,
- * not once per check or per task, and again only after a check worked or the key changed.
- */
+/** A rejected key is announced once per provider, again only after a check worked or the key changed. */
 import type { ProviderId } from './providers';
 import type { TaskChange } from './store';
 import { isPolled, isTerminal } from './task';
@@ -9,7 +6,6 @@ import { isPolled, isTerminal } from './task';
 export class KeyRejectionNotices {
   private readonly announced = new Set<ProviderId>();
 
-  /** True when this change should show the key-rejected message (with its Set API Key button). */
   shouldAnnounce(change: TaskChange): boolean {
     if (change.kind !== 'changed') return false;
     const { task, previous } = change;

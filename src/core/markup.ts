@@ -1,8 +1,4 @@
-/**
- * Provider text shown where markup is interpreted. An error message, a model id or a state word comes from a
- * provider (or a gateway in between) and is data: in a chat tool's result it must not read as instructions
- * to the agent, in a tooltip it must not become links, images or formatting.
- */
+/** Provider text is data: never instructions to the agent in a tool result, never links or formatting in a tooltip. */
 
 /** The most provider text quoted into a chat tool's result. */
 export const MAX_QUOTED_CHARS = 600;
@@ -10,10 +6,7 @@ export const MAX_QUOTED_CHARS = 600;
 /** Control characters other than tab and newline, and the bidirectional overrides that can hide text. */
 const UNSAFE_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
-/**
- * Provider text as a quoted block of plain data: control characters and tags removed, cut to a length, inside
- * a fence the text cannot close (backtick runs are broken up), after a line that says what it is.
- */
+/** Controls and tags removed, cut, inside a fence the text cannot close, after a line that says what it is. */
 export function quoteProviderText(text: string, max = MAX_QUOTED_CHARS): string {
   let plain = text.replace(UNSAFE_CHARS, '').replace(/<[^>]{0,200}>/g, '').replace(/`{3,}/g, (run) => run.split('').join('\u200b'));
   if (plain.length > max) plain = `${plain.slice(0, max)}… (cut)`;

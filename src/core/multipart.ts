@@ -1,7 +1,4 @@
-/**
- * A streamed multipart/form-data body with a known length: file parts are read from their source as the
- * request is sent, so a large reference image is never held in memory whole.
- */
+/** A streamed multipart body with a known length: a large reference image is never held in memory whole. */
 import { randomBytes } from 'crypto';
 import * as l10n from '@vscode/l10n';
 

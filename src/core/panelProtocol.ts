@@ -1,9 +1,4 @@
-/**
- * The messages between the Media Studio panel (a webview) and the extension host: one discriminated union
- * per direction, shared by both sides, and the validator the host runs on everything the webview sends.
- * Pure: no `vscode`, no DOM. A webview is untrusted input, so the validator accepts only the exact shapes
- * below and bounded sizes; anything else is rejected with a reason (for the log), never acted on.
- */
+/** The panel ↔ host messages and the validator: webview input is untrusted, so only the exact shapes below pass. */
 import type { ModelInfo } from './catalog';
 import { isProviderId, ProviderId } from './providers';
 import type { MediaKind, TaskState } from './task';
@@ -26,9 +21,7 @@ export interface ReferenceView {
 export interface ResultView {
   readonly index: number;
   readonly kind: MediaKind;
-  /** Webview URI of the saved file, when saved. */
   readonly src?: string;
-  /** Workspace-relative name of the saved file. */
   readonly name?: string;
   /** Whether the provider's result URL is still usable (as a video's input image). */
   readonly hasUrl: boolean;
@@ -84,7 +77,6 @@ export interface SubmitMessage {
   readonly params: Readonly<Record<string, string>>;
   /** Undocumented fields by name, as typed (JSON for objects and lists); sent in the request's `extra`. */
   readonly extra?: Readonly<Record<string, string>>;
-  /** Workspace files (URI strings) sent as reference images. */
   readonly references: readonly string[];
   readonly imageUrls: readonly string[];
   /** What a model typed with "Other…" makes; listed models say so themselves. */
@@ -98,7 +90,6 @@ export interface GenerateBatchMessage {
   readonly template: string;
   readonly variables: Readonly<Record<string, readonly string[]>>;
   readonly models: readonly { readonly provider: ProviderId; readonly model: string }[];
-  /** Workspace-relative path of a .csv / .jsonl rows file. */
   readonly rows?: string;
 }
 
@@ -139,7 +130,6 @@ export interface ModelsReply {
   readonly requestId: number;
   readonly provider: ProviderId;
   readonly models: readonly ModelInfo[];
-  /** The account balance in USD where the provider has a balance call (Apixo) and a key is set. */
   readonly balanceUsd?: number;
 }
 
@@ -168,16 +158,12 @@ export type HostMessage =
 
 // ---- requests and their replies ----
 
-/** Every webview message but the handshake is a request: it carries a requestId and is answered once. */
+/** Every webview message but the handshake carries a requestId and is answered once. */
 export type PanelRequest = Exclude<WebviewMessage, { readonly type: 'ready' }>;
 export type RequestType = PanelRequest['type'];
-/** What a request carries besides its type and id. */
 export type RequestFields<K extends RequestType> = Omit<Extract<PanelRequest, { readonly type: K }>, 'type' | 'requestId'>;
 
-/**
- * The reply each request gets when it succeeds; a failed one gets an ErrorMessage with its requestId instead.
- * Extending the Record makes a request type without a reply here a compile error.
- */
+/** A failed request gets an ErrorMessage instead. Extending the Record makes a request type without a reply here an error. */
 export interface PanelReplies extends Record<RequestType, HostMessage> {
   listModels: ModelsReply;
   submit: SubmittedReply;
@@ -191,10 +177,7 @@ export interface PanelReplies extends Record<RequestType, HostMessage> {
 }
 export type ReplyTo<K extends RequestType> = PanelReplies[K];
 
-/**
- * PanelReplies at run time, for the webview to check each reply against. Besides these, a request the person
- * stopped (a confirmation they cancelled) is answered with done, whatever its type.
- */
+/** PanelReplies at run time. A request the person stopped (a cancelled confirmation) is answered with done, whatever its type. */
 export const REPLY_TYPES: { readonly [K in RequestType]: readonly ReplyTo<K>['type'][] } = {
   listModels: ['models'],
   submit: ['submitted'],
@@ -206,7 +189,6 @@ export const REPLY_TYPES: { readonly [K in RequestType]: readonly ReplyTo<K>['ty
   pickRowsFile: ['rowsFile'],
 };
 
-/** How the host answers a request: the reply is checked against PanelReplies for the request's type. */
 export function replyTo<K extends RequestType>(_request: { readonly type: K }, reply: ReplyTo<K>): HostMessage {
   return reply;
 }
@@ -295,7 +277,6 @@ function onlyFields(message: Record<string, unknown>, allowed: readonly string[]
   if (extra.length) throw new Invalid(`unexpected field ${extra.slice(0, 3).join(', ')}`);
 }
 
-/** Validates a message from the webview. Never throws. */
 export function validateWebviewMessage(raw: unknown): Validated {
   try {
     const m = record(raw, 'the message');
@@ -383,10 +364,7 @@ export function validateWebviewMessage(raw: unknown): Validated {
   }
 }
 
-/**
- * The request id of a message the validator rejected, when one can be read, so the webview's request can be
- * answered with an error instead of waiting forever. Only a well-formed id is returned.
- */
+/** So a rejected request can be answered with an error instead of waiting forever. Only a well-formed id is returned. */
 export function readableRequestId(raw: unknown): number | undefined {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const id = (raw as Record<string, unknown>).requestId;

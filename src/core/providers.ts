@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-/** The providers Media Studio speaks to, and facts about them that need no editor: all from the registered specs. */
+/** The providers and facts about them that need no editor, from the registered specs. */
 import { isRegisteredProvider, PROVIDER_SPECS, RegisteredProviderId } from './spec/registry';
 
 export type ProviderId = RegisteredProviderId;
@@ -9,18 +9,17 @@ export interface ProviderInfo {
   readonly id: ProviderId;
   readonly label: string;
   readonly defaultBaseUrl: string;
-  /** Where a person gets a key; shown in the Set API Key prompt. */
+  /** Shown in the Set API Key prompt. */
   readonly keyHelp: string;
 }
 
-/** Id, label, default base URL and key help of each provider, from its spec (keyHelp is read through, so translated late). */
+/** keyHelp is read through, so translated late. */
 export const PROVIDERS: Readonly<Record<ProviderId, ProviderInfo>> = Object.fromEntries(PROVIDER_SPECS.map((spec) => [spec.id, spec])) as unknown as Record<ProviderId, ProviderInfo>;
 
 export function isProviderId(value: unknown): value is ProviderId {
   return isRegisteredProvider(value);
 }
 
-/** Returns why a pasted key cannot be right, or undefined when it looks usable. */
 export function keyProblem(key: string): string | undefined {
   if (key.length === 0) return l10n.t('The key is empty.');
   if (/^bearer\s/i.test(key)) return l10n.t('Paste the key without the "Bearer " prefix.');
@@ -31,10 +30,7 @@ export function keyProblem(key: string): string | undefined {
   return undefined;
 }
 
-/**
- * Returns why a base URL cannot be used, or undefined. https with a host and no credentials; plain http only
- * to this machine (an emulator or a local gateway), because the key travels in every request's header.
- */
+/** https with a host and no credentials; plain http only to this machine, because the key is in every request. */
 export function baseUrlProblem(value: string): string | undefined {
   let url: URL;
   try {
@@ -51,7 +47,7 @@ export function baseUrlProblem(value: string): string | undefined {
   return undefined;
 }
 
-/** Whether a URL points at this machine (an emulator or a local gateway). */
+/** An emulator or a local gateway. */
 export function isLoopbackUrl(value: string): boolean {
   try {
     return isLoopbackHost(new URL(value).hostname);
@@ -60,17 +56,14 @@ export function isLoopbackUrl(value: string): boolean {
   }
 }
 
-/** A URL's hostname (IPv6 in brackets or not) that names this machine. */
 function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return host === 'localhost' || host.endsWith('.localhost') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '::1';
 }
 
 /**
- * Whether result URLs on this machine may be followed for a task of `provider`: only when that provider's own
- * API is local (the emulator, a local gateway). Decided per provider, so one local provider does not open
- * loopback to the others' results; an unusable setting answers false rather than throwing, so it cannot
- * break another provider's downloads.
+ * Only when that provider's own API is local: one local provider does not open loopback to the others' results. An
+ * unusable setting answers false rather than throwing, so it cannot break another provider's downloads.
  */
 export function loopbackResultsAllowed(provider: ProviderId, baseUrlSetting: string | undefined): boolean {
   const value = baseUrlSetting || PROVIDERS[provider].defaultBaseUrl;

@@ -1,31 +1,26 @@
 /**
- * Which proxy to use, from VS Code's `http.*` settings and the usual environment variables, in the order
- * VS Code itself applies them: `http.proxySupport: "off"` disables proxies, `http.proxy` wins over
- * `HTTPS_PROXY`/`HTTP_PROXY`, and `http.noProxy` adds to `NO_PROXY`.
+ * The proxy from VS Code's `http.*` settings and the environment, as VS Code applies them: `proxySupport: "off"`
+ * disables, `http.proxy` wins over `HTTPS_PROXY`/`HTTP_PROXY`, `http.noProxy` adds to `NO_PROXY`.
  */
 import * as l10n from '@vscode/l10n';
 import type { Dispatcher } from 'undici';
 import { loadUndici } from './http';
 import { isLoopbackUrl } from './files/urlSafety';
 
-/**
- * The dispatcher for a provider's API at `baseUrl`: direct (undefined) when the API is on this computer (a local
- * gateway at http://localhost), so the key never travels in clear text to a proxy on the way to it.
- */
+/** Direct to an API on this computer (a local gateway), so the key never travels in clear text to a proxy. */
 export function apiDispatcher(baseUrl: string, proxied: Dispatcher | undefined): Dispatcher | undefined {
   return isLoopbackUrl(baseUrl) ? undefined : proxied;
 }
 
 export interface ProxyInputs {
-  /** `http.proxy`. */
   readonly proxy?: string;
-  /** `http.proxyStrictSSL` (VS Code's default is true). */
+  /** VS Code's default is true. */
   readonly strictSSL?: boolean;
-  /** `http.noProxy`: hosts (and suffixes such as `.corp.example`) reached directly. */
+  /** Hosts (and suffixes such as `.corp.example`) reached directly. */
   readonly noProxy?: readonly string[];
-  /** `http.proxySupport`: `off` means no proxy at all. */
+  /** `off` means no proxy at all. */
   readonly support?: string;
-  /** `http.proxyAuthorization`: sent as `Proxy-Authorization` to the proxy, never to a provider. */
+  /** Sent as `Proxy-Authorization` to the proxy, never to a provider. */
   readonly authorization?: string;
   readonly env: Readonly<Record<string, string | undefined>>;
 }
@@ -42,7 +37,7 @@ function envValue(env: ProxyInputs['env'], name: string): string | undefined {
   return (env[name] ?? env[name.toLowerCase()])?.trim() || undefined;
 }
 
-/** The proxy plan, or undefined to connect directly. An unusable `http.proxy` value throws with a message. */
+/** Undefined to connect directly. An unusable `http.proxy` value throws with a message. */
 export function proxyPlan(inputs: ProxyInputs): ProxyPlan | undefined {
   if (inputs.support === 'off') return undefined;
   const configured = inputs.proxy?.trim();
@@ -68,7 +63,7 @@ export function proxyPlan(inputs: ProxyInputs): ProxyPlan | undefined {
   return { httpProxy, httpsProxy, noProxy, strictSSL: inputs.strictSSL ?? true, authorization: inputs.authorization?.trim() || undefined };
 }
 
-/** An undici dispatcher that sends each request through the plan's proxy unless its host is exempt. */
+/** Unless the host is exempt. */
 export function proxyDispatcher(plan: ProxyPlan): Dispatcher {
   const tls = { rejectUnauthorized: plan.strictSSL };
   return new (loadUndici().EnvHttpProxyAgent)({

@@ -1,18 +1,14 @@
-/**
- * Which media files have a sidecar, for the Explorer's "Regenerate" (offered only on those). The host feeds it
- * the sidecars a file watcher sees come and go; this keeps the set and the context value VS Code's `in`
- * operator reads (`resourcePath in mediaStudio.filesWithSidecar`).
- */
+/** Which media files have a sidecar, for the Explorer's Regenerate, as a context value for VS Code's `in` operator. */
 
 /** Results that can carry a sidecar: the images and videos Media Studio saves. */
 export const MEDIA_RESULT_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'mp4', 'webm', 'mov'] as const;
 
-/** The glob of their sidecars ("cup.png.json"), for a file watcher and a first search. */
+/** For a file watcher and a first search. */
 export const SIDECAR_GLOB = `**/*.{${MEDIA_RESULT_EXTENSIONS.join(',')}}.json`;
 
 const SIDECAR_PATH = new RegExp(`^(.+\\.(?:${MEDIA_RESULT_EXTENSIONS.join('|')}))\\.json$`, 'i');
 
-/** The path of the media file a sidecar path belongs to ("/ws/cup.png.json" → "/ws/cup.png"), or undefined. */
+/** "/ws/cup.png.json" → "/ws/cup.png". */
 export function mediaPathOfSidecar(sidecarPath: string): string | undefined {
   const match = SIDECAR_PATH.exec(sidecarPath);
   return match && !/[\\/]$/.test(match[1]) ? match[1] : undefined;
@@ -21,7 +17,7 @@ export function mediaPathOfSidecar(sidecarPath: string): string | undefined {
 export class SidecarFiles {
   private readonly media = new Set<string>();
 
-  /** Records a sidecar that exists; true when the set changed. */
+  /** True when the set changed. */
   added(sidecarPath: string): boolean {
     const media = mediaPathOfSidecar(sidecarPath);
     if (!media || this.media.has(media)) return false;
@@ -29,7 +25,7 @@ export class SidecarFiles {
     return true;
   }
 
-  /** Forgets a sidecar that is gone; true when the set changed. */
+  /** True when the set changed. */
   removed(sidecarPath: string): boolean {
     const media = mediaPathOfSidecar(sidecarPath);
     return media !== undefined && this.media.delete(media);
@@ -39,7 +35,7 @@ export class SidecarFiles {
     return this.media.has(mediaPath);
   }
 
-  /** The context value: an object whose keys are the media paths (the `in` operator looks a key up in it). */
+  /** The `in` operator looks a key up in it. */
   contextValue(): Record<string, true> {
     return Object.fromEntries([...this.media].map((media) => [media, true]));
   }

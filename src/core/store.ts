@@ -1,7 +1,4 @@
-/**
- * The task store: the one source of truth for tasks. Every change is persisted before it is announced, and
- * the writes of one task are kept in order.
- */
+/** The one source of truth for tasks: every change is persisted before it is announced; a task's writes stay in order. */
 import { Emitter } from './events';
 import type { Task } from './task';
 import { WriteChain } from './writeChain';
@@ -17,9 +14,9 @@ export type TaskChange =
   | { readonly kind: 'removed'; readonly task: Task };
 
 export class TaskStore {
-  /** The newest copy of each task, which the next change builds on. */
+  /** The newest copy, which the next change builds on. */
   private readonly tasks = new Map<string, Task>();
-  /** What readers see: only copies that have reached storage, so nothing unsaved is ever acted on. */
+  /** Only copies that have reached storage, so nothing unsaved is ever acted on. */
   private readonly committed = new Map<string, Task>();
   private readonly writes = new WriteChain();
   private readonly changed = new Emitter<TaskChange>();
@@ -41,12 +38,12 @@ export class TaskStore {
     return this.committed.get(id);
   }
 
-  /** All tasks in no particular order: for the engine's hot paths, which need no sort. */
+  /** Unsorted, for the engine's hot paths. */
   values(): IterableIterator<Task> {
     return this.committed.values();
   }
 
-  /** All tasks, newest first. */
+  /** Newest first. */
   list(): Task[] {
     return [...this.committed.values()].sort((a, b) => b.createdAt - a.createdAt);
   }
@@ -64,7 +61,7 @@ export class TaskStore {
     return task;
   }
 
-  /** Applies `change` to the current copy; returns undefined when the task is gone. */
+  /** Undefined when the task is gone. */
   async update(id: string, change: (task: Task) => Task): Promise<Task | undefined> {
     const previous = this.tasks.get(id);
     if (!previous) return undefined;
@@ -92,7 +89,7 @@ export class TaskStore {
     this.changed.fire({ kind: 'removed', task });
   }
 
-  /** A copy written by another window: taken only when it is newer than ours. */
+  /** Written by another window: taken only when newer than ours. */
   acceptExternal(task: Task): void {
     const known = this.tasks.get(task.id);
     if (known && known.revision >= task.revision) return;
@@ -109,7 +106,7 @@ export class TaskStore {
     this.changed.fire({ kind: 'removed', task });
   }
 
-  /** Publishes a persisted copy unless a newer one was published already (writes can finish out of order across tasks). */
+  /** Unless a newer one was published already (writes can finish out of order across tasks). */
   private commit(task: Task): void {
     const shown = this.committed.get(task.id);
     if (!shown || shown.revision <= task.revision) this.committed.set(task.id, task);

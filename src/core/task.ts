@@ -1,4 +1,4 @@
-/** The task model: what was asked, what the provider said, and where the results went. No editor here. */
+/** The task model. No editor here. */
 import type { BatchRef } from './batch/batch';
 import { PROVIDERS, ProviderId } from './providers';
 import type { TargetPlan } from './targets/target';
@@ -31,26 +31,21 @@ export interface TaskRequest {
   readonly operation: Operation;
   readonly kind: MediaKind;
   readonly prompt: string;
-  /** Provider-specific parameters, by the provider's own field names (size, n, quality, duration, aspectRatio…). */
+  /** By the provider's own field names. */
   readonly params: Readonly<Record<string, ParamValue>>;
-  /**
-   * Fields the model's spec does not document, sent as given (objects and lists included) because the caller
-   * asked for them by name in an explicit `extra` object; the sidecar records them as not documented.
-   */
+  /** Undocumented fields the caller asked for by name in an explicit `extra` object, sent as given. */
   readonly extra?: Readonly<Record<string, ParamValue>>;
-  /** Reference images sent as files (URI strings of workspace files). */
+  /** URI strings of workspace files. */
   readonly images?: readonly string[];
-  /** Reference images sent as URLs (providers that take URLs only). */
+  /** For providers that take URLs only. */
   readonly imageUrls?: readonly string[];
-  /** Use the provider's synchronous endpoint where it has one. */
   readonly sync?: boolean;
-  /** The workspace folder (URI string) whose output folder receives the results. */
+  /** URI string; its output folder receives the results. */
   readonly workspaceFolder: string;
-  /** A folder inside the workspace folder for this task's results, instead of the `mediaStudio.outputFolder` setting. */
+  /** Instead of the `mediaStudio.outputFolder` setting. */
   readonly outputFolder?: string;
-  /** The batch and cell this task was made for (see batch/batch.ts). */
   readonly batch?: BatchRef;
-  /** Also write the first result exactly there, resized and converted (targetPath, width/height, preset…). */
+  /** Also write the first result exactly there, resized and converted. */
   readonly target?: TargetPlan;
 }
 
@@ -58,43 +53,38 @@ export interface TaskError {
   readonly message: string;
   readonly status?: number;
   readonly code?: string;
-  /** The provider's raw error, shown as it came. */
+  /** Shown as it came. */
   readonly raw?: unknown;
 }
 
 export interface ResultItem {
   readonly url?: string;
-  /** A result that came inline (base64) is saved at once; this marks it. */
   readonly inline?: boolean;
-  /**
-   * The file in the extension's own storage that keeps an inline result's bytes until it is in the
-   * workspace (see src/host/inlineResults.ts): what Save Again and a resumed window write from.
-   */
+  /** Keeps an inline result's bytes in extension storage until saved: what Save Again and a resumed window write from. */
   readonly inlineFile?: string;
   readonly expiresAt?: number;
-  /** URI string of the saved file. */
   readonly file?: string;
   readonly savedAt?: number;
   readonly saveError?: string;
-  /** URI strings of the target files written from this result (see TaskRequest.target). */
+  /** See TaskRequest.target. */
   readonly targets?: readonly string[];
-  /** Why the target files could not be written (the result itself is saved). */
+  /** The result itself is saved. */
   readonly targetError?: string;
   /**
-   * The final name a save is about to give the file, recorded before it does: a save that stopped right after
-   * (a crash, a closed window) finds its own file there by size and modification time instead of saving a copy.
+   * The final name a save is about to give the file, recorded first: a save cut short (crash, closed window) finds its
+   * file there by size and mtime instead of saving a copy.
    */
   readonly placing?: { readonly file: string; readonly size: number; readonly mtime: number };
   /** The result is saved but its sidecar could not be written; Save Again writes it. */
   readonly sidecarError?: string;
 }
 
-/** Whether a result still waits to be saved: it has somewhere to come from and has neither a file nor an error yet. */
+/** It has somewhere to come from and has neither a file nor an error yet. */
 export function awaitsSave(item: ResultItem): boolean {
   return !item.file && !item.saveError && (item.url !== undefined || item.inlineFile !== undefined);
 }
 
-/** Whether a result can be saved (again): not in the workspace yet, with its URL or its kept bytes. */
+/** Not in the workspace yet, with its URL or its kept bytes. */
 export function canSaveAgain(item: ResultItem): boolean {
   return (!item.file && (item.url !== undefined || item.inlineFile !== undefined)) || (!!item.file && item.sidecarError !== undefined);
 }
@@ -106,7 +96,7 @@ export interface Task {
   readonly request: TaskRequest;
   readonly state: TaskState;
   readonly remoteId?: string;
-  /** The provider's own state word, as last seen (e.g. "processing", "waiting"). */
+  /** As last seen (e.g. "processing", "waiting"). */
   readonly remoteState?: string;
   readonly progress?: number;
   readonly createdAt: number;
@@ -130,7 +120,7 @@ export function isPolled(state: TaskState): boolean {
   return POLLED_STATES.includes(state);
 }
 
-/** Which actions a task allows; the tree turns these into context-menu tokens. */
+/** The tree turns these into context-menu tokens. */
 export function taskActions(task: Task): Set<'cancel' | 'retry' | 'open' | 'reveal' | 'refresh' | 'remove' | 'saveAgain' | 'copyPrompt'> {
   const actions = new Set<'cancel' | 'retry' | 'open' | 'reveal' | 'refresh' | 'remove' | 'saveAgain' | 'copyPrompt'>(['copyPrompt']);
   if (['queued', 'submitted', 'running', 'stale', 'unconfirmed'].includes(task.state)) actions.add('cancel');
@@ -146,7 +136,6 @@ export function taskActions(task: Task): Set<'cancel' | 'retry' | 'open' | 'reve
   return actions;
 }
 
-/** What a provider reported about a task, in the provider-neutral words of this model. */
 export interface RemoteStatus {
   readonly state: 'submitted' | 'running' | 'succeeded' | 'failed' | 'cancelled';
   readonly remoteState: string;
@@ -155,22 +144,21 @@ export interface RemoteStatus {
   readonly cost?: Cost;
   readonly error?: TaskError;
   readonly startedAt?: number;
-  /** The provider's answer as it came, for a task that ends failed because of it (see applyRemoteStatus). */
+  /** For a task that ends failed because of it. */
   readonly raw?: unknown;
 }
 
-/** Whether a finished answer names any media to save (a URL, or bytes inline). */
 function namesMedia(results: readonly ResultItem[] | undefined): boolean {
   return (results ?? []).some((r) => r.url !== undefined || r.inline === true);
 }
 
-/** A provider's progress as a percentage 0–100; anything that is not a finite number is no progress report. */
+/** Anything that is not a finite number is no progress report. */
 export function clampProgress(progress: number | undefined): number | undefined {
   if (progress === undefined || !Number.isFinite(progress)) return undefined;
   return Math.min(100, Math.max(0, progress));
 }
 
-/** Applies a provider status to a task; terminal tasks never change state again. */
+/** Terminal tasks never change state again. */
 export function applyRemoteStatus(task: Task, reported: RemoteStatus, now: number): Task {
   if (isTerminal(task.state)) return task;
   // "Completed" with nothing to save is no success: shown as failed, with what the provider said.
@@ -198,7 +186,7 @@ export function withChanges(task: Task, changes: Partial<Omit<Task, 'id' | 'requ
   return { ...task, ...changes, revision: task.revision + 1 };
 }
 
-/** Deadlines after which a task that has not finished is shown as stale (still checkable). */
+/** A task not finished by then shows as stale (still checkable). */
 export const DEFAULT_DEADLINES_MS: Readonly<Record<MediaKind, number>> = { image: 10 * 60_000, video: 45 * 60_000 };
 
 export function isPastDeadline(task: Task, now: number, deadlineMs: number = DEFAULT_DEADLINES_MS[task.request.kind]): boolean {

@@ -1,7 +1,4 @@
-/**
- * How a task's state is put into words and grouped, the same in the Tasks view, the panel's cards and the
- * batch grid. Pure: the words go through @vscode/l10n, which the host and the webview each configure.
- */
+/** A task's state in words and groups, the same in the Tasks view, the panel's cards and the batch grid. */
 import * as l10n from '@vscode/l10n';
 import type { TaskState } from './task';
 
@@ -20,14 +17,14 @@ export function stateWord(state: TaskState): string {
   }
 }
 
-/** The states whose request is out with the provider now: counted as running, their elapsed times tick. */
+/** Out with the provider now: counted as running, their elapsed times tick. */
 export const IN_FLIGHT_STATES: readonly TaskState[] = ['submitting', 'submitted', 'running'];
 
 export function isInFlight(state: TaskState): boolean {
   return IN_FLIGHT_STATES.includes(state);
 }
 
-/** The provider's progress percentage means something only while it has the task. */
+/** Meaningful only while the provider has the task. */
 export function showsProgress(state: TaskState, progress: number | undefined): progress is number {
   return (state === 'running' || state === 'submitted') && progress !== undefined;
 }

@@ -1,8 +1,6 @@
 /**
- * Size-like option lists mix forms: pixel sizes ("1024x1024"), resolutions ("2K", "720p") and aspect ratios
- * ("16:9"). The quick inputs and the panel group a list by form, with a word on what each form means, so the
- * person sees that "2K" is a scale the model turns into pixels and "16:9" a shape. Classified by the value's
- * form alone: no model knowledge needed, so new models' values group the same way.
+ * Size-like lists mix pixel sizes, resolutions ("2K") and aspect ratios ("16:9"); grouping them, with a word each, shows
+ * that "2K" is a scale and "16:9" a shape. By the value's form alone, so new models' values group the same way.
  */
 
 export type ValueForm = 'pixels' | 'resolution' | 'aspectRatio' | 'other';
@@ -23,10 +21,7 @@ export interface ValueGroup {
   readonly values: readonly string[];
 }
 
-/**
- * The values grouped by form, groups in VALUE_FORMS order and values in their given order. One group when
- * the list has one form only (nothing to tell apart: callers show it without headings).
- */
+/** One group when the list has one form only (callers show it without headings). */
 export function groupByForm(values: readonly string[]): ValueGroup[] {
   const groups = new Map<ValueForm, string[]>();
   for (const value of values) {

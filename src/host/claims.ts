@@ -1,7 +1,6 @@
 /**
- * Task claims on disk, shared by the windows open on one workspace: `<storage>/claims/<task id>`, created
- * exclusively. The storage folder is always on the extension host's own disk, so node `fs` is used here
- * (its exclusive create and link are atomic; `vscode.workspace.fs` has neither).
+ * Claims on disk: `<storage>/claims/<task id>`, created exclusively. Storage is on the host's own disk, so node `fs`
+ * (atomic exclusive create and link; `vscode.workspace.fs` has neither).
  */
 import { randomBytes, randomUUID } from 'crypto';
 import * as fs from 'fs';
@@ -59,7 +58,7 @@ export class NodeClaimFiles implements ClaimFiles {
     await fs.promises.rm(this.file(name), { force: true });
   }
 
-  /** Synchronous removal for deactivation, when nothing asynchronous is waited for; only a claim of `window`. */
+  /** For deactivation, when nothing asynchronous is waited for; only a claim of `window`. */
   removeNow(name: string, window: string): void {
     try {
       if (parseClaim(fs.readFileSync(this.file(name), 'utf8'))?.window === window) fs.rmSync(this.file(name), { force: true });
@@ -82,10 +81,7 @@ export const processLiveness: Liveness = {
   bootedAt: Date.now() - os.uptime() * 1000,
 };
 
-/**
- * This window's claims, for the engine. A task just claimed is read again from disk first, so the window
- * that takes a task over continues from the newest copy its previous owner wrote.
- */
+/** A task just claimed is read again from disk, so a takeover continues from the newest copy the previous owner wrote. */
 export class WindowOwnership implements TaskOwnership {
   readonly claims: TaskClaims;
 
@@ -130,7 +126,7 @@ export class WindowOwnership implements TaskOwnership {
     return (await this.claims.liveOwner(id).catch(() => undefined)) !== undefined;
   }
 
-  /** On deactivation: every claim goes, so the other window takes the tasks over at its next look. */
+  /** Every claim goes, so the other window takes the tasks over at its next look. */
   dispose(): void {
     for (const id of this.claims.heldIds()) this.files.removeNow(fileName(id), this.claims.me.window);
   }

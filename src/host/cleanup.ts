@@ -1,8 +1,6 @@
 /**
- * Leftovers of interrupted writes, removed at startup: `.part` downloads in output folders (one can be 2 GB),
- * `.tmp` task files, and kept inline results no task refers to any more. A `.part` still being written by a
- * download (this window has none yet; another window may) is kept: its task still awaits its save and the
- * file changed recently.
+ * Leftovers of interrupted writes, removed at startup: `.part` downloads (one can be 2 GB), `.tmp` task files, kept
+ * inline results no task refers to. A `.part` another window may still write (its task awaits a save, recent mtime) stays.
  */
 import { promises as fsp } from 'fs';
 import * as path from 'path';
@@ -16,9 +14,9 @@ import { outputFolderUri } from './resultFolder';
 /** A leftover untouched this long is written by nothing (downloads give up after two idle minutes). */
 const IDLE_MS = 10 * 60_000;
 
-/** `.result-<task id>-<index>.<random>.part`, as results.ts names a download in progress. */
+/** As results.ts names a download in progress. */
 const PART = /^\.result-(.+)-\d+\.[A-Za-z0-9_-]+\.part$/;
-/** `.<task id>.<random>.tmp`, as persistence.ts names a task file being written. */
+/** As persistence.ts names a task file being written. */
 const TMP = /^\..+\.[0-9a-f]+\.tmp$/;
 
 export interface Cleaned { readonly files: number; readonly bytes: number }

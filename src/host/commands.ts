@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
 import type { Log } from './log';
 
-/** An error meant for the user: its message says what happened and what to do; actions are command ids. */
+/** Its message says what happened and what to do; actions are command ids. */
 export class UserError extends Error {
   constructor(message: string, readonly actions: { title: string; command: string; args?: unknown[] }[] = []) {
     super(message);
   }
 }
 
-/** Registers a command with one place for error display and logging. */
+/** One place for error display and logging. */
 export function registerCommand(
   log: Log,
   id: string,
@@ -29,7 +29,7 @@ export function registerCommand(
   });
 }
 
-/** Logs the error and shows it without waiting for the user, so callers never hang on a notification. */
+/** Without waiting for the user, so callers never hang on a notification. */
 export function reportError(log: Log, error: unknown, context: string): void {
   const message = log.redact(error instanceof Error ? error.message : String(error));
   log.error(`${context}: ${error instanceof Error && !(error instanceof UserError) ? `${message}\n${error.stack ?? ''}` : message}`);

@@ -1,8 +1,4 @@
-/**
- * Images a document asks for: the "Generate image…" quick fix on a reference to a missing file, the hover on a
- * reference to an existing one (thumbnail and how it was made), Insert Generated Image at the cursor, and the
- * asset presets. Finding references is pure (core/targets/references.ts); this is the glue.
- */
+/** Images a document asks for (quick fix, hover, Insert Generated Image, presets); the glue over core/targets/references. */
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { isSidecarError, parseSidecar, Sidecar, SIDECAR_MAX_BYTES, usableAsReference } from '../core/files/sidecar';
@@ -17,7 +13,7 @@ import { DOCUMENT_IMAGE_COMMANDS } from './commandTable';
 
 const COMMANDS = DOCUMENT_IMAGE_COMMANDS;
 
-/** One missing image as the quick fix hands it to its command (all strings and numbers: it survives serialisation). */
+/** All strings and numbers, so it survives serialisation. */
 export interface MissingImage {
   /** Relative to the workspace folder. */
   readonly targetPath: string;
@@ -29,7 +25,7 @@ export interface MissingImage {
 export interface MissingImagesArgs {
   readonly workspaceFolder: string;
   readonly images: readonly MissingImage[];
-  /** false: submit with the suggested prompts and the default provider and model, asking nothing (automation, tests). */
+  /** false: the suggested prompts and the defaults, asking nothing (automation, tests). */
   readonly ask?: boolean;
   readonly provider?: string;
   readonly model?: string;
@@ -44,7 +40,7 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
   }
 }
 
-/** The workspace file a reference names, when it is a relative path that stays inside the document's workspace folder. */
+/** Only a relative path that stays inside the document's workspace folder. */
 function resolveReference(document: vscode.TextDocument, reference: ImageReference): { uri: vscode.Uri; folder: vscode.WorkspaceFolder; relative: string } | undefined {
   if (!isRelativeLocalPath(reference.path)) return undefined;
   const folder = vscode.workspace.getWorkspaceFolder(document.uri);
@@ -55,7 +51,6 @@ function resolveReference(document: vscode.TextDocument, reference: ImageReferen
   return { uri: folder.uri.with({ path: target }), folder, relative };
 }
 
-/** The missing, writable images referenced in [start, end] of the document. */
 async function missingImages(document: vscode.TextDocument, start: number, end: number): Promise<{ folder: vscode.WorkspaceFolder; images: MissingImage[] } | undefined> {
   const touched = referencesIn(findImageReferences(document.getText(), document.languageId), start, end).filter((r) => isWritableImagePath(r.path));
   let folder: vscode.WorkspaceFolder | undefined;
@@ -89,7 +84,7 @@ function isMissingImagesArgs(value: unknown): value is MissingImagesArgs {
     && args.images.every((i) => i && typeof i.targetPath === 'string' && typeof i.prompt === 'string');
 }
 
-/** Asks provider and model the usual way; undefined: cancelled. */
+/** Undefined: cancelled. */
 async function askModel(deps: generate.GenerateDeps, title: string): Promise<{ provider: string; model: string } | undefined> {
   const provider = await generate.chooseProvider(await generate.providersWithKeys(deps, 'image', false), () => title);
   if (!provider) return undefined;
@@ -97,7 +92,7 @@ async function askModel(deps: generate.GenerateDeps, title: string): Promise<{ p
   return model ? { provider, model: model.id } : undefined;
 }
 
-/** The quick fix's command: a prompt for each image (prefilled), then provider and model once; all start together. */
+/** A prompt for each image (prefilled), then provider and model once; all start together. */
 export async function generateMissingImages(deps: generate.GenerateDeps, raw: unknown): Promise<string[]> {
   if (!isMissingImagesArgs(raw)) throw new UserError(vscode.l10n.t('Use "Generate image…" from the light bulb on a missing image reference.'));
   const prompts: string[] = [];
@@ -138,7 +133,7 @@ export async function generateMissingImages(deps: generate.GenerateDeps, raw: un
 
 export interface SidecarFacts { readonly sidecar: Sidecar; readonly original: vscode.Uri }
 
-/** The sidecar that says how a workspace image was made: its own, or, for a target file, its original's. */
+/** Its own, or, for a target file, its original's. */
 export async function sidecarFor(store: generate.GenerateDeps['store'], file: vscode.Uri): Promise<SidecarFacts | undefined> {
   const known = resultForTarget(store, file.toString());
   const candidates = [known?.task.results?.[known.index].file, file.toString()].filter((c): c is string => !!c);
@@ -203,7 +198,7 @@ export class ImageReferenceHover implements vscode.HoverProvider {
   }
 }
 
-/** The hover's command links: Regenerate (from the sidecar), Edit (the referenced file), Animate (from the result's URL). */
+/** Regenerate (the sidecar), Edit (the file), Animate (the result's URL). */
 export async function imageReferenceAction(deps: generate.GenerateDeps, raw: unknown): Promise<unknown> {
   const args = raw as { action?: unknown; file?: unknown; original?: unknown } | undefined;
   if (!args || typeof args.file !== 'string' || typeof args.original !== 'string' || !['regenerate', 'edit', 'animate'].includes(String(args.action))) {
@@ -228,7 +223,7 @@ export async function imageReferenceAction(deps: generate.GenerateDeps, raw: unk
 
 interface InsertArgs { readonly prompt?: string; readonly provider?: string; readonly model?: string }
 
-/** Resolves once the task has finished and its results are saved (or could not be). */
+/** Saved, or could not be. */
 function settled(store: generate.GenerateDeps['store'], id: string): Promise<Task> {
   return new Promise((resolve) => {
     const done = (task: Task | undefined) => !!task && isTerminal(task.state) && (task.state !== 'succeeded' || (task.results ?? []).every((r) => r.file || r.saveError || (!r.url && !r.inline)));
@@ -243,7 +238,7 @@ function settled(store: generate.GenerateDeps['store'], id: string): Promise<Tas
   });
 }
 
-/** Generates from the selection (or a typed prompt) and inserts a reference to the saved image at the cursor, in the document's syntax. */
+/** From the selection (or a typed prompt), in the document's syntax. */
 export async function insertGeneratedImage(deps: generate.GenerateDeps, raw?: unknown): Promise<string[]> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) throw new UserError(vscode.l10n.t('Open a Markdown, HTML, JSX, Vue, Svelte or CSS file first: the image reference is inserted at its cursor.'));
@@ -281,7 +276,6 @@ export async function insertGeneratedImage(deps: generate.GenerateDeps, raw?: un
 
 // ---- presets ----
 
-/** Generate Asset Preset: which preset, where, the prompt, then provider and model. */
 export async function generateAssetPreset(deps: generate.GenerateDeps): Promise<string[]> {
   const title = vscode.l10n.t('Generate Asset');
   const picked = await vscode.window.showQuickPick(PRESET_IDS.map((id) => ({ ...presetInfo(id), description: presetInfo(id).defaultPath })), { title, placeHolder: vscode.l10n.t('Which asset?'), ignoreFocusOut: true });

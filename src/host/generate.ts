@@ -1,7 +1,4 @@
-/**
- * Generate Image, Edit Image and Generate Video: from an argument object without asking anything (the
- * automation contract), or step by step through quick inputs.
- */
+/** Generate Image, Edit Image and Generate Video: from an argument object without asking, or through quick inputs. */
 import * as vscode from 'vscode';
 import { ArgsProblem, parseEditArgs, parseImageArgs, parseVideoArgs } from '../core/commandArgs';
 import { ModelInfo, paramWithRole, takesFiles, takesImages, takesUrls, typedModel } from '../core/catalog';
@@ -43,7 +40,6 @@ function argsError(error: unknown): never {
   throw error;
 }
 
-/** Parses an argument object, turning its problems into messages for the user. */
 function parsed<T>(parse: (raw: unknown) => T, raw: unknown): T {
   try {
     return parse(raw);
@@ -56,10 +52,9 @@ export function useSync(args: { sync?: boolean }): boolean {
   return args.sync ?? settings.flag('pixapi.synchronous');
 }
 
-/** Kept here for the callers that import it with the rest of generating (see settings.defaultProvider). */
+/** For callers that import it with the rest of generating. */
 export const defaultProvider = (): ProviderId => settings.defaultProvider();
 
-/** The workspace folder whose output folder receives the results. */
 export async function pickWorkspaceFolder(hint: { near?: vscode.Uri; name?: string; ask: boolean }): Promise<vscode.Uri> {
   const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => ({ name: folder.name, uri: folder.uri.toString(), folder }));
   const owner = hint.near ? vscode.workspace.getWorkspaceFolder(hint.near) : undefined;
@@ -81,9 +76,8 @@ function outsideWorkspace(shown: string): string {
 }
 
 /**
- * Resolves "images" of an argument object: Uris, URI strings, or paths relative to a workspace folder. Only
- * workspace files are taken (as in the panel): an argument object, or the chat agent, cannot upload a file the
- * user never put in the workspace.
+ * Uris, URI strings, or paths relative to a workspace folder. Only workspace files: an argument object, or the chat
+ * agent, cannot upload a file the user never put in the workspace.
  */
 export function toWorkspaceUri(value: unknown): vscode.Uri {
   let uri: vscode.Uri;
@@ -109,9 +103,8 @@ export function toWorkspaceUri(value: unknown): vscode.Uri {
 const COMMON_ROLES: Readonly<Record<string, ParamRole>> = { size: 'size', n: 'count', quality: 'quality', duration: 'duration' };
 
 /**
- * The common argument names (size, n, quality, duration) under the model's own field names (its spec's field
- * with that role), then `params` as given: the engine checks every field against the model's spec. A model with
- * no such field gets a message rather than a field it would reject or misread.
+ * size, n, quality, duration under the model's own field names (by role), then `params` as given. A model with no such
+ * field gets a message rather than a field it would reject or misread.
  */
 export function modelParams(model: ModelInfo, common: { size?: string; n?: number; quality?: string; duration?: number }, given?: Readonly<Record<string, ParamValue>>): Record<string, ParamValue> {
   const mapped: Record<string, ParamValue> = {};
@@ -128,7 +121,7 @@ export function modelParams(model: ModelInfo, common: { size?: string; n?: numbe
   return withFiles(model, { ...given, ...mapped });
 }
 
-/** Fields that name a workspace file (OpenAI's edit `mask`): a path relative to the workspace becomes its URI. */
+/** OpenAI's edit `mask`: a path relative to the workspace becomes its URI. */
 function withFiles(model: ModelInfo, params: Record<string, ParamValue>): Record<string, ParamValue> {
   const result: Record<string, ParamValue> = {};
   for (const [name, value] of Object.entries(params)) {
@@ -241,19 +234,19 @@ export async function pickModel(deps: GenerateDeps, provider: ProviderId, kind: 
   return typedModel(provider, id.trim(), kind);
 }
 
-/** The fields the quick inputs ask for: the model's main (not Advanced) fields that apply to the operation. */
+/** The model's main (not Advanced) fields that apply to the operation. */
 export function quickInputFields(model: ModelInfo, operation: TaskRequest['operation']): ParamSpec[] {
   const fields = model.params.filter((p) => !p.advanced && !p.topLevel && p.type !== 'file' && (!p.operations || p.operations.includes(operation)) && p.inputCase !== 'withImages');
   // The count comes last: its step shows each count's estimate, which depends on the choices before it.
   return [...fields.filter((p) => p.role !== 'count'), ...fields.filter((p) => p.role === 'count')];
 }
 
-/** The step names of the parameters the model has, in the order they are asked: the fields' own names. */
+/** In the order asked. */
 function paramStepNames(model: ModelInfo | undefined, operation: TaskRequest['operation']): string[] {
   return model ? quickInputFields(model, operation).map((field) => field.name) : [];
 }
 
-/** Asks for each main field the model's spec lists, by the provider's own field names. Undefined: cancelled. */
+/** Undefined: cancelled. */
 async function askParams(provider: ProviderId, model: ModelInfo, operation: TaskRequest['operation'], titleOf: (step: string) => string): Promise<Record<string, ParamValue> | undefined> {
   const result: Record<string, ParamValue> = {};
   for (const field of quickInputFields(model, operation)) {
@@ -277,7 +270,7 @@ async function askParams(provider: ProviderId, model: ModelInfo, operation: Task
   return result;
 }
 
-/** The count step: each count with its estimate, as a range where the price depends on what is not fixed. */
+/** Each count with its estimate, a range where the price depends on what is not fixed. */
 async function pickCount(provider: ProviderId, model: ModelInfo, operation: TaskRequest['operation'], chosen: Record<string, ParamValue>, field: ParamSpec, counts: readonly string[], title: string): Promise<string | undefined> {
   const items = counts.map((n) => {
     const lookup = estimateSpend({ provider, model: model.id, kind: model.kind, operation, params: { ...chosen, [field.name]: Number(n) } });
@@ -296,7 +289,7 @@ async function askPrompt(title: string, placeHolder: string): Promise<string | u
   });
 }
 
-/** The heading of a group of values of one form (core/valueForms), saying what that form means. */
+/** Saying what that form means (core/valueForms). */
 function formHeading(form: ValueForm): string {
   switch (form) {
     case 'pixels': return vscode.l10n.t('Pixels — exact width × height');
@@ -306,7 +299,7 @@ function formHeading(form: ValueForm): string {
   }
 }
 
-/** A value from a list; the first item sends nothing (the provider's or the model rule's default). '' means that. */
+/** The first item sends nothing (the provider's or the model rule's default); '' means that. */
 async function pickValue(title: string, values: readonly string[], placeHolder: string, allowCustom: boolean): Promise<string | undefined> {
   const none = vscode.l10n.t('Default');
   const groups = groupByForm(values);
@@ -326,7 +319,7 @@ async function pickValue(title: string, values: readonly string[], placeHolder: 
   return vscode.window.showInputBox({ title, prompt: placeHolder, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a value.')) });
 }
 
-/** The providers with a key that can do this; throws when there is none. */
+/** Throws when there is none. */
 export async function providersWithKeys(deps: GenerateDeps, kind: 'image' | 'video', edit: boolean): Promise<ProviderId[]> {
   const withKeys: ProviderId[] = [];
   for (const id of deps.models.providersFor(kind, edit)) if (await deps.keys.has(id)) withKeys.push(id);
@@ -336,19 +329,18 @@ export async function providersWithKeys(deps: GenerateDeps, kind: 'image' | 'vid
   return withKeys;
 }
 
-/** What a flow knows so far; its step counter reads it each time it titles a step. */
+/** The step counter reads it each time it titles a step. */
 interface FlowState {
   readonly providers: readonly ProviderId[];
   provider?: ProviderId;
   model?: ModelInfo;
-  /** Video: an input image was given already, so the flow does not ask for one. */
+  /** So the flow does not ask for one. */
   readonly inputImageGiven?: boolean;
 }
 
 /**
- * "Title (k/n)" for a step, counted from the steps this flow really shows (core/steps): until the provider and
- * model are picked, the default provider and model stand in for them, so the first steps' totals are the
- * likeliest and every later step's is exact.
+ * "Title (k/n)" from the steps this flow really shows: until picked, the default provider and model stand in, so the
+ * first totals are the likeliest and every later one exact.
  */
 function stepCounter(deps: GenerateDeps, title: string, kind: 'image' | 'video', edit: boolean, state: FlowState): (step: string) => string {
   return (step) => {
@@ -431,7 +423,7 @@ export async function editImageInteractive(deps: GenerateDeps, images: vscode.Ur
   return [(await submitChecked(deps.engine, { ...steps.request, ...references, operation: 'edit', workspaceFolder: workspaceFolder.toString() })).id];
 }
 
-/** Image results whose URL is still usable as a video's input image (see usableAsReference). */
+/** Still usable as a video's input image (see usableAsReference). */
 function recentImageUrls(store: TaskStore, now: number): { label: string; description: string; url: string }[] {
   return store.list()
     .filter((t) => t.state === 'succeeded' && t.request.kind === 'image')

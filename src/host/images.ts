@@ -10,7 +10,7 @@ export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp'] as const;
 const MIME = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const;
 
 
-/** The first and last bytes of a file: enough to tell what it is and whether it is cut short. */
+/** Enough to tell what it is and whether it is cut short. */
 async function readEnds(uri: vscode.Uri, size: number): Promise<{ head: Uint8Array; tail: Uint8Array }> {
   const tailStart = Math.max(0, size - IMAGE_TAIL_BYTES);
   if (uri.scheme === 'file') {
@@ -29,9 +29,8 @@ async function readEnds(uri: vscode.Uri, size: number): Promise<{ head: Uint8Arr
 }
 
 /**
- * The one check of where a reference image is, for every way one enters (panel add, drop, Use as Reference,
- * command arguments, the chat tool, and the upload itself): inside a workspace folder by its path with no
- * "..", and still inside once symbolic links are followed.
+ * The one location check for every way a reference enters (panel, drop, Use as Reference, arguments, chat tool,
+ * upload): inside a workspace folder with no "..", and still inside once symbolic links are followed.
  */
 export async function checkReferenceLocation(uri: vscode.Uri): Promise<void> {
   const shown = uri.scheme === 'file' ? uri.fsPath : uri.toString(true);
@@ -46,7 +45,7 @@ export async function checkReferenceLocation(uri: vscode.Uri): Promise<void> {
   if (outside) throw new RequestProblem(vscode.l10n.t('"{0}" is a link to {1}, outside the workspace folder; it is not uploaded.', outside.link, outside.realTarget));
 }
 
-/** Checks that a workspace file is an image a provider can take, and says plainly what is wrong if not. */
+/** Says plainly what is wrong if not. */
 export async function checkInputImage(uri: vscode.Uri): Promise<{ format: 'png' | 'jpeg' | 'webp'; size: number }> {
   await checkReferenceLocation(uri);
   const name = vscode.workspace.asRelativePath(uri, false);
@@ -71,7 +70,7 @@ export async function checkInputImage(uri: vscode.Uri): Promise<{ format: 'png' 
   return { format, size: stat.size };
 }
 
-/** Opens a checked image for a multipart upload; local files are streamed from disk, not read into memory. */
+/** Local files are streamed from disk, not read into memory. */
 export async function openImage(uriString: string): Promise<UploadImage> {
   const uri = vscode.Uri.parse(uriString);
   const { format, size } = await checkInputImage(uri);

@@ -1,8 +1,6 @@
 /**
- * Inline results (base64 in the answer: OpenAI `gpt-image-*`, Pixapi's synchronous endpoint) exist nowhere
- * else once the answer is read, so their bytes are written to the extension's global storage, one file per
- * result, before the task is recorded as succeeded. Save Again and a resumed window write from that file;
- * it is deleted once the result is in the workspace.
+ * Inline results (base64: gpt-image, Pixapi sync) exist nowhere else once read, so their bytes go to global storage
+ * before the task is recorded as succeeded; Save Again and a resumed window write from there, until saved.
  */
 import { randomBytes } from 'crypto';
 import { promises as fsp } from 'fs';
@@ -11,7 +9,7 @@ import * as vscode from 'vscode';
 import type { InlineResult, ProviderAdapter, SubmitResult } from '../core/adapters/adapter';
 import type { Log } from './log';
 
-/** Names this module gives; a stored task is untrusted, so nothing else is ever read or deleted. */
+/** A stored task is untrusted, so nothing else is ever read or deleted. */
 const KEPT_NAME = /^[0-9a-f]{32}\.bin$/;
 
 export class InlineResultStore {
@@ -21,7 +19,7 @@ export class InlineResultStore {
     this.folder = vscode.Uri.joinPath(globalStorage, 'inline-results');
   }
 
-  /** Writes the bytes to a new file (temporary name, flushed to disk, renamed) and returns its name. */
+  /** Temporary name, flushed, renamed. */
   async keep(bytes: Uint8Array): Promise<string> {
     const name = `${randomBytes(16).toString('hex')}.bin`;
     const target = vscode.Uri.joinPath(this.folder, name);
@@ -43,7 +41,7 @@ export class InlineResultStore {
     return name;
   }
 
-  /** The kept bytes, or undefined when the name is not one of ours or the file is gone. */
+  /** Undefined when the name is not ours or the file is gone. */
   async read(name: string): Promise<Uint8Array | undefined> {
     if (!KEPT_NAME.test(name)) return undefined;
     try {
@@ -58,7 +56,7 @@ export class InlineResultStore {
     await vscode.workspace.fs.delete(vscode.Uri.joinPath(this.folder, name)).then(undefined, () => undefined);
   }
 
-  /** Names of the kept files (for the startup clean-up of files no task refers to). */
+  /** For the startup clean-up. */
   async names(): Promise<string[]> {
     try {
       return (await vscode.workspace.fs.readDirectory(this.folder)).map(([name]) => name).filter((name) => KEPT_NAME.test(name) || /^\..*\.tmp$/.test(name));
@@ -67,7 +65,7 @@ export class InlineResultStore {
     }
   }
 
-  /** Removes kept files no stored task refers to (its task was removed, or a crash came before it was recorded). */
+  /** Its task was removed, or a crash came before it was recorded. */
   async removeOrphans(referenced: ReadonlySet<string>, idle: (mtimeMs: number) => boolean): Promise<{ files: number; bytes: number }> {
     let files = 0;
     let bytes = 0;
@@ -88,11 +86,7 @@ export class InlineResultStore {
     return { files, bytes };
   }
 
-  /**
-   * The adapter, with inline results kept before its answer reaches the engine (which records the task as
-   * succeeded): each kept result's item names its file. A result that cannot be kept is still saved from
-   * memory as before; the log says why it was not kept.
-   */
+  /** Kept before the answer reaches the engine; one that cannot be kept is still saved from memory (logged). */
   keeping(adapter: ProviderAdapter): ProviderAdapter {
     const submit = async (...args: Parameters<ProviderAdapter['submit']>): Promise<SubmitResult> => {
       const result = await adapter.submit(...args);

@@ -4,7 +4,7 @@ import type { ApiKeys } from './keys';
 
 export const HAS_KEY_CONTEXT = 'mediaStudio.hasKey';
 
-/** The context key mediaStudio.hasKey (the chat tools' `when`, the Tasks view's welcome): whether any provider has a key. */
+/** mediaStudio.hasKey (the chat tools' `when`, the Tasks view's welcome). */
 export class KeyContext implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<boolean>();
   /** Fires with each value once VS Code has been given it. */
@@ -14,12 +14,12 @@ export class KeyContext implements vscode.Disposable {
 
   constructor(private readonly keys: ApiKeys, private readonly warn: (line: string) => void) {}
 
-  /** The value last given to VS Code (undefined before the first). */
+  /** Undefined before the first. */
   get value(): boolean | undefined {
     return this.last;
   }
 
-  /** Updates run one after another, so an older answer never overwrites a newer one. */
+  /** One after another, so an older answer never overwrites a newer one. */
   update(): Promise<void> {
     this.queue = this.queue.then(async () => {
       const present = await Promise.all(PROVIDER_IDS.map((p) => this.keys.has(p)));

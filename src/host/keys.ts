@@ -3,7 +3,7 @@ import { keyProblem, PROVIDERS, ProviderId } from '../core/providers';
 
 const secretName = (provider: ProviderId) => `mediaStudio.apiKey.${provider}`;
 
-/** One API key per provider, kept only in SecretStorage. */
+/** Kept only in SecretStorage. */
 export class ApiKeys {
   private readonly changed = new vscode.EventEmitter<ProviderId>();
   readonly onDidChange = this.changed.event;
@@ -33,7 +33,7 @@ export class ApiKeys {
     return (await this.get(provider)) !== undefined;
   }
 
-  /** Stores a key after checking it; throws with a message that never contains the key. */
+  /** Throws with a message that never contains the key. */
   async set(provider: ProviderId, key: string): Promise<void> {
     const problem = keyProblem(key);
     if (problem) throw new Error(vscode.l10n.t('{0} key not saved: {1}', PROVIDERS[provider].label, problem));

@@ -1,8 +1,4 @@
-/**
- * Language-model tools (generate_image, edit_image, generate_video): the chat agent submits through the same
- * engine and store as the commands, with origin 'agent', after a confirmation that names the provider, model
- * and any documented cost. Results are saved by the engine as usual; the tool returns their workspace paths.
- */
+/** Chat tools: the agent submits through the commands' engine, after a confirmation naming provider, model and cost. */
 import * as vscode from 'vscode';
 import { paramWithRole, typedModel } from '../core/catalog';
 import { isProviderId, PROVIDER_IDS, PROVIDERS, ProviderId } from '../core/providers';
@@ -14,7 +10,6 @@ import { UserError } from './commands';
 import * as generate from './generate';
 import type { Spending } from './spending/spending';
 
-/** What the tools need: the commands' dependencies, and spending for the confirmation's amounts. */
 export interface ToolDeps extends generate.GenerateDeps {
   readonly spending?: Pick<Spending, 'limits' | 'today'>;
 }
@@ -29,12 +24,12 @@ export interface ImageToolInput {
   readonly quality?: string;
   /** PixAI's free `style` value. */
   readonly style?: string;
-  /** The model's own fields by the provider's names (checked against the model's spec). */
+  /** By the provider's names, checked against the model's spec. */
   readonly params?: Readonly<Record<string, ParamValue>>;
-  /** Fields the model does not document, sent as given. */
+  /** Undocumented fields, sent as given. */
   readonly extra?: Readonly<Record<string, ParamValue>>;
   readonly outputFolder?: string;
-  /** The exact target (see the commands' argument object): passed through unchanged and checked there. */
+  /** Passed through unchanged and checked there. */
   readonly targetPath?: string;
   readonly width?: number;
   readonly height?: number;
@@ -69,7 +64,7 @@ function text(message: string): vscode.LanguageModelToolResult {
   return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(message)]);
 }
 
-/** The provider the tool will use: the one asked for, else the default one if it has a key, else any with a key. */
+/** The one asked for, else the default one if it has a key, else any with a key. */
 async function chooseProvider(deps: generate.GenerateDeps, asked: string | undefined, kind: MediaKind, edit: boolean): Promise<{ provider: ProviderId } | { error: string }> {
   if (asked !== undefined) {
     if (!isProviderId(asked)) return { error: `Unknown provider "${asked}". Use one of: ${PROVIDER_IDS.join(', ')}.` };
@@ -83,7 +78,6 @@ async function chooseProvider(deps: generate.GenerateDeps, asked: string | undef
   return { error: `No Media Studio API key is set, so nothing was generated. ${SET_KEY_HINT}.` };
 }
 
-/** The command argument object for the request the tool makes (the automation contract of the commands). */
 function commandArgs(operation: Operation, provider: ProviderId, model: string, input: ImageToolInput & Omit<VideoToolInput, keyof ImageToolInput> & Partial<EditToolInput>): Record<string, unknown> {
   const spec = typedModel(provider, model, operation === 'video' ? 'video' : 'image');
   const params: Record<string, ParamValue> = { ...input.params };
@@ -105,11 +99,7 @@ function commandArgs(operation: Operation, provider: ProviderId, model: string, 
   };
 }
 
-/**
- * The confirmation's money line: the estimate from the models' documented prices (a range where the request
- * leaves the price open), whether it is above the amount the user asked to confirm, and today's spending
- * against the limit.
- */
+/** The estimate (a range where the price is open), whether it is over the confirm amount, and today's spending. */
 async function costText(deps: ToolDeps, provider: ProviderId, model: string, operation: Operation, input: { count?: number; duration?: number; size?: string; quality?: string }): Promise<string> {
   const kind: MediaKind = operation === 'video' ? 'video' : 'image';
   const spec = typedModel(provider, model, kind);
@@ -172,7 +162,7 @@ function describeOutcome(task: Task): string {
   return `${label} could not finish the task (task ${task.id}, ${task.state}). Nothing was saved.${reason || ' No reason was given.'}`;
 }
 
-/** Cancels the task for good: the engine marks it cancelled (asking the provider to stop where it can). */
+/** The engine marks it cancelled, asking the provider to stop where it can. */
 async function cancelTask(deps: generate.GenerateDeps, id: string): Promise<Task | undefined> {
   for (let attempt = 0; attempt < 5; attempt++) {
     if ((await deps.engine.cancel(id, true)) === 'cancelled') return deps.store.get(id);
@@ -299,7 +289,6 @@ export class GenerateVideoTool extends MediaTool<VideoToolInput> {
   }
 }
 
-/** The tools declared under contributes.languageModelTools, by name. */
 export interface MediaTools {
   readonly generate_image: GenerateImageTool;
   readonly edit_image: EditImageTool;

@@ -1,9 +1,6 @@
 import * as vscode from 'vscode';
 
-/**
- * The "Media Studio" log. Every line passes through a redactor that knows the keys in use, so a key can
- * never reach the log even if a caller formats one into a message by mistake.
- */
+/** The "Media Studio" log. A redactor knowing the keys in use sees every line, so a key formatted in by mistake never shows. */
 export class Log {
   private readonly secrets = new Set<string>();
   private channel: vscode.LogOutputChannel | undefined;
@@ -13,7 +10,6 @@ export class Log {
     return this.channel;
   }
 
-  /** Registers a secret that must never be written. */
   redactSecret(secret: string | undefined): void {
     if (secret && secret.length >= 4) this.secrets.add(secret);
   }

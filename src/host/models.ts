@@ -8,16 +8,15 @@ import type { Log } from './log';
 
 const CACHE_MS = 10 * 60_000;
 
-/** Models per provider: the provider's own list where it has one (cached), the built-in catalog otherwise. */
+/** The provider's own list where it has one (cached), the built-in catalog otherwise. */
 export class ModelCatalog {
   private readonly cache = new Map<ProviderId, { at: number; models: ModelInfo[] }>();
 
   constructor(
-    /** Where a provider has a model list call (its adapter's listModels). */
     private readonly adapters: ReadonlyMap<ProviderId, Pick<ProviderAdapter, 'listModels'>>,
     private readonly api: (provider: ProviderId) => Promise<ApiClient | undefined>,
     private readonly log: Log,
-    /** The user's default model for a provider (a setting), if any; kept out so this class needs no `vscode`. */
+    /** Passed in so this class needs no `vscode`. */
     private readonly configuredDefault: (provider: ProviderId) => string | undefined = () => undefined,
   ) {}
 
@@ -25,10 +24,7 @@ export class ModelCatalog {
     return [...catalogFor(provider)];
   }
 
-  /**
-   * The provider's models with each kind's default model first, so pickers and the panel (which start on the
-   * first model) preselect the same model a request without one gets. A configured id no list knows is added.
-   */
+  /** Each kind's default first, so pickers and the panel preselect what a request without one gets; configured ids added. */
   async list(provider: ProviderId): Promise<ModelInfo[]> {
     const models = await this.fetch(provider);
     const firsts: ModelInfo[] = [];
@@ -58,7 +54,6 @@ export class ModelCatalog {
     return models;
   }
 
-  /** The model a request without one gets: the provider's default-model setting where it suits, else the catalog's. */
   defaultModel(provider: ProviderId, kind: MediaKind, edit = false, known: readonly ModelInfo[] = this.cache.get(provider)?.models ?? this.builtIn(provider)): string {
     return resolveDefaultModel(provider, kind, edit, this.configuredDefault(provider), known);
   }

@@ -1,4 +1,4 @@
-/** Tells the user when a task they watched finishes, and shows a status-bar item while tasks run. */
+/** Finish notifications, and a status-bar item while tasks run. */
 import * as vscode from 'vscode';
 import { KeyRejectionNotices } from '../core/keyNotices';
 import type { ProviderId } from '../core/providers';
@@ -7,7 +7,7 @@ import { finishNotice } from '../core/finishNotice';
 import { formatElapsed } from '../core/elapsed';
 import { Disposable } from './lifecycle';
 
-/** A notification the notifier showed: for the integration tests, which cannot read the workbench's. */
+/** For the integration tests, which cannot read the workbench's. */
 export interface ShownNotice {
   readonly kind: 'saved' | 'saveFailed' | 'failed' | 'unconfirmed';
   readonly taskId: string;
@@ -15,21 +15,20 @@ export interface ShownNotice {
   readonly actions: readonly string[];
 }
 
-/** Notices kept for the tests; a long session keeps no more than these. */
+/** A long session keeps no more than these. */
 const SHOWN_KEPT = 200;
 
 export class TaskNotifier extends Disposable {
-  /** The finish notices shown so far, oldest first. */
   readonly shown: ShownNotice[] = [];
-  /** Tasks whose save failure was announced: announced once, not again at each Save Again that fails. */
+  /** Once, not again at each Save Again that fails. */
   private readonly saveFailureAnnounced = new Set<string>();
 
   private readonly status = this.register(vscode.window.createStatusBarItem('mediaStudio.running', vscode.StatusBarAlignment.Left, 10));
-  /** StatusBarItem does not say whether it is shown; the tests ask this. */
+  /** StatusBarItem does not say whether it is shown; tests ask this. */
   private statusShown = false;
 
   private readonly keyNotices = new KeyRejectionNotices();
-  /** Today's spending by provider, for the tooltip (see setSpending). */
+  /** For the tooltip (see setSpending). */
   private spendingLine: string | undefined;
 
   constructor(private readonly store: TaskStore, keyChanges?: vscode.Event<ProviderId>) {
@@ -120,7 +119,6 @@ export class TaskNotifier extends Disposable {
     this.statusShown = true;
   }
 
-  /** Today's spending by provider ("Spent today: Pixapi $0.28 · …"), shown in the tooltip. */
   setSpending(line: string | undefined): void {
     this.spendingLine = line;
     this.updateStatus();

@@ -1,7 +1,6 @@
 /**
- * Tasks on disk: one small JSON file per task in a folder of the workspace's own, written to a temporary
- * name and renamed, so a change persists in one small write whatever the history size, a crash never
- * leaves half a file, and two windows on one workspace share one list.
+ * One small JSON file per task in a workspace folder of our own, replaced by rename: one small write per change, no
+ * half files after a crash, and one list for two windows on one workspace.
  */
 import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
@@ -18,10 +17,8 @@ import type { Log } from './log';
 const LOAD_CHUNK = 64;
 
 /**
- * The folder this workspace's tasks are kept in, the same for every window on it. Not `storageUri`: VS Code
- * locks that folder to one extension host, and gives a second window on the same workspace another one
- * (`<id>-1`), so two windows would each see only their own tasks. Under global storage, one folder per
- * workspace (its file, or its first folder); a window with no folder uses global storage itself.
+ * The same for every window on the workspace. Not `storageUri`: VS Code locks it to one extension host and gives a
+ * second window `<id>-1`, so each would see only its own tasks. Under global storage, per workspace.
  */
 export function sharedTaskStorage(context: Pick<vscode.ExtensionContext, 'storageUri' | 'globalStorageUri'>): vscode.Uri {
   const workspace = vscode.workspace.workspaceFile ?? vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -33,7 +30,7 @@ export function sharedTaskStorage(context: Pick<vscode.ExtensionContext, 'storag
 export class FileTaskPersistence implements TaskPersistence {
   readonly folder: vscode.Uri;
   private ensured: Promise<void> | undefined;
-  /** Task files found unreadable at load and renamed `*.corrupt` (the tests read it; the user is told once). */
+  /** Renamed `*.corrupt` at load (the tests read it; the user is told once). */
   readonly setAside: string[] = [];
 
   constructor(storage: vscode.Uri, private readonly log: Log) {
@@ -50,10 +47,8 @@ export class FileTaskPersistence implements TaskPersistence {
   }
 
   /**
-   * Reads every stored task. Storage on disk (the usual case) is read with Node's fs, in short synchronous
-   * runs with a yield between them: for a thousand small files that is about ten times faster than
-   * promise-based reads (each a trip through libuv's thread pool) and far faster than workspace.fs in the
-   * extension host, and no run blocks the host for more than a millisecond or so. This runs at every startup.
+   * At every startup. On disk, read with Node's fs in short synchronous runs with yields: for a thousand files ~10×
+   * faster than promise-based reads (each a libuv pool trip), far faster than workspace.fs; no run blocks over ~1 ms.
    */
   async load(): Promise<Task[]> {
     const local = this.folder.scheme === 'file';
@@ -85,10 +80,7 @@ export class FileTaskPersistence implements TaskPersistence {
     return tasks;
   }
 
-  /**
-   * Renames unreadable task files to `*.corrupt`, out of the way of every later load (one bad file must not
-   * stop the others resuming), kept for the user to look at; logged, and shown once as a warning.
-   */
+  /** Out of the way of every later load (one bad file must not stop the others resuming), kept for the user. */
   private async setAsideFiles(names: readonly string[]): Promise<void> {
     const moved: string[] = [];
     for (const name of names) {
@@ -109,7 +101,7 @@ export class FileTaskPersistence implements TaskPersistence {
     ));
   }
 
-  /** The task, or null when the file is there but not a task Media Studio can read, undefined when it is gone. */
+  /** Null when the file is there but unreadable, undefined when it is gone. */
   private readLocal(name: string): Task | null | undefined {
     let text: string;
     try {
@@ -141,9 +133,8 @@ export class FileTaskPersistence implements TaskPersistence {
     const target = this.fileOf(task.id);
     const temp = vscode.Uri.joinPath(this.folder, `.${encodeURIComponent(task.id)}.${randomBytes(4).toString('hex')}.tmp`);
     if (this.folder.scheme === 'file') {
-      // Node's rename replaces the file in one step. VS Code's deletes the old file first, and another window
-      // reading in between would find the task gone. Flushed before the store announces the change (a submit
-      // is "stored" only once its task id would survive a power cut).
+      // Node's rename replaces in one step; VS Code's deletes first, so another window could find the task gone. Flushed
+      // before the change is announced: a submit is "stored" only once its task id would survive a power cut.
       await writeFileDurably(temp.fsPath, target.fsPath, JSON.stringify(task), this.folder.fsPath);
       return;
     }
@@ -152,9 +143,8 @@ export class FileTaskPersistence implements TaskPersistence {
   }
 
   /**
-   * Moves the tasks kept in `storage` (where earlier versions kept them: this window's own workspace storage)
-   * into this folder, keeping the newer copy when both have a task. Only this window's extension host uses
-   * that folder, so nothing else moves them at the same time.
+   * From where earlier versions kept them (this window's workspace storage), keeping the newer copy. Only this
+   * window's extension host uses that folder, so nothing else moves them meanwhile.
    */
   async moveTasksFrom(storage: vscode.Uri): Promise<void> {
     const old = vscode.Uri.joinPath(storage, 'tasks');
@@ -185,9 +175,8 @@ export class FileTaskPersistence implements TaskPersistence {
   }
 
   /**
-   * Another window on the same workspace writes the same folder: its newer copies are taken into `store`
-   * (our own writes come back with a revision the store has, and are ignored), its removals forgotten.
-   * Node's watcher, since the folder is on this host's disk and outside the workspace.
+   * Another window's newer copies are taken into `store` (our own come back with a known revision and are ignored),
+   * its removals forgotten. Node's watcher: the folder is on this host's disk, outside the workspace.
    */
   watch(store: TaskStore, ownedHere: (id: string) => boolean = () => false): vscode.Disposable {
     if (this.folder.scheme !== 'file') return new vscode.Disposable(() => undefined);

@@ -1,7 +1,4 @@
-/**
- * PixAI models are model version ids with no list endpoint: the user pastes an id or a model page URL, may
- * name it, and recent ones are remembered (ids and names only; nothing secret).
- */
+/** PixAI has no list endpoint: the user pastes an id or model URL, may name it; recent ones are remembered (nothing secret). */
 import * as vscode from 'vscode';
 
 const RECENT_KEY = 'mediaStudio.pixai.recentModels';
@@ -24,10 +21,7 @@ export class PixaiModels {
     await this.state.update(RECENT_KEY, [model, ...others].slice(0, MAX_RECENT));
   }
 
-  /**
-   * Asks for a model: a recent one, or a pasted id / pixai.art URL (then an optional name). `preferred` (the
-   * default model) comes first, so it is the one preselected.
-   */
+  /** `preferred` (the default model) comes first, so it is the one preselected. */
   async pick(title: string, fallback: readonly NamedModel[], preferred?: string): Promise<string | undefined> {
     const paste = { label: vscode.l10n.t('$(add) Paste a model version id or pixai.art model URL…'), id: '' };
     const recent = this.recent();

@@ -5,10 +5,7 @@ import { UserError } from './commands';
 import type { Log } from './log';
 import { settings } from './settings';
 
-/**
- * The dispatcher every request to a provider or a result host goes through: VS Code's proxy settings and
- * the environment's, built once and rebuilt when an `http.*` setting changes.
- */
+/** For every request to a provider or result host: built once, rebuilt when an `http.*` setting changes. */
 export class ProxySettings implements vscode.Disposable {
   private current: { dispatcher: Dispatcher | undefined } | undefined;
   private readonly listener: vscode.Disposable;

@@ -1,8 +1,4 @@
-/**
- * Saves results into the workspace as soon as a task succeeds: streamed to a hidden temporary file in the
- * output folder, typed from its bytes, then renamed into place under a name that never overwrites anything,
- * with a JSON sidecar beside it.
- */
+/** Saves results on success: streamed to a hidden temp file, typed by its bytes, placed without overwriting, with a sidecar. */
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import type { InlineResult } from '../core/adapters/adapter';
@@ -34,29 +30,27 @@ export { outputFolderUri, SaveError };
 export interface ResultWriterDeps {
   readonly store: TaskStore;
   readonly log: Log;
-  /** The provider's API origin and key, for results served from the API itself (PixAI's media route). */
+  /** For results served from the API itself (PixAI's media route). */
   apiAuth(task: Task): Promise<{ origin: string; key: string } | undefined>;
-  /** Loopback result URLs of this task are refused unless this says so (its provider's API is local: the emulator, `npm start`). */
+  /** Only when the task's provider API is local (the emulator, `npm start`). */
   allowLoopback(task: Task): boolean;
-  /** The proxy dispatcher, if any (see ProxySettings). */
   dispatcher?(): Dispatcher | undefined;
-  /** Where inline results are kept until they are in the workspace. */
+  /** Until they are in the workspace. */
   readonly inlineResults?: InlineResultStore;
-  /** Tests only (the chaos suite): may throw to make a result's write fail, as a full disk would. */
+  /** Tests only (chaos suite): may throw to fail a result's write, as a full disk would. */
   writeFault?(task: Task, index: number): void;
-  /** Tests only: may throw to make a sidecar's write fail. */
   sidecarFault?(task: Task, index: number): void;
-  /** Tests only: runs once a result is in place, before the store hears of it (a test stops the window here). */
+  /** Tests only: runs once a result is in place, before the store hears (a test stops the window here). */
   placedFault?(task: Task, index: number): Promise<void> | void;
 }
 
 /** The connection ended before the whole result arrived: worth fetching again. */
 class IncompleteDownloadError extends SaveError {}
 
-/** Attempts per result when a download breaks off (reset, truncated body, 5xx, 429); a GET is safe to repeat. */
+/** Per result when a download breaks off (reset, truncated, 5xx, 429); a GET is safe to repeat. */
 const DOWNLOAD_ATTEMPTS = 4;
 
-/** Whether fetching the result again may succeed: a broken or refused connection, not an answer that will not change. */
+/** A broken or refused connection, not an answer that will not change. */
 export function isTransientSaveError(error: unknown): boolean {
   if (error instanceof IncompleteDownloadError || error instanceof NetworkError) return true;
   if (error instanceof HttpError) return error.status === 429 || error.status >= 500;
@@ -75,7 +69,7 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
   }
 }
 
-/** A file's size and modification time, which identify the file a save placed (see ResultItem.placing). */
+/** Identifies the file a save placed (see ResultItem.placing). */
 async function identity(uri: vscode.Uri): Promise<{ size: number; mtime: number } | undefined> {
   try {
     if (uri.scheme === 'file') {
@@ -89,7 +83,7 @@ async function identity(uri: vscode.Uri): Promise<{ size: number; mtime: number 
   }
 }
 
-/** Refuses a path that is, or lies under, a symbolic link leading out of the workspace folder. */
+/** A path that is, or lies under, a symbolic link leading out of the workspace folder. */
 async function checkRealPath(workspaceFolder: vscode.Uri, target: vscode.Uri): Promise<void> {
   if (workspaceFolder.scheme !== 'file' || target.scheme !== 'file') return; // virtual file systems have no links
   const outside = await linkOutside(workspaceFolder.fsPath, target.fsPath);
@@ -98,15 +92,14 @@ async function checkRealPath(workspaceFolder: vscode.Uri, target: vscode.Uri): P
 }
 
 export class ResultWriter {
-  /** What was written to each result's exact targets, for its sidecar (task id#index). */
+  /** For the sidecar, by task id#index. */
   private readonly targetRecords = new Map<string, Record<string, unknown> | undefined>();
 
   constructor(private readonly deps: ResultWriterDeps) {}
 
   /**
-   * Saves every result of the task that is not saved yet; records the file or the reason per item. A result
-   * comes from the bytes in `inline`, else from its kept inline file, else from its URL. The sidecar is
-   * written after the result, separately: a sidecar that cannot be written never unsaves the result.
+   * From `inline`, else the kept inline file, else the URL. The sidecar is written after the result, separately: one
+   * that cannot be written never unsaves the result.
    */
   async save(task: Task, inline: readonly InlineResult[] = []): Promise<void> {
     const count = (task.results ?? []).length;
@@ -138,7 +131,7 @@ export class ResultWriter {
     }
   }
 
-  /** The file an interrupted save of this item had already put in place, if it is there unchanged. */
+  /** If it is there unchanged. */
   private async alreadyPlaced(task: Task, item: ResultItem, index: number): Promise<vscode.Uri | undefined> {
     const placing = item.placing;
     if (!placing || typeof placing.file !== 'string') return undefined;
@@ -198,10 +191,7 @@ export class ResultWriter {
     }
   }
 
-  /**
-   * Gives `temp` the first free name from `desired`, `desired-1`, …: each name is recorded on the item before
-   * it is taken, then claimed exclusively (a hard link, see placeFile.ts), never checked and then renamed.
-   */
+  /** Each name is recorded on the item before it is taken, then claimed exclusively (a hard link, see placeFile.ts). */
   private async place(id: string, index: number, temp: vscode.Uri, folder: vscode.Uri, desired: string): Promise<vscode.Uri> {
     const dot = desired.lastIndexOf('.');
     const stem = desired.slice(0, dot);
@@ -229,7 +219,7 @@ export class ResultWriter {
     throw new SaveError(vscode.l10n.t('No free file name for "{0}" in {1}.', desired, vscode.workspace.asRelativePath(folder)));
   }
 
-  /** Writes the sidecar beside a saved result unless it is there already; a failure is recorded, not thrown. */
+  /** Unless it is there already; a failure is recorded, not thrown. */
   private async writeSidecar(task: Task, item: ResultItem, index: number, count: number, file: vscode.Uri): Promise<void> {
     const sidecar = buildSidecar({
       prompt: task.request.prompt,
@@ -288,7 +278,6 @@ export class ResultWriter {
     return media;
   }
 
-  /** Streams the download to `temp`, checking type and size as the bytes arrive. */
   private async download(task: Task, url: string, temp: vscode.Uri): Promise<SniffedMedia> {
     const maxBytes = settings.maxDownloadBytes();
     const auth = await this.deps.apiAuth(task);
@@ -332,7 +321,7 @@ export class ResultWriter {
     return media;
   }
 
-  /** Writes the prompt and model into the PNG itself, so the file explains itself anywhere it goes. */
+  /** So the file explains itself anywhere it goes. */
   private async tagPng(temp: vscode.Uri, task: Task): Promise<void> {
     const stat = await vscode.workspace.fs.stat(temp);
     if (stat.size > PNG_TEXT_MAX_BYTES) return;

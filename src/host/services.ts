@@ -48,9 +48,8 @@ function baseUrl(provider: ProviderId): string {
 }
 
 /**
- * The test runner's emulator finishes a video in seconds; MEDIA_STUDIO_TEST_FIRST_CHECK_CAP_MS shortens the
- * first wait (never below a provider's floor, nor past its request budget) so suites do not sit out Apixo's
- * advised minute per video. Unset in normal use.
+ * The emulator finishes a video in seconds; MEDIA_STUDIO_TEST_FIRST_CHECK_CAP_MS shortens the first wait (never below a
+ * floor or past a budget) so suites do not sit out Apixo's minute per video. Unset in normal use.
  */
 function testTuning(): PollTuning {
   const cap = Number(process.env.MEDIA_STUDIO_TEST_FIRST_CHECK_CAP_MS);
@@ -59,7 +58,7 @@ function testTuning(): PollTuning {
 
 export type Services = ReturnType<typeof createServices>;
 
-/** Every long-lived part of the extension, built and connected; each disposable is in context.subscriptions. */
+/** Each disposable is in context.subscriptions. */
 export function createServices(context: vscode.ExtensionContext) {
   const log = new Log();
   const keys = new ApiKeys(context.secrets);
@@ -76,7 +75,6 @@ export function createServices(context: vscode.ExtensionContext) {
   // One ledger for every window and workspace, in global storage; every request is admitted through it.
   const spendingFolder = path.join(context.globalStorageUri.fsPath, 'spending');
   const spending = new Spending(ledgerAt(spendingFolder), store, log, undefined, path.join(spendingFolder, 'days'));
-  // Batches are kept beside the tasks, in the same per-workspace folder.
   const batchStore = new BatchStore(new FileBatchPersistence(storage, log));
   // Windows on one workspace share the task folder; each task is worked on by the one window holding its claim.
   const ownership = storage.scheme === 'file' ? WindowOwnership.forStorage(storage.fsPath, store, persistence, log) : undefined;
@@ -133,7 +131,7 @@ export function createServices(context: vscode.ExtensionContext) {
       () => undefined,
     );
   };
-  /** The panel's balance: asked only of a provider whose adapter reads one. */
+  /** Asked only of a provider whose adapter reads one. */
   const panelBalance = async (provider: ProviderId): Promise<number | undefined> => {
     const adapter = adapters.get(provider);
     const client = adapter?.balance ? await api(provider) : undefined;
@@ -207,10 +205,7 @@ export function createServices(context: vscode.ExtensionContext) {
   };
 }
 
-/**
- * After activation returns: read the stored tasks, list them, resume them, then remove leftovers of interrupted
- * writes (after the resume, so its own downloads are known; see host/cleanup.ts).
- */
+/** Read, list, resume, then remove leftovers of interrupted writes (after the resume, so its downloads are known). */
 export function startServices(services: Services, started: number, startup: { -readonly [K in keyof StartupTimings]: StartupTimings[K] }) {
   const { log, store, tasksView, engine, spending, persistence, inlineResults } = services;
   tasksView.onFirstListing((count, askedAt, from) => {

@@ -8,7 +8,7 @@ function section(scope?: vscode.Uri): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SECTION, scope);
 }
 
-/** VS Code's own `http.*` settings that decide how requests leave the machine. */
+/** How requests leave the machine. */
 export interface HttpSettings {
   readonly proxy: string | undefined;
   readonly strictSSL: boolean;
@@ -17,35 +17,32 @@ export interface HttpSettings {
   readonly authorization: string | undefined;
 }
 
-/**
- * Every setting the extension reads, typed, and the changes its parts listen for: the one place that asks
- * VS Code's configuration, so a setting's name and its fallback are written once.
- */
+/** The one place that asks VS Code's configuration, so a setting's name and fallback are written once. */
 export const settings = {
-  /** A mediaStudio.* setting by its name inside the section, unchecked (the adapters parse their own). */
+  /** Unchecked: the adapters parse their own. */
   raw: (name: string): unknown => section().get(name),
-  /** A setting by its full name (the spending limits are listed by their full names). */
+  /** By full name (the spending limits are listed so). */
   rawFull: (name: string): unknown => vscode.workspace.getConfiguration().get(name),
 
-  /** The setting mediaStudio.defaultProvider; the first registered provider when it names none we know. */
+  /** The first registered provider when it names none we know. */
   defaultProvider(): ProviderId {
     const value = section().get<string>('defaultProvider', PROVIDER_IDS[0]);
     return isProviderId(value) ? value : PROVIDER_IDS[0];
   },
   baseUrl: (provider: ProviderId): string | undefined => section().get<string>(`${provider}.baseUrl`),
-  /** The setting mediaStudio.<provider>.defaultModel; PixAI's may be a pixai.art model page URL. */
+  /** PixAI's may be a pixai.art model page URL. */
   defaultModel(provider: ProviderId): string | undefined {
     const value = section().get<string>(`${provider}.defaultModel`, '').trim();
     if (!value) return undefined;
     return providerSpec(provider).modelIdFrom?.(value) ?? value;
   },
-  /** A provider's own cap setting may lower its documented cap (its policy), never raise it. */
+  /** Lowers the documented cap, never raises it. */
   maxActiveTasks(provider: ProviderId, documented: number): number | undefined {
     const setting = providerSpec(provider).concurrency.settings.maxActiveTasks;
     if (!setting) return undefined;
     return Math.min(documented, Math.max(1, section().get<number>(setting, documented)));
   },
-  /** A synchronous-request setting named by a provider's spec (e.g. pixapi.synchronous). */
+  /** Named by a provider's spec (e.g. pixapi.synchronous). */
   flag: (name: string): boolean => section().get<boolean>(name, false),
   outputFolder: (workspaceFolder: vscode.Uri): string => section(workspaceFolder).get<string>('outputFolder', 'generated'),
   maxImageBytes: (): number => section().get<number>('maxImageSizeMB', 20) * 1024 * 1024,
@@ -71,7 +68,6 @@ export const settings = {
     };
   },
 
-  /** A provider's mediaStudio.<provider>.baseUrl changed. */
   onDidChangeBaseUrl: (listener: (provider: ProviderId) => void): vscode.Disposable =>
     vscode.workspace.onDidChangeConfiguration((event) => {
       for (const provider of PROVIDER_IDS) if (event.affectsConfiguration(`${SECTION}.${provider}.baseUrl`)) listener(provider);

@@ -1,7 +1,4 @@
-/**
- * Keeps the context key `mediaStudio.filesWithSidecar` current, so the Explorer's Media Studio menu offers
- * Regenerate only on files that have a sidecar: a first search of the workspace, then a file watcher.
- */
+/** `mediaStudio.filesWithSidecar`, so the Explorer offers Regenerate only on files with a sidecar: a search, then a watcher. */
 import * as vscode from 'vscode';
 import { SIDECAR_GLOB, SidecarFiles } from '../core/sidecarFiles';
 

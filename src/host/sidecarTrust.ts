@@ -1,7 +1,4 @@
-/**
- * The host side of sidecar trust (see core/files/sidecarTrust.ts): the secret lives in SecretStorage, the
- * hashes of sidecars written in global storage, so they hold across workspaces on this machine only.
- */
+/** The secret in SecretStorage, the hashes in global storage: trust holds across workspaces on this machine only. */
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { rememberDigest, sidecarDigest } from '../core/files/sidecarTrust';
@@ -11,7 +8,7 @@ const WRITTEN_KEY = 'mediaStudio.sidecarsWritten';
 
 export class SidecarTrust {
   private secret: Promise<string> | undefined;
-  /** Writes to the list one at a time, so two results saved at once both get remembered. */
+  /** One at a time, so two results saved at once both get remembered. */
   private writes: Promise<void> = Promise.resolve();
 
   constructor(private readonly context: Pick<vscode.ExtensionContext, 'secrets' | 'globalState'>) {}
@@ -27,7 +24,6 @@ export class SidecarTrust {
     return this.secret;
   }
 
-  /** Remembers a sidecar this window has just written. */
   recordWritten(text: string): Promise<void> {
     this.writes = this.writes.then(async () => {
       const digest = sidecarDigest(await this.key(), text);
@@ -36,7 +32,6 @@ export class SidecarTrust {
     return this.writes;
   }
 
-  /** Whether this machine's Media Studio wrote exactly this sidecar text. */
   async wroteIt(text: string): Promise<boolean> {
     await this.writes;
     const digest = sidecarDigest(await this.key(), text);
@@ -46,18 +41,17 @@ export class SidecarTrust {
 
 let current: SidecarTrust | undefined;
 
-/** Set up once at activation. */
 export function initSidecarTrust(context: Pick<vscode.ExtensionContext, 'secrets' | 'globalState'>): SidecarTrust {
   current = new SidecarTrust(context);
   return current;
 }
 
-/** The session's sidecar trust; undefined before activation (every sidecar is then foreign). */
+  /** Undefined before activation (every sidecar is then foreign). */
 export function sidecarTrust(): SidecarTrust | undefined {
   return current;
 }
 
-/** Integration tests answer Regenerate's confirmation here (a modal dialog cannot be clicked from the host). */
+/** A modal dialog cannot be clicked from the host, so integration tests answer here. */
 export interface RegenerateConfirmations {
   answer?: (summary: string) => boolean;
 }

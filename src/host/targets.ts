@@ -1,9 +1,7 @@
 /**
- * Exact targets in the workspace: the argument checks that run before anything is sent (a target path inside the
- * workspace folder, not a folder, a format Media Studio can write), the size asked of the provider, and the writer
- * that results.ts calls once the provider's image is saved: it resizes, crops or pads and converts that image
- * locally (WebAssembly codecs, loaded on the first conversion) and writes each target file without ever replacing
- * one — a file that appeared meanwhile keeps its name and the new image gets a numbered sibling.
+ * Exact targets in the workspace: the checks before anything is sent, the size asked of the provider, and the writer
+ * results.ts calls once the image is saved. It converts locally (WebAssembly codecs, loaded on first use) and never
+ * replaces a file: one that appeared meanwhile keeps its name and the new image gets a numbered sibling.
  */
 import { randomBytes } from 'crypto';
 import * as path from 'path';
@@ -21,7 +19,7 @@ import type { ParamValue, Task } from '../core/task';
 import { UserError } from './commands';
 import type { Log } from './log';
 
-/** The target fields of a command's argument object (targetPath may also be a Uri of a workspace file). */
+/** targetPath may also be a Uri of a workspace file. */
 export interface TargetFields {
   readonly targetPath?: unknown;
   readonly width?: unknown;
@@ -40,7 +38,7 @@ async function stat(uri: vscode.Uri): Promise<vscode.FileStat | undefined> {
   }
 }
 
-/** A targetPath given as a URI (a Uri, or a string with a non-http scheme) as a path relative to the workspace folder. */
+/** A Uri, or a string with a non-http scheme. */
 function relativeTargetPath(value: unknown, workspaceFolder: vscode.Uri): string | undefined {
   if (value === undefined) return undefined;
   let uri: vscode.Uri | undefined;
@@ -60,11 +58,7 @@ function relativeTargetPath(value: unknown, workspaceFolder: vscode.Uri): string
   return inside;
 }
 
-/**
- * The target the arguments ask for, checked against the workspace (nothing is sent if this throws), or undefined
- * when they ask for none. A target that is an existing folder is refused here; an existing file is not — it is
- * kept, and the image gets a numbered sibling.
- */
+/** Nothing is sent if this throws. An existing folder is refused; an existing file is kept (numbered sibling). */
 export async function checkedTarget(fields: TargetFields, workspaceFolder: vscode.Uri): Promise<TargetPlan | undefined> {
   let plan: TargetPlan | undefined;
   try {
@@ -87,7 +81,7 @@ export async function checkedTarget(fields: TargetFields, workspaceFolder: vscod
   return plan;
 }
 
-/** The provider parameters for the target's size (see closestProviderSize); the caller lets the user's own win. */
+/** See closestProviderSize; the caller lets the user's own win. */
 export function targetSizeParams(plan: TargetPlan | undefined, model: ModelInfo | undefined): Record<string, ParamValue> {
   const size = plan && requestedSize(plan);
   return size ? closestProviderSize(model, size.width, size.height) : {};
@@ -95,10 +89,7 @@ export function targetSizeParams(plan: TargetPlan | undefined, model: ModelInfo 
 
 let codecs: ImageCodecs | undefined;
 
-/**
- * The codecs, loaded on the first conversion only. A plain require: the build turns it into a load of
- * dist/imageCodecs.js, a file of its own beside extension.js, whose wasm is in dist/wasm (see esbuild.js).
- */
+/** Loaded on first use, from dist/imageCodecs.js with its wasm in dist/wasm (see esbuild.js). */
 function imageCodecs(): ImageCodecs {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the WebAssembly codecs load on first use
   codecs ??= (require('../codecs/imageCodecs') as typeof import('../codecs/imageCodecs')).createImageCodecs(path.join(__dirname, 'wasm'));
@@ -109,7 +100,7 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
   return (await stat(uri)) !== undefined;
 }
 
-/** Writes `bytes` to `target` or, when that name is taken (now or by a racing writer), to `name-1.ext`, `name-2.ext`… */
+/** When the name is taken (now or by a racing writer): `name-1.ext`, `name-2.ext`… */
 async function writeExclusive(target: vscode.Uri, bytes: Uint8Array): Promise<vscode.Uri> {
   const folder = vscode.Uri.joinPath(target, '..');
   const name = path.posix.basename(target.path);
@@ -177,9 +168,8 @@ export interface TargetWriterDeps {
 }
 
 /**
- * Writes the task's targets from its saved result `original` (only the first result of a task has targets) and
- * records them on the result; returns what the sidecar keeps about them, or undefined when the task has none.
- * Never throws: a target that cannot be written is reported, and the saved result stays as it is.
+ * Only a task's first result has targets. Returns what the sidecar keeps about them. Never throws: a target that cannot
+ * be written is reported, and the saved result stays as it is.
  */
 export async function writeTargets(deps: TargetWriterDeps, task: Task, index: number, original: vscode.Uri, mime: string): Promise<Record<string, unknown> | undefined> {
   if (!task.request.target || index !== 0) return undefined;
@@ -231,7 +221,7 @@ export async function writeTargets(deps: TargetWriterDeps, task: Task, index: nu
   }
 }
 
-/** The task's result whose targets include `file` (a URI string), for the hover and Regenerate. */
+/** For the hover and Regenerate. */
 export function resultForTarget(store: TaskStore, file: string): { task: Task; index: number } | undefined {
   for (const task of store.list()) {
     const index = (task.results ?? []).findIndex((r) => r.file === file || r.targets?.includes(file));

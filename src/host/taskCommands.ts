@@ -27,7 +27,7 @@ export function taskOf(store: TaskStore, arg: unknown): Task {
 /** A function, so the message goes through the translation bundle. */
 const trackedElsewhere = () => vscode.l10n.t('Another VS Code window on this workspace is tracking this task; use it there.');
 
-/** Makes the task this window's before acting on it; refuses while another open window tracks it. */
+/** Refuses while another open window tracks it. */
 async function takeOrRefuse(deps: TaskCommandDeps, task: Task): Promise<void> {
   if (!(await deps.engine.take(task.id))) throw new UserError(trackedElsewhere());
 }

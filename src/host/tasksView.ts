@@ -1,7 +1,4 @@
-/**
- * The Tasks view: turns store changes into the smallest refresh it can. Active tasks come first; progress
- * refreshes of one item are throttled, state changes are shown at once.
- */
+/** The Tasks view: the smallest refresh per store change; progress throttled per item, state changes at once. */
 import * as vscode from 'vscode';
 import { markdownCodeSpan } from '../core/markup';
 import { PROVIDERS } from '../core/providers';
@@ -17,13 +14,10 @@ import { batchNode, BATCH_NODE_PREFIX, batchTaskIds, rootRows } from './batch/ba
 import { isArchived, TaskIndex } from '../core/taskIndex';
 
 const PROGRESS_THROTTLE_MS = 500;
-/**
- * Finished tasks listed at the top level; older ones sit one level down in pages, so VS Code builds (and sends
- * to the workbench) a hundred-odd rows at startup however long the history, not one per stored task.
- */
+/** Older finished tasks sit in pages one level down, so startup builds a hundred-odd rows however long the history. */
 const TOP_FINISHED = 100;
 const OLDER_PAGE = 500;
-/** Element ids of the "Older tasks" pages: `<prefix><offset into the finished tasks>`; a task id never starts so. */
+/** `<prefix><offset into the finished tasks>`; a task id never starts so. */
 const OLDER_PREFIX = 'mediaStudio.olderTasks:';
 /** The same for the archived tasks: offset 0 is the "Archived (N)" row itself. */
 const ARCHIVED_PREFIX = 'mediaStudio.archivedTasks:';
@@ -65,12 +59,12 @@ export function sortTasks(tasks: Task[]): Task[] {
   return tasks.sort((a, b) => rank(a) - rank(b) || (b.endedAt ?? b.createdAt) - (a.endedAt ?? a.createdAt));
 }
 
-/** Results the provider made that are not in the workspace yet (and have not failed to save). */
+/** And have not failed to save. */
 function unsaved(task: Task): boolean {
   return task.state === 'succeeded' && (task.results ?? []).some((r) => !r.file && !r.saveError && (r.url || r.inline || r.inlineFile));
 }
 
-/** A finished task with a result that could not be saved: marked with a warning until Save Again succeeds. */
+/** Marked with a warning until Save Again succeeds. */
 export function saveFailed(task: Task): boolean {
   return task.state === 'succeeded' && (task.results ?? []).some((r) => !r.file && r.saveError && (r.url || r.inline || r.inlineFile));
 }
@@ -215,7 +209,7 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
     return item;
   }
 
-  /** The tooltip is built when a row is hovered, not for every row each time the list is shown. */
+  /** Built when a row is hovered, not for every row each time the list is shown. */
   resolveTreeItem(item: vscode.TreeItem, id: string): vscode.TreeItem {
     const task = this.store.get(id);
     if (task) item.tooltip = tooltip(task, this.store.list());
@@ -364,7 +358,6 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
     this.view.badge = running ? { value: running, tooltip: running === 1 ? vscode.l10n.t('1 task running') : vscode.l10n.t('{0} tasks running', running) } : undefined;
   }
 
-  /** While tasks run and the view is visible, their elapsed times tick once a second. */
   private updateTicker(): void {
     const wanted = !!this.view?.visible && this.runningCount() > 0;
     if (wanted && !this.ticker) {

@@ -1,7 +1,4 @@
-/**
- * What the integration tests may look at inside the extension: handed out, on the object `activate()` returns,
- * only when VS Code runs extension tests (ExtensionMode.Test). Not part of the public API.
- */
+/** What integration tests may look at inside the extension, returned only in ExtensionMode.Test. Not public API. */
 import type * as vscode from 'vscode';
 import type { MediaKind, Task } from '../core/task';
 import type { ShownNotice } from './notifications';
@@ -17,45 +14,38 @@ import type { SpendingView } from './spending/view';
 export const TEST_HOOKS_KEY = '__mediaStudioTestHooks';
 
 export interface TestHooks {
-  /** The Tasks view's data provider, as VS Code sees it. */
   readonly tasksView: vscode.TreeDataProvider<string> & { readonly onDidChangeTreeData: vscode.Event<string | undefined> };
   readonly treeView: vscode.TreeView<string>;
-  /** Whether the "N Media Studio tasks" status-bar item is shown, and its text. */
   readonly statusBar: () => { readonly shown: boolean; readonly text: string; readonly tooltip: string };
-  /** Overrides of the providers' deadlines, read by the poller on each check; a test may set one for a moment. */
+  /** Read by the poller on each check; a test may set one for a moment. */
   readonly deadlines: Partial<Record<MediaKind, number>>;
-  /** The value given to the mediaStudio.hasKey context key (VS Code offers no way to read a context key). */
+  /** VS Code offers no way to read a context key. */
   readonly keyContext: KeyContext;
-  /** The chat tools themselves, to call prepareInvocation (tests auto-confirm, so its text is otherwise unseen). */
+  /** For prepareInvocation's text (tests auto-confirm, so it is otherwise unseen). */
   readonly lmTools: MediaTools;
-  /** The model lists the pickers and the panel get. */
   readonly models: ModelCatalog;
-  /** The open Media Studio panel's controller, as a probe; undefined while no panel is open. */
+  /** Undefined while no panel is open. */
   livePanel(): LivePanelProbe | undefined;
-  /** Set `answer` to reply to Regenerate's confirmation (and see its text) instead of a modal dialog. */
+  /** Set `answer` to reply instead of a modal dialog. */
   readonly regenerateConfirmations: RegenerateConfirmations;
-  /** Spending: its ledger, and its questions (a test answers them by replacing `prompts`). */
+  /** A test answers its questions by replacing `prompts`. */
   readonly spending: Spending;
-  /** The spending folder in global storage (a second ledger on it is a second window). */
+  /** A second ledger on it is a second window. */
   readonly spendingFolder: string;
-  /** The status-bar item's tooltip once the newest spending figures are in it. */
+  /** Once the newest spending figures are in it. */
   spendingTooltip(): Promise<string>;
-  /** The Show Spending view's content as last rendered. */
   readonly spendingView: SpendingView;
-  /** Every finish notification shown so far, oldest first (the notifier appends as it shows one). */
+  /** Oldest first. */
   readonly notices: readonly ShownNotice[];
-  /** Faults a test may set: each may throw to make that write fail, as a full or read-only disk would. */
+  /** Each may throw to make that write fail, as a full or read-only disk would. */
   readonly writeFaults: WriteFaults;
-  /** Where inline results are kept until they are in the workspace. */
   readonly inlineResultsFolder: vscode.Uri;
-  /** The folder of this workspace's task files, and the unreadable ones set aside at load (renamed *.corrupt). */
+  /** And the unreadable ones set aside at load (*.corrupt). */
   readonly tasksFolder: vscode.Uri;
-  /** This window's own workspace storage (`storageUri`), where earlier versions kept the task files. */
+  /** Where earlier versions kept the task files. */
   readonly workspaceStorage: vscode.Uri | undefined;
   readonly setAsideTaskFiles: readonly string[];
-  /** The startup removal of leftover temporary files: how many, and their bytes. */
   readonly leftoversRemoved: Promise<{ readonly files: number; readonly bytes: number }>;
-  /** The generate_batch chat tool, for its confirmation text. */
   readonly batchTool: GenerateBatchTool;
   /** The task index file (undefined when the task folder is not on this host's disk); flush() writes a pending change. */
   readonly taskIndex: { readonly file: string; flush(): Promise<void> } | undefined;
@@ -64,7 +54,7 @@ export interface TestHooks {
 export interface WriteFaults {
   result?: (task: Task, index: number) => void;
   sidecar?: (task: Task, index: number) => void;
-  /** Runs once a result is in place, before the store records it: a promise that never settles stands for a window closed there. */
+  /** A promise that never settles stands for a window closed there. */
   placed?: (task: Task, index: number) => Promise<void> | void;
 }
 

@@ -1,15 +1,13 @@
 /**
- * Reference images for models that take URLs only (Apixo's image_urls, Pixapi's input_image, PixAI's mediaUrl). A workspace
- * file's bytes are never uploaded anywhere the user did not choose: a file that came from a result whose URL
- * is still valid (its sidecar says so) is sent as that URL; for any other file the user is asked for a public
- * URL, and told why.
+ * References for URL-only models. A workspace file's bytes are never uploaded where the user did not choose: a file
+ * from a result whose URL is still valid (per its sidecar) goes as that URL; for others the user is asked, and told why.
  */
 import * as vscode from 'vscode';
 import { sidecarName } from '../core/files/naming';
 import { parseSidecar, UNKNOWN_EXPIRY_MAX_AGE_MS, validResultUrl } from '../core/files/sidecar';
 import { UserError } from './commands';
 
-/** The still-valid source URL recorded in a file's sidecar, if any. */
+/** If any. */
 export async function resultUrlOf(file: vscode.Uri): Promise<string | undefined> {
   const sidecar = file.with({ path: file.path.replace(/[^/]+$/, (name) => sidecarName(name)) });
   let text: string;
@@ -22,10 +20,7 @@ export async function resultUrlOf(file: vscode.Uri): Promise<string | undefined>
   return 'error' in parsed ? undefined : validResultUrl(parsed, Date.now());
 }
 
-/**
- * URLs for the given files. With `ask` false (automation) a file without a valid result URL is an error that
- * says what to do; otherwise the user is asked for a public URL per such file.
- */
+/** With `ask` false (automation) a file without a valid result URL is an error saying what to do. */
 export async function urlsForFiles(files: readonly vscode.Uri[], providerLabel: string, ask: boolean): Promise<string[]> {
   const urls: string[] = [];
   for (const file of files) {

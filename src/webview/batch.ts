@@ -1,9 +1,4 @@
-/**
- * The panel's Batch mode, beside the single prompt: a template with its {variables} highlighted, a small
- * table of values (or a rows file), the models to compare, a live preview of the prompts with their count and
- * total estimate, then Generate. Each batch shows as a grid: rows are variable combinations, columns models;
- * each cell shows its task's state, progress, time and cost, then its thumbnail (click opens it).
- */
+/** The panel's Batch mode: template, values, models, a live preview with count and estimate, and a grid per batch. */
 import * as l10n from '@vscode/l10n';
 import { estimateBatch } from '../core/batch/modelFacts';
 import { planBatch } from '../core/batch/plan';
@@ -17,7 +12,7 @@ import { showsProgress, stateWord } from '../core/taskPresentation';
 import { byId, h } from './dom';
 import { request, RequestFailed, send } from './rpc';
 
-/** Values typed in one field: separated by "|" when there is one (so values may hold commas), else by commas. */
+/** By "|" when there is one (so values may hold commas), else by commas. */
 export function splitValues(text: string): string[] {
   const separator = text.includes('|') ? '|' : ',';
   return text.split(separator).map((v) => v.trim()).filter(Boolean);
@@ -222,7 +217,7 @@ function renderBatch(id: string): void {
   else grids.prepend(figure);
 }
 
-/** Every host message passes through here too; batch mode takes what concerns it. */
+/** Every host message passes through here; batch mode takes what concerns it. */
 export function batchReceive(message: HostMessage): void {
   switch (message.type) {
     case 'init':

@@ -1,7 +1,4 @@
-/**
- * The compose area: the provider and model pickers (with "Other…" for a typed model id), the model's notes,
- * the cost estimate, and Generate.
- */
+/** The compose area: provider and model pickers ("Other…" for a typed id), the model's notes, the estimate, Generate. */
 import * as l10n from '@vscode/l10n';
 import { takesFiles, takesUrls } from '../core/catalog';
 import { estimateCost, formatEstimate } from '../core/spec/price';
@@ -89,7 +86,7 @@ export function renderModel(): void {
 }
 
 
-/** Says up front what a model does with references, instead of failing at submit. */
+/** Up front, instead of failing at submit. */
 export function renderNote(): void {
   const model = currentModel();
   const note = byId('model-note');

@@ -1,7 +1,4 @@
-/**
- * The panel's page: its three sections (compose, tasks, results) and the compose area's event wiring. Each
- * section renders itself (compose.ts, params.ts, references.ts, tasks.ts); this only builds and connects.
- */
+/** The panel's page: its three sections and the compose area's event wiring; each section renders itself. */
 import * as l10n from '@vscode/l10n';
 import { LIMITS } from '../core/panelProtocol';
 import type { ProviderId } from '../core/providers';
@@ -123,7 +120,7 @@ export function layout(): void {
   });
 }
 
-/** URIs from an Explorer drop: VS Code's own list first, the standard uri-list otherwise. */
+/** VS Code's own list first, the standard uri-list otherwise. */
 function droppedUris(data: DataTransfer | null): string[] {
   if (!data) return [];
   const resources = data.getData('application/vnd.code.uri-list') || data.getData('resourceurls');

@@ -1,8 +1,6 @@
 /**
- * The Media Studio panel's webview: compose a request, manage reference images, watch tasks and browse
- * results. It only renders what the host sends and sends typed requests back (rpc.ts); state that must
- * survive hiding or a reload (the compose area) is kept with getState/setState (state.ts). This module
- * loads the translations, builds the page and routes the host's messages to the sections.
+ * The panel's webview: renders what the host sends and sends typed requests back (rpc.ts); the compose area survives
+ * hiding and reloads through getState/setState (state.ts). This loads translations, builds the page, routes messages.
  */
 import * as l10n from '@vscode/l10n';
 import type { HostMessage } from '../core/panelProtocol';

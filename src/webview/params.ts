@@ -7,7 +7,7 @@ import { byId, h } from './dom';
 import { currentModel, panel, save } from './state';
 import { datalistOptions, selectOptions } from './valueGroups';
 
-/** Words for the fields every provider has under some name; any other field is shown by its provider's name. */
+/** Fields every provider has under some name; any other is shown by its provider's name. */
 function roleLabel(param: ParamSpec): string {
   switch (param.role) {
     case 'size': return l10n.t('Size');
@@ -23,7 +23,7 @@ function roleLabel(param: ParamSpec): string {
   }
 }
 
-/** One form control for a field of the model's spec, under its provider's name (id param-<name>). */
+/** Under its provider's name (id param-<name>). */
 export function paramControl(param: ParamSpec): HTMLElement {
   const id = `param-${param.name}`;
   const current = panel.compose.params[param.name] ?? '';
@@ -44,7 +44,7 @@ export function paramControl(param: ParamSpec): HTMLElement {
   return h('div', { class: 'field', 'data-param': param.name }, h('label', { for: id, title }, label), control);
 }
 
-/** The free rows of the Advanced section: undocumented fields by name, sent in `extra`. */
+/** Undocumented fields by name, sent in `extra`. */
 export function renderExtra(): void {
   const rows = panel.compose.extra ?? [];
   const names = byId<HTMLDataListElement>('extra-names');

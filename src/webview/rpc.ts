@@ -1,8 +1,6 @@
 /**
- * The webview's side of the panel protocol: `request(type, fields)` posts a request and resolves with its
- * typed reply (core/panelProtocol's PanelReplies, checked against REPLY_TYPES), or rejects with RequestFailed
- * when the host answers with an error, or RequestCancelled when the person stopped it. The error itself is
- * shown by main's 'error' handler, so `send` is for requests whose reply changes nothing here.
+ * `request(type, fields)` resolves with the typed reply (checked against REPLY_TYPES), or rejects with RequestFailed
+ * (host error) or RequestCancelled (the person stopped it). Errors show via main's 'error' handler, hence `send`.
  */
 import { REPLY_TYPES } from '../core/panelProtocol';
 import type { HostMessage, PanelRequest, ReplyTo, RequestFields, RequestType, WebviewMessage } from '../core/panelProtocol';
@@ -18,7 +16,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 export const vscodeApi = acquireVsCodeApi();
 
 export class RequestFailed extends Error {}
-/** The host stopped the request because the person did (it answered done where another reply was due). */
+/** The host answered done where another reply was due. */
 export class RequestCancelled extends Error {}
 
 interface Waiting {
@@ -40,12 +38,12 @@ export function request<K extends RequestType>(type: K, fields: RequestFields<K>
   });
 }
 
-/** A request whose reply changes nothing here: a failure is already shown by the 'error' notice. */
+/** A failure is already shown by the 'error' notice. */
 export function send<K extends RequestType>(type: K, fields: RequestFields<K>): void {
   request(type, fields).catch(() => undefined);
 }
 
-/** Settles the request a host message answers, if it answers one. */
+/** If it answers one. */
 export function settleReply(message: HostMessage): void {
   if (!('requestId' in message) || message.requestId === undefined) return;
   const waiting = pending.get(message.requestId);

@@ -1,8 +1,4 @@
-/**
- * What the panel knows: the compose area (kept with getState/setState, so it survives hiding and reloads),
- * the providers and their models, and the tasks the host has shown it. Sections read it here and change
- * the compose area only through `save`.
- */
+/** What the panel knows; sections change the compose area (kept with getState/setState) only through `save`. */
 import { ModelInfo, typedModel } from '../core/catalog';
 import type { ComposeState, ProviderOption, TaskView } from '../core/panelProtocol';
 import type { ProviderId } from '../core/providers';
@@ -16,7 +12,7 @@ const saved = vscodeApi.getState() as SavedState | undefined;
 
 export const panel = {
   compose: saved?.compose ?? emptyCompose,
-  /** Whether the compose area came from a saved state (then init does not reset its provider). */
+  /** Then init does not reset its provider. */
   restored: saved !== undefined,
   initialised: false,
   providers: [] as readonly ProviderOption[],
@@ -30,7 +26,7 @@ export function save(changes: Partial<ComposeState>): void {
   vscodeApi.setState({ compose: panel.compose } satisfies SavedState);
 }
 
-/** The model select's entry for a model id typed by hand. */
+/** For a model id typed by hand. */
 export const OTHER_MODEL = '\u0000other';
 
 export function currentModel(): ModelInfo | undefined {

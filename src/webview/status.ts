@@ -1,7 +1,7 @@
 /** The line beside the Generate button. */
 import { byId } from './dom';
 
-/** How long a confirmation ("Submitted.") stays beside the Generate button; errors stay until the next action. */
+/** For a confirmation ("Submitted."); errors stay until the next action. */
 const STATUS_MS = 5000;
 let statusTimer: ReturnType<typeof setTimeout> | undefined;
 

@@ -1,7 +1,4 @@
-/**
- * The Tasks section's cards and the Results section's gallery: one card per task, newest first, with its
- * actions; running tasks' elapsed times tick once a second.
- */
+/** Task cards (newest first, with actions) and the results gallery; running tasks' elapsed times tick each second. */
 import * as l10n from '@vscode/l10n';
 import { formatElapsed } from '../core/elapsed';
 import type { TaskAction, TaskView } from '../core/panelProtocol';
@@ -14,7 +11,7 @@ import { tasks } from './state';
 import { setStatus } from './status';
 import { iconButton, toolbar } from './toolbar';
 
-/** The same elapsed time as the Tasks view's (core/elapsed: since submitted, not since the provider started it). */
+/** core/elapsed: since submitted, not since the provider started it. */
 function elapsed(task: TaskView): string {
   return formatElapsed(task, Date.now());
 }
@@ -33,7 +30,7 @@ function actionButton(task: TaskView, action: TaskAction, label: string, index =
   return button;
 }
 
-/** Why a finished task's result is not in the workspace, in the card itself (the Tasks view marks it too). */
+/** In the card itself (the Tasks view marks it too). */
 function saveFailure(task: TaskView): HTMLParagraphElement | undefined {
   const failed = task.results.find((r) => r.saveError);
   return failed ? h('p', { class: 'error save-error', role: 'status' }, l10n.t('Not saved: {0} Use "Save Again" on the task in the Tasks view.', failed.saveError as string)) : undefined;
@@ -187,7 +184,7 @@ function trim(list: HTMLElement, limit: number): void {
   while (list.children.length > limit) list.lastElementChild?.remove();
 }
 
-/** Elapsed times of running tasks tick once a second on screen; this only redraws, it asks nobody anything. */
+/** Only redraws; it asks nobody anything. */
 let clock: ReturnType<typeof setTimeout> | undefined;
 function scheduleClock(): void {
   if (clock !== undefined) return;

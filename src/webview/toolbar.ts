@@ -1,10 +1,7 @@
-/**
- * The panel's action buttons, as VS Code draws them: a codicon per action in a toolbar (shown on hover and on
- * keyboard focus), each with a tooltip and an accessible name; arrow keys move along a toolbar, Tab leaves it.
- */
+/** Action buttons as VS Code draws them: codicons in toolbars (on hover and focus), tooltips, accessible names. */
 import type { TaskAction } from '../core/panelProtocol';
 
-/** The codicon of each action (VS Code's own icons for the same commands where it has them). */
+/** VS Code's own icons for the same commands where it has them. */
 export const ACTION_ICONS: Readonly<Record<TaskAction, string>> = {
   open: 'go-to-file',
   reveal: 'folder-opened',
@@ -15,7 +12,7 @@ export const ACTION_ICONS: Readonly<Record<TaskAction, string>> = {
   cancel: 'stop-circle',
 };
 
-/** An icon button: the label is its tooltip and, with `context`, its accessible name. */
+/** The label is its tooltip and, with `context`, its accessible name. */
 export function iconButton(action: TaskAction, label: string, context: string): HTMLButtonElement {
   const button = document.createElement('button');
   button.type = 'button';
@@ -26,10 +23,7 @@ export function iconButton(action: TaskAction, label: string, context: string): 
   return button;
 }
 
-/**
- * A toolbar of buttons with one tab stop (the first button, or the last one used): Left/Right/Home/End move
- * between its buttons, as in VS Code's own toolbars.
- */
+/** One tab stop (the first button, or the last used); Left/Right/Home/End move, as in VS Code's own toolbars. */
 export function toolbar(label: string, buttons: readonly (HTMLButtonElement | undefined)[]): HTMLDivElement {
   const bar = document.createElement('div');
   bar.className = 'toolbar';

@@ -1,7 +1,4 @@
-/**
- * The panel's option lists grouped by the form of their values (core/valueForms): a select gets one optgroup
- * per form, a datalist (free fields, which cannot group) labels each suggestion with its form.
- */
+/** Option lists grouped by form (core/valueForms): optgroups in a select; a datalist cannot group, so labels instead. */
 import * as l10n from '@vscode/l10n';
 import { groupByForm, ValueForm } from '../core/valueForms';
 
@@ -23,7 +20,7 @@ function option(value: string, selected: boolean, label?: string): HTMLOptionEle
   return element;
 }
 
-/** Options for a select: plain when the list has one form, else in an optgroup per form. */
+/** Plain when the list has one form. */
 export function selectOptions(values: readonly string[], selected: string | undefined): HTMLElement[] {
   const groups = groupByForm(values);
   if (groups.length <= 1) return values.map((v) => option(v, v === selected));
@@ -35,7 +32,7 @@ export function selectOptions(values: readonly string[], selected: string | unde
   });
 }
 
-/** Suggestions for a datalist: each labelled with its form when the list mixes forms. */
+/** Labelled with its form when the list mixes forms. */
 export function datalistOptions(values: readonly string[]): HTMLOptionElement[] {
   const mixed = groupByForm(values).length > 1;
   const word = (form: ValueForm) => ({ pixels: l10n.t('pixels'), resolution: l10n.t('resolution'), aspectRatio: l10n.t('aspect ratio'), other: '' })[form];

@@ -9,7 +9,7 @@ import * as l10n from '@vscode/l10n';
 
 export type ApixoPlan = 'free' | 'pro';
 
-/** Documented limits per plan: requests a minute (submits and status checks together) and tasks at once. */
+/** Requests a minute (submits and checks together) and tasks at once. */
 export const APIXO_PLANS: Readonly<Record<ApixoPlan, { readonly requestsPerMinute: number; readonly concurrentTasks: number }>> = {
   free: { requestsPerMinute: 10, concurrentTasks: 3 },
   pro: { requestsPerMinute: 60, concurrentTasks: 10 },
@@ -36,7 +36,6 @@ export const APIXO_SPEC = {
   price: (request: PricedRequest) => data().apixoPrice(request),
 } as const satisfies ProviderSpec<'apixo'>;
 
-/** Which fields of a prepared request go beside `input` rather than inside it. */
 export function apixoTopLevel(model: ModelSpec, name: string): boolean {
   return model.params.some((x) => x.name === name && x.topLevel);
 }

@@ -1,7 +1,4 @@
-/**
- * Apixo: one task API for many models, under /api/v1 of the configured origin. Every answer is an envelope
- * `{code, message, data}` whose `code` counts as much as the HTTP status. Reference images only as URLs.
- */
+/** Apixo: one task API for many models; every answer is an envelope whose `code` counts as much as the HTTP status. */
 import { ApiClient, ApiResponse, arr, CallOptions, HttpError, isHttpUrl, num, obj, parseRetryAfter, ProtocolError, str } from '../http';
 import { prepareRequest, specOf } from '../spec/validate';
 import type { ParamValue, RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
@@ -28,7 +25,7 @@ function statusForCode(code: number, envelope: Record<string, unknown>): number 
   return code >= 400 && code <= 599 ? code : 400;
 }
 
-/** Calls Apixo and returns the envelope's `data`; any `code` other than 200 becomes an HttpError. */
+/** Any `code` other than 200 becomes an HttpError. */
 async function callApixo(api: ApiClient, method: 'GET' | 'POST', path: string, options: CallOptions = {}): Promise<unknown> {
   let response: ApiResponse;
   try {
@@ -55,11 +52,7 @@ function modelOf(request: TaskRequest): string {
   return request.model.trim();
 }
 
-/**
- * The submit body: `{request_type, input}` with the prepared request's fields by Apixo's own names (the
- * model's rules applied: the mode or generationType that fits), `extra` fields as given, the prompt and the
- * reference URLs; fields the spec marks top level (`provider`) beside `input`.
- */
+/** Fields by Apixo's names (rules applied), `extra` as given, prompt and reference URLs; top-level fields beside `input`. */
 export function apixoBody(request: TaskRequest): { request_type: 'async'; input: Record<string, ParamValue> } & Record<string, ParamValue> {
   const prepared = prepareRequest(request);
   const model = specOf(prepared);
@@ -78,7 +71,6 @@ export function apixoBody(request: TaskRequest): { request_type: 'async'; input:
   return { request_type: 'async', ...top, input };
 }
 
-/** The `input` object alone (see apixoBody). */
 export function apixoInput(request: TaskRequest): Record<string, ParamValue> {
   return apixoBody(request).input;
 }
@@ -97,7 +89,7 @@ function resultUrls(resultJson: unknown): unknown[] {
   return urls;
 }
 
-/** Reads the `data` of a status answer. `costTime` is processing time in ms, not money: it is not a cost. */
+/** `costTime` is processing time in ms, not money. */
 export function parseApixoStatus(data: unknown): RemoteStatus {
   const status = obj(data);
   const state = str(status?.state);
@@ -130,12 +122,9 @@ export function parseApixoStatus(data: unknown): RemoteStatus {
 }
 
 /**
- * Apixo's advice: images wait ~5 s, then every 3 s (done within ~2–3 min); videos wait ~60 s, then every 15 s
- * (done within ~10 min); back off ×1.5 up to 30 s — after checks and after failed checks alike.
- * Deadlines: about three times the longest run Apixo expects (10 min for an image, 30 min for a video), so a
- * slow but healthy task is not shown as stale, while one that is truly late is, sooner than the generic 45 min.
- * Run times: the same advice read as when a task may be ready — an image from ~5 s, a video from ~60 s; under a
- * tight request budget the engine spends it on tasks past that first (see budgetOrder.ts).
+ * Apixo's advice: images wait ~5 s, then every 3 s; videos ~60 s, then every 15 s; back off ×1.5 up to 30 s.
+ * Deadlines about three times the longest run Apixo expects (10 / 30 min), so a slow but healthy task is not stale.
+ * Ready-from times (~5 s / ~60 s) let a tight request budget go to tasks past them first (see budgetOrder.ts).
  */
 export function apixoPolicy(plan: ApixoPlan): PollPolicy {
   const limits = APIXO_PLANS[plan];
@@ -158,14 +147,14 @@ export function apixoPolicy(plan: ApixoPlan): PollPolicy {
 export class ApixoAdapter implements ProviderAdapter {
   readonly id = 'apixo' as const;
 
-  /** `plan` is read at every use, so a change of the plan setting applies at once. */
+  /** Read at every use, so a change of the plan setting applies at once. */
   constructor(private readonly plan: () => ApixoPlan = () => 'pro') {}
 
   get policy(): PollPolicy {
     return apixoPolicy(this.plan());
   }
 
-  /** The transport rules; the model's fields, counts and modes are checked against its spec by the engine. */
+  /** Transport rules only; the engine checks the model's fields, counts and modes against its spec. */
   validate(request: TaskRequest): string | undefined {
     if (request.images?.length) {
       return l10n.t('Apixo takes reference images only as public URLs, not as files from your workspace. Give the image\'s http(s) address instead (a previous result\'s URL works while it is valid).');
@@ -198,7 +187,6 @@ export class ApixoAdapter implements ProviderAdapter {
   }
 }
 
-/** The account balance in USD (`GET /api/v1/apikeys/current-balance`). */
 export async function fetchApixoBalance(api: ApiClient): Promise<number> {
   const data = await callApixo(api, 'GET', '/apikeys/current-balance');
   const balance = num(data);

@@ -1,7 +1,4 @@
-/**
- * One adapter per registered provider, built from settings read through a function (so this stays free of
- * `vscode`). A fifth provider adds one line here and one in src/core/spec/registry.ts.
- */
+/** One adapter per provider, from settings read through a function (no `vscode` here); see also spec/registry.ts. */
 import type { ProviderId } from '../providers';
 import { PROVIDER_IDS } from '../providers';
 import type { ProviderAdapter } from './adapter';
@@ -11,7 +8,7 @@ import { OpenAiAdapter } from './openai';
 import { PixaiAdapter } from './pixai';
 import { PixapiAdapter } from './pixapi';
 
-/** Reads a setting under mediaStudio. (e.g. "apixo.plan") at the time of use. */
+/** At the time of use, e.g. "apixo.plan". */
 export type SettingReader = (name: string) => unknown;
 
 const FACTORIES: Readonly<Record<ProviderId, (setting: SettingReader) => ProviderAdapter>> = {

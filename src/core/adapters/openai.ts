@@ -1,7 +1,4 @@
-/**
- * OpenAI-compatible images: the synchronous `POST /v1/images/generations` (JSON) and `POST /v1/images/edits`
- * (multipart). The answer is the result, so every task completes at submit and is never polled.
- */
+/** OpenAI-compatible images: synchronous generations (JSON) and edits (multipart); tasks complete at submit, never polled. */
 import { ApiClient, arr, obj, ProtocolError, str } from '../http';
 import { multipartBody, MultipartPart } from '../multipart';
 import type { ParamValue, RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
@@ -13,10 +10,7 @@ export { OPENAI_SPEC } from './openai.spec';
 const ANSWER_MAX_BYTES = 256 * 1024 * 1024; // b64_json answers carry whole images
 const ANSWER_TIMEOUT_MS = 10 * 60_000; // the answer comes only when the images are made
 
-/**
- * The fields passed on: the request's documented parameters (checked against the model's spec by the engine)
- * and its `extra` fields as given. The `mask` file goes as a file part of its own.
- */
+/** Documented parameters and `extra` as given; the `mask` file goes as a file part of its own. */
 function chosenFields(request: TaskRequest): Record<string, ParamValue> {
   const fields: Record<string, ParamValue> = {};
   for (const [name, value] of Object.entries({ ...request.params, ...request.extra })) {
@@ -29,7 +23,7 @@ function partValue(value: ParamValue): string {
   return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-/** Reads `{created, data:[{url}|{b64_json}]}`; inline images come back as bytes for the caller to save at once. */
+/** Inline images come back as bytes for the caller to save at once. */
 export function parseOpenAiImages(body: unknown): { status: RemoteStatus; inline: InlineResult[] } {
   const items = arr(obj(body)?.data);
   if (!items) throw new ProtocolError(l10n.t('The image answer has no "data" list.'));
@@ -50,10 +44,10 @@ export function parseOpenAiImages(body: unknown): { status: RemoteStatus; inline
 
 export class OpenAiAdapter implements ProviderAdapter {
   readonly id = 'openai' as const;
-  /** Never used for checks (tasks complete at submit); kept plain so the engine has something sane. */
+  /** Never used (tasks complete at submit); kept plain so the engine has something sane. */
   readonly policy: PollPolicy = { floorMs: 1000, firstCheckMs: { image: 1000, video: 1000 }, minIntervalMs: { image: 1000, video: 1000 } };
 
-  /** The transport rules; fields and their values are checked against the model's spec by the engine. */
+  /** Transport rules only; the engine checks fields against the spec. */
   validate(request: TaskRequest): string | undefined {
     if (request.kind === 'video' || request.operation === 'video') return l10n.t('OpenAI\'s images API makes images only. Choose Pixapi or Apixo for video.');
     if (request.imageUrls?.length) return l10n.t('OpenAI\'s images API takes reference images as files, not URLs. Pick workspace images instead.');

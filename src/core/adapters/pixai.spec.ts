@@ -12,10 +12,7 @@ export const PIXAI_EXAMPLE_MODEL_VERSION_ID = '1983308862240288769';
 
 const MODEL_PAGE = /^(?:https?:\/\/)?(?:www\.)?pixai\.art\/model\/[^/?#\s]+\/(\d+)\/?(?:[?#]\S*)?$/i;
 
-/**
- * The modelVersionId in a bare id or a model page address `pixai.art/model/<id>/<modelVersionId>` (with or
- * without https://, www., a trailing slash or a query); undefined for anything else.
- */
+/** A bare id or `pixai.art/model/<id>/<modelVersionId>` (with or without https://, www., slash or query). */
 export function parseModelVersionId(input: string): string | undefined {
   const text = input.trim();
   if (/^\d+$/.test(text)) return text;

@@ -1,8 +1,4 @@
-/**
- * PixAI: text-to-image at POST /v2/image/create, status at GET /v1/task/{id} (v1 while create is v2), images
- * by URL or through the keyed media route, cancel only through GraphQL. Image-to-image through the v1
- * parameters `mediaUrl` (+ `strength`): one reference, as a public URL. No video, editing or balance.
- */
+/** PixAI: v2 create, v1 status, images by URL or the keyed media route, cancel only through GraphQL; no video or balance. */
 import { ApiClient, arr, isHttpUrl, num, obj, ProtocolError, str } from '../http';
 import type { ParamValue, RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
 import { parseModelVersionId } from './pixai.spec';
@@ -11,13 +7,10 @@ import * as l10n from '@vscode/l10n';
 
 export { parseModelVersionId, PIXAI_EXAMPLE_MODEL_VERSION_ID, PIXAI_SPEC } from './pixai.spec';
 
-/**
- * The GraphQL mutation that cancels a task still waiting; PixAI's REST API has no cancel. What it returns is
- * not documented, so only `id` is asked for and the answer's data is not trusted: the task is read back.
- */
+/** PixAI's REST API has no cancel. The answer is undocumented, so only `id` is asked for and the task is read back. */
 export const PIXAI_CANCEL_MUTATION = 'mutation($id: ID!){ cancelGenerationTask(id: $id) { id } }';
 
-/** The keyed media route for a media id; the result writer sends the key only to this origin. */
+/** The result writer sends the key only to this origin. */
 export function pixaiMediaUrl(api: ApiClient, mediaId: string): string {
   return api.url(`/v1/media/${encodeURIComponent(mediaId)}/image`).toString();
 }
@@ -37,7 +30,7 @@ function mediaIdsOf(outputs: Record<string, unknown> | undefined): (string | und
   return (arr(outputs?.batch) ?? []).map((entry) => str(obj(entry)?.mediaId));
 }
 
-/** One result per image: its URL when PixAI gave one (fetched without the key), else the keyed media route. */
+/** Its URL when PixAI gave one (fetched without the key), else the keyed media route. */
 function pixaiResults(outputs: Record<string, unknown> | undefined, mediaUrl: (mediaId: string) => string): ResultItem[] {
   const urls = (arr(outputs?.mediaUrls) ?? []).map(str);
   const ids = mediaIdsOf(outputs);
@@ -86,7 +79,7 @@ export class PixaiAdapter implements ProviderAdapter {
     maxActiveTasks: 10, // documented: 10 tasks per account waiting or running; the rest wait here
   };
 
-  /** The transport rules; the documented fields and the one reference are checked against the spec by the engine. */
+  /** Transport rules only; the engine checks the fields and the one reference against the spec. */
   validate(request: TaskRequest): string | undefined {
     if (request.kind === 'video' || request.operation === 'video') return l10n.t('PixAI makes no videos through its API. Choose Pixapi or Apixo for video.');
     if (request.images?.length) {
@@ -133,9 +126,8 @@ export class PixaiAdapter implements ProviderAdapter {
   }
 
   /**
-   * GraphQL cancel: works while the task waits; a running task answers with `errors` (HTTP 200). The
-   * mutation's answer is not documented, so a reply without errors is confirmed by reading the task: only a
-   * task PixAI reports as `cancelled` counts as cancelled.
+   * Works while the task waits; a running one answers `errors` (HTTP 200). The answer is undocumented, so success is
+   * confirmed by reading the task back: only `cancelled` counts.
    */
   async cancel(api: ApiClient, task: Task): Promise<CancelOutcome> {
     if (!task.remoteId) return 'notCancellable';

@@ -26,15 +26,11 @@ export const PIXAPI_SPEC = {
   price: (request: PricedRequest) => data().pixapiPrice(request),
 } as const satisfies ProviderSpec<'pixapi'>;
 
-/** Operations a model Pixapi lists can do, from its `category` and `capabilities`. */
 export function pixapiOperations(kind: MediaKind, edits: boolean): readonly Operation[] {
   return kind === 'video' ? ['video'] : edits ? ['generate', 'edit'] : ['generate'];
 }
 
-/**
- * The models GET /v1/models lists, each with its spec: the documented one (by id or alias), else the generic
- * schema, able to edit only where the listing says `image-to-image`.
- */
+/** The documented spec by id or alias, else the generic schema, editing only where the listing says `image-to-image`. */
 export function mergePixapiModels(listed: readonly { id: string; kind: MediaKind; edits: boolean }[]): ModelSpec[] {
   return data().mergePixapiModels(listed);
 }

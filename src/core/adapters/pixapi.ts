@@ -12,10 +12,7 @@ export { mergePixapiModels, PIXAPI_SPEC } from './pixapi.spec';
 const SYNC_MAX_BYTES = 256 * 1024 * 1024; // b64_json answers carry whole images
 const SYNC_TIMEOUT_MS = 10 * 60_000;
 
-/**
- * The documented fields the request gives (checked against the model's spec by the engine) and its `extra`
- * fields as given. `response_format` only goes to the synchronous endpoints.
- */
+/** Documented fields and `extra` as given; `response_format` only goes to the synchronous endpoints. */
 function fields(request: TaskRequest): Record<string, ParamValue> {
   const body: Record<string, ParamValue> = {};
   for (const [name, value] of Object.entries(request.params)) {
@@ -30,12 +27,12 @@ function imageBody(request: TaskRequest): Record<string, ParamValue> {
   return { model: request.model, prompt: request.prompt, ...fields(request) };
 }
 
-/** A multipart field's text: strings as they are, other JSON values as JSON. */
+/** Strings as they are, other JSON values as JSON. */
 function partValue(value: ParamValue): string {
   return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-/** Synchronous answers follow the OpenAI image shape; items without a URL are named as Pixapi's. */
+/** The OpenAI image shape; items without a URL are named as Pixapi's. */
 function syncResult(body: unknown): { status: RemoteStatus; inline: InlineResult[] } {
   const parsed = parseOpenAiImages(body);
   const results = parsed.status.results?.map((r) => (r.saveError ? { saveError: l10n.t('Pixapi returned this item without a URL.') } : r));
@@ -85,7 +82,7 @@ export class PixapiAdapter implements ProviderAdapter {
     errorBackoff: { firstMs: 1000, growth: 2, jitterMs: 250 },
   };
 
-  /** The transport rules; fields, types and counts are checked against the model's spec by the engine. */
+  /** Transport rules only; the engine checks fields, types and counts against the spec. */
   validate(request: TaskRequest): string | undefined {
     if (!request.model.trim()) return l10n.t('Choose a Pixapi model.');
     if (request.operation === 'edit' && !request.images?.length) return l10n.t('Pick at least one image to edit.');
@@ -143,7 +140,7 @@ export class PixapiAdapter implements ProviderAdapter {
   }
 }
 
-/** `GET /v1/models`, reduced to what the pickers need. */
+/** Reduced to what the pickers need. */
 export async function listPixapiModels(api: ApiClient): Promise<{ id: string; kind: 'image' | 'video'; edits: boolean }[]> {
   const response = await api.call('GET', '/v1/models');
   const data = arr(obj(response.body)?.data) ?? [];

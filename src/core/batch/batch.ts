@@ -1,7 +1,6 @@
 /**
- * A batch: one request fanned out over rows of variable values and several models. Stored beside the tasks
- * (before any of its tasks is sent); each of its tasks carries the batch id and its cell in its request, so
- * the tasks themselves say which cell they belong to, whatever happens between two writes.
+ * One request fanned out over rows of variable values and several models, stored before any of its tasks is sent.
+ * Each task carries the batch id and its cell in its request, so tasks say which cell they belong to between writes.
  */
 import * as l10n from '@vscode/l10n';
 import { isProviderId } from '../providers';
@@ -11,48 +10,45 @@ import type { Row } from './rows';
 
 export interface Batch {
   readonly id: string;
-  /** The name of its folder inside the output folder. */
+  /** Its folder's name inside the output folder. */
   readonly slug: string;
   readonly createdAt: number;
   readonly template: string;
   readonly variables?: Readonly<Record<string, readonly string[]>>;
-  /** Workspace-relative path of the rows file it was expanded from. */
   readonly rowsFile?: string;
-  /** The expanded rows: the values of each row's variables. Kept, so the batch never depends on the file again. */
+  /** Kept, so the batch never depends on the rows file again. */
   readonly rows: readonly Row[];
-  /** The models compared; each one's params are the final ones its tasks send (shared, count and its own merged). */
+  /** Each one's params are the final ones its tasks send (shared, count and its own merged). */
   readonly models: readonly BatchModel[];
-  /** Shared parameters, by the providers' field names. */
   readonly params: Readonly<Record<string, ParamValue>>;
   readonly n?: number;
-  /** Pixapi's synchronous endpoint, as the single requests choose it. */
+  /** As the single requests choose it. */
   readonly sync?: boolean;
   readonly operation: Operation;
-  /** URI string of the workspace folder. */
   readonly workspaceFolder: string;
-  /** The batch's folder, relative to the workspace folder: `<output folder>/<slug>`. */
+  /** Relative to the workspace folder: `<output folder>/<slug>`. */
   readonly outputFolder: string;
-  /** Every task made for it, in order (a retried cell adds one); the tasks' own batch field is the authority. */
+  /** A retried cell adds one; the tasks' own batch field is the authority. */
   readonly taskIds: readonly string[];
   readonly origin: Task['origin'];
   readonly revision: number;
 }
 
-/** What a task records about the batch cell it belongs to (in its request, and so in its sidecar). */
+/** In the task's request, and so in its sidecar. */
 export interface BatchRef {
   readonly id: string;
   readonly cell: number;
   readonly values: Row;
 }
 
-/** The cells of a stored batch, from its stored rows (the template and rows are what it was planned from). */
+/** From its stored rows (the template and rows are what it was planned from). */
 export function batchCells(batch: Batch): BatchCell[] {
   const plan = planBatch({ template: batch.template, rows: batch.rows, models: batch.models, maxTasks: Infinity });
   if ('error' in plan) return [];
   return [...plan.cells];
 }
 
-/** The task that stands for each cell now: the newest one made for it. */
+/** The newest task made for each cell. */
 export function cellTasks(batch: Batch, tasks: Iterable<Task>): Map<number, Task> {
   const latest = new Map<number, Task>();
   for (const task of tasks) {
@@ -70,9 +66,9 @@ export interface BatchSummary {
   readonly failed: number;
   readonly cancelled: number;
   readonly active: number;
-  /** Cells without any task: never sent (a window closed while the batch was being created). */
+  /** Never sent (a window closed while the batch was being created). */
   readonly notSent: number;
-  /** Known costs, summed per unit. */
+  /** Summed per unit. */
   readonly cost: readonly { amount: number; unit: string }[];
   readonly finished: boolean;
 }
@@ -103,7 +99,6 @@ export function summarizeBatch(batch: Batch, tasks: Iterable<Task>): BatchSummar
   };
 }
 
-/** "7/12 done, 1 failed": the Tasks view's line for a batch. */
 export function describeProgress(summary: BatchSummary): string {
   const parts = [l10n.t('{0}/{1} done', summary.done, summary.cells)];
   if (summary.failed) parts.push(l10n.t('{0} failed', summary.failed));
@@ -116,7 +111,7 @@ export function formatCosts(costs: BatchSummary['cost']): string {
   return costs.map((c) => (c.unit === 'credits' ? l10n.t('{0} credits', c.amount) : c.unit === 'USD' ? `$${c.amount.toFixed(3)}` : `${c.amount} ${c.unit}`)).join(' + ');
 }
 
-/** Cells whose task failed or was cancelled (or was never made): what Retry failed sends again. */
+/** Failed, cancelled or never made: what Retry failed sends again. */
 export function retryableCells(batch: Batch, tasks: Iterable<Task>): number[] {
   const byCell = cellTasks(batch, tasks);
   const cells: number[] = [];
@@ -127,7 +122,6 @@ export function retryableCells(batch: Batch, tasks: Iterable<Task>): number[] {
   return cells;
 }
 
-/** Tasks of the batch still in the provider's hands or the local queue. */
 export function activeTasks(batch: Batch, tasks: Iterable<Task>): Task[] {
   return [...tasks].filter((t) => t.request.batch?.id === batch.id && !isTerminal(t.state));
 }
@@ -140,7 +134,7 @@ function isParams(value: unknown): boolean {
   return !!value && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => ['string', 'number', 'boolean'].includes(typeof v));
 }
 
-/** A stored batch read back: files on disk are untrusted, so anything malformed is refused. */
+/** Files on disk are untrusted: anything malformed is refused. */
 export function parseStoredBatch(text: string): Batch | undefined {
   let value: unknown;
   try {
@@ -161,13 +155,13 @@ export function parseStoredBatch(text: string): Batch | undefined {
   return { origin: 'user', ...b, params: b.params ?? {} } as Batch;
 }
 
-/** Whether a stored task's batch field is well formed (task files are untrusted too). */
+/** Task files are untrusted too. */
 export function isBatchRef(value: unknown): value is BatchRef {
   const ref = value as Partial<BatchRef> | undefined;
   return !!ref && typeof ref.id === 'string' && typeof ref.cell === 'number' && Number.isInteger(ref.cell) && ref.cell >= 0 && isRow(ref.values);
 }
 
-/** The request of one cell, as every task of that cell sends it (first time and on Retry). */
+/** The same for every task of that cell, first time and on Retry. */
 export function batchRequest(batch: Batch, cell: number): TaskRequest {
   const cells = batchCells(batch);
   const found = cells[cell];

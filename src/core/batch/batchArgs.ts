@@ -1,7 +1,4 @@
-/**
- * The argument object of mediaStudio.generateBatch (also submitBatch and the generate_batch chat tool),
- * checked strictly like the other commands' objects: a typo gives a message, not a different batch.
- */
+/** mediaStudio.generateBatch's argument object (also submitBatch, generate_batch), checked strictly: a typo gives a message. */
 import * as l10n from '@vscode/l10n';
 import { ArgsProblem } from '../commandArgs';
 import { resolveOutputFolder } from '../files/outputFolder';
@@ -11,7 +8,7 @@ import type { ParamValue } from '../task';
 export interface BatchArgs {
   readonly template: string;
   readonly variables?: Readonly<Record<string, readonly string[]>>;
-  /** Workspace path of a .csv or .jsonl file: one row per line. */
+  /** A .csv or .jsonl file: one row per line. */
   readonly rows?: string;
   readonly models?: readonly { readonly provider: ProviderId; readonly model?: string; readonly params?: Readonly<Record<string, ParamValue>> }[];
   readonly params?: Readonly<Record<string, ParamValue>>;

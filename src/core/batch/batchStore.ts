@@ -1,7 +1,4 @@
-/**
- * The batches of a workspace, kept beside its tasks: every change is persisted before it is announced, and
- * the writes of one batch are kept in order (as in TaskStore).
- */
+/** The batches of a workspace, beside its tasks: persisted before announced, one batch's writes in order (as TaskStore). */
 import { Emitter } from '../events';
 import type { Batch } from './batch';
 import { WriteChain } from '../writeChain';
@@ -46,7 +43,7 @@ export class BatchStore {
     return batch;
   }
 
-  /** Applies `change` to the stored copy once the writes before it are done; undefined when the batch is gone. */
+  /** Once the writes before it are done; undefined when the batch is gone. */
   async update(id: string, change: (batch: Batch) => Batch): Promise<Batch | undefined> {
     let next: Batch | undefined;
     await this.chain(id, async () => {

@@ -1,25 +1,21 @@
-/** The contact sheet of a batch: one Markdown file with every result, its prompt, model, time and cost. Pure. */
+/** A batch's contact sheet: one Markdown file with every result, its prompt, model, time and cost. */
 import * as l10n from '@vscode/l10n';
 import { PROVIDERS } from '../providers';
 import { formatDuration, Task } from '../task';
 import { Batch, batchCells, cellTasks } from './batch';
 
-/** The first line of every sheet Media Studio writes: a file without it is the user's, and is never replaced. */
+/** A file without it is the user's, and is never replaced. */
 export function contactSheetMarker(batchId: string): string {
   return `<!-- Media Studio contact sheet of batch ${batchId} -->`;
 }
 
 export const CONTACT_SHEET_NAME = 'contact-sheet.md';
 
-/** Markdown text inside a table cell: no line breaks, pipes escaped. */
 function cellText(text: string): string {
   return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
 }
 
-/**
- * `relativeFile` gives a saved result's path relative to the sheet's folder (the batch folder), or undefined
- * when the file lies elsewhere; images are linked by it so the sheet previews in VS Code and on any forge.
- */
+/** `relativeFile`: relative to the batch folder, or undefined elsewhere; so the sheet previews in VS Code and forges. */
 export function contactSheet(batch: Batch, tasks: Iterable<Task>, relativeFile: (uri: string) => string | undefined): string {
   const byCell = cellTasks(batch, tasks);
   const lines = [

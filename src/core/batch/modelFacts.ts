@@ -1,14 +1,11 @@
-/**
- * The one seam through which batches ask about models: whether a model can do the batch's operation (its spec),
- * and what a set of tasks is estimated to cost (the spending seam, from the models' documented prices).
- */
+/** The one seam through which batches ask about models: what they can do (specs) and cost (the spending seam). */
 import * as l10n from '@vscode/l10n';
 import { takesImages, typedModel } from '../catalog';
 import { PROVIDERS, ProviderId } from '../providers';
 import { estimateAll, formatRange, PricedRequest } from '../spending/estimate';
 import type { Operation, ParamValue } from '../task';
 
-/** Why the model cannot do the operation, or undefined. A model no spec documents gets its provider's generic schema. */
+/** A model no spec documents gets its provider's generic schema. */
 export function modelProblem(provider: ProviderId, model: string, operation: Operation): string | undefined {
   if (!model.trim()) return l10n.t('A model of {0} has no id.', PROVIDERS[provider].label);
   const info = typedModel(provider, model, operation === 'video' ? 'video' : 'image');
@@ -21,10 +18,10 @@ export function modelProblem(provider: ProviderId, model: string, operation: Ope
 
 export interface BatchEstimate {
   readonly tasks: number;
-  /** Sum over the tasks with a documented price, in USD. */
+  /** Over the tasks with a documented price. */
   readonly minUSD: number;
   readonly maxUSD: number;
-  /** Tasks whose price is not documented: the total leaves them out, and says so. */
+  /** The total leaves them out, and says so. */
   readonly unknown: number;
   readonly text: string;
 }
@@ -41,7 +38,7 @@ export function estimateBatch(requests: readonly PricedRequest[]): BatchEstimate
   return { tasks: requests.length, minUSD, maxUSD, unknown, text };
 }
 
-/** Parameters as the providers take them: the shared ones, then the model's own over them. */
+/** The model's own over the shared ones. */
 export function mergedParams(shared: Readonly<Record<string, ParamValue>>, own?: Readonly<Record<string, ParamValue>>): Record<string, ParamValue> {
   return { ...shared, ...own };
 }

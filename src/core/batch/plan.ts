@@ -1,7 +1,4 @@
-/**
- * Expanding a batch: the rows of variable values (the product of value lists, and/or a rows file's lines)
- * times each chosen model. Every problem is found here, before anything is stored or sent. Pure.
- */
+/** Expanding a batch into rows × models; every problem is found here, before anything is stored or sent. */
 import * as l10n from '@vscode/l10n';
 import type { ProviderId } from '../providers';
 import type { ParamValue } from '../task';
@@ -11,12 +8,12 @@ import { fillTemplate, templateVariables } from './template';
 export interface BatchModel {
   readonly provider: ProviderId;
   readonly model: string;
-  /** This model's own parameters, by the provider's field names, over the batch's shared ones. */
+  /** Over the batch's shared ones. */
   readonly params?: Readonly<Record<string, ParamValue>>;
 }
 
 export interface BatchCell {
-  /** Row-major position: row × models + model. */
+  /** Row-major: row × models + model. */
   readonly index: number;
   readonly row: number;
   readonly model: number;
@@ -27,7 +24,7 @@ export interface BatchCell {
 export interface BatchPlanInput {
   readonly template: string;
   readonly variables?: Readonly<Record<string, readonly string[]>>;
-  /** Rows read from a CSV / JSON Lines file (see rows.ts), and its workspace path for messages. */
+  /** From a CSV / JSON Lines file (see rows.ts). */
   readonly rows?: readonly Row[];
   readonly rowsFile?: string;
   readonly models: readonly BatchModel[];
@@ -38,18 +35,17 @@ export interface BatchPlan {
   readonly variables: readonly string[];
   readonly rows: readonly Row[];
   readonly cells: readonly BatchCell[];
-  /** Not errors: the batch can run (a variable given but never used). */
+  /** The batch can run (a variable given but never used). */
   readonly warnings: readonly string[];
 }
 
 export const DEFAULT_MAX_TASKS = 100;
 
-/** A variable as the template writes it: {name}. */
 export function braces(name: string): string {
   return `{${name}}`;
 }
 
-/** The product of the value lists, first variable slowest, in the order given. */
+/** First variable slowest. */
 export function productRows(variables: Readonly<Record<string, readonly string[]>>, names: readonly string[]): Row[] {
   let rows: Row[] = [{}];
   for (const name of names) {
@@ -59,7 +55,7 @@ export function productRows(variables: Readonly<Record<string, readonly string[]
   return rows;
 }
 
-/** The batch's rows and cells, or the first problem that keeps it from running. */
+/** Or the first problem that keeps it from running. */
 export function planBatch(input: BatchPlanInput): BatchPlan | { error: string } {
   if (!input.template.trim()) return { error: l10n.t('The template is empty. Write a prompt, with {name} where a variable goes.') };
   const used = templateVariables(input.template);
@@ -106,7 +102,6 @@ export function planBatch(input: BatchPlanInput): BatchPlan | { error: string } 
   return { variables: used, rows, cells, warnings };
 }
 
-/** Where a cell is: its row and model from its index. */
 export function cellPosition(index: number, models: number): { row: number; model: number } {
   return { row: Math.floor(index / models), model: index % models };
 }

@@ -1,15 +1,11 @@
-/**
- * Rows of variable values from a workspace file: CSV (the header names the variables) or JSON Lines (each
- * line one object; its keys name the variables). Pure, so every malformed line is unit-tested; each problem
- * names its line, as the user sees it in the editor (1-based, counting the header).
- */
+/** Rows from CSV or JSON Lines; each problem names its line as the editor shows it (1-based, counting the header). */
 import * as l10n from '@vscode/l10n';
 
 export type Row = Readonly<Record<string, string>>;
 
 export type ParsedRows = { readonly names: readonly string[]; readonly rows: readonly Row[] } | { readonly error: string };
 
-/** CSV records with the line each starts on. RFC 4180: comma-separated, "quoted" fields may hold commas, quotes ("") and line breaks. */
+/** RFC 4180: "quoted" fields may hold commas, quotes ("") and line breaks. */
 function csvRecords(text: string): { fields: string[]; line: number }[] | { error: string } {
   const records: { fields: string[]; line: number }[] = [];
   let fields: string[] = [];
@@ -141,7 +137,7 @@ export function parseJsonlRows(text: string): ParsedRows {
   return { names, rows };
 }
 
-/** By the file's extension: .csv or .jsonl (.ndjson too); anything else is refused. */
+/** .csv or .jsonl (.ndjson too); anything else is refused. */
 export function rowsFormat(path: string): 'csv' | 'jsonl' | undefined {
   const lower = path.toLowerCase();
   if (lower.endsWith('.csv')) return 'csv';

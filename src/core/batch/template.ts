@@ -1,11 +1,9 @@
-/**
- * Prompt templates: `{name}` names a variable; `{{` and `}}` stand for literal braces. Pure.
- */
+/** Prompt templates: `{name}` names a variable; `{{` and `}}` stand for literal braces. */
 import { isVariableName } from './rows';
 
 export type TemplatePart = { readonly text: string } | { readonly variable: string };
 
-/** The template split into literal text and variables, in order (the panel highlights the variables from this). */
+/** The panel highlights the variables from this. */
 export function templateParts(template: string): TemplatePart[] {
   const parts: TemplatePart[] = [];
   let text = '';
@@ -33,14 +31,14 @@ export function templateParts(template: string): TemplatePart[] {
   return parts;
 }
 
-/** The variables a template names, each once, in order of first appearance. */
+/** Each once, in order of first appearance. */
 export function templateVariables(template: string): string[] {
   const names: string[] = [];
   for (const part of templateParts(template)) if ('variable' in part && !names.includes(part.variable)) names.push(part.variable);
   return names;
 }
 
-/** The template with each variable replaced by its value; the caller has checked every variable has one. */
+/** The caller has checked every variable has a value. */
 export function fillTemplate(template: string, values: Readonly<Record<string, string>>): string {
   return templateParts(template).map((part) => ('variable' in part ? values[part.variable] ?? '' : part.text)).join('');
 }

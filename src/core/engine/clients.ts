@@ -6,12 +6,12 @@ import { boundedRetryAfter } from '../waits';
 import type { EngineDeps } from './types';
 
 export class Clients {
-  /** Tasks whose last attempt to get their provider's client failed with a reason (a bad base URL), not for want of a key. */
+  /** Failed with a reason (a bad base URL), not for want of a key. */
   private readonly problems = new Set<string>();
 
   constructor(private readonly deps: Pick<EngineDeps, 'api' | 'store'>) {}
 
-  /** The provider's client, or undefined with the reason recorded on the task (bad base URL setting). */
+  /** Undefined with the reason recorded on the task. */
   async client(id: string, provider: ProviderId): Promise<ApiClient | undefined> {
     this.problems.delete(id);
     try {
@@ -23,13 +23,12 @@ export class Clients {
     }
   }
 
-  /** Whether the task's last `client` failed with a reason, not for want of a key. */
   failed(id: string): boolean {
     return this.problems.has(id);
   }
 }
 
-/** The provider's Retry-After of a failed request, at most an hour; a longer one is logged, then cut. */
+/** At most an hour; a longer one is logged, then cut. */
 export function retryAfterOf(error: unknown, id: string, log: EngineDeps['log']): number | undefined {
   if (!(error instanceof HttpError)) return undefined;
   const bounded = boundedRetryAfter(error.retryAfterMs);

@@ -1,8 +1,4 @@
-/**
- * The task engine: submits queued tasks as provider slots free up and keeps running tasks current with one
- * poller — a single self-rescheduling timer over every task's next due time. Paid work is never resubmitted
- * unless the submit certainly never reached the provider. This class wires its parts and keeps the public surface.
- */
+/** The task engine façade. Paid work is never resubmitted unless the submit certainly never reached the provider. */
 import { randomUUID } from 'crypto';
 import type { InlineResult, ProviderAdapter } from '../adapters/adapter';
 import type { ProviderId } from '../providers';
@@ -92,11 +88,7 @@ export class TaskEngine {
     return this.scheduler.inWork(id) || this.downloads.has(id) || this.cancellation.has(id);
   }
 
-  /**
-   * Checks a request as submit does (the model's spec first: fields, values, reference counts, its rules; then the
-   * adapter and the key), storing and sending nothing; returns it prepared, as it would be sent. Batches check
-   * every task this way before any is stored.
-   */
+  /** Checks a request as submit does (spec, adapter, key), storing and sending nothing; batches check every task first. */
   async checkRequest(asked: TaskRequest): Promise<TaskRequest> {
     const adapter = this.adapter(asked.provider);
     const request = preparedRequest(asked);
@@ -106,11 +98,7 @@ export class TaskEngine {
     return request;
   }
 
-  /**
-   * Checks, admits against the spending limits, stores (before anything is sent) and queues a request; returns
-   * the queued task. The stored request is the prepared one, as sent. `reservation`: one the caller already has
-   * from `admit` (a batch admits its set at once).
-   */
+  /** Stored before anything is sent. `reservation`: one the caller already has from `admit` (a batch's). */
   async submit(asked: TaskRequest, origin: Task['origin'] = 'user', reservation?: string): Promise<Task> {
     const request = await this.checkRequest(asked);
     const spending = this.deps.spending;
@@ -135,20 +123,15 @@ export class TaskEngine {
     return task;
   }
 
-  /**
-   * Admits a set of requests at once against the spending limits (a batch): all or nothing, one reservation
-   * per request, in order, each to be passed to `submit`. Without spending limits, no reservations.
-   */
+  /** Admits a batch against the spending limits: all or nothing, one reservation per request (none without limits). */
   async admit(requests: readonly TaskRequest[], origin: Task['origin'] = 'user'): Promise<readonly (string | undefined)[]> {
     return this.deps.spending ? this.deps.spending.admit(requests, origin) : requests.map(() => undefined);
   }
 
-  /** Gives back reservations from `admit` that will not be submitted after all. */
   async releaseReservations(reservations: readonly (string | undefined)[]): Promise<void> {
     for (const id of reservations) if (id !== undefined) await this.deps.spending?.release(id);
   }
 
-  /** Picks up where a previous window left off. */
   async resume(): Promise<void> {
     const providers = new Set<ProviderId>();
     for (const task of this.deps.store.list()) {
@@ -160,10 +143,7 @@ export class TaskEngine {
     this.ownership.armTakeover();
   }
 
-  /**
-   * Makes the task this window's before a command acts on it; false when another live window tracks it.
-   * A task nobody needs to track (finished, unconfirmed) is free to anyone.
-   */
+  /** False when another live window tracks the task. One nobody needs to track (finished, unconfirmed) is free to anyone. */
   take(id: string): Promise<boolean> {
     return this.ownership.take(id);
   }
@@ -173,10 +153,7 @@ export class TaskEngine {
     return this.ownership.heldElsewhere(id);
   }
 
-  /**
-   * A key or the provider's base URL was set or changed: tasks that were waiting for one, or whose checks were
-   * refused, are checked at once, and queued tasks are sent.
-   */
+  /** A key or base URL changed: tasks waiting for one, or whose checks were refused, are checked at once. */
   keyChanged(provider: ProviderId): void {
     for (const task of this.deps.store.values()) {
       if (task.request.provider !== provider || !isPolled(task.state) || !this.ownership.mine(task.id)) continue;
@@ -191,7 +168,7 @@ export class TaskEngine {
     this.pump(provider);
   }
 
-  /** Checks a task now (a stale one starts being polled again). */
+  /** A stale task starts being polled again. */
   async refresh(id: string): Promise<void> {
     const task = this.deps.store.get(id);
     if (!task || !task.remoteId || isTerminal(task.state)) return;
@@ -199,32 +176,25 @@ export class TaskEngine {
     this.scheduler.schedule(id, { at: this.clock.now(), action: 'poll', checks: 1, errorStreak: 0, since: this.clock.now() });
   }
 
-  /**
-   * Cancels a task. Queued tasks were never sent and just stop. A provider that can cancel is asked to;
-   * otherwise the task is only dropped from tracking when `stopTracking` is set (the user confirmed).
-   */
+  /** A provider that cannot cancel only drops the task from tracking, and only with `stopTracking` (the user confirmed). */
   cancel(id: string, stopTracking = false): Promise<'cancelled' | 'notCancellable'> {
     return this.cancellation.cancel(id, stopTracking);
   }
 
-  /** Submits a failed, cancelled or unconfirmed task's request again as a new task (only ever on request). */
+  /** Only ever on request: a new task with the same request. */
   retry(id: string): Promise<Task> {
     const task = this.deps.store.get(id);
     if (!task) throw new RequestProblem(messages.taskGone());
     return this.submit(task.request, task.origin);
   }
 
-  /**
-   * How long a task may run before it is shown as stale (and a chat tool stops waiting for it): the one place
-   * that decides, so a per-provider deadline needs changing only here.
-   */
+  /** When a task shows as stale (and a chat tool stops waiting): the one place that decides. */
   deadlineMs(task: Pick<Task, 'request'>): number {
     const policy = this.deps.adapters.get(task.request.provider)?.policy;
     const kind = task.request.kind;
     return this.deps.deadlines?.[kind] ?? policy?.deadlinesMs?.[kind] ?? DEFAULT_DEADLINES_MS[kind];
   }
 
-  /** Resolves with the task once it is terminal and its results have been handled. */
   waitFor(id: string): Promise<Task> {
     const task = this.deps.store.get(id);
     if (!task) return Promise.reject(new Error(`No task ${id}.`));
@@ -245,7 +215,6 @@ export class TaskEngine {
     this.storeSubscription.dispose();
   }
 
-  /** Sends queued tasks of a provider, oldest first, while it has free slots. */
   private pump(provider: ProviderId): void {
     if (this.disposed || !this.deps.adapters.has(provider)) return;
     const queued = [...this.deps.store.values()]

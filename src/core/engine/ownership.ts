@@ -1,7 +1,4 @@
-/**
- * Ownership among windows on one workspace: adopting stored tasks that need work, taking over tasks whose
- * window has gone, and releasing claims once a task needs nothing more here.
- */
+/** Adopting stored tasks that need work, taking over tasks whose window has gone, releasing claims when done. */
 import { needsOwner } from '../claims';
 import type { ProviderId } from '../providers';
 import type { TaskStore } from '../store';
@@ -17,32 +14,30 @@ export interface OwnershipDeps {
   readonly clock: Clock;
   readonly store: TaskStore;
   readonly scheduler: Scheduler;
-  /** Other windows; without it this engine acts on every task. */
+  /** Without it this engine acts on every task. */
   readonly ownership?: TaskOwnership;
   readonly takeoverIntervalMs?: number;
   readonly log?: (line: string, level?: 'info' | 'warn') => void;
-  /** Whether anything is in flight for the task: a check, a submit or a download of its results. */
   working(id: string): boolean;
-  /** Whether the task holds a provider slot on its way out. */
   sending(id: string): boolean;
   saveResults(task: Task): void;
   pump(provider: ProviderId): void;
 }
 
 export class Ownership {
-  /** Tasks being claimed right now (a claim is a few file operations). */
+  /** A claim is a few file operations. */
   private readonly claiming = new Set<string>();
   private takeoverTimer: unknown;
   private disposed = false;
 
   constructor(private readonly deps: OwnershipDeps) {}
 
-  /** Whether this engine may act on the task (it holds the claim, or there are no other windows to ask). */
+  /** It holds the claim, or there are no other windows to ask. */
   mine(id: string): boolean {
     return this.deps.ownership?.owns(id) ?? true;
   }
 
-  /** Gives up the claim of a task that needs no more work here (finished and saved, or removed). */
+  /** Finished and saved, or removed. */
   releaseIfDone(id: string): void {
     const ownership = this.deps.ownership;
     if (!ownership?.owns(id) || this.deps.working(id) || this.deps.sending(id)) return;
@@ -51,7 +46,7 @@ export class Ownership {
     void ownership.release(id).catch(() => undefined);
   }
 
-  /** A stored task changed: its claim goes when it needs no owner, and another window's task is watched. */
+  /** A claim goes when the task needs no owner; another window's task is watched. */
   changed(task: Task, removed: boolean): void {
     const ownership = this.deps.ownership;
     if (!ownership) return;
@@ -62,15 +57,11 @@ export class Ownership {
     }
   }
 
-  /** How many tasks that need an owner another window tracks. */
   heldElsewhereCount(): number {
     return [...this.deps.store.values()].filter((t) => needsOwner(t) && !this.mine(t.id)).length;
   }
 
-  /**
-   * Takes a stored task on when it needs work and no live window holds it: schedules its check, saves its
-   * results, or (sent by a window that closed mid-submit) marks it unconfirmed. True when it is now ours.
-   */
+  /** Schedules its check, saves its results, or (sent by a window that closed mid-submit) marks it unconfirmed. */
   async adopt(listed: Task): Promise<boolean> {
     if (!needsOwner(listed) || this.deps.scheduler.has(listed.id) || this.deps.working(listed.id) || this.claiming.has(listed.id)) return false;
     if (this.deps.ownership) {
@@ -99,7 +90,7 @@ export class Ownership {
     return true;
   }
 
-  /** Tasks another window held are taken over once that window has gone (closed, crashed) mid-task. */
+  /** Once the holding window has gone (closed, crashed) mid-task. */
   armTakeover(): void {
     if (!this.deps.ownership || this.disposed || this.takeoverTimer !== undefined) return;
     if (!this.heldElsewhereCount()) return;
@@ -121,10 +112,6 @@ export class Ownership {
     for (const provider of providers) this.deps.pump(provider);
   }
 
-  /**
-   * Makes the task this window's before a command acts on it; false when another live window tracks it.
-   * A task nobody needs to track (finished, unconfirmed) is free to anyone.
-   */
   async take(id: string): Promise<boolean> {
     if (!this.deps.ownership || this.mine(id)) return true;
     const task = this.deps.store.get(id);
@@ -134,7 +121,6 @@ export class Ownership {
     return (await this.adopt(task)) || this.mine(id);
   }
 
-  /** Whether another open window tracks the task (commands then point the user there). */
   async heldElsewhere(id: string): Promise<boolean> {
     return !this.mine(id) && (await this.deps.ownership?.heldElsewhere(id) ?? false);
   }

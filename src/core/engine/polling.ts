@@ -1,4 +1,4 @@
-/** Checking a running task's status, and what a failed check does to it (see transitions.ts). */
+/** Status checks, and what a failed one does to the task (see transitions.ts). */
 import type { ProviderAdapter } from '../adapters/adapter';
 import { nextPollDelay, slowPollDelay } from '../backoff';
 import { applyRemoteStatus, isPastDeadline, isPolled, isTerminal, withChanges } from '../task';
@@ -7,14 +7,11 @@ import type { EngineRuntime } from './runtime';
 import { isNotFound, onCheckError } from './transitions';
 import type { Due } from './types';
 
-/**
- * How long status checks must keep answering 404 before a task is failed as unknown to the provider (only
- * where the provider documents 404 as "no such task"): one 404 may be a gateway or a replica that lags.
- */
+/** Only where 404 is documented as "no such task", and only after this long: one 404 may be a lagging replica. */
 const NOT_FOUND_FOR_GOOD_MS = 5 * 60_000;
 
 export class Poller {
-  /** When each task's checks started answering 404 (cleared by any other answer). */
+  /** Cleared by any other answer. */
   private readonly notFoundSince = new Map<string, number>();
 
   constructor(private readonly rt: EngineRuntime) {}
@@ -94,10 +91,6 @@ export class Poller {
     scheduler.schedule(id, { ...due, at: now() + wait, checks, errorStreak: 0, blocked: false });
   }
 
-  /**
-   * A check answered 404. True only when the provider documents 404 as "no such task" and its checks have kept
-   * answering 404 for several minutes; until then the task is kept and checked like any refused check.
-   */
   private unknownForGood(id: string, adapter: ProviderAdapter): boolean {
     const now = this.rt.clock.now();
     const since = this.notFoundSince.get(id);
@@ -105,7 +98,7 @@ export class Poller {
     return adapter.policy.notFoundMeansNoTask === true && since !== undefined && now - since >= NOT_FOUND_FOR_GOOD_MS;
   }
 
-  /** Marks a task whose checks keep being refused stale once past its deadline; true when it did. */
+  /** True when it marked the task stale. */
   private async staleIfLate(id: string, due: Due, reason: string | undefined): Promise<boolean> {
     const task = this.rt.deps.store.get(id);
     if (!task || !isPastDeadline({ ...task, submittedAt: due.since }, this.rt.clock.now(), this.rt.deadlineMs(task))) return false;

@@ -1,7 +1,4 @@
-/**
- * The scheduler: every task's next due piece of work under one self-rescheduling timer, status checks capped by
- * the check pool, and each provider's request budget spent in budget order.
- */
+/** Every task's next due work under one self-rescheduling timer, checks capped by the pool, budgets in budget order. */
 import type { ProviderAdapter } from '../adapters/adapter';
 import { orderForBudget } from '../budgetOrder';
 import type { ProviderId } from '../providers';
@@ -18,22 +15,21 @@ export interface SchedulerDeps {
   readonly adapters: ReadonlyMap<ProviderId, ProviderAdapter>;
   readonly admission: Admission;
   readonly maxParallelChecks?: number;
-  /** Whether anything is in flight for the task (a due task in work is not started again). */
+  /** A due task in work is not started again. */
   working(id: string): boolean;
-  /** Does the due work: a status check or a submit. */
   run(id: string, due: Due): Promise<void>;
-  /** Called once the task's work has ended, however it ended. */
+  /** However it ended. */
   ran(id: string): void;
   readonly log?: (line: string, level?: 'info' | 'warn') => void;
 }
 
 export class Scheduler {
   private readonly due = new Map<string, Due>();
-  /** Tasks with a check or a submit in flight (one piece of work per task at a time). */
+  /** One piece of work per task at a time. */
   private readonly busy = new Set<string>();
-  /** Tasks whose status check is in flight: the check pool, which submits and downloads never take. */
+  /** The check pool, which submits and downloads never take. */
   private readonly checking = new Set<string>();
-  /** When each task's last status check was sent from this window (the stored lastCheckedAt is when it was answered). */
+  /** Sent from this window (the stored lastCheckedAt is when it was answered). */
   readonly checkSentAt = new Map<string, number>();
   private timer: unknown;
   private timerAt = Infinity;
@@ -61,18 +57,17 @@ export class Scheduler {
     this.due.delete(id);
   }
 
-  /** The task is gone: nothing of it is kept. */
   forget(id: string): void {
     this.due.delete(id);
     this.checkSentAt.delete(id);
   }
 
-  /** When the task's status was last asked for, by the stored answer or a check sent from here. */
+  /** By the stored answer or a check sent from here. */
   lastCheck(id: string, storedCheckedAt: number | undefined): number {
     return Math.max(storedCheckedAt ?? -Infinity, this.checkSentAt.get(id) ?? -Infinity);
   }
 
-  /** Every check is clamped to the provider's floor after the task's last check, whoever asked for it (Refresh, a new key, a resume). */
+  /** Clamped to the provider's floor after the last check, whoever asked (Refresh, a new key, a resume). */
   schedule(id: string, due: Due): void {
     const requested = dueTime(due.at, this.deps.clock.now());
     const at = due.action === 'poll' ? Math.max(requested, this.earliestCheck(id)) : requested;
@@ -89,11 +84,9 @@ export class Scheduler {
   }
 
   /**
-   * Within each provider that has a request budget, its due requests go in budget order (submits, then tasks
-   * that could be done, least recently seen for their age first: see budgetOrder.ts), as one group at its earliest entry's place; other providers keep due
-   * order. While the budget is tight (requests are being paced), a task not yet due but past its floor
-   * competes too: the next paced request may be better spent on a video near its end than on an image that
-   * has just started. One that loses keeps its own due time.
+   * Within a provider with a request budget, due requests go in budget order (see budgetOrder.ts) as one group at its
+   * earliest entry's place. While the budget is tight, a task past its floor but not due competes too: the next paced
+   * request may be better spent on a video near its end than on an image just started. A loser keeps its due time.
    */
   private budgetOrdered(ready: [string, Due][], now: number): [string, Due][] {
     const providerOf = (id: string) => this.deps.store.get(id)?.request.provider;
@@ -126,7 +119,6 @@ export class Scheduler {
     return ordered;
   }
 
-  /** Sets the one timer to the earliest due task that is not in work. */
   arm(): void {
     if (this.disposed) return;
     let earliest = Infinity;

@@ -1,4 +1,4 @@
-/** Sending a queued task to its provider, and what a failed submit does to it (see transitions.ts). */
+/** Sending a queued task, and what a failed submit does to it (see transitions.ts). */
 import { nextPollDelay, DEFAULT_TUNING } from '../backoff';
 import { applyRemoteStatus, clampProgress, Task, withChanges } from '../task';
 import type { SlotHold } from './admission';
@@ -11,7 +11,7 @@ export class Submitter {
 
   constructor(private readonly rt: EngineRuntime) {}
 
-  /** Sends the task; its provider slot is released once the provider answered, unless a refused submit waits to go again. */
+  /** The slot is released once the provider answered, unless a refused submit waits to go again. */
   async send(id: string): Promise<void> {
     const hold = this.rt.admission.holdOf(id);
     let keepSlot = false;
@@ -22,7 +22,7 @@ export class Submitter {
     }
   }
 
-  /** Returns true when the task keeps its slot (a refused submit waiting to be sent again). */
+  /** True when the task keeps its slot (a refused submit waiting to go again). */
   private async sendNow(id: string, hold: SlotHold): Promise<boolean> {
     const { deps, scheduler } = this.rt;
     scheduler.unschedule(id);

@@ -1,7 +1,4 @@
-/**
- * What a failed submit or status check means for the task, decided without side effects: the engine applies the
- * answer. Paid work is never sent again unless the submit certainly never reached the provider.
- */
+/** What a failed submit or check means for the task, without side effects. Paid work is resent only if it never arrived. */
 import { describeFailure, Failure } from '../errors';
 import { HttpError, NetworkError, ProtocolError } from '../http';
 import type { ProviderId } from '../providers';
@@ -17,7 +14,7 @@ export type SubmitErrorOutcome =
   | { readonly kind: 'unconfirmed'; readonly error: TaskError }
   | { readonly kind: 'failed'; readonly message: string; readonly failure?: Failure };
 
-/** `tries`: how many times this task's submit was refused or never reached the provider before. */
+/** `tries`: earlier refused or never-reached submits. */
 export function onSubmitError(provider: ProviderId, error: unknown, tries: number): SubmitErrorOutcome {
   const failure = describeFailure(provider, error);
   const refused = error instanceof HttpError && error.status === 429;
@@ -41,17 +38,14 @@ export function onSubmitError(provider: ProviderId, error: unknown, tries: numbe
 export type CheckErrorOutcome =
   /** The provider documents 404 as "no such task" and has said so for several minutes. */
   | { readonly kind: 'failed'; readonly message: string; readonly failure: Failure }
-  /**
-   * 401, 400, 402, 403, 422…: the task may still finish (and be charged) at the provider, so it is not failed.
-   * It is checked again slowly (at once when a key is set), and still goes stale past its deadline.
-   */
+  /** 401, 400, 402, 403, 422…: it may still finish (and be charged), so it is checked slowly, and still goes stale. */
   | { readonly kind: 'slow'; readonly error: TaskError; readonly reason: string }
   /** A provider that keeps failing past the deadline is not asked forever: the task waits for Refresh. */
   | { readonly kind: 'stale'; readonly error: TaskError }
   | { readonly kind: 'retry'; readonly error: TaskError };
 
 export interface CheckErrorFacts {
-  /** Whether a 404 has kept coming long enough, where the provider documents 404 as "no such task". */
+  /** Where the provider documents 404 as "no such task". */
   readonly notFoundForGood: boolean;
   readonly pastDeadline: boolean;
 }

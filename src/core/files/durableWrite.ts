@@ -1,8 +1,6 @@
 /**
- * Replacing a small file so that after a crash or a power cut it is either the old file or the whole new one:
- * written to a temporary name, flushed to the disk (fsync) before the rename, and the folder flushed after it
- * so the rename itself survives. A task file holds the provider's task id, the one thing that finds a paid task
- * again: without the flushes a power cut can leave the renamed file empty.
+ * After a crash or power cut a replaced file is the old one or the whole new one: temp name, fsync, rename, then the
+ * folder fsynced. A task file holds the provider's task id; without the flushes a power cut can leave it empty.
  */
 import { promises as fsp } from 'fs';
 
@@ -18,7 +16,7 @@ export async function writeFileDurably(temp: string, target: string, data: strin
   await syncFolder(folder);
 }
 
-/** Flushes a folder's entries where the platform allows it (Windows cannot open a folder for this). */
+/** Windows cannot open a folder for this. */
 export async function syncFolder(folder: string): Promise<void> {
   let handle;
   try {

@@ -1,7 +1,4 @@
-/**
- * Names of result files: readable (from the prompt), sortable (UTC timestamp), portable (ASCII only,
- * no names Windows reserves) and never overwriting an existing file.
- */
+/** Result file names: readable, sortable (UTC timestamp), portable (ASCII, no Windows-reserved names), never overwriting. */
 import { randomBytes } from 'crypto';
 import * as path from 'path';
 import * as l10n from '@vscode/l10n';
@@ -22,10 +19,7 @@ export function isWindowsReservedName(name: string): boolean {
   return WINDOWS_RESERVED.test(name.split('.')[0].trim().toLowerCase());
 }
 
-/**
- * Lower-case ASCII words of the prompt joined with "-", at most maxLength characters (cut at a word
- * boundary unless the first word alone is longer), or "untitled" when nothing is left.
- */
+/** At most maxLength characters, cut at a word boundary unless the first word alone is longer; "untitled" if empty. */
 export function slugify(prompt: string, maxLength = 40): string {
   const limit = Number.isFinite(maxLength) ? Math.max(MIN_SLUG_LENGTH, Math.floor(maxLength)) : 40;
   const ascii = prompt
@@ -52,9 +46,9 @@ export function slugify(prompt: string, maxLength = 40): string {
 
 export interface ResultNameInput {
   prompt: string;
-  /** When the task was created, in milliseconds since the epoch; written as UTC. */
+  /** Written as UTC. */
   createdAt: number;
-  /** 1-based position of this result among the task's results. */
+  /** 1-based. */
   index: number;
   count: number;
   /** With or without the leading dot: "png" or ".png". */
@@ -89,16 +83,12 @@ export function resultFileName(input: ResultNameInput): string {
 export interface UniqueNameOptions {
   /** How many numbered names ("name-1.png" …) to try before falling back to a random suffix. */
   maxNumbered?: number;
-  /** Supplies random suffixes; tests pass a fixed one. */
   randomSuffix?: () => string;
 }
 
 const RANDOM_ATTEMPTS = 5;
 
-/**
- * The desired name if no such file exists, else "name-1.ext", "name-2.ext", …, then "name-<random>.ext".
- * Throws when every candidate exists, rather than overwriting anything.
- */
+/** "name-1.ext", "name-2.ext", …, then "name-<random>.ext"; throws when every candidate exists rather than overwrite. */
 export async function uniqueName(
   desired: string,
   exists: (name: string) => boolean | Promise<boolean>,
@@ -121,7 +111,6 @@ export async function uniqueName(
   throw new Error(l10n.t('Could not find a free file name for "{0}".', desired));
 }
 
-/** The metadata file written beside a result: "cup-20261121-170512.png.json". */
 export function sidecarName(resultName: string): string {
   return `${resultName}.json`;
 }
@@ -130,10 +119,7 @@ function assertPlainName(name: string, what: string): void {
   if (!name || /[/\\]/.test(name) || name === '.' || name === '..') throw new Error(`${what} "${name}" must be a plain file name.`);
 }
 
-/**
- * Where a download is written before it is renamed into place: hidden (leading dot) and obviously partial
- * (".part"), so a crash never leaves something that looks like a finished result.
- */
+/** Hidden (leading dot) and obviously partial (".part"), so a crash never leaves something that looks finished. */
 export function tempName(finalName: string, random: string): string {
   assertPlainName(finalName, 'File name');
   if (!/^[A-Za-z0-9_-]+$/.test(random)) throw new Error(`Random part "${random}" may contain only letters, digits, "-" and "_".`);

@@ -1,7 +1,6 @@
 /**
- * Validates the `mediaStudio.outputFolder` setting: a folder inside a workspace folder, given relative to
- * it. A workspace's settings can set it, so anything that could reach outside the workspace is refused
- * rather than normalised into something the user did not write.
+ * The `mediaStudio.outputFolder` setting: a folder inside a workspace folder, relative to it. Workspace settings can
+ * set it, so anything that could reach outside is refused rather than normalised into what the user did not write.
  */
 import * as l10n from '@vscode/l10n';
 
@@ -17,13 +16,13 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 /** Characters Windows does not allow in names; ":" would also open an NTFS alternate data stream. */
 const WINDOWS_FORBIDDEN = /[<>:"|?*]/;
 
-/** Shows the value as the user typed it, with control characters made visible. */
+/** Control characters made visible. */
 function quote(value: string): string {
   const visible = value.replace(/[\x00-\x1f\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return `"${visible}"`;
 }
 
-/** The message names the value, says what is wrong and what is allowed (whole sentences, for translators). */
+/** Whole sentences, for translators. */
 function problem(message: string): { error: string } {
   return { error: `${message} ${advice()}` };
 }
@@ -32,10 +31,7 @@ function advice(): string {
   return l10n.t('Use a folder inside the workspace, such as "generated" or "assets/ai".');
 }
 
-/**
- * The folder's path segments relative to the workspace folder (empty for the workspace folder itself),
- * or an error message that names the value and says what is allowed.
- */
+/** Segments relative to the workspace folder (empty for the folder itself), or an error naming the value. */
 export function resolveOutputFolder(setting: unknown): OutputFolder {
   // unknown, not string: settings.json can hold any JSON value here, whatever the schema says.
   if (setting === undefined || setting === null) return { segments: [DEFAULT_OUTPUT_FOLDER] };

@@ -1,18 +1,13 @@
 /**
- * Putting a finished temporary file in place under a final name that nobody else can take at the same
- * moment: a hard link succeeds only if the name is free, in one step, so two tasks (or two windows) that pick
- * the same name never overwrite each other. Checking that a name is free and then renaming cannot promise
- * that. File systems without hard links get an exclusive copy (COPYFILE_EXCL), which refuses a taken name too.
+ * A hard link succeeds only if the name is free, in one step, so two tasks (or windows) picking one name never
+ * overwrite each other; check-then-rename cannot promise that. Without hard links: an exclusive copy (COPYFILE_EXCL).
  */
 import { constants, promises as fsp } from 'fs';
 
 /** Errors meaning "this file system has no hard links here", not "the name is taken". */
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
 
-/**
- * Gives `temp` the name `target` if nobody has it: 'placed' (the temporary name is gone), or 'taken' (the
- * temporary file is left for the caller's next name). Other errors are thrown.
- */
+/** 'taken' leaves the temporary file for the caller's next name. Other errors are thrown. */
 export async function placeExclusively(temp: string, target: string): Promise<'placed' | 'taken'> {
   try {
     await fsp.link(temp, target);
@@ -34,7 +29,6 @@ export async function placeExclusively(temp: string, target: string): Promise<'p
   return 'placed';
 }
 
-/** Writes `bytes` to `target` only if no file has that name: false when one does. */
 export async function writeExclusively(target: string, bytes: Uint8Array): Promise<boolean> {
   let handle;
   try {

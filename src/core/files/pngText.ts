@@ -1,7 +1,4 @@
-/**
- * Embeds the prompt and other metadata in a PNG as text chunks, so it travels with the image even without
- * its sidecar, and reads them back. Everything except the inserted chunks stays byte-identical.
- */
+/** Prompt and metadata as PNG text chunks, so they travel without the sidecar; all else stays byte-identical. */
 import * as zlib from 'zlib';
 
 /** Above this size the caller skips embedding: the whole file is held in memory twice. */
@@ -25,7 +22,7 @@ const CRC_TABLE = (() => {
   return table;
 })();
 
-/** CRC-32 (ISO-HDLC, as PNG uses) in plain JavaScript; exported so tests can check it against zlib's. */
+/** Exported so tests can check it against zlib's. */
 export function crc32Portable(data: Uint8Array, initial = 0): number {
   let crc = (initial ^ 0xffffffff) >>> 0;
   for (let i = 0; i < data.length; i++) crc = CRC_TABLE[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
@@ -39,12 +36,11 @@ export function crc32(data: Uint8Array, initial = 0): number {
 
 export interface PngChunk {
   type: string;
-  /** Offset of the chunk's length field in the file. */
+  /** Of the chunk's length field. */
   offset: number;
-  /** Offset of the chunk's data. */
   dataOffset: number;
   length: number;
-  /** Offset just past the chunk's CRC. */
+  /** Just past the CRC. */
   end: number;
 }
 
@@ -63,10 +59,7 @@ export function hasPngSignature(bytes: Uint8Array): boolean {
   return bytes.length >= SIGNATURE.length && SIGNATURE.every((byte, i) => bytes[i] === byte);
 }
 
-/**
- * The chunks of a PNG in file order, stopping after IEND or where the file is truncated or malformed
- * (a truncated last chunk is left out). Throws when the signature is missing.
- */
+/** Stops after IEND or where the file is truncated or malformed (a truncated last chunk is left out). */
 export function listPngChunks(png: Uint8Array): PngChunk[] {
   if (!hasPngSignature(png)) throw new Error('Not a PNG file: the PNG signature is missing.');
   const chunks: PngChunk[] = [];
@@ -84,7 +77,6 @@ export function listPngChunks(png: Uint8Array): PngChunk[] {
   return chunks;
 }
 
-/** True when the stored CRC matches the chunk's type and data. */
 export function isChunkCrcValid(png: Uint8Array, chunk: PngChunk): boolean {
   const covered = png.subarray(chunk.offset + 4, chunk.dataOffset + chunk.length);
   return crc32(covered) === readUint32BE(png, chunk.dataOffset + chunk.length);
@@ -123,15 +115,11 @@ function fitsTextChunk(value: string): boolean {
   return true;
 }
 
-/**
- * The text as a PNG text chunk can carry it: NUL ends a chunk's fields, so it (and the other C0 controls but
- * tab and line feed, which readers show as garbage) becomes a space. The sidecar keeps the exact text.
- */
+/** NUL ends a chunk's fields, so it and C0 controls but tab and LF (shown as garbage) become spaces; the sidecar keeps the text. */
 export function sanitizePngText(value: string): string {
   return value.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, ' ');
 }
 
-/** Whether the PNG can take text chunks: its chunks read back and the first is a well-formed IHDR. */
 export function canTakeTextChunks(png: Uint8Array): boolean {
   try {
     const first = listPngChunks(png)[0];
@@ -154,9 +142,8 @@ function textChunkFor(keyword: string, raw: string): Uint8Array {
 }
 
 /**
- * A copy of the PNG with one text chunk per entry right after IHDR: tEXt when the value is Latin-1,
- * else uncompressed UTF-8 iTXt; values are sanitised (sanitizePngText). Throws on a non-PNG or an invalid
- * keyword: callers that must not fail check canTakeTextChunks first.
+ * One chunk per entry right after IHDR: tEXt when Latin-1, else uncompressed UTF-8 iTXt. Throws on a non-PNG or an
+ * invalid keyword: callers that must not fail check canTakeTextChunks first.
  */
 export function addPngTextChunks(png: Uint8Array, entries: Record<string, string>): Uint8Array {
   const chunks = listPngChunks(png);
@@ -216,10 +203,7 @@ function decodeTextChunk(type: string, data: Uint8Array): [string, string] | und
   return text && [keyword, utf8(text)];
 }
 
-/**
- * The text chunks (tEXt, zTXt, iTXt) of a PNG by keyword. When a keyword repeats the first one wins, which
- * is the one addPngTextChunks put right after IHDR. Malformed chunks are skipped; throws on a non-PNG.
- */
+/** When a keyword repeats the first wins (the one addPngTextChunks put after IHDR). Malformed chunks are skipped. */
 export function readPngTextChunks(png: Uint8Array): Record<string, string> {
   const result: Record<string, string> = {};
   for (const chunk of listPngChunks(png)) {

@@ -1,15 +1,13 @@
 /**
- * Whether a path inside a workspace folder really is inside it once symbolic links are followed. A cloned
- * repository can ship `generated -> ../../elsewhere`; writing results there, or uploading a "workspace image"
- * that links to a private file, would reach outside what the user opened (and past Restricted Mode).
+ * A cloned repository can ship `generated -> ../../elsewhere`; writing results there, or uploading a "workspace image"
+ * linking to a private file, would reach outside what the user opened (and past Restricted Mode).
  */
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 
 export interface LinkOutside {
-  /** The link, relative to the workspace folder ("generated", "images/cat.png"). */
+  /** Relative to the workspace folder. */
   readonly link: string;
-  /** Where it really leads. */
   readonly realTarget: string;
 }
 
@@ -18,11 +16,7 @@ function inside(root: string, candidate: string): boolean {
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
-/**
- * The first symbolic link on the way from `root` to `target` (a path under root) that leads outside root's
- * real path, or undefined when every existing part of the way stays inside. Parts that do not exist yet are
- * fine: they will be created inside.
- */
+/** The first link from `root` to `target` leading outside root's real path; parts that do not exist yet are fine. */
 export async function linkOutside(root: string, target: string): Promise<LinkOutside | undefined> {
   let realRoot: string;
   try {

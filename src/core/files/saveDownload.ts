@@ -1,30 +1,24 @@
 /**
- * The byte path of a result download: every chunk is checked as it arrives (size limit, media type from the
- * first bytes), then written. Used by the extension (src/host/results.ts) and, unchanged, by the benchmark.
- *
- * Each chunk (64 KiB from undici) is written synchronously as it arrives: into the page cache that takes tens
- * of microseconds, less than a trip through libuv's thread pool costs on a busy machine, where the pool's
- * thread waits to be scheduled at every write (fs.createWriteStream ran at about half the speed in the
- * benchmark, and batching writes into 1 MiB writev calls did not help). Nothing is buffered beyond the chunk
- * in hand. Once two writes have taken longer than SLOW_WRITE_MS (a slow or network disk), the rest of the
- * file is written asynchronously, so the extension host is never held up for long.
+ * The byte path of a result download: each chunk is checked (size limit, media type), then written. Shared with the
+ * benchmark. Chunks are written synchronously: into the page cache that costs tens of µs, less than a trip through a
+ * busy libuv pool (createWriteStream ran at half the speed; 1 MiB writev batches did not help). After two writes
+ * slower than SLOW_WRITE_MS (a slow or network disk) the rest goes asynchronously, so the host is never held long.
  */
 import * as l10n from '@vscode/l10n';
 import { writeSync } from 'fs';
 import { open, FileHandle } from 'fs/promises';
 import { sniffMediaType, SniffedMedia } from './sniff';
 
-/** Why a download was stopped while its bytes arrived; the message is for the user. */
+/** The message is for the user. */
 export class DownloadRefused extends Error {}
 
 /** Two writes slower than this mean a slow or network disk (one may just be the process losing the CPU). */
 const SLOW_WRITE_MS = 20;
 
 export interface ResultInspector {
-  /** Throws DownloadRefused when the bytes so far are too many or not media. */
   inspect(chunk: Buffer): void;
   readonly received: number;
-  /** The media type, known once 64 bytes (or the whole body) have arrived. */
+  /** Known once 64 bytes (or the whole body) have arrived. */
   media(): SniffedMedia | undefined;
 }
 
@@ -49,7 +43,6 @@ export function resultInspector(maxBytes: number, contentLength: number | undefi
   };
 }
 
-/** Writes all of `chunk` at the file's current position. */
 function writeAllSync(fd: number, chunk: Buffer): void {
   let offset = 0;
   while (offset < chunk.length) offset += writeSync(fd, chunk, offset, chunk.length - offset);
@@ -61,9 +54,8 @@ async function writeAll(handle: FileHandle, chunk: Buffer): Promise<void> {
 }
 
 /**
- * Streams `source` into `file`, which must not exist yet ('wx'), calling `inspect` on every chunk before it
- * is written (a throw stops the download and is rethrown; the partial file is the caller's to delete).
- * Resolves with the number of bytes written once the file is complete and closed.
+ * `file` must not exist yet ('wx'). A throw from `inspect` stops the download and is rethrown (the partial file is the
+ * caller's to delete). Resolves with the bytes written once the file is complete and closed.
  */
 export async function streamToNewFile(
   source: AsyncIterable<Uint8Array> & { destroy?(): void; on?(event: 'error', listener: () => void): unknown },

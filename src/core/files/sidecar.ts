@@ -1,9 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { isRegisteredProvider, providerSpec } from '../spec/registry';
-/**
- * The JSON file written beside each result ("cup-20261121-170512.png.json"): how it was made, so it can be
- * found, re-run or re-downloaded later. Users may edit or replace these files, so parsing trusts nothing.
- */
+/** How a result was made, so it can be found, re-run or re-downloaded. Users may edit these, so parsing trusts nothing. */
 
 export const SIDECAR_SCHEMA = 'media-studio/result@1';
 /** Larger files are refused unread: no real sidecar comes close. */
@@ -11,10 +8,8 @@ export const SIDECAR_MAX_BYTES = 256 * 1024;
 /** A source URL this close to its expiry is treated as expired: the download would race the deadline. */
 export const URL_EXPIRY_MARGIN_MS = 5 * 60 * 1000;
 /**
- * How long after its task finished a result URL with no known expiry is still offered as a reference image.
- * PixAI says only that results "are not kept permanently" and Pixapi documents no expiry; Apixo, the one
- * provider that states a life, keeps results 24 h. A reference that has expired makes the provider fail a
- * paid task, so an hour — far inside the one documented life — is the most that is assumed.
+ * Age limit for offering a result URL with no known expiry as a reference. PixAI and Pixapi state no life, Apixo 24 h;
+ * an expired reference fails a paid task, so an hour — far inside the one documented life — is all that is assumed.
  */
 export const UNKNOWN_EXPIRY_MAX_AGE_MS = 60 * 60 * 1000;
 
@@ -32,7 +27,7 @@ export interface Sidecar {
   parameters: Record<string, unknown>;
   /** Fields sent in `extra`: not documented for this model, sent as given. */
   extra?: Record<string, unknown>;
-  /** Says what `extra` is, for a person reading the file. */
+  /** For a person reading the file. */
   extraNote?: string;
   taskId: string;
   remoteTaskId?: string;
@@ -42,7 +37,7 @@ export interface Sidecar {
   /** ISO 8601: when the request was sent to the provider. */
   submittedAt?: string;
   completedAt?: string;
-  /** Milliseconds from submittedAt to completedAt: the elapsed time the Tasks view and the panel show (core/elapsed). */
+  /** submittedAt to completedAt: the elapsed time the Tasks view and the panel show (core/elapsed). */
   elapsedMs?: number;
   sourceUrl?: string;
   sourceUrlExpiresAt?: string;
@@ -55,7 +50,6 @@ export interface Sidecar {
   imageUrls?: string[];
   /** ISO 8601: when the first input image URL (imageUrls, or a parameter such as Pixapi's input_image) expires, where the provider that made it says. */
   inputUrlsExpireAt?: string;
-  /** The provider's synchronous endpoint was used. */
   sync?: boolean;
   /** The task's own output folder (relative to the workspace folder), when it had one. */
   outputFolder?: string;
@@ -115,12 +109,11 @@ function isoTime(value: number | Date, field: string): string {
   return date.toISOString();
 }
 
-/** Copies a JSON value; values JSON cannot hold (undefined, functions) are dropped the way JSON.stringify drops them. */
 function jsonCopy(value: Record<string, unknown>): Record<string, unknown> {
   return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 }
 
-/** Builds a sidecar from what the task knows; optional fields that are undefined are left out. Throws on invalid times or positions. */
+/** Undefined optional fields are left out. Throws on invalid times or positions. */
 export function buildSidecar(input: SidecarInput): Sidecar {
   if (!Number.isInteger(input.count) || input.count < 1) throw new RangeError(`count ${input.count} must be a positive integer.`);
   if (!Number.isInteger(input.index) || input.index < 1 || input.index > input.count) {
@@ -174,7 +167,6 @@ function sortKeys(value: unknown): unknown {
   return sorted;
 }
 
-/** Pretty JSON (two-space indent) with a fixed key order and a trailing newline. */
 export function serializeSidecar(sidecar: Sidecar): string {
   const ordered: Record<string, unknown> = {};
   for (const key of KEY_ORDER) {
@@ -304,10 +296,7 @@ function validate(data: unknown): Sidecar {
   return sidecar;
 }
 
-/**
- * Parses and validates a sidecar file. Never throws: anything wrong (too large, not JSON, a field of the
- * wrong type) comes back as { error } naming the problem. Unknown extra fields are ignored.
- */
+/** Never throws: anything wrong (too large, not JSON, a mistyped field) comes back as { error }. Unknown fields are ignored. */
 export function parseSidecar(text: string): Sidecar | { error: string } {
   try {
     if (typeof text !== 'string') return { error: l10n.t('The sidecar is not text.') };
@@ -344,7 +333,6 @@ export function isKeyedMediaRoute(provider: string, url: string): boolean {
 
 export interface ResultUrlFacts {
   readonly url: string;
-  /** The provider that made the result. */
   readonly provider: string;
   /** When the provider says the URL expires (ms since the epoch), if it says so. */
   readonly expiresAt?: number;
@@ -353,10 +341,8 @@ export interface ResultUrlFacts {
 }
 
 /**
- * Whether a result URL may be handed to a provider as a reference image at `now`: http(s) without
- * credentials, not PixAI's keyed media route, and either not expiring within URL_EXPIRY_MARGIN_MS or, with no
- * known expiry, finished less than UNKNOWN_EXPIRY_MAX_AGE_MS ago. The caller must still apply
- * resultUrlProblem (urlSafety.ts) before fetching it.
+ * http(s) without credentials, not a keyed media route, and not expiring within URL_EXPIRY_MARGIN_MS (or, with no known
+ * expiry, finished less than UNKNOWN_EXPIRY_MAX_AGE_MS ago). Callers still apply resultUrlProblem before fetching.
  */
 export function usableAsReference(facts: ResultUrlFacts, now: number): boolean {
   let url: URL;
@@ -385,10 +371,7 @@ export function validResultUrl(sidecar: Sidecar, now: number): string | undefine
   return usableAsReference(facts, now) ? raw : undefined;
 }
 
-/**
- * Whether the sidecar's input image URLs can no longer be used for a new task: their recorded expiry is
- * within URL_EXPIRY_MARGIN_MS of `now`. Without a recorded expiry they are assumed usable (the provider decides).
- */
+/** Expiry recorded within URL_EXPIRY_MARGIN_MS of `now`; with none recorded they are assumed usable (the provider decides). */
 export function inputUrlsExpired(sidecar: Sidecar, now: number): boolean {
   if (sidecar.inputUrlsExpireAt === undefined) return false;
   const expiresAt = Date.parse(sidecar.inputUrlsExpireAt);
@@ -403,10 +386,7 @@ export function inputImageUrls(request: { readonly imageUrls?: readonly string[]
   return urls;
 }
 
-/**
- * When the first of a request's input image URLs expires, as the earlier tasks that made them record: their stated
- * expiry, or — where the provider states none — the same age limit usableAsReference applies when offering them.
- */
+/** The earliest recorded expiry of the input URLs, or — where the provider states none — usableAsReference's age limit. */
 export function inputUrlsExpireAt(
   request: Parameters<typeof inputImageUrls>[0],
   tasks: readonly { readonly endedAt?: number; readonly results?: readonly { readonly url?: string; readonly expiresAt?: number }[] }[],

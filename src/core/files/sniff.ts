@@ -1,16 +1,12 @@
-/**
- * Recognises downloaded media from its first bytes. The bytes decide; a Content-Type header is only a
- * fallback, and a URL's extension is never consulted (providers and CDNs get both wrong).
- */
+/** The first bytes decide; Content-Type is a fallback and a URL's extension is ignored (providers and CDNs get both wrong). */
 
 import * as l10n from '@vscode/l10n';
 
 export type MediaKind = 'image' | 'video';
 
 export interface SniffedMedia {
-  /** e.g. "image/png". */
   mime: string;
-  /** File extension without the dot, e.g. "png". */
+  /** Without the dot. */
   extension: string;
   kind: MediaKind;
 }
@@ -45,10 +41,7 @@ const BY_CONTENT_TYPE: Readonly<Record<string, SniffedMedia>> = {
   'video/webm': WEBM,
 };
 
-/**
- * Major brands of the ISO base media `ftyp` box that mean a playable MP4 video. Only the major brand is
- * trusted: audio (M4A), HEIC and AVIF files list mp4 brands among their compatible brands too.
- */
+/** `ftyp` major brands of a playable MP4. Only the major brand counts: M4A, HEIC and AVIF list mp4 brands as compatible. */
 const MP4_BRANDS = new Set(['isom', 'iso2', 'iso3', 'iso4', 'iso5', 'iso6', 'mp41', 'mp42', 'avc1', 'M4V ', 'M4VH', 'M4VP', 'dash', 'mmp4', 'msnv']);
 const QUICKTIME_BRAND = 'qt  ';
 
@@ -103,10 +96,7 @@ function sniffBytes(head: Uint8Array): SniffedMedia | undefined {
   return sniffIsoMedia(head) ?? sniffEbml(head);
 }
 
-/**
- * True when the head looks like text (HTML error page, JSON, SVG, plain text): no binary control bytes.
- * Real media has NUL or other control bytes within its first few hundred bytes.
- */
+/** No binary control bytes (HTML error page, JSON, SVG, text): real media has NUL or controls in its first bytes. */
 function looksLikeText(head: Uint8Array): boolean {
   const end = Math.min(head.length, 512);
   for (let i = 0; i < end; i++) {
@@ -122,9 +112,8 @@ function mediaTypeOf(contentType: string): string {
 }
 
 /**
- * What kind of media the head of a download is, or undefined when it is not a supported image or video.
- * The Content-Type is used only when the bytes are unrecognised yet binary (e.g. a QuickTime file whose
- * first box is not `ftyp`); an empty or text-like body is never accepted whatever its Content-Type says.
+ * The Content-Type is used only when the bytes are unrecognised yet binary (a QuickTime file whose first box is not
+ * `ftyp`); an empty or text-like body is never accepted whatever its Content-Type says.
  */
 export function sniffMediaType(head: Uint8Array, contentType?: string): SniffedMedia | undefined {
   const fromBytes = sniffBytes(head);
@@ -134,7 +123,7 @@ export function sniffMediaType(head: Uint8Array, contentType?: string): SniffedM
   return fromHeader ? { ...fromHeader } : undefined;
 }
 
-/** The format of a reference image the providers accept as input; SVG and GIF are not among them. */
+/** SVG and GIF are not among the formats providers accept as input. */
 export function isSupportedInputImage(head: Uint8Array): InputImageFormat | undefined {
   if (isPng(head)) return 'png';
   if (isJpeg(head)) return 'jpeg';
@@ -175,11 +164,7 @@ function isStartOfFrame(marker: number): boolean {
   return marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
 }
 
-/**
- * Walks the marker segments up to the first SOFn. Everything before it (EXIF, ICC profile, thumbnails)
- * must be in the head: a 64 KiB head covers typical files, since a single segment is at most 64 KiB;
- * returns undefined when the head ends first.
- */
+/** Everything before the first SOFn (EXIF, ICC, thumbnails) must be in the head; a segment is at most 64 KiB. */
 function jpegDimensions(head: Uint8Array): ImageDimensions | undefined {
   let offset = 2;
   while (offset + 4 <= head.length) {
@@ -226,7 +211,6 @@ function webpDimensions(head: Uint8Array): ImageDimensions | undefined {
   return undefined;
 }
 
-/** Pixel size of a PNG, JPEG or WebP from its head, or undefined when unknown or the head is too short. */
 export function imageDimensions(head: Uint8Array): ImageDimensions | undefined {
   if (isPng(head)) return pngDimensions(head);
   if (isJpeg(head)) return jpegDimensions(head);
@@ -234,15 +218,11 @@ export function imageDimensions(head: Uint8Array): ImageDimensions | undefined {
   return undefined;
 }
 
-/** How many bytes at the end of an input image {@link inputImageDamage} looks at. */
 export const IMAGE_TAIL_BYTES = 4096;
 
 const PNG_IEND = [0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
 
-/**
- * Why an image whose first bytes look right is still damaged, from its head, its last bytes and its size:
- * a cheap structural check (a truncated or overwritten file is the common case), not a full decode.
- */
+/** A cheap structural check of head, tail and size (truncated or overwritten files are the common case), not a decode. */
 export function inputImageDamage(format: InputImageFormat, head: Uint8Array, tail: Uint8Array, size: number): string | undefined {
   switch (format) {
     case 'png':

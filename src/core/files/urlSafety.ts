@@ -1,9 +1,7 @@
 import * as l10n from '@vscode/l10n';
 /**
- * Result URLs come from the provider's response, so they are untrusted: a compromised or buggy provider
- * must not make Media Studio fetch local files, cloud metadata endpoints or machines on the user's network.
- * This checks the URL text only; a public name that resolves to a private address must be caught where
- * the connection is made.
+ * Result URLs are untrusted: a compromised provider must not make Media Studio fetch local files, cloud metadata or
+ * the user's network. This checks the URL text only; a public name resolving privately is caught at connect time.
  */
 
 export interface UrlSafetyOptions {
@@ -23,7 +21,6 @@ const describe = (addressClass: AddressClass): string => ({
   reserved: l10n.t('a reserved or broadcast address'),
 })[addressClass];
 
-/** Special-use name suffixes that never denote a public host. */
 const LOCAL_NAME_SUFFIXES = ['local', 'internal', 'home.arpa', 'localdomain'];
 
 function parseIpv4(host: string): number[] | undefined {
@@ -44,7 +41,7 @@ function classifyIpv4([a, b]: readonly number[]): AddressClass | undefined {
   return undefined;
 }
 
-/** Eight 16-bit groups, or undefined when the text is not an IPv6 address. Accepts "::" and a dotted IPv4 tail. */
+/** Accepts "::" and a dotted IPv4 tail. */
 function parseIpv6(text: string): number[] | undefined {
   let rest = text;
   const tail: number[] = [];
@@ -100,11 +97,7 @@ function schemeOf(raw: string): string | undefined {
   return /^\s*([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1].toLowerCase();
 }
 
-/**
- * Why Media Studio must not download this provider-supplied result URL, or undefined when it may:
- * http(s) only, no credentials, and a host that is not loopback (unless allowed), private, link-local,
- * unspecified, multicast or reserved.
- */
+/** http(s) only, no credentials, and a host not loopback (unless allowed), private, link-local, multicast or reserved. */
 export function resultUrlProblem(raw: string, options: UrlSafetyOptions): string | undefined {
   if (typeof raw !== 'string' || raw.trim() === '') return l10n.t('The provider returned a result URL that is empty.');
   const scheme = schemeOf(raw);
@@ -147,7 +140,7 @@ export function resultUrlProblem(raw: string, options: UrlSafetyOptions): string
   return blocked(addressClass);
 }
 
-/** The class of an IP address as text (IPv4 dotted, IPv6 with or without brackets); undefined for a public one or a name. */
+/** Undefined for a public address or a name. */
 function classifyAddress(address: string): AddressClass | undefined {
   const bare = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
   const v4 = parseIpv4(bare);
@@ -156,7 +149,7 @@ function classifyAddress(address: string): AddressClass | undefined {
   return groups ? classifyIpv6(groups) : undefined;
 }
 
-/** Whether a URL's host is this computer: localhost (and *.localhost), 127.0.0.0/8 or ::1. False for unparsable URLs. */
+/** localhost (and *.localhost), 127.0.0.0/8 or ::1. */
 export function isLoopbackUrl(raw: string): boolean {
   let hostname: string;
   try {
@@ -167,17 +160,14 @@ export function isLoopbackUrl(raw: string): boolean {
   return hostname === 'localhost' || hostname.endsWith('.localhost') || classifyAddress(hostname) === 'loopback';
 }
 
-/**
- * Why Media Studio must not fetch from the address a connection actually reached (after DNS), or undefined
- * when it may: the URL text may name a public host that resolves to a private one.
- */
+/** The URL text may name a public host that resolves to a private one. */
 export function connectedAddressProblem(host: string, address: string, options: UrlSafetyOptions): string | undefined {
   const addressClass = classifyAddress(address);
   if (addressClass === undefined || (addressClass === 'loopback' && options.allowLoopback)) return undefined;
   return l10n.t('The result host {0} resolves to {1}, which is {2}; Media Studio only downloads from public hosts.', host, address, describe(addressClass));
 }
 
-/** True when both URLs have the same scheme, host and port (default ports normalised). False for unparsable URLs. */
+/** Default ports normalised; false for unparsable URLs. */
 export function isSameOrigin(a: string, b: string): boolean {
   try {
     const first = new URL(a);

@@ -1,16 +1,11 @@
-/**
- * The one price function: what a request will cost by its provider's documented tables (MODELS.md), as a
- * range where the request does not fix the price, or `{ unknown: true }` where nothing is documented. The panel's
- * estimate, the chat tools' confirmation, spending limits and batches all call this. Pure, so the webview
- * bundles it too.
- */
+/** The one price function, from MODELS.md's tables; pure, so the webview bundles it too. */
 import { providerSpec } from './registry';
 import type { CostEstimate, PricedRequest } from './types';
 import * as l10n from '@vscode/l10n';
 
 export type { CostEstimate, PricedRequest } from './types';
 
-/** The documented price of one request (all its images or seconds), in USD and, for credit-billed providers, credits. */
+/** All its images or seconds, in USD and (credit-billed providers) credits. */
 export function estimateCost(request: PricedRequest): CostEstimate {
   return providerSpec(request.provider).price(request);
 }
@@ -19,7 +14,7 @@ function dollars(usd: number): string {
   return `$${usd < 0.1 && usd > 0 ? usd.toFixed(3).replace(/0$/, '') : usd.toFixed(2)}`;
 }
 
-/** One line for the estimate ("estimate: 4–8 credits ($0.04–$0.08) for 1 image(s)"), or undefined when unknown. */
+/** "estimate: 4–8 credits ($0.04–$0.08) for 1 image(s)", or undefined when unknown. */
 export function formatEstimate(estimate: CostEstimate): string | undefined {
   if (estimate.unknown) {
     const perSecond = estimate.perSecondUsd;
@@ -38,7 +33,6 @@ export function formatEstimate(estimate: CostEstimate): string | undefined {
   return credits ? l10n.t('estimate: {0} ({1}) for {2}', credits, usd, estimate.basis) : l10n.t('estimate: {0} for {1}', usd, estimate.basis);
 }
 
-/** A reported cost, as the task gives it. */
 export function formatCost(cost: { amount: number; unit: string }): string {
   return cost.unit === 'credits' ? `${cost.amount} credits (${dollars(cost.amount / 100)})` : `${cost.amount} ${cost.unit}`;
 }

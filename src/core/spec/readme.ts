@@ -1,7 +1,6 @@
 /**
- * The README's "Models and their parameters" section, written from the registered specs (a unit test keeps
- * the README in step: run `node out/scripts/specsReadme.js` after `npm run compile-tests` to rewrite it).
- * Not imported by the extension.
+ * The README's "Models and their parameters" section, from the specs; a unit test keeps it in step (rewrite it with
+ * `node out/scripts/specsReadme.js` after `npm run compile-tests`). Not imported by the extension.
  */
 import { PROVIDER_SPECS } from './registry';
 import type { ModelSpec, ParamSpec } from './types';
@@ -29,7 +28,7 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-/** The Markdown between the markers: one table per provider, one row per documented model. */
+/** One table per provider, one row per documented model. */
 export function modelsMarkdown(): string {
   const lines: string[] = [];
   for (const spec of PROVIDER_SPECS) {

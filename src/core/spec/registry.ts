@@ -1,7 +1,4 @@
-/**
- * The registered providers: one line per provider. Everything that lists providers (the ids, labels, pickers,
- * the manifest's enums, the README's tables) is derived from this list; a unit test checks the manifest.
- */
+/** The registered providers. Everything that lists providers derives from here; a unit test checks the manifest. */
 import { APIXO_SPEC } from '../adapters/apixo.spec';
 import { OPENAI_SPEC } from '../adapters/openai.spec';
 import { PIXAI_SPEC } from '../adapters/pixai.spec';
@@ -19,23 +16,20 @@ export function isRegisteredProvider(id: unknown): id is RegisteredProviderId {
   return typeof id === 'string' && BY_ID.has(id);
 }
 
-/** The spec of a registered provider; throws for an id no provider has (a programming error: ids are checked at the edges). */
+/** Throws for an unknown id (a programming error: ids are checked at the edges). */
 export function providerSpec(id: string): ProviderSpec {
   const spec = BY_ID.get(id);
   if (!spec) throw new Error(`No provider "${id}" is registered.`);
   return spec;
 }
 
-/** A model the provider's spec documents, by id or alias. */
+/** By id or alias. */
 export function documentedModel(provider: string, id: string): ModelSpec | undefined {
   const models = providerSpec(provider).models;
   return models.find((m) => m.id === id) ?? models.find((m) => m.aliases?.includes(id));
 }
 
-/**
- * The spec a request for this model is checked against: the documented one (when it makes `kind`, or `kind`
- * is not given), else the provider's generic schema for the kind, under the id as given.
- */
+/** The documented spec (when it makes `kind`, or `kind` is not given), else the generic schema under the id as given. */
 export function modelSpec(provider: string, id: string, kind?: MediaKind): ModelSpec {
   const documented = documentedModel(provider, id);
   if (documented && (kind === undefined || documented.kind === kind)) return documented;

@@ -1,24 +1,12 @@
-/**
- * The one description of a provider and its models that every surface reads: the quick inputs, the panel's
- * form, command-argument and chat-tool validation, the cost estimate, sidecars and the Tasks view. Pure data
- * (plus a few pure functions on the provider), no `vscode`. A ModelSpec is plain JSON so it can be posted to
- * the webview as it is; the functions live on the ProviderSpec, which stays in the extension host.
- */
+/** Provider and model specs every surface reads; a ModelSpec is plain JSON (posted to the webview), functions stay host-side. */
 import type { MediaKind, Operation, ParamValue, TaskRequest } from '../task';
 
-/**
- * How a field's value is written: `enum` takes one of `values` (strings or numbers); `file` is a workspace
- * image (a URI string), sent as a file part (OpenAI's edit `mask`); `objectList` is an array of objects.
- */
+/** `file` is a workspace image (a URI string) sent as a file part (OpenAI's edit `mask`). */
 export type ParamType = 'string' | 'number' | 'integer' | 'boolean' | 'enum' | 'stringList' | 'object' | 'objectList' | 'file';
 
-/** Which input case a field applies to: any request, only one with reference images, only one without. */
 export type InputCase = 'any' | 'withImages' | 'withoutImages';
 
-/**
- * What a field means across providers, so a common argument (`size`, `n`, `duration`…) or a form control can
- * find the model's own field whatever the provider calls it.
- */
+/** What a field means across providers, so `size`, `n`, `duration`… find the model's own field whatever its name. */
 export type ParamRole = 'size' | 'count' | 'quality' | 'duration' | 'aspectRatio' | 'resolution' | 'mode' | 'style' | 'outputFormat' | 'negativePrompt' | 'seed';
 
 export interface ParamSpec {
@@ -36,7 +24,6 @@ export interface ParamSpec {
   readonly defaultIsOurs?: boolean;
   readonly min?: number;
   readonly max?: number;
-  /** The longest text value, in characters. */
   readonly maxLength?: number;
   /** Operations the field applies to; absent: every operation the model has. */
   readonly operations?: readonly Operation[];
@@ -51,7 +38,6 @@ export interface ParamSpec {
   readonly source: string;
 }
 
-/** How reference images reach the model: uploaded files, public URLs, or not at all. */
 export type ReferenceTransport = 'files' | 'urls' | 'none';
 
 export interface ReferenceSpec {
@@ -60,7 +46,6 @@ export interface ReferenceSpec {
   readonly min?: number;
   /** The most images the model takes; absent: not documented (nothing is refused for the count). */
   readonly max?: number;
-  /** Where the limits are documented. */
   readonly source?: string;
 }
 
@@ -72,31 +57,24 @@ export interface ModelSpec {
   readonly label?: string;
   /** Other ids the provider serves this model under (Pixapi's `nano-banana` for gemini-2.5-flash-image). */
   readonly aliases?: readonly string[];
-  /** What the model can do: generate / edit for images, video for videos. */
   readonly operations: readonly Operation[];
   readonly references: ReferenceSpec;
   /** Every field the model documents, by the provider's names; a field not here goes only through `extra`. */
   readonly params: readonly ParamSpec[];
-  /**
-   * Fields the provider names elsewhere (an SDK, an older API) but does not document for this endpoint: they
-   * are suggested for `extra` and refused as ordinary parameters, with that said.
-   */
+  /** Named elsewhere (an SDK, an older API) but undocumented here: suggested for `extra`, refused as parameters. */
   readonly knownExtra?: readonly ParamSpec[];
   readonly maxPromptLength?: number;
   /** The model's rules, as sentences (shown in the panel, the README and the docs). */
   readonly rules?: readonly string[];
   /** False for a model the provider lists but does not document (a generic schema), or one typed by id. */
   readonly documented: boolean;
-  /** Where the model is documented. */
   readonly source: string;
 }
 
-/** The facts of a request a model rule looks at. */
 export interface RequestFacts {
   readonly model: string;
   readonly operation: Operation;
   readonly params: Readonly<Record<string, ParamValue>>;
-  /** Reference images given, as files or URLs. */
   readonly imageCount: number;
 }
 
@@ -172,7 +150,6 @@ export interface ProviderSpec<Id extends string = string> {
   /** Where a person gets a key (a getter, so it is translated when read). */
   readonly keyHelp: string;
   readonly capabilities: Capabilities;
-  /** How reference images travel, per media kind. */
   readonly references: Readonly<Record<MediaKind, ReferenceTransport>>;
   readonly concurrency: ConcurrencySpec;
   readonly results: ResultUrlSpec;
@@ -185,11 +162,9 @@ export interface ProviderSpec<Id extends string = string> {
   readonly reservedFields: readonly string[];
   /** The model id in what the user typed (PixAI: a bare id or a model page URL); undefined if it cannot be one. */
   modelIdFrom?(input: string): string | undefined;
-  /** What a "model id" looks like, for the hint under the field. */
   readonly modelIdHint?: string;
   /** Price of the request from the provider's documented tables; `{ unknown: true }` where none is documented. */
   price(request: PricedRequest): CostEstimate;
 }
 
-/** The part of a request a price depends on. */
 export type PricedRequest = Pick<TaskRequest, 'provider' | 'model' | 'operation' | 'kind' | 'params'> & { readonly imageCount?: number };

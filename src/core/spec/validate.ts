@@ -1,16 +1,14 @@
 /**
- * The one check every entry point's request goes through (the engine runs it before a task is stored, so
- * command arguments, the panel, chat tools, the API, quick inputs, Retry and Regenerate all meet it): a field
- * the model does not document is refused with the list of fields it does take, unless it travels in `extra`;
- * a value of the wrong type, outside a complete list or out of bounds, and a reference count the model does
- * not take are refused with the limit and where it is documented.
+ * The one check every request meets (the engine runs it before a task is stored): an undocumented field is refused
+ * with the fields the model takes unless it travels in `extra`; a wrong type, a value outside a complete list or out of
+ * bounds, and a reference count the model does not take are refused with the limit and where it is documented.
  */
 import type { ParamValue, TaskRequest } from '../task';
 import { modelSpec, providerSpec } from './registry';
 import type { ModelSpec, ParamSpec, RequestFacts } from './types';
 import * as l10n from '@vscode/l10n';
 
-/** References a request gives: workspace files, URLs, and a legacy URL field (Pixapi's input_image). */
+/** Includes a legacy URL field (Pixapi's input_image). */
 export function referenceCount(request: Pick<TaskRequest, 'images' | 'imageUrls'>): number {
   return (request.images?.length ?? 0) + (request.imageUrls?.length ?? 0);
 }
@@ -19,12 +17,11 @@ function factsOf(request: TaskRequest, params: Readonly<Record<string, ParamValu
   return { model: request.model.trim(), operation: request.operation, params, imageCount: referenceCount(request) + (typeof request.params.input_image === 'string' ? 1 : 0) };
 }
 
-/** The model's spec for this request: its documented one, or its provider's generic schema for the kind. */
+/** Its documented spec, or its provider's generic schema for the kind. */
 export function specOf(request: Pick<TaskRequest, 'provider' | 'model' | 'kind'>): ModelSpec {
   return modelSpec(request.provider, request.model.trim(), request.kind);
 }
 
-/** Whether a field applies to this request (its operation and input case). */
 export function applies(param: ParamSpec, operation: TaskRequest['operation'], imageCount: number): boolean {
   if (param.operations && !param.operations.includes(operation)) return false;
   if (param.inputCase === 'withImages' && imageCount === 0) return false;
@@ -33,9 +30,8 @@ export function applies(param: ParamSpec, operation: TaskRequest['operation'], i
 }
 
 /**
- * The request as it will be sent: Media Studio's own defaults filled in where the user chose nothing, then the
- * model's rules (veo-3-1's generationType, the text/image mode pairs). Idempotent; the engine stores this form,
- * so the sidecar and Regenerate show and repeat what was sent.
+ * Media Studio's own defaults where the user chose nothing, then the model's rules (veo-3-1's generationType, mode
+ * pairs). Idempotent; the engine stores this form, so the sidecar and Regenerate repeat what was sent.
  */
 export function prepareRequest(request: TaskRequest): TaskRequest {
   const model = specOf(request);
@@ -64,7 +60,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Why a value does not fit its field, or undefined. */
 export function valueProblem(model: ModelSpec, param: ParamSpec, value: ParamValue): string | undefined {
   const where = l10n.t('{0} (documented at {1})', `${model.id} ${param.name}`, param.source);
   switch (param.type) {
@@ -124,10 +119,7 @@ function referenceProblem(model: ModelSpec, request: TaskRequest, count: number)
   return undefined;
 }
 
-/**
- * Why the request cannot be sent as it is, or undefined. `request` should be prepared (prepareRequest) so the
- * derived fields are checked too. The message names the field, the limit and where it is documented.
- */
+/** `request` should be prepared, so derived fields are checked too. Names the field, the limit and where it is documented. */
 export function validateRequest(request: TaskRequest): string | undefined {
   const spec = providerSpec(request.provider);
   const model = specOf(request);
@@ -170,22 +162,18 @@ export function validateRequest(request: TaskRequest): string | undefined {
   return providerSpec(request.provider).modelRules?.[model.id]?.check?.(factsOf(request));
 }
 
-/** Prepares and validates: the request as it will be sent, or why it cannot be. */
 export function checkRequest(request: TaskRequest): { readonly request: TaskRequest; readonly problem?: undefined } | { readonly problem: string } {
   const prepared = prepareRequest(request);
   const problem = validateRequest(prepared);
   return problem ? { problem } : { request: prepared };
 }
 
-/** The names of `extra` fields, for the sidecar's "not documented for this model" note. */
+/** For the sidecar's "not documented for this model" note. */
 export function undocumentedFields(request: Pick<TaskRequest, 'extra'>): string[] {
   return Object.keys(request.extra ?? {});
 }
 
-/**
- * A field's value from text (the panel's inputs, a quick input): numbers and booleans by the field's type,
- * objects and lists as JSON, a comma-separated list for string lists. Empty text: undefined (not sent).
- */
+/** Numbers and booleans by the field's type, objects and lists as JSON, string lists comma-separated; empty: not sent. */
 export function paramFromText(param: Pick<ParamSpec, 'type' | 'values'> | undefined, text: string): { readonly value: ParamValue | undefined } | { readonly error: string } {
   const trimmed = text.trim();
   if (!trimmed) return { value: undefined };
@@ -215,7 +203,7 @@ export function paramFromText(param: Pick<ParamSpec, 'type' | 'values'> | undefi
   return { value: trimmed };
 }
 
-/** The model's field with this role (the common `size`, `n`, `duration`… arguments), if it has one. */
+/** The common `size`, `n`, `duration`… arguments. */
 export function fieldFor(model: ModelSpec, role: ParamSpec['role']): ParamSpec | undefined {
   return model.params.find((p) => p.role === role);
 }

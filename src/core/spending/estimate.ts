@@ -1,17 +1,13 @@
-/**
- * The price seam of spending: every estimate the limits, confirmations and displays use comes from
- * `estimateSpend` here, which reads the providers' documented prices from their model specs
- * (`estimateCost`, src/core/spec/price.ts) and turns them into the USD range the ledger reserves.
- */
+/** Every estimate the limits, confirmations and displays use comes from here, from the specs' documented prices. */
 import * as l10n from '@vscode/l10n';
 import { estimateCost } from '../spec/price';
 import type { Operation, TaskRequest } from '../task';
 
-/** What a request may cost, in USD; `minUSD === maxUSD` when the request fixes the price. */
+/** `minUSD === maxUSD` when the request fixes the price. */
 export interface SpendEstimate {
   readonly minUSD: number;
   readonly maxUSD: number;
-  /** "$0.14" or "$0.04–$0.08", with what it is for ("for 2 images"). */
+  /** "$0.14" or "$0.04–$0.08", with what it is for. */
   readonly text: string;
 }
 
@@ -39,7 +35,6 @@ function priced(minUSD: number, maxUSD: number, what: string): PriceLookup {
   return { kind: 'priced', estimate: { minUSD, maxUSD, text: l10n.t('{0} for {1}', formatRange(minUSD, maxUSD), what) } };
 }
 
-/** The estimate of one request before it is sent. */
 export function estimateSpend(request: PricedRequest): PriceLookup {
   const operation = request.operation ?? (request.kind === 'video' ? 'video' : 'generate');
   const estimate = estimateCost({ ...request, operation });
@@ -49,7 +44,7 @@ export function estimateSpend(request: PricedRequest): PriceLookup {
   return priced(estimate.lowUsd, estimate.highUsd, estimate.basis);
 }
 
-/** The estimate of several requests together (a batch): the sum of their ranges; unknown when any is. */
+/** A batch: the sum of the ranges; unknown when any is. */
 export function estimateAll(requests: readonly PricedRequest[]): { minUSD: number; maxUSD: number; unknown: number } {
   let minUSD = 0;
   let maxUSD = 0;

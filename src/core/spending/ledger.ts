@@ -1,27 +1,24 @@
 /**
- * The spending ledger shared by every window: one small JSON file per local day, each replaced whole and
- * atomically, and every change made under one lock (lock.ts), so the limit check and the reservation are one
- * step — two windows near a limit never both pass it.
+ * The ledger shared by every window: one JSON file per local day, replaced whole, every change under one lock
+ * (lock.ts), so the limit check and the reservation are one step — two windows near a limit never both pass it.
  */
 import type { ProviderId } from '../providers';
 import type { FileLock } from './lock';
 import { DayRecord, emptyDay, holds, KEPT_DAYS, lastDays, LedgerEntry, localDay, modelKey, monthOf, parseDay, Refusal, SpendingLimits, checkLimits, totalsOf, Totals, CostBasis } from './model';
 import { round } from './estimate';
 
-/** Day files: `read`/`write` by day (YYYY-MM-DD); `write` replaces the file in one step. */
+/** `write` replaces the file in one step. */
 export interface LedgerFiles {
   read(day: string): Promise<string | undefined>;
   write(day: string, text: string): Promise<void>;
-  /** Every day that has a file. */
   days(): Promise<string[]>;
   remove(day: string): Promise<void>;
 }
 
-/** One request to reserve for. */
 export interface ReserveItem {
   readonly provider: ProviderId;
   readonly model: string;
-  /** The estimate's upper end; undefined when the price is unknown. */
+  /** Undefined when the price is unknown. */
   readonly usd?: number;
   readonly minUSD?: number;
   readonly label?: string;
@@ -29,7 +26,6 @@ export interface ReserveItem {
 
 export type ReserveOutcome = { readonly ok: true; readonly ids: readonly string[] } | { readonly ok: false; readonly refusal: Refusal };
 
-/** How a task ended, for its reservation. */
 export type Settlement =
   | { readonly kind: 'cost'; readonly usd: number | undefined; readonly basis: CostBasis }
   | { readonly kind: 'release' };
@@ -39,7 +35,7 @@ export interface LedgerClock {
 }
 
 export class SpendingLedger {
-  /** Day of each entry this instance has seen, so settling finds it without searching. */
+  /** So settling finds an entry without searching. */
   private readonly dayOf = new Map<string, string>();
 
   constructor(
@@ -62,7 +58,6 @@ export class SpendingLedger {
     await this.files.write(record.day, JSON.stringify(record));
   }
 
-  /** Today's and this month's totals. */
   async totals(): Promise<{ today: Totals; month: Totals; day: string }> {
     const now = this.clock.now();
     const day = localDay(now);
@@ -77,10 +72,7 @@ export class SpendingLedger {
     return records.flatMap((r) => r.entries);
   }
 
-  /**
-   * Checks the limits and reserves every item's estimate, in one step under the lock: all or nothing. The
-   * limits are checked against spent + queued in every window.
-   */
+  /** One step under the lock, all or nothing, against spent + queued in every window. */
   reserve(items: readonly ReserveItem[], limits: SpendingLimits): Promise<ReserveOutcome> {
     return this.lock.run(async () => {
       const now = this.clock.now();
@@ -108,12 +100,11 @@ export class SpendingLedger {
     });
   }
 
-  /** Binds a reservation to the task created for it. */
   bind(id: string, taskId: string): Promise<void> {
     return this.change(id, undefined, (entry) => (entry.state === 'reserved' ? { ...entry, taskId } : entry), taskId);
   }
 
-  /** Turns a task's reservation into its cost, or releases it. Idempotent: a settled entry stays as it is. */
+  /** Idempotent: a settled entry stays as it is. */
   settle(taskId: string, settlement: Settlement, near?: number): Promise<void> {
     return this.change(`task:${taskId}`, near, (entry) => {
       if (entry.state !== 'reserved') return entry;
@@ -123,17 +114,15 @@ export class SpendingLedger {
     });
   }
 
-  /** Releases a reservation no task was created for. */
   release(id: string): Promise<void> {
     return this.change(id, undefined, (entry) => (entry.state === 'reserved' ? { ...entry, state: 'released', settledAt: this.clock.now() } : entry));
   }
 
-  /** The entry of a task, as stored now. */
   async entryOf(taskId: string, near?: number): Promise<LedgerEntry | undefined> {
     return (await this.find(`task:${taskId}`, near))?.entry;
   }
 
-  /** Whether a task's reservation is still open (so settling it would change something). */
+  /** So settling it would change something. */
   async isOpen(taskId: string, near?: number): Promise<boolean> {
     const found = await this.find(`task:${taskId}`, near);
     return found?.entry.state === 'reserved';
@@ -150,7 +139,7 @@ export class SpendingLedger {
     });
   }
 
-  /** Finds an entry by id or `task:<id>`: the day it is known to be in, the days around `near`, then every day. */
+  /** The day it is known to be in, the days around `near`, then every day. */
   private async find(key: string, near?: number): Promise<{ record: DayRecord; entry: LedgerEntry } | undefined> {
     const match = (e: LedgerEntry) => (key.startsWith('task:') ? e.taskId === key.slice(5) : e.id === key);
     const tried = new Set<string>();
@@ -171,7 +160,6 @@ export class SpendingLedger {
     return undefined;
   }
 
-  /** Whether tasks of a model with no known price were allowed today. */
   async allowedToday(provider: ProviderId, model: string): Promise<boolean> {
     return (await this.readDay(localDay(this.clock.now()))).allowedUnknown.includes(modelKey(provider, model));
   }
@@ -184,19 +172,18 @@ export class SpendingLedger {
     });
   }
 
-  /** The last `count` days (oldest first), for the spending view. */
+  /** Oldest first. */
   async history(count: number): Promise<DayRecord[]> {
     const have = new Set(await this.files.days());
     return Promise.all(lastDays(this.clock.now(), count).map((day) => (have.has(day) ? this.readDay(day) : Promise.resolve(emptyDay(day)))));
   }
 
-  /** Entries of tasks still reserved (for settling what a closed window left). */
+  /** For settling what a closed window left. */
   async openEntries(sinceDays = 31): Promise<LedgerEntry[]> {
     const now = this.clock.now();
     return (await this.history(sinceDays)).flatMap((r) => r.entries).filter((e) => e.taskId !== undefined && holds(e, now));
   }
 
-  /** Removes day files older than the kept history. */
   prune(): Promise<void> {
     return this.lock.run(async () => {
       const oldest = lastDays(this.clock.now(), KEPT_DAYS)[0];

@@ -1,15 +1,13 @@
 /**
- * One lock file shared by every window (every extension host) on this machine, so the ledger's check and
- * reservation are one step. Taken by creating the file exclusively (see ClaimFiles); a lock whose process is
- * gone, or that is held far longer than any ledger step takes, is taken over through a marker named after that
- * very lock, as task claims are (claims.ts), so two windows never both take it over.
+ * One lock file for every window on this machine, so the ledger's check and reservation are one step. Created
+ * exclusively; a dead or far-overdue holder's lock is taken over through a marker named after it, as claims are.
  */
 import { createHash } from 'crypto';
 import type { ClaimFiles, Liveness } from '../claims';
 
 export interface LockHolder {
   readonly pid: number;
-  /** This ledger instance: two windows may share a process (tests), so the pid alone does not say who holds it. */
+  /** Two windows may share a process (tests), so the pid alone does not say who holds it. */
   readonly instance: string;
 }
 
@@ -19,7 +17,7 @@ interface LockRecord extends LockHolder {
 
 /** A ledger step takes milliseconds; a lock held this long belongs to a hung or dead holder. */
 const STALE_AFTER_MS = 30_000;
-/** Giving up after this long: something is badly wrong with the storage folder. */
+/** Then something is badly wrong with the storage folder. */
 const GIVE_UP_AFTER_MS = 20_000;
 
 function parse(text: string | undefined): LockRecord | undefined {
@@ -34,7 +32,7 @@ function parse(text: string | undefined): LockRecord | undefined {
 }
 
 export class FileLock {
-  /** Steps of this instance run one after another; only other instances contend for the file. */
+  /** Only other instances contend for the file. */
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -46,7 +44,6 @@ export class FileLock {
     private readonly pause: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
-  /** Runs `step` while holding the lock. */
   run<T>(step: () => Promise<T>): Promise<T> {
     const result = this.tail.then(() => this.holding(step));
     this.tail = result.catch(() => undefined);
@@ -68,7 +65,7 @@ export class FileLock {
     return !this.liveness.isAlive(record.pid);
   }
 
-  /** Resolves with the text of the lock file this instance created. */
+  /** The text of the lock file this instance created. */
   private async acquire(): Promise<string> {
     const started = this.now();
     for (let attempt = 0; ; attempt++) {

@@ -1,67 +1,61 @@
 /**
- * The spending ledger's records and the limit arithmetic, with no files and no editor. A request is admitted
- * with a reservation of its estimate; the reservation becomes the task's reported cost (or its estimate, marked
- * so, or "unknown") when the task ends, or is released when it fails without cost. Every entry belongs to the
- * local calendar day it was reserved on, and stays there, so a clock change never counts it twice.
+ * The spending ledger's records and limit arithmetic. A request is admitted with a reservation of its estimate, which
+ * becomes the task's cost (reported, estimated or unknown) when it ends, or is released when it fails without cost.
+ * Every entry stays on the local day it was reserved on, so a clock change never counts it twice.
  */
 import * as l10n from '@vscode/l10n';
 import type { ProviderId } from '../providers';
 import { formatUSD, round } from './estimate';
 
 export type EntryState = 'reserved' | 'settled' | 'released';
-/** Where a settled amount comes from: the provider's report, the documented estimate, or nothing known. */
 export type CostBasis = 'reported' | 'estimated' | 'unknown';
 
 export interface LedgerEntry {
-  /** The reservation's own id (a task is bound to it once created). */
+  /** A task is bound to it once created. */
   readonly id: string;
   readonly taskId?: string;
   readonly provider: ProviderId;
   readonly model: string;
-  /** Local calendar day of the reservation, YYYY-MM-DD. */
+  /** Local calendar day, YYYY-MM-DD. */
   readonly day: string;
   readonly at: number;
   readonly state: EntryState;
   /** Reserved: the estimate's upper end; settled: the cost. Undefined: not known. */
   readonly usd?: number;
-  /** The estimate's lower end, kept for display ("$0.04–$0.08"). */
+  /** Kept for display ("$0.04–$0.08"). */
   readonly minUSD?: number;
   readonly basis: CostBasis;
-  /** The start of the prompt, for the list of the most expensive tasks. */
+  /** The start of the prompt, for the most expensive tasks. */
   readonly label?: string;
   readonly settledAt?: number;
 }
 
-/** One local day of the ledger: its entries and the models whose unknown prices were allowed that day. */
 export interface DayRecord {
   readonly version: 1;
   readonly day: string;
   readonly entries: readonly LedgerEntry[];
-  /** `provider/model` of models the user allowed that day although their price is unknown. */
+  /** `provider/model` allowed that day although their price is unknown. */
   readonly allowedUnknown: readonly string[];
 }
 
 /** A reservation that no task was bound to within this time was left by a window that closed mid-submit. */
 export const UNBOUND_RESERVATION_TTL_MS = 10 * 60_000;
-/** Days of history kept; older day records are removed. */
 export const KEPT_DAYS = 100;
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
-/** The local calendar day of a moment, YYYY-MM-DD. */
+/** YYYY-MM-DD. */
 export function localDay(ms: number): string {
   const d = new Date(ms);
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-/** The local calendar month of a day, YYYY-MM. */
 export function monthOf(day: string): string {
   return day.slice(0, 7);
 }
 
-/** The `count` local days ending with the one of `ms`, oldest first. */
 export function lastDays(ms: number, count: number): string[] {
   const end = new Date(ms);
   const days: string[] = [];
@@ -102,13 +96,12 @@ function isEntry(value: unknown): value is LedgerEntry {
 }
 
 export interface ProviderTotal {
-  /** Settled amounts, reported or estimated. */
   spentUSD: number;
-  /** The part of spentUSD that is an estimate (the provider reported nothing). */
+  /** The part of spentUSD the provider did not report. */
   estimatedUSD: number;
-  /** Reservations of tasks not finished yet (queued or running). */
+  /** Queued or running. */
   queuedUSD: number;
-  /** Tasks whose cost is not known (settled unknown, or reserved with no estimate). */
+  /** Settled unknown, or reserved with no estimate. */
   unknownTasks: number;
   tasks: number;
 }
@@ -145,7 +138,7 @@ export function totalsOf(entries: Iterable<LedgerEntry>, now: number): Totals {
   return { ...all, byProvider };
 }
 
-/** The limits from settings; a missing, negative or non-numeric value means no limit. */
+/** A missing, negative or non-numeric value means no limit. */
 export interface SpendingLimits {
   readonly dailyUSD?: number;
   readonly monthlyUSD?: number;
@@ -158,7 +151,7 @@ export const LIMIT_SETTINGS = {
   confirmAboveUSD: 'mediaStudio.spending.confirmAboveUSD',
 } as const;
 
-/** Reads the three settings; each invalid value is named in `invalid` (and treated as unset). */
+/** Each invalid value is named in `invalid` and treated as unset. */
 export function parseLimits(read: (setting: string) => unknown): { limits: SpendingLimits; invalid: { setting: string; value: unknown }[] } {
   const limits: { -readonly [K in keyof SpendingLimits]: number } = {};
   const invalid: { setting: string; value: unknown }[] = [];
@@ -186,10 +179,7 @@ export interface Refusal {
   readonly requests: number;
 }
 
-/**
- * Whether `requestUSD` more would pass a limit: spent + queued + this estimate over the limit is refused (a
- * request that brings the total exactly to the limit passes).
- */
+/** Spent + queued + this estimate over the limit is refused; exactly at the limit passes. */
 export function checkLimits(today: Totals, month: Totals, requestUSD: number, limits: SpendingLimits, requests = 1): Refusal | undefined {
   const checks: [Refusal['which'], number | undefined, Totals][] = [['daily', limits.dailyUSD, today], ['monthly', limits.monthlyUSD, month]];
   for (const [which, limitUSD, totals] of checks) {
@@ -212,7 +202,7 @@ export function checkLimits(today: Totals, month: Totals, requestUSD: number, li
   return undefined;
 }
 
-/** What the user reads when a request is refused: what was spent, what is left, which setting to change. */
+/** What was spent, what is left, which setting to change. */
 export function refusalMessage(refusal: Refusal): string {
   const spent = refusal.queuedUSD > 0
     ? l10n.t('{0} spent and {1} queued', formatUSD(refusal.spentUSD), formatUSD(refusal.queuedUSD))
@@ -225,12 +215,10 @@ export function refusalMessage(refusal: Refusal): string {
     : l10n.t('Not sent: the monthly spending limit is {0}; {1} this month, {2} left, and {3}. Raise or clear the setting "{4}" to go on.', formatUSD(refusal.limitUSD), spent, formatUSD(refusal.leftUSD), what, refusal.setting);
 }
 
-/** The key under which an unknown-priced model is allowed for a day. */
 export function modelKey(provider: ProviderId, model: string): string {
   return `${provider}/${model}`;
 }
 
-/** The most expensive settled or queued entries, for the spending view. */
 export function mostExpensive(entries: Iterable<LedgerEntry>, now: number, count: number): LedgerEntry[] {
   return [...entries]
     .filter((e) => e.usd !== undefined && e.usd > 0 && (e.state === 'settled' || holds(e, now)))

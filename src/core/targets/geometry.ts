@@ -1,4 +1,4 @@
-/** Fitting an image into a target size: the plan (pure arithmetic) and the pixel operations on RGBA buffers. */
+/** Fitting an image into a target size: the plan and the pixel operations on RGBA buffers. */
 import type { Fit } from './target';
 
 export interface Rgba {
@@ -22,7 +22,7 @@ export interface FitPlan {
   readonly height: number;
 }
 
-/** How a source of sourceWidth×sourceHeight becomes the target; a missing side follows the source's aspect ratio. */
+/** A missing side follows the source's aspect ratio. */
 export function planFit(sourceWidth: number, sourceHeight: number, target: { width?: number; height?: number }, fit: Fit): FitPlan {
   const width = target.width ?? (target.height !== undefined ? Math.max(1, Math.round(sourceWidth * target.height / sourceHeight)) : sourceWidth);
   const height = target.height ?? (target.width !== undefined ? Math.max(1, Math.round(sourceHeight * target.width / sourceWidth)) : sourceHeight);
@@ -36,7 +36,7 @@ export function planFit(sourceWidth: number, sourceHeight: number, target: { wid
   return { resizeWidth, resizeHeight, cropX: 0, cropY: 0, offsetX: Math.floor((width - resizeWidth) / 2), offsetY: Math.floor((height - resizeHeight) / 2), width, height };
 }
 
-/** Words for the sidecar: what was done to the provider's image. */
+/** For the sidecar. */
 export function describePlan(sourceWidth: number, sourceHeight: number, plan: FitPlan): string[] {
   const steps: string[] = [];
   if (plan.resizeWidth !== sourceWidth || plan.resizeHeight !== sourceHeight) steps.push(`resized ${sourceWidth}x${sourceHeight} to ${plan.resizeWidth}x${plan.resizeHeight}`);
@@ -45,10 +45,7 @@ export function describePlan(sourceWidth: number, sourceHeight: number, plan: Fi
   return steps;
 }
 
-/**
- * Puts the resized image on the final canvas: the crop window of `resized` (cover) or all of it at the offset
- * (contain), over `background` (RGBA; transparent when unset).
- */
+/** The crop window (cover) or all of `resized` at the offset (contain), over `background` (transparent when unset). */
 export function compose(resized: Rgba, plan: FitPlan, background: readonly [number, number, number, number] = [0, 0, 0, 0]): Rgba {
   if (resized.width !== plan.resizeWidth || resized.height !== plan.resizeHeight) throw new RangeError(`expected ${plan.resizeWidth}x${plan.resizeHeight}, got ${resized.width}x${resized.height}`);
   const out = new Uint8ClampedArray(plan.width * plan.height * 4);
@@ -70,7 +67,6 @@ export function compose(resized: Rgba, plan: FitPlan, background: readonly [numb
   return { width: plan.width, height: plan.height, data: out };
 }
 
-/** Source-over of one pixel onto the (opaque or not) canvas pixel. */
 function blendInto(out: Uint8ClampedArray, at: number, source: Uint8ClampedArray, from: number): void {
   const alpha = source[from + 3] / 255;
   const under = out[at + 3] / 255;
@@ -80,7 +76,7 @@ function blendInto(out: Uint8ClampedArray, at: number, source: Uint8ClampedArray
   out[at + 3] = outAlpha * 255;
 }
 
-/** The image over an opaque colour (JPEG has no transparency): white unless the colour says otherwise. */
+/** JPEG has no transparency: white unless the colour says otherwise. */
 export function flatten(image: Rgba, background: readonly [number, number, number, number] = [255, 255, 255, 255]): Rgba {
   const colour: [number, number, number, number] = background[3] === 255 ? [...background] as [number, number, number, number] : [255, 255, 255, 255];
   const out = new Uint8ClampedArray(image.data.length);

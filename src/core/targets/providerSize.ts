@@ -1,7 +1,4 @@
-/**
- * Which size to ask a provider for when the result must end up width×height: the closest one the model's spec
- * lists (the same shape first, then the smallest that needs no enlarging). The rest is done locally.
- */
+/** The closest size the model's spec lists to width×height (same shape first, then no enlarging); the rest is local. */
 import { paramWithRole, type ModelInfo } from '../catalog';
 import type { ParamValue } from '../task';
 
@@ -37,11 +34,7 @@ function resolutionPixels(value: string): number | undefined {
   return match ? Number(match[1]) * 1024 : undefined;
 }
 
-/**
- * The request parameters (by the provider's own field names) that come closest to width×height for this model;
- * empty when nothing about its sizes is known, so the provider's default applies. Parameters the user gave win
- * over these (the caller merges them under the user's).
- */
+/** Empty when nothing about the sizes is known (the provider's default applies). The user's parameters win over these. */
 export function closestProviderSize(model: ModelInfo | undefined, width: number, height: number): Record<string, ParamValue> {
   const result: Record<string, ParamValue> = {};
   if (!model) return result;

@@ -11,15 +11,15 @@ export { REFERENCE_LANGUAGES } from './referenceLanguages';
 export type ReferenceSyntax = 'markdown' | 'html' | 'css';
 
 export interface ImageReference {
-  /** The path as written (without a query or fragment). */
+  /** As written, without a query or fragment. */
   readonly path: string;
-  /** Offsets of the path's text in the document, end exclusive. */
+  /** End exclusive. */
   readonly start: number;
   readonly end: number;
   readonly syntax: ReferenceSyntax;
   readonly alt?: string;
   readonly title?: string;
-  /** The nearest heading above (Markdown `#`, HTML `<h1>`…`<h6>`), or the CSS rule's selector. */
+  /** Markdown `#`, HTML `<h1>`…`<h6>`, or the CSS rule's selector. */
   readonly heading?: string;
   readonly width?: number;
   readonly height?: number;
@@ -29,7 +29,7 @@ export interface ImageReference {
 const IMAGE_EXTENSION = /\.(png|jpe?g|webp|gif|svg|ico|avif|bmp)$/i;
 const WRITABLE_EXTENSION = /\.(png|jpe?g|webp|ico)$/i;
 
-/** A path relative to the document: no scheme (http:, data:…), no protocol-relative //, no absolute /, no template. */
+/** No scheme (http:, data:…), no protocol-relative //, no absolute /, no template. */
 export function isRelativeLocalPath(path: string): boolean {
   if (!path || /^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith('/') || path.startsWith('\\') || path.startsWith('#') || path.startsWith('~')) return false;
   return !/[{}$<>`]|%7B/i.test(path); // templates (`{{ x }}`, `${x}`) name no file
@@ -39,7 +39,7 @@ export function isImagePath(path: string): boolean {
   return IMAGE_EXTENSION.test(path);
 }
 
-/** Whether Media Studio can write this reference's file (PNG, JPEG, WebP, ICO). */
+/** PNG, JPEG, WebP, ICO. */
 export function isWritableImagePath(path: string): boolean {
   return WRITABLE_EXTENSION.test(path);
 }
@@ -84,7 +84,7 @@ function nearest(headings: readonly Heading[], at: number): string | undefined {
   return found;
 }
 
-/** Attributes of one tag: name → value and the value's offset in the document (JSX `{…}` strings and numbers too). */
+/** Offsets included; JSX `{…}` strings and numbers too. */
 function attributes(tag: string, tagStart: number): Map<string, { value: string; start: number }> {
   const found = new Map<string, { value: string; start: number }>();
   const pattern = /([^\s=/<>"'{}]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|\{\s*(?:"([^"]*)"|'([^']*)'|`([^`$]*)`|(\d+))\s*\})/g;
@@ -155,7 +155,7 @@ function decodeURIComponentSafe(path: string): string {
   }
 }
 
-/** The selector of the rule a declaration is in: the text between the previous `}`/`;`/`{` run and its `{`. */
+/** The text between the previous `}`/`;`/`{` run and its `{`. */
 function selectorBefore(text: string, at: number): string | undefined {
   const open = text.lastIndexOf('{', at);
   if (open < 0) return undefined;
@@ -178,7 +178,7 @@ function cssReferences(text: string): ImageReference[] {
   return references;
 }
 
-/** Every image reference in the document, in order; paths of any kind (the caller filters remote ones). */
+/** Paths of any kind: the caller filters remote ones. */
 export function findImageReferences(text: string, languageId: string): ImageReference[] {
   let references: ImageReference[];
   if (MARKDOWN.includes(languageId)) {
@@ -194,23 +194,23 @@ export function findImageReferences(text: string, languageId: string): ImageRefe
   return references.filter((r) => isImagePath(r.path)).sort((a, b) => a.start - b.start);
 }
 
-/** Words from a file name ("hero-banner@2x.webp" → "hero banner"): the last fallback for a prompt. */
+/** "hero-banner@2x.webp" → "hero banner": the last fallback for a prompt. */
 export function wordsOfFileName(path: string): string {
   const name = (path.split('/').pop() ?? path).replace(/\.[^.]+$/, '');
   return name.replace(/@\dx$/i, '').replace(/[-_.]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').trim();
 }
 
-/** The prompt offered for a missing image: its alt text, else its title, else the nearest heading, else its file name's words. */
+/** Alt text, else title, else the nearest heading, else the file name's words. */
 export function suggestedPrompt(reference: ImageReference): string {
   return reference.alt ?? reference.title ?? reference.heading ?? wordsOfFileName(reference.path);
 }
 
-/** The references whose path text overlaps [start, end] (a cursor: start = end). */
+/** A cursor: start = end. */
 export function referencesIn(references: readonly ImageReference[], start: number, end: number): ImageReference[] {
   return references.filter((r) => r.start <= end && r.end >= start);
 }
 
-/** How a document of this language refers to an image, for Insert Generated Image; undefined: not a language we write into. */
+/** For Insert Generated Image; undefined: not a language we write into. */
 export function insertionSyntax(languageId: string): 'markdown' | 'html' | 'jsx' | 'css' | undefined {
   if (MARKDOWN.includes(languageId)) return 'markdown';
   if (languageId === 'javascriptreact' || languageId === 'typescriptreact') return 'jsx';
@@ -223,7 +223,7 @@ function escapeAttribute(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
-/** The reference text to insert: `path` is relative to the document, '/'-separated. */
+/** `path` is relative to the document, '/'-separated. */
 export function referenceText(syntax: 'markdown' | 'html' | 'jsx' | 'css', path: string, alt: string, size?: { width: number; height: number }): string {
   const oneLine = alt.replace(/\s+/g, ' ').trim();
   switch (syntax) {
@@ -237,7 +237,7 @@ export function referenceText(syntax: 'markdown' | 'html' | 'jsx' | 'css', path:
   }
 }
 
-/** `target` relative to the document's folder, both given as '/'-separated paths from the same root. */
+/** Both given as '/'-separated paths from the same root. */
 export function relativeTo(documentPath: string, target: string): string {
   const from = documentPath.split('/').slice(0, -1).filter(Boolean);
   const to = target.split('/').filter(Boolean);

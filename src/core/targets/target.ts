@@ -1,17 +1,12 @@
-/**
- * Exact targets: where a result must be written (a path inside the workspace folder), at what size, fitted how and
- * in which format, and the asset presets that expand to several such outputs from one generation. Everything here
- * is checked before anything is sent, so a bad target costs nothing.
- */
+/** Exact targets (path, size, fit, format) and presets, all checked before anything is sent, so a bad one costs nothing. */
 import * as l10n from '@vscode/l10n';
 
 export type TargetFormat = 'png' | 'jpeg' | 'webp' | 'ico';
 export type Fit = 'cover' | 'contain';
 export type PresetId = 'app-icons' | 'og-image' | 'favicon' | 'hero';
 
-/** The largest width or height written (and the smallest is 1). */
+/** The smallest is 1. */
 export const MAX_TARGET_SIDE = 8192;
-/** The entries of a favicon.ico. */
 export const ICO_SIZES: readonly number[] = [16, 32, 48];
 
 export interface TargetOutput {
@@ -26,12 +21,12 @@ export interface TargetOutput {
 export interface TargetPlan {
   readonly outputs: readonly TargetOutput[];
   readonly fit: Fit;
-  /** CSS-style hex colour for `contain`'s margins (and behind a JPEG's transparency); unset: transparent (white in a JPEG). */
+  /** Hex colour for `contain`'s margins and a JPEG's transparency; unset: transparent (white in a JPEG). */
   readonly background?: string;
   readonly preset?: PresetId;
 }
 
-/** What the argument object may say about the target (the host turns a URI into a relative path first). */
+/** The host turns a URI into a relative path first. */
 export interface TargetArgs {
   readonly targetPath?: string;
   readonly width?: unknown;
@@ -48,7 +43,7 @@ export interface PresetInfo {
   readonly id: PresetId;
   readonly label: string;
   readonly detail: string;
-  /** Where it writes when no targetPath is given: a folder for the icon set, else a file. */
+  /** Without a targetPath: a folder for the icon set, else a file. */
   readonly defaultPath: string;
 }
 
@@ -66,7 +61,7 @@ export function presetInfo(id: PresetId): PresetInfo {
 
 const EXTENSION_FORMATS: Readonly<Record<string, TargetFormat>> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp', ico: 'ico' };
 
-/** The format a file name asks for, or undefined for any other extension. */
+/** Undefined for any other extension. */
 export function formatOfPath(path: string): TargetFormat | undefined {
   const name = path.split('/').pop() ?? '';
   const dot = name.lastIndexOf('.');
@@ -77,10 +72,7 @@ function unsupportedFormat(shown: string): string {
   return l10n.t('"{0}" cannot be written: Media Studio writes only PNG, JPEG and WebP images (and favicon.ico). Give the target a .png, .jpg or .webp name.', shown);
 }
 
-/**
- * A target path as typed: relative to the workspace folder, inside it. Returns the normalised '/'-separated path
- * (without "./" segments); `folder` allows a path that names a folder (the icon set's).
- */
+/** Returns the normalised '/'-separated path; `folder` allows a folder (the icon set's). */
 export function checkTargetPath(raw: string, options: { folder?: boolean } = {}): string {
   const shown = raw;
   const value = raw.trim();
@@ -118,7 +110,7 @@ function side(name: 'width' | 'height', value: unknown): number | undefined {
 
 const HEX_COLOUR = /^#([0-9a-f]{3}|[0-9a-f]{4}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
 
-/** RGBA bytes of a '#rgb', '#rgba', '#rrggbb' or '#rrggbbaa' colour (or 'transparent'). */
+/** '#rgb', '#rgba', '#rrggbb', '#rrggbbaa' or 'transparent'. */
 export function parseColour(value: string): [number, number, number, number] | undefined {
   if (value.trim().toLowerCase() === 'transparent') return [0, 0, 0, 0];
   const match = HEX_COLOUR.exec(value.trim());
@@ -133,12 +125,11 @@ function isPreset(value: unknown): value is PresetId {
   return typeof value === 'string' && (PRESET_IDS as readonly string[]).includes(value);
 }
 
-/** Whether the argument object asks for a target at all. */
 export function wantsTarget(args: TargetArgs): boolean {
   return [args.targetPath, args.width, args.height, args.fit, args.background, args.format, args.preset].some((v) => v !== undefined);
 }
 
-/** Expands and checks the target arguments; undefined when there are none. Throws TargetProblem. */
+/** Undefined when there are none. Throws TargetProblem. */
 export function parseTarget(args: TargetArgs): TargetPlan | undefined {
   if (!wantsTarget(args)) return undefined;
   if (args.fit !== undefined && args.fit !== 'cover' && args.fit !== 'contain') {
@@ -200,7 +191,7 @@ function presetOutputs(preset: PresetId, targetPath: string | undefined): Target
   return [{ path, ...spec }];
 }
 
-/** The size to ask the provider for: the largest output (an icon set is made once at 1024 px), else undefined. */
+/** The largest output (an icon set is made once at 1024 px), else undefined. */
 export function requestedSize(plan: TargetPlan): { width: number; height: number } | undefined {
   let best: { width: number; height: number } | undefined;
   for (const output of plan.outputs) {
@@ -210,7 +201,7 @@ export function requestedSize(plan: TargetPlan): { width: number; height: number
   return best;
 }
 
-/** A stored plan read back (task files are untrusted): the same checks as a typed one, or undefined. */
+/** Task files are untrusted: the same checks as a typed one. */
 export function checkStoredPlan(value: unknown): TargetPlan | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const plan = value as Partial<TargetPlan>;

@@ -6,7 +6,7 @@ import { PROVIDER_IDS, PROVIDERS, ProviderId } from '../../core/providers';
 import { UserError } from '../commands';
 import type { BatchCreated, Batches, BatchDeps } from './batches';
 
-/** Values typed in one line: separated by "|" when there is one (so values may hold commas), else by commas. */
+/** By "|" when there is one (so values may hold commas), else by commas. */
 export function splitValues(text: string): string[] {
   const separator = text.includes('|') ? '|' : ',';
   return text.split(separator).map((v) => v.trim()).filter(Boolean);
@@ -18,7 +18,7 @@ async function providersWithKeys(deps: BatchDeps): Promise<ProviderId[]> {
   return found;
 }
 
-/** Generate Batch step by step: template, values (typed, or a rows file), models, then a confirmation with count and estimate. */
+/** Template, values (typed, or a rows file), models, then a confirmation with count and estimate. */
 export async function generateBatchInteractive(deps: BatchDeps, batches: Batches): Promise<BatchCreated | undefined> {
   const title = vscode.l10n.t('Generate Batch');
   const providers = await providersWithKeys(deps);

@@ -1,17 +1,14 @@
-/**
- * A batch in the Tasks view: one row with its progress ("7/12 done, 1 failed") and total cost, its tasks under
- * it in cell order, and the actions its state allows (Cancel All, Retry Failed, Remove, Export Contact Sheet).
- */
+/** A batch in the Tasks view: one row with progress and cost, its tasks under it in cell order, and its actions. */
 import * as vscode from 'vscode';
 import { Batch, describeProgress, formatCosts, retryableCells, summarizeBatch } from '../../core/batch/batch';
 import type { BatchStore } from '../../core/batch/batchStore';
 import type { TaskStore } from '../../core/store';
 import { isTerminal, Task } from '../../core/task';
 
-/** Tree element ids of batch rows; task rows are task ids (UUIDs), which never start with it. */
+/** Task rows are task ids (UUIDs), which never start with it. */
 export const BATCH_NODE_PREFIX = 'batch:';
 
-/** The root rows: tasks outside any (known) batch, and one row per batch, placed where its newest activity sorts. */
+/** Tasks outside any known batch, and one row per batch where its newest activity sorts. */
 export function rootRows(sortedTasks: readonly Task[], batches: BatchStore): string[] {
   const rows: string[] = [];
   const placed = new Set<string>();

@@ -1,7 +1,4 @@
-/**
- * Batches on disk, beside the tasks (the same per-workspace folder, see persistence.ts): one JSON file per
- * batch in `batches/`, written to a temporary name and renamed, so a crash never leaves half a file.
- */
+/** Batches on disk beside the tasks: one JSON file per batch in `batches/`, replaced by rename. */
 import { randomBytes } from 'crypto';
 import { promises as fsp } from 'fs';
 import * as vscode from 'vscode';

@@ -1,7 +1,4 @@
-/**
- * The chat tool generate_batch: the same argument object as mediaStudio.generateBatch, behind VS Code's
- * confirmation, which shows the number of tasks and the estimated total cost before anything is stored or sent.
- */
+/** The generate_batch chat tool: mediaStudio.generateBatch's argument object, behind a confirmation with count and cost. */
 import * as vscode from 'vscode';
 import type { BatchArgs } from '../../core/batch/batchArgs';
 import { PROVIDERS } from '../../core/providers';

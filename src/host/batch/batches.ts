@@ -1,8 +1,4 @@
-/**
- * Batches in the editor: creating one from an argument object (everything checked before anything is stored
- * or sent), Retry failed, Cancel, Remove and the contact sheet. Every task goes through the same submit as a
- * single request (submitChecked), so the engine's per-provider caps and budgets are the only queue.
- */
+/** Batches in the editor. Every task goes through the single-request submit, so the engine's caps are the only queue. */
 import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
 import { activeTasks, Batch, batchRequest, cellTasks, retryableCells, summarizeBatch } from '../../core/batch/batch';
@@ -30,11 +26,11 @@ export interface BatchDeps extends GenerateDeps {
 export interface BatchCreated {
   readonly batchId: string;
   readonly taskIds: string[];
-  /** Not errors (a variable given but never used); also shown to the user. */
+  /** A variable given but never used; shown to the user too. */
   readonly warnings: string[];
 }
 
-/** Everything about a batch that is known before anything is stored: what the confirmations show. */
+/** What the confirmations show. */
 export interface BatchDraft {
   readonly batch: Batch;
   readonly plan: BatchPlan;
@@ -42,7 +38,7 @@ export interface BatchDraft {
   readonly estimate: BatchEstimate;
 }
 
-/** Rows files larger than this are refused unread: a batch is capped at a few hundred tasks anyway. */
+/** Refused unread: a batch is capped at a few hundred tasks anyway. */
 const MAX_ROWS_FILE_BYTES = 5 * 1024 * 1024;
 
 function maxTasks(): number {
@@ -53,7 +49,7 @@ function outsideWorkspace(shown: string): string {
   return vscode.l10n.t('"{0}" is outside the workspace folder. A rows file must be a .csv or .jsonl file inside the workspace; give its path relative to the workspace folder.', shown);
 }
 
-/** The rows file: a path relative to the workspace folder (or a URI inside it); nothing outside is read. */
+/** Relative to the workspace folder (or a URI inside it); nothing outside is read. */
 export function rowsFileUri(value: string, workspaceFolder: vscode.Uri): vscode.Uri {
   const segments = value.split(/[\\/]/);
   if (segments.includes('..')) throw new UserError(outsideWorkspace(value));
@@ -81,7 +77,7 @@ export async function readRowsFile(uri: vscode.Uri, shown: string): Promise<{ na
   return parsed;
 }
 
-/** "cup-colour-20261121-170512": readable from the template, unique by the time. */
+/** Readable from the template, unique by the time. */
 function batchSlug(template: string, createdAt: number): string {
   const words = template.replace(/\{([A-Za-z_][\w-]*)\}/g, ' $1 ');
   const time = new Date(createdAt).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -96,7 +92,7 @@ function problem(error: unknown): never {
 export class Batches {
   constructor(private readonly deps: BatchDeps) {}
 
-  /** Checks an argument object completely and builds the batch and its requests; stores and sends nothing. */
+  /** Stores and sends nothing. */
   async draft(raw: unknown, origin: Task['origin'] = 'user'): Promise<BatchDraft> {
     let args: BatchArgs;
     try {
@@ -164,10 +160,7 @@ export class Batches {
     return { batch, plan, requests, estimate: estimateBatch(requests) };
   }
 
-  /**
-   * Admits the whole set against the spending limits at once (all or nothing), stores the batch (before any of
-   * its tasks), then submits each cell with its reservation.
-   */
+  /** All or nothing against the limits, the batch stored before any task, then each cell with its reservation. */
   async start(draft: BatchDraft): Promise<BatchCreated> {
     const reservations = await admitChecked(this.deps.engine, draft.requests, draft.batch.origin);
     try {
@@ -206,7 +199,7 @@ export class Batches {
     return batch;
   }
 
-  /** Sends again only the cells whose task failed or was cancelled (or never went out); returns the new task ids. */
+  /** Failed, cancelled or never sent cells only. */
   async retryFailed(arg: unknown): Promise<string[]> {
     const batch = this.get(arg);
     const cells = retryableCells(batch, this.deps.store.values());
@@ -216,10 +209,7 @@ export class Batches {
     return this.submitCells(batch, requests, await admitChecked(this.deps.engine, requests, batch.origin));
   }
 
-  /**
-   * Cancels every task of the batch that has not finished: queued ones are never sent, running ones are
-   * cancelled where the provider can. Returns how many could not be cancelled (they finish and are saved).
-   */
+  /** Queued ones are never sent; running ones cancelled where the provider can. Returns how many could not be. */
   async cancel(arg: unknown): Promise<{ cancelled: number; notCancellable: number }> {
     const batch = this.get(arg);
     const active = activeTasks(batch, this.deps.store.values());
@@ -242,7 +232,7 @@ export class Batches {
     return { cancelled, notCancellable };
   }
 
-  /** Removes the batch and its tasks from the list (files stay). Asks first while tasks still run. */
+  /** Files stay. Asks first while tasks still run. */
   async remove(arg: unknown): Promise<boolean> {
     const batch = this.get(arg);
     const tasks = [...this.deps.store.values()].filter((t) => t.request.batch?.id === batch.id);
@@ -262,7 +252,7 @@ export class Batches {
     return true;
   }
 
-  /** Writes `<batch folder>/contact-sheet.md`; replaces only a sheet Media Studio wrote for this batch. */
+  /** Replaces only a sheet Media Studio wrote for this batch. */
   async exportContactSheet(arg: unknown): Promise<vscode.Uri> {
     const batch = this.get(arg);
     const folder = vscode.Uri.joinPath(vscode.Uri.parse(batch.workspaceFolder), ...batch.outputFolder.split('/'));

@@ -1,8 +1,4 @@
-/**
- * The panel's Batch mode on the host side: Generate (through the same checks and submit as
- * mediaStudio.generateBatch), the grid's actions, and a BatchView for each batch whenever it or one of its
- * tasks changes. The cells' tasks reach the webview as the usual 'task' messages.
- */
+/** The panel's Batch mode, host side: the same checks and submit as mediaStudio.generateBatch, and a BatchView per batch. */
 import * as vscode from 'vscode';
 import { describeProgress, formatCosts, retryableCells, summarizeBatch, type Batch } from '../../core/batch/batch';
 import type { BatchStore } from '../../core/batch/batchStore';
@@ -29,12 +25,11 @@ export class BatchPanel extends Disposable {
     }));
   }
 
-  /** Every stored batch, after the init message. */
   sendAll(): void {
     for (const batch of this.deps.batchStore.list().reverse()) this.post({ type: 'batch', batch: this.view(batch) });
   }
 
-  /** A task of a batch changed state: its batch's progress line changes. */
+  /** Its batch's progress line changes. */
   onTaskChange(change: TaskChange): void {
     const id = change.task.request.batch?.id;
     const previous = change.kind === 'changed' ? change.previous : undefined;

@@ -1,7 +1,4 @@
-/**
- * The panel's host side: validates what the webview sends, acts on it, and mirrors the TaskStore into the
- * webview. It talks to the webview only through a PanelTransport, so tests drive it with a fake one.
- */
+/** The panel's host side: validates what the webview sends, acts on it, mirrors the TaskStore; tests use a fake transport. */
 import * as vscode from 'vscode';
 import { catalogFor, takesFiles, takesUrls, typedModel } from '../../core/catalog';
 import { inputUrlsExpireAt, URL_EXPIRY_MARGIN_MS } from '../../core/files/sidecar';
@@ -23,16 +20,11 @@ import { Disposable } from '../lifecycle';
 import { BatchPanel, type BatchPanelDeps } from './batchPanel';
 import { settings } from '../settings';
 
-/** How the controller reaches its webview; a real WebviewPanel in the extension, a fake in tests. */
 export interface PanelTransport {
   post(message: HostMessage): void;
   onDidReceive(listener: (raw: unknown) => void): { dispose(): void };
-  /** A URI the webview may load (asWebviewUri). */
   asWebviewUri(uri: vscode.Uri): string;
-  /**
-   * Lets the webview load this file (a reference image outside the output folders; its folder becomes a root).
-   * True when that changed the webview's resource roots, which reloads it: it will say ready again.
-   */
+  /** For a reference outside the output folders; true when that changed the resource roots, which reloads the webview. */
   allowResource?(uri: vscode.Uri): boolean;
 }
 
@@ -41,17 +33,17 @@ export interface PanelDeps {
   readonly store: TaskStore;
   readonly models: { list(provider: ProviderId): Promise<readonly ModelInfo[]> };
   readonly keys: { has(provider: ProviderId): Promise<boolean> };
-  /** Settles once the store has read the stored tasks; init waits for it, as loading fires no change events. */
+  /** Init waits for it, as loading fires no change events. */
   readonly loaded: Promise<unknown>;
-  /** PixAI models the user has named (PixAI has no list endpoint); offered with the catalog's. */
+  /** PixAI has no list endpoint; offered with the catalog's. */
   readonly pixaiModels?: {
     recent(): readonly { readonly id: string; readonly name: string }[];
     remember(model: { readonly id: string; readonly name: string }): Promise<void>;
   };
-  /** The account balance in USD, for providers that report one (Apixo); undefined otherwise. */
+  /** Providers that report one (Apixo). */
   readonly balance?: (provider: ProviderId) => Promise<number | undefined>;
   readonly log: { info(message: string): void; warn(message: string): void; error(message: string | Error): void };
-  /** Batch mode (see batchPanel.ts); without it the panel has no batches. */
+  /** Without it the panel has no batches. */
   readonly batchPanel?: Omit<BatchPanelDeps, 'store'>;
 }
 
@@ -60,7 +52,7 @@ const IMAGE_FILE = new RegExp(`\\.(${IMAGE_EXTENSIONS.join('|')})$`, 'i');
 export class PanelController extends Disposable {
   private ready = false;
   private watchingStore = false;
-  /** References added before the webview said it was ready (or while it reloads for their resource roots). */
+  /** Before the webview said ready (or while it reloads for their resource roots). */
   private pendingReferences: ReferenceView[] = [];
   private readonly batchPanel: BatchPanel | undefined;
 
@@ -70,7 +62,7 @@ export class PanelController extends Disposable {
     this.register(transport.onDidReceive((raw) => void this.receive(raw)));
   }
 
-  /** Handles one message as if the webview had sent it; resolves when it has been acted on. */
+  /** Resolves when it has been acted on. */
   async receive(raw: unknown): Promise<void> {
     const checked = validateWebviewMessage(raw);
     if (!checked.ok) {
@@ -95,12 +87,12 @@ export class PanelController extends Disposable {
     }
   }
 
-  /** Adds workspace images to the compose area (the Explorer's "Use as Reference"). */
+  /** The Explorer's "Use as Reference". */
   async addReferences(uris: readonly vscode.Uri[]): Promise<void> {
     await this.offerReferences(await this.references(uris));
   }
 
-  /** Sends references to the webview, after the reload their resource roots cause, if they cause one. */
+  /** After the reload their resource roots cause, if any. */
   private async offerReferences(references: ReferenceView[]): Promise<void> {
     let reloading = false;
     for (const reference of references) if (this.transport.allowResource?.(vscode.Uri.parse(reference.uri))) reloading = true;
@@ -317,7 +309,7 @@ export class PanelController extends Disposable {
     this.post(replyTo({ type: 'taskAction' }, { type: 'done', requestId }));
   }
 
-  /** Prefills the compose area for a video model that takes the image result's URL as its input image. */
+  /** A video model that takes the image result's URL as its input image. */
   private async animate(task: Task, index: number): Promise<void> {
     const item = task.results?.[index];
     if (task.request.kind !== 'image' || !item) throw new UserError(vscode.l10n.t('Only image results can be animated.'));

@@ -1,20 +1,16 @@
-/**
- * The panel's HTML and Content-Security-Policy. No `vscode` here, so the policy is unit-tested in plain Node:
- * nothing loads but the extension's own script (by nonce), style, and images/media from the webview's source.
- */
+/** The panel's HTML and CSP, unit-tested in Node: nothing loads but our script (by nonce), style, and cspSource images. */
 
 export interface PanelHtmlInput {
-  /** The webview's cspSource: the only origin images, media and styles may come from. */
+  /** The only origin images, media and styles may come from. */
   readonly cspSource: string;
-  /** Webview URIs of the bundled script and stylesheet. */
   readonly script: string;
   readonly style: string;
-  /** VS Code's icon font stylesheet (codicon.css, copied into dist/codicons/ by the build); its font comes from cspSource. */
+  /** codicon.css, copied into dist/codicons/ by the build; its font comes from cspSource. */
   readonly icons: string;
-  /** A fresh random nonce (from crypto) for the one script element. */
+  /** From crypto, for the one script element. */
   readonly nonce: string;
   readonly language: string;
-  /** The display language's translation bundle, when VS Code has one (none for English). */
+  /** None for English. */
   readonly bundle?: unknown;
 }
 

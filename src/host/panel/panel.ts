@@ -1,7 +1,4 @@
-/**
- * The Media Studio panel: one webview panel beside the editor, restored after a window reload by a
- * serializer (no retainContextWhenHidden: the webview keeps its own state with getState/setState).
- */
+/** The panel, restored after reload by a serializer (no retainContextWhenHidden: the webview keeps its own state). */
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { registerCommand, UserError } from '../commands';
@@ -20,9 +17,8 @@ export interface PanelHostDeps extends Omit<PanelDeps, 'log'> {
 }
 
 /**
- * The extension's own files, each workspace folder's output folder, and the folders of the reference images
- * the person has added: never whole workspace folders (unless an image sits at the top of one). A root must be
- * a folder: VS Code refuses a file that equals its root. (data: URLs for thumbnails would need a wider CSP.)
+ * Never whole workspace folders (unless an image sits at the top of one). A root must be a folder: VS Code refuses a
+ * file that equals its root. (data: URLs for thumbnails would need a wider CSP.)
  */
 function resourceRoots(extensionUri: vscode.Uri, referenceFolders: readonly vscode.Uri[]): vscode.Uri[] {
   const roots = [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')];
@@ -58,16 +54,11 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
   });
 }
 
-/**
- * What an integration test reaches of the live panel, to prove it is fed by the extension's own store and
- * engine. Handed out only in an extension host started for tests (see extension.ts); not part of the API.
- */
+/** For integration tests, to prove the live panel is fed by the extension's own store and engine; not API. */
 export interface LivePanelProbe {
-  /** Handles a message as if the live webview had sent it. */
   receive(raw: unknown): Promise<void>;
-  /** Every message posted to the live webview from now on. */
   onDidPost(listener: (message: HostMessage) => void): { dispose(): void };
-  /** The live webview's localResourceRoots, as URI strings. */
+  /** As URI strings. */
   resourceRoots(): readonly string[];
 }
 
@@ -75,12 +66,11 @@ class PanelHost {
   private panel: vscode.WebviewPanel | undefined;
   private controller: PanelController | undefined;
   private readonly posted = new Emitter<HostMessage>();
-  /** Folders of the reference images the open panel may load. */
   private referenceRoots: vscode.Uri[] = [];
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly deps: PanelHostDeps) {}
 
-  /** Shows the panel, creating it beside the editor the first time; resolves with its controller. */
+  /** Creating it beside the editor the first time. */
   open(): PanelController {
     if (this.panel && this.controller) {
       this.panel.reveal(undefined, true);
@@ -144,10 +134,7 @@ function selectedUris(clicked: unknown, selection: unknown): vscode.Uri[] {
   return all.filter((u): u is vscode.Uri => u instanceof vscode.Uri);
 }
 
-/**
- * Registers the panel's commands and serializer; disposing the result undoes all of it. `livePanel` is for
- * tests only (the open panel's probe, if one is open).
- */
+/** Disposing the result undoes all of it. `livePanel` is for tests only. */
 export function registerPanel(context: vscode.ExtensionContext, deps: PanelHostDeps): vscode.Disposable & { livePanel(): LivePanelProbe | undefined } {
   const host = new PanelHost(context, deps);
   const disposables: vscode.Disposable[] = [

@@ -13,7 +13,7 @@ import { submitChecked } from '../generate';
 
 const OPERATIONS: readonly Operation[] = ['generate', 'edit', 'video'];
 
-/** A sidecar's JSON fields as parameter values; null (which no field takes) is dropped. */
+/** Null (which no field takes) is dropped. */
 function jsonFields(fields: Record<string, unknown>): Record<string, ParamValue> {
   const result: Record<string, ParamValue> = {};
   for (const [name, value] of Object.entries(fields)) if (value !== null && value !== undefined) result[name] = value as ParamValue;
@@ -21,9 +21,8 @@ function jsonFields(fields: Record<string, unknown>): Record<string, ParamValue>
 }
 
 /**
- * Rebuilds the request a sidecar records; references are paths relative to the workspace folder. Input image
- * URLs come back too (Apixo picks image-to-video from them); if they have expired, it refuses rather than
- * silently making something else.
+ * References are relative to the workspace folder. Input image URLs come back too (Apixo picks image-to-video from
+ * them); expired ones are refused rather than silently making something else.
  */
 export function requestFromSidecar(sidecar: Sidecar, workspaceFolder: vscode.Uri, now = Date.now()): TaskRequest {
   if (!isProviderId(sidecar.provider)) throw new UserError(vscode.l10n.t('The sidecar names an unknown provider "{0}".', sidecar.provider));
@@ -89,7 +88,7 @@ export async function regenerateFromSidecar(engine: TaskEngine, file: vscode.Uri
   return submitChecked(engine, request);
 }
 
-/** What Regenerate is about to send (provider, model, count, estimated cost), for the person to confirm. */
+/** Provider, model, count, estimated cost, for the person to confirm. */
 export function regenerateSummary(request: TaskRequest, foreign: boolean): string {
   const why = foreign
     ? vscode.l10n.t('This sidecar was not written by Media Studio on this machine.')

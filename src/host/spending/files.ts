@@ -1,8 +1,6 @@
 /**
- * The spending ledger on this machine's disk, shared by every window: `<global storage>/spending/days/<day>.json`,
- * each written under a private name and renamed into place (one step; a reader never sees half a file), and the
- * lock `<global storage>/spending/ledger.lock`. Node `fs`, as for task claims: global storage is on the extension
- * host's own disk, and `vscode.workspace.fs` has no exclusive create.
+ * The ledger on disk, shared by every window: `spending/days/<day>.json`, replaced by rename, and `spending/ledger.lock`.
+ * Node `fs`, as for claims: global storage is on the host's own disk, and `workspace.fs` has no exclusive create.
  */
 import { randomBytes, randomUUID } from 'crypto';
 import { promises as fsp } from 'fs';
@@ -52,7 +50,7 @@ export class NodeLedgerFiles implements LedgerFiles {
   }
 }
 
-/** The ledger kept in `root` (the spending folder of global storage). Each call is another "window". */
+/** Each call is another "window". */
 export function ledgerAt(root: string, now: () => number = Date.now): SpendingLedger {
   const lock = new FileLock(new NodeClaimFiles(root), 'ledger.lock', { pid: process.pid, instance: randomUUID() }, processLiveness, now);
   return new SpendingLedger(new NodeLedgerFiles(path.join(root, 'days')), lock, { now }, randomUUID);

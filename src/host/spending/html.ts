@@ -1,7 +1,6 @@
 /**
- * The Show Spending page, rendered whole in the extension host. No `vscode` here (unit-tested in Node). The
- * Content-Security-Policy is the panel's: nothing but the stylesheet from the extension and one inline script
- * with a fresh nonce, which only posts "open this task" back.
+ * The Show Spending page, rendered whole in the host (unit-tested in Node). The panel's CSP: the stylesheet and one
+ * nonce'd inline script, which only posts "open this task" back.
  */
 import * as l10n from '@vscode/l10n';
 import { PROVIDER_IDS, PROVIDERS, ProviderId } from '../../core/providers';
@@ -14,9 +13,9 @@ export interface SpendingPage {
   readonly dailyLimitUSD?: number;
   readonly monthlyLimitUSD?: number;
   readonly confirmAboveUSD?: number;
-  /** Balances the providers report (Apixo), or why one could not be read. */
+  /** Apixo's, or why one could not be read. */
   readonly balances: readonly { readonly provider: ProviderId; readonly usd?: number; readonly error?: string }[];
-  /** Whether a task is in this window's Tasks view (it can be opened). */
+  /** In this window's Tasks view, so it can be opened. */
   readonly known: (taskId: string) => boolean;
 }
 
@@ -28,7 +27,6 @@ function escape(text: string): string {
 
 const ATTRIBUTE_UNSAFE = /["<>&]/;
 
-/** Spent (settled) plus queued, per provider, for one day. */
 function dayTotals(record: DayRecord, now: number): Totals {
   return totalsOf(record.entries, now);
 }

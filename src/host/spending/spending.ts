@@ -1,8 +1,4 @@
-/**
- * Spending in the editor: the settings, the questions before money is spent (a limit passed, an estimate
- * above the confirmation threshold, a model of unknown price), and keeping the shared ledger in step with
- * this window's tasks. The engine calls `admit` for every request; a batch calls it once for its set.
- */
+/** Spending in the editor: settings, the questions before money is spent, and the ledger kept in step with tasks. */
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { PROVIDERS, ProviderId } from '../../core/providers';
@@ -18,14 +14,14 @@ import { Disposable } from '../lifecycle';
 import type { Log } from '../log';
 import { settings } from '../settings';
 
-/** A request refused by a spending limit: nothing was stored or sent. */
+/** Nothing was stored or sent. */
 export class SpendingRefused extends RequestProblem {
   constructor(message: string, readonly setting: string) {
     super(message);
   }
 }
 
-/** The questions spending asks; the integration tests answer them. */
+/** The integration tests answer them. */
 export interface SpendingPrompts {
   /** Modal: true to go on. */
   confirm(message: string, detail: string, go: string): Promise<boolean>;
@@ -37,13 +33,12 @@ export const modalPrompts: SpendingPrompts = {
   },
 };
 
-/** The USD amount a task's reported cost stands for. */
 function reportedUSD(cost: Task['cost']): number | undefined {
   if (!cost || !Number.isFinite(cost.amount) || cost.amount < 0) return undefined;
   return cost.unit === 'credits' ? creditsToUSD(cost.amount) : cost.amount;
 }
 
-/** What a finished task's reservation becomes: its reported cost, else its estimate (success only), else released. */
+/** Its reported cost, else its estimate (success only), else released. */
 export function settlementOf(task: Task): Settlement {
   const reported = reportedUSD(task.cost);
   if (reported !== undefined) return { kind: 'cost', usd: reported, basis: 'reported' };
@@ -54,7 +49,7 @@ export function settlementOf(task: Task): Settlement {
 
 export class Spending extends Disposable implements SpendingGate {
   private readonly changed = this.register(new vscode.EventEmitter<void>());
-  /** The ledger changed, in this window or another. */
+  /** In this window or another. */
   readonly onDidChange = this.changed.event;
   private readonly loggedInvalid = new Set<string>();
   private readonly notInLedger = new Set<string>();
@@ -64,7 +59,7 @@ export class Spending extends Disposable implements SpendingGate {
     private readonly store: TaskStore,
     private readonly log: Log,
     public prompts: SpendingPrompts = modalPrompts,
-    /** The ledger's day folder, watched for other windows' changes (undefined: not on this disk). */
+    /** Watched for other windows' changes (undefined: not on this disk). */
     watchFolder?: string,
   ) {
     super();
@@ -81,7 +76,7 @@ export class Spending extends Disposable implements SpendingGate {
     if (watchFolder) this.watch(watchFolder);
   }
 
-  /** The limits now; an invalid value (negative, not a number) is treated as unset and logged once. */
+  /** An invalid value (negative, not a number) is treated as unset and logged once. */
   limits(): SpendingLimits {
     const { limits, invalid } = parseLimits(settings.rawFull);
     for (const { setting, value } of invalid) {
@@ -129,7 +124,7 @@ export class Spending extends Disposable implements SpendingGate {
     return outcome.ids;
   }
 
-  /** With a limit set, a model whose price is unknown is allowed once a day by the user. */
+  /** With a limit set, an unknown-priced model is allowed once a day by the user. */
   private async allowUnknown(requests: readonly TaskRequest[], lookups: readonly PriceLookup[]): Promise<void> {
     const asked = new Set<string>();
     for (const [i, lookup] of lookups.entries()) {
@@ -171,7 +166,7 @@ export class Spending extends Disposable implements SpendingGate {
     }
   }
 
-  /** Settles what a window that closed left open: reservations of tasks this store has seen end. */
+  /** Reservations a closed window left open for tasks this store has seen end. */
   async settleFinished(): Promise<void> {
     for (const entry of await this.ledger.openEntries()) {
       const task = entry.taskId === undefined ? undefined : this.store.get(entry.taskId);
@@ -180,7 +175,6 @@ export class Spending extends Disposable implements SpendingGate {
     await this.ledger.prune().catch(() => undefined);
   }
 
-  /** Today's totals, for the status bar. */
   async today(): Promise<Totals> {
     return (await this.ledger.totals()).today;
   }
@@ -204,7 +198,7 @@ export class Spending extends Disposable implements SpendingGate {
   }
 }
 
-/** "Pixapi $0.28 · Apixo ≈$0.03 · PixAI 2 tasks of unknown cost", for the status bar's tooltip. */
+/** "Pixapi $0.28 · Apixo ≈$0.03 · PixAI 2 tasks of unknown cost". */
 export function describeByProvider(totals: Totals): string {
   const parts: string[] = [];
   for (const [provider, total] of Object.entries(totals.byProvider) as [ProviderId, Totals['byProvider'][ProviderId]][]) {

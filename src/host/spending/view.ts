@@ -1,7 +1,4 @@
-/**
- * Media Studio: Show Spending — one webview of its own: the last 30 days by provider, today's and the month's
- * totals against the limits, the most expensive tasks (each opens its task) and Apixo's balance where a key is set.
- */
+/** Show Spending: 30 days by provider, totals against the limits, the most expensive tasks, Apixo's balance. */
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { PROVIDER_IDS, ProviderId } from '../../core/providers';
@@ -19,15 +16,14 @@ export interface SpendingViewDeps {
   readonly store: TaskStore;
   readonly extensionUri: vscode.Uri;
   readonly hasKey: (provider: ProviderId) => Promise<boolean>;
-  /** The balance a provider reports, in USD. */
   readonly balance: (provider: ProviderId) => Promise<number | undefined>;
-  /** Opens a task of this window: its result, or its row in the Tasks view. */
+  /** Its result, or its row in the Tasks view. */
   readonly openTask: (taskId: string) => Promise<void>;
 }
 
 export class SpendingView extends Disposable {
   private panel: vscode.WebviewPanel | undefined;
-  /** The HTML last rendered (the integration test reads it). */
+  /** The integration test reads it. */
   lastHtml = '';
   private rendering: Promise<void> | undefined;
   private again = false;
@@ -105,7 +101,7 @@ export class SpendingView extends Disposable {
     }
   }
 
-  /** Handles a message as if the webview had sent it (tests). */
+  /** Tests. */
   receive(message: unknown): void {
     const m = message as { type?: unknown; taskId?: unknown } | undefined;
     if (m?.type === 'openTask' && typeof m.taskId === 'string') void this.deps.openTask(m.taskId);
