@@ -235,6 +235,7 @@ describe('emulator: what results show', () => {
     it('the committed sample is what the emulator starts from: 2 s, 24 samples, one keyframe', () => {
       const sample = durations(sampleVideoBytes());
       assert.deepEqual(sample, { movie: 2, track: 2, edit: 2, media: 2, samples: 24, keyframes: [1] });
+      assert.ok(videoOfDuration(sampleVideoBytes(), 2).equals(sampleVideoBytes()), 'rebuilt at its own length, the sample comes back byte for byte');
     });
 
     for (const seconds of [4, 10, 5, 1, 2.5]) {
