@@ -145,6 +145,8 @@ export type HostMessage =
   | ModelsReply
   | { readonly type: 'task'; readonly task: TaskView }
   | { readonly type: 'taskRemoved'; readonly id: string }
+  /** The account balance read again (an Apixo task of this window has ended and been charged). */
+  | { readonly type: 'balance'; readonly provider: ProviderId; readonly balanceUsd: number }
   | { readonly type: 'addReferences'; readonly references: readonly ReferenceView[] }
   /** Fills the compose area (Animate: a video model with an image result's URL as input image). */
   | { readonly type: 'prefill'; readonly provider: ProviderId; readonly model: string; readonly prompt: string; readonly imageUrls: readonly string[] }

@@ -8,12 +8,14 @@ import { usableAsReference } from '../core/files/sidecar';
 import { PROVIDERS, ProviderId } from '../core/providers';
 import { groupByForm, ValueForm } from '../core/valueForms';
 import { flowSteps, INPUT_IMAGE_STEP, MODEL_STEP, PROMPT_STEP, PROVIDER_STEP, stepTitle } from '../core/steps';
+import { BACK, Back, FlowStep, runFlow } from '../core/stepFlow';
 import { providerSpec } from '../core/spec/registry';
 import type { ParamRole, ParamSpec } from '../core/spec/types';
 import type { TaskStore } from '../core/store';
 import type { ParamValue, Task, TaskRequest } from '../core/task';
 import { UserError } from './commands';
 import { checkInputImage, IMAGE_EXTENSIONS } from './images';
+import { inputStep, pickStep } from './quickInputs';
 import type { ApiKeys } from './keys';
 import type { ModelCatalog } from './models';
 import type { PixaiModels } from './pixaiModels';
@@ -246,23 +248,23 @@ function paramStepNames(model: ModelInfo | undefined, operation: TaskRequest['op
   return model ? quickInputFields(model, operation).map((field) => field.name) : [];
 }
 
-/** Undefined: cancelled. */
-async function askParams(provider: ProviderId, model: ModelInfo, operation: TaskRequest['operation'], titleOf: (step: string) => string): Promise<Record<string, ParamValue> | undefined> {
+/** The answers of a Generate Image / Edit Image / Generate Video flow so far (core/stepFlow keeps them across Back). */
+interface FlowAnswers {
+  readonly provider?: ProviderId;
+  readonly model?: ModelInfo;
+  readonly prompt?: string;
+  /** Each parameter step's answer as picked or typed ('' = Default), by field name. */
+  readonly texts: Readonly<Record<string, string>>;
+  /** Video: the input image URL ('' = none). */
+  readonly inputImage?: string;
+}
+
+/** The parameters the answers give, typed by the model's spec. */
+function paramsOf(model: ModelInfo, operation: TaskRequest['operation'], texts: Readonly<Record<string, string>>): Record<string, ParamValue> {
   const result: Record<string, ParamValue> = {};
   for (const field of quickInputFields(model, operation)) {
-    const title = titleOf(field.name);
-    const values = field.values?.map(String) ?? (field.type === 'boolean' ? ['true', 'false'] : []);
-    const label = field.note ? `${field.name} — ${field.note}` : field.name;
-    let text: string | undefined;
-    if (field.role === 'count' && values.length) {
-      text = await pickCount(provider, model, operation, result, field, values, title);
-    } else if (values.length) {
-      text = await pickValue(title, values, label, !field.complete && field.type !== 'boolean');
-    } else {
-      // No documented values (PixAI's style): any text, and an empty answer sends nothing.
-      text = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('{0} (optional). Leave it empty to send none.', label), ignoreFocusOut: true });
-    }
-    if (text === undefined) return undefined;
+    const text = texts[field.name];
+    if (text === undefined) continue;
     const read = paramFromText(field, text);
     if ('error' in read) throw new UserError(read.error);
     if (read.value !== undefined) result[field.name] = read.value;
@@ -270,23 +272,40 @@ async function askParams(provider: ProviderId, model: ModelInfo, operation: Task
   return result;
 }
 
-/** Each count with its estimate, a range where the price depends on what is not fixed. */
-async function pickCount(provider: ProviderId, model: ModelInfo, operation: TaskRequest['operation'], chosen: Record<string, ParamValue>, field: ParamSpec, counts: readonly string[], title: string): Promise<string | undefined> {
-  const items = counts.map((n) => {
-    const lookup = estimateSpend({ provider, model: model.id, kind: model.kind, operation, params: { ...chosen, [field.name]: Number(n) } });
-    return { label: n, description: lookup.kind === 'priced' ? vscode.l10n.t('estimate {0}', lookup.estimate.text) : vscode.l10n.t('price not documented') };
-  });
-  return (await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('How many images?'), ignoreFocusOut: true }))?.label;
+/** One step per main field the model's spec lists, by the provider's own field names. */
+function paramSteps(model: ModelInfo, operation: TaskRequest['operation'], titleOf: (step: string, answers: FlowAnswers) => string): FlowStep<FlowAnswers>[] {
+  return quickInputFields(model, operation).map((field): FlowStep<FlowAnswers> => ({
+    name: field.name,
+    run: async (answers, back) => {
+      const title = titleOf(field.name, answers);
+      const values = field.values?.map(String) ?? (field.type === 'boolean' ? ['true', 'false'] : []);
+      const label = field.note ? `${field.name} — ${field.note}` : field.name;
+      const earlier = answers.texts[field.name];
+      let text: string | Back | undefined;
+      if (field.role === 'count' && values.length) {
+        text = await pickCount(model, operation, paramsOf(model, operation, answers.texts), field, values, title, back, earlier);
+      } else if (values.length) {
+        text = await pickValue(title, values, label, !field.complete && field.type !== 'boolean', back, earlier);
+      } else {
+        // No documented values (PixAI's style): any text, and an empty answer sends nothing.
+        text = await inputStep({ title, prompt: vscode.l10n.t('{0} (optional). Leave it empty to send none.', label), value: earlier, back });
+      }
+      if (text === undefined || text === BACK) return text;
+      const read = paramFromText(field, text);
+      if ('error' in read) throw new UserError(read.error);
+      return { ...answers, texts: { ...answers.texts, [field.name]: text } };
+    },
+  }));
 }
 
-async function askPrompt(title: string, placeHolder: string): Promise<string | undefined> {
-  return vscode.window.showInputBox({
-    title,
-    prompt: vscode.l10n.t('Describe what you want. (The Media Studio panel has a multi-line editor.)'),
-    placeHolder,
-    ignoreFocusOut: true,
-    validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t('The prompt is empty.')),
+/** The count step: each count with its estimate, as a range where the price depends on what is not fixed. */
+async function pickCount(model: ModelInfo, operation: TaskRequest['operation'], chosen: Record<string, ParamValue>, field: ParamSpec, counts: readonly string[], title: string, back: boolean, earlier?: string): Promise<string | Back | undefined> {
+  const items = counts.map((n) => {
+    const lookup = estimateSpend({ provider: model.provider as ProviderId, model: model.id, kind: model.kind, operation, params: { ...chosen, [field.name]: Number(n) } });
+    return { label: n, description: lookup.kind === 'priced' ? vscode.l10n.t('estimate {0}', lookup.estimate.text) : vscode.l10n.t('price not documented') };
   });
+  const picked = await pickStep({ title, placeHolder: vscode.l10n.t('How many images?'), items, active: items.find((i) => i.label === earlier), back });
+  return picked === undefined || picked === BACK ? picked : picked.label;
 }
 
 /** Saying what that form means (core/valueForms). */
@@ -299,8 +318,11 @@ function formHeading(form: ValueForm): string {
   }
 }
 
-/** The first item sends nothing (the provider's or the model rule's default); '' means that. */
-async function pickValue(title: string, values: readonly string[], placeHolder: string, allowCustom: boolean): Promise<string | undefined> {
+/**
+ * A value from a list; the first item sends nothing (the provider's or the model rule's default). '' means that.
+ * "Other…" opens a box for any value, whose Back returns to the list.
+ */
+async function pickValue(title: string, values: readonly string[], placeHolder: string, allowCustom: boolean, back: boolean, earlier?: string): Promise<string | Back | undefined> {
   const none = vscode.l10n.t('Default');
   const groups = groupByForm(values);
   // A list of one form needs no headings; a mixed one (pixels with "2K", or "16:9") is grouped by form.
@@ -310,13 +332,18 @@ async function pickValue(title: string, values: readonly string[], placeHolder: 
       ? groups.flatMap((g) => [{ label: formHeading(g.form), kind: vscode.QuickPickItemKind.Separator }, ...g.values.map((v) => ({ label: v }))])
       : values.map((v) => ({ label: v }))),
   ];
-  const other = vscode.l10n.t('Other…');
-  if (allowCustom) items.push({ label: other, description: vscode.l10n.t('type a value') });
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true });
-  if (picked === undefined) return undefined;
-  if (picked.label === none) return '';
-  if (picked.label !== other) return picked.label;
-  return vscode.window.showInputBox({ title, prompt: placeHolder, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a value.')) });
+  const other = { label: vscode.l10n.t('Other…'), description: vscode.l10n.t('type a value') };
+  if (allowCustom) items.push(other);
+  const typedEarlier = earlier !== undefined && earlier !== '' && !values.includes(earlier);
+  const active = earlier === '' ? items[0] : typedEarlier && allowCustom ? other : items.find((i) => i.kind !== vscode.QuickPickItemKind.Separator && i.label === earlier);
+  for (;;) {
+    const picked = await pickStep({ title, placeHolder, items, active, back });
+    if (picked === undefined || picked === BACK) return picked;
+    if (picked.label === none) return '';
+    if (picked !== other) return picked.label;
+    const typed = await inputStep({ title, prompt: placeHolder, value: typedEarlier ? earlier : undefined, back: true, validate: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a value.')) });
+    if (typed !== BACK) return typed;
+  }
 }
 
 /** Throws when there is none. */
@@ -329,60 +356,136 @@ export async function providersWithKeys(deps: GenerateDeps, kind: 'image' | 'vid
   return withKeys;
 }
 
-/** The step counter reads it each time it titles a step. */
-interface FlowState {
+/** What a flow is for; its step counter and its steps read it. */
+interface FlowKind {
+  readonly title: string;
+  readonly kind: 'image' | 'video';
+  readonly edit: boolean;
   readonly providers: readonly ProviderId[];
-  provider?: ProviderId;
-  model?: ModelInfo;
-  /** So the flow does not ask for one. */
+  /** Video: an input image was given already, so the flow does not ask for one. */
   readonly inputImageGiven?: boolean;
+}
+
+function operationOf(flow: FlowKind): TaskRequest['operation'] {
+  return flow.kind === 'video' ? 'video' : flow.edit ? 'edit' : 'generate';
+}
+
+function preferredProvider(providers: readonly ProviderId[]): ProviderId {
+  const preferred = defaultProvider();
+  return providers.includes(preferred) ? preferred : providers[0];
 }
 
 /**
  * "Title (k/n)" from the steps this flow really shows: until picked, the default provider and model stand in, so the
  * first totals are the likeliest and every later one exact.
  */
-function stepCounter(deps: GenerateDeps, title: string, kind: 'image' | 'video', edit: boolean, state: FlowState): (step: string) => string {
-  return (step) => {
-    const preferred = defaultProvider();
-    const provider = state.provider ?? (state.providers.includes(preferred) ? preferred : state.providers[0]);
-    const model = state.model ?? typedModel(provider, deps.models.defaultModel(provider, kind, edit), kind);
+function stepCounter(deps: GenerateDeps, flow: FlowKind): (step: string, answers: FlowAnswers) => string {
+  return (step, answers) => {
+    const provider = answers.provider ?? preferredProvider(flow.providers);
+    const model = answers.model ?? typedModel(provider, deps.models.defaultModel(provider, flow.kind, flow.edit), flow.kind);
     const steps = flowSteps({
-      asksProvider: state.providers.length > 1,
-      paramSteps: paramStepNames(model, kind === 'video' ? 'video' : edit ? 'edit' : 'generate'),
-      asksInputImage: kind === 'video' && !state.inputImageGiven && Boolean(model && takesUrls(model)),
+      asksProvider: flow.providers.length > 1,
+      paramSteps: paramStepNames(model, operationOf(flow)),
+      asksInputImage: flow.kind === 'video' && !flow.inputImageGiven && Boolean(model && takesUrls(model)),
     });
-    return stepTitle(title, steps, step);
+    return stepTitle(flow.title, steps, step);
   };
 }
 
 export async function chooseProvider(providers: readonly ProviderId[], title: () => string): Promise<ProviderId | undefined> {
-  const preferred = defaultProvider();
   if (providers.length === 1) return providers[0];
+  const picked = await providerStep(providers, title(), false);
+  return picked === BACK ? undefined : picked;
+}
+
+async function providerStep(providers: readonly ProviderId[], title: string, back: boolean, earlier?: ProviderId): Promise<ProviderId | Back | undefined> {
+  const preferred = defaultProvider();
   const items = providers.map((id) => ({ label: PROVIDERS[id].label, description: id === preferred ? 'default' : '', id }));
   items.sort((a, b) => Number(b.id === preferred) - Number(a.id === preferred));
-  return (await vscode.window.showQuickPick(items, { title: title(), placeHolder: vscode.l10n.t('Which provider?'), ignoreFocusOut: true }))?.id;
+  const picked = await pickStep({ title, placeHolder: vscode.l10n.t('Which provider?'), items, active: items.find((i) => i.id === earlier), back });
+  return picked === undefined || picked === BACK ? picked : picked.id;
+}
+
+/** The model step of a flow: the provider's models, "Other model id…" (a box whose Back returns to the list). */
+async function modelStep(deps: GenerateDeps, provider: ProviderId, flow: FlowKind, title: string, back: boolean, earlier?: ModelInfo): Promise<ModelInfo | Back | undefined> {
+  const { kind, edit } = flow;
+  const spec = providerSpec(provider);
+  const models = (await deps.models.list(provider)).filter((m) => m.kind === kind && (!edit || takesImages(m)));
+  if (spec.modelIdFrom) {
+    // Models named by the user (PixAI: no list endpoint, ids or model page URLs): the remembered ones are offered.
+    const id = await deps.pixaiModels.pickStep(title, models.map((m) => ({ id: m.id, name: m.label ?? m.id })), earlier?.id ?? deps.models.defaultModel(provider, kind, edit), back);
+    return id === undefined || id === BACK ? id : typedModel(provider, id, kind);
+  }
+  const other = { label: vscode.l10n.t('$(edit) Other model id…'), description: vscode.l10n.t('type any model id'), model: undefined };
+  const items = [
+    ...models.map((m) => ({ label: m.id, description: takesFiles(m) ? 'edits' : takesUrls(m) ? vscode.l10n.t('takes image URLs') : '', model: m as ModelInfo | undefined })),
+    other,
+  ];
+  const typedEarlier = earlier && !models.some((m) => m.id === earlier.id) ? earlier.id : undefined;
+  const active = typedEarlier ? other : items.find((i) => i.model && i.model.id === earlier?.id);
+  for (;;) {
+    const picked = await pickStep({ title, placeHolder: vscode.l10n.t('{0} model', spec.label), items, active, back });
+    if (picked === undefined || picked === BACK) return picked;
+    if (picked !== other) return picked.model;
+    const id = await inputStep({ title, prompt: vscode.l10n.t('{0} model id', spec.label), value: typedEarlier, back: true, validate: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a model id.')) });
+    if (id === undefined) return undefined;
+    if (id !== BACK) return typedModel(provider, id.trim(), kind);
+  }
+}
+
+/** Provider, model, prompt and the model's main fields: the steps every flow starts with. */
+function commonSteps(deps: GenerateDeps, flow: FlowKind, promptPlaceHolder: string): (answers: FlowAnswers) => FlowStep<FlowAnswers>[] {
+  const titleOf = stepCounter(deps, flow);
+  return (answers) => [
+    {
+      name: PROVIDER_STEP,
+      shown: () => flow.providers.length > 1,
+      run: async (current, back) => {
+        const provider = await providerStep(flow.providers, titleOf(PROVIDER_STEP, current), back, current.provider);
+        if (provider === undefined || provider === BACK) return provider;
+        // Another provider's model does not carry over; the texts of same-named fields do.
+        return { ...current, provider, model: provider === current.provider ? current.model : undefined };
+      },
+    },
+    {
+      name: MODEL_STEP,
+      run: async (current, back) => {
+        const provider = current.provider ?? flow.providers[0];
+        const model = await modelStep(deps, provider, flow, titleOf(MODEL_STEP, current), back, current.model);
+        return model === undefined || model === BACK ? model : { ...current, provider, model };
+      },
+    },
+    {
+      name: PROMPT_STEP,
+      run: async (current, back) => {
+        const prompt = await inputStep({
+          title: titleOf(PROMPT_STEP, current),
+          prompt: vscode.l10n.t('Describe what you want. (The Media Studio panel has a multi-line editor.)'),
+          placeHolder: promptPlaceHolder,
+          value: current.prompt,
+          back,
+          validate: (value) => (value.trim() ? undefined : vscode.l10n.t('The prompt is empty.')),
+        });
+        return prompt === undefined || prompt === BACK ? prompt : { ...current, prompt };
+      },
+    },
+    ...(answers.model ? paramSteps(answers.model, operationOf(flow), titleOf) : []),
+  ];
 }
 
 async function imageSteps(deps: GenerateDeps, title: string, edit: boolean): Promise<{ request: Omit<TaskRequest, 'workspaceFolder' | 'operation'>; model: ModelInfo } | undefined> {
-  const state: FlowState = { providers: await providersWithKeys(deps, 'image', edit) };
-  const titleOf = stepCounter(deps, title, 'image', edit, state);
-  const provider = state.provider = await chooseProvider(state.providers, () => titleOf(PROVIDER_STEP));
-  if (!provider) return undefined;
-  const model = state.model = await pickModel(deps, provider, 'image', edit, titleOf(MODEL_STEP));
-  if (!model) return undefined;
-  const prompt = await askPrompt(titleOf(PROMPT_STEP), edit ? vscode.l10n.t('Place the product on a warm studio background') : vscode.l10n.t('A cinematic product photo of a ceramic coffee cup'));
-  if (!prompt) return undefined;
-  const chosen = await askParams(provider, model, edit ? 'edit' : 'generate', titleOf);
-  if (!chosen) return undefined;
+  const flow: FlowKind = { title, kind: 'image', edit, providers: await providersWithKeys(deps, 'image', edit) };
+  const placeHolder = edit ? vscode.l10n.t('Place the product on a warm studio background') : vscode.l10n.t('A cinematic product photo of a ceramic coffee cup');
+  const answers = await runFlow<FlowAnswers>(commonSteps(deps, flow, placeHolder), { provider: flow.providers.length === 1 ? flow.providers[0] : undefined, texts: {} });
+  if (!answers?.provider || !answers.model || !answers.prompt) return undefined;
   return {
-    model,
+    model: answers.model,
     request: {
-      provider,
-      model: model.id,
+      provider: answers.provider,
+      model: answers.model.id,
       kind: 'image',
-      prompt,
-      params: chosen,
+      prompt: answers.prompt,
+      params: paramsOf(answers.model, operationOf(flow), answers.texts),
       sync: useSync({}),
     },
   };
@@ -436,43 +539,44 @@ function recentImageUrls(store: TaskStore, now: number): { label: string; descri
 }
 
 export async function generateVideoInteractive(deps: GenerateDeps, inputImage?: string): Promise<string[]> {
-  const title = vscode.l10n.t('Generate Video');
-  const state: FlowState = { providers: await providersWithKeys(deps, 'video', false), inputImageGiven: inputImage !== undefined };
-  const titleOf = stepCounter(deps, title, 'video', false, state);
-  const provider = state.provider = await chooseProvider(state.providers, () => titleOf(PROVIDER_STEP));
-  if (!provider) return [];
-  const model = state.model = await pickModel(deps, provider, 'video', false, titleOf(MODEL_STEP));
-  if (!model) return [];
-  const prompt = await askPrompt(titleOf(PROMPT_STEP), vscode.l10n.t('A cinematic reveal of a smart speaker'));
-  if (!prompt) return [];
-  const chosen = await askParams(provider, model, 'video', titleOf);
-  if (!chosen) return [];
-  if (inputImage === undefined && takesUrls(model)) {
-    const none = { label: vscode.l10n.t('No input image'), description: vscode.l10n.t('text-to-video'), url: '' };
-    const typed = { label: vscode.l10n.t('Enter an image URL…'), description: vscode.l10n.t('a public http(s) URL'), url: '' };
-    const picked = await vscode.window.showQuickPick([none, ...recentImageUrls(deps.store, Date.now()), typed], {
-      title: titleOf(INPUT_IMAGE_STEP), placeHolder: vscode.l10n.t('Animate an image? The provider needs a URL it can fetch, not a file.'), ignoreFocusOut: true,
-    });
-    if (!picked) return [];
-    if (picked === typed) {
-      inputImage = await vscode.window.showInputBox({
-        title: titleOf(INPUT_IMAGE_STEP), prompt: vscode.l10n.t('Public URL of the input image'), placeHolder: 'https://…', ignoreFocusOut: true,
-        validateInput: (v) => (/^https?:\/\/\S+$/.test(v.trim()) ? undefined : vscode.l10n.t('Enter an http(s) URL.')),
-      });
-      if (!inputImage) return [];
-    } else {
-      inputImage = picked.url || undefined;
-    }
-  }
+  const flow: FlowKind = { title: vscode.l10n.t('Generate Video'), kind: 'video', edit: false, providers: await providersWithKeys(deps, 'video', false), inputImageGiven: inputImage !== undefined };
+  const titleOf = stepCounter(deps, flow);
+  const common = commonSteps(deps, flow, vscode.l10n.t('A cinematic reveal of a smart speaker'));
+  const inputImageStep: FlowStep<FlowAnswers> = {
+    name: INPUT_IMAGE_STEP,
+    shown: (answers) => inputImage === undefined && !!answers.model && takesUrls(answers.model),
+    run: async (current, back) => {
+      const title = titleOf(INPUT_IMAGE_STEP, current);
+      const none = { label: vscode.l10n.t('No input image'), description: vscode.l10n.t('text-to-video'), url: '' };
+      const typed = { label: vscode.l10n.t('Enter an image URL…'), description: vscode.l10n.t('a public http(s) URL'), url: '' };
+      const items = [none, ...recentImageUrls(deps.store, Date.now()), typed];
+      const earlier = current.inputImage;
+      const typedEarlier = earlier && !items.some((i) => i.url === earlier) ? earlier : undefined;
+      const active = earlier === '' ? none : typedEarlier ? typed : items.find((i) => i.url && i.url === earlier);
+      for (;;) {
+        const picked = await pickStep({ title, placeHolder: vscode.l10n.t('Animate an image? The provider needs a URL it can fetch, not a file.'), items, active, back });
+        if (picked === undefined || picked === BACK) return picked;
+        if (picked !== typed) return { ...current, inputImage: picked.url };
+        const url = await inputStep({
+          title, prompt: vscode.l10n.t('Public URL of the input image'), placeHolder: 'https://…', value: typedEarlier, back: true,
+          validate: (v) => (/^https?:\/\/\S+$/.test(v.trim()) ? undefined : vscode.l10n.t('Enter an http(s) URL.')),
+        });
+        if (url === undefined) return undefined;
+        if (url !== BACK) return { ...current, inputImage: url };
+      }
+    },
+  };
+  const answers = await runFlow<FlowAnswers>((current) => [...common(current), inputImageStep], { provider: flow.providers.length === 1 ? flow.providers[0] : undefined, texts: {} });
+  if (!answers?.provider || !answers.model || !answers.prompt) return [];
   const workspaceFolder = await pickWorkspaceFolder({ ask: true });
-  const url = inputImage?.trim();
+  const url = (inputImage ?? answers.inputImage)?.trim();
   const request: TaskRequest = {
-    provider,
-    model: model.id,
+    provider: answers.provider,
+    model: answers.model.id,
     operation: 'video',
     kind: 'video',
-    prompt,
-    params: chosen,
+    prompt: answers.prompt,
+    params: paramsOf(answers.model, 'video', answers.texts),
     // A reference URL for every provider; each adapter sends it under its own name (image_urls, input_image).
     imageUrls: url ? [url] : undefined,
     workspaceFolder: workspaceFolder.toString(),

@@ -4,6 +4,7 @@ import { takesFiles, takesUrls } from '../core/catalog';
 import { estimateCost, formatEstimate } from '../core/spec/price';
 import { providerSpec } from '../core/spec/registry';
 import { paramFromText } from '../core/spec/validate';
+import type { ProviderId } from '../core/providers';
 import type { ParamValue } from '../core/task';
 import { byId, h } from './dom';
 import { paramControl, renderExtra } from './params';
@@ -29,6 +30,15 @@ export function loadModels(): void {
     modelsByProvider.set(reply.provider, { models: reply.models, balanceUsd: reply.balanceUsd });
     if (reply.provider === panel.compose.provider) renderModels();
   }, () => undefined);
+}
+
+/** A balance read again after a task ended: kept with the provider's models, shown if that provider is picked. */
+export function updateBalance(provider: ProviderId, balanceUsd: number): void {
+  const entry = modelsByProvider.get(provider);
+  // Before the models arrive there is nothing to show it with; their reply brings a fresh balance anyway.
+  if (!entry) return;
+  modelsByProvider.set(provider, { ...entry, balanceUsd });
+  if (provider === panel.compose.provider) renderEstimate();
 }
 
 export function renderModels(): void {

@@ -5,7 +5,7 @@
 import * as l10n from '@vscode/l10n';
 import type { HostMessage } from '../core/panelProtocol';
 import { batchReceive, mountBatch } from './batch';
-import { loadModels, renderProviders } from './compose';
+import { loadModels, renderProviders, updateBalance } from './compose';
 import { byId } from './dom';
 import { layout } from './layout';
 import { addReferences, renderReferences } from './references';
@@ -42,6 +42,9 @@ function receive(message: HostMessage): void {
     case 'taskRemoved':
       tasks.delete(message.id);
       renderTask(message.id);
+      break;
+    case 'balance':
+      updateBalance(message.provider, message.balanceUsd);
       break;
     case 'addReferences':
       addReferences(message.references);

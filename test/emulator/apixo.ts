@@ -222,6 +222,9 @@ export class ApixoOrigin {
             height: pixels.height,
             provider: 'apixo',
             taskId: task.id,
+            prompt,
+            model: model.id,
+            ...(model.kind === 'video' ? { seconds } : {}),
             availableAt: task.endsAt,
           }),
         );

@@ -11,6 +11,7 @@ import { Readable } from 'stream';
 import { Exchange, Reply, StreamedBody, textReply } from './http';
 import { unguessableToken } from './ids';
 import { jpegImage } from './jpeg';
+import { videoOfDuration } from './mp4';
 import { pngImage } from './png';
 import type { EmulatorState } from './state';
 import { ProviderName } from './types';
@@ -25,6 +26,11 @@ export interface CdnFile {
   height: number;
   provider: ProviderName;
   taskId: string;
+  /** What an image shows (label.ts): the task's prompt and model. */
+  prompt: string;
+  model: string;
+  /** A video's length: the duration the task asked for. */
+  seconds?: number;
   /** Served from this time on (the task's completion). */
   availableAt: number;
   /** Set by an 'expire' fault: stays expired. */
@@ -110,11 +116,11 @@ export class CdnFiles {
 function fileBytes(file: CdnFile): Buffer {
   switch (file.format) {
     case 'png':
-      return pngImage(file.width, file.height);
+      return pngImage(file.width, file.height, file);
     case 'jpeg':
-      return jpegImage(file.width, file.height);
+      return jpegImage(file.width, file.height, file);
     case 'mp4':
-      return sampleVideoBytes();
+      return file.seconds === undefined ? sampleVideoBytes() : videoOfDuration(sampleVideoBytes(), file.seconds);
   }
 }
 

@@ -1,10 +1,12 @@
 /**
  * Real baseline JPEG files of any size for Apixo's `output_format: "jpeg"`.
  * To stay tiny and fast every 8×8 block is a flat colour (only DC coefficients, every block ends with
- * EOB), so the picture is a blocky version of the PNG gradient. Decoders treat it as an ordinary
- * baseline JFIF (SOF0, YCbCr 4:4:4, Huffman coded). Results are cached by size.
+ * EOB): the picture of label.ts laid out on the block grid, so where the image is wide enough each font pixel
+ * is whole blocks and the text stays sharp (elsewhere a block is the mean of its pixels). Decoders treat it as
+ * an ordinary baseline JFIF (SOF0, YCbCr 4:4:4, Huffman coded). Results are cached by size and text.
  */
-import { gradientColour } from './png';
+import { backgroundAt, inkInRows, pictureLayout, PictureLayout, PictureText, pixelAt, Rgb } from './label';
+import { DEFAULT_PICTURE } from './png';
 
 const MAX_CACHED = 16;
 const cache = new Map<string, Buffer>();
@@ -60,7 +62,24 @@ function segment(marker: number, payload: number[]): Buffer {
   return Buffer.from([0xff, marker, length >> 8, length & 0xff, ...payload]);
 }
 
-function encode(width: number, height: number): Buffer {
+/** The flat colour of the block whose top-left pixel is (x0, y0). */
+function blockColour(layout: PictureLayout, x0: number, y0: number): Rgb {
+  const x1 = Math.min(layout.width, x0 + 8);
+  const y1 = Math.min(layout.height, y0 + 8);
+  if (!inkInRows(layout, y0, y1 - 1)) return backgroundAt(layout, Math.min(layout.height - 1, y0 + 4));
+  const sum = [0, 0, 0];
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const pixel = pixelAt(layout, x, y);
+      for (let c = 0; c < 3; c++) sum[c] += pixel[c];
+    }
+  }
+  const count = (x1 - x0) * (y1 - y0);
+  return [sum[0] / count, sum[1] / count, sum[2] / count];
+}
+
+function encode(width: number, height: number, text: PictureText): Buffer {
+  const layout = pictureLayout(width, height, text, 8);
   const soi = Buffer.from([0xff, 0xd8]);
   const app0 = segment(0xe0, [0x4a, 0x46, 0x49, 0x46, 0x00, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
   const dqt = segment(0xdb, [0x00, ...new Array<number>(64).fill(8)]);
@@ -75,7 +94,7 @@ function encode(width: number, height: number): Buffer {
   const blocksDown = Math.ceil(height / 8);
   for (let by = 0; by < blocksDown; by++) {
     for (let bx = 0; bx < blocksAcross; bx++) {
-      const [r, g, b] = gradientColour(Math.min(width - 1, bx * 8 + 4), Math.min(height - 1, by * 8 + 4), width, height);
+      const [r, g, b] = blockColour(layout, bx * 8, by * 8);
       const ycbcr = [
         0.299 * r + 0.587 * g + 0.114 * b,
         -0.1687 * r - 0.3313 * g + 0.5 * b + 128,
@@ -98,15 +117,15 @@ function encode(width: number, height: number): Buffer {
   return Buffer.concat([soi, app0, dqt, sof0, dhtDc, dhtAc, sos, bits.finish(), eoi]);
 }
 
-/** A baseline JPEG of exactly width×height pixels (cached; treat the buffer as read-only). */
-export function jpegImage(width: number, height: number): Buffer {
+/** A baseline JPEG of exactly width×height pixels showing `text` (cached; treat the buffer as read-only). */
+export function jpegImage(width: number, height: number, text: PictureText = DEFAULT_PICTURE): Buffer {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > 8192 || height > 8192) {
     throw new RangeError(`unsupported JPEG size ${width}x${height}`);
   }
-  const key = `${width}x${height}`;
+  const key = JSON.stringify([width, height, text.prompt, text.model]);
   let jpeg = cache.get(key);
   if (!jpeg) {
-    jpeg = encode(width, height);
+    jpeg = encode(width, height, text);
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
     cache.set(key, jpeg);
   }

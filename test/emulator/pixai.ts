@@ -124,6 +124,8 @@ export class PixaiOrigin {
           height,
           provider: 'pixai',
           taskId: task.id,
+          prompt,
+          model: modelVersionId,
           availableAt: task.endsAt,
         });
         task.mediaIds.push(mediaId);

@@ -357,6 +357,9 @@ export class PixapiOrigin {
             height,
             provider: 'pixapi',
             taskId: task.id,
+            prompt,
+            model: modelId,
+            ...(model.category === 'video' ? { seconds } : {}),
             availableAt: task.endsAt,
           }),
         );
@@ -377,7 +380,7 @@ export class PixapiOrigin {
     if (task.willFail) return errorReply(500, `Generation failed: ${task.failMessage}`);
     const data = task.switches.empty ? [] : task.resultUrls.map((url) => {
       if (task.switches.noUrl) return {};
-      if (responseFormat === 'b64_json') return { b64_json: pngImage(pixels.width, pixels.height).toString('base64') };
+      if (responseFormat === 'b64_json') return { b64_json: pngImage(pixels.width, pixels.height, task).toString('base64') };
       return { url };
     });
     return jsonReply(200, { created: Math.floor(task.endsAt / 1000), data });

@@ -1,9 +1,9 @@
 /**
  * Real, valid PNG files of any size, built with zlib: signature, IHDR, one IDAT, IEND, correct CRCs.
- * The picture is a diagonal colour gradient; every row uses the "Sub" filter so the compressed data
- * stays tiny and fast to produce even for 4096×4096. Results are cached by size.
+ * The picture shows the model id and the prompt (label.ts). Results are cached by size and text.
  */
 import { deflateSync } from 'zlib';
+import { backgroundAt, inkInRows, pictureLayout, PictureText, renderRow } from './label';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const MAX_CACHED = 16;
@@ -34,14 +34,7 @@ function chunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([length, typeAndData, crc]);
 }
 
-/** The colour of pixel (x, y) in the emulator's gradient; shared with the JPEG encoder. */
-export function gradientColour(x: number, y: number, width: number, height: number): [number, number, number] {
-  const r = width > 1 ? Math.round((x * 255) / (width - 1)) : 0;
-  const g = height > 1 ? Math.round((y * 255) / (height - 1)) : 0;
-  return [r, g, 160];
-}
-
-function encode(width: number, height: number): Buffer {
+function encode(width: number, height: number, text: PictureText): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
@@ -51,21 +44,24 @@ function encode(width: number, height: number): Buffer {
   ihdr[11] = 0; // filter method
   ihdr[12] = 0; // no interlace
 
-  // Red depends only on x, green only on y: one "Sub"-filtered row template serves every row
-  // (each byte is stored as the difference to the pixel on its left), only the first green differs.
+  // Every row is "Sub"-filtered (each byte stored as the difference to the pixel on its left): a row of plain
+  // background is its first pixel and zeros, so even 4096×4096 compresses to little and is quick to make.
+  const layout = pictureLayout(width, height, text);
   const stride = 1 + width * 3;
-  const template = Buffer.alloc(stride);
-  template[0] = 1; // filter type Sub
-  let previous: [number, number, number] = [0, 0, 0];
-  for (let x = 0; x < width; x++) {
-    const colour = gradientColour(x, 0, width, height);
-    for (let c = 0; c < 3; c++) template[1 + x * 3 + c] = (colour[c] - previous[c]) & 0xff;
-    previous = colour;
-  }
   const raw = Buffer.alloc(stride * height);
+  const row = Buffer.alloc(width * 3);
   for (let y = 0; y < height; y++) {
-    template.copy(raw, y * stride);
-    raw[y * stride + 2] = gradientColour(0, y, width, height)[1];
+    const offset = y * stride;
+    raw[offset] = 1; // filter type Sub
+    if (!inkInRows(layout, y, y)) {
+      const [r, g, b] = backgroundAt(layout, y);
+      raw[offset + 1] = r;
+      raw[offset + 2] = g;
+      raw[offset + 3] = b;
+      continue;
+    }
+    renderRow(layout, y, row);
+    for (let i = 0; i < row.length; i++) raw[offset + 1 + i] = (row[i] - (i >= 3 ? row[i - 3] : 0)) & 0xff;
   }
   return Buffer.concat([
     SIGNATURE,
@@ -75,15 +71,18 @@ function encode(width: number, height: number): Buffer {
   ]);
 }
 
-/** A PNG of exactly width×height pixels (cached; treat the buffer as read-only). */
-export function pngImage(width: number, height: number): Buffer {
+/** What an image shows when its caller names nothing. */
+export const DEFAULT_PICTURE: PictureText = { prompt: '', model: 'emulator' };
+
+/** A PNG of exactly width×height pixels showing `text` (see label.ts; cached; treat the buffer as read-only). */
+export function pngImage(width: number, height: number, text: PictureText = DEFAULT_PICTURE): Buffer {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > 8192 || height > 8192) {
     throw new RangeError(`unsupported PNG size ${width}x${height}`);
   }
-  const key = `${width}x${height}`;
+  const key = JSON.stringify([width, height, text.prompt, text.model]);
   let png = cache.get(key);
   if (!png) {
-    png = encode(width, height);
+    png = encode(width, height, text);
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
     cache.set(key, png);
   }

@@ -469,6 +469,52 @@ describe('The live panel and regenerate in the running extension', function () {
     }
   });
 
+  it('reads the Apixo balance again when an Apixo task ends, and the panel shows the lower figure', async () => {
+    const control = emulator();
+    const hooks = testHooksOf(vscode.extensions.getExtension(EXTENSION_ID)?.exports);
+    assert.ok(hooks, 'the test hooks are exported');
+    await vscode.commands.executeCommand('mediaStudio.openPanel');
+    const probe = hooks.livePanel();
+    assert.ok(probe, 'Open Panel opened a live panel');
+    const posted: HostMessage[] = [];
+    const subscription = probe.onDidPost((message) => posted.push(message));
+    const balanceMessage = (after: number) => new Promise<Extract<HostMessage, { type: 'balance' }>>((resolve) => {
+      const find = () => posted.slice(after).find((m): m is Extract<HostMessage, { type: 'balance' }> => m.type === 'balance' && m.provider === 'apixo');
+      const seen = find();
+      if (seen) return resolve(seen);
+      const waiting = probe.onDidPost(() => {
+        const found = find();
+        if (found) {
+          waiting.dispose();
+          resolve(found);
+        }
+      });
+    });
+    try {
+      await probe.receive({ type: 'ready' });
+      await probe.receive({ type: 'listModels', requestId: 910, provider: 'apixo' });
+      const models = posted.find((m): m is Extract<HostMessage, { type: 'models' }> => m.type === 'models' && m.requestId === 910);
+      const before = (await control.balances()).apixo;
+      assert.strictEqual(models?.balanceUsd, before, 'the balance shown with the models is the account\'s');
+
+      const mark = posted.length;
+      const [id] = await vscode.commands.executeCommand<string[]>('mediaStudio.generateImage', { provider: 'apixo', model: 'nano-banana', prompt: 'Balance: a paper boat' });
+      const refreshed = balanceMessage(mark);
+      const task = await api.waitForTask(id);
+      assert.strictEqual(task.state, 'succeeded', task.error?.message);
+      const shown = await refreshed;
+      const after = (await control.balances()).apixo;
+      assert.ok(after < before, `the emulator charged the task (${before} → ${after})`);
+      assert.strictEqual(shown.balanceUsd, after, 'the panel shows the balance after the task');
+      const terminalAt = posted.findIndex((m) => m.type === 'task' && m.task.id === id && m.task.state === 'succeeded');
+      assert.ok(terminalAt >= 0 && posted.indexOf(shown) > terminalAt, 'read after the task ended');
+      assert.ok(!posted.slice(mark).some((m) => m.type === 'balance' && m.provider !== 'apixo'), 'no balance for providers that have none');
+    } finally {
+      subscription.dispose();
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
   it('regenerates an Apixo image-to-video from its sidecar with the same input image URL and mode', async function () {
     this.timeout(120_000); // two Apixo videos, polled at Apixo's pace
     const control = emulator();

@@ -18,13 +18,29 @@ describe('UI: generate and edit from the workbench', () => {
     await workbench.runCommand('Media Studio: Generate Image');
     // Only Pixapi has a key, so there is no provider step; gpt-image-2 has size, quality and count: 5 steps,
     // each numbered once (issue #16: size and count both said "3/3").
+    // Until a model is picked the total is the default model's (gemini-3.1: size and count, 4 steps).
+    await workbench.quickInputTitle('Generate Image (1/4)');
+    assert.strictEqual(await workbench.quickInputBackButton().count(), 0, 'no Back on the first step');
     await workbench.pick('gpt-image-2');
     await workbench.quickInputTitle('Generate Image (2/5)');
     await workbench.type('A lighthouse at dawn, watercolor');
     await workbench.quickInputTitle('Generate Image (3/5)');
     await workbench.screenshot('generate-step-size');
+    // Back (issue #16): one step back, the prompt as it was typed; Enter keeps it and goes on.
+    await workbench.quickInputBackButton().click();
+    await workbench.quickInputTitle('Generate Image (2/5)');
+    assert.strictEqual(await workbench.quickInputValue(), 'A lighthouse at dawn, watercolor');
+    await workbench.page.keyboard.press('Enter');
+    await workbench.quickInputTitle('Generate Image (3/5)');
     await workbench.pick('1024x1024');
     await workbench.quickInputTitle('Generate Image (4/5)');
+    await workbench.pick('low');
+    await workbench.quickInputTitle('Generate Image (5/5)');
+    // Back from the count to quality, whose earlier answer is the highlighted row.
+    await workbench.quickInputBackButton().click();
+    await workbench.quickInputTitle('Generate Image (4/5)');
+    // The earlier answer is the highlighted row (it is set just after the list is drawn: waited for, not read at once).
+    await workbench.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'low' }).waitFor({ timeout: 10_000 });
     await workbench.pick('low');
     await workbench.quickInputTitle('Generate Image (5/5)');
     await workbench.pick('1');

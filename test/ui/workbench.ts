@@ -84,6 +84,16 @@ export class Workbench {
     if (shown !== title) throw new Error(`The quick input's title is "${shown}", not "${title}".`);
   }
 
+  /** The open quick input's Back button (absent on a flow's first step). */
+  quickInputBackButton() {
+    return this.page.locator('.quick-input-widget .quick-input-titlebar .codicon-quick-input-back');
+  }
+
+  /** The text in the open quick input's box. */
+  async quickInputValue(): Promise<string> {
+    return this.page.locator('.quick-input-widget input').inputValue();
+  }
+
   async type(text: string, submit = true): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });

@@ -186,6 +186,33 @@ export class PanelController extends Disposable {
     if (change.kind === 'removed') this.post({ type: 'taskRemoved', id: change.task.id });
     else this.post({ type: 'task', task: this.view(change.task) });
     this.batchPanel?.onTaskChange(change);
+    const provider = change.task.request.provider;
+    // A finished task has been charged: the balance shown with the models is read again.
+    if (change.kind === 'changed' && isTerminal(change.task.state) && !(change.previous && isTerminal(change.previous.state)) && providerSpec(provider).capabilities.balance) {
+      this.refreshBalance(provider);
+    }
+  }
+
+  /** Providers whose balance is being read, and whether another read was asked for meanwhile (tasks ending together: one more read, not one each). */
+  private readonly balanceReads = new Map<ProviderId, { again: boolean }>();
+
+  private refreshBalance(provider: ProviderId): void {
+    const reading = this.balanceReads.get(provider);
+    if (reading) {
+      reading.again = true;
+      return;
+    }
+    const state = { again: false };
+    this.balanceReads.set(provider, state);
+    void (async () => {
+      do {
+        state.again = false;
+        // A balance is a nicety: a failed read leaves the figure shown as it was.
+        const balanceUsd = await this.deps.balance?.(provider).catch(() => undefined);
+        if (balanceUsd !== undefined) this.post({ type: 'balance', provider, balanceUsd });
+      } while (state.again && !this.isDisposed);
+      this.balanceReads.delete(provider);
+    })();
   }
 
   private async modelsOf(provider: ProviderId): Promise<readonly ModelInfo[]> {

@@ -1,0 +1,83 @@
+/**
+ * One quick pick or input box of a multi-step flow (core/stepFlow): with the Back button where a step came
+ * before it, and the earlier answer shown again when the person comes back to it.
+ */
+import * as vscode from 'vscode';
+import { BACK, Back } from '../core/stepFlow';
+
+export interface PickStep<T extends vscode.QuickPickItem> {
+  readonly title: string;
+  readonly placeHolder?: string;
+  readonly items: readonly T[];
+  /** The item to highlight: the earlier answer. */
+  readonly active?: T;
+  readonly back: boolean;
+}
+
+/** The item picked, BACK, or undefined when the pick was dismissed. */
+export function pickStep<T extends vscode.QuickPickItem>(step: PickStep<T>): Promise<T | Back | undefined> {
+  const pick = vscode.window.createQuickPick<T>();
+  pick.title = step.title;
+  pick.placeholder = step.placeHolder;
+  pick.ignoreFocusOut = true;
+  pick.items = step.items;
+  if (step.active) pick.activeItems = [step.active];
+  pick.buttons = step.back ? [vscode.QuickInputButtons.Back] : [];
+  return settle(pick, (finish) => [
+    pick.onDidAccept(() => {
+      const [picked] = pick.selectedItems;
+      if (picked) finish(picked);
+    }),
+  ]);
+}
+
+export interface InputStep {
+  readonly title: string;
+  readonly prompt?: string;
+  readonly placeHolder?: string;
+  /** The earlier answer, or a suggestion. */
+  readonly value?: string;
+  readonly back: boolean;
+  /** A message when the text cannot be accepted. */
+  readonly validate?: (value: string) => string | undefined;
+}
+
+/** The text accepted, BACK, or undefined when the box was dismissed. */
+export function inputStep(step: InputStep): Promise<string | Back | undefined> {
+  const box = vscode.window.createInputBox();
+  box.title = step.title;
+  box.prompt = step.prompt;
+  box.placeholder = step.placeHolder;
+  box.value = step.value ?? '';
+  box.ignoreFocusOut = true;
+  box.buttons = step.back ? [vscode.QuickInputButtons.Back] : [];
+  const check = () => (box.validationMessage = step.validate?.(box.value));
+  if (step.value) check();
+  return settle(box, (finish) => [
+    box.onDidChangeValue(check),
+    box.onDidAccept(() => {
+      if (!check()) finish(box.value);
+    }),
+  ]);
+}
+
+function settle<R>(input: vscode.QuickPick<vscode.QuickPickItem> | vscode.InputBox | vscode.QuickPick<never>, listen: (finish: (value: R | Back | undefined) => void) => vscode.Disposable[]): Promise<R | Back | undefined> {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (value: R | Back | undefined) => {
+      if (done) return;
+      done = true;
+      for (const d of subscriptions) d.dispose();
+      input.dispose();
+      resolve(value);
+    };
+    const subscriptions = [
+      ...listen(finish),
+      input.onDidTriggerButton((button) => {
+        if (button === vscode.QuickInputButtons.Back) finish(BACK);
+      }),
+      input.onDidHide(() => finish(undefined)),
+    ];
+    input.show();
+  });
+}
