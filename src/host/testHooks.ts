@@ -10,6 +10,7 @@ import type { KeyContext } from './keyContext';
 import type { MediaTools } from './lmTools';
 import type { ModelCatalog } from './models';
 import type { LivePanelProbe } from './panel/panel';
+import type { FileRequestLog } from './requestLog';
 import type { RegenerateConfirmations } from './sidecarTrust';
 import type { Spending } from './spending/spending';
 import type { SpendingView } from './spending/view';
@@ -38,6 +39,8 @@ export interface TestHooks {
   readonly spending: Spending;
   /** The spending folder in global storage (a second ledger on it is a second window). */
   readonly spendingFolder: string;
+  /** The requests-a-minute budgets this window's engine shares through the task folder (a second log on its folder is a second window). */
+  readonly requestLog: FileRequestLog | undefined;
   /** The status-bar item's tooltip once the newest spending figures are in it. */
   spendingTooltip(): Promise<string>;
   /** The Show Spending view's content as last rendered. */

@@ -7,6 +7,7 @@ import type { SpendingGate } from '../spending/gate';
 import type { TaskStore } from '../store';
 import type { MediaKind, Task } from '../task';
 import { timerDelay } from '../waits';
+import type { RequestLog } from './requestLog';
 
 export interface Clock {
   now(): number;
@@ -52,6 +53,8 @@ export interface EngineDeps {
   readonly ownership?: TaskOwnership;
   /** How often tasks held by other windows are checked for an owner that has gone away. */
   readonly takeoverIntervalMs?: number;
+  /** Requests-a-minute budgets shared with the other windows on the workspace (see requestLog.ts); else this window's own. */
+  readonly requestLog?: RequestLog;
   /** Spending limits: each request is admitted, and its estimate reserved, before it is stored (see spending/gate.ts). */
   readonly spending?: SpendingGate;
 }
