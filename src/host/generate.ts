@@ -22,7 +22,7 @@ import type { ModelCatalog } from './models';
 import type { PixaiModels } from './pixaiModels';
 import { urlsForFiles } from './urlInputs';
 import { SpendingRefused } from './spending/spending';
-import { estimateSpend } from '../core/spending/estimate';
+import { estimateNote } from '../core/spending/estimate';
 import { paramFromText } from '../core/spec/validate';
 import { checkedTarget, targetSizeParams } from './targets';
 import { settings } from './settings';
@@ -274,21 +274,32 @@ function paramStepNames(model: ModelInfo | undefined, operation: TaskRequest['op
   return model ? quickInputFields(model, operation).map((field) => field.name) : [];
 }
 
-/** Asks for each main field the model's spec lists, by the provider's own field names. Undefined: cancelled. */
-async function askParams(provider: ProviderId, model: ModelInfo, operation: TaskRequest['operation'], titleOf: (step: string) => string): Promise<Record<string, ParamValue> | undefined> {
+/**
+ * Asks for each main field the model's spec lists, by the provider's own field names. Undefined: cancelled.
+ * When a field's step ends the flow (`endsFlow`), it shows the estimate: per value, or for what is chosen so far.
+ */
+async function askParams(provider: ProviderId, model: ModelInfo, operation: TaskRequest['operation'], titleOf: (step: string) => string, endsFlow: boolean): Promise<Record<string, ParamValue> | undefined> {
   const result: Record<string, ParamValue> = {};
-  for (const field of quickInputFields(model, operation)) {
+  const fields = quickInputFields(model, operation);
+  const noteFor = (params: Record<string, ParamValue>) => estimateNote({ provider, model: model.id, kind: model.kind, operation, params });
+  for (const [index, field] of fields.entries()) {
     const title = titleOf(field.name);
+    const last = endsFlow && index === fields.length - 1;
     const values = field.values?.map(String) ?? (field.type === 'boolean' ? ['true', 'false'] : []);
     const label = field.note ? `${field.name} — ${field.note}` : field.name;
+    const withValue = (value: string | undefined) => {
+      const read = value === undefined ? undefined : paramFromText(field, value);
+      return read && !('error' in read) && read.value !== undefined ? { ...result, [field.name]: read.value } : { ...result };
+    };
     let text: string | undefined;
     if (field.role === 'count' && values.length) {
-      text = await pickCount(provider, model, operation, result, field, values, title);
+      text = await pickCount(values, (n) => noteFor(withValue(n)), title);
     } else if (values.length) {
-      text = await pickValue(title, values, label, !field.complete && field.type !== 'boolean');
+      text = await pickValue(title, values, label, !field.complete && field.type !== 'boolean', last ? (value) => noteFor(withValue(value)) : undefined);
     } else {
       // No documented values (PixAI's style): any text, and an empty answer sends nothing.
-      text = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('{0} (optional). Leave it empty to send none.', label), ignoreFocusOut: true });
+      const prompt = vscode.l10n.t('{0} (optional). Leave it empty to send none.', label);
+      text = await vscode.window.showInputBox({ title, prompt: last ? `${prompt} (${noteFor(result)})` : prompt, ignoreFocusOut: true });
     }
     if (text === undefined) return undefined;
     const read = paramFromText(field, text);
@@ -299,18 +310,17 @@ async function askParams(provider: ProviderId, model: ModelInfo, operation: Task
 }
 
 /** The count step: each count with its estimate, as a range where the price depends on what is not fixed. */
-async function pickCount(provider: ProviderId, model: ModelInfo, operation: TaskRequest['operation'], chosen: Record<string, ParamValue>, field: ParamSpec, counts: readonly string[], title: string): Promise<string | undefined> {
-  const items = counts.map((n) => {
-    const lookup = estimateSpend({ provider, model: model.id, kind: model.kind, operation, params: { ...chosen, [field.name]: Number(n) } });
-    return { label: n, description: lookup.kind === 'priced' ? vscode.l10n.t('estimate {0}', lookup.estimate.text) : vscode.l10n.t('price not documented') };
-  });
+async function pickCount(counts: readonly string[], noteOf: (count: string) => string, title: string): Promise<string | undefined> {
+  const items = counts.map((n) => ({ label: n, description: noteOf(n) }));
   return (await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('How many images?'), ignoreFocusOut: true }))?.label;
 }
 
-async function askPrompt(title: string, placeHolder: string): Promise<string | undefined> {
+/** The prompt step; `note` is the estimate, when this step ends the flow (a model without fields to ask). */
+async function askPrompt(title: string, placeHolder: string, note?: string): Promise<string | undefined> {
+  const prompt = vscode.l10n.t('Describe what you want. (The Media Studio panel has a multi-line editor.)');
   return vscode.window.showInputBox({
     title,
-    prompt: vscode.l10n.t('Describe what you want. (The Media Studio panel has a multi-line editor.)'),
+    prompt: note ? `${prompt} (${note})` : prompt,
     placeHolder,
     ignoreFocusOut: true,
     validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t('The prompt is empty.')),
@@ -327,16 +337,21 @@ function formHeading(form: ValueForm): string {
   }
 }
 
-/** A value from a list; the first item sends nothing (the provider's or the model rule's default). '' means that. */
-async function pickValue(title: string, values: readonly string[], placeHolder: string, allowCustom: boolean): Promise<string | undefined> {
+/**
+ * A value from a list; the first item sends nothing (the provider's or the model rule's default). '' means that.
+ * With `noteOf` (the flow's last step), each item shows the estimate with that value (undefined: the default).
+ */
+async function pickValue(title: string, values: readonly string[], placeHolder: string, allowCustom: boolean, noteOf?: (value: string | undefined) => string): Promise<string | undefined> {
   const none = vscode.l10n.t('Default');
   const groups = groupByForm(values);
+  const item = (v: string): vscode.QuickPickItem => (noteOf ? { label: v, description: noteOf(v) } : { label: v });
+  const sendNothing = vscode.l10n.t('send nothing: the provider decides');
   // A list of one form needs no headings; a mixed one (pixels with "2K", or "16:9") is grouped by form.
   const items: vscode.QuickPickItem[] = [
-    { label: none, description: vscode.l10n.t('send nothing: the provider decides') },
+    { label: none, description: noteOf ? `${sendNothing} · ${noteOf(undefined)}` : sendNothing },
     ...(groups.length > 1
-      ? groups.flatMap((g) => [{ label: formHeading(g.form), kind: vscode.QuickPickItemKind.Separator }, ...g.values.map((v) => ({ label: v }))])
-      : values.map((v) => ({ label: v }))),
+      ? groups.flatMap((g) => [{ label: formHeading(g.form), kind: vscode.QuickPickItemKind.Separator }, ...g.values.map(item)])
+      : values.map(item)),
   ];
   const other = vscode.l10n.t('Other…');
   if (allowCustom) items.push({ label: other, description: vscode.l10n.t('type a value') });
@@ -400,9 +415,12 @@ async function imageSteps(deps: GenerateDeps, title: string, edit: boolean): Pro
   if (!provider) return undefined;
   const model = state.model = await pickModel(deps, provider, 'image', edit, titleOf(MODEL_STEP));
   if (!model) return undefined;
-  const prompt = await askPrompt(titleOf(PROMPT_STEP), edit ? vscode.l10n.t('Place the product on a warm studio background') : vscode.l10n.t('A cinematic product photo of a ceramic coffee cup'));
+  const operation = edit ? 'edit' : 'generate';
+  // The last step shows the estimate: the prompt's when the model has no fields to ask, else the last field's.
+  const promptNote = quickInputFields(model, operation).length ? undefined : estimateNote({ provider, model: model.id, kind: 'image', operation, params: {} });
+  const prompt = await askPrompt(titleOf(PROMPT_STEP), edit ? vscode.l10n.t('Place the product on a warm studio background') : vscode.l10n.t('A cinematic product photo of a ceramic coffee cup'), promptNote);
   if (!prompt) return undefined;
-  const chosen = await askParams(provider, model, edit ? 'edit' : 'generate', titleOf);
+  const chosen = await askParams(provider, model, operation, titleOf, true);
   if (!chosen) return undefined;
   return {
     model,
@@ -472,20 +490,25 @@ export async function generateVideoInteractive(deps: GenerateDeps, inputImage?: 
   if (!provider) return [];
   const model = state.model = await pickModel(deps, provider, 'video', false, titleOf(MODEL_STEP));
   if (!model) return [];
-  const prompt = await askPrompt(titleOf(PROMPT_STEP), vscode.l10n.t('A cinematic reveal of a smart speaker'));
+  const asksInputImage = inputImage === undefined && takesUrls(model);
+  const lastIsPrompt = !asksInputImage && !quickInputFields(model, 'video').length;
+  const promptNote = lastIsPrompt ? estimateNote({ provider, model: model.id, kind: 'video', operation: 'video', params: {} }) : undefined;
+  const prompt = await askPrompt(titleOf(PROMPT_STEP), vscode.l10n.t('A cinematic reveal of a smart speaker'), promptNote);
   if (!prompt) return [];
-  const chosen = await askParams(provider, model, 'video', titleOf);
+  const chosen = await askParams(provider, model, 'video', titleOf, !asksInputImage);
   if (!chosen) return [];
-  if (inputImage === undefined && takesUrls(model)) {
+  if (asksInputImage) {
+    // The last step: the estimate for what is chosen, on the pick and on the URL box after it.
+    const note = estimateNote({ provider, model: model.id, kind: 'video', operation: 'video', params: chosen });
     const none = { label: vscode.l10n.t('No input image'), description: vscode.l10n.t('text-to-video'), url: '' };
     const typed = { label: vscode.l10n.t('Enter an image URL…'), description: vscode.l10n.t('a public http(s) URL'), url: '' };
     const picked = await vscode.window.showQuickPick([none, ...recentImageUrls(deps.store, Date.now()), typed], {
-      title: titleOf(INPUT_IMAGE_STEP), placeHolder: vscode.l10n.t('Animate an image? The provider needs a URL it can fetch, not a file.'), ignoreFocusOut: true,
+      title: titleOf(INPUT_IMAGE_STEP), placeHolder: `${vscode.l10n.t('Animate an image? The provider needs a URL it can fetch, not a file.')} (${note})`, ignoreFocusOut: true,
     });
     if (!picked) return [];
     if (picked === typed) {
       inputImage = await vscode.window.showInputBox({
-        title: titleOf(INPUT_IMAGE_STEP), prompt: vscode.l10n.t('Public URL of the input image'), placeHolder: 'https://…', ignoreFocusOut: true,
+        title: titleOf(INPUT_IMAGE_STEP), prompt: `${vscode.l10n.t('Public URL of the input image')} (${note})`, placeHolder: 'https://…', ignoreFocusOut: true,
         validateInput: (v) => (/^https?:\/\/\S+$/.test(v.trim()) ? undefined : vscode.l10n.t('Enter an http(s) URL.')),
       });
       if (!inputImage) return [];
