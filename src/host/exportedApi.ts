@@ -61,7 +61,7 @@ export function exposeTestHooks(
   const { tasksView, treeView, notifier, deadlines, keyContext, lmTools, models, panel, spending, spendingView, spendingFolder, requestLog, writeFaults, inlineResults, persistence, batchTool } = services;
   const hooks: TestHooks = {
     tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models, livePanel: () => panel.livePanel(), regenerateConfirmations,
-    spending, spendingView, spendingFolder, requestLog, spendingTooltip: async () => (await services.spendingShown(), notifier.statusBar.tooltip), notices: notifier.shown, writeFaults,
+    spending, spendingView, spendingFolder, requestLog, spendingTooltip: async () => (await services.spendingShown(), notifier.statusBar.tooltip), notices: notifier.shown, errorsShown: services.log.errorsShown, writeFaults,
     inlineResultsFolder: inlineResults.folder, tasksFolder: persistence.folder, setAsideTaskFiles: persistence.setAside, leftoversRemoved, batchTool,
   };
   Object.defineProperty(exported, TEST_HOOKS_KEY, { value: hooks, enumerable: false });

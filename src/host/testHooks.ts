@@ -47,6 +47,8 @@ export interface TestHooks {
   readonly spendingView: SpendingView;
   /** Every finish notification shown so far, oldest first (the notifier appends as it shows one). */
   readonly notices: readonly ShownNotice[];
+  /** The newest error messages shown to the user, oldest first. */
+  readonly errorsShown: readonly string[];
   /** Faults a test may set: each may throw to make that write fail, as a full or read-only disk would. */
   readonly writeFaults: WriteFaults;
   /** Where inline results are kept until they are in the workspace. */

@@ -2,7 +2,13 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { MediaStudioApi } from '../../src/api';
 import { PIXAI_EXAMPLE_MODEL_VERSION_ID } from '../../src/core/adapters/pixai.spec';
+import type { ProviderAdapter } from '../../src/core/adapters/adapter';
+import { APIXO_PLANS } from '../../src/core/adapters/apixo.spec';
+import { systemClock } from '../../src/core/engine';
+import { Admission } from '../../src/core/engine/admission';
+import type { TaskStore } from '../../src/core/store';
 import type { TaskRequest } from '../../src/core/task';
+import { FileRequestLog } from '../../src/host/requestLog';
 import { ledgerAt } from '../../src/host/spending/files';
 import type { SpendingPrompts } from '../../src/host/spending/spending';
 import { testHooksOf, TestHooks } from '../../src/host/testHooks';
@@ -175,6 +181,33 @@ describe('spending: limits, confirmations and the shared ledger in the real host
     for (const ids of here) for (const id of ids ?? []) await hooks().spending.release(id);
     for (const ids of there) for (const id of ids ?? []) await other.release(id);
     assert.strictEqual(await usedToday(), base, 'released reservations count nothing');
+  });
+
+  it('two windows (two request logs on the same task folder) never pass Apixo\'s requests-a-minute budget together', () => {
+    const mine = hooks().requestLog;
+    assert.ok(mine, 'the task folder is on disk: the budget is shared through it');
+    const limit = APIXO_PLANS.free.requestsPerMinute;
+    // Two budgets as two windows' engines hold them: this window's own log, and a second log on its folder.
+    const budgetOn = (requestLog: FileRequestLog) => new Admission({
+      clock: systemClock,
+      store: undefined as unknown as TaskStore, // the budget never looks at tasks
+      adapters: new Map([['apixo', { policy: { requestsPerMinute: limit } } as ProviderAdapter]]),
+      deadlineMs: () => 60_000,
+      requestLog,
+    });
+    const recent = () => new FileRequestLog(mine.folder).read('apixo', limit).times.filter((t) => Date.now() - t < 61_000).length;
+    const before = recent();
+    const windows = [budgetOn(mine), budgetOn(new FileRequestLog(mine.folder))];
+    const taken = [0, 0];
+    for (let turn = 0; turn < 2 * limit; turn++) if (windows[turn % 2].take('apixo', Date.now()) === undefined) taken[turn % 2] += 1;
+    const burst = Math.max(0, Math.ceil(limit / 2) - before); // past half the budget, requests are paced
+    assert.strictEqual(taken[0] + taken[1], burst, `one burst over both windows (this window ${taken[0]}, the other ${taken[1]}, ${before} before)`);
+    if (burst >= 2) assert.ok(taken[0] > 0 && taken[1] > 0, 'both windows sent');
+    assert.ok(recent() <= limit, `the budget holds on disk (${recent()} in the last minute)`);
+    const [first, second] = [new FileRequestLog(mine.folder), new FileRequestLog(mine.folder)];
+    const seen = first.read('apixo', limit);
+    assert.strictEqual(first.record('apixo', seen.next, Date.now()), true);
+    assert.strictEqual(second.record('apixo', seen.next, Date.now()), false, 'a place read by both windows is taken by one');
   });
 
   it('Show Spending opens its own webview with the month against the limit and the most expensive tasks', async () => {
