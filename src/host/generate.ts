@@ -278,7 +278,9 @@ function paramStepNames(model: ModelInfo | undefined, operation: TaskRequest['op
  * Asks for each main field the model's spec lists, by the provider's own field names. Undefined: cancelled.
  * When a field's step ends the flow (`endsFlow`), it shows the estimate: per value, or for what is chosen so far.
  */
-async function askParams(provider: ProviderId, model: ModelInfo, operation: TaskRequest['operation'], titleOf: (step: string) => string, endsFlow: boolean): Promise<Record<string, ParamValue> | undefined> {
+async function askParams(
+  provider: ProviderId, model: ModelInfo, operation: TaskRequest['operation'], titleOf: (step: string) => string, endsFlow: boolean,
+): Promise<Record<string, ParamValue> | undefined> {
   const result: Record<string, ParamValue> = {};
   const fields = quickInputFields(model, operation);
   const noteFor = (params: Record<string, ParamValue>) => estimateNote({ provider, model: model.id, kind: model.kind, operation, params });
@@ -295,7 +297,8 @@ async function askParams(provider: ProviderId, model: ModelInfo, operation: Task
     if (field.role === 'count' && values.length) {
       text = await pickCount(values, (n) => noteFor(withValue(n)), title);
     } else if (values.length) {
-      text = await pickValue(title, values, label, !field.complete && field.type !== 'boolean', last ? (value) => noteFor(withValue(value)) : undefined);
+      const noteOf = last ? (value: string | undefined) => noteFor(withValue(value)) : undefined;
+      text = await pickValue(title, values, label, !field.complete && field.type !== 'boolean', noteOf);
     } else {
       // No documented values (PixAI's style): any text, and an empty answer sends nothing.
       const prompt = vscode.l10n.t('{0} (optional). Leave it empty to send none.', label);
@@ -341,7 +344,9 @@ function formHeading(form: ValueForm): string {
  * A value from a list; the first item sends nothing (the provider's or the model rule's default). '' means that.
  * With `noteOf` (the flow's last step), each item shows the estimate with that value (undefined: the default).
  */
-async function pickValue(title: string, values: readonly string[], placeHolder: string, allowCustom: boolean, noteOf?: (value: string | undefined) => string): Promise<string | undefined> {
+async function pickValue(
+  title: string, values: readonly string[], placeHolder: string, allowCustom: boolean, noteOf?: (value: string | undefined) => string,
+): Promise<string | undefined> {
   const none = vscode.l10n.t('Default');
   const groups = groupByForm(values);
   const item = (v: string): vscode.QuickPickItem => (noteOf ? { label: v, description: noteOf(v) } : { label: v });
@@ -417,8 +422,11 @@ async function imageSteps(deps: GenerateDeps, title: string, edit: boolean): Pro
   if (!model) return undefined;
   const operation = edit ? 'edit' : 'generate';
   // The last step shows the estimate: the prompt's when the model has no fields to ask, else the last field's.
-  const promptNote = quickInputFields(model, operation).length ? undefined : estimateNote({ provider, model: model.id, kind: 'image', operation, params: {} });
-  const prompt = await askPrompt(titleOf(PROMPT_STEP), edit ? vscode.l10n.t('Place the product on a warm studio background') : vscode.l10n.t('A cinematic product photo of a ceramic coffee cup'), promptNote);
+  const promptNote = quickInputFields(model, operation).length
+    ? undefined
+    : estimateNote({ provider, model: model.id, kind: 'image', operation, params: {} });
+  const example = edit ? vscode.l10n.t('Place the product on a warm studio background') : vscode.l10n.t('A cinematic product photo of a ceramic coffee cup');
+  const prompt = await askPrompt(titleOf(PROMPT_STEP), example, promptNote);
   if (!prompt) return undefined;
   const chosen = await askParams(provider, model, operation, titleOf, true);
   if (!chosen) return undefined;
@@ -503,12 +511,15 @@ export async function generateVideoInteractive(deps: GenerateDeps, inputImage?: 
     const none = { label: vscode.l10n.t('No input image'), description: vscode.l10n.t('text-to-video'), url: '' };
     const typed = { label: vscode.l10n.t('Enter an image URL…'), description: vscode.l10n.t('a public http(s) URL'), url: '' };
     const picked = await vscode.window.showQuickPick([none, ...recentImageUrls(deps.store, Date.now()), typed], {
-      title: titleOf(INPUT_IMAGE_STEP), placeHolder: `${vscode.l10n.t('Animate an image? The provider needs a URL it can fetch, not a file.')} (${note})`, ignoreFocusOut: true,
+      title: titleOf(INPUT_IMAGE_STEP),
+      placeHolder: `${vscode.l10n.t('Animate an image? The provider needs a URL it can fetch, not a file.')} (${note})`,
+      ignoreFocusOut: true,
     });
     if (!picked) return [];
     if (picked === typed) {
       inputImage = await vscode.window.showInputBox({
-        title: titleOf(INPUT_IMAGE_STEP), prompt: `${vscode.l10n.t('Public URL of the input image')} (${note})`, placeHolder: 'https://…', ignoreFocusOut: true,
+        title: titleOf(INPUT_IMAGE_STEP), prompt: `${vscode.l10n.t('Public URL of the input image')} (${note})`,
+        placeHolder: 'https://…', ignoreFocusOut: true,
         validateInput: (v) => (/^https?:\/\/\S+$/.test(v.trim()) ? undefined : vscode.l10n.t('Enter an http(s) URL.')),
       });
       if (!inputImage) return [];

@@ -112,7 +112,8 @@ export class FileRequestLog implements RequestLog {
   }
 
   private broken(error: unknown): MemoryRequestLog {
-    this.warn(`The shared request budget in ${this.folder} failed (${error instanceof Error ? error.message : String(error)}); this window paces its own requests only.`);
+    const reason = error instanceof Error ? error.message : String(error);
+    this.warn(`The shared request budget in ${this.folder} failed (${reason}); this window paces its own requests only.`);
     this.fallback = new MemoryRequestLog();
     return this.fallback;
   }

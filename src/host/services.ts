@@ -80,7 +80,9 @@ export function createServices(context: vscode.ExtensionContext) {
   // Windows on one workspace share the task folder; each task is worked on by the one window holding its claim.
   const ownership = storage.scheme === 'file' ? WindowOwnership.forStorage(storage.fsPath, store, persistence, log) : undefined;
   // And each provider's requests-a-minute budget: every window's requests count against it.
-  const requestLog = storage.scheme === 'file' ? new FileRequestLog(path.join(storage.fsPath, 'requests'), (line) => log.warn(line)) : undefined;
+  const requestLog = storage.scheme === 'file'
+    ? new FileRequestLog(path.join(storage.fsPath, 'requests'), (line) => log.warn(line))
+    : undefined;
   const inlineResults = new InlineResultStore(context.globalStorageUri, log);
   const writeFaults: WriteFaults = {};
   const writer = new ResultWriter({

@@ -494,9 +494,12 @@ describe('The live panel and regenerate in the running extension', function () {
     const replies: HostMessage[] = [];
     const subscription = probe.onDidPost((message) => replies.push(message));
     try {
+      // The webview says ready by itself once loaded; saying it here lets the controller post its replies now.
+      await probe.receive({ type: 'ready' });
       const errorsBefore = hooks.errorsShown.length;
       await probe.receive({ type: 'taskAction', requestId: 990, action: 'cancel', taskId: id, resultIndex: 0 });
-      assert.ok(replies.some((m) => m.type === 'done' && m.requestId === 990), 'the panel\'s request is answered');
+      const answered = replies.filter((m) => 'requestId' in m && m.requestId === 990);
+      assert.deepStrictEqual(answered.map((m) => m.type), ['done'], `the panel's request is answered: ${JSON.stringify(answered)}`);
       assert.strictEqual((await api.getTask(id))?.state, 'running', 'not cancelled under the other window');
       const cancels = (await emulator().requests(since)).filter((r) => r.origin === 'pixai' && r.path === '/graphql');
       assert.deepStrictEqual(cancels, [], 'nothing was sent to the provider');

@@ -183,31 +183,34 @@ describe('spending: limits, confirmations and the shared ledger in the real host
     assert.strictEqual(await usedToday(), base, 'released reservations count nothing');
   });
 
-  it('two windows (two request logs on the same task folder) never pass Apixo\'s requests-a-minute budget together', () => {
+  it('two windows (two request logs on the same task folder) never pass a requests-a-minute budget together', () => {
     const mine = hooks().requestLog;
     assert.ok(mine, 'the task folder is on disk: the budget is shared through it');
     const limit = APIXO_PLANS.free.requestsPerMinute;
-    // Two budgets as two windows' engines hold them: this window's own log, and a second log on its folder.
+    // Two budgets as two windows' engines hold them: this window's own log, and a second log on its folder. They
+    // count Pixapi's requests (Pixapi has no budget of its own), so the engine's Apixo budget is left untouched.
     const budgetOn = (requestLog: FileRequestLog) => new Admission({
       clock: systemClock,
       store: undefined as unknown as TaskStore, // the budget never looks at tasks
-      adapters: new Map([['apixo', { policy: { requestsPerMinute: limit } } as ProviderAdapter]]),
+      adapters: new Map([['pixapi', { policy: { requestsPerMinute: limit } } as ProviderAdapter]]),
       deadlineMs: () => 60_000,
       requestLog,
     });
-    const recent = () => new FileRequestLog(mine.folder).read('apixo', limit).times.filter((t) => Date.now() - t < 61_000).length;
+    const recent = () => new FileRequestLog(mine.folder).read('pixapi', limit).times.filter((t) => Date.now() - t < 61_000).length;
     const before = recent();
     const windows = [budgetOn(mine), budgetOn(new FileRequestLog(mine.folder))];
     const taken = [0, 0];
-    for (let turn = 0; turn < 2 * limit; turn++) if (windows[turn % 2].take('apixo', Date.now()) === undefined) taken[turn % 2] += 1;
-    const burst = Math.max(0, Math.ceil(limit / 2) - before); // past half the budget, requests are paced
-    assert.strictEqual(taken[0] + taken[1], burst, `one burst over both windows (this window ${taken[0]}, the other ${taken[1]}, ${before} before)`);
-    if (burst >= 2) assert.ok(taken[0] > 0 && taken[1] > 0, 'both windows sent');
+    for (let turn = 0; turn < 2 * limit; turn++) if (windows[turn % 2].take('pixapi', Date.now()) === undefined) taken[turn % 2] += 1;
+    const total = taken[0] + taken[1];
+    const shown = `this window ${taken[0]}, the other ${taken[1]}, ${before} before`;
+    // Past half the budget, requests are paced: one window alone would send up to half of it now, and so do both.
+    assert.ok(total <= Math.max(Math.ceil(limit / 2) - before, 1), `one burst over both windows (${shown})`);
+    if (before === 0) assert.ok(total === Math.ceil(limit / 2) && taken[0] > 0 && taken[1] > 0, `both windows sent, half the budget in all (${shown})`);
     assert.ok(recent() <= limit, `the budget holds on disk (${recent()} in the last minute)`);
     const [first, second] = [new FileRequestLog(mine.folder), new FileRequestLog(mine.folder)];
-    const seen = first.read('apixo', limit);
-    assert.strictEqual(first.record('apixo', seen.next, Date.now()), true);
-    assert.strictEqual(second.record('apixo', seen.next, Date.now()), false, 'a place read by both windows is taken by one');
+    const seen = first.read('pixapi', limit);
+    assert.strictEqual(first.record('pixapi', seen.next, Date.now()), true);
+    assert.strictEqual(second.record('pixapi', seen.next, Date.now()), false, 'a place read by both windows is taken by one');
   });
 
   it('Show Spending opens its own webview with the month against the limit and the most expensive tasks', async () => {
