@@ -60,7 +60,7 @@ export function exposeTestHooks(
   if (context.extensionMode !== vscode.ExtensionMode.Test) return;
   const { tasksView, treeView, notifier, deadlines, keyContext, lmTools, models, panel, spending, spendingView, spendingFolder, requestLog, writeFaults, inlineResults, persistence, batchTool } = services;
   const hooks: TestHooks = {
-    tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models, livePanel: () => panel.livePanel(), regenerateConfirmations,
+    tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models, livePanel: () => panel.livePanel(), regenerateConfirmations, flowAnswers: generate.flowAnswers,
     spending, spendingView, spendingFolder, requestLog, spendingTooltip: async () => (await services.spendingShown(), notifier.statusBar.tooltip), notices: notifier.shown, errorsShown: services.log.errorsShown, writeFaults,
     inlineResultsFolder: inlineResults.folder, tasksFolder: persistence.folder, setAsideTaskFiles: persistence.setAside, leftoversRemoved, batchTool,
   };

@@ -242,6 +242,32 @@ export async function videoFromArgs(deps: GenerateDeps, raw: unknown, origin: Ta
 
 // ---- step by step ----
 
+/** One quick-input step of these flows as shown (a quick input cannot be read back, so tests answer it here). */
+export type FlowStep =
+  | { readonly kind: 'pick'; readonly title?: string; readonly placeHolder?: string; readonly items: readonly vscode.QuickPickItem[] }
+  | { readonly kind: 'input'; readonly title?: string; readonly prompt?: string };
+
+export interface FlowAnswers {
+  /** Answers each step instead of showing it: the picked item's label or the typed text; undefined cancels. */
+  answer?: (step: FlowStep) => string | undefined;
+}
+
+/** Set only by the integration tests (see host/testHooks.ts). */
+export const flowAnswers: FlowAnswers = {};
+
+async function showPick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T | undefined> {
+  if (!flowAnswers.answer) return vscode.window.showQuickPick([...items], options);
+  const label = flowAnswers.answer({ kind: 'pick', title: options.title, placeHolder: options.placeHolder, items });
+  return items.find((item) => item.label === label && item.kind !== vscode.QuickPickItemKind.Separator);
+}
+
+async function showInput(options: vscode.InputBoxOptions): Promise<string | undefined> {
+  if (!flowAnswers.answer) return vscode.window.showInputBox(options);
+  const text = flowAnswers.answer({ kind: 'input', title: options.title, prompt: options.prompt });
+  return text !== undefined && !(await options.validateInput?.(text)) ? text : undefined;
+}
+
+
 export async function pickModel(deps: GenerateDeps, provider: ProviderId, kind: 'image' | 'video', edit: boolean, title: string): Promise<ModelInfo | undefined> {
   const spec = providerSpec(provider);
   const models = (await deps.models.list(provider)).filter((m) => m.kind === kind && (!edit || takesImages(m)));
@@ -255,9 +281,9 @@ export async function pickModel(deps: GenerateDeps, provider: ProviderId, kind: 
     ...models.map((m) => ({ label: m.id, description: takesFiles(m) ? 'edits' : takesUrls(m) ? vscode.l10n.t('takes image URLs') : '', model: m as ModelInfo | undefined })),
     other,
   ];
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('{0} model', spec.label), ignoreFocusOut: true });
+  const picked = await showPick(items, { title, placeHolder: vscode.l10n.t('{0} model', spec.label), ignoreFocusOut: true });
   if (picked !== other) return picked?.model;
-  const id = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('{0} model id', spec.label), ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a model id.')) });
+  const id = await showInput({ title, prompt: vscode.l10n.t('{0} model id', spec.label), ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a model id.')) });
   if (!id) return undefined;
   return typedModel(provider, id.trim(), kind);
 }
@@ -302,7 +328,7 @@ async function askParams(
     } else {
       // No documented values (PixAI's style): any text, and an empty answer sends nothing.
       const prompt = vscode.l10n.t('{0} (optional). Leave it empty to send none.', label);
-      text = await vscode.window.showInputBox({ title, prompt: last ? `${prompt} (${noteFor(result)})` : prompt, ignoreFocusOut: true });
+      text = await showInput({ title, prompt: last ? `${prompt} (${noteFor(result)})` : prompt, ignoreFocusOut: true });
     }
     if (text === undefined) return undefined;
     const read = paramFromText(field, text);
@@ -315,13 +341,13 @@ async function askParams(
 /** The count step: each count with its estimate, as a range where the price depends on what is not fixed. */
 async function pickCount(counts: readonly string[], noteOf: (count: string) => string, title: string): Promise<string | undefined> {
   const items = counts.map((n) => ({ label: n, description: noteOf(n) }));
-  return (await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('How many images?'), ignoreFocusOut: true }))?.label;
+  return (await showPick(items, { title, placeHolder: vscode.l10n.t('How many images?'), ignoreFocusOut: true }))?.label;
 }
 
 /** The prompt step; `note` is the estimate, when this step ends the flow (a model without fields to ask). */
 async function askPrompt(title: string, placeHolder: string, note?: string): Promise<string | undefined> {
   const prompt = vscode.l10n.t('Describe what you want. (The Media Studio panel has a multi-line editor.)');
-  return vscode.window.showInputBox({
+  return showInput({
     title,
     prompt: note ? `${prompt} (${note})` : prompt,
     placeHolder,
@@ -360,11 +386,11 @@ async function pickValue(
   ];
   const other = vscode.l10n.t('Other…');
   if (allowCustom) items.push({ label: other, description: vscode.l10n.t('type a value') });
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true });
+  const picked = await showPick(items, { title, placeHolder, ignoreFocusOut: true });
   if (picked === undefined) return undefined;
   if (picked.label === none) return '';
   if (picked.label !== other) return picked.label;
-  return vscode.window.showInputBox({ title, prompt: placeHolder, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a value.')) });
+  return showInput({ title, prompt: placeHolder, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a value.')) });
 }
 
 /** The providers with a key that can do this; throws when there is none. */
@@ -410,7 +436,7 @@ export async function chooseProvider(providers: readonly ProviderId[], title: ()
   if (providers.length === 1) return providers[0];
   const items = providers.map((id) => ({ label: PROVIDERS[id].label, description: id === preferred ? 'default' : '', id }));
   items.sort((a, b) => Number(b.id === preferred) - Number(a.id === preferred));
-  return (await vscode.window.showQuickPick(items, { title: title(), placeHolder: vscode.l10n.t('Which provider?'), ignoreFocusOut: true }))?.id;
+  return (await showPick(items, { title: title(), placeHolder: vscode.l10n.t('Which provider?'), ignoreFocusOut: true }))?.id;
 }
 
 async function imageSteps(deps: GenerateDeps, title: string, edit: boolean): Promise<{ request: Omit<TaskRequest, 'workspaceFolder' | 'operation'>; model: ModelInfo } | undefined> {
@@ -510,14 +536,14 @@ export async function generateVideoInteractive(deps: GenerateDeps, inputImage?: 
     const note = estimateNote({ provider, model: model.id, kind: 'video', operation: 'video', params: chosen });
     const none = { label: vscode.l10n.t('No input image'), description: vscode.l10n.t('text-to-video'), url: '' };
     const typed = { label: vscode.l10n.t('Enter an image URL…'), description: vscode.l10n.t('a public http(s) URL'), url: '' };
-    const picked = await vscode.window.showQuickPick([none, ...recentImageUrls(deps.store, Date.now()), typed], {
+    const picked = await showPick([none, ...recentImageUrls(deps.store, Date.now()), typed], {
       title: titleOf(INPUT_IMAGE_STEP),
       placeHolder: `${vscode.l10n.t('Animate an image? The provider needs a URL it can fetch, not a file.')} (${note})`,
       ignoreFocusOut: true,
     });
     if (!picked) return [];
     if (picked === typed) {
-      inputImage = await vscode.window.showInputBox({
+      inputImage = await showInput({
         title: titleOf(INPUT_IMAGE_STEP), prompt: `${vscode.l10n.t('Public URL of the input image')} (${note})`,
         placeHolder: 'https://…', ignoreFocusOut: true,
         validateInput: (v) => (/^https?:\/\/\S+$/.test(v.trim()) ? undefined : vscode.l10n.t('Enter an http(s) URL.')),

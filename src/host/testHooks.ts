@@ -4,6 +4,7 @@
  */
 import type * as vscode from 'vscode';
 import type { MediaKind, Task } from '../core/task';
+import type { FlowAnswers } from './generate';
 import type { ShownNotice } from './notifications';
 import type { GenerateBatchTool } from './batch/batchTool';
 import type { KeyContext } from './keyContext';
@@ -35,6 +36,8 @@ export interface TestHooks {
   livePanel(): LivePanelProbe | undefined;
   /** Set `answer` to reply to Regenerate's confirmation (and see its text) instead of a modal dialog. */
   readonly regenerateConfirmations: RegenerateConfirmations;
+  /** Set `answer` to answer the Generate/Edit/Video quick inputs (and see each step) instead of showing them. */
+  readonly flowAnswers: FlowAnswers;
   /** Spending: its ledger, and its questions (a test answers them by replacing `prompts`). */
   readonly spending: Spending;
   /** The spending folder in global storage (a second ledger on it is a second window). */

@@ -8,6 +8,7 @@ import { systemClock } from '../../src/core/engine';
 import { Admission } from '../../src/core/engine/admission';
 import type { TaskStore } from '../../src/core/store';
 import type { TaskRequest } from '../../src/core/task';
+import type { FlowStep } from '../../src/host/generate';
 import { FileRequestLog } from '../../src/host/requestLog';
 import { ledgerAt } from '../../src/host/spending/files';
 import type { SpendingPrompts } from '../../src/host/spending/spending';
@@ -211,6 +212,38 @@ describe('spending: limits, confirmations and the shared ledger in the real host
     const seen = first.read('pixapi', limit);
     assert.strictEqual(first.record('pixapi', seen.next, Date.now()), true);
     assert.strictEqual(second.record('pixapi', seen.next, Date.now()), false, 'a place read by both windows is taken by one');
+  });
+
+  it('the Generate Image and Generate Video quick inputs show the estimate on their last step', async () => {
+    /** Runs a flow through its steps, choosing `provider` and `model`, and cancels at the last step, which it returns. */
+    const lastStepOf = async (command: string, provider: string, model: string, prompt: string): Promise<FlowStep> => {
+      let last: FlowStep | undefined;
+      hooks().flowAnswers.answer = (step) => {
+        const [, at, of] = /\((\d+)\/(\d+)\)$/.exec(step.title ?? '') ?? [];
+        if (at !== undefined && at === of) {
+          last = step;
+          return undefined; // cancelled: nothing is sent
+        }
+        if (step.kind === 'input') return step.prompt?.startsWith('Describe') ? prompt : '';
+        const labels = step.items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator).map((i) => i.label);
+        return [provider, model, 'Default'].find((label) => labels.includes(label)) ?? labels[0];
+      };
+      try {
+        assert.deepStrictEqual(await vscode.commands.executeCommand(command), [], 'cancelled at the last step');
+      } finally {
+        hooks().flowAnswers.answer = undefined;
+      }
+      assert.ok(last, `${command} reached its last step`);
+      assert.strictEqual(await submitsOf(prompt, since), 0, 'nothing was sent');
+      return last;
+    };
+    const shown = (step: FlowStep) => (step.kind === 'pick' ? [step.placeHolder, ...step.items.map((i) => i.description)] : [step.prompt]).join('\n');
+
+    const image = await lastStepOf('mediaStudio.generateImage', 'Pixapi', 'gpt-image-2', 'estimate on the last step: an image');
+    assert.match(shown(image), /estimate \$0\.14 for 1 image\(s\)/, 'the count step: each count\'s estimate');
+    // A video has no count: its last step is another one (here the input image), which shows the estimate too.
+    const video = await lastStepOf('mediaStudio.generateVideo', 'Apixo', 'veo-3-1', 'estimate on the last step: a video');
+    assert.match(shown(video), /estimate \$0\.20(–\$1\.50)? for /, shown(video));
   });
 
   it('Show Spending opens its own webview with the month against the limit and the most expensive tasks', async () => {
