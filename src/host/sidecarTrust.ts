@@ -60,6 +60,8 @@ export function sidecarTrust(): SidecarTrust | undefined {
 /** Integration tests answer Regenerate's confirmation here (a modal dialog cannot be clicked from the host). */
 export interface RegenerateConfirmations {
   answer?: (summary: string) => boolean;
+  /** Sees the status-bar notice of a Regenerate sent without asking (its own sidecar, a trusted workspace). */
+  noticed?: (notice: string) => void;
 }
 
 export const regenerateConfirmations: RegenerateConfirmations = {};

@@ -400,7 +400,18 @@ describe('Panel in the real extension host', function () {
     const [id] = await vscode.commands.executeCommand<string[]>('mediaStudio.generateImage', { prompt: 'Regenerate me', model: 'gpt-image-2', size: '1024x1024', quality: 'low' });
     const first = await api.waitForTask(id);
     const file = fileOf(first.results?.[0].file);
-    const ids = await vscode.commands.executeCommand<string[]>('mediaStudio.regenerate', file);
+    const hooks = testHooksOf(vscode.extensions.getExtension(EXTENSION_ID)?.exports);
+    assert.ok(hooks, 'the extension host runs in test mode, so the test hooks are exported');
+    const notices: string[] = [];
+    hooks.regenerateConfirmations.noticed = (notice) => notices.push(notice);
+    let ids: string[] | undefined;
+    try {
+      ids = await vscode.commands.executeCommand<string[]>('mediaStudio.regenerate', file);
+    } finally {
+      hooks.regenerateConfirmations.noticed = undefined;
+    }
+    // Its own sidecar in a trusted workspace: sent without asking, with what it sends and its estimate shown.
+    assert.deepStrictEqual(notices, ['Regenerate: sending to Pixapi, model gpt-image-2, 1 image (estimate $0.01 for 1 image(s)).']);
     assert.ok(Array.isArray(ids) && ids.length === 1 && ids[0] !== id);
     const second = await api.waitForTask(ids[0]);
     assert.strictEqual(second.state, 'succeeded', second.error?.message);
