@@ -34,6 +34,7 @@ export function reportError(log: Log, error: unknown, context: string): void {
   const message = log.redact(error instanceof Error ? error.message : String(error));
   log.error(`${context}: ${error instanceof Error && !(error instanceof UserError) ? `${message}\n${error.stack ?? ''}` : message}`);
   const actions = error instanceof UserError ? error.actions : [];
+  log.shownError(message);
   void vscode.window.showErrorMessage(message, ...actions.map((a) => a.title)).then((picked) => {
     const action = actions.find((a) => a.title === picked);
     if (action) void vscode.commands.executeCommand(action.command, ...(action.args ?? []));

@@ -3,6 +3,7 @@ import type { MediaStudioApi, StartupTimings, SubmitRequest } from '../api';
 import type { Task } from '../core/task';
 import { UserError } from './commands';
 import { features } from './lazy';
+import { quickInputAnswers } from './quickInputs';
 import type { Services } from './services';
 import { regenerateConfirmations } from './sidecarTrust';
 import { TEST_HOOKS_KEY, TestHooks } from './testHooks';
@@ -59,10 +60,14 @@ export function exposeTestHooks(
   leftoversRemoved: TestHooks['leftoversRemoved'],
 ): void {
   if (context.extensionMode !== vscode.ExtensionMode.Test) return;
-  const { tasksView, treeView, notifier, deadlines, keyContext, lmTools, models, panel, spending, spendingView, spendingFolder, writeFaults, inlineResults, persistence, batchTool, taskIndex } = services;
+  const {
+    tasksView, treeView, notifier, deadlines, keyContext, lmTools, models, panel, spending, spendingView, spendingFolder, requestLog, writeFaults, inlineResults,
+    persistence, batchTool, taskIndex,
+  } = services;
   const hooks: TestHooks = {
     tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models, livePanel: () => panel.livePanel(), regenerateConfirmations,
-    spending, spendingView, spendingFolder, spendingTooltip: async () => (await services.spendingShown(), notifier.statusBar.tooltip), notices: notifier.shown, writeFaults,
+    flowAnswers: quickInputAnswers, spending, spendingView, spendingFolder, requestLog,
+    spendingTooltip: async () => (await services.spendingShown(), notifier.statusBar.tooltip), notices: notifier.shown, errorsShown: services.log.errorsShown, writeFaults,
     inlineResultsFolder: inlineResults.folder, tasksFolder: persistence.folder, workspaceStorage: context.storageUri, setAsideTaskFiles: persistence.setAside,
     leftoversRemoved, batchTool, taskIndex,
   };

@@ -21,7 +21,7 @@ import type { ModelCatalog } from './models';
 import type { PixaiModels } from './pixaiModels';
 import { urlsForFiles } from './urlInputs';
 import { admitChecked, submitChecked } from './submit';
-import { estimateSpend } from '../core/spending/estimate';
+import { estimateNote, estimateSpend } from '../core/spending/estimate';
 import { paramFromText } from '../core/spec/validate';
 import { checkedTarget, targetSizeParams } from './targets';
 import { settings } from './settings';
@@ -272,23 +272,43 @@ function paramsOf(model: ModelInfo, operation: TaskRequest['operation'], texts: 
   return result;
 }
 
-/** One step per main field the model's spec lists, by the provider's own field names. */
-function paramSteps(model: ModelInfo, operation: TaskRequest['operation'], titleOf: (step: string, answers: FlowAnswers) => string): FlowStep<FlowAnswers>[] {
-  return quickInputFields(model, operation).map((field): FlowStep<FlowAnswers> => ({
+/** The estimate of what the answers ask for, with `texts` changed as given ("estimate $0.14 for 1 image(s)"). */
+function noteOf(model: ModelInfo, operation: TaskRequest['operation'], texts: Readonly<Record<string, string>>): string {
+  let params: Record<string, ParamValue>;
+  try {
+    params = paramsOf(model, operation, texts);
+  } catch {
+    params = paramsOf(model, operation, {}); // a value typed under "Other…" that does not read: the defaults'
+  }
+  return estimateNote({ provider: model.provider as ProviderId, model: model.id, kind: model.kind, operation, params });
+}
+
+/**
+ * One step per main field the model's spec lists, by the provider's own field names. The flow's last step
+ * (`endsFlow`) shows the estimate: per value, or, for a free value, of what is chosen so far.
+ */
+function paramSteps(
+  model: ModelInfo, operation: TaskRequest['operation'], titleOf: (step: string, answers: FlowAnswers) => string, endsFlow: (answers: FlowAnswers) => boolean,
+): FlowStep<FlowAnswers>[] {
+  const fields = quickInputFields(model, operation);
+  return fields.map((field, index): FlowStep<FlowAnswers> => ({
     name: field.name,
     run: async (answers, back) => {
       const title = titleOf(field.name, answers);
       const values = field.values?.map(String) ?? (field.type === 'boolean' ? ['true', 'false'] : []);
       const label = field.note ? `${field.name} — ${field.note}` : field.name;
       const earlier = answers.texts[field.name];
+      const last = index === fields.length - 1 && endsFlow(answers);
+      const withValue = (value: string) => noteOf(model, operation, { ...answers.texts, [field.name]: value });
       let text: string | Back | undefined;
       if (field.role === 'count' && values.length) {
         text = await pickCount(model, operation, paramsOf(model, operation, answers.texts), field, values, title, back, earlier);
       } else if (values.length) {
-        text = await pickValue(title, values, label, !field.complete && field.type !== 'boolean', back, earlier);
+        text = await pickValue(title, values, label, !field.complete && field.type !== 'boolean', back, earlier, last ? withValue : undefined);
       } else {
         // No documented values (PixAI's style): any text, and an empty answer sends nothing.
-        text = await inputStep({ title, prompt: vscode.l10n.t('{0} (optional). Leave it empty to send none.', label), value: earlier, back });
+        const prompt = vscode.l10n.t('{0} (optional). Leave it empty to send none.', label);
+        text = await inputStep({ title, prompt: last ? `${prompt} (${noteOf(model, operation, answers.texts)})` : prompt, value: earlier, back });
       }
       if (text === undefined || text === BACK) return text;
       const read = paramFromText(field, text);
@@ -320,17 +340,22 @@ function formHeading(form: ValueForm): string {
 
 /**
  * A value from a list; the first item sends nothing (the provider's or the model rule's default). '' means that.
- * "Other…" opens a box for any value, whose Back returns to the list.
+ * "Other…" opens a box for any value, whose Back returns to the list. With `noteOf` (the flow's last step), each
+ * item shows the estimate with that value.
  */
-async function pickValue(title: string, values: readonly string[], placeHolder: string, allowCustom: boolean, back: boolean, earlier?: string): Promise<string | Back | undefined> {
+async function pickValue(
+  title: string, values: readonly string[], placeHolder: string, allowCustom: boolean, back: boolean, earlier?: string, noteOf?: (value: string) => string,
+): Promise<string | Back | undefined> {
   const none = vscode.l10n.t('Default');
   const groups = groupByForm(values);
+  const item = (v: string): vscode.QuickPickItem => (noteOf ? { label: v, description: noteOf(v) } : { label: v });
+  const sendNothing = vscode.l10n.t('send nothing: the provider decides');
   // A list of one form needs no headings; a mixed one (pixels with "2K", or "16:9") is grouped by form.
   const items: vscode.QuickPickItem[] = [
-    { label: none, description: vscode.l10n.t('send nothing: the provider decides') },
+    { label: none, description: noteOf ? `${sendNothing} · ${noteOf('')}` : sendNothing },
     ...(groups.length > 1
-      ? groups.flatMap((g) => [{ label: formHeading(g.form), kind: vscode.QuickPickItemKind.Separator }, ...g.values.map((v) => ({ label: v }))])
-      : values.map((v) => ({ label: v }))),
+      ? groups.flatMap((g) => [{ label: formHeading(g.form), kind: vscode.QuickPickItemKind.Separator }, ...g.values.map(item)])
+      : values.map(item)),
   ];
   const other = { label: vscode.l10n.t('Other…'), description: vscode.l10n.t('type a value') };
   if (allowCustom) items.push(other);
@@ -434,8 +459,12 @@ async function modelStep(deps: GenerateDeps, provider: ProviderId, flow: FlowKin
 }
 
 /** Provider, model, prompt and the model's main fields: the steps every flow starts with. */
-function commonSteps(deps: GenerateDeps, flow: FlowKind, promptPlaceHolder: string): (answers: FlowAnswers) => FlowStep<FlowAnswers>[] {
+/** `stepsAfter`: whether the flow asks more after these steps (a video's input image); else its last step shows the estimate. */
+function commonSteps(
+  deps: GenerateDeps, flow: FlowKind, promptPlaceHolder: string, stepsAfter: (answers: FlowAnswers) => boolean = () => false,
+): (answers: FlowAnswers) => FlowStep<FlowAnswers>[] {
   const titleOf = stepCounter(deps, flow);
+  const endsFlow = (answers: FlowAnswers) => !stepsAfter(answers);
   return (answers) => [
     {
       name: PROVIDER_STEP,
@@ -458,9 +487,12 @@ function commonSteps(deps: GenerateDeps, flow: FlowKind, promptPlaceHolder: stri
     {
       name: PROMPT_STEP,
       run: async (current, back) => {
+        const describe = vscode.l10n.t('Describe what you want. (The Media Studio panel has a multi-line editor.)');
+        const model = current.model;
+        const last = model !== undefined && quickInputFields(model, operationOf(flow)).length === 0 && endsFlow(current);
         const prompt = await inputStep({
           title: titleOf(PROMPT_STEP, current),
-          prompt: vscode.l10n.t('Describe what you want. (The Media Studio panel has a multi-line editor.)'),
+          prompt: last ? `${describe} (${noteOf(model, operationOf(flow), current.texts)})` : describe,
           placeHolder: promptPlaceHolder,
           value: current.prompt,
           back,
@@ -469,7 +501,7 @@ function commonSteps(deps: GenerateDeps, flow: FlowKind, promptPlaceHolder: stri
         return prompt === undefined || prompt === BACK ? prompt : { ...current, prompt };
       },
     },
-    ...(answers.model ? paramSteps(answers.model, operationOf(flow), titleOf) : []),
+    ...(answers.model ? paramSteps(answers.model, operationOf(flow), titleOf, endsFlow) : []),
   ];
 }
 
@@ -541,12 +573,15 @@ function recentImageUrls(store: TaskStore, now: number): { label: string; descri
 export async function generateVideoInteractive(deps: GenerateDeps, inputImage?: string): Promise<string[]> {
   const flow: FlowKind = { title: vscode.l10n.t('Generate Video'), kind: 'video', edit: false, providers: await providersWithKeys(deps, 'video', false), inputImageGiven: inputImage !== undefined };
   const titleOf = stepCounter(deps, flow);
-  const common = commonSteps(deps, flow, vscode.l10n.t('A cinematic reveal of a smart speaker'));
+  const asksInputImage = (answers: FlowAnswers) => inputImage === undefined && !!answers.model && takesUrls(answers.model);
+  const common = commonSteps(deps, flow, vscode.l10n.t('A cinematic reveal of a smart speaker'), asksInputImage);
   const inputImageStep: FlowStep<FlowAnswers> = {
     name: INPUT_IMAGE_STEP,
-    shown: (answers) => inputImage === undefined && !!answers.model && takesUrls(answers.model),
+    shown: asksInputImage,
     run: async (current, back) => {
       const title = titleOf(INPUT_IMAGE_STEP, current);
+      // The last step: the estimate of what is chosen, on the pick and on the URL box after it.
+      const note = current.model ? ` (${noteOf(current.model, 'video', current.texts)})` : '';
       const none = { label: vscode.l10n.t('No input image'), description: vscode.l10n.t('text-to-video'), url: '' };
       const typed = { label: vscode.l10n.t('Enter an image URL…'), description: vscode.l10n.t('a public http(s) URL'), url: '' };
       const items = [none, ...recentImageUrls(deps.store, Date.now()), typed];
@@ -554,11 +589,12 @@ export async function generateVideoInteractive(deps: GenerateDeps, inputImage?: 
       const typedEarlier = earlier && !items.some((i) => i.url === earlier) ? earlier : undefined;
       const active = earlier === '' ? none : typedEarlier ? typed : items.find((i) => i.url && i.url === earlier);
       for (;;) {
-        const picked = await pickStep({ title, placeHolder: vscode.l10n.t('Animate an image? The provider needs a URL it can fetch, not a file.'), items, active, back });
+        const placeHolder = `${vscode.l10n.t('Animate an image? The provider needs a URL it can fetch, not a file.')}${note}`;
+        const picked = await pickStep({ title, placeHolder, items, active, back });
         if (picked === undefined || picked === BACK) return picked;
         if (picked !== typed) return { ...current, inputImage: picked.url };
         const url = await inputStep({
-          title, prompt: vscode.l10n.t('Public URL of the input image'), placeHolder: 'https://…', value: typedEarlier, back: true,
+          title, prompt: `${vscode.l10n.t('Public URL of the input image')}${note}`, placeHolder: 'https://…', value: typedEarlier, back: true,
           validate: (v) => (/^https?:\/\/\S+$/.test(v.trim()) ? undefined : vscode.l10n.t('Enter an http(s) URL.')),
         });
         if (url === undefined) return undefined;

@@ -1,9 +1,16 @@
 import * as vscode from 'vscode';
 
-/** The "Media Studio" log. A redactor knowing the keys in use sees every line, so a key formatted in by mistake never shows. */
+const ERRORS_SHOWN_KEPT = 20;
+
+/**
+ * The "Media Studio" log. Every line passes through a redactor that knows the keys in use, so a key can
+ * never reach the log even if a caller formats one into a message by mistake.
+ */
 export class Log {
   private readonly secrets = new Set<string>();
   private channel: vscode.LogOutputChannel | undefined;
+  /** The newest error messages shown to the user (see commands.ts reportError), oldest first; the tests read it. */
+  readonly errorsShown: string[] = [];
 
   private get output(): vscode.LogOutputChannel {
     this.channel ??= vscode.window.createOutputChannel('Media Studio', { log: true });
@@ -26,6 +33,11 @@ export class Log {
   warn(message: string): void { this.output.warn(this.redact(message)); }
   error(message: string | Error): void {
     this.output.error(this.redact(message instanceof Error ? `${message.message}\n${message.stack ?? ''}` : message));
+  }
+  /** Notes an error message the user was shown (already redacted). */
+  shownError(message: string): void {
+    this.errorsShown.push(message);
+    if (this.errorsShown.length > ERRORS_SHOWN_KEPT) this.errorsShown.shift();
   }
   dispose(): void { this.channel?.dispose(); }
 }

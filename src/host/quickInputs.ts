@@ -14,8 +14,25 @@ export interface PickStep<T extends vscode.QuickPickItem> {
   readonly back: boolean;
 }
 
+/** One step as shown (a quick input cannot be read back, so the integration tests answer it here). */
+export type ShownStep =
+  | { readonly kind: 'pick'; readonly title?: string; readonly placeHolder?: string; readonly items: readonly vscode.QuickPickItem[] }
+  | { readonly kind: 'input'; readonly title?: string; readonly prompt?: string };
+
+export interface QuickInputAnswers {
+  /** Answers each step instead of showing it: the picked item's label or the typed text; undefined cancels. */
+  answer?: (step: ShownStep) => string | undefined;
+}
+
+/** Set only by the integration tests (see host/testHooks.ts). */
+export const quickInputAnswers: QuickInputAnswers = {};
+
 /** The item picked, BACK, or undefined when the pick was dismissed. */
 export function pickStep<T extends vscode.QuickPickItem>(step: PickStep<T>): Promise<T | Back | undefined> {
+  if (quickInputAnswers.answer) {
+    const label = quickInputAnswers.answer({ kind: 'pick', title: step.title, placeHolder: step.placeHolder, items: step.items });
+    return Promise.resolve(step.items.find((item) => item.label === label && item.kind !== vscode.QuickPickItemKind.Separator));
+  }
   const pick = vscode.window.createQuickPick<T>();
   pick.title = step.title;
   pick.placeholder = step.placeHolder;
@@ -44,6 +61,10 @@ export interface InputStep {
 
 /** The text accepted, BACK, or undefined when the box was dismissed. */
 export function inputStep(step: InputStep): Promise<string | Back | undefined> {
+  if (quickInputAnswers.answer) {
+    const text = quickInputAnswers.answer({ kind: 'input', title: step.title, prompt: step.prompt });
+    return Promise.resolve(text !== undefined && !step.validate?.(text) ? text : undefined);
+  }
   const box = vscode.window.createInputBox();
   box.title = step.title;
   box.prompt = step.prompt;

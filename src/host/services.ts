@@ -25,6 +25,7 @@ import { PixaiModels } from './pixaiModels';
 import { TaskNotifier } from './notifications';
 import { FileTaskPersistence, sharedTaskStorage } from './persistence';
 import { ProxySettings } from './proxy';
+import { FileRequestLog } from './requestLog';
 import type { ResultWriter } from './results';
 import { settings } from './settings';
 import { TasksView } from './tasksView';
@@ -78,6 +79,10 @@ export function createServices(context: vscode.ExtensionContext) {
   const batchStore = new BatchStore(new FileBatchPersistence(storage, log));
   // Windows on one workspace share the task folder; each task is worked on by the one window holding its claim.
   const ownership = storage.scheme === 'file' ? WindowOwnership.forStorage(storage.fsPath, store, persistence, log) : undefined;
+  // And each provider's requests-a-minute budget: every window's requests count against it.
+  const requestLog = storage.scheme === 'file'
+    ? new FileRequestLog(path.join(storage.fsPath, 'requests'), (line) => log.warn(line))
+    : undefined;
   const inlineResults = new InlineResultStore(context.globalStorageUri, log);
   const writeFaults: WriteFaults = {};
   // The writer's code (downloads, sidecars, PNG text) is loaded when the first result is saved.
@@ -110,6 +115,7 @@ export function createServices(context: vscode.ExtensionContext) {
     maxActiveTasks: (provider) => settings.maxActiveTasks(provider, adapters.get(provider)?.policy.maxActiveTasks ?? Infinity),
     log: (line, level) => (level === 'warn' ? log.warn(line) : log.info(line)),
     ownership,
+    requestLog,
     tuning: testTuning(),
     spending,
   });
@@ -199,7 +205,7 @@ export function createServices(context: vscode.ExtensionContext) {
     settings.onDidChangeArchive(() => tasksView.refreshAll()),
   );
   return {
-    log, keys, api, adapters, store, persistence, spending, spendingFolder, batchStore, inlineResults, writeFaults, deadlines, engine, models,
+    log, keys, api, adapters, store, persistence, spending, spendingFolder, requestLog, batchStore, inlineResults, writeFaults, deadlines, engine, models,
     tasksView, treeView, notifier, showTodaysSpending, spendingShown: () => spendingShown, spendingView, deps, keyContext, batchDeps, batches,
     batchTool, lmTools, loaded, panel, taskIndex, indexRead, indexKept,
   };

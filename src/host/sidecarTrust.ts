@@ -54,6 +54,8 @@ export function sidecarTrust(): SidecarTrust | undefined {
 /** A modal dialog cannot be clicked from the host, so integration tests answer here. */
 export interface RegenerateConfirmations {
   answer?: (summary: string) => boolean;
+  /** Sees the status-bar notice of a Regenerate sent without asking (its own sidecar, a trusted workspace). */
+  noticed?: (notice: string) => void;
 }
 
 export const regenerateConfirmations: RegenerateConfirmations = {};

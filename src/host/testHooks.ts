@@ -7,6 +7,8 @@ import type { KeyContext } from './keyContext';
 import type { MediaTools } from './lmTools';
 import type { ModelCatalog } from './models';
 import type { LivePanelProbe } from './panel/panel';
+import type { QuickInputAnswers } from './quickInputs';
+import type { FileRequestLog } from './requestLog';
 import type { RegenerateConfirmations } from './sidecarTrust';
 import type { Spending } from './spending/spending';
 import type { SpendingView } from './spending/view';
@@ -28,16 +30,22 @@ export interface TestHooks {
   livePanel(): LivePanelProbe | undefined;
   /** Set `answer` to reply instead of a modal dialog. */
   readonly regenerateConfirmations: RegenerateConfirmations;
-  /** A test answers its questions by replacing `prompts`. */
+  /** Set `answer` to answer the Generate/Edit/Video quick inputs (and see each step) instead of showing them. */
+  readonly flowAnswers: QuickInputAnswers;
+  /** Spending: its ledger, and its questions (a test answers them by replacing `prompts`). */
   readonly spending: Spending;
   /** A second ledger on it is a second window. */
   readonly spendingFolder: string;
-  /** Once the newest spending figures are in it. */
+  /** The requests-a-minute budgets this window's engine shares through the task folder (a second log on its folder is a second window). */
+  readonly requestLog: FileRequestLog | undefined;
+  /** The status-bar item's tooltip once the newest spending figures are in it. */
   spendingTooltip(): Promise<string>;
   readonly spendingView: SpendingView;
   /** Oldest first. */
   readonly notices: readonly ShownNotice[];
-  /** Each may throw to make that write fail, as a full or read-only disk would. */
+  /** The newest error messages shown to the user, oldest first. */
+  readonly errorsShown: readonly string[];
+  /** Faults a test may set: each may throw to make that write fail, as a full or read-only disk would. */
   readonly writeFaults: WriteFaults;
   readonly inlineResultsFolder: vscode.Uri;
   /** And the unreadable ones set aside at load (*.corrupt). */

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { MediaStudioApi } from '../../src/api';
 import { fetchApixoBalance } from '../../src/core/adapters/apixo';
+import { PIXAI_EXAMPLE_MODEL_VERSION_ID } from '../../src/core/adapters/pixai.spec';
 import { PixapiAdapter } from '../../src/core/adapters/pixapi';
 import { catalogFor } from '../../src/core/catalog';
 import { TaskEngine } from '../../src/core/engine';
@@ -18,7 +19,7 @@ import { openImage } from '../../src/host/images';
 import { Log } from '../../src/host/log';
 import { ResultWriter } from '../../src/host/results';
 import { testHooksOf } from '../../src/host/testHooks';
-import { activateExtension, emulator, EXTENSION_ID, exists, fileOf, KEYS, readFile, setKeys, workspaceFolder } from './helpers';
+import { activateExtension, emulator, EXTENSION_ID, exists, fileOf, KEYS, readFile, setKeys, waitForTask, workspaceFolder } from './helpers';
 
 class MemoryPersistence implements TaskPersistence {
   async load(): Promise<Task[]> { return []; }
@@ -399,7 +400,18 @@ describe('Panel in the real extension host', function () {
     const [id] = await vscode.commands.executeCommand<string[]>('mediaStudio.generateImage', { prompt: 'Regenerate me', model: 'gpt-image-2', size: '1024x1024', quality: 'low' });
     const first = await api.waitForTask(id);
     const file = fileOf(first.results?.[0].file);
-    const ids = await vscode.commands.executeCommand<string[]>('mediaStudio.regenerate', file);
+    const hooks = testHooksOf(vscode.extensions.getExtension(EXTENSION_ID)?.exports);
+    assert.ok(hooks, 'the extension host runs in test mode, so the test hooks are exported');
+    const notices: string[] = [];
+    hooks.regenerateConfirmations.noticed = (notice) => notices.push(notice);
+    let ids: string[] | undefined;
+    try {
+      ids = await vscode.commands.executeCommand<string[]>('mediaStudio.regenerate', file);
+    } finally {
+      hooks.regenerateConfirmations.noticed = undefined;
+    }
+    // Its own sidecar in a trusted workspace: sent without asking, with what it sends and its estimate shown.
+    assert.deepStrictEqual(notices, ['Regenerate: sending to Pixapi, model gpt-image-2, 1 image (estimate $0.01 for 1 image(s)).']);
     assert.ok(Array.isArray(ids) && ids.length === 1 && ids[0] !== id);
     const second = await api.waitForTask(ids[0]);
     assert.strictEqual(second.state, 'succeeded', second.error?.message);
@@ -511,6 +523,54 @@ describe('The live panel and regenerate in the running extension', function () {
       assert.ok(!posted.slice(mark).some((m) => m.type === 'balance' && m.provider !== 'apixo'), 'no balance for providers that have none');
     } finally {
       subscription.dispose();
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
+  it('Cancel in the live panel leaves a task another window tracks alone, and says why', async () => {
+    const hooks = testHooksOf(vscode.extensions.getExtension(EXTENSION_ID)?.exports);
+    assert.ok(hooks, 'the extension host runs in test mode, so the test hooks are exported');
+    // Another window's task, as that window leaves it on disk: its task file, and its claim by a live process.
+    const id = `other-window-${Date.now()}`;
+    const task: Task = {
+      id, state: 'running', remoteId: `pixai-${id}`, createdAt: Date.now(), submittedAt: Date.now(), origin: 'user', revision: 3,
+      request: { provider: 'pixai', model: PIXAI_EXAMPLE_MODEL_VERSION_ID, operation: 'generate', kind: 'image', prompt: 'Held elsewhere: a lighthouse', params: {}, workspaceFolder: workspaceFolder().toString() },
+    };
+    const storage = vscode.Uri.joinPath(hooks.tasksFolder, '..');
+    const claim = vscode.Uri.joinPath(storage, 'claims', encodeURIComponent(id));
+    const other = { pid: process.ppid, window: 'the-other-window', at: Date.now() }; // the parent (code-server) is alive
+    await vscode.workspace.fs.writeFile(claim, Buffer.from(JSON.stringify(other)));
+    const taskFile = vscode.Uri.joinPath(hooks.tasksFolder, `${encodeURIComponent(id)}.json`);
+    const seen = waitForTask(api, id, (t) => t.state === 'running');
+    await vscode.workspace.fs.writeFile(taskFile, Buffer.from(JSON.stringify(task)));
+    await seen;
+    const since = (await emulator().requests()).reduce((max, r) => Math.max(max, r.seq), 0);
+    await vscode.commands.executeCommand('mediaStudio.openPanel');
+    const probe = hooks.livePanel();
+    assert.ok(probe, 'Open Panel opened a live panel');
+    const replies: HostMessage[] = [];
+    const subscription = probe.onDidPost((message) => replies.push(message));
+    try {
+      // The webview says ready by itself once loaded; saying it here lets the controller post its replies now.
+      await probe.receive({ type: 'ready' });
+      const errorsBefore = hooks.errorsShown.length;
+      await probe.receive({ type: 'taskAction', requestId: 990, action: 'cancel', taskId: id, resultIndex: 0 });
+      const answered = replies.filter((m) => 'requestId' in m && m.requestId === 990);
+      assert.deepStrictEqual(answered.map((m) => m.type), ['done'], `the panel's request is answered: ${JSON.stringify(answered)}`);
+      assert.strictEqual((await api.getTask(id))?.state, 'running', 'not cancelled under the other window');
+      const cancels = (await emulator().requests(since)).filter((r) => r.origin === 'pixai' && r.path === '/graphql');
+      assert.deepStrictEqual(cancels, [], 'nothing was sent to the provider');
+      assert.deepStrictEqual(hooks.errorsShown.slice(errorsBefore), ['Another VS Code window on this workspace is tracking this task; use it there.']);
+      assert.strictEqual(await vscode.workspace.fs.readFile(claim).then((b) => JSON.parse(Buffer.from(b).toString()).window), other.window, 'the claim is still the other window\'s');
+    } finally {
+      subscription.dispose();
+      // The other window "removes" its task: this window forgets it (it never tracked it), then the claim goes.
+      const gone = new Promise<void>((resolve) => {
+        const watch = api.onDidChangeTask((t) => void (t.id === id && api.getTask(id).then((left) => left || (watch.dispose(), resolve()))));
+      });
+      await vscode.workspace.fs.delete(taskFile);
+      await gone;
+      await vscode.workspace.fs.delete(claim);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });

@@ -2,7 +2,14 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { MediaStudioApi } from '../../src/api';
 import { PIXAI_EXAMPLE_MODEL_VERSION_ID } from '../../src/core/adapters/pixai.spec';
+import type { ProviderAdapter } from '../../src/core/adapters/adapter';
+import { APIXO_PLANS } from '../../src/core/adapters/apixo.spec';
+import { systemClock } from '../../src/core/engine';
+import { Admission } from '../../src/core/engine/admission';
+import type { TaskStore } from '../../src/core/store';
 import type { TaskRequest } from '../../src/core/task';
+import type { ShownStep as FlowStep } from '../../src/host/quickInputs';
+import { FileRequestLog } from '../../src/host/requestLog';
 import { ledgerAt } from '../../src/host/spending/files';
 import type { SpendingPrompts } from '../../src/host/spending/spending';
 import { testHooksOf, TestHooks } from '../../src/host/testHooks';
@@ -175,6 +182,68 @@ describe('spending: limits, confirmations and the shared ledger in the real host
     for (const ids of here) for (const id of ids ?? []) await hooks().spending.release(id);
     for (const ids of there) for (const id of ids ?? []) await other.release(id);
     assert.strictEqual(await usedToday(), base, 'released reservations count nothing');
+  });
+
+  it('two windows (two request logs on the same task folder) never pass a requests-a-minute budget together', () => {
+    const mine = hooks().requestLog;
+    assert.ok(mine, 'the task folder is on disk: the budget is shared through it');
+    const limit = APIXO_PLANS.free.requestsPerMinute;
+    // Two budgets as two windows' engines hold them: this window's own log, and a second log on its folder. They
+    // count Pixapi's requests (Pixapi has no budget of its own), so the engine's Apixo budget is left untouched.
+    const budgetOn = (requestLog: FileRequestLog) => new Admission({
+      clock: systemClock,
+      store: undefined as unknown as TaskStore, // the budget never looks at tasks
+      adapters: new Map([['pixapi', { policy: { requestsPerMinute: limit } } as ProviderAdapter]]),
+      deadlineMs: () => 60_000,
+      requestLog,
+    });
+    const recent = () => new FileRequestLog(mine.folder).read('pixapi', limit).times.filter((t) => Date.now() - t < 61_000).length;
+    const before = recent();
+    const windows = [budgetOn(mine), budgetOn(new FileRequestLog(mine.folder))];
+    const taken = [0, 0];
+    for (let turn = 0; turn < 2 * limit; turn++) if (windows[turn % 2].take('pixapi', Date.now()) === undefined) taken[turn % 2] += 1;
+    const total = taken[0] + taken[1];
+    const shown = `this window ${taken[0]}, the other ${taken[1]}, ${before} before`;
+    // Past half the budget, requests are paced: one window alone would send up to half of it now, and so do both.
+    assert.ok(total <= Math.max(Math.ceil(limit / 2) - before, 1), `one burst over both windows (${shown})`);
+    if (before === 0) assert.ok(total === Math.ceil(limit / 2) && taken[0] > 0 && taken[1] > 0, `both windows sent, half the budget in all (${shown})`);
+    assert.ok(recent() <= limit, `the budget holds on disk (${recent()} in the last minute)`);
+    const [first, second] = [new FileRequestLog(mine.folder), new FileRequestLog(mine.folder)];
+    const seen = first.read('pixapi', limit);
+    assert.strictEqual(first.record('pixapi', seen.next, Date.now()), true);
+    assert.strictEqual(second.record('pixapi', seen.next, Date.now()), false, 'a place read by both windows is taken by one');
+  });
+
+  it('the Generate Image and Generate Video quick inputs show the estimate on their last step', async () => {
+    /** Runs a flow through its steps, choosing `provider` and `model`, and cancels at the last step, which it returns. */
+    const lastStepOf = async (command: string, provider: string, model: string, prompt: string): Promise<FlowStep> => {
+      let last: FlowStep | undefined;
+      hooks().flowAnswers.answer = (step) => {
+        const [, at, of] = /\((\d+)\/(\d+)\)$/.exec(step.title ?? '') ?? [];
+        if (at !== undefined && at === of) {
+          last = step;
+          return undefined; // cancelled: nothing is sent
+        }
+        if (step.kind === 'input') return step.prompt?.startsWith('Describe') ? prompt : '';
+        const labels = step.items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator).map((i) => i.label);
+        return [provider, model, 'Default'].find((label) => labels.includes(label)) ?? labels[0];
+      };
+      try {
+        assert.deepStrictEqual(await vscode.commands.executeCommand(command), [], 'cancelled at the last step');
+      } finally {
+        hooks().flowAnswers.answer = undefined;
+      }
+      assert.ok(last, `${command} reached its last step`);
+      assert.strictEqual(await submitsOf(prompt, since), 0, 'nothing was sent');
+      return last;
+    };
+    const shown = (step: FlowStep) => (step.kind === 'pick' ? [step.placeHolder, ...step.items.map((i) => i.description)] : [step.prompt]).join('\n');
+
+    const image = await lastStepOf('mediaStudio.generateImage', 'Pixapi', 'gpt-image-2', 'estimate on the last step: an image');
+    assert.match(shown(image), /estimate \$0\.14 for 1 image\(s\)/, 'the count step: each count\'s estimate');
+    // A video has no count: its last step is another one (here the input image), which shows the estimate too.
+    const video = await lastStepOf('mediaStudio.generateVideo', 'Apixo', 'veo-3-1', 'estimate on the last step: a video');
+    assert.match(shown(video), /estimate \$0\.20(–\$1\.50)? for /, shown(video));
   });
 
   it('Show Spending opens its own webview with the month against the limit and the most expensive tasks', async () => {

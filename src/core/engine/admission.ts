@@ -4,12 +4,12 @@ import type { ProviderId } from '../providers';
 import type { TaskStore } from '../store';
 import type { Task } from '../task';
 import { pastMoment, timerDelay } from '../waits';
+import { BUDGET_WINDOW_MS, budgetIsTight, budgetWaitFor, MemoryRequestLog, RequestLog } from './requestLog';
 import type { Clock } from './types';
 
-/** Our clock and the provider's see a request at slightly different moments, so a budget window is a minute plus this. */
-const BUDGET_MARGIN_MS = 1000;
-const MINUTE_MS = 60_000;
-const BUDGET_WINDOW_MS = MINUTE_MS + BUDGET_MARGIN_MS;
+/** Looks at a shared budget before giving up a turn to the windows that keep taking its places first. */
+const TAKE_ATTEMPTS = 4;
+/** States in which a task may hold one of the provider's slots (see activeCount). */
 const HOLDS_SLOT: readonly Task['state'][] = ['submitting', 'submitted', 'running', 'stale', 'unconfirmed'];
 
 /** A task's hold on a provider slot while it is being sent; releasing it twice is harmless. */
@@ -22,6 +22,8 @@ export interface AdmissionDeps {
   readonly store: TaskStore;
   readonly adapters: ReadonlyMap<ProviderId, ProviderAdapter>;
   deadlineMs(task: Task): number;
+  /** Every window's requests to providers with a budget; without it, this window's only. */
+  readonly requestLog?: RequestLog;
 }
 
 /** A damaged or future time read from disk counts as now. */
@@ -31,12 +33,14 @@ export function storedSince(task: Task, now: number): number {
 
 export class Admission {
   private readonly holds = new Map<string, SlotHold>();
-  /** This window's request start times in the last minute, for providers with a request budget. */
-  private readonly requestTimes = new Map<ProviderId, number[]>();
+  /** Requests to providers with a budget, shared with the other windows on the workspace when the host gives one. */
+  private readonly requests: RequestLog;
   /** Per provider: a look at the queue when a stale or unconfirmed task's hold on a slot lapses (see activeCount). */
   private readonly slotTimers = new Map<ProviderId, { at: number; handle: unknown }>();
 
-  constructor(private readonly deps: AdmissionDeps) {}
+  constructor(private readonly deps: AdmissionDeps) {
+    this.requests = deps.requestLog ?? new MemoryRequestLog();
+  }
 
   /** Held until released (the task is on its way to the provider). */
   acquire(id: string): SlotHold {
@@ -102,29 +106,39 @@ export class Admission {
   /** Half of the budget or more went out in the last minute. */
   budgetTight(provider: ProviderId, now: number): boolean {
     const limit = this.limit(provider);
-    if (limit === undefined) return false;
-    return (this.requestTimes.get(provider) ?? []).filter((t) => now - t < BUDGET_WINDOW_MS).length >= Math.ceil(limit / 2);
+    return limit !== undefined && budgetIsTight(this.requests.read(provider, limit).times, limit, now);
   }
 
   /** Undefined when a request may go now, else the moment one may. */
   budgetWait(provider: ProviderId, now: number): number | undefined {
     const limit = this.limit(provider);
-    if (limit === undefined) return undefined;
-    const recent = (this.requestTimes.get(provider) ?? []).filter((t) => now - t < BUDGET_WINDOW_MS);
-    this.requestTimes.set(provider, recent);
-    if (recent.length >= limit) return recent[recent.length - limit] + BUDGET_WINDOW_MS;
-    // Past half the budget, requests are paced at the budget's own rate: a burst that spent the whole minute
-    // would come back a minute later as the same burst, leaving the rest of every minute without a check.
-    if (recent.length >= Math.ceil(limit / 2)) {
-      const paced = recent[recent.length - 1] + Math.ceil(BUDGET_WINDOW_MS / limit);
-      if (paced > now) return paced;
-    }
-    return undefined;
+    return limit === undefined ? undefined : budgetWaitFor(this.requests.read(provider, limit).times, limit, now);
   }
 
+  /**
+   * Takes a request from the provider's budget if one may go now (undefined), else says when one may. The look
+   * and the taking are one step against the shared log: a window that lost its place to another reads again.
+   */
+  take(provider: ProviderId, now: number): number | undefined {
+    const limit = this.limit(provider);
+    if (limit === undefined) return undefined;
+    for (let attempt = 0; attempt < TAKE_ATTEMPTS; attempt++) {
+      const view = this.requests.read(provider, limit);
+      const wait = budgetWaitFor(view.times, limit, now);
+      if (wait !== undefined) return wait;
+      if (this.requests.record(provider, view.next, now)) return undefined;
+    }
+    // Other windows keep taking the places first: look again after one paced interval.
+    return now + Math.ceil(BUDGET_WINDOW_MS / limit);
+  }
+
+  /** Counts a request that goes whatever the budget says (a cancel the user asked for). */
   spend(provider: ProviderId): void {
-    if (this.limit(provider) === undefined) return;
-    this.requestTimes.set(provider, [...(this.requestTimes.get(provider) ?? []), this.deps.clock.now()]);
+    const limit = this.limit(provider);
+    if (limit === undefined) return;
+    for (let attempt = 0; attempt < TAKE_ATTEMPTS; attempt++) {
+      if (this.requests.record(provider, this.requests.read(provider, 1).next, this.deps.clock.now())) return;
+    }
   }
 
   dispose(): void {

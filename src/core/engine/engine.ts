@@ -31,7 +31,7 @@ export class TaskEngine {
   constructor(private readonly deps: EngineDeps) {
     const clock = (this.clock = deps.clock ?? systemClock);
     const { store, adapters, log } = deps;
-    this.admission = new Admission({ clock, store, adapters, deadlineMs: (task) => this.deadlineMs(task) });
+    this.admission = new Admission({ clock, store, adapters, deadlineMs: (task) => this.deadlineMs(task), requestLog: deps.requestLog });
     const working = (id: string) => this.working(id);
     this.scheduler = new Scheduler({
       clock, store, adapters, log, admission: this.admission, maxParallelChecks: deps.maxParallelChecks, working,

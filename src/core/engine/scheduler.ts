@@ -144,13 +144,13 @@ export class Scheduler {
     for (const [id, due] of ready) {
       if (due.action === 'poll' && room <= 0) continue;
       const provider = this.deps.store.get(id)?.request.provider;
-      const wait = provider && this.deps.admission.budgetWait(provider, now);
+      // Taken from the budget here (every window's, when shared): the look and the taking are one step.
+      const wait = provider ? this.deps.admission.take(provider, now) : undefined;
       if (provider && wait !== undefined) {
         // Over the provider's requests-a-minute: this one goes when the oldest request of the window has aged out.
         this.due.set(id, { ...due, at: Math.max(due.at, wait) });
         continue;
       }
-      if (provider) this.deps.admission.spend(provider);
       if (due.action === 'poll') {
         room -= 1;
         this.checking.add(id);

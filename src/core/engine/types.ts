@@ -7,6 +7,7 @@ import type { SpendingGate } from '../spending/gate';
 import type { TaskStore } from '../store';
 import type { MediaKind, Task } from '../task';
 import { timerDelay } from '../waits';
+import type { RequestLog } from './requestLog';
 
 export interface Clock {
   now(): number;
@@ -52,7 +53,9 @@ export interface EngineDeps {
   readonly ownership?: TaskOwnership;
   /** For an owner that has gone away. */
   readonly takeoverIntervalMs?: number;
-  /** Each request is admitted, its estimate reserved, before it is stored (see spending/gate.ts). */
+  /** Requests-a-minute budgets shared with the other windows on the workspace (see requestLog.ts); else this window's own. */
+  readonly requestLog?: RequestLog;
+  /** Spending limits: each request is admitted, and its estimate reserved, before it is stored (see spending/gate.ts). */
   readonly spending?: SpendingGate;
 }
 

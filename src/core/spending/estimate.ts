@@ -44,7 +44,16 @@ export function estimateSpend(request: PricedRequest): PriceLookup {
   return priced(estimate.lowUsd, estimate.highUsd, estimate.basis);
 }
 
-/** A batch: the sum of the ranges; unknown when any is. */
+/**
+ * The estimate a quick input shows on its last step (and on each count): "estimate $0.14 for 1 image", a range
+ * where the price depends on what the request does not fix, or "price not documented".
+ */
+export function estimateNote(request: PricedRequest): string {
+  const lookup = estimateSpend(request);
+  return lookup.kind === 'priced' ? l10n.t('estimate {0}', lookup.estimate.text) : l10n.t('price not documented');
+}
+
+/** The estimate of several requests together (a batch): the sum of their ranges; unknown when any is. */
 export function estimateAll(requests: readonly PricedRequest[]): { minUSD: number; maxUSD: number; unknown: number } {
   let minUSD = 0;
   let maxUSD = 0;

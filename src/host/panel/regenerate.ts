@@ -62,6 +62,9 @@ export function requestFromSidecar(sidecar: Sidecar, workspaceFolder: vscode.Uri
   };
 }
 
+/** How long the status bar shows what a Regenerate sent without asking. */
+const NOTICE_MS = 10_000;
+
 export async function regenerateFromSidecar(engine: TaskEngine, file: vscode.Uri): Promise<Task> {
   const folder = vscode.workspace.getWorkspaceFolder(file);
   if (!folder) throw new UserError(vscode.l10n.t('Regenerate works on files inside the workspace.'));
@@ -82,24 +85,40 @@ export async function regenerateFromSidecar(engine: TaskEngine, file: vscode.Uri
   if (checked.problem !== undefined) throw new UserError(vscode.l10n.t('{0} cannot be regenerated: {1}', vscode.workspace.asRelativePath(file), checked.problem));
   const request = checked.request;
   const foreign = !(await sidecarTrust()?.wroteIt(text));
-  if ((foreign || !vscode.workspace.isTrusted) && !(await confirmRegenerate(request, foreign))) {
-    throw new UserError(vscode.l10n.t('Regenerate cancelled; nothing was sent.'));
+  if (foreign || !vscode.workspace.isTrusted) {
+    if (!(await confirmRegenerate(request, foreign))) throw new UserError(vscode.l10n.t('Regenerate cancelled; nothing was sent.'));
+  } else {
+    // Sent without asking (this machine wrote the sidecar): what goes out and its estimate still show, in the status bar.
+    const notice = regenerateNotice(request);
+    regenerateConfirmations.noticed?.(notice);
+    vscode.window.setStatusBarMessage(notice, NOTICE_MS);
   }
   return submitChecked(engine, request);
 }
 
-/** Provider, model, count, estimated cost, for the person to confirm. */
-export function regenerateSummary(request: TaskRequest, foreign: boolean): string {
-  const why = foreign
-    ? vscode.l10n.t('This sidecar was not written by Media Studio on this machine.')
-    : vscode.l10n.t('This workspace is not trusted.');
+/** What a request sends, for Regenerate's texts: "1 image" or "3 images" or "1 video", and its estimate. */
+function sending(request: TaskRequest): { what: string; cost: string } {
   const count = requestedCount(request);
   const what = request.kind === 'image'
     ? (count === 1 ? vscode.l10n.t('1 image') : vscode.l10n.t('{0} images', count.toLocaleString('en-US')))
     : vscode.l10n.t('1 video');
   const lookup = estimateSpend(request);
-  const cost = lookup.kind === 'priced' ? vscode.l10n.t('estimate {0}', lookup.estimate.text) : lookup.reason;
+  return { what, cost: lookup.kind === 'priced' ? vscode.l10n.t('estimate {0}', lookup.estimate.text) : lookup.reason };
+}
+
+/** What Regenerate is about to send (provider, model, count, estimated cost), for the person to confirm. */
+export function regenerateSummary(request: TaskRequest, foreign: boolean): string {
+  const why = foreign
+    ? vscode.l10n.t('This sidecar was not written by Media Studio on this machine.')
+    : vscode.l10n.t('This workspace is not trusted.');
+  const { what, cost } = sending(request);
   return vscode.l10n.t('{0} Regenerate sends a new paid request to {1}: model {2}, {3} ({4}). Send it?', why, PROVIDERS[request.provider].label, request.model, what, cost);
+}
+
+/** The status-bar notice of a Regenerate sent without asking. */
+export function regenerateNotice(request: TaskRequest): string {
+  const { what, cost } = sending(request);
+  return vscode.l10n.t('Regenerate: sending to {0}, model {1}, {2} ({3}).', PROVIDERS[request.provider].label, request.model, what, cost);
 }
 
 async function confirmRegenerate(request: TaskRequest, foreign: boolean): Promise<boolean> {
