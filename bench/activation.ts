@@ -79,7 +79,13 @@ export async function runHostActivation(rounds: number, log: (line: string) => v
       onLog: (line) => hostLog.push(line),
     });
     if (code !== 0 || !fs.existsSync(session.resultFile)) {
-      throw new Error(`${name} in the extension host exited ${code}: ${hostLog.filter((l) => /Error|error/.test(l)).slice(-5).join(' | ').slice(0, 600)}`);
+      throw new Error(
+        `${name} in the extension host exited ${code}: ${hostLog
+          .filter((l) => /Error|error/.test(l))
+          .slice(-5)
+          .join(' | ')
+          .slice(0, 600)}`,
+      );
     }
     return JSON.parse(fs.readFileSync(session.resultFile, 'utf8'));
   };
@@ -98,10 +104,19 @@ export async function runHostActivation(rounds: number, log: (line: string) => v
       const measure = async (label: string): Promise<HostRound> => {
         const r = await load('measure') as MeasureResult;
         if (r.tasksLoaded !== tasks) throw new Error(`the extension loaded ${r.tasksLoaded} tasks, expected ${tasks}`);
-        log(`activation: ${tasks} tasks, ${label}: activate() ${r.activateMs.toFixed(1)} ms, index read at ${r.indexReadMs?.toFixed(1)} ms (${r.indexTasks ?? 'no'} tasks), tasks read at ${r.tasksLoadedMs?.toFixed(1)} ms, view asked at ${r.viewAskedMs?.toFixed(1)} ms, listed at ${r.viewListedMs?.toFixed(1)} ms from ${r.viewListedFrom}`);
+        log(
+          `activation: ${tasks} tasks, ${label}: activate() ${r.activateMs.toFixed(1)} ms, index read at ${r.indexReadMs?.toFixed(1)} ms (${r.indexTasks ?? 'no'} tasks), tasks read at ${r.tasksLoadedMs?.toFixed(1)} ms, view asked at ${r.viewAskedMs?.toFixed(1)} ms, listed at ${r.viewListedMs?.toFixed(1)} ms from ${r.viewListedFrom}`,
+        );
         return {
-          activateMs: r.activateMs, tasksLoadedMs: r.tasksLoadedMs ?? NaN, viewAskedMs: r.viewAskedMs ?? NaN, viewListedMs: r.viewListedMs ?? NaN, tasks,
-          activatedBefore: r.activatedBefore, listedFrom: r.viewListedFrom, indexReadMs: r.indexReadMs, indexTasks: r.indexTasks,
+          activateMs: r.activateMs,
+          tasksLoadedMs: r.tasksLoadedMs ?? NaN,
+          viewAskedMs: r.viewAskedMs ?? NaN,
+          viewListedMs: r.viewListedMs ?? NaN,
+          tasks,
+          activatedBefore: r.activatedBefore,
+          listedFrom: r.viewListedFrom,
+          indexReadMs: r.indexReadMs,
+          indexTasks: r.indexTasks,
         };
       };
       const withoutIndex = await measure('no index yet');

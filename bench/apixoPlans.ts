@@ -9,8 +9,8 @@
  * same limits, through the same engine, in due order (it knows no run times, so it cannot rank).
  */
 import type { PollPolicy, ProviderAdapter, SubmitResult } from '../src/core/adapters/adapter';
-import { APIXO_PLANS, ApixoPlan, apixoPolicy } from '../src/core/adapters/apixo';
-import { DEFAULT_TUNING, PollTuning } from '../src/core/backoff';
+import { APIXO_PLANS, type ApixoPlan, apixoPolicy } from '../src/core/adapters/apixo';
+import { DEFAULT_TUNING, type PollTuning } from '../src/core/backoff';
 import type { Clock } from '../src/core/engine';
 import { TaskEngine } from '../src/core/engine';
 import { ApiClient } from '../src/core/http';
@@ -20,7 +20,10 @@ import { seededRandom } from '../test/support/random';
 import { NullPersistence, quantile, VirtualClock } from './polling';
 
 /** The documented ready windows the run times are drawn from (ms). */
-export const APIXO_RUN_TIMES: Readonly<Record<MediaKind, readonly [number, number]>> = { image: [5_000, 180_000], video: [60_000, 600_000] };
+export const APIXO_RUN_TIMES: Readonly<Record<MediaKind, readonly [number, number]>> = {
+  image: [5_000, 180_000],
+  video: [60_000, 600_000],
+};
 
 interface PlanSim { kind: MediaKind; durationMs: number; queuedAt?: number; submittedAt?: number; polls: number[]; noticedAt?: number }
 
@@ -67,7 +70,10 @@ export interface PlanKindStats {
 
 export interface PlanResult {
   scheme: string; plan: ApixoPlan; tasks: number; batches: number; concurrentTasks: number; requestsPerMinute: number;
-  /** The most requests in any 60 s window, and how many requests Apixo's sliding-minute check (as the emulator applies it) would have refused. */
+  /**
+   * The most requests in any 60 s window, and how many requests Apixo's sliding-minute check (as the emulator applies
+   * it) would have refused.
+   */
   busiestMinute: number; refused: number;
   /** Virtual time until a batch's last task was noticed (the longest batch). */
   makespanMs: number;
@@ -125,7 +131,13 @@ export function planSchemes(): PlanScheme[] {
       name: "Apixo's documented schedule",
       policy: (plan) => {
         const limits = APIXO_PLANS[plan];
-        return { floorMs: 3000, firstCheckMs: { image: 5000, video: 60_000 }, minIntervalMs: { image: 3000, video: 15_000 }, maxActiveTasks: limits.concurrentTasks, requestsPerMinute: limits.requestsPerMinute };
+        return {
+          floorMs: 3000,
+          firstCheckMs: { image: 5000, video: 60_000 },
+          minIntervalMs: { image: 3000, video: 15_000 },
+          maxActiveTasks: limits.concurrentTasks,
+          requestsPerMinute: limits.requestsPerMinute,
+        };
       },
       tuning: FIXED,
     },
@@ -142,7 +154,12 @@ export function planTasks(count: number, seed: number): PlanSim[] {
 }
 
 /** One batch: `count` tasks queued at once (alternately image and video), run to the end. */
-async function runBatch(scheme: PlanScheme, plan: ApixoPlan, count: number, seed: number): Promise<{ sims: PlanSim[]; requestTimes: number[]; makespanMs: number; policy: PollPolicy }> {
+async function runBatch(
+  scheme: PlanScheme,
+  plan: ApixoPlan,
+  count: number,
+  seed: number,
+): Promise<{ sims: PlanSim[]; requestTimes: number[]; makespanMs: number; policy: PollPolicy }> {
   const sims = planTasks(count, seed);
   const clock = new VirtualClock();
   const policy = scheme.policy(plan);
@@ -152,18 +169,31 @@ async function runBatch(scheme: PlanScheme, plan: ApixoPlan, count: number, seed
     store: new TaskStore(new NullPersistence()),
     adapters: new Map([['apixo', adapter]]),
     api: async () => api,
-    openImage: async () => { throw new Error('no images'); },
+    openImage: async () => {
+      throw new Error('no images');
+    },
     saveResults: async () => undefined,
     clock,
     random: seededRandom(seed + 1),
     tuning: scheme.tuning,
-    newId: (() => { let n = 0; return () => `t${n++}`; })(),
+    newId: (() => {
+      let n = 0;
+      return () => `t${n++}`;
+    })(),
   });
   const start = clock.now();
   for (let i = 0; i < sims.length; i++) {
     sims[i].queuedAt = clock.now();
     const kind = sims[i].kind;
-    await engine.submit({ provider: 'apixo', model: kind === 'video' ? 'wan-2-5' : 'nano-banana', operation: kind === 'video' ? 'video' : 'generate', kind, prompt: `bench #${i}`, params: {}, workspaceFolder: 'file:///ws' });
+    await engine.submit({
+      provider: 'apixo',
+      model: kind === 'video' ? 'wan-2-5' : 'nano-banana',
+      operation: kind === 'video' ? 'video' : 'generate',
+      kind,
+      prompt: `bench #${i}`,
+      params: {},
+      workspaceFolder: 'file:///ws',
+    });
   }
   await clock.runUntilIdle(48 * 3600_000);
   engine.dispose();
@@ -198,15 +228,21 @@ export async function runPlan(scheme: PlanScheme, plan: ApixoPlan, count: number
 }
 
 /** Tasks a user queues at once on each plan in the bench. */
-export const PLAN_BATCH: Readonly<Record<ApixoPlan, { tasks: number; batches: number }>> = { pro: { tasks: 100, batches: 10 }, free: { tasks: 30, batches: 10 } };
+export const PLAN_BATCH: Readonly<Record<ApixoPlan, { tasks: number; batches: number }>> = {
+  pro: { tasks: 100, batches: 10 },
+  free: { tasks: 30, batches: 10 },
+};
 
 if (require.main === module) {
   void (async () => {
     for (const plan of ['pro', 'free'] as const) {
       for (const scheme of planSchemes()) {
         const r = await runPlan(scheme, plan, PLAN_BATCH[plan].tasks, PLAN_BATCH[plan].batches);
-        const k = (x: PlanKindStats) => `req/task ${x.requestsPerTask.toFixed(1)} delay p50 ${(x.delayP50Ms / 1000).toFixed(1)} p95 ${(x.delayP95Ms / 1000).toFixed(1)} max ${(x.delayMaxMs / 1000).toFixed(1)} s; ratio p50 ${(x.ratioP50 * 100).toFixed(1)} p95 ${(x.ratioP95 * 100).toFixed(1)} max ${(x.ratioMax * 100).toFixed(1)} %; queue p50 ${(x.queueP50Ms / 1000).toFixed(0)} p95 ${(x.queueP95Ms / 1000).toFixed(0)} s; unnoticed ${x.unnoticed}`;
-        console.log(`${plan} ${scheme.name}: busiest ${r.busiestMinute}/${r.requestsPerMinute} refused ${r.refused} makespan ${(r.makespanMs / 60000).toFixed(1)} min\n  image ${k(r.byKind.image)}\n  video ${k(r.byKind.video)}`);
+        const k = (x: PlanKindStats) =>
+          `req/task ${x.requestsPerTask.toFixed(1)} delay p50 ${(x.delayP50Ms / 1000).toFixed(1)} p95 ${(x.delayP95Ms / 1000).toFixed(1)} max ${(x.delayMaxMs / 1000).toFixed(1)} s; ratio p50 ${(x.ratioP50 * 100).toFixed(1)} p95 ${(x.ratioP95 * 100).toFixed(1)} max ${(x.ratioMax * 100).toFixed(1)} %; queue p50 ${(x.queueP50Ms / 1000).toFixed(0)} p95 ${(x.queueP95Ms / 1000).toFixed(0)} s; unnoticed ${x.unnoticed}`;
+        console.log(
+          `${plan} ${scheme.name}: busiest ${r.busiestMinute}/${r.requestsPerMinute} refused ${r.refused} makespan ${(r.makespanMs / 60000).toFixed(1)} min\n  image ${k(r.byKind.image)}\n  video ${k(r.byKind.video)}`,
+        );
       }
     }
   })();

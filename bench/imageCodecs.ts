@@ -57,8 +57,14 @@ async function main(): Promise<void> {
     squooshBytes = webp.length;
   }
   const wasm = (name: string) => fs.statSync(path.join(root, 'dist/wasm', name)).size;
-  const squooshShipped = fs.statSync(path.join(root, 'dist/imageCodecs.js')).size + fs.readdirSync(path.join(root, 'dist/wasm')).reduce((sum, f) => sum + wasm(f), 0);
-  const squooshLoaded = fs.statSync(path.join(root, 'dist/imageCodecs.js')).size + wasm('squoosh_png_bg.wasm') + wasm('squoosh_resize_bg.wasm') + wasm('webp_enc_simd.wasm');
+  const squooshShipped =
+    fs.statSync(path.join(root, 'dist/imageCodecs.js')).size +
+    fs.readdirSync(path.join(root, 'dist/wasm')).reduce((sum, f) => sum + wasm(f), 0);
+  const squooshLoaded =
+    fs.statSync(path.join(root, 'dist/imageCodecs.js')).size +
+    wasm('squoosh_png_bg.wasm') +
+    wasm('squoosh_resize_bg.wasm') +
+    wasm('webp_enc_simd.wasm');
 
   const photonDir = path.dirname(require.resolve('@silvia-odwyer/photon-node/package.json'));
   const loadStarted = performance.now();
@@ -77,7 +83,10 @@ async function main(): Promise<void> {
     image.free();
     small.free();
   }
-  const photonShipped = fs.readdirSync(photonDir).filter((f) => /\.(js|wasm)$/.test(f)).reduce((sum, f) => sum + fs.statSync(path.join(photonDir, f)).size, 0);
+  const photonShipped = fs
+    .readdirSync(photonDir)
+    .filter((f) => /\.(js|wasm)$/.test(f))
+    .reduce((sum, f) => sum + fs.statSync(path.join(photonDir, f)).size, 0);
 
   const lines = [
     '# Image codecs: 2048×2048 PNG → 512×512 WebP',

@@ -14,7 +14,14 @@ import { projectRoot, runExtensionTests } from '../test/runner/vscode';
 import { Workbench } from '../test/ui/workbench';
 import { findTaskFolder, writeTasks } from './activation';
 
-export interface PanelRound { tasks: number; firstCardMs: number; domNodes: number; jsHeapMiB: number; applyChangeMs: number; cards: number }
+export interface PanelRound {
+  tasks: number;
+  firstCardMs: number;
+  domNodes: number;
+  jsHeapMiB: number;
+  applyChangeMs: number;
+  cards: number;
+}
 export interface PanelBench { tasks: number; rounds: PanelRound[] }
 
 const TASKS = 1000;
@@ -46,7 +53,9 @@ export async function runPanelBench(rounds: number, log: (line: string) => void)
         try {
           const r = { tasks: count, ...await measure(workbench, newest) };
           results.push(r);
-          log(`panel: ${count} tasks, round ${round + 1}: first card ${r.firstCardMs} ms, ${r.domNodes} DOM nodes, JS heap ${r.jsHeapMiB.toFixed(1)} MiB, one change ${r.applyChangeMs.toFixed(2)} ms`);
+          log(
+            `panel: ${count} tasks, round ${round + 1}: first card ${r.firstCardMs} ms, ${r.domNodes} DOM nodes, JS heap ${r.jsHeapMiB.toFixed(1)} MiB, one change ${r.applyChangeMs.toFixed(2)} ms`,
+          );
           // The next page must open the panel itself, not find it restored.
           await workbench.runCommand('View: Close All Editors');
           await panelFrame(workbench).locator('body').waitFor({ state: 'detached', timeout: 30_000 }).catch(() => undefined);

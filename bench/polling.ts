@@ -8,11 +8,11 @@ import type { PollPolicy, ProviderAdapter, SubmitResult } from '../src/core/adap
 import { ApixoAdapter } from '../src/core/adapters/apixo';
 import { PixaiAdapter } from '../src/core/adapters/pixai';
 import { PixapiAdapter } from '../src/core/adapters/pixapi';
-import { DEFAULT_TUNING, PollTuning } from '../src/core/backoff';
+import { DEFAULT_TUNING, type PollTuning } from '../src/core/backoff';
 import type { Clock } from '../src/core/engine';
 import { TaskEngine } from '../src/core/engine';
 import { ApiClient } from '../src/core/http';
-import { TaskStore, TaskPersistence } from '../src/core/store';
+import { TaskStore, type TaskPersistence } from '../src/core/store';
 import type { MediaKind, RemoteStatus, Task, TaskRequest } from '../src/core/task';
 import { seededRandom } from '../test/support/random';
 
@@ -99,18 +99,35 @@ export function makeTasks(count: number, seed: number): SimTask[] {
 export interface Scheme { readonly name: string; readonly policy: PollPolicy; readonly tuning: PollTuning; readonly note?: string }
 
 const FIXED: PollTuning = { growth: 1, maxIntervalMs: 3_600_000, ageFraction: 0, jitter: 0 };
-const fixed = (ms: number): PollPolicy => ({ floorMs: ms, firstCheckMs: { image: ms, video: ms }, minIntervalMs: { image: ms, video: ms } });
+const fixed = (ms: number): PollPolicy => ({
+  floorMs: ms,
+  firstCheckMs: { image: ms, video: ms },
+  minIntervalMs: { image: ms, video: ms },
+});
 
 export function schemes(): Scheme[] {
   return [
     { name: 'Media Studio (Pixapi policy)', policy: new PixapiAdapter().policy, tuning: DEFAULT_TUNING },
-    { name: 'Media Studio (PixAI policy)', policy: new PixaiAdapter().policy, tuning: DEFAULT_TUNING, note: 'PixAI has no video API; its video row is hypothetical' },
+    {
+      name: 'Media Studio (PixAI policy)',
+      policy: new PixaiAdapter().policy,
+      tuning: DEFAULT_TUNING,
+      note: 'PixAI has no video API; its video row is hypothetical',
+    },
     // The plan's limits (10 tasks at once, 60 requests a minute on Pro) make no sense for 1,000 tasks at once: here
     // the schedule alone; bench/apixoPlans.ts runs it under each plan's real limits.
-    { name: 'Media Studio (Apixo schedule, plan limits in 1b)', policy: { ...new ApixoAdapter().policy, requestsPerMinute: undefined, maxActiveTasks: undefined }, tuning: DEFAULT_TUNING },
+    {
+      name: 'Media Studio (Apixo schedule, plan limits in 1b)',
+      policy: { ...new ApixoAdapter().policy, requestsPerMinute: undefined, maxActiveTasks: undefined },
+      tuning: DEFAULT_TUNING,
+    },
     { name: 'Baseline: fixed 500 ms', policy: fixed(500), tuning: FIXED },
     { name: 'Baseline: fixed 5 s', policy: fixed(5000), tuning: FIXED },
-    { name: "Baseline: Apixo's documented schedule", policy: { floorMs: 3000, firstCheckMs: { image: 5000, video: 60_000 }, minIntervalMs: { image: 3000, video: 15_000 } }, tuning: FIXED },
+    {
+      name: "Baseline: Apixo's documented schedule",
+      policy: { floorMs: 3000, firstCheckMs: { image: 5000, video: 60_000 }, minIntervalMs: { image: 3000, video: 15_000 } },
+      tuning: FIXED,
+    },
   ];
 }
 
@@ -195,7 +212,15 @@ export async function runScheme(scheme: Scheme, count = 1000, seed = 20240611): 
     newId: (() => { let n = 0; return () => `t${n++}`; })(),
   });
   for (const sim of sims) {
-    await engine.submit({ provider: 'pixapi', model: 'm', operation: sim.kind === 'video' ? 'video' : 'generate', kind: sim.kind, prompt: 'bench', params: {}, workspaceFolder: 'file:///ws' });
+    await engine.submit({
+      provider: 'pixapi',
+      model: 'm',
+      operation: sim.kind === 'video' ? 'video' : 'generate',
+      kind: sim.kind,
+      prompt: 'bench',
+      params: {},
+      workspaceFolder: 'file:///ws',
+    });
   }
   await clock.runUntilIdle(24 * 3600_000);
   engine.dispose();

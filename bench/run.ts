@@ -8,11 +8,11 @@ import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { ProviderEmulator } from '../test/emulator';
-import { HostActivation, HostRound, runHostActivation } from './activation';
-import { runScheme, schemes, SchemeResult } from './polling';
-import { APIXO_RUN_TIMES, PLAN_BATCH, PlanResult, planSchemes, runPlan } from './apixoPlans';
-import { PanelBench, runPanelBench } from './panel';
-import { runScale, ScaleResult } from './scale';
+import { type HostActivation, type HostRound, runHostActivation } from './activation';
+import { runScheme, schemes, type SchemeResult } from './polling';
+import { APIXO_RUN_TIMES, PLAN_BATCH, type PlanResult, planSchemes, runPlan } from './apixoPlans';
+import { type PanelBench, runPanelBench } from './panel';
+import { runScale, type ScaleResult } from './scale';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const OUT_DIR = path.join(ROOT, 'bench');
@@ -70,7 +70,21 @@ async function apixoPlans(): Promise<PlanResult[]> {
 
 // ---------------------------------------------------------------- downloads
 
-interface DownloadOut { bytes: number; rounds: number; nodeSeconds: number[]; curlSeconds: number[]; nodeMiBps: number; curlMiBps: number; ratio: number; roundRatios: number[]; nodeExtraMiB: number; nodeExtraMaxMiB: number; nodeExtrasMiB: number[]; nodeHwmMiB: number; curlMaxRssMiB?: number }
+interface DownloadOut {
+  bytes: number;
+  rounds: number;
+  nodeSeconds: number[];
+  curlSeconds: number[];
+  nodeMiBps: number;
+  curlMiBps: number;
+  ratio: number;
+  roundRatios: number[];
+  nodeExtraMiB: number;
+  nodeExtraMaxMiB: number;
+  nodeExtrasMiB: number[];
+  nodeHwmMiB: number;
+  curlMaxRssMiB?: number;
+}
 
 async function downloads(emulator: ProviderEmulator, tmp: string): Promise<DownloadOut> {
   const bytes = GiB;
@@ -120,14 +134,28 @@ async function downloads(emulator: ProviderEmulator, tmp: string): Promise<Downl
   // Each round's pair ran back to back under the same load: the median of their ratios is the headline figure.
   const roundRatios = nodeSeconds.map((node, i) => curlSeconds[i] / node);
   return {
-    bytes, rounds, nodeSeconds, curlSeconds, nodeMiBps, curlMiBps, ratio: median(roundRatios), roundRatios,
-    nodeExtraMiB: median(extras) / MiB, nodeExtraMaxMiB: Math.max(...extras) / MiB, nodeExtrasMiB: extras.map((x) => x / MiB), nodeHwmMiB: Math.max(...hwms) / MiB, curlMaxRssMiB: curlRss !== undefined ? curlRss / MiB : undefined,
+    bytes,
+    rounds,
+    nodeSeconds,
+    curlSeconds,
+    nodeMiBps,
+    curlMiBps,
+    ratio: median(roundRatios),
+    roundRatios,
+    nodeExtraMiB: median(extras) / MiB,
+    nodeExtraMaxMiB: Math.max(...extras) / MiB,
+    nodeExtrasMiB: extras.map((x) => x / MiB),
+    nodeHwmMiB: Math.max(...hwms) / MiB,
+    curlMaxRssMiB: curlRss !== undefined ? curlRss / MiB : undefined,
   };
 }
 
 // ---------------------------------------------------------------- uploads
 
-/** A valid PNG (signature + IHDR) followed by filler up to `size` bytes: enough for the multipart path and the emulator's magic-byte check. */
+/**
+ * A valid PNG (signature + IHDR) followed by filler up to `size` bytes: enough for the multipart path and the
+ * emulator's magic-byte check.
+ */
 function writePng(file: string, size: number): void {
   const head = Buffer.from('89504e470d0a1a0a0000000d49484452000004000000040008060000005c72a866', 'hex');
   const fd = fs.openSync(file, 'w');
@@ -162,7 +190,16 @@ function startSink(): Promise<{ url: string; close: () => Promise<void>; lastByt
   }));
 }
 
-interface UploadRun { target: string; files: number; fileMiB: number; bodyMiB: number; seconds: number; MiBps: number; extraMiB: number; hwmMiB: number }
+interface UploadRun {
+  target: string;
+  files: number;
+  fileMiB: number;
+  bodyMiB: number;
+  seconds: number;
+  MiBps: number;
+  extraMiB: number;
+  hwmMiB: number;
+}
 
 async function uploads(emulator: ProviderEmulator, tmp: string): Promise<UploadRun[]> {
   const runs: UploadRun[] = [];
@@ -171,7 +208,16 @@ async function uploads(emulator: ProviderEmulator, tmp: string): Promise<UploadR
     for (const f of files) writePng(f, fileMiB * MiB);
     const r = await child(['upload', baseUrl, 'test-pixapi-key', ...files]);
     for (const f of files) fs.rmSync(f, { force: true });
-    runs.push({ target, files: 2, fileMiB, bodyMiB: r.bytes / MiB, seconds: r.seconds, MiBps: r.bytes / MiB / r.seconds, extraMiB: r.extraBytes / MiB, hwmMiB: r.vmHwm / MiB });
+    runs.push({
+      target,
+      files: 2,
+      fileMiB,
+      bodyMiB: r.bytes / MiB,
+      seconds: r.seconds,
+      MiBps: r.bytes / MiB / r.seconds,
+      extraMiB: r.extraBytes / MiB,
+      hwmMiB: r.vmHwm / MiB,
+    });
     log(`upload: 2 × ${fileMiB} MiB to ${target}: ${r.seconds.toFixed(2)} s, +${(r.extraBytes / MiB).toFixed(1)} MiB`);
   };
   const sink = await startSink();
@@ -212,20 +258,31 @@ async function activation(): Promise<ActivationOut> {
   execFileSync(process.execPath, [path.join(ROOT, 'esbuild.js'), '--production'], { cwd: ROOT, stdio: 'ignore' });
   try {
     const files: Record<string, number> = {};
-    for (const f of fs.readdirSync(path.join(ROOT, 'dist')).filter((name) => name.endsWith('.js')).sort()) files[f] = fs.statSync(path.join(ROOT, 'dist', f)).size / 1024;
+    for (const f of fs
+      .readdirSync(path.join(ROOT, 'dist'))
+      .filter((name) => name.endsWith('.js'))
+      .sort())
+      files[f] = fs.statSync(path.join(ROOT, 'dist', f)).size / 1024;
     const stubDir = fs.mkdtempSync(path.join(os.tmpdir(), 'media-studio-bench-vscode-'));
     // A 'vscode' module whose every property is a harmless callable proxy: enough for require(), not for activate().
     fs.mkdirSync(path.join(stubDir, 'node_modules', 'vscode'), { recursive: true });
     // The top-level names come from @types/vscode, since the bundle copies the module's own keys (__toESM).
     const typings = fs.readFileSync(path.join(ROOT, 'node_modules', '@types', 'vscode', 'index.d.ts'), 'utf8');
     const names = [...new Set([...typings.matchAll(/^\s*export (?:class|namespace|enum|function|const|let) (\w+)/gm)].map((m) => m[1]))];
-    fs.writeFileSync(path.join(stubDir, 'node_modules', 'vscode', 'index.js'),
-      `const h={get:(t,p)=>p===Symbol.toPrimitive?()=>"":p==="then"?undefined:P,apply:()=>P,construct:()=>P};const P=new Proxy(function(){},h);for(const n of ${JSON.stringify(names)})exports[n]=P;`);
+    fs.writeFileSync(
+      path.join(stubDir, 'node_modules', 'vscode', 'index.js'),
+      `const h={get:(t,p)=>p===Symbol.toPrimitive?()=>"":p==="then"?undefined:P,apply:()=>P,construct:()=>P};const P=new Proxy(function(){},h);for(const n of ${JSON.stringify(names)})exports[n]=P;`,
+    );
     const requireMs = timeRequire(path.join(ROOT, 'dist', 'extension.js'), path.join(stubDir, 'node_modules'), 7);
     const undiciRequireMs = timeRequire(path.join(ROOT, 'dist', 'undici.js'), '', 7);
     fs.rmSync(stubDir, { recursive: true, force: true });
     const result: ActivationOut = {
-      built: 'node esbuild.js --production', files, requireMs, requireMedianMs: median(requireMs), undiciRequireMs, undiciRequireMedianMs: median(undiciRequireMs),
+      built: 'node esbuild.js --production',
+      files,
+      requireMs,
+      requireMedianMs: median(requireMs),
+      undiciRequireMs,
+      undiciRequireMedianMs: median(undiciRequireMs),
     };
     result.host = await section('activation in the extension host', () => runHostActivation(3, log));
     return result;
@@ -249,45 +306,69 @@ function panelMarkdown(p: PanelBench | { error: string } | undefined): string[] 
   if (p === undefined) return [...lines, 'Not run in this invocation.', ''];
   if ('error' in p) return [...lines, `Failed: ${p.error}`, ''];
   lines.push(
-    `${p.tasks.toLocaleString('en-US')} stored tasks, most with an image result; Chromium on code-server with the development build, one fresh page per round `
-      + '(the Media Studio side bar restored with it, so the extension is already active). "First card": from clicking "Media Studio: Open Panel" '
-      + 'in the palette to the first task card visible in the webview. "One change": a task message dispatched in the webview, with the layout it forces.',
+    `${p.tasks.toLocaleString('en-US')} stored tasks, most with an image result; Chromium on code-server with the development build, one fresh page per round ` +
+      '(the Media Studio side bar restored with it, so the extension is already active). "First card": from clicking "Media Studio: Open Panel" ' +
+      'in the palette to the first task card visible in the webview. "One change": a task message dispatched in the webview, with the layout it forces.',
     '',
-    '| Stored tasks | First card | DOM nodes | Cards drawn | JS heap | One change |', '|---:|---:|---:|---:|---:|---:|',
+    '| Stored tasks | First card | DOM nodes | Cards drawn | JS heap | One change |',
+    '|---:|---:|---:|---:|---:|---:|',
   );
-  for (const r of p.rounds) lines.push(`| ${r.tasks.toLocaleString('en-US')} | ${r.firstCardMs} ms | ${r.domNodes} | ${r.cards} | ${f(r.jsHeapMiB)} MiB | ${f(r.applyChangeMs, 2)} ms |`);
+  for (const r of p.rounds)
+    lines.push(
+      `| ${r.tasks.toLocaleString('en-US')} | ${r.firstCardMs} ms | ${r.domNodes} | ${r.cards} | ${f(r.jsHeapMiB)} MiB | ${f(r.applyChangeMs, 2)} ms |`,
+    );
   const full = p.rounds.filter((r) => r.tasks === p.tasks);
   const first = median(full.map((r) => r.firstCardMs));
   const nodes = Math.max(...full.map((r) => r.domNodes));
   const change = median(full.map((r) => r.applyChangeMs));
   const alone = median(p.rounds.filter((r) => r.tasks === 1).map((r) => r.firstCardMs));
-  lines.push('', '| Target | Measured | Met |', '|---|---:|---|',
+  lines.push(
+    '',
+    '| Target | Measured | Met |',
+    '|---|---:|---|',
     `| First card < 300 ms after Open Panel, 1,000 tasks (median; with 1 task: ${f(alone, 0)} ms) | ${f(first, 0)} ms | ${met(first < 300)} |`,
     `| < 2,000 DOM nodes (largest) | ${nodes} | ${met(nodes < 2000)} |`,
     `| One task change applied < 16 ms (median) | ${f(change, 2)} ms | ${met(change < 16)} |`,
-    '', 'Cards and results are drawn a page (50) at a time, with "Show more"; thumbnails load lazily (`loading="lazy"`).', '');
+    '',
+    'Cards and results are drawn a page (50) at a time, with "Show more"; thumbnails load lazily (`loading="lazy"`).',
+    '',
+  );
   return lines;
 }
 
 function markdown(results: Record<string, unknown>): string {
   const lines: string[] = [];
   const meta = results.meta as Record<string, string>;
-  lines.push('# Benchmark results', '', `Run ${meta.date} on ${meta.cpus} (${meta.cores} cores), Node ${meta.node}; the whole run took ${meta.seconds ?? '?'} s. Generated by \`npm run bench\`; every comparison was measured in this same run.`, '');
+  lines.push(
+    '# Benchmark results',
+    '',
+    `Run ${meta.date} on ${meta.cpus} (${meta.cores} cores), Node ${meta.node}; the whole run took ${meta.seconds ?? '?'} s. Generated by \`npm run bench\`; every comparison was measured in this same run.`,
+    '',
+  );
   const rerun = Object.entries((results.meta as { rerun?: Record<string, string> }).rerun ?? {});
-  if (rerun.length) lines.push(`Parts run again since, on the same machine: ${rerun.map(([part, date]) => `${part} (${date})`).join(', ')}.`, '');
+  if (rerun.length)
+    lines.push(`Parts run again since, on the same machine: ${rerun.map(([part, date]) => `${part} (${date})`).join(', ')}.`, '');
   const p = results.polling as PollingOut | { error: string } | undefined;
   lines.push('## 1. Polling efficiency', '');
   if (p === undefined) lines.push('Not run in this invocation.', '');
   else if ('error' in p) lines.push(`Failed: ${p.error}`, '');
   else {
-    lines.push(`${p.tasks} tasks (seed ${p.seed}; images uniform 5–60 s, videos 30–600 s, about half each), all through the real TaskEngine and nextPollDelay on a virtual clock. Notice delay = time from the task being ready to the check that saw it. Bound = max(10 % of the task's duration, 2 s).`, '');
-    lines.push('| Scheme | Kind | Requests / task | vs 500 ms poll | Delay p50 | Delay p95 | Delay max | p95 delay/duration | Within bound | Gaps < 1.5 s |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push(
+      `${p.tasks} tasks (seed ${p.seed}; images uniform 5–60 s, videos 30–600 s, about half each), all through the real TaskEngine and nextPollDelay on a virtual clock. Notice delay = time from the task being ready to the check that saw it. Bound = max(10 % of the task's duration, 2 s).`,
+      '',
+    );
+    lines.push(
+      '| Scheme | Kind | Requests / task | vs 500 ms poll | Delay p50 | Delay p95 | Delay max | p95 delay/duration | Within bound | Gaps < 1.5 s |',
+      '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    );
     const base = p.schemes.find((x) => x.name === 'Baseline: fixed 500 ms');
     for (const scheme of p.schemes) {
       for (const kind of ['image', 'video'] as const) {
         const k = scheme.byKind[kind];
         const fewer = base ? base.byKind[kind].requestsPerTask / k.requestsPerTask : NaN;
-        lines.push(`| ${scheme.name}${scheme.note && kind === 'video' ? ' *' : ''} | ${kind} | ${f(k.requestsPerTask)} | ${f(fewer)}× fewer | ${s(k.delayP50Ms)} | ${s(k.delayP95Ms)} | ${s(k.delayMaxMs)} | ${pct(k.ratioP95)} | ${pct(k.withinBound)} | ${k.gapsUnder1500} |`);
+        lines.push(
+          `| ${scheme.name}${scheme.note && kind === 'video' ? ' *' : ''} | ${kind} | ${f(k.requestsPerTask)} | ${f(fewer)}× fewer | ${s(k.delayP50Ms)} | ${s(k.delayP95Ms)} | ${s(k.delayMaxMs)} | ${pct(k.ratioP95)} | ${pct(k.withinBound)} | ${k.gapsUnder1500} |`,
+        );
       }
     }
     lines.push('', '\\* PixAI has no video API; its video row only shows what its policy would do.', '');
@@ -298,19 +379,31 @@ function markdown(results: Record<string, unknown>): string {
   else if ('error' in ap) lines.push(`Failed: ${ap.error}`, '');
   else {
     const first = ap[0];
-    lines.push(`Each plan: ${first ? first.batches : '?'} separate batches of tasks queued at once (Pro ${PLAN_BATCH.pro.tasks}, Free ${PLAN_BATCH.free.tasks} a batch, alternately image and video; figures pooled over all batches), through the real TaskEngine on a virtual clock with the plan's real limits: concurrent tasks (the rest wait in the local queue) and requests a minute (submits and checks together). Run times uniform in Apixo's documented windows: images ${APIXO_RUN_TIMES.image[0] / 1000}–${APIXO_RUN_TIMES.image[1] / 1000} s, videos ${APIXO_RUN_TIMES.video[0] / 1000}–${APIXO_RUN_TIMES.video[1] / 1000} s. Notice delay = from the task being ready to the check that saw it; "relative" = that delay over the task's own run time. Refused = requests Apixo's sliding-minute limit (as the emulator enforces it) would have answered 429. The documented schedule runs through the same engine, in due order.`, '');
-    lines.push('| Plan | Scheme | Kind | Requests / task | Delay p50 / p95 / max | Relative p50 / p95 / max | Local-queue wait p50 / p95 / max | Busiest minute | Refused (429) |', '|---|---|---|---:|---:|---:|---:|---:|---:|');
+    lines.push(
+      `Each plan: ${first ? first.batches : '?'} separate batches of tasks queued at once (Pro ${PLAN_BATCH.pro.tasks}, Free ${PLAN_BATCH.free.tasks} a batch, alternately image and video; figures pooled over all batches), through the real TaskEngine on a virtual clock with the plan's real limits: concurrent tasks (the rest wait in the local queue) and requests a minute (submits and checks together). Run times uniform in Apixo's documented windows: images ${APIXO_RUN_TIMES.image[0] / 1000}–${APIXO_RUN_TIMES.image[1] / 1000} s, videos ${APIXO_RUN_TIMES.video[0] / 1000}–${APIXO_RUN_TIMES.video[1] / 1000} s. Notice delay = from the task being ready to the check that saw it; "relative" = that delay over the task's own run time. Refused = requests Apixo's sliding-minute limit (as the emulator enforces it) would have answered 429. The documented schedule runs through the same engine, in due order.`,
+      '',
+    );
+    lines.push(
+      '| Plan | Scheme | Kind | Requests / task | Delay p50 / p95 / max | Relative p50 / p95 / max | Local-queue wait p50 / p95 / max | Busiest minute | Refused (429) |',
+      '|---|---|---|---:|---:|---:|---:|---:|---:|',
+    );
     for (const r of ap) {
       for (const kind of ['image', 'video'] as const) {
         const k = r.byKind[kind];
-        lines.push(`| ${r.plan === 'pro' ? 'Pro' : 'Free'} (${r.concurrentTasks} at once, ${r.requestsPerMinute}/min) | ${r.scheme} | ${kind} | ${f(k.requestsPerTask)} | ${s(k.delayP50Ms)} / ${s(k.delayP95Ms)} / ${s(k.delayMaxMs)} | ${pct(k.ratioP50)} / ${pct(k.ratioP95)} / ${pct(k.ratioMax)} | ${s(k.queueP50Ms)} / ${s(k.queueP95Ms)} / ${s(k.queueMaxMs)} | ${r.busiestMinute} | ${r.refused} |`);
+        lines.push(
+          `| ${r.plan === 'pro' ? 'Pro' : 'Free'} (${r.concurrentTasks} at once, ${r.requestsPerMinute}/min) | ${r.scheme} | ${kind} | ${f(k.requestsPerTask)} | ${s(k.delayP50Ms)} / ${s(k.delayP95Ms)} / ${s(k.delayMaxMs)} | ${pct(k.ratioP50)} / ${pct(k.ratioP95)} / ${pct(k.ratioMax)} | ${s(k.queueP50Ms)} / ${s(k.queueP95Ms)} / ${s(k.queueMaxMs)} | ${r.busiestMinute} | ${r.refused} |`,
+        );
       }
     }
     const pro = ap.find((r) => r.plan === 'pro' && r.scheme === 'Media Studio');
     if (pro) {
       lines.push('', '| Target (Pro, Media Studio) | Measured | Met |', '|---|---:|---|');
-      lines.push(`| p95 notice delay ≤ 15 % of an image's run time | ${pct(pro.byKind.image.ratioP95)} | ${met(pro.byKind.image.ratioP95 <= 0.15)} |`);
-      lines.push(`| p95 notice delay ≤ 10 % of a video's run time | ${pct(pro.byKind.video.ratioP95)} | ${met(pro.byKind.video.ratioP95 <= 0.10)} |`);
+      lines.push(
+        `| p95 notice delay ≤ 15 % of an image's run time | ${pct(pro.byKind.image.ratioP95)} | ${met(pro.byKind.image.ratioP95 <= 0.15)} |`,
+      );
+      lines.push(
+        `| p95 notice delay ≤ 10 % of a video's run time | ${pct(pro.byKind.video.ratioP95)} | ${met(pro.byKind.video.ratioP95 <= 0.1)} |`,
+      );
       lines.push(`| no request over the budget (no 429) | ${pro.refused} refused | ${met(pro.refused === 0)} |`);
     }
     lines.push('');
@@ -324,16 +417,29 @@ function markdown(results: Record<string, unknown>): string {
     if (!h) lines.push('The extension-host part was not run.', '');
     else if ('error' in h) lines.push(`The extension-host part failed: ${h.error}`, '');
     else {
-      lines.push(`In the real extension host: code-server with the production build, one fresh page load (so a fresh extension host) per round, ${h.rounds} rounds each; the Media Studio side bar is opened by the test index before the extension is active, so it activates on the view as on a user's click. Times are the extension's own (\`startup\` on its API): from the start of activate(). The first rows come from the task index (\`tasks-index.json\`: the unfinished tasks and the newest 200 finished ones) while the task files are read; before the measured rounds of each count, one round starts without an index (as the first start after an update), which writes it.`, '');
-      lines.push('| Stored tasks | Round | activate() | Index read | VS Code asked for the rows | First rows listed (from) | All task files read | All rounds: activate / index / asked / listed / files (ms) |', '|---:|---|---:|---:|---:|---:|---:|---|');
-      const timing = (r: HostRound) => `${f(r.activateMs)} / ${f(r.indexReadMs)} / ${f(r.viewAskedMs)} / ${f(r.viewListedMs)} / ${f(r.tasksLoadedMs)}`;
+      lines.push(
+        `In the real extension host: code-server with the production build, one fresh page load (so a fresh extension host) per round, ${h.rounds} rounds each; the Media Studio side bar is opened by the test index before the extension is active, so it activates on the view as on a user's click. Times are the extension's own (\`startup\` on its API): from the start of activate(). The first rows come from the task index (\`tasks-index.json\`: the unfinished tasks and the newest 200 finished ones) while the task files are read; before the measured rounds of each count, one round starts without an index (as the first start after an update), which writes it.`,
+        '',
+      );
+      lines.push(
+        '| Stored tasks | Round | activate() | Index read | VS Code asked for the rows | First rows listed (from) | All task files read | All rounds: activate / index / asked / listed / files (ms) |',
+        '|---:|---|---:|---:|---:|---:|---:|---|',
+      );
+      const timing = (r: HostRound) =>
+        `${f(r.activateMs)} / ${f(r.indexReadMs)} / ${f(r.viewAskedMs)} / ${f(r.viewListedMs)} / ${f(r.tasksLoadedMs)}`;
       for (const group of h.byTasks) {
-        const pick = (k: 'activateMs' | 'indexReadMs' | 'tasksLoadedMs' | 'viewAskedMs' | 'viewListedMs') => median(group.runs.map((r) => r[k] ?? NaN));
+        const pick = (k: 'activateMs' | 'indexReadMs' | 'tasksLoadedMs' | 'viewAskedMs' | 'viewListedMs') =>
+          median(group.runs.map((r) => r[k] ?? NaN));
         const from = [...new Set(group.runs.map((r) => r.listedFrom ?? '?'))].join(', ');
         const count = `${group.tasks.toLocaleString('en-US')}${group.tasks ? `, ${group.spacingMinutes} min apart` : ''}`;
-        lines.push(`| ${count} | median of ${group.runs.length}, with the index | ${f(pick('activateMs'))} ms | ${f(pick('indexReadMs'))} ms | ${f(pick('viewAskedMs'))} ms | ${f(pick('viewListedMs'))} ms (${from}) | ${f(pick('tasksLoadedMs'))} ms | ${group.runs.map(timing).join('; ')} |`);
+        lines.push(
+          `| ${count} | median of ${group.runs.length}, with the index | ${f(pick('activateMs'))} ms | ${f(pick('indexReadMs'))} ms | ${f(pick('viewAskedMs'))} ms | ${f(pick('viewListedMs'))} ms (${from}) | ${f(pick('tasksLoadedMs'))} ms | ${group.runs.map(timing).join('; ')} |`,
+        );
         const w = group.withoutIndex;
-        if (w) lines.push(`| ${count} | without an index | ${f(w.activateMs)} ms | — | ${f(w.viewAskedMs)} ms | ${f(w.viewListedMs)} ms (${w.listedFrom ?? '?'}) | ${f(w.tasksLoadedMs)} ms | ${timing(w)} |`);
+        if (w)
+          lines.push(
+            `| ${count} | without an index | ${f(w.activateMs)} ms | — | ${f(w.viewAskedMs)} ms | ${f(w.viewListedMs)} ms (${w.listedFrom ?? '?'}) | ${f(w.tasksLoadedMs)} ms | ${timing(w)} |`,
+          );
       }
       lines.push('', '| Target | Measured | Met |', '|---|---:|---|');
       for (const tasks of [1000, 10_000]) {
@@ -341,19 +447,29 @@ function markdown(results: Record<string, unknown>): string {
         if (!group) continue;
         const runs = group.runs.map((r) => r.viewListedMs);
         const listed = median(runs);
-        lines.push(`| Tasks view rows listed < 50 ms after activation began, ${tasks.toLocaleString('en-US')} stored tasks | ${f(listed)} ms (median; ${f(Math.min(...runs))}–${f(Math.max(...runs))}) | ${met(listed < 50)} |`);
+        lines.push(
+          `| Tasks view rows listed < 50 ms after activation began, ${tasks.toLocaleString('en-US')} stored tasks | ${f(listed)} ms (median; ${f(Math.min(...runs))}–${f(Math.max(...runs))}) | ${met(listed < 50)} |`,
+        );
       }
       lines.push('');
     }
     const BUNDLE_TARGET_KIB: Record<string, number> = { 'extension.js': 200, 'webview.js': 60 };
     lines.push('| Shipped script | Size | Target | Met | Loaded |', '|---|---:|---:|---|---|');
     for (const [file, kib] of Object.entries(a.files)) {
-      const when = file === 'extension.js' ? `at activation; require() with a stub vscode in plain Node: ${f(a.requireMedianMs)} ms (median of ${a.requireMs.length})`
-        : file === 'undici.js' ? `on the first request; require(): ${f(a.undiciRequireMedianMs)} ms (median of ${a.undiciRequireMs.length})`
-          : file === 'webview.js' ? 'in the panel\'s webview, when the panel opens'
-            : file === 'specs.js' ? 'the model catalogs\' spec data: on the first read of a model\'s fields, rules or price (not at activation)'
-              : file === 'features.js' ? 'the commands\' flows, chat tools, batches, targets, result writer, document-image hooks, panel controller, spending page: on first use (not at activation)'
-                : file === 'imageCodecs.js' ? 'the image codecs: on the first resize or conversion for a target path' : '';
+      const when =
+        file === 'extension.js'
+          ? `at activation; require() with a stub vscode in plain Node: ${f(a.requireMedianMs)} ms (median of ${a.requireMs.length})`
+          : file === 'undici.js'
+            ? `on the first request; require(): ${f(a.undiciRequireMedianMs)} ms (median of ${a.undiciRequireMs.length})`
+            : file === 'webview.js'
+              ? "in the panel's webview, when the panel opens"
+              : file === 'specs.js'
+                ? "the model catalogs' spec data: on the first read of a model's fields, rules or price (not at activation)"
+                : file === 'features.js'
+                  ? "the commands' flows, chat tools, batches, targets, result writer, document-image hooks, panel controller, spending page: on first use (not at activation)"
+                  : file === 'imageCodecs.js'
+                    ? 'the image codecs: on the first resize or conversion for a target path'
+                    : '';
       const target = BUNDLE_TARGET_KIB[file];
       lines.push(`| dist/${file} | ${f(kib)} KiB | ${target ? `< ${target} KiB` : '—'} | ${target ? met(kib < target) : '—'} | ${when} |`);
     }
@@ -365,12 +481,24 @@ function markdown(results: Record<string, unknown>): string {
   else if ('error' in d) lines.push(`Failed: ${d.error}`, '');
   else {
     lines.push('| Client | Median time | Throughput | Memory |', '|---|---:|---:|---:|');
-    lines.push(`| Media Studio (openDownload + resultInspector + streamToNewFile, child process) | ${f(median(d.nodeSeconds), 2)} s | ${f(d.nodeMiBps, 0)} MiB/s | +${f(d.nodeExtraMiB)} MiB peak RSS over baseline, median (max +${f(d.nodeExtraMaxMiB)}; peak ${f(d.nodeHwmMiB)} MiB) |`);
-    lines.push(`| curl -s -o FILE URL | ${f(median(d.curlSeconds), 2)} s | ${f(d.curlMiBps, 0)} MiB/s | max RSS ${f(d.curlMaxRssMiB)} MiB |`);
+    lines.push(
+      `| Media Studio (openDownload + resultInspector + streamToNewFile, child process) | ${f(median(d.nodeSeconds), 2)} s | ${f(d.nodeMiBps, 0)} MiB/s | +${f(d.nodeExtraMiB)} MiB peak RSS over baseline, median (max +${f(d.nodeExtraMaxMiB)}; peak ${f(d.nodeHwmMiB)} MiB) |`,
+    );
+    lines.push(
+      `| curl -s -o FILE URL | ${f(median(d.curlSeconds), 2)} s | ${f(d.curlMiBps, 0)} MiB/s | max RSS ${f(d.curlMaxRssMiB)} MiB |`,
+    );
     lines.push('', '| Target | Measured | Met |', '|---|---:|---|');
-    lines.push(`| ≥ 0.8× curl's throughput (median of the round ratios) | ${f(d.ratio, 2)}× (${f(Math.min(...d.roundRatios), 2)}–${f(Math.max(...d.roundRatios), 2)}) | ${met(d.ratio >= 0.8)} |`);
-    lines.push(`| < 64 MiB extra memory for 1 GiB (median) | +${f(d.nodeExtraMiB)} MiB (${f(Math.min(...d.nodeExtrasMiB))}–${f(d.nodeExtraMaxMiB)}) | ${met(d.nodeExtraMiB < 64)} |`);
-    lines.push('', `Throughput ratio Media Studio / curl: **${f(d.ratio, 2)}×**, the median of the ratios of ${d.rounds} rounds, each a back-to-back pair in alternating order (${d.roundRatios.map((x) => x.toFixed(2)).join(', ')}; ratio of the medians ${f(d.nodeMiBps / d.curlMiBps, 2)}×; runs: node ${d.nodeSeconds.map((x) => x.toFixed(2)).join(', ')} s; curl ${d.curlSeconds.map((x) => x.toFixed(2)).join(', ')} s; node memory +${d.nodeExtrasMiB.map((x) => x.toFixed(0)).join(', +')} MiB).`, '');
+    lines.push(
+      `| ≥ 0.8× curl's throughput (median of the round ratios) | ${f(d.ratio, 2)}× (${f(Math.min(...d.roundRatios), 2)}–${f(Math.max(...d.roundRatios), 2)}) | ${met(d.ratio >= 0.8)} |`,
+    );
+    lines.push(
+      `| < 64 MiB extra memory for 1 GiB (median) | +${f(d.nodeExtraMiB)} MiB (${f(Math.min(...d.nodeExtrasMiB))}–${f(d.nodeExtraMaxMiB)}) | ${met(d.nodeExtraMiB < 64)} |`,
+    );
+    lines.push(
+      '',
+      `Throughput ratio Media Studio / curl: **${f(d.ratio, 2)}×**, the median of the ratios of ${d.rounds} rounds, each a back-to-back pair in alternating order (${d.roundRatios.map((x) => x.toFixed(2)).join(', ')}; ratio of the medians ${f(d.nodeMiBps / d.curlMiBps, 2)}×; runs: node ${d.nodeSeconds.map((x) => x.toFixed(2)).join(', ')} s; curl ${d.curlSeconds.map((x) => x.toFixed(2)).join(', ')} s; node memory +${d.nodeExtrasMiB.map((x) => x.toFixed(0)).join(', +')} MiB).`,
+      '',
+    );
   }
   const u = results.upload as UploadRun[] | { error: string } | undefined;
   lines.push('## 4. Upload (edit with two PNG references, multipartBody + ApiClient, child process)', '');
@@ -378,25 +506,44 @@ function markdown(results: Record<string, unknown>): string {
   else if ('error' in u) lines.push(`Failed: ${u.error}`, '');
   else {
     lines.push('| Target | References | Body | Time | Throughput | Client memory |', '|---|---|---:|---:|---:|---:|');
-    for (const r of u) lines.push(`| ${r.target} | 2 × ${r.fileMiB} MiB | ${f(r.bodyMiB)} MiB | ${f(r.seconds, 2)} s | ${f(r.MiBps, 0)} MiB/s | +${f(r.extraMiB)} MiB (peak ${f(r.hwmMiB)} MiB) |`);
-    lines.push('', 'The emulator buffers request bodies and refuses bodies over 64 MiB, so the 2 × 50 MiB edit goes to a streaming stand-in on 127.0.0.1 that checks the length, the multipart type and the PNG signature; 2 × 30 MiB goes to the emulator itself, which parses the form and checks every image.', '');
+    for (const r of u)
+      lines.push(
+        `| ${r.target} | 2 × ${r.fileMiB} MiB | ${f(r.bodyMiB)} MiB | ${f(r.seconds, 2)} s | ${f(r.MiBps, 0)} MiB/s | +${f(r.extraMiB)} MiB (peak ${f(r.hwmMiB)} MiB) |`,
+      );
+    lines.push(
+      '',
+      'The emulator buffers request bodies and refuses bodies over 64 MiB, so the 2 × 50 MiB edit goes to a streaming stand-in on 127.0.0.1 that checks the length, the multipart type and the PNG signature; 2 × 30 MiB goes to the emulator itself, which parses the form and checks every image.',
+      '',
+    );
   }
   const sc = results.scale as ScaleResult[] | { error: string } | undefined;
   lines.push('## 5. Scale (TaskStore over one JSON file per task, temp + rename, Node fs)', '');
   if (sc === undefined) lines.push('Not run in this invocation.', '');
   else if ('error' in sc) lines.push(`Failed: ${sc.error}`, '');
   else {
-    lines.push('| Stored tasks | Load | Persist one change (median) | Persist one change (p95) | Without fsync (median) | Tree children (list + sort, median) |', '|---:|---:|---:|---:|---:|---:|');
-    for (const r of sc) lines.push(`| ${r.tasks.toLocaleString('en-US')} | ${f(r.loadMs)} ms | ${f(r.persistMedianMs, 2)} ms | ${f(r.persistP95Ms, 2)} ms | ${f(r.persistNoSyncMedianMs, 2)} ms | ${f(r.sortMedianMs, 2)} ms |`);
+    lines.push(
+      '| Stored tasks | Load | Persist one change (median) | Persist one change (p95) | Without fsync (median) | Tree children (list + sort, median) |',
+      '|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const r of sc)
+      lines.push(
+        `| ${r.tasks.toLocaleString('en-US')} | ${f(r.loadMs)} ms | ${f(r.persistMedianMs, 2)} ms | ${f(r.persistP95Ms, 2)} ms | ${f(r.persistNoSyncMedianMs, 2)} ms | ${f(r.sortMedianMs, 2)} ms |`,
+      );
     const big = sc.find((r) => r.tasks === 10_000);
     const host = a && !('error' in a) && a.host && !('error' in a.host) ? a.host.byTasks.find((g) => g.tasks === 10_000) : undefined;
     if (big) {
       lines.push('', '| Target | Measured | Met |', '|---|---:|---|');
       // The view no longer waits for the load: its first rows come from the task index (section 2).
       const listed = host ? median(host.runs.map((r) => r.viewListedMs)) : undefined;
-      lines.push(`| 10,000 stored tasks: first rows < 50 ms (from the task index while the ${f(big.loadMs)} ms load goes on; in the extension host, section 2) | ${listed === undefined ? 'not measured in this run' : `${f(listed)} ms`} | ${listed === undefined ? '—' : met(listed < 50)} |`);
+      lines.push(
+        `| 10,000 stored tasks: first rows < 50 ms (from the task index while the ${f(big.loadMs)} ms load goes on; in the extension host, section 2) | ${listed === undefined ? 'not measured in this run' : `${f(listed)} ms`} | ${listed === undefined ? '—' : met(listed < 50)} |`,
+      );
     }
-    lines.push('', 'A change is persisted as the extension does it: the file and its folder flushed (fsync) before the rename is announced; the "without fsync" column is the same write without the flushes, i.e. what durability costs.', '');
+    lines.push(
+      '',
+      'A change is persisted as the extension does it: the file and its folder flushed (fsync) before the rename is announced; the "without fsync" column is the same write without the flushes, i.e. what durability costs.',
+      '',
+    );
   }
   lines.push(...panelMarkdown(results.panel as PanelBench | { error: string } | undefined));
   return lines.join('\n');
@@ -426,11 +573,23 @@ async function main(): Promise<void> {
   const started = Date.now();
   const only = process.argv.slice(2);
   const want = (name: string) => !only.length || only.includes(name);
-  const meta = { date: new Date().toISOString(), node: process.version, cpus: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, platform: `${os.platform()} ${os.release()}` };
+  const meta = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    platform: `${os.platform()} ${os.release()}`,
+  };
   // A run of some parts (`npm run bench -- panel`) keeps the other parts' figures from the last run, and says so.
   const previous = only.length ? readPrevious() : undefined;
   const results: Record<string, unknown> = previous
-    ? { ...previous, meta: { ...(previous.meta as object), rerun: { ...((previous.meta as { rerun?: object }).rerun ?? {}), ...Object.fromEntries(only.map((part) => [part, meta.date])) } } }
+    ? {
+        ...previous,
+        meta: {
+          ...(previous.meta as object),
+          rerun: { ...((previous.meta as { rerun?: object }).rerun ?? {}), ...Object.fromEntries(only.map((part) => [part, meta.date])) },
+        },
+      }
     : { meta };
   if (want('polling')) results.polling = await section('polling', polling);
   if (want('polling') || want('apixo')) results.apixoPlans = await section('apixo plans', apixoPlans);

@@ -9,7 +9,7 @@ import { promises as fsp, readFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { writeFileDurably } from '../src/core/files/durableWrite';
-import { TaskStore, TaskPersistence } from '../src/core/store';
+import { TaskStore, type TaskPersistence } from '../src/core/store';
 import { parseStoredTask } from '../src/core/taskJson';
 import type { Task, TaskState } from '../src/core/task';
 import { withChanges } from '../src/core/task';
@@ -23,7 +23,9 @@ class NodeFileTaskPersistence implements TaskPersistence {
   constructor(readonly folder: string, private readonly durable = true) {}
   fileOf(id: string): string { return path.join(this.folder, `${encodeURIComponent(id)}.json`); }
   async load(): Promise<Task[]> {
-    const names = (await fsp.readdir(this.folder, { withFileTypes: true })).filter((e) => e.isFile() && e.name.endsWith('.json')).map((e) => e.name);
+    const names = (await fsp.readdir(this.folder, { withFileTypes: true }))
+      .filter((e) => e.isFile() && e.name.endsWith('.json'))
+      .map((e) => e.name);
     const tasks: Task[] = [];
     for (let i = 0; i < names.length; i += LOAD_CHUNK) {
       for (const name of names.slice(i, i + LOAD_CHUNK)) {
@@ -56,8 +58,12 @@ function makeTask(i: number, random: () => number): Task {
   return {
     id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
     request: {
-      provider: 'pixapi', model: video ? 'veo' : 'gpt-image-2', operation: video ? 'video' : 'generate', kind: video ? 'video' : 'image',
-      prompt: `a bench prompt number ${i}: a lighthouse on a cliff at dusk, oil painting, warm light`, params: video ? { duration: 8 } : { size: '1024x1024', n: 1 },
+      provider: 'pixapi',
+      model: video ? 'veo' : 'gpt-image-2',
+      operation: video ? 'video' : 'generate',
+      kind: video ? 'video' : 'image',
+      prompt: `a bench prompt number ${i}: a lighthouse on a cliff at dusk, oil painting, warm light`,
+      params: video ? { duration: 8 } : { size: '1024x1024', n: 1 },
       workspaceFolder: 'file:///ws',
     },
     state: done ? 'succeeded' : 'running',
@@ -66,11 +72,13 @@ function makeTask(i: number, random: () => number): Task {
     progress: done ? 100 : 40,
     createdAt: created,
     submittedAt: created + 300,
-    ...(done ? {
-      endedAt: created + 20_000,
-      results: [{ url: `https://cdn.example/r/${i}.png`, file: `file:///ws/generated/result-${i}.png`, savedAt: created + 21_000 }],
-      cost: { amount: 4, unit: 'credits' as const },
-    } : {}),
+    ...(done
+      ? {
+          endedAt: created + 20_000,
+          results: [{ url: `https://cdn.example/r/${i}.png`, file: `file:///ws/generated/result-${i}.png`, savedAt: created + 21_000 }],
+          cost: { amount: 4, unit: 'credits' as const },
+        }
+      : {}),
     origin: 'user',
     revision: 5,
   };
@@ -129,7 +137,17 @@ export async function runScale(count: number, changes = 200): Promise<ScaleResul
       sorts.push(ms(start));
       if (ids.length !== count) throw new Error('sort lost tasks');
     }
-    return { tasks: count, loadMs, persistMedianMs: median(persist), persistP95Ms: quantile(persist.sort((a, b) => a - b), 0.95), persistNoSyncMedianMs: median(persistNoSync), sortMedianMs: median(sorts) };
+    return {
+      tasks: count,
+      loadMs,
+      persistMedianMs: median(persist),
+      persistP95Ms: quantile(
+        persist.sort((a, b) => a - b),
+        0.95,
+      ),
+      persistNoSyncMedianMs: median(persistNoSync),
+      sortMedianMs: median(sorts),
+    };
   } finally {
     await fsp.rm(folder, { recursive: true, force: true });
   }

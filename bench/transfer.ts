@@ -15,7 +15,7 @@ import * as path from 'path';
 import { openDownload } from '../src/core/download';
 import { resultInspector, streamToNewFile } from '../src/core/files/saveDownload';
 import { ApiClient, loadUndici } from '../src/core/http';
-import { multipartBody, MultipartPart } from '../src/core/multipart';
+import { multipartBody, type MultipartPart } from '../src/core/multipart';
 
 function statusKb(field: 'VmRSS' | 'VmHWM'): number {
   const status = fs.existsSync('/proc/self/status') ? fs.readFileSync('/proc/self/status', 'utf8') : '';
@@ -36,14 +36,24 @@ async function measure(work: () => Promise<number>): Promise<void> {
   clearInterval(sampler);
   peakSampled = Math.max(peakSampled, process.memoryUsage().rss);
   const hwm = kernelPeak ? statusKb('VmHWM') : NaN;
-  console.log(JSON.stringify({ bytes, seconds, rssBefore: before, peakRssSampled: peakSampled, vmHwm: hwm, extraBytes: (kernelPeak ? hwm : peakSampled) - before }));
+  console.log(
+    JSON.stringify({
+      bytes,
+      seconds,
+      rssBefore: before,
+      peakRssSampled: peakSampled,
+      vmHwm: hwm,
+      extraBytes: (kernelPeak ? hwm : peakSampled) - before,
+    }),
+  );
 }
 
 async function download(url: string, file: string): Promise<number> {
   const response = await openDownload(url, { allowLoopback: true, timeoutMs: 120_000 });
   const inspector = resultInspector(4 * 1024 * 1024 * 1024, response.contentLength, response.contentType);
   const written = await streamToNewFile(response.body, file, (chunk) => inspector.inspect(chunk));
-  if (response.contentLength !== undefined && inspector.received !== response.contentLength) throw new Error(`short download: ${inspector.received} of ${response.contentLength}`);
+  if (response.contentLength !== undefined && inspector.received !== response.contentLength)
+    throw new Error(`short download: ${inspector.received} of ${response.contentLength}`);
   if (!inspector.media()) throw new Error('the download was not recognised as media');
   return written;
 }

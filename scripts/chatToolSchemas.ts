@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { PROVIDER_IDS, ProviderId } from '../src/core/providers';
+import { PROVIDER_IDS, type ProviderId } from '../src/core/providers';
 import { providerSpec } from '../src/core/spec/registry';
 import type { ModelSpec, ParamRole, ParamSpec } from '../src/core/spec/types';
 import type { MediaKind, Operation } from '../src/core/task';
@@ -65,7 +65,8 @@ function roleString(uses: readonly RoleUse[], description: string): Schema {
 const PROVIDER = {
   type: 'string',
   enum: [...PROVIDER_IDS],
-  description: 'Which provider to use. Omit to use the default provider (setting mediaStudio.defaultProvider) or any provider that has an API key.',
+  description:
+    'Which provider to use. Omit to use the default provider (setting mediaStudio.defaultProvider) or any provider that has an API key.',
 };
 
 function modelField(): Schema {
@@ -81,15 +82,18 @@ function modelField(): Schema {
 
 const OUTPUT_FOLDER = {
   type: 'string',
-  description: 'Folder, relative to the workspace folder, to save the results in (for example "assets/hero"). Defaults to the user\'s Media Studio output folder ("generated"). Must stay inside the workspace.',
+  description:
+    'Folder, relative to the workspace folder, to save the results in (for example "assets/hero"). Defaults to the user\'s Media Studio output folder ("generated"). Must stay inside the workspace.',
 };
 const PARAMS = {
   type: 'object',
-  description: 'The model\'s own fields, by the provider\'s names (the README\'s "Models and their parameters" tables), for example {"aspect_ratio": "16:9"} on Apixo. A field the model does not document is refused with the list of fields it takes.',
+  description:
+    'The model\'s own fields, by the provider\'s names (the README\'s "Models and their parameters" tables), for example {"aspect_ratio": "16:9"} on Apixo. A field the model does not document is refused with the list of fields it takes.',
 };
 const EXTRA = {
   type: 'object',
-  description: 'Fields the model does not document, sent as given (objects and lists included) and recorded in the sidecar as not documented. Only when the user asks for such a field by name.',
+  description:
+    'Fields the model does not document, sent as given (objects and lists included) and recorded in the sidecar as not documented. Only when the user asks for such a field by name.',
 };
 
 /** The exact-target fields of the image tools (src/core/targets/target.ts). */
@@ -97,21 +101,36 @@ function targetFields(): Record<string, Schema> {
   return {
     targetPath: {
       type: 'string',
-      description: 'Write the image exactly here: a path relative to the workspace folder, such as "public/logo.png" (.png, .jpg or .webp; .ico with the favicon preset; a folder for the app-icons preset). An existing file is never replaced: a numbered sibling is written instead.',
+      description:
+        'Write the image exactly here: a path relative to the workspace folder, such as "public/logo.png" (.png, .jpg or .webp; .ico with the favicon preset; a folder for the app-icons preset). An existing file is never replaced: a numbered sibling is written instead.',
     },
-    width: { type: 'integer', minimum: 1, maximum: MAX_TARGET_SIDE, description: 'Width in pixels of the file at targetPath (the image is resized locally).' },
+    width: {
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_TARGET_SIDE,
+      description: 'Width in pixels of the file at targetPath (the image is resized locally).',
+    },
     height: { type: 'integer', minimum: 1, maximum: MAX_TARGET_SIDE, description: 'Height in pixels of the file at targetPath.' },
     fit: {
       type: 'string',
       enum: ['cover', 'contain'],
-      description: 'cover (default) fills width×height and crops the overflow; contain fits inside and pads with transparency or background.',
+      description:
+        'cover (default) fills width×height and crops the overflow; contain fits inside and pads with transparency or background.',
     },
-    background: { type: 'string', description: 'Padding colour for fit=contain, such as "#ffffff" (default transparent; white behind a JPEG).' },
-    format: { type: 'string', enum: ['png', 'jpeg', 'webp'], description: 'Format of the target file; by default the one its extension names.' },
+    background: {
+      type: 'string',
+      description: 'Padding colour for fit=contain, such as "#ffffff" (default transparent; white behind a JPEG).',
+    },
+    format: {
+      type: 'string',
+      enum: ['png', 'jpeg', 'webp'],
+      description: 'Format of the target file; by default the one its extension names.',
+    },
     preset: {
       type: 'string',
       enum: [...PRESET_IDS],
-      description: 'An asset set from one generation: app-icons (1024, 512, 192, 180, 32, 16 px PNGs in the targetPath folder, default "icons"), og-image (1200×630 JPEG), favicon (favicon.ico with 16/32/48 px), hero (1920×1080 WebP).',
+      description:
+        'An asset set from one generation: app-icons (1024, 512, 192, 180, 32, 16 px PNGs in the targetPath folder, default "icons"), og-image (1200×630 JPEG), favicon (favicon.ico with 16/32/48 px), hero (1920×1080 WebP).',
     },
   };
 }
@@ -132,7 +151,10 @@ function styleNotes(uses: readonly RoleUse[]): string {
   return providersOf(uses).map((id) => {
     const mine = uses.filter((u) => u.provider === id);
     const closed = mine.filter((u) => u.param.complete && u.param.values?.length);
-    if (closed.length === mine.length) return closed.map((u) => `${id} ${u.model.id} takes ${listed((u.param.values ?? []).map(String)).replace(/ and /, ' or ')}`).join('; ');
+    if (closed.length === mine.length)
+      return closed
+        .map((u) => `${id} ${u.model.id} takes ${listed((u.param.values ?? []).map(String)).replace(/ and /, ' or ')}`)
+        .join('; ');
     return `${providerSpec(id).label}'s is passed as given (${providerSpec(id).label} documents no list of values)`;
   }).join('; ');
 }
@@ -146,25 +168,45 @@ function imageTool(operation: 'generate' | 'edit'): Schema {
   const sizeExamples = examples(size, ['auto']).slice(0, 2).join(', ');
   const edit = operation === 'edit';
   const properties: Record<string, Schema> = {
-    prompt: { type: 'string', description: edit ? 'The edit to make, in detail.' : 'What to generate, in detail: subject, style, lighting, composition.' },
-    ...(edit ? {
-      images: {
-        type: 'array',
-        minItems: 1,
-        items: { type: 'string' },
-        description: 'Workspace-relative paths of the images to edit, such as "images/product.png". Only files inside the workspace are accepted; copy any other image into the workspace first.',
-      },
-    } : {}),
+    prompt: {
+      type: 'string',
+      description: edit ? 'The edit to make, in detail.' : 'What to generate, in detail: subject, style, lighting, composition.',
+    },
+    ...(edit
+      ? {
+          images: {
+            type: 'array',
+            minItems: 1,
+            items: { type: 'string' },
+            description:
+              'Workspace-relative paths of the images to edit, such as "images/product.png". Only files inside the workspace are accepted; copy any other image into the workspace first.',
+          },
+        }
+      : {}),
     provider: PROVIDER,
     model: modelField(),
-    size: roleString(size, edit ? `Output size as WIDTHxHEIGHT; ${listed(providersOf(size))} only.`
-      : `Image size as WIDTHxHEIGHT (for example ${sizeExamples}); ${listed(providersOf(size))} only.`),
-    aspectRatio: roleString(aspect, edit ? `Aspect ratio such as 1:1 or 16:9; ${listed(providersOf(aspect))} only.`
-      : `Aspect ratio such as 1:1, 16:9, 9:16; ${listed(providersOf(aspect))} only (use size for ${providersOf(size).join('/')}).`),
+    size: roleString(
+      size,
+      edit
+        ? `Output size as WIDTHxHEIGHT; ${listed(providersOf(size))} only.`
+        : `Image size as WIDTHxHEIGHT (for example ${sizeExamples}); ${listed(providersOf(size))} only.`,
+    ),
+    aspectRatio: roleString(
+      aspect,
+      edit
+        ? `Aspect ratio such as 1:1 or 16:9; ${listed(providersOf(aspect))} only.`
+        : `Aspect ratio such as 1:1, 16:9, 9:16; ${listed(providersOf(aspect))} only (use size for ${providersOf(size).join('/')}).`,
+    ),
     count: countField(uses('count'), edit ? 'results' : 'images'),
-    quality: roleString(quality, edit ? `Quality where the model takes it; ${listed(providersOf(quality))} only.`
-      : `Quality where the model takes it (${examples(quality, ['auto']).slice(0, 3).join(', ')}); ${listed(providersOf(quality))} only.`),
-    ...(edit ? {} : { style: roleString(style, `The model's style value: ${styleNotes(style)}; ${listed(providersOf(style))} only. Omit for none.`) }),
+    quality: roleString(
+      quality,
+      edit
+        ? `Quality where the model takes it; ${listed(providersOf(quality))} only.`
+        : `Quality where the model takes it (${examples(quality, ['auto']).slice(0, 3).join(', ')}); ${listed(providersOf(quality))} only.`,
+    ),
+    ...(edit
+      ? {}
+      : { style: roleString(style, `The model's style value: ${styleNotes(style)}; ${listed(providersOf(style))} only. Omit for none.`) }),
     outputFolder: OUTPUT_FOLDER,
     params: PARAMS,
     extra: EXTRA,
@@ -194,7 +236,10 @@ function videoTool(): Schema {
       },
       size: roleString(size, `Video size such as ${examples(size)[0]} (${providersOf(size).join(', ')}).`),
       aspectRatio: roleString(aspect, `Aspect ratio such as 16:9 or 9:16 (${providersOf(aspect).join(', ')}).`),
-      inputImageUrl: { type: 'string', description: 'Public http(s) URL of an image to animate (image-to-video). Workspace files are not accepted here.' },
+      inputImageUrl: {
+        type: 'string',
+        description: 'Public http(s) URL of an image to animate (image-to-video). Workspace files are not accepted here.',
+      },
       outputFolder: OUTPUT_FOLDER,
       params: PARAMS,
       extra: EXTRA,
@@ -210,13 +255,20 @@ function batchTool(): Schema {
     required: ['template'],
     additionalProperties: false,
     properties: {
-      template: { type: 'string', description: 'The prompt, with {name} where a variable\'s value goes, e.g. "a {colour} ceramic {product} on white".' },
+      template: {
+        type: 'string',
+        description: 'The prompt, with {name} where a variable\'s value goes, e.g. "a {colour} ceramic {product} on white".',
+      },
       variables: {
         type: 'object',
         additionalProperties: { type: 'array', items: { type: 'string' } },
-        description: 'Value lists per variable, e.g. {"colour": ["red", "blue"], "product": ["mug", "vase"]}; every combination is generated.',
+        description:
+          'Value lists per variable, e.g. {"colour": ["red", "blue"], "product": ["mug", "vase"]}; every combination is generated.',
       },
-      rows: { type: 'string', description: 'Workspace-relative path of a .csv (header names the variables) or .jsonl file (keys name them): one prompt per line.' },
+      rows: {
+        type: 'string',
+        description: 'Workspace-relative path of a .csv (header names the variables) or .jsonl file (keys name them): one prompt per line.',
+      },
       models: {
         type: 'array',
         items: {
@@ -225,11 +277,14 @@ function batchTool(): Schema {
           additionalProperties: false,
           properties: { provider: { type: 'string', enum: [...PROVIDER_IDS] }, model: { type: 'string' }, params: { type: 'object' } },
         },
-        description: 'The models to compare; each prompt goes to each. Omit for the default provider\'s default model.',
+        description: "The models to compare; each prompt goes to each. Omit for the default provider's default model.",
       },
-      params: { type: 'object', description: 'Parameters shared by all tasks, by the providers\' own field names.' },
+      params: { type: 'object', description: "Parameters shared by all tasks, by the providers' own field names." },
       n: { type: 'integer', minimum: n.minimum, maximum: n.maximum, description: `Images per task (${listed(providersOf(count))} only).` },
-      outputFolder: { type: 'string', description: 'Folder inside the workspace; the batch gets a subfolder there. Default: the mediaStudio.outputFolder setting.' },
+      outputFolder: {
+        type: 'string',
+        description: 'Folder inside the workspace; the batch gets a subfolder there. Default: the mediaStudio.outputFolder setting.',
+      },
     },
   };
 }

@@ -11,7 +11,8 @@ import * as path from 'path';
  * the clone's git repository in a parent folder and asks whether to open it, which is no part of the demo.
  */
 export function demoWorkspaceDir(env: NodeJS.ProcessEnv = process.env): string {
-  const cache = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir() || os.tmpdir(), '.cache');
+  const cache =
+    env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir() || os.tmpdir(), '.cache');
   return path.join(cache, 'media-studio-demo', 'workspace');
 }
 

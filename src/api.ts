@@ -53,5 +53,7 @@ export interface MediaStudioApi {
   /** Submits a batch (the mediaStudio.generateBatch argument object) without asking anything. */
   submitBatch(args: BatchArgs): Promise<{ batchId: string; taskIds: string[] }>;
   /** A stored batch with its progress, and its cells' current task ids (index = cell); undefined when unknown. */
-  getBatch(id: string): Promise<(Batch & { readonly summary: BatchSummary; readonly cellTaskIds: readonly (string | undefined)[] }) | undefined>;
+  getBatch(
+    id: string,
+  ): Promise<(Batch & { readonly summary: BatchSummary; readonly cellTaskIds: readonly (string | undefined)[] }) | undefined>;
 }

@@ -78,9 +78,18 @@ export function createImageCodecs(wasmDir: string): ImageCodecs {
     }
     await pending;
   };
-  const asImage = (data: { width: number; height: number; data: Uint8ClampedArray }): RgbaImage => ({ width: data.width, height: data.height, data: data.data });
+  const asImage = (data: { width: number; height: number; data: Uint8ClampedArray }): RgbaImage => ({
+    width: data.width,
+    height: data.height,
+    data: data.data,
+  });
   // The codecs' types name the DOM's ImageData; ours is structurally the same minus colorSpace.
-  const asImageData = (image: RgbaImage): ImageData => new (globalThis as unknown as { ImageData: new (d: Uint8ClampedArray, w: number, h: number) => ImageData }).ImageData(image.data, image.width, image.height);
+  const asImageData = (image: RgbaImage): ImageData =>
+    new (globalThis as unknown as { ImageData: new (d: Uint8ClampedArray, w: number, h: number) => ImageData }).ImageData(
+      image.data,
+      image.width,
+      image.height,
+    );
   return {
     async decode(bytes, mime) {
       const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
@@ -99,7 +108,9 @@ export function createImageCodecs(wasmDir: string): ImageCodecs {
     async resize(image, width, height) {
       if (image.width === width && image.height === height) return image;
       await load('resize', (m) => initResize(m));
-      return asImage(await resize(asImageData(image), { width, height, method: 'lanczos3', fitMethod: 'stretch', premultiply: true, linearRGB: true }));
+      return asImage(
+        await resize(asImageData(image), { width, height, method: 'lanczos3', fitMethod: 'stretch', premultiply: true, linearRGB: true }),
+      );
     },
     async encode(image, format) {
       switch (format) {

@@ -27,7 +27,11 @@ export function checkPriority(candidate: BudgetCandidate, earliestReadyMs: numbe
 }
 
 /** Without earliest ready times checks keep their due order; submits still go first. */
-export function orderForBudget<T>(items: readonly T[], describe: (item: T) => BudgetCandidate, earliestReadyMs?: Readonly<Record<MediaKind, number>>): T[] {
+export function orderForBudget<T>(
+  items: readonly T[],
+  describe: (item: T) => BudgetCandidate,
+  earliestReadyMs?: Readonly<Record<MediaKind, number>>,
+): T[] {
   const keyed = items.map((item) => {
     const c = describe(item);
     const priority = c.action === 'submit' ? Infinity : earliestReadyMs ? checkPriority(c, earliestReadyMs[c.kind]) : 0;

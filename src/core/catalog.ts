@@ -49,7 +49,13 @@ export function defaultModel(provider: ProviderId, kind: MediaKind, edit = false
  * used only for its kind (edits: only if it takes references); an unknown id is taken to be an image model, since
  * every provider offers those.
  */
-export function resolveDefaultModel(provider: ProviderId, kind: MediaKind, edit: boolean, configured: string | undefined, known: readonly ModelInfo[] = catalogFor(provider)): string {
+export function resolveDefaultModel(
+  provider: ProviderId,
+  kind: MediaKind,
+  edit: boolean,
+  configured: string | undefined,
+  known: readonly ModelInfo[] = catalogFor(provider),
+): string {
   const id = configured?.trim();
   if (!id) return defaultModel(provider, kind, edit);
   const info = known.find((m) => m.id === id);

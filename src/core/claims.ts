@@ -4,7 +4,7 @@
  * creates the takeover marker named after that claim.
  */
 import { createHash } from 'crypto';
-import { awaitsSave, isPolled, Task } from './task';
+import { awaitsSave, isPolled, type Task } from './task';
 
 export interface Claim {
   readonly pid: number;
@@ -42,7 +42,8 @@ export function parseClaim(text: string | undefined): Claim | undefined {
   if (text === undefined) return undefined;
   try {
     const value = JSON.parse(text) as Partial<Claim>;
-    if (typeof value.pid === 'number' && typeof value.window === 'string' && typeof value.at === 'number') return { pid: value.pid, window: value.window, at: value.at };
+    if (typeof value.pid === 'number' && typeof value.window === 'string' && typeof value.at === 'number')
+      return { pid: value.pid, window: value.window, at: value.at };
   } catch {
     // a claim half-written by a crashed window: treated as stale below
   }

@@ -1,6 +1,6 @@
 /** Command argument objects, checked strictly so a typo in a keybinding gives a message, not a different request. */
 import { resolveOutputFolder } from './files/outputFolder';
-import { isProviderId, PROVIDER_IDS, ProviderId } from './providers';
+import { isProviderId, PROVIDER_IDS, type ProviderId } from './providers';
 import type { ParamValue } from './task';
 import * as l10n from '@vscode/l10n';
 
@@ -54,10 +54,43 @@ export class ArgsProblem extends Error {}
 type Spec = Record<string, 'string' | 'number' | 'boolean' | 'provider' | 'params' | 'array' | 'pathOrUri'>;
 
 /** Checked in depth by targets/target.ts, with the workspace in hand. */
-const TARGET_SPEC: Spec = { targetPath: 'pathOrUri', width: 'number', height: 'number', fit: 'string', background: 'string', format: 'string', preset: 'string' };
-const IMAGE_SPEC: Spec = { provider: 'provider', model: 'string', prompt: 'string', size: 'string', n: 'number', quality: 'string', params: 'params', extra: 'params', sync: 'boolean', imageUrls: 'array', workspaceFolder: 'string', outputFolder: 'string', ...TARGET_SPEC };
+const TARGET_SPEC: Spec = {
+  targetPath: 'pathOrUri',
+  width: 'number',
+  height: 'number',
+  fit: 'string',
+  background: 'string',
+  format: 'string',
+  preset: 'string',
+};
+const IMAGE_SPEC: Spec = {
+  provider: 'provider',
+  model: 'string',
+  prompt: 'string',
+  size: 'string',
+  n: 'number',
+  quality: 'string',
+  params: 'params',
+  extra: 'params',
+  sync: 'boolean',
+  imageUrls: 'array',
+  workspaceFolder: 'string',
+  outputFolder: 'string',
+  ...TARGET_SPEC,
+};
 const EDIT_SPEC: Spec = { ...IMAGE_SPEC, images: 'array' };
-const VIDEO_SPEC: Spec = { provider: 'provider', model: 'string', prompt: 'string', duration: 'number', size: 'string', inputImage: 'string', params: 'params', extra: 'params', workspaceFolder: 'string', outputFolder: 'string' };
+const VIDEO_SPEC: Spec = {
+  provider: 'provider',
+  model: 'string',
+  prompt: 'string',
+  duration: 'number',
+  size: 'string',
+  inputImage: 'string',
+  params: 'params',
+  extra: 'params',
+  workspaceFolder: 'string',
+  outputFolder: 'string',
+};
 
 /** No null. */
 function isParamValue(value: unknown, depth = 0): boolean {
@@ -68,7 +101,8 @@ function isParamValue(value: unknown, depth = 0): boolean {
 }
 
 function check(command: string, value: unknown, spec: Spec): Record<string, unknown> {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ArgsProblem(l10n.t('{0} takes one argument object, such as { "prompt": "a red bicycle" }.', command));
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new ArgsProblem(l10n.t('{0} takes one argument object, such as { "prompt": "a red bicycle" }.', command));
   const args = value as Record<string, unknown>;
   for (const [key, v] of Object.entries(args)) {
     const type = Object.hasOwn(spec, key) ? spec[key] : undefined;
@@ -80,13 +114,22 @@ function check(command: string, value: unknown, spec: Spec): Record<string, unkn
       : type === 'pathOrUri' ? typeof v === 'string' || (!!v && typeof v === 'object' && 'scheme' in v && 'path' in v)
       : typeof v === type;
     if (!ok) {
-      const expected = type === 'provider' ? l10n.t('one of {0}', PROVIDER_IDS.join(', ')) : type === 'params' ? l10n.t('an object of field names and JSON values (text, numbers, booleans, lists, objects)') : type === 'array' ? l10n.t('a list')
-        : type === 'pathOrUri' ? l10n.t('a path relative to the workspace folder or a file URI') : l10n.t('a {0}', type);
+      const expected =
+        type === 'provider'
+          ? l10n.t('one of {0}', PROVIDER_IDS.join(', '))
+          : type === 'params'
+            ? l10n.t('an object of field names and JSON values (text, numbers, booleans, lists, objects)')
+            : type === 'array'
+              ? l10n.t('a list')
+              : type === 'pathOrUri'
+                ? l10n.t('a path relative to the workspace folder or a file URI')
+                : l10n.t('a {0}', type);
       throw new ArgsProblem(l10n.t('{0}: "{1}" must be {2}.', command, key, expected));
     }
   }
   if (typeof args.prompt !== 'string') throw new ArgsProblem(l10n.t('{0}: "prompt" is required.', command));
-  if (typeof args.n === 'number' && (!Number.isInteger(args.n) || args.n < 1)) throw new ArgsProblem(l10n.t('{0}: "n" must be a whole number of at least 1.', command));
+  if (typeof args.n === 'number' && (!Number.isInteger(args.n) || args.n < 1))
+    throw new ArgsProblem(l10n.t('{0}: "n" must be a whole number of at least 1.', command));
   if (typeof args.outputFolder === 'string') {
     const folder = resolveOutputFolder(args.outputFolder);
     if ('error' in folder) throw new ArgsProblem(`${command}: ${folder.error}`);
@@ -103,7 +146,8 @@ export function parseImageArgs(value: unknown): ImageArgs {
 
 export function parseEditArgs(value: unknown): EditArgs {
   const args = check(l10n.t('Edit Image'), value, EDIT_SPEC) as unknown as EditArgs;
-  if (!Array.isArray(args.images) || args.images.length === 0) throw new ArgsProblem(l10n.t('Edit Image: "images" must list at least one workspace image.'));
+  if (!Array.isArray(args.images) || args.images.length === 0)
+    throw new ArgsProblem(l10n.t('Edit Image: "images" must list at least one workspace image.'));
   return args;
 }
 

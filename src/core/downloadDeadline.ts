@@ -18,7 +18,11 @@ export class DownloadTooSlowError extends Error {
   readonly code = 'ETIMEDOUT';
 }
 
-export function downloadDeadlineMs(contentLength: number | undefined, received: number, pace: DownloadPace = DEFAULT_DOWNLOAD_PACE): number {
+export function downloadDeadlineMs(
+  contentLength: number | undefined,
+  received: number,
+  pace: DownloadPace = DEFAULT_DOWNLOAD_PACE,
+): number {
   const bytes = contentLength !== undefined && Number.isFinite(contentLength) ? Math.max(contentLength, received) : received;
   return pace.minMs + Math.ceil((bytes / pace.minBytesPerSecond) * 1000);
 }
@@ -38,7 +42,15 @@ export function watchDownload(options: {
     const elapsed = Date.now() - started;
     if (elapsed >= allowed) {
       timer = undefined;
-      options.late(new DownloadTooSlowError(l10n.t('The download was slower than {0} KiB/s and was stopped after {1} s.', Math.round(pace.minBytesPerSecond / 1024), Math.round(elapsed / 1000))));
+      options.late(
+        new DownloadTooSlowError(
+          l10n.t(
+            'The download was slower than {0} KiB/s and was stopped after {1} s.',
+            Math.round(pace.minBytesPerSecond / 1024),
+            Math.round(elapsed / 1000),
+          ),
+        ),
+      );
       return;
     }
     timer = setTimeout(look, allowed - elapsed);

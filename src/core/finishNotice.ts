@@ -3,7 +3,13 @@ import type { ResultItem, Task } from './task';
 
 export type FinishNotice =
   /** Every result has settled and at least one was saved just now: "Image ready: <file>" with Open / Reveal. */
-  | { readonly kind: 'saved'; readonly file: string; readonly others: number; readonly video: boolean; readonly actions: readonly ['open', 'reveal'] }
+  | {
+      readonly kind: 'saved';
+      readonly file: string;
+      readonly others: number;
+      readonly video: boolean;
+      readonly actions: readonly ['open', 'reveal'];
+    }
   /** Announced once per task. The save error comes in an update after `succeeded`, so this looks at errors, not state. */
   | { readonly kind: 'saveFailed'; readonly error: string; readonly actions: readonly ['saveAgain'] }
   /** A rejected key (401) also offers to set the key. */
@@ -24,12 +30,23 @@ export function finishNotice(previous: Task, task: Task): FinishNotice | undefin
   const savedNow = results.filter((r) => r.file).length > (previous.results ?? []).filter((r) => r.file).length;
   const allSettled = settled(results);
   // Announced when the task's results have all settled with a save error among them, and had not before.
-  if (task.state === 'succeeded' && allSettled && failure(results) && !(settled(previous.results ?? []) && failure(previous.results ?? []))) {
+  if (
+    task.state === 'succeeded' &&
+    allSettled &&
+    failure(results) &&
+    !(settled(previous.results ?? []) && failure(previous.results ?? []))
+  ) {
     return { kind: 'saveFailed', error: failure(results) ?? '', actions: ['saveAgain'] };
   }
   if (task.state === 'succeeded' && savedNow && allSettled) {
     const file = results.find((r) => r.file)?.file as string;
-    return { kind: 'saved', file, others: Math.max(0, results.length - 1), video: task.request.kind === 'video', actions: ['open', 'reveal'] };
+    return {
+      kind: 'saved',
+      file,
+      others: Math.max(0, results.length - 1),
+      video: task.request.kind === 'video',
+      actions: ['open', 'reveal'],
+    };
   }
   if (task.state === 'failed' && previous.state !== 'failed') {
     return { kind: 'failed', message: task.error?.message, actions: task.error?.status === 401 ? ['setApiKey', 'retry'] : ['retry'] };

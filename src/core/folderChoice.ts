@@ -13,7 +13,10 @@ export type FolderChoice<F extends FolderLike> =
   | { readonly kind: 'ask' };
 
 /** Named folder wins; then the edited image's folder; one folder, or automation (must not ask), takes the first. */
-export function chooseFolder<F extends FolderLike>(folders: readonly F[], hint: { readonly name?: string; readonly nearOwner?: F; readonly ask: boolean }): FolderChoice<F> {
+export function chooseFolder<F extends FolderLike>(
+  folders: readonly F[],
+  hint: { readonly name?: string; readonly nearOwner?: F; readonly ask: boolean },
+): FolderChoice<F> {
   if (folders.length === 0) return { kind: 'noFolder' };
   if (hint.name) {
     const named = folders.find((f) => f.name === hint.name || f.uri === hint.name);

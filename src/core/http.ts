@@ -18,7 +18,15 @@ export function loadUndici(): Undici {
 }
 
 /** Connection failures that happen before a single byte of the request can have been received. */
-const NEVER_REACHED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH', 'ERR_INVALID_URL']);
+const NEVER_REACHED_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ERR_INVALID_URL',
+]);
 
 export class HttpError extends Error {
   constructor(
@@ -258,7 +266,8 @@ export class ApiClient {
       }
       throw new HttpError(response.statusCode, redactSecret(parsed, key), retryAfterMs, method, url.pathname);
     }
-    const parsedBody = bytes.length === 0 ? undefined : accepted && !isJson ? bytes.toString('utf8') : parseJson(bytes, `The answer to ${what}`);
+    const parsedBody =
+      bytes.length === 0 ? undefined : accepted && !isJson ? bytes.toString('utf8') : parseJson(bytes, `The answer to ${what}`);
     // Answers are kept too (a failed task's body, an envelope's error), so an echoed key is removed here;
     // from the parsed value, so no JSON escape can hide it.
     return { status: response.statusCode, body: redactSecret(parsedBody, key), headers: response.headers };

@@ -17,12 +17,17 @@ function quote(value: string): string {
   return value.replace(/["\r\n]/g, (c) => (c === '"' ? '%22' : c === '\r' ? '%0D' : '%0A'));
 }
 
-export function multipartBody(parts: readonly MultipartPart[], boundary = `----MediaStudio${randomBytes(12).toString('hex')}`): MultipartBody {
-  const heads = parts.map((part) => Buffer.from(
-    'filename' in part
-      ? `--${boundary}\r\nContent-Disposition: form-data; name="${quote(part.name)}"; filename="${quote(part.filename)}"\r\nContent-Type: ${part.type}\r\n\r\n`
-      : `--${boundary}\r\nContent-Disposition: form-data; name="${quote(part.name)}"\r\n\r\n${part.value}`,
-  ));
+export function multipartBody(
+  parts: readonly MultipartPart[],
+  boundary = `----MediaStudio${randomBytes(12).toString('hex')}`,
+): MultipartBody {
+  const heads = parts.map((part) =>
+    Buffer.from(
+      'filename' in part
+        ? `--${boundary}\r\nContent-Disposition: form-data; name="${quote(part.name)}"; filename="${quote(part.filename)}"\r\nContent-Type: ${part.type}\r\n\r\n`
+        : `--${boundary}\r\nContent-Disposition: form-data; name="${quote(part.name)}"\r\n\r\n${part.value}`,
+    ),
+  );
   const crlf = Buffer.from('\r\n');
   const tail = Buffer.from(`--${boundary}--\r\n`);
   const contentLength = heads.reduce((sum, head, i) => {
@@ -40,7 +45,8 @@ export function multipartBody(parts: readonly MultipartPart[], boundary = `----M
           yield chunk;
         }
         // The length was announced up front; a file that changed meanwhile must not produce a corrupt request.
-        if (sent !== part.size) throw new Error(l10n.t('"{0}" changed while it was being uploaded ({1} of {2} bytes).', part.filename, sent, part.size));
+        if (sent !== part.size)
+          throw new Error(l10n.t('"{0}" changed while it was being uploaded ({1} of {2} bytes).', part.filename, sent, part.size));
       }
       yield crlf;
     }

@@ -1,6 +1,6 @@
 /** The panel ↔ host messages and the validator: webview input is untrusted, so only the exact shapes below pass. */
 import type { ModelInfo } from './catalog';
-import { isProviderId, ProviderId } from './providers';
+import { isProviderId, type ProviderId } from './providers';
 import type { MediaKind, TaskState } from './task';
 
 // ---- shared views (what the webview is shown; never a key, never a raw provider answer) ----
@@ -96,7 +96,10 @@ export interface GenerateBatchMessage {
 export type BatchAction = 'retryFailed' | 'cancel' | 'export';
 export const BATCH_ACTIONS: readonly BatchAction[] = ['retryFailed', 'cancel', 'export'];
 
-/** A batch as the panel's grid shows it: rows are variable combinations, columns models; cells name their task (sent as 'task' messages). */
+/**
+ * A batch as the panel's grid shows it: rows are variable combinations, columns models; cells name their task (sent as
+ * 'task' messages).
+ */
 export interface BatchView {
   readonly id: string;
   readonly slug: string;
@@ -121,7 +124,13 @@ export type WebviewMessage =
   | SubmitMessage
   | { readonly type: 'pickReferences'; readonly requestId: number }
   | { readonly type: 'dropReferences'; readonly requestId: number; readonly uris: readonly string[] }
-  | { readonly type: 'taskAction'; readonly requestId: number; readonly action: TaskAction; readonly taskId: string; readonly resultIndex: number };
+  | {
+      readonly type: 'taskAction';
+      readonly requestId: number;
+      readonly action: TaskAction;
+      readonly taskId: string;
+      readonly resultIndex: number;
+    };
 
 // ---- host → webview ----
 
@@ -135,13 +144,23 @@ export interface ModelsReply {
 
 export interface SubmittedReply { readonly type: 'submitted'; readonly requestId: number; readonly taskId: string }
 export interface DoneReply { readonly type: 'done'; readonly requestId: number }
-export interface BatchSubmittedReply { readonly type: 'batchSubmitted'; readonly requestId: number; readonly batchId: string; readonly warnings: readonly string[] }
+export interface BatchSubmittedReply {
+  readonly type: 'batchSubmitted';
+  readonly requestId: number;
+  readonly batchId: string;
+  readonly warnings: readonly string[];
+}
 export interface RowsFileReply { readonly type: 'rowsFile'; readonly requestId: number; readonly path?: string }
 /** The reply to a request that failed (requestId) or a notice about something the host did. */
 export interface ErrorMessage { readonly type: 'error'; readonly requestId?: number; readonly message: string }
 
 export type HostMessage =
-  | { readonly type: 'init'; readonly providers: readonly ProviderOption[]; readonly defaultProvider: ProviderId; readonly tasks: readonly TaskView[] }
+  | {
+      readonly type: 'init';
+      readonly providers: readonly ProviderOption[];
+      readonly defaultProvider: ProviderId;
+      readonly tasks: readonly TaskView[];
+    }
   | ModelsReply
   | { readonly type: 'task'; readonly task: TaskView }
   | { readonly type: 'taskRemoved'; readonly id: string }
@@ -149,7 +168,13 @@ export type HostMessage =
   | { readonly type: 'balance'; readonly provider: ProviderId; readonly balanceUsd: number }
   | { readonly type: 'addReferences'; readonly references: readonly ReferenceView[] }
   /** Fills the compose area (Animate: a video model with an image result's URL as input image). */
-  | { readonly type: 'prefill'; readonly provider: ProviderId; readonly model: string; readonly prompt: string; readonly imageUrls: readonly string[] }
+  | {
+      readonly type: 'prefill';
+      readonly provider: ProviderId;
+      readonly model: string;
+      readonly prompt: string;
+      readonly imageUrls: readonly string[];
+    }
   | SubmittedReply
   | ErrorMessage
   | DoneReply
@@ -312,16 +337,26 @@ export function validateWebviewMessage(raw: unknown): Validated {
         return { ok: true, message: { type, requestId: requestId(m.requestId) } };
       case 'dropReferences':
         onlyFields(m, ['requestId', 'uris']);
-        return { ok: true, message: { type, requestId: requestId(m.requestId), uris: stringList(m.uris, 'uris', LIMITS.references, LIMITS.uri) } };
+        return {
+          ok: true,
+          message: { type, requestId: requestId(m.requestId), uris: stringList(m.uris, 'uris', LIMITS.references, LIMITS.uri) },
+        };
       case 'taskAction': {
         onlyFields(m, ['requestId', 'action', 'taskId', 'resultIndex']);
         const action = m.action;
         if (typeof action !== 'string' || !(TASK_ACTIONS as readonly string[]).includes(action)) throw new Invalid('unknown task action');
         const resultIndex = m.resultIndex;
-        if (typeof resultIndex !== 'number' || !Number.isInteger(resultIndex) || resultIndex < 0 || resultIndex > 100) throw new Invalid('resultIndex is not a small non-negative integer');
+        if (typeof resultIndex !== 'number' || !Number.isInteger(resultIndex) || resultIndex < 0 || resultIndex > 100)
+          throw new Invalid('resultIndex is not a small non-negative integer');
         return {
           ok: true,
-          message: { type, requestId: requestId(m.requestId), action: action as TaskAction, taskId: string(m.taskId, 'taskId', LIMITS.taskId, false), resultIndex },
+          message: {
+            type,
+            requestId: requestId(m.requestId),
+            action: action as TaskAction,
+            taskId: string(m.taskId, 'taskId', LIMITS.taskId, false),
+            resultIndex,
+          },
         };
       }
       case 'generateBatch': {
@@ -330,11 +365,14 @@ export function validateWebviewMessage(raw: unknown): Validated {
         if (Object.keys(raw).length > LIMITS.batchVariables) throw new Invalid(`variables has more than ${LIMITS.batchVariables} entries`);
         const variables: Record<string, string[]> = {};
         for (const [name, values] of Object.entries(raw)) {
-          if (!PARAM_NAME.test(name.replace(/-/g, '_'))) throw new Invalid(`variables has an invalid name ${JSON.stringify(name.slice(0, 40))}`);
-          if (!Array.isArray(values) || values.length > LIMITS.batchValues) throw new Invalid(`variables.${name} is not a list of at most ${LIMITS.batchValues} values`);
+          if (!PARAM_NAME.test(name.replace(/-/g, '_')))
+            throw new Invalid(`variables has an invalid name ${JSON.stringify(name.slice(0, 40))}`);
+          if (!Array.isArray(values) || values.length > LIMITS.batchValues)
+            throw new Invalid(`variables.${name} is not a list of at most ${LIMITS.batchValues} values`);
           variables[name] = values.map((v, i) => string(v, `variables.${name}[${i}]`, LIMITS.paramValue));
         }
-        if (!Array.isArray(m.models) || m.models.length > LIMITS.batchModels) throw new Invalid(`models is not a list of at most ${LIMITS.batchModels}`);
+        if (!Array.isArray(m.models) || m.models.length > LIMITS.batchModels)
+          throw new Invalid(`models is not a list of at most ${LIMITS.batchModels}`);
         const models = m.models.map((item, i) => {
           const model = record(item, `models[${i}]`);
           onlyFields({ ...model, type: 'x' }, ['provider', 'model']);
@@ -352,7 +390,15 @@ export function validateWebviewMessage(raw: unknown): Validated {
         onlyFields(m, ['requestId', 'action', 'batchId']);
         const action = m.action;
         if (typeof action !== 'string' || !(BATCH_ACTIONS as readonly string[]).includes(action)) throw new Invalid('unknown batch action');
-        return { ok: true, message: { type, requestId: requestId(m.requestId), action: action as BatchAction, batchId: string(m.batchId, 'batchId', LIMITS.taskId, false) } };
+        return {
+          ok: true,
+          message: {
+            type,
+            requestId: requestId(m.requestId),
+            action: action as BatchAction,
+            batchId: string(m.batchId, 'batchId', LIMITS.taskId, false),
+          },
+        };
       }
       case 'pickRowsFile':
         onlyFields(m, ['requestId']);

@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 /** The providers and facts about them that need no editor, from the registered specs. */
-import { isRegisteredProvider, PROVIDER_SPECS, RegisteredProviderId } from './spec/registry';
+import { isRegisteredProvider, PROVIDER_SPECS, type RegisteredProviderId } from './spec/registry';
 
 export type ProviderId = RegisteredProviderId;
 export const PROVIDER_IDS: readonly ProviderId[] = PROVIDER_SPECS.map((spec) => spec.id);
@@ -14,7 +14,9 @@ export interface ProviderInfo {
 }
 
 /** keyHelp is read through, so translated late. */
-export const PROVIDERS: Readonly<Record<ProviderId, ProviderInfo>> = Object.fromEntries(PROVIDER_SPECS.map((spec) => [spec.id, spec])) as unknown as Record<ProviderId, ProviderInfo>;
+export const PROVIDERS: Readonly<Record<ProviderId, ProviderInfo>> = Object.fromEntries(
+  PROVIDER_SPECS.map((spec) => [spec.id, spec]),
+) as unknown as Record<ProviderId, ProviderInfo>;
 
 export function isProviderId(value: unknown): value is ProviderId {
   return isRegisteredProvider(value);
@@ -40,7 +42,10 @@ export function baseUrlProblem(value: string): string | undefined {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return l10n.t('"{0}" must start with https://.', value);
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    return l10n.t('"{0}" must start with https:// (plain http:// is allowed only for 127.0.0.1, ::1 or localhost): the API key would travel unencrypted.', value);
+    return l10n.t(
+      '"{0}" must start with https:// (plain http:// is allowed only for 127.0.0.1, ::1 or localhost): the API key would travel unencrypted.',
+      value,
+    );
   }
   if (url.username || url.password) return l10n.t('The base URL must not contain a user name or password.');
   if (url.search || url.hash) return l10n.t('The base URL must not contain a query or fragment.');

@@ -1,6 +1,6 @@
 /** The task model. No editor here. */
 import type { BatchRef } from './batch/batch';
-import { PROVIDERS, ProviderId } from './providers';
+import { PROVIDERS, type ProviderId } from './providers';
 import type { TargetPlan } from './targets/target';
 import * as l10n from '@vscode/l10n';
 
@@ -162,9 +162,17 @@ export function clampProgress(progress: number | undefined): number | undefined 
 export function applyRemoteStatus(task: Task, reported: RemoteStatus, now: number): Task {
   if (isTerminal(task.state)) return task;
   // "Completed" with nothing to save is no success: shown as failed, with what the provider said.
-  const status: RemoteStatus = reported.state === 'succeeded' && !namesMedia(reported.results)
-    ? { ...reported, state: 'failed', error: { message: l10n.t('{0} reported the task complete but returned no results', PROVIDERS[task.request.provider].label), raw: reported.raw } }
-    : reported;
+  const status: RemoteStatus =
+    reported.state === 'succeeded' && !namesMedia(reported.results)
+      ? {
+          ...reported,
+          state: 'failed',
+          error: {
+            message: l10n.t('{0} reported the task complete but returned no results', PROVIDERS[task.request.provider].label),
+            raw: reported.raw,
+          },
+        }
+      : reported;
   const terminal = isTerminal(status.state);
   const progress = status.state === 'succeeded' ? 100 : clampProgress(status.progress) ?? task.progress;
   return {

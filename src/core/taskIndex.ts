@@ -4,7 +4,7 @@
  * its rows before it has read thousands of task files. Only a cache: the task files stay the truth, and a missing,
  * corrupt or stale index only means the rows wait for them (or show an older copy until they are read).
  */
-import { isTerminal, Task } from './task';
+import { isTerminal, type Task } from './task';
 import { storedTask } from './taskJson';
 
 const DAY_MS = 86_400_000;

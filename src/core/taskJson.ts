@@ -3,7 +3,17 @@ import { isBatchRef } from './batch/batch';
 import { isProviderId } from './providers';
 import type { Task, TaskState } from './task';
 
-const STATES: readonly TaskState[] = ['queued', 'submitting', 'unconfirmed', 'submitted', 'running', 'succeeded', 'failed', 'cancelled', 'stale'];
+const STATES: readonly TaskState[] = [
+  'queued',
+  'submitting',
+  'unconfirmed',
+  'submitted',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'stale',
+];
 
 /** A JSON value as a parameter may hold (objects and lists included, as PixAI's lora); no null, bounded depth. */
 function isParamValue(value: unknown, depth = 0): boolean {
@@ -25,18 +35,35 @@ const isObject = (value: unknown): value is Record<string, unknown> => !!value &
 function isResultItem(value: unknown): boolean {
   if (!isObject(value)) return false;
   const placing = value.placing;
-  return optional(value.url, 'string') && optional(value.inline, 'boolean') && optional(value.inlineFile, 'string')
-    && optional(value.expiresAt, 'number') && optional(value.file, 'string') && optional(value.savedAt, 'number')
-    && optional(value.saveError, 'string') && optional(value.sidecarError, 'string')
-    && (placing === undefined || (isObject(placing) && typeof placing.file === 'string' && optional(placing.size, 'number') && optional(placing.mtime, 'number')));
+  return (
+    optional(value.url, 'string') &&
+    optional(value.inline, 'boolean') &&
+    optional(value.inlineFile, 'string') &&
+    optional(value.expiresAt, 'number') &&
+    optional(value.file, 'string') &&
+    optional(value.savedAt, 'number') &&
+    optional(value.saveError, 'string') &&
+    optional(value.sidecarError, 'string') &&
+    (placing === undefined ||
+      (isObject(placing) && typeof placing.file === 'string' && optional(placing.size, 'number') && optional(placing.mtime, 'number')))
+  );
 }
 
 function isCost(value: unknown): boolean {
-  return value === undefined || (isObject(value) && typeof value.amount === 'number' && Number.isFinite(value.amount) && (value.unit === 'credits' || value.unit === 'USD'));
+  return (
+    value === undefined ||
+    (isObject(value) &&
+      typeof value.amount === 'number' &&
+      Number.isFinite(value.amount) &&
+      (value.unit === 'credits' || value.unit === 'USD'))
+  );
 }
 
 function isTaskError(value: unknown): boolean {
-  return value === undefined || (isObject(value) && typeof value.message === 'string' && optional(value.status, 'number') && optional(value.code, 'string'));
+  return (
+    value === undefined ||
+    (isObject(value) && typeof value.message === 'string' && optional(value.status, 'number') && optional(value.code, 'string'))
+  );
 }
 
 export function parseStoredTask(text: string): Task | undefined {
@@ -54,26 +81,38 @@ export function storedTask(value: unknown): Task | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const task = value as Partial<Task>;
   const request = task.request;
-  const valid = typeof task.id === 'string' && task.id.length > 0
-    && typeof task.state === 'string' && STATES.includes(task.state)
-    && typeof task.createdAt === 'number' && typeof task.revision === 'number'
-    && !!request && typeof request === 'object' && isProviderId(request.provider)
-    && typeof request.model === 'string' && typeof request.prompt === 'string'
-    && (request.kind === 'image' || request.kind === 'video')
-    && ['generate', 'edit', 'video'].includes(request.operation)
-    && (request.params === undefined || request.params === null || isParamObject(request.params))
-    && (request.extra === undefined || isParamObject(request.extra))
-    && (task.origin === undefined || ['user', 'agent', 'api'].includes(task.origin))
-    && typeof request.workspaceFolder === 'string'
-    && (request.outputFolder === undefined || typeof request.outputFolder === 'string')
-    && (task.results === undefined || (Array.isArray(task.results) && task.results.every(isResultItem)))
-    && (task.remoteId === undefined || typeof task.remoteId === 'string')
-    && optional(task.remoteState, 'string') && optional(task.progress, 'number')
-    && optional(task.submittedAt, 'number') && optional(task.startedAt, 'number') && optional(task.endedAt, 'number') && optional(task.lastCheckedAt, 'number')
-    && isCost(task.cost) && isTaskError(task.error)
-    && (request.images === undefined || (Array.isArray(request.images) && request.images.every((i) => typeof i === 'string')))
-    && (request.imageUrls === undefined || (Array.isArray(request.imageUrls) && request.imageUrls.every((i) => typeof i === 'string')))
-    && optional(request.sync, 'boolean');
+  const valid =
+    typeof task.id === 'string' &&
+    task.id.length > 0 &&
+    typeof task.state === 'string' &&
+    STATES.includes(task.state) &&
+    typeof task.createdAt === 'number' &&
+    typeof task.revision === 'number' &&
+    !!request &&
+    typeof request === 'object' &&
+    isProviderId(request.provider) &&
+    typeof request.model === 'string' &&
+    typeof request.prompt === 'string' &&
+    (request.kind === 'image' || request.kind === 'video') &&
+    ['generate', 'edit', 'video'].includes(request.operation) &&
+    (request.params === undefined || request.params === null || isParamObject(request.params)) &&
+    (request.extra === undefined || isParamObject(request.extra)) &&
+    (task.origin === undefined || ['user', 'agent', 'api'].includes(task.origin)) &&
+    typeof request.workspaceFolder === 'string' &&
+    (request.outputFolder === undefined || typeof request.outputFolder === 'string') &&
+    (task.results === undefined || (Array.isArray(task.results) && task.results.every(isResultItem))) &&
+    (task.remoteId === undefined || typeof task.remoteId === 'string') &&
+    optional(task.remoteState, 'string') &&
+    optional(task.progress, 'number') &&
+    optional(task.submittedAt, 'number') &&
+    optional(task.startedAt, 'number') &&
+    optional(task.endedAt, 'number') &&
+    optional(task.lastCheckedAt, 'number') &&
+    isCost(task.cost) &&
+    isTaskError(task.error) &&
+    (request.images === undefined || (Array.isArray(request.images) && request.images.every((i) => typeof i === 'string'))) &&
+    (request.imageUrls === undefined || (Array.isArray(request.imageUrls) && request.imageUrls.every((i) => typeof i === 'string'))) &&
+    optional(request.sync, 'boolean');
   if (!valid) return undefined;
   // A malformed batch field is dropped: the task still runs, outside any batch.
   const { batch, ...rest } = request;

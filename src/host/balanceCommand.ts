@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ProviderAdapter } from '../core/adapters/adapter';
 import { describeFailure } from '../core/errors';
 import type { ApiClient } from '../core/http';
-import { PROVIDER_IDS, PROVIDERS, ProviderId } from '../core/providers';
+import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../core/providers';
 import { providerSpec } from '../core/spec/registry';
 import { UserError } from './commands';
 
@@ -19,7 +19,10 @@ export async function showBalance(
   if (!provider || !adapter?.balance) throw new UserError(vscode.l10n.t('No provider reports a balance.'));
   const label = PROVIDERS[provider].label;
   const client = await api(provider);
-  if (!client) throw new UserError(vscode.l10n.t('No {0} API key is set.', label), [{ title: vscode.l10n.t('Set API Key'), command: 'mediaStudio.setApiKey', args: [{ provider }] }]);
+  if (!client)
+    throw new UserError(vscode.l10n.t('No {0} API key is set.', label), [
+      { title: vscode.l10n.t('Set API Key'), command: 'mediaStudio.setApiKey', args: [{ provider }] },
+    ]);
   let balance: number;
   try {
     balance = await adapter.balance(client);

@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Claim, ClaimFiles, fileName, Liveness, parseClaim, TaskClaims } from '../core/claims';
+import { type Claim, type ClaimFiles, fileName, type Liveness, parseClaim, TaskClaims } from '../core/claims';
 import type { TaskOwnership } from '../core/engine';
 import type { TaskStore } from '../core/store';
 import type { Log } from './log';
@@ -85,7 +85,12 @@ export const processLiveness: Liveness = {
 export class WindowOwnership implements TaskOwnership {
   readonly claims: TaskClaims;
 
-  constructor(private readonly files: NodeClaimFiles, private readonly store: TaskStore, private readonly persistence: FileTaskPersistence, private readonly log: Log) {
+  constructor(
+    private readonly files: NodeClaimFiles,
+    private readonly store: TaskStore,
+    private readonly persistence: FileTaskPersistence,
+    private readonly log: Log,
+  ) {
     const me: Claim = { pid: process.pid, window: randomUUID(), at: Date.now() };
     this.claims = new TaskClaims(files, me, processLiveness);
   }

@@ -46,7 +46,10 @@ async function removeIf(folder: string, matches: (name: string, mtimeMs: number)
   return { files, bytes };
 }
 
-export async function removeLeftovers(deps: { store: TaskStore; tasksFolder: vscode.Uri; inlineResults: InlineResultStore; log: Log }, now = Date.now()): Promise<Cleaned> {
+export async function removeLeftovers(
+  deps: { store: TaskStore; tasksFolder: vscode.Uri; inlineResults: InlineResultStore; log: Log },
+  now = Date.now(),
+): Promise<Cleaned> {
   const tasks = deps.store.list();
   const downloading = new Set(tasks.filter((t) => t.state === 'succeeded' && (t.results ?? []).some(awaitsSave)).map((t) => t.id));
   const idle = (mtimeMs: number) => now - mtimeMs > IDLE_MS;
@@ -70,15 +73,21 @@ export async function removeLeftovers(deps: { store: TaskStore; tasksFolder: vsc
   }
   const results: Cleaned[] = [];
   for (const folder of folders) {
-    results.push(await removeIf(folder, (name, mtimeMs) => {
-      const match = PART.exec(name);
-      return !!match && (!downloading.has(match[1]) || idle(mtimeMs));
-    }));
+    results.push(
+      await removeIf(folder, (name, mtimeMs) => {
+        const match = PART.exec(name);
+        return !!match && (!downloading.has(match[1]) || idle(mtimeMs));
+      }),
+    );
   }
-  if (deps.tasksFolder.scheme === 'file') results.push(await removeIf(deps.tasksFolder.fsPath, (name, mtimeMs) => TMP.test(name) && idle(mtimeMs)));
+  if (deps.tasksFolder.scheme === 'file')
+    results.push(await removeIf(deps.tasksFolder.fsPath, (name, mtimeMs) => TMP.test(name) && idle(mtimeMs)));
   const referenced = new Set(tasks.flatMap((t) => (t.results ?? []).map((r) => r.inlineFile).filter((name): name is string => !!name)));
   results.push(await deps.inlineResults.removeOrphans(referenced, (mtimeMs) => idle(mtimeMs)));
   const total = results.reduce((sum, r) => ({ files: sum.files + r.files, bytes: sum.bytes + r.bytes }), { files: 0, bytes: 0 });
-  if (total.files) deps.log.info(`Removed ${total.files} leftover temporary file(s) of interrupted writes; ${(total.bytes / 1048576).toFixed(1)} MB freed.`);
+  if (total.files)
+    deps.log.info(
+      `Removed ${total.files} leftover temporary file(s) of interrupted writes; ${(total.bytes / 1048576).toFixed(1)} MB freed.`,
+    );
   return total;
 }

@@ -1,11 +1,21 @@
 /** Images a document asks for (quick fix, hover, Insert Generated Image, presets); the glue over core/targets/references. */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { isSidecarError, parseSidecar, Sidecar, SIDECAR_MAX_BYTES, usableAsReference } from '../core/files/sidecar';
+import { isSidecarError, parseSidecar, type Sidecar, SIDECAR_MAX_BYTES, usableAsReference } from '../core/files/sidecar';
 import { PROVIDERS } from '../core/providers';
-import { findImageReferences, ImageReference, insertionSyntax, isRelativeLocalPath, isWritableImagePath, referencesIn, referenceText, relativeTo, suggestedPrompt } from '../core/targets/references';
-import { PRESET_IDS, presetInfo, PresetId } from '../core/targets/target';
-import { isTerminal, Task } from '../core/task';
+import {
+  findImageReferences,
+  type ImageReference,
+  insertionSyntax,
+  isRelativeLocalPath,
+  isWritableImagePath,
+  referencesIn,
+  referenceText,
+  relativeTo,
+  suggestedPrompt,
+} from '../core/targets/references';
+import { PRESET_IDS, presetInfo, type PresetId } from '../core/targets/target';
+import { isTerminal, type Task } from '../core/task';
 import { UserError } from './commands';
 import * as generate from './generate';
 import { resultForTarget } from './targets';
@@ -41,7 +51,10 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
 }
 
 /** Only a relative path that stays inside the document's workspace folder. */
-function resolveReference(document: vscode.TextDocument, reference: ImageReference): { uri: vscode.Uri; folder: vscode.WorkspaceFolder; relative: string } | undefined {
+function resolveReference(
+  document: vscode.TextDocument,
+  reference: ImageReference,
+): { uri: vscode.Uri; folder: vscode.WorkspaceFolder; relative: string } | undefined {
   if (!isRelativeLocalPath(reference.path)) return undefined;
   const folder = vscode.workspace.getWorkspaceFolder(document.uri);
   if (!folder) return undefined;
@@ -51,13 +64,19 @@ function resolveReference(document: vscode.TextDocument, reference: ImageReferen
   return { uri: folder.uri.with({ path: target }), folder, relative };
 }
 
-async function missingImages(document: vscode.TextDocument, start: number, end: number): Promise<{ folder: vscode.WorkspaceFolder; images: MissingImage[] } | undefined> {
-  const touched = referencesIn(findImageReferences(document.getText(), document.languageId), start, end).filter((r) => isWritableImagePath(r.path));
+async function missingImages(
+  document: vscode.TextDocument,
+  start: number,
+  end: number,
+): Promise<{ folder: vscode.WorkspaceFolder; images: MissingImage[] } | undefined> {
+  const touched = referencesIn(findImageReferences(document.getText(), document.languageId), start, end).filter((r) =>
+    isWritableImagePath(r.path),
+  );
   let folder: vscode.WorkspaceFolder | undefined;
   const images: MissingImage[] = [];
   for (const reference of touched) {
     const resolved = resolveReference(document, reference);
-    if (!resolved || await exists(resolved.uri) || images.some((i) => i.targetPath === resolved.relative)) continue;
+    if (!resolved || (await exists(resolved.uri)) || images.some((i) => i.targetPath === resolved.relative)) continue;
     folder = resolved.folder;
     images.push({ targetPath: resolved.relative, prompt: suggestedPrompt(reference), width: reference.width, height: reference.height });
   }
@@ -70,7 +89,8 @@ export class MissingImageActions implements vscode.CodeActionProvider {
   async provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): Promise<vscode.CodeAction[]> {
     const found = await missingImages(document, document.offsetAt(range.start), document.offsetAt(range.end));
     if (!found) return [];
-    const title = found.images.length === 1 ? vscode.l10n.t('Generate image…') : vscode.l10n.t('Generate {0} missing images…', found.images.length);
+    const title =
+      found.images.length === 1 ? vscode.l10n.t('Generate image…') : vscode.l10n.t('Generate {0} missing images…', found.images.length);
     const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
     const args: MissingImagesArgs = { workspaceFolder: found.folder.name, images: found.images };
     action.command = { command: COMMANDS.generateMissing, title, arguments: [args] };
@@ -94,7 +114,8 @@ async function askModel(deps: generate.GenerateDeps, title: string): Promise<{ p
 
 /** A prompt for each image (prefilled), then provider and model once; all start together. */
 export async function generateMissingImages(deps: generate.GenerateDeps, raw: unknown): Promise<string[]> {
-  if (!isMissingImagesArgs(raw)) throw new UserError(vscode.l10n.t('Use "Generate image…" from the light bulb on a missing image reference.'));
+  if (!isMissingImagesArgs(raw))
+    throw new UserError(vscode.l10n.t('Use "Generate image…" from the light bulb on a missing image reference.'));
   const prompts: string[] = [];
   for (const [index, image] of raw.images.entries()) {
     if (raw.ask === false) {
@@ -180,11 +201,17 @@ export class ImageReferenceHover implements vscode.HoverProvider {
       return new vscode.Hover(markdown, this.rangeOf(document, reference));
     }
     const { sidecar, original } = facts;
-    const provider = Object.hasOwn(PROVIDERS, sidecar.provider) ? PROVIDERS[sidecar.provider as keyof typeof PROVIDERS].label : sidecar.provider;
+    const provider = Object.hasOwn(PROVIDERS, sidecar.provider)
+      ? PROVIDERS[sidecar.provider as keyof typeof PROVIDERS].label
+      : sidecar.provider;
     markdown.appendMarkdown(`**${escapeMarkdown(vscode.l10n.t('Prompt'))}:** ${escapeMarkdown(sidecar.prompt)}\n\n`);
     markdown.appendMarkdown(`${escapeMarkdown(vscode.l10n.t('Model'))}: ${escapeMarkdown(`${provider} ${sidecar.model}`)}  \n`);
-    markdown.appendMarkdown(`${escapeMarkdown(vscode.l10n.t('Cost'))}: ${escapeMarkdown(sidecar.cost ? `${sidecar.cost.amount} ${sidecar.cost.unit}` : vscode.l10n.t('not reported'))}  \n`);
-    markdown.appendMarkdown(`${escapeMarkdown(vscode.l10n.t('Date'))}: ${escapeMarkdown(new Date(sidecar.completedAt ?? sidecar.createdAt).toLocaleString())}\n\n`);
+    markdown.appendMarkdown(
+      `${escapeMarkdown(vscode.l10n.t('Cost'))}: ${escapeMarkdown(sidecar.cost ? `${sidecar.cost.amount} ${sidecar.cost.unit}` : vscode.l10n.t('not reported'))}  \n`,
+    );
+    markdown.appendMarkdown(
+      `${escapeMarkdown(vscode.l10n.t('Date'))}: ${escapeMarkdown(new Date(sidecar.completedAt ?? sidecar.createdAt).toLocaleString())}\n\n`,
+    );
     markdown.appendMarkdown([
       commandLink(vscode.l10n.t('Regenerate'), 'regenerate', resolved.uri, original),
       commandLink(vscode.l10n.t('Edit'), 'edit', resolved.uri, original),
@@ -201,19 +228,36 @@ export class ImageReferenceHover implements vscode.HoverProvider {
 /** Regenerate (the sidecar), Edit (the file), Animate (the result's URL). */
 export async function imageReferenceAction(deps: generate.GenerateDeps, raw: unknown): Promise<unknown> {
   const args = raw as { action?: unknown; file?: unknown; original?: unknown } | undefined;
-  if (!args || typeof args.file !== 'string' || typeof args.original !== 'string' || !['regenerate', 'edit', 'animate'].includes(String(args.action))) {
+  if (
+    !args ||
+    typeof args.file !== 'string' ||
+    typeof args.original !== 'string' ||
+    !['regenerate', 'edit', 'animate'].includes(String(args.action))
+  ) {
     throw new UserError(vscode.l10n.t('Use the links in the hover of an image reference.'));
   }
   const file = vscode.Uri.parse(args.file);
   const original = vscode.Uri.parse(args.original);
-  if (!vscode.workspace.getWorkspaceFolder(file) || !vscode.workspace.getWorkspaceFolder(original)) throw new UserError(vscode.l10n.t('Only images inside the workspace can be used.'));
+  if (!vscode.workspace.getWorkspaceFolder(file) || !vscode.workspace.getWorkspaceFolder(original))
+    throw new UserError(vscode.l10n.t('Only images inside the workspace can be used.'));
   switch (args.action) {
     case 'regenerate': return vscode.commands.executeCommand('mediaStudio.regenerate', original);
     case 'edit': return vscode.commands.executeCommand('mediaStudio.editImage', file);
     default: {
       const facts = await sidecarFor(deps.store, file);
       const url = facts?.sidecar.sourceUrl;
-      const usable = url && facts && usableAsReference({ url, provider: facts.sidecar.provider, expiresAt: facts.sidecar.sourceUrlExpiresAt ? Date.parse(facts.sidecar.sourceUrlExpiresAt) : undefined, completedAt: facts.sidecar.completedAt ? Date.parse(facts.sidecar.completedAt) : undefined }, Date.now());
+      const usable =
+        url &&
+        facts &&
+        usableAsReference(
+          {
+            url,
+            provider: facts.sidecar.provider,
+            expiresAt: facts.sidecar.sourceUrlExpiresAt ? Date.parse(facts.sidecar.sourceUrlExpiresAt) : undefined,
+            completedAt: facts.sidecar.completedAt ? Date.parse(facts.sidecar.completedAt) : undefined,
+          },
+          Date.now(),
+        );
       return generate.generateVideoInteractive(deps, usable ? url : undefined);
     }
   }
@@ -226,7 +270,10 @@ interface InsertArgs { readonly prompt?: string; readonly provider?: string; rea
 /** Saved, or could not be. */
 function settled(store: generate.GenerateDeps['store'], id: string): Promise<Task> {
   return new Promise((resolve) => {
-    const done = (task: Task | undefined) => !!task && isTerminal(task.state) && (task.state !== 'succeeded' || (task.results ?? []).every((r) => r.file || r.saveError || (!r.url && !r.inline)));
+    const done = (task: Task | undefined) =>
+      !!task &&
+      isTerminal(task.state) &&
+      (task.state !== 'succeeded' || (task.results ?? []).every((r) => r.file || r.saveError || (!r.url && !r.inline)));
     const current = store.get(id);
     if (done(current)) return resolve(current as Task);
     const subscription = store.onDidChange((change) => {
@@ -241,9 +288,18 @@ function settled(store: generate.GenerateDeps['store'], id: string): Promise<Tas
 /** From the selection (or a typed prompt), in the document's syntax. */
 export async function insertGeneratedImage(deps: generate.GenerateDeps, raw?: unknown): Promise<string[]> {
   const editor = vscode.window.activeTextEditor;
-  if (!editor) throw new UserError(vscode.l10n.t('Open a Markdown, HTML, JSX, Vue, Svelte or CSS file first: the image reference is inserted at its cursor.'));
+  if (!editor)
+    throw new UserError(
+      vscode.l10n.t('Open a Markdown, HTML, JSX, Vue, Svelte or CSS file first: the image reference is inserted at its cursor.'),
+    );
   const syntax = insertionSyntax(editor.document.languageId);
-  if (!syntax) throw new UserError(vscode.l10n.t('Insert Generated Image works in Markdown, HTML, JSX/TSX, Vue, Svelte and CSS/SCSS/Less files, not in {0}.', editor.document.languageId));
+  if (!syntax)
+    throw new UserError(
+      vscode.l10n.t(
+        'Insert Generated Image works in Markdown, HTML, JSX/TSX, Vue, Svelte and CSS/SCSS/Less files, not in {0}.',
+        editor.document.languageId,
+      ),
+    );
   const folder = vscode.workspace.getWorkspaceFolder(editor.document.uri);
   if (!folder) throw new UserError(vscode.l10n.t('Insert Generated Image works on files inside the workspace.'));
   const args = (raw && typeof raw === 'object' ? raw : {}) as InsertArgs;
@@ -254,7 +310,10 @@ export async function insertGeneratedImage(deps: generate.GenerateDeps, raw?: un
   const automated = raw !== undefined;
   if (!automated) {
     const typed = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Insert Generated Image'), prompt: vscode.l10n.t('Describe the image; a reference to it is inserted at the cursor.'), value: prompt, ignoreFocusOut: true,
+      title: vscode.l10n.t('Insert Generated Image'),
+      prompt: vscode.l10n.t('Describe the image; a reference to it is inserted at the cursor.'),
+      value: prompt,
+      ignoreFocusOut: true,
       validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t('The prompt is empty.')),
     });
     if (!typed) return [];
@@ -262,15 +321,32 @@ export async function insertGeneratedImage(deps: generate.GenerateDeps, raw?: un
   }
   const chosen = automated ? { provider: args.provider, model: args.model } : await askModel(deps, vscode.l10n.t('Insert Generated Image'));
   if (!chosen) return [];
-  const ids = await generate.imageFromArgs(deps, { prompt, provider: chosen.provider, model: chosen.model, workspaceFolder: folder.name, n: undefined });
-  const task = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Generating the image to insert…') }, () => settled(deps.store, ids[0]));
+  const ids = await generate.imageFromArgs(deps, {
+    prompt,
+    provider: chosen.provider,
+    model: chosen.model,
+    workspaceFolder: folder.name,
+    n: undefined,
+  });
+  const task = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Generating the image to insert…') },
+    () => settled(deps.store, ids[0]),
+  );
   const file = task.results?.find((r) => r.file)?.file;
-  if (task.state !== 'succeeded' || !file) throw new UserError(vscode.l10n.t('Nothing was inserted: {0}', task.error?.message ?? task.results?.[0]?.saveError ?? task.state));
+  if (task.state !== 'succeeded' || !file)
+    throw new UserError(vscode.l10n.t('Nothing was inserted: {0}', task.error?.message ?? task.results?.[0]?.saveError ?? task.state));
   const saved = vscode.Uri.parse(file);
-  const reference = referenceText(syntax, relativeTo(path.posix.relative(folder.uri.path, document.uri.path), path.posix.relative(folder.uri.path, saved.path)), prompt);
+  const reference = referenceText(
+    syntax,
+    relativeTo(path.posix.relative(folder.uri.path, document.uri.path), path.posix.relative(folder.uri.path, saved.path)),
+    prompt,
+  );
   const edit = new vscode.WorkspaceEdit();
   edit.insert(document.uri, at, reference);
-  if (!(await vscode.workspace.applyEdit(edit))) throw new UserError(vscode.l10n.t('The image was saved as {0}, but the reference could not be inserted.', vscode.workspace.asRelativePath(saved)));
+  if (!(await vscode.workspace.applyEdit(edit)))
+    throw new UserError(
+      vscode.l10n.t('The image was saved as {0}, but the reference could not be inserted.', vscode.workspace.asRelativePath(saved)),
+    );
   return ids;
 }
 
@@ -278,18 +354,39 @@ export async function insertGeneratedImage(deps: generate.GenerateDeps, raw?: un
 
 export async function generateAssetPreset(deps: generate.GenerateDeps): Promise<string[]> {
   const title = vscode.l10n.t('Generate Asset');
-  const picked = await vscode.window.showQuickPick(PRESET_IDS.map((id) => ({ ...presetInfo(id), description: presetInfo(id).defaultPath })), { title, placeHolder: vscode.l10n.t('Which asset?'), ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(
+    PRESET_IDS.map((id) => ({ ...presetInfo(id), description: presetInfo(id).defaultPath })),
+    { title, placeHolder: vscode.l10n.t('Which asset?'), ignoreFocusOut: true },
+  );
   if (!picked) return [];
   const folder = await generate.pickWorkspaceFolder({ ask: true });
   const targetPath = await vscode.window.showInputBox({
-    title, prompt: picked.id === 'app-icons' ? vscode.l10n.t('Folder for the six icons, relative to the workspace folder') : vscode.l10n.t('File to write, relative to the workspace folder'),
-    value: picked.defaultPath, ignoreFocusOut: true, validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t('Type a path.')),
+    title,
+    prompt:
+      picked.id === 'app-icons'
+        ? vscode.l10n.t('Folder for the six icons, relative to the workspace folder')
+        : vscode.l10n.t('File to write, relative to the workspace folder'),
+    value: picked.defaultPath,
+    ignoreFocusOut: true,
+    validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t('Type a path.')),
   });
   if (!targetPath) return [];
-  const prompt = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('Describe the {0}.', picked.label.toLowerCase()), ignoreFocusOut: true, validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t('The prompt is empty.')) });
+  const prompt = await vscode.window.showInputBox({
+    title,
+    prompt: vscode.l10n.t('Describe the {0}.', picked.label.toLowerCase()),
+    ignoreFocusOut: true,
+    validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t('The prompt is empty.')),
+  });
   if (!prompt) return [];
   const chosen = await askModel(deps, title);
   if (!chosen) return [];
   const name = vscode.workspace.workspaceFolders?.find((f) => f.uri.toString() === folder.toString())?.name;
-  return generate.imageFromArgs(deps, { prompt: prompt.trim(), provider: chosen.provider, model: chosen.model, workspaceFolder: name, preset: picked.id as PresetId, targetPath: targetPath.trim() });
+  return generate.imageFromArgs(deps, {
+    prompt: prompt.trim(),
+    provider: chosen.provider,
+    model: chosen.model,
+    workspaceFolder: name,
+    preset: picked.id as PresetId,
+    targetPath: targetPath.trim(),
+  });
 }

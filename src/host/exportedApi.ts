@@ -6,7 +6,7 @@ import { features } from './lazy';
 import { quickInputAnswers } from './quickInputs';
 import type { Services } from './services';
 import { regenerateConfirmations } from './sidecarTrust';
-import { TEST_HOOKS_KEY, TestHooks } from './testHooks';
+import { TEST_HOOKS_KEY, type TestHooks } from './testHooks';
 
 /** The API other extensions get from activate(); every call waits until the stored tasks are read and resumed. */
 export function createApi(services: Services, ready: Promise<void>, startup: StartupTimings): MediaStudioApi {
@@ -47,7 +47,11 @@ export function createApi(services: Services, ready: Promise<void>, startup: Sta
       const batch = batchStore.get(id);
       if (!batch) return undefined;
       const cells = batches.cellTasks(batch);
-      return { ...batch, summary: batches.summary(batch), cellTaskIds: Array.from({ length: batch.rows.length * batch.models.length }, (_, i) => cells.get(i)?.id) };
+      return {
+        ...batch,
+        summary: batches.summary(batch),
+        cellTaskIds: Array.from({ length: batch.rows.length * batch.models.length }, (_, i) => cells.get(i)?.id),
+      };
     },
   };
 }
@@ -61,15 +65,50 @@ export function exposeTestHooks(
 ): void {
   if (context.extensionMode !== vscode.ExtensionMode.Test) return;
   const {
-    tasksView, treeView, notifier, deadlines, keyContext, lmTools, models, panel, spending, spendingView, spendingFolder, requestLog, writeFaults, inlineResults,
-    persistence, batchTool, taskIndex,
+    tasksView,
+    treeView,
+    notifier,
+    deadlines,
+    keyContext,
+    lmTools,
+    models,
+    panel,
+    spending,
+    spendingView,
+    spendingFolder,
+    requestLog,
+    writeFaults,
+    inlineResults,
+    persistence,
+    batchTool,
+    taskIndex,
   } = services;
   const hooks: TestHooks = {
-    tasksView, treeView, statusBar: () => notifier.statusBar, deadlines, keyContext, lmTools, models, livePanel: () => panel.livePanel(), regenerateConfirmations,
-    flowAnswers: quickInputAnswers, spending, spendingView, spendingFolder, requestLog,
-    spendingTooltip: async () => (await services.spendingShown(), notifier.statusBar.tooltip), notices: notifier.shown, errorsShown: services.log.errorsShown, writeFaults,
-    inlineResultsFolder: inlineResults.folder, tasksFolder: persistence.folder, workspaceStorage: context.storageUri, setAsideTaskFiles: persistence.setAside,
-    leftoversRemoved, batchTool, taskIndex,
+    tasksView,
+    treeView,
+    statusBar: () => notifier.statusBar,
+    deadlines,
+    keyContext,
+    lmTools,
+    models,
+    livePanel: () => panel.livePanel(),
+    regenerateConfirmations,
+    flowAnswers: quickInputAnswers,
+    spending,
+    spendingView,
+    spendingFolder,
+    requestLog,
+    spendingTooltip: async () => (await services.spendingShown(), notifier.statusBar.tooltip),
+    notices: notifier.shown,
+    errorsShown: services.log.errorsShown,
+    writeFaults,
+    inlineResultsFolder: inlineResults.folder,
+    tasksFolder: persistence.folder,
+    workspaceStorage: context.storageUri,
+    setAsideTaskFiles: persistence.setAside,
+    leftoversRemoved,
+    batchTool,
+    taskIndex,
   };
   Object.defineProperty(exported, TEST_HOOKS_KEY, { value: hooks, enumerable: false });
 }

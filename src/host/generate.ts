@@ -1,14 +1,14 @@
 /** Generate Image, Edit Image and Generate Video: from an argument object without asking, or through quick inputs. */
 import * as vscode from 'vscode';
 import { ArgsProblem, parseEditArgs, parseImageArgs, parseVideoArgs } from '../core/commandArgs';
-import { ModelInfo, paramWithRole, takesFiles, takesImages, takesUrls, typedModel } from '../core/catalog';
+import { type ModelInfo, paramWithRole, takesFiles, takesImages, takesUrls, typedModel } from '../core/catalog';
 import { chooseFolder } from '../core/folderChoice';
-import { RequestProblem, TaskEngine } from '../core/engine';
+import { RequestProblem, type TaskEngine } from '../core/engine';
 import { usableAsReference } from '../core/files/sidecar';
-import { PROVIDERS, ProviderId } from '../core/providers';
-import { groupByForm, ValueForm } from '../core/valueForms';
+import { PROVIDERS, type ProviderId } from '../core/providers';
+import { groupByForm, type ValueForm } from '../core/valueForms';
 import { flowSteps, INPUT_IMAGE_STEP, MODEL_STEP, PROMPT_STEP, PROVIDER_STEP, stepTitle } from '../core/steps';
-import { BACK, Back, FlowStep, runFlow } from '../core/stepFlow';
+import { BACK, type Back, type FlowStep, runFlow } from '../core/stepFlow';
 import { providerSpec } from '../core/spec/registry';
 import type { ParamRole, ParamSpec } from '../core/spec/types';
 import type { TaskStore } from '../core/store';
@@ -60,13 +60,20 @@ export const defaultProvider = (): ProviderId => settings.defaultProvider();
 export async function pickWorkspaceFolder(hint: { near?: vscode.Uri; name?: string; ask: boolean }): Promise<vscode.Uri> {
   const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => ({ name: folder.name, uri: folder.uri.toString(), folder }));
   const owner = hint.near ? vscode.workspace.getWorkspaceFolder(hint.near) : undefined;
-  const choice = chooseFolder(folders, { name: hint.name, nearOwner: owner && folders.find((f) => f.uri === owner.uri.toString()), ask: hint.ask });
+  const choice = chooseFolder(folders, {
+    name: hint.name,
+    nearOwner: owner && folders.find((f) => f.uri === owner.uri.toString()),
+    ask: hint.ask,
+  });
   switch (choice.kind) {
     case 'noFolder': throw new UserError(vscode.l10n.t('Open a folder first: Media Studio saves results into the workspace.'));
     case 'unknownName': throw new UserError(vscode.l10n.t('No workspace folder named "{0}".', choice.name));
     case 'use': return choice.folder.folder.uri;
     case 'ask': {
-      const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Save the results into which folder?'), ignoreFocusOut: true });
+      const picked = await vscode.window.showWorkspaceFolderPick({
+        placeHolder: vscode.l10n.t('Save the results into which folder?'),
+        ignoreFocusOut: true,
+      });
       if (!picked) throw new vscode.CancellationError();
       return picked.uri;
     }
@@ -74,7 +81,10 @@ export async function pickWorkspaceFolder(hint: { near?: vscode.Uri; name?: stri
 }
 
 function outsideWorkspace(shown: string): string {
-  return vscode.l10n.t('"{0}" points outside the workspace folder. Only images inside the workspace can be edited: give a path relative to the workspace folder, such as "images/product.png".', shown);
+  return vscode.l10n.t(
+    '"{0}" points outside the workspace folder. Only images inside the workspace can be edited: give a path relative to the workspace folder, such as "images/product.png".',
+    shown,
+  );
 }
 
 /**
@@ -85,7 +95,8 @@ export function toWorkspaceUri(value: unknown): vscode.Uri {
   let uri: vscode.Uri;
   if (value instanceof vscode.Uri) uri = value;
   else if (value && typeof value === 'object' && 'scheme' in value && 'path' in value) uri = vscode.Uri.from(value as vscode.Uri);
-  else if (typeof value !== 'string' || !value.trim()) throw new UserError(vscode.l10n.t('Each image must be a workspace file (a URI or a path relative to the workspace folder).'));
+  else if (typeof value !== 'string' || !value.trim())
+    throw new UserError(vscode.l10n.t('Each image must be a workspace file (a URI or a path relative to the workspace folder).'));
   else if (value.split(/[\\/]/).includes('..')) throw new UserError(outsideWorkspace(value));
   else if (/^[a-z][a-z0-9+.-]+:\/\//i.test(value)) uri = vscode.Uri.parse(value);
   else {
@@ -97,7 +108,12 @@ export function toWorkspaceUri(value: unknown): vscode.Uri {
   // getWorkspaceFolder compares paths as text: "/ws/../home/x.png" would pass it.
   if (uri.path.split('/').includes('..')) throw new UserError(outsideWorkspace(shown));
   if (!vscode.workspace.getWorkspaceFolder(uri)) {
-    throw new UserError(vscode.l10n.t('"{0}" is not in the workspace. Only images inside the workspace can be edited: copy the image into the workspace folder first, then give its path relative to the workspace folder.', shown));
+    throw new UserError(
+      vscode.l10n.t(
+        '"{0}" is not in the workspace. Only images inside the workspace can be edited: copy the image into the workspace folder first, then give its path relative to the workspace folder.',
+        shown,
+      ),
+    );
   }
   return uri;
 }
@@ -108,7 +124,11 @@ const COMMON_ROLES: Readonly<Record<string, ParamRole>> = { size: 'size', n: 'co
  * size, n, quality, duration under the model's own field names (by role), then `params` as given. A model with no such
  * field gets a message rather than a field it would reject or misread.
  */
-export function modelParams(model: ModelInfo, common: { size?: string; n?: number; quality?: string; duration?: number }, given?: Readonly<Record<string, ParamValue>>): Record<string, ParamValue> {
+export function modelParams(
+  model: ModelInfo,
+  common: { size?: string; n?: number; quality?: string; duration?: number },
+  given?: Readonly<Record<string, ParamValue>>,
+): Record<string, ParamValue> {
   const mapped: Record<string, ParamValue> = {};
   for (const [name, value] of Object.entries(common)) {
     if (value === undefined) continue;
@@ -116,7 +136,16 @@ export function modelParams(model: ModelInfo, common: { size?: string; n?: numbe
     if (!field) {
       const ratio = name === 'size' ? paramWithRole(model, 'aspectRatio') : undefined;
       const hint = ratio ? vscode.l10n.t(' Use "params": { "{0}": "16:9" } instead.', ratio.name) : '';
-      throw new UserError(vscode.l10n.t('{0} {1} does not take "{2}". Fields it takes: {3}.{4}', PROVIDERS[model.provider as ProviderId].label, model.id, name, model.params.map((p) => p.name).join(', '), hint));
+      throw new UserError(
+        vscode.l10n.t(
+          '{0} {1} does not take "{2}". Fields it takes: {3}.{4}',
+          PROVIDERS[model.provider as ProviderId].label,
+          model.id,
+          name,
+          model.params.map((p) => p.name).join(', '),
+          hint,
+        ),
+      );
     }
     mapped[field.name] = value;
   }
@@ -147,7 +176,10 @@ export async function imageFromArgs(deps: GenerateDeps, raw: unknown, origin: Ta
     model,
     kind: 'image',
     prompt: args.prompt,
-    params: { ...targetSizeParams(target, typedModel(provider, model, 'image')), ...modelParams(typedModel(provider, model, 'image'), { size: args.size, n: args.n, quality: args.quality }, args.params) },
+    params: {
+      ...targetSizeParams(target, typedModel(provider, model, 'image')),
+      ...modelParams(typedModel(provider, model, 'image'), { size: args.size, n: args.n, quality: args.quality }, args.params),
+    },
     extra: args.extra,
     imageUrls: args.imageUrls,
     operation: args.imageUrls?.length ? 'edit' : 'generate',
@@ -216,29 +248,59 @@ export async function videoFromArgs(deps: GenerateDeps, raw: unknown, origin: Ta
 
 // ---- step by step ----
 
-export async function pickModel(deps: GenerateDeps, provider: ProviderId, kind: 'image' | 'video', edit: boolean, title: string): Promise<ModelInfo | undefined> {
+export async function pickModel(
+  deps: GenerateDeps,
+  provider: ProviderId,
+  kind: 'image' | 'video',
+  edit: boolean,
+  title: string,
+): Promise<ModelInfo | undefined> {
   const spec = providerSpec(provider);
   const models = (await deps.models.list(provider)).filter((m) => m.kind === kind && (!edit || takesImages(m)));
   if (spec.modelIdFrom) {
     // Models named by the user (PixAI: no list endpoint, ids or model page URLs): the remembered ones are offered.
-    const id = await deps.pixaiModels.pick(title, models.map((m) => ({ id: m.id, name: m.label ?? m.id })), deps.models.defaultModel(provider, kind, edit));
+    const id = await deps.pixaiModels.pick(
+      title,
+      models.map((m) => ({ id: m.id, name: m.label ?? m.id })),
+      deps.models.defaultModel(provider, kind, edit),
+    );
     return id ? typedModel(provider, id, kind) : undefined;
   }
   const other = { label: vscode.l10n.t('$(edit) Other model id…'), description: vscode.l10n.t('type any model id'), model: undefined };
   const items = [
-    ...models.map((m) => ({ label: m.id, description: takesFiles(m) ? 'edits' : takesUrls(m) ? vscode.l10n.t('takes image URLs') : '', model: m as ModelInfo | undefined })),
+    ...models.map((m) => ({
+      label: m.id,
+      description: takesFiles(m) ? 'edits' : takesUrls(m) ? vscode.l10n.t('takes image URLs') : '',
+      model: m as ModelInfo | undefined,
+    })),
     other,
   ];
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('{0} model', spec.label), ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title,
+    placeHolder: vscode.l10n.t('{0} model', spec.label),
+    ignoreFocusOut: true,
+  });
   if (picked !== other) return picked?.model;
-  const id = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('{0} model id', spec.label), ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a model id.')) });
+  const id = await vscode.window.showInputBox({
+    title,
+    prompt: vscode.l10n.t('{0} model id', spec.label),
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a model id.')),
+  });
   if (!id) return undefined;
   return typedModel(provider, id.trim(), kind);
 }
 
 /** The model's main (not Advanced) fields that apply to the operation. */
 export function quickInputFields(model: ModelInfo, operation: TaskRequest['operation']): ParamSpec[] {
-  const fields = model.params.filter((p) => !p.advanced && !p.topLevel && p.type !== 'file' && (!p.operations || p.operations.includes(operation)) && p.inputCase !== 'withImages');
+  const fields = model.params.filter(
+    (p) =>
+      !p.advanced &&
+      !p.topLevel &&
+      p.type !== 'file' &&
+      (!p.operations || p.operations.includes(operation)) &&
+      p.inputCase !== 'withImages',
+  );
   // The count comes last: its step shows each count's estimate, which depends on the choices before it.
   return [...fields.filter((p) => p.role !== 'count'), ...fields.filter((p) => p.role === 'count')];
 }
@@ -260,7 +322,11 @@ interface FlowAnswers {
 }
 
 /** The parameters the answers give, typed by the model's spec. */
-function paramsOf(model: ModelInfo, operation: TaskRequest['operation'], texts: Readonly<Record<string, string>>): Record<string, ParamValue> {
+function paramsOf(
+  model: ModelInfo,
+  operation: TaskRequest['operation'],
+  texts: Readonly<Record<string, string>>,
+): Record<string, ParamValue> {
   const result: Record<string, ParamValue> = {};
   for (const field of quickInputFields(model, operation)) {
     const text = texts[field.name];
@@ -288,7 +354,10 @@ function noteOf(model: ModelInfo, operation: TaskRequest['operation'], texts: Re
  * (`endsFlow`) shows the estimate: per value, or, for a free value, of what is chosen so far.
  */
 function paramSteps(
-  model: ModelInfo, operation: TaskRequest['operation'], titleOf: (step: string, answers: FlowAnswers) => string, endsFlow: (answers: FlowAnswers) => boolean,
+  model: ModelInfo,
+  operation: TaskRequest['operation'],
+  titleOf: (step: string, answers: FlowAnswers) => string,
+  endsFlow: (answers: FlowAnswers) => boolean,
 ): FlowStep<FlowAnswers>[] {
   const fields = quickInputFields(model, operation);
   return fields.map((field, index): FlowStep<FlowAnswers> => ({
@@ -304,11 +373,24 @@ function paramSteps(
       if (field.role === 'count' && values.length) {
         text = await pickCount(model, operation, paramsOf(model, operation, answers.texts), field, values, title, back, earlier);
       } else if (values.length) {
-        text = await pickValue(title, values, label, !field.complete && field.type !== 'boolean', back, earlier, last ? withValue : undefined);
+        text = await pickValue(
+          title,
+          values,
+          label,
+          !field.complete && field.type !== 'boolean',
+          back,
+          earlier,
+          last ? withValue : undefined,
+        );
       } else {
         // No documented values (PixAI's style): any text, and an empty answer sends nothing.
         const prompt = vscode.l10n.t('{0} (optional). Leave it empty to send none.', label);
-        text = await inputStep({ title, prompt: last ? `${prompt} (${noteOf(model, operation, answers.texts)})` : prompt, value: earlier, back });
+        text = await inputStep({
+          title,
+          prompt: last ? `${prompt} (${noteOf(model, operation, answers.texts)})` : prompt,
+          value: earlier,
+          back,
+        });
       }
       if (text === undefined || text === BACK) return text;
       const read = paramFromText(field, text);
@@ -319,12 +401,36 @@ function paramSteps(
 }
 
 /** The count step: each count with its estimate, as a range where the price depends on what is not fixed. */
-async function pickCount(model: ModelInfo, operation: TaskRequest['operation'], chosen: Record<string, ParamValue>, field: ParamSpec, counts: readonly string[], title: string, back: boolean, earlier?: string): Promise<string | Back | undefined> {
+async function pickCount(
+  model: ModelInfo,
+  operation: TaskRequest['operation'],
+  chosen: Record<string, ParamValue>,
+  field: ParamSpec,
+  counts: readonly string[],
+  title: string,
+  back: boolean,
+  earlier?: string,
+): Promise<string | Back | undefined> {
   const items = counts.map((n) => {
-    const lookup = estimateSpend({ provider: model.provider as ProviderId, model: model.id, kind: model.kind, operation, params: { ...chosen, [field.name]: Number(n) } });
-    return { label: n, description: lookup.kind === 'priced' ? vscode.l10n.t('estimate {0}', lookup.estimate.text) : vscode.l10n.t('price not documented') };
+    const lookup = estimateSpend({
+      provider: model.provider as ProviderId,
+      model: model.id,
+      kind: model.kind,
+      operation,
+      params: { ...chosen, [field.name]: Number(n) },
+    });
+    return {
+      label: n,
+      description: lookup.kind === 'priced' ? vscode.l10n.t('estimate {0}', lookup.estimate.text) : vscode.l10n.t('price not documented'),
+    };
   });
-  const picked = await pickStep({ title, placeHolder: vscode.l10n.t('How many images?'), items, active: items.find((i) => i.label === earlier), back });
+  const picked = await pickStep({
+    title,
+    placeHolder: vscode.l10n.t('How many images?'),
+    items,
+    active: items.find((i) => i.label === earlier),
+    back,
+  });
   return picked === undefined || picked === BACK ? picked : picked.label;
 }
 
@@ -344,7 +450,13 @@ function formHeading(form: ValueForm): string {
  * item shows the estimate with that value.
  */
 async function pickValue(
-  title: string, values: readonly string[], placeHolder: string, allowCustom: boolean, back: boolean, earlier?: string, noteOf?: (value: string) => string,
+  title: string,
+  values: readonly string[],
+  placeHolder: string,
+  allowCustom: boolean,
+  back: boolean,
+  earlier?: string,
+  noteOf?: (value: string) => string,
 ): Promise<string | Back | undefined> {
   const none = vscode.l10n.t('Default');
   const groups = groupByForm(values);
@@ -360,13 +472,24 @@ async function pickValue(
   const other = { label: vscode.l10n.t('Other…'), description: vscode.l10n.t('type a value') };
   if (allowCustom) items.push(other);
   const typedEarlier = earlier !== undefined && earlier !== '' && !values.includes(earlier);
-  const active = earlier === '' ? items[0] : typedEarlier && allowCustom ? other : items.find((i) => i.kind !== vscode.QuickPickItemKind.Separator && i.label === earlier);
+  const active =
+    earlier === ''
+      ? items[0]
+      : typedEarlier && allowCustom
+        ? other
+        : items.find((i) => i.kind !== vscode.QuickPickItemKind.Separator && i.label === earlier);
   for (;;) {
     const picked = await pickStep({ title, placeHolder, items, active, back });
     if (picked === undefined || picked === BACK) return picked;
     if (picked.label === none) return '';
     if (picked !== other) return picked.label;
-    const typed = await inputStep({ title, prompt: placeHolder, value: typedEarlier ? earlier : undefined, back: true, validate: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a value.')) });
+    const typed = await inputStep({
+      title,
+      prompt: placeHolder,
+      value: typedEarlier ? earlier : undefined,
+      back: true,
+      validate: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a value.')),
+    });
     if (typed !== BACK) return typed;
   }
 }
@@ -376,7 +499,9 @@ export async function providersWithKeys(deps: GenerateDeps, kind: 'image' | 'vid
   const withKeys: ProviderId[] = [];
   for (const id of deps.models.providersFor(kind, edit)) if (await deps.keys.has(id)) withKeys.push(id);
   if (withKeys.length === 0) {
-    throw new UserError(vscode.l10n.t('No API key is set yet. Set one to start generating.'), [{ title: vscode.l10n.t('Set API Key'), command: 'mediaStudio.setApiKey' }]);
+    throw new UserError(vscode.l10n.t('No API key is set yet. Set one to start generating.'), [
+      { title: vscode.l10n.t('Set API Key'), command: 'mediaStudio.setApiKey' },
+    ]);
   }
   return withKeys;
 }
@@ -423,27 +548,54 @@ export async function chooseProvider(providers: readonly ProviderId[], title: ()
   return picked === BACK ? undefined : picked;
 }
 
-async function providerStep(providers: readonly ProviderId[], title: string, back: boolean, earlier?: ProviderId): Promise<ProviderId | Back | undefined> {
+async function providerStep(
+  providers: readonly ProviderId[],
+  title: string,
+  back: boolean,
+  earlier?: ProviderId,
+): Promise<ProviderId | Back | undefined> {
   const preferred = defaultProvider();
   const items = providers.map((id) => ({ label: PROVIDERS[id].label, description: id === preferred ? 'default' : '', id }));
   items.sort((a, b) => Number(b.id === preferred) - Number(a.id === preferred));
-  const picked = await pickStep({ title, placeHolder: vscode.l10n.t('Which provider?'), items, active: items.find((i) => i.id === earlier), back });
+  const picked = await pickStep({
+    title,
+    placeHolder: vscode.l10n.t('Which provider?'),
+    items,
+    active: items.find((i) => i.id === earlier),
+    back,
+  });
   return picked === undefined || picked === BACK ? picked : picked.id;
 }
 
 /** The model step of a flow: the provider's models, "Other model id…" (a box whose Back returns to the list). */
-async function modelStep(deps: GenerateDeps, provider: ProviderId, flow: FlowKind, title: string, back: boolean, earlier?: ModelInfo): Promise<ModelInfo | Back | undefined> {
+async function modelStep(
+  deps: GenerateDeps,
+  provider: ProviderId,
+  flow: FlowKind,
+  title: string,
+  back: boolean,
+  earlier?: ModelInfo,
+): Promise<ModelInfo | Back | undefined> {
   const { kind, edit } = flow;
   const spec = providerSpec(provider);
   const models = (await deps.models.list(provider)).filter((m) => m.kind === kind && (!edit || takesImages(m)));
   if (spec.modelIdFrom) {
     // Models named by the user (PixAI: no list endpoint, ids or model page URLs): the remembered ones are offered.
-    const id = await deps.pixaiModels.pickStep(title, models.map((m) => ({ id: m.id, name: m.label ?? m.id })), earlier?.id ?? deps.models.defaultModel(provider, kind, edit), back);
+    const id = await deps.pixaiModels.pickStep(
+      title,
+      models.map((m) => ({ id: m.id, name: m.label ?? m.id })),
+      earlier?.id ?? deps.models.defaultModel(provider, kind, edit),
+      back,
+    );
     return id === undefined || id === BACK ? id : typedModel(provider, id, kind);
   }
   const other = { label: vscode.l10n.t('$(edit) Other model id…'), description: vscode.l10n.t('type any model id'), model: undefined };
   const items = [
-    ...models.map((m) => ({ label: m.id, description: takesFiles(m) ? 'edits' : takesUrls(m) ? vscode.l10n.t('takes image URLs') : '', model: m as ModelInfo | undefined })),
+    ...models.map((m) => ({
+      label: m.id,
+      description: takesFiles(m) ? 'edits' : takesUrls(m) ? vscode.l10n.t('takes image URLs') : '',
+      model: m as ModelInfo | undefined,
+    })),
     other,
   ];
   const typedEarlier = earlier && !models.some((m) => m.id === earlier.id) ? earlier.id : undefined;
@@ -452,7 +604,13 @@ async function modelStep(deps: GenerateDeps, provider: ProviderId, flow: FlowKin
     const picked = await pickStep({ title, placeHolder: vscode.l10n.t('{0} model', spec.label), items, active, back });
     if (picked === undefined || picked === BACK) return picked;
     if (picked !== other) return picked.model;
-    const id = await inputStep({ title, prompt: vscode.l10n.t('{0} model id', spec.label), value: typedEarlier, back: true, validate: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a model id.')) });
+    const id = await inputStep({
+      title,
+      prompt: vscode.l10n.t('{0} model id', spec.label),
+      value: typedEarlier,
+      back: true,
+      validate: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a model id.')),
+    });
     if (id === undefined) return undefined;
     if (id !== BACK) return typedModel(provider, id.trim(), kind);
   }
@@ -505,10 +663,19 @@ function commonSteps(
   ];
 }
 
-async function imageSteps(deps: GenerateDeps, title: string, edit: boolean): Promise<{ request: Omit<TaskRequest, 'workspaceFolder' | 'operation'>; model: ModelInfo } | undefined> {
+async function imageSteps(
+  deps: GenerateDeps,
+  title: string,
+  edit: boolean,
+): Promise<{ request: Omit<TaskRequest, 'workspaceFolder' | 'operation'>; model: ModelInfo } | undefined> {
   const flow: FlowKind = { title, kind: 'image', edit, providers: await providersWithKeys(deps, 'image', edit) };
-  const placeHolder = edit ? vscode.l10n.t('Place the product on a warm studio background') : vscode.l10n.t('A cinematic product photo of a ceramic coffee cup');
-  const answers = await runFlow<FlowAnswers>(commonSteps(deps, flow, placeHolder), { provider: flow.providers.length === 1 ? flow.providers[0] : undefined, texts: {} });
+  const placeHolder = edit
+    ? vscode.l10n.t('Place the product on a warm studio background')
+    : vscode.l10n.t('A cinematic product photo of a ceramic coffee cup');
+  const answers = await runFlow<FlowAnswers>(commonSteps(deps, flow, placeHolder), {
+    provider: flow.providers.length === 1 ? flow.providers[0] : undefined,
+    texts: {},
+  });
   if (!answers?.provider || !answers.model || !answers.prompt) return undefined;
   return {
     model: answers.model,
@@ -549,29 +716,52 @@ export async function editImageInteractive(deps: GenerateDeps, images: vscode.Ur
       argsError(error);
     }
   }
-  const steps = await imageSteps(deps, images.length === 1 ? vscode.l10n.t('Edit {0}', vscode.workspace.asRelativePath(images[0])) : vscode.l10n.t('Edit {0} images', images.length), true);
+  const steps = await imageSteps(
+    deps,
+    images.length === 1
+      ? vscode.l10n.t('Edit {0}', vscode.workspace.asRelativePath(images[0]))
+      : vscode.l10n.t('Edit {0} images', images.length),
+    true,
+  );
   if (!steps) return [];
   const workspaceFolder = await pickWorkspaceFolder({ near: images[0], ask: true });
   const references = takesUrls(steps.model)
     ? { imageUrls: await urlsForFiles(images, PROVIDERS[steps.request.provider].label, true) }
     : { images: images.map((i) => i.toString()) };
-  return [(await submitChecked(deps.engine, { ...steps.request, ...references, operation: 'edit', workspaceFolder: workspaceFolder.toString() })).id];
+  return [
+    (await submitChecked(deps.engine, { ...steps.request, ...references, operation: 'edit', workspaceFolder: workspaceFolder.toString() }))
+      .id,
+  ];
 }
 
 /** Still usable as a video's input image (see usableAsReference). */
 function recentImageUrls(store: TaskStore, now: number): { label: string; description: string; url: string }[] {
-  return store.list()
+  return store
+    .list()
     .filter((t) => t.state === 'succeeded' && t.request.kind === 'image')
-    .flatMap((t) => (t.results ?? []).filter((r) => r.url && usableAsReference({ url: r.url, provider: t.request.provider, expiresAt: r.expiresAt, completedAt: t.endedAt }, now)).map((r) => ({
-      label: `$(file-media) ${t.request.prompt.slice(0, 50)}`,
-      description: r.file ? vscode.workspace.asRelativePath(vscode.Uri.parse(r.file)) : t.request.model,
-      url: r.url as string,
-    })))
+    .flatMap((t) =>
+      (t.results ?? [])
+        .filter(
+          (r) =>
+            r.url && usableAsReference({ url: r.url, provider: t.request.provider, expiresAt: r.expiresAt, completedAt: t.endedAt }, now),
+        )
+        .map((r) => ({
+          label: `$(file-media) ${t.request.prompt.slice(0, 50)}`,
+          description: r.file ? vscode.workspace.asRelativePath(vscode.Uri.parse(r.file)) : t.request.model,
+          url: r.url as string,
+        })),
+    )
     .slice(0, 20);
 }
 
 export async function generateVideoInteractive(deps: GenerateDeps, inputImage?: string): Promise<string[]> {
-  const flow: FlowKind = { title: vscode.l10n.t('Generate Video'), kind: 'video', edit: false, providers: await providersWithKeys(deps, 'video', false), inputImageGiven: inputImage !== undefined };
+  const flow: FlowKind = {
+    title: vscode.l10n.t('Generate Video'),
+    kind: 'video',
+    edit: false,
+    providers: await providersWithKeys(deps, 'video', false),
+    inputImageGiven: inputImage !== undefined,
+  };
   const titleOf = stepCounter(deps, flow);
   const asksInputImage = (answers: FlowAnswers) => inputImage === undefined && !!answers.model && takesUrls(answers.model);
   const common = commonSteps(deps, flow, vscode.l10n.t('A cinematic reveal of a smart speaker'), asksInputImage);
@@ -594,7 +784,11 @@ export async function generateVideoInteractive(deps: GenerateDeps, inputImage?: 
         if (picked === undefined || picked === BACK) return picked;
         if (picked !== typed) return { ...current, inputImage: picked.url };
         const url = await inputStep({
-          title, prompt: `${vscode.l10n.t('Public URL of the input image')}${note}`, placeHolder: 'https://…', value: typedEarlier, back: true,
+          title,
+          prompt: `${vscode.l10n.t('Public URL of the input image')}${note}`,
+          placeHolder: 'https://…',
+          value: typedEarlier,
+          back: true,
           validate: (v) => (/^https?:\/\/\S+$/.test(v.trim()) ? undefined : vscode.l10n.t('Enter an http(s) URL.')),
         });
         if (url === undefined) return undefined;
@@ -602,7 +796,10 @@ export async function generateVideoInteractive(deps: GenerateDeps, inputImage?: 
       }
     },
   };
-  const answers = await runFlow<FlowAnswers>((current) => [...common(current), inputImageStep], { provider: flow.providers.length === 1 ? flow.providers[0] : undefined, texts: {} });
+  const answers = await runFlow<FlowAnswers>((current) => [...common(current), inputImageStep], {
+    provider: flow.providers.length === 1 ? flow.providers[0] : undefined,
+    texts: {},
+  });
   if (!answers?.provider || !answers.model || !answers.prompt) return [];
   const workspaceFolder = await pickWorkspaceFolder({ ask: true });
   const url = (inputImage ?? answers.inputImage)?.trim();

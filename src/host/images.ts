@@ -36,13 +36,21 @@ export async function checkReferenceLocation(uri: vscode.Uri): Promise<void> {
   const shown = uri.scheme === 'file' ? uri.fsPath : uri.toString(true);
   // getWorkspaceFolder compares paths as text: "/ws/../home/x.png" would pass it.
   if (uri.path.split('/').includes('..')) {
-    throw new RequestProblem(vscode.l10n.t('"{0}" points outside the workspace folder. Only images inside the workspace can be edited: give a path relative to the workspace folder, such as "images/product.png".', shown));
+    throw new RequestProblem(
+      vscode.l10n.t(
+        '"{0}" points outside the workspace folder. Only images inside the workspace can be edited: give a path relative to the workspace folder, such as "images/product.png".',
+        shown,
+      ),
+    );
   }
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   if (!folder) throw new RequestProblem(vscode.l10n.t('"{0}" is not in the workspace; only workspace images can be references.', shown));
   if (folder.uri.scheme !== 'file' || uri.scheme !== 'file') return;
   const outside = await linkOutside(folder.uri.fsPath, uri.fsPath);
-  if (outside) throw new RequestProblem(vscode.l10n.t('"{0}" is a link to {1}, outside the workspace folder; it is not uploaded.', outside.link, outside.realTarget));
+  if (outside)
+    throw new RequestProblem(
+      vscode.l10n.t('"{0}" is a link to {1}, outside the workspace folder; it is not uploaded.', outside.link, outside.realTarget),
+    );
 }
 
 /** Says plainly what is wrong if not. */
@@ -56,17 +64,31 @@ export async function checkInputImage(uri: vscode.Uri): Promise<{ format: 'png' 
     throw new RequestProblem(vscode.l10n.t('"{0}" does not exist or cannot be read.', name));
   }
   if (stat.type & vscode.FileType.Directory) throw new RequestProblem(vscode.l10n.t('"{0}" is a folder; pick image files.', name));
-  if (/\.svg$/i.test(uri.path)) throw new RequestProblem(vscode.l10n.t('"{0}" is an SVG. Providers take PNG, JPEG or WebP images: export it as PNG first.', name));
+  if (/\.svg$/i.test(uri.path))
+    throw new RequestProblem(vscode.l10n.t('"{0}" is an SVG. Providers take PNG, JPEG or WebP images: export it as PNG first.', name));
   const cap = settings.maxImageBytes();
   if (stat.size > cap) {
-    throw new RequestProblem(vscode.l10n.t('"{0}" is {1} MB, over the {2} MB limit (setting "mediaStudio.maxImageSizeMB").', name, (stat.size / 1048576).toFixed(1), (cap / 1048576).toFixed(0)));
+    throw new RequestProblem(
+      vscode.l10n.t(
+        '"{0}" is {1} MB, over the {2} MB limit (setting "mediaStudio.maxImageSizeMB").',
+        name,
+        (stat.size / 1048576).toFixed(1),
+        (cap / 1048576).toFixed(0),
+      ),
+    );
   }
   if (stat.size === 0) throw new RequestProblem(vscode.l10n.t('"{0}" is empty.', name));
   const { head, tail } = await readEnds(uri, stat.size);
   const format = isSupportedInputImage(head);
-  if (!format) throw new RequestProblem(vscode.l10n.t('"{0}" is not a PNG, JPEG or WebP image (its contents say otherwise, whatever its name).', name));
+  if (!format)
+    throw new RequestProblem(
+      vscode.l10n.t('"{0}" is not a PNG, JPEG or WebP image (its contents say otherwise, whatever its name).', name),
+    );
   const damage = inputImageDamage(format, head, tail, stat.size);
-  if (damage) throw new RequestProblem(vscode.l10n.t('"{0}" is a damaged {1} image: {2}. Open it in an image editor and save it again.', name, format.toUpperCase(), damage));
+  if (damage)
+    throw new RequestProblem(
+      vscode.l10n.t('"{0}" is a damaged {1} image: {2}. Open it in an image editor and save it again.', name, format.toUpperCase(), damage),
+    );
   return { format, size: stat.size };
 }
 

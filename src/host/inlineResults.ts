@@ -59,7 +59,9 @@ export class InlineResultStore {
   /** For the startup clean-up. */
   async names(): Promise<string[]> {
     try {
-      return (await vscode.workspace.fs.readDirectory(this.folder)).map(([name]) => name).filter((name) => KEPT_NAME.test(name) || /^\..*\.tmp$/.test(name));
+      return (await vscode.workspace.fs.readDirectory(this.folder))
+        .map(([name]) => name)
+        .filter((name) => KEPT_NAME.test(name) || /^\..*\.tmp$/.test(name));
     } catch {
       return [];
     }
@@ -96,7 +98,9 @@ export class InlineResultStore {
         try {
           if (results[index]) results[index] = { ...results[index], inlineFile: await this.keep(bytes) };
         } catch (error) {
-          this.log.warn(`Could not keep an inline result in ${path.basename(this.folder.fsPath)}: ${error instanceof Error ? error.message : String(error)}`);
+          this.log.warn(
+            `Could not keep an inline result in ${path.basename(this.folder.fsPath)}: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
       }
       return { ...result, status: { ...result.status, results } };

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isProviderId, keyProblem, PROVIDER_IDS, PROVIDERS, ProviderId } from '../core/providers';
+import { isProviderId, keyProblem, PROVIDER_IDS, PROVIDERS, type ProviderId } from '../core/providers';
 import { UserError } from './commands';
 import type { ApiKeys } from './keys';
 
@@ -29,7 +29,8 @@ export async function setApiKey(keys: ApiKeys, args?: SetApiKeyArgs): Promise<Pr
     await keys.set(provider, args.key.trim());
     return provider;
   }
-  const provider = args?.provider !== undefined ? providerFromArgs(args.provider) : await pickProvider(keys, vscode.l10n.t('Set the API key for…'));
+  const provider =
+    args?.provider !== undefined ? providerFromArgs(args.provider) : await pickProvider(keys, vscode.l10n.t('Set the API key for…'));
   if (!provider) return undefined;
   const info = PROVIDERS[provider];
   const key = await vscode.window.showInputBox({
@@ -46,7 +47,8 @@ export async function setApiKey(keys: ApiKeys, args?: SetApiKeyArgs): Promise<Pr
 }
 
 export async function clearApiKey(keys: ApiKeys, args?: { provider?: unknown }): Promise<ProviderId | undefined> {
-  const provider = args?.provider !== undefined ? providerFromArgs(args.provider) : await pickProvider(keys, vscode.l10n.t('Clear the API key of…'));
+  const provider =
+    args?.provider !== undefined ? providerFromArgs(args.provider) : await pickProvider(keys, vscode.l10n.t('Clear the API key of…'));
   if (!provider) return undefined;
   await keys.clear(provider);
   if (!args) void vscode.window.showInformationMessage(vscode.l10n.t('{0} API key cleared.', PROVIDERS[provider].label));

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { keyProblem, PROVIDERS, ProviderId } from '../core/providers';
+import { keyProblem, PROVIDERS, type ProviderId } from '../core/providers';
 
 const secretName = (provider: ProviderId) => `mediaStudio.apiKey.${provider}`;
 

@@ -7,6 +7,7 @@ type Features = typeof import('./features');
 let loaded: Features | undefined;
 
 export function features(): Features {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the lazily loaded file, see above
   loaded ??= require('./features') as Features;
   return loaded;
 }

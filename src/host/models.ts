@@ -1,8 +1,8 @@
 import type { ProviderAdapter } from '../core/adapters/adapter';
-import { catalogFor, ModelInfo, providersWith, resolveDefaultModel, typedModel } from '../core/catalog';
+import { catalogFor, type ModelInfo, providersWith, resolveDefaultModel, typedModel } from '../core/catalog';
 import { providerSpec } from '../core/spec/registry';
 import type { ApiClient } from '../core/http';
-import { PROVIDER_IDS, ProviderId } from '../core/providers';
+import { PROVIDER_IDS, type ProviderId } from '../core/providers';
 import type { MediaKind } from '../core/task';
 import type { Log } from './log';
 
@@ -47,14 +47,21 @@ export class ModelCatalog {
         const listed = await adapter.listModels(api);
         if (listed.length) models = listed;
       } catch (error) {
-        this.log.warn(`Could not list ${providerSpec(provider).label} models, using the built-in list: ${error instanceof Error ? error.message : String(error)}`);
+        this.log.warn(
+          `Could not list ${providerSpec(provider).label} models, using the built-in list: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
     this.cache.set(provider, { at: Date.now(), models });
     return models;
   }
 
-  defaultModel(provider: ProviderId, kind: MediaKind, edit = false, known: readonly ModelInfo[] = this.cache.get(provider)?.models ?? this.builtIn(provider)): string {
+  defaultModel(
+    provider: ProviderId,
+    kind: MediaKind,
+    edit = false,
+    known: readonly ModelInfo[] = this.cache.get(provider)?.models ?? this.builtIn(provider),
+  ): string {
     return resolveDefaultModel(provider, kind, edit, this.configuredDefault(provider), known);
   }
 

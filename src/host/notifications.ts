@@ -66,9 +66,14 @@ export class TaskNotifier extends Disposable {
         const name = vscode.workspace.asRelativePath(vscode.Uri.parse(notice.file));
         // The elapsed time the Tasks view and the panel show for this task (core/elapsed).
         const took = formatElapsed(task, task.endedAt ?? Date.now());
-        const message = notice.others > 0
-          ? (notice.video ? vscode.l10n.t('Video ready in {2}: {0} and {1} more', name, notice.others, took) : vscode.l10n.t('Image ready in {2}: {0} and {1} more', name, notice.others, took))
-          : (notice.video ? vscode.l10n.t('Video ready in {1}: {0}', name, took) : vscode.l10n.t('Image ready in {1}: {0}', name, took));
+        const message =
+          notice.others > 0
+            ? notice.video
+              ? vscode.l10n.t('Video ready in {2}: {0} and {1} more', name, notice.others, took)
+              : vscode.l10n.t('Image ready in {2}: {0} and {1} more', name, notice.others, took)
+            : notice.video
+              ? vscode.l10n.t('Video ready in {1}: {0}', name, took)
+              : vscode.l10n.t('Image ready in {1}: {0}', name, took);
         const open = vscode.l10n.t('Open');
         const reveal = vscode.l10n.t('Reveal');
         record(message, open, reveal);
@@ -107,14 +112,18 @@ export class TaskNotifier extends Disposable {
 
   private updateStatus(): void {
     const running = this.store.list().filter((t) => ['submitting', 'submitted', 'running', 'queued'].includes(t.state)).length;
-    this.status.tooltip = this.spendingLine ? `${vscode.l10n.t('Show the Media Studio tasks')}\n\n${this.spendingLine}` : vscode.l10n.t('Show the Media Studio tasks');
+    this.status.tooltip = this.spendingLine
+      ? `${vscode.l10n.t('Show the Media Studio tasks')}\n\n${this.spendingLine}`
+      : vscode.l10n.t('Show the Media Studio tasks');
     if (running === 0) {
       this.status.hide();
       this.statusShown = false;
       return;
     }
     this.status.text = `$(loading~spin) ${running === 1 ? vscode.l10n.t('1 Media Studio task') : vscode.l10n.t('{0} Media Studio tasks', running)}`;
-    this.status.accessibilityInformation = { label: running === 1 ? vscode.l10n.t('1 Media Studio task running') : vscode.l10n.t('{0} Media Studio tasks running', running) };
+    this.status.accessibilityInformation = {
+      label: running === 1 ? vscode.l10n.t('1 Media Studio task running') : vscode.l10n.t('{0} Media Studio tasks running', running),
+    };
     this.status.show();
     this.statusShown = true;
   }
@@ -125,6 +134,10 @@ export class TaskNotifier extends Disposable {
   }
 
   get statusBar(): { shown: boolean; text: string; tooltip: string } {
-    return { shown: this.statusShown, text: this.status.text, tooltip: typeof this.status.tooltip === 'string' ? this.status.tooltip : this.status.tooltip?.value ?? '' };
+    return {
+      shown: this.statusShown,
+      text: this.status.text,
+      tooltip: typeof this.status.tooltip === 'string' ? this.status.tooltip : (this.status.tooltip?.value ?? ''),
+    };
   }
 }

@@ -55,8 +55,12 @@ export class FileTaskPersistence implements TaskPersistence {
     let names: string[];
     try {
       names = local
-        ? (await fsp.readdir(this.folder.fsPath, { withFileTypes: true })).filter((e) => e.isFile() && e.name.endsWith('.json')).map((e) => e.name)
-        : (await vscode.workspace.fs.readDirectory(this.folder)).filter(([name, type]) => type === vscode.FileType.File && name.endsWith('.json')).map(([name]) => name);
+        ? (await fsp.readdir(this.folder.fsPath, { withFileTypes: true }))
+            .filter((e) => e.isFile() && e.name.endsWith('.json'))
+            .map((e) => e.name)
+        : (await vscode.workspace.fs.readDirectory(this.folder))
+            .filter(([name, type]) => type === vscode.FileType.File && name.endsWith('.json'))
+            .map(([name]) => name);
     } catch {
       return [];
     }
@@ -96,9 +100,12 @@ export class FileTaskPersistence implements TaskPersistence {
     if (!moved.length) return;
     this.setAside.push(...moved);
     this.log.warn(`Set aside ${moved.length} unreadable task file(s) in ${this.folder.fsPath}: ${moved.join(', ')}`);
-    void vscode.window.showWarningMessage(vscode.l10n.t(
-      '{0} stored task file(s) could not be read and were set aside (renamed *.corrupt, see the Media Studio log); the other tasks go on.', moved.length,
-    ));
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t(
+        '{0} stored task file(s) could not be read and were set aside (renamed *.corrupt, see the Media Studio log); the other tasks go on.',
+        moved.length,
+      ),
+    );
   }
 
   /** Null when the file is there but unreadable, undefined when it is gone. */
@@ -186,11 +193,17 @@ export class FileTaskPersistence implements TaskPersistence {
     const changed = (name: string) => {
       const id = decodeURIComponent(name.slice(0, -'.json'.length));
       const file = vscode.Uri.joinPath(this.folder, name);
-      void fsp.stat(file.fsPath).then(
-        () => this.read(file).then((task) => task && store.acceptExternal(task)),
-        // A task this window works on is only ever removed by this window: a removal seen for it is not acted on.
-        () => (ownedHere(id) ? this.log.warn(`Task ${id}: its file went away while this window tracks it; keeping it.`) : store.forgetExternal(id)),
-      ).then(undefined, (error: unknown) => this.log.warn(`Reading another window's change to task ${id} failed: ${String(error)}`));
+      void fsp
+        .stat(file.fsPath)
+        .then(
+          () => this.read(file).then((task) => task && store.acceptExternal(task)),
+          // A task this window works on is only ever removed by this window: a removal seen for it is not acted on.
+          () =>
+            ownedHere(id)
+              ? this.log.warn(`Task ${id}: its file went away while this window tracks it; keeping it.`)
+              : store.forgetExternal(id),
+        )
+        .then(undefined, (error: unknown) => this.log.warn(`Reading another window's change to task ${id} failed: ${String(error)}`));
     };
     void this.ensureFolder().then(() => {
       if (disposed) return;

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { proxyDispatcher, proxyPlan } from '../core/proxy';
 import { UserError } from './commands';
 import type { Log } from './log';
@@ -26,7 +26,10 @@ export class ProxySettings implements vscode.Disposable {
       this.current = { dispatcher: plan && proxyDispatcher(plan) };
       // Only host and port: a proxy URL can carry a password.
       const shown = (url: string | undefined) => (url ? new URL(url).host : 'none');
-      if (plan) this.log.info(`Proxy: http ${shown(plan.httpProxy)}, https ${shown(plan.httpsProxy)}, direct for "${plan.noProxy || 'nothing'}"${plan.strictSSL ? '' : ', certificates not checked'}.`);
+      if (plan)
+        this.log.info(
+          `Proxy: http ${shown(plan.httpProxy)}, https ${shown(plan.httpsProxy)}, direct for "${plan.noProxy || 'nothing'}"${plan.strictSSL ? '' : ', certificates not checked'}.`,
+        );
     }
     return this.current.dispatcher;
   }

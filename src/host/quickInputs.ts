@@ -3,7 +3,7 @@
  * before it, and the earlier answer shown again when the person comes back to it.
  */
 import * as vscode from 'vscode';
-import { BACK, Back } from '../core/stepFlow';
+import { BACK, type Back } from '../core/stepFlow';
 
 export interface PickStep<T extends vscode.QuickPickItem> {
   readonly title: string;
@@ -82,7 +82,10 @@ export function inputStep(step: InputStep): Promise<string | Back | undefined> {
   ]);
 }
 
-function settle<R>(input: vscode.QuickPick<vscode.QuickPickItem> | vscode.InputBox | vscode.QuickPick<never>, listen: (finish: (value: R | Back | undefined) => void) => vscode.Disposable[]): Promise<R | Back | undefined> {
+function settle<R>(
+  input: vscode.QuickPick<vscode.QuickPickItem> | vscode.InputBox | vscode.QuickPick<never>,
+  listen: (finish: (value: R | Back | undefined) => void) => vscode.Disposable[],
+): Promise<R | Back | undefined> {
   return new Promise((resolve) => {
     let done = false;
     const finish = (value: R | Back | undefined) => {

@@ -8,7 +8,7 @@
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { MemoryRequestLog, RequestLog, RequestLogView } from '../core/engine';
+import { MemoryRequestLog, type RequestLog, type RequestLogView } from '../core/engine';
 import type { ProviderId } from '../core/providers';
 
 /** Places kept per provider: far more than any budget reads (Apixo Pro's 60), so pruning never touches one in use. */

@@ -11,6 +11,7 @@ export class SaveError extends Error {}
 /** The task's own output folder when it has one (checked again here: stored tasks are untrusted), else the setting. */
 export function outputFolderUri(workspaceFolder: vscode.Uri, own?: string): vscode.Uri {
   const folder = resolveOutputFolder(own ?? settings.outputFolder(workspaceFolder));
-  if ('error' in folder) throw new SaveError(own === undefined ? vscode.l10n.t('{0} (setting "mediaStudio.outputFolder")', folder.error) : folder.error);
+  if ('error' in folder)
+    throw new SaveError(own === undefined ? vscode.l10n.t('{0} (setting "mediaStudio.outputFolder")', folder.error) : folder.error);
   return vscode.Uri.joinPath(workspaceFolder, ...folder.segments);
 }

@@ -3,16 +3,16 @@ import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import type { InlineResult } from '../core/adapters/adapter';
 import type { Dispatcher } from 'undici';
-import { discard, openDownload, OpenDownload, UnsafeUrlError } from '../core/download';
+import { discard, openDownload, type OpenDownload, UnsafeUrlError } from '../core/download';
 import { watchDownload } from '../core/downloadDeadline';
 import { promises as fsp } from 'fs';
 import { resultFileName, sidecarName, tempName } from '../core/files/naming';
 import { placeExclusively, writeExclusively } from '../core/files/placeFile';
 import { linkOutside } from '../core/files/realPath';
-import { DownloadRefused, ResultInspector, resultInspector, streamToNewFile } from '../core/files/saveDownload';
+import { DownloadRefused, type ResultInspector, resultInspector, streamToNewFile } from '../core/files/saveDownload';
 import { addPngTextChunks, canTakeTextChunks, PNG_TEXT_MAX_BYTES } from '../core/files/pngText';
 import { buildSidecar, inputUrlsExpireAt, isKeyedMediaRoute, serializeSidecar } from '../core/files/sidecar';
-import { sniffMediaType, SniffedMedia } from '../core/files/sniff';
+import { sniffMediaType, type SniffedMedia } from '../core/files/sniff';
 import { HttpError, NetworkError } from '../core/http';
 import type { TaskStore } from '../core/store';
 import type { ResultItem, Task } from '../core/task';
@@ -88,7 +88,13 @@ async function checkRealPath(workspaceFolder: vscode.Uri, target: vscode.Uri): P
   if (workspaceFolder.scheme !== 'file' || target.scheme !== 'file') return; // virtual file systems have no links
   const outside = await linkOutside(workspaceFolder.fsPath, target.fsPath);
   if (!outside) return;
-  throw new SaveError(vscode.l10n.t('"{0}" is a link to {1}, outside the workspace folder; results are not written there. Replace the link with a folder or choose another output folder.', outside.link, outside.realTarget));
+  throw new SaveError(
+    vscode.l10n.t(
+      '"{0}" is a link to {1}, outside the workspace folder; results are not written there. Replace the link with a folder or choose another output folder.',
+      outside.link,
+      outside.realTarget,
+    ),
+  );
 }
 
 export class ResultWriter {
@@ -115,13 +121,24 @@ export class ResultWriter {
         let bytes = inline.find((i) => i.index === index)?.bytes;
         if (!placed && !bytes && item.inlineFile) bytes = await this.deps.inlineResults?.read(item.inlineFile);
         if (!placed && !bytes && !item.url) {
-          if (item.inline || item.inlineFile) throw new SaveError(vscode.l10n.t('The result came inline in the answer and its bytes were not kept, so it cannot be saved; generate it again.'));
+          if (item.inline || item.inlineFile)
+            throw new SaveError(
+              vscode.l10n.t('The result came inline in the answer and its bytes were not kept, so it cannot be saved; generate it again.'),
+            );
           continue; // an item the provider sent with neither: its error is recorded already
         }
-        const file = placed ?? await this.saveWithRetries(task, item, index, count, bytes);
-        await this.updateItem(task.id, index, { file: file.toString(), savedAt: Date.now(), saveError: undefined, placing: undefined, inlineFile: undefined });
+        const file = placed ?? (await this.saveWithRetries(task, item, index, count, bytes));
+        await this.updateItem(task.id, index, {
+          file: file.toString(),
+          savedAt: Date.now(),
+          saveError: undefined,
+          placing: undefined,
+          inlineFile: undefined,
+        });
         if (item.inlineFile) await this.deps.inlineResults?.delete(item.inlineFile);
-        this.deps.log.info(`Saved ${vscode.workspace.asRelativePath(file)} (task ${task.id})${placed ? ', found in place after an interrupted save' : ''}`);
+        this.deps.log.info(
+          `Saved ${vscode.workspace.asRelativePath(file)} (task ${task.id})${placed ? ', found in place after an interrupted save' : ''}`,
+        );
         await this.writeSidecar(task, item, index, count, file);
       } catch (error) {
         const message = describeSaveError(error);
@@ -139,7 +156,8 @@ export class ResultWriter {
     const folder = outputFolderUri(vscode.Uri.parse(task.request.workspaceFolder), task.request.outputFolder);
     const found = await identity(file);
     // Only a file in the task's own output folder (stored tasks are untrusted) that is exactly the one placed.
-    const ours = found && found.size === placing.size && found.mtime === placing.mtime && file.toString().startsWith(`${folder.toString()}/`);
+    const ours =
+      found && found.size === placing.size && found.mtime === placing.mtime && file.toString().startsWith(`${folder.toString()}/`);
     if (!ours) {
       await this.updateItem(task.id, index, { placing: undefined });
       return undefined;
@@ -153,7 +171,9 @@ export class ResultWriter {
         return await this.saveOne(task, item, index, count, inline);
       } catch (error) {
         if (inline || attempt >= DOWNLOAD_ATTEMPTS || !isTransientSaveError(error)) throw error;
-        this.deps.log.info(`Task ${task.id}, result ${index + 1}: download attempt ${attempt} failed (${describeSaveError(error)}); trying again.`);
+        this.deps.log.info(
+          `Task ${task.id}, result ${index + 1}: download attempt ${attempt} failed (${describeSaveError(error)}); trying again.`,
+        );
         await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** (attempt - 1)));
       }
     }
@@ -178,12 +198,19 @@ export class ResultWriter {
       const media = inline ? await this.writeInline(temp, inline) : await this.download(task, item.url as string, temp);
       if (media.mime === 'image/png') await this.tagPng(temp, task);
       this.deps.writeFault?.(task, index);
-      const name = resultFileName({ prompt: task.request.prompt, createdAt: task.createdAt, index: index + 1, count, extension: media.extension });
+      const name = resultFileName({
+        prompt: task.request.prompt,
+        createdAt: task.createdAt,
+        index: index + 1,
+        count,
+        extension: media.extension,
+      });
       const file = await this.place(task.id, index, temp, folder, name);
       await this.deps.placedFault?.(task, index);
       // The exact target files a request asked for (targetPath, width/height, preset), made from this saved image.
       // Only a request with a target loads that code (writeTargets answers undefined for any other).
-      const targets = task.request.target && index === 0 ? await features().targets.writeTargets(this.deps, task, index, file, media.mime) : undefined;
+      const targets =
+        task.request.target && index === 0 ? await features().targets.writeTargets(this.deps, task, index, file, media.mime) : undefined;
       this.targetRecords.set(`${task.id}#${index}`, targets);
       return file;
     } finally {
@@ -202,7 +229,7 @@ export class ResultWriter {
       const name = n === 0 ? desired : `${stem}-${n}${extension}`;
       const target = vscode.Uri.joinPath(folder, name);
       // Names already in use are skipped without a store write; the exclusive claim below is what decides.
-      if (await exists(target) || await exists(vscode.Uri.joinPath(folder, sidecarName(name)))) continue;
+      if ((await exists(target)) || (await exists(vscode.Uri.joinPath(folder, sidecarName(name))))) continue;
       await this.updateItem(id, index, { placing: { file: target.toString(), ...own } });
       if (temp.scheme === 'file') {
         if ((await placeExclusively(temp.fsPath, target.fsPath)) === 'placed') return target;
@@ -263,10 +290,13 @@ export class ResultWriter {
       }
       // Remembered (keyed hash) so Regenerate knows this machine wrote it; see host/sidecarTrust.ts.
       if (written) await sidecarTrust()?.recordWritten(text);
-      if (item.sidecarError !== undefined || this.deps.store.get(task.id)?.results?.[index]?.sidecarError !== undefined) await this.updateItem(task.id, index, { sidecarError: undefined });
+      if (item.sidecarError !== undefined || this.deps.store.get(task.id)?.results?.[index]?.sidecarError !== undefined)
+        await this.updateItem(task.id, index, { sidecarError: undefined });
     } catch (error) {
       const message = describeSaveError(error);
-      this.deps.log.warn(`Task ${task.id}, result ${index + 1}: saved, but its sidecar ${vscode.workspace.asRelativePath(target)} could not be written: ${message}`);
+      this.deps.log.warn(
+        `Task ${task.id}, result ${index + 1}: saved, but its sidecar ${vscode.workspace.asRelativePath(target)} could not be written: ${message}`,
+      );
       await this.updateItem(task.id, index, { sidecarError: message });
     }
   }
@@ -283,22 +313,44 @@ export class ResultWriter {
     const auth = await this.deps.apiAuth(task);
     // An overall deadline scaled to the size (see downloadDeadline.ts): a drip-fed body is stopped, then retried.
     const stopper = new AbortController();
-    const response = await openDownload(url, { auth, allowLoopback: this.deps.allowLoopback(task), dispatcher: this.deps.dispatcher?.(), timeoutMs: 120_000,
-      log: (line) => this.deps.log.trace(`Task ${task.id}: ${line}`), signal: stopper.signal,
+    const response = await openDownload(url, {
+      auth,
+      allowLoopback: this.deps.allowLoopback(task),
+      dispatcher: this.deps.dispatcher?.(),
+      timeoutMs: 120_000,
+      log: (line) => this.deps.log.trace(`Task ${task.id}: ${line}`),
+      signal: stopper.signal,
     });
     let inspector: ResultInspector | undefined;
-    const watch = watchDownload({ contentLength: response.contentLength, received: () => inspector?.received ?? 0, late: (error) => stopper.abort(error) });
+    const watch = watchDownload({
+      contentLength: response.contentLength,
+      received: () => inspector?.received ?? 0,
+      late: (error) => stopper.abort(error),
+    });
     try {
-      return await this.receive(response, temp, maxBytes, (started) => { inspector = started; });
+      return await this.receive(response, temp, maxBytes, (started) => {
+        inspector = started;
+      });
     } finally {
       watch.stop();
     }
   }
 
-  private async receive(response: OpenDownload, temp: vscode.Uri, maxBytes: number, started: (inspector: ResultInspector) => void): Promise<SniffedMedia> {
+  private async receive(
+    response: OpenDownload,
+    temp: vscode.Uri,
+    maxBytes: number,
+    started: (inspector: ResultInspector) => void,
+  ): Promise<SniffedMedia> {
     if (response.contentLength !== undefined && response.contentLength > maxBytes) {
       discard(response.body);
-      throw new SaveError(vscode.l10n.t('The result is {0} MB, over the {1} MB limit (setting "mediaStudio.maxDownloadSizeMB").', (response.contentLength / 1048576).toFixed(0), (maxBytes / 1048576).toFixed(0)));
+      throw new SaveError(
+        vscode.l10n.t(
+          'The result is {0} MB, over the {1} MB limit (setting "mediaStudio.maxDownloadSizeMB").',
+          (response.contentLength / 1048576).toFixed(0),
+          (maxBytes / 1048576).toFixed(0),
+        ),
+      );
     }
     const inspector = resultInspector(maxBytes, response.contentLength, response.contentType);
     started(inspector);
@@ -314,7 +366,9 @@ export class ResultWriter {
       await vscode.workspace.fs.writeFile(temp, Buffer.concat(chunks));
     }
     if (response.contentLength !== undefined && inspector.received !== response.contentLength) {
-      throw new IncompleteDownloadError(vscode.l10n.t('The download ended after {0} of {1} bytes.', inspector.received, response.contentLength));
+      throw new IncompleteDownloadError(
+        vscode.l10n.t('The download ended after {0} of {1} bytes.', inspector.received, response.contentLength),
+      );
     }
     const media = inspector.media();
     if (!media) throw new SaveError(vscode.l10n.t('The result URL did not return an image or a video.'));
@@ -348,9 +402,15 @@ export function describeSaveError(error: unknown): string {
       : vscode.l10n.t('The result URL answered {0}.', error.status);
   }
   const code = (error as { code?: unknown } | undefined)?.code;
-  if (error instanceof vscode.FileSystemError || (typeof code === 'string' && ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT'].includes(code))) {
+  if (
+    error instanceof vscode.FileSystemError ||
+    (typeof code === 'string' && ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT'].includes(code))
+  ) {
     // Streamed downloads write with Node's fs, whose errors are not FileSystemErrors.
-    return vscode.l10n.t('Could not write the result: {0}. Check that the output folder is writable and has space, then use "Save Again".', (error as Error).message);
+    return vscode.l10n.t(
+      'Could not write the result: {0}. Check that the output folder is writable and has space, then use "Save Again".',
+      (error as Error).message,
+    );
   }
   return error instanceof Error ? error.message : String(error);
 }

@@ -3,12 +3,12 @@ import * as vscode from 'vscode';
 import type { StartupTimings } from '../api';
 import { createAdapters } from '../core/adapters';
 import { TaskEngine } from '../core/engine';
-import { DEFAULT_TUNING, PollTuning } from '../core/backoff';
+import { DEFAULT_TUNING, type PollTuning } from '../core/backoff';
 import { ApiClient } from '../core/http';
-import { baseUrlProblem, loopbackResultsAllowed, PROVIDER_IDS, PROVIDERS, ProviderId } from '../core/providers';
+import { baseUrlProblem, loopbackResultsAllowed, PROVIDER_IDS, PROVIDERS, type ProviderId } from '../core/providers';
 import { providerSpec } from '../core/spec/registry';
 import { TaskStore } from '../core/store';
-import { MediaKind } from '../core/task';
+import { type MediaKind } from '../core/task';
 import { apiDispatcher } from '../core/proxy';
 import { BatchStore } from '../core/batch/batchStore';
 import { WindowOwnership } from './claims';
@@ -35,7 +35,7 @@ import { removeLeftovers } from './cleanup';
 import { ledgerAt } from './spending/files';
 import { describeByProvider, Spending } from './spending/spending';
 import { SpendingView } from './spending/view';
-import { WriteFaults } from './testHooks';
+import { type WriteFaults } from './testHooks';
 import { InlineResultStore } from './inlineResults';
 import { FileBatchPersistence } from './batch/batchPersistence';
 import type { Batches } from './batch/batches';
@@ -68,7 +68,12 @@ export function createServices(context: vscode.ExtensionContext) {
     const key = await keys.get(provider);
     if (!key) return undefined;
     log.redactSecret(key);
-    return new ApiClient({ baseUrl: baseUrl(provider), key, dispatcher: apiDispatcher(baseUrl(provider), proxy.dispatcher()), log: (line) => log.trace(`${PROVIDERS[provider].label}: ${line}`) });
+    return new ApiClient({
+      baseUrl: baseUrl(provider),
+      key,
+      dispatcher: apiDispatcher(baseUrl(provider), proxy.dispatcher()),
+      log: (line) => log.trace(`${PROVIDERS[provider].label}: ${line}`),
+    });
   };
   const storage = sharedTaskStorage(context);
   const persistence = new FileTaskPersistence(storage, log);
@@ -133,7 +138,10 @@ export function createServices(context: vscode.ExtensionContext) {
   let spendingShown: Promise<void> = Promise.resolve();
   const showTodaysSpending = () => {
     spendingShown = spending.today().then(
-      (today) => notifier.setSpending(today.tasks ? vscode.l10n.t('Spent today: {0}', describeByProvider(today)) : vscode.l10n.t('Nothing spent today.')),
+      (today) =>
+        notifier.setSpending(
+          today.tasks ? vscode.l10n.t('Spent today: {0}', describeByProvider(today)) : vscode.l10n.t('Nothing spent today.'),
+        ),
       () => undefined,
     );
   };
@@ -155,13 +163,23 @@ export function createServices(context: vscode.ExtensionContext) {
     },
     openTask: async (id) => {
       const task = store.get(id);
-      if (!task) return void vscode.window.showInformationMessage(vscode.l10n.t('That task is not in this window\'s Tasks view (it was started in another workspace, or removed).'));
+      if (!task)
+        return void vscode.window.showInformationMessage(
+          vscode.l10n.t("That task is not in this window's Tasks view (it was started in another workspace, or removed)."),
+        );
       if (task.results?.some((r) => r.file)) return void vscode.commands.executeCommand('mediaStudio.openResult', id);
       await treeView.reveal(id, { select: true, focus: true });
     },
   });
   const namedModels = PROVIDER_IDS.map((id) => providerSpec(id)).find((spec) => spec.modelIdFrom);
-  const deps = { engine, store, keys, models, writer, pixaiModels: new PixaiModels(context.globalState, (input) => namedModels?.modelIdFrom?.(input)) };
+  const deps = {
+    engine,
+    store,
+    keys,
+    models,
+    writer,
+    pixaiModels: new PixaiModels(context.globalState, (input) => namedModels?.modelIdFrom?.(input)),
+  };
   const keyContext = new KeyContext(keys, (line) => log.warn(line));
   const batchDeps = { ...deps, batches: batchStore };
   // Their code (dist/features.js) is loaded when a command, a chat tool or the panel first uses them.
@@ -190,8 +208,19 @@ export function createServices(context: vscode.ExtensionContext) {
       const from = change.kind === 'changed' ? change.previous?.state : change.kind;
       if (from !== task.state) log.debug(`Task ${task.id} (${task.request.provider} ${task.request.model}): ${from} → ${task.state}`);
     }),
-    log, keys, proxy, store, persistence.watch(store, (id) => ownership?.owns(id) ?? false), { dispose: () => engine.dispose() }, { dispose: () => ownership?.dispose() }, tasksView, treeView, notifier,
-    spending, spendingView, spending.onDidChange(showTodaysSpending),
+    log,
+    keys,
+    proxy,
+    store,
+    persistence.watch(store, (id) => ownership?.owns(id) ?? false),
+    { dispose: () => engine.dispose() },
+    { dispose: () => ownership?.dispose() },
+    tasksView,
+    treeView,
+    notifier,
+    spending,
+    spendingView,
+    spending.onDidChange(showTodaysSpending),
     keys.onDidChange((provider) => {
       void keyContext.update();
       models.forget(provider);
@@ -200,14 +229,52 @@ export function createServices(context: vscode.ExtensionContext) {
     // A fixed base URL setting sends the tasks that waited for it (as a new key does).
     settings.onDidChangeBaseUrl((provider) => engine.keyChanged(provider)),
     store.onDidChange(() => void vscode.commands.executeCommand('setContext', 'mediaStudio.hasTasks', store.size > 0)),
-    keyContext, panel, watchSidecarFiles((line) => log.warn(line)), batchStore,
-    { dispose: () => void indexKept.then((kept) => kept?.dispose(), () => undefined) },
+    keyContext,
+    panel,
+    watchSidecarFiles((line) => log.warn(line)),
+    batchStore,
+    {
+      dispose: () =>
+        void indexKept.then(
+          (kept) => kept?.dispose(),
+          () => undefined,
+        ),
+    },
     settings.onDidChangeArchive(() => tasksView.refreshAll()),
   );
   return {
-    log, keys, api, adapters, store, persistence, spending, spendingFolder, requestLog, batchStore, inlineResults, writeFaults, deadlines, engine, models,
-    tasksView, treeView, notifier, showTodaysSpending, spendingShown: () => spendingShown, spendingView, deps, keyContext, batchDeps, batches,
-    batchTool, lmTools, loaded, panel, taskIndex, indexRead, indexKept,
+    log,
+    keys,
+    api,
+    adapters,
+    store,
+    persistence,
+    spending,
+    spendingFolder,
+    requestLog,
+    batchStore,
+    inlineResults,
+    writeFaults,
+    deadlines,
+    engine,
+    models,
+    tasksView,
+    treeView,
+    notifier,
+    showTodaysSpending,
+    spendingShown: () => spendingShown,
+    spendingView,
+    deps,
+    keyContext,
+    batchDeps,
+    batches,
+    batchTool,
+    lmTools,
+    loaded,
+    panel,
+    taskIndex,
+    indexRead,
+    indexKept,
   };
 }
 
@@ -218,7 +285,9 @@ export function startServices(services: Services, started: number, startup: { -r
     startup.viewAskedMs = askedAt - started;
     startup.viewListedMs = performance.now() - started;
     startup.viewListedFrom = from;
-    log.debug(`Startup: VS Code asked for the Tasks view's rows ${startup.viewAskedMs.toFixed(1)} ms after activation began; ${count} tasks listed from the ${from === 'index' ? 'task index' : 'task files'} at ${startup.viewListedMs.toFixed(1)} ms`);
+    log.debug(
+      `Startup: VS Code asked for the Tasks view's rows ${startup.viewAskedMs.toFixed(1)} ms after activation began; ${count} tasks listed from the ${from === 'index' ? 'task index' : 'task files'} at ${startup.viewListedMs.toFixed(1)} ms`,
+    );
   });
   void services.indexRead.then((read) => {
     startup.indexReadMs = performance.now() - started;
@@ -229,7 +298,9 @@ export function startServices(services: Services, started: number, startup: { -r
     await services.loaded;
     startup.tasksLoadedMs = performance.now() - started;
     startup.tasksLoaded = store.size;
-    log.debug(`Startup: activate() took ${startup.activateMs.toFixed(1)} ms; ${store.size} stored tasks read after ${startup.tasksLoadedMs.toFixed(1)} ms`);
+    log.debug(
+      `Startup: activate() took ${startup.activateMs.toFixed(1)} ms; ${store.size} stored tasks read after ${startup.tasksLoadedMs.toFixed(1)} ms`,
+    );
     void vscode.commands.executeCommand('setContext', 'mediaStudio.hasTasks', store.size > 0); // the view need not wait for it
     tasksView.showLoaded();
     await engine.resume();

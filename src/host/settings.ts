@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isProviderId, PROVIDER_IDS, ProviderId } from '../core/providers';
+import { isProviderId, PROVIDER_IDS, type ProviderId } from '../core/providers';
 import { providerSpec } from '../core/spec/registry';
 
 const SECTION = 'mediaStudio';

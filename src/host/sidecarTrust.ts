@@ -1,6 +1,6 @@
 /** The secret in SecretStorage, the hashes in global storage: trust holds across workspaces on this machine only. */
 import { randomBytes } from 'crypto';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { rememberDigest, sidecarDigest } from '../core/files/sidecarTrust';
 
 const SECRET_NAME = 'mediaStudio.sidecarHashKey';

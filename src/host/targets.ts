@@ -14,7 +14,17 @@ import type { TaskStore } from '../core/store';
 import { compose, describePlan, flatten, planFit } from '../core/targets/geometry';
 import { buildIco } from '../core/targets/ico';
 import { closestProviderSize } from '../core/targets/providerSize';
-import { checkStoredPlan, ICO_SIZES, parseColour, parseTarget, requestedSize, TargetArgs, TargetOutput, TargetPlan, TargetProblem } from '../core/targets/target';
+import {
+  checkStoredPlan,
+  ICO_SIZES,
+  parseColour,
+  parseTarget,
+  requestedSize,
+  type TargetArgs,
+  type TargetOutput,
+  type TargetPlan,
+  TargetProblem,
+} from '../core/targets/target';
 import type { ParamValue, Task } from '../core/task';
 import { UserError } from './commands';
 import type { Log } from './log';
@@ -46,14 +56,20 @@ function relativeTargetPath(value: unknown, workspaceFolder: vscode.Uri): string
   else if (value && typeof value === 'object' && 'scheme' in value && 'path' in value) uri = vscode.Uri.from(value as vscode.Uri);
   else if (typeof value === 'string' && /^[a-z][a-z0-9+.-]+:\/\//i.test(value) && !/^https?:/i.test(value)) uri = vscode.Uri.parse(value);
   if (!uri) {
-    if (typeof value !== 'string') throw new UserError(vscode.l10n.t('"targetPath" must be a path relative to the workspace folder (or the URI of a file in it).'));
+    if (typeof value !== 'string')
+      throw new UserError(vscode.l10n.t('"targetPath" must be a path relative to the workspace folder (or the URI of a file in it).'));
     return value;
   }
   const shown = typeof value === 'string' ? value : uri.toString(true);
   const inside = uri.scheme === workspaceFolder.scheme && uri.authority === workspaceFolder.authority && !uri.path.split('/').includes('..')
     ? path.posix.relative(workspaceFolder.path, uri.path) : undefined;
   if (!inside || inside.startsWith('..') || path.posix.isAbsolute(inside)) {
-    throw new UserError(vscode.l10n.t('"{0}" is not in the workspace folder. Results are written only inside it: give a path relative to the workspace folder, such as "images/hero.webp".', shown));
+    throw new UserError(
+      vscode.l10n.t(
+        '"{0}" is not in the workspace folder. Results are written only inside it: give a path relative to the workspace folder, such as "images/hero.webp".',
+        shown,
+      ),
+    );
   }
   return inside;
 }
@@ -71,11 +87,19 @@ export async function checkedTarget(fields: TargetFields, workspaceFolder: vscod
   for (const output of plan.outputs) {
     const found = await stat(vscode.Uri.joinPath(workspaceFolder, output.path));
     if (found && found.type & vscode.FileType.Directory) {
-      throw new UserError(vscode.l10n.t('"{0}" is a folder. Give the image file\'s path, such as "{0}/image.{1}".', output.path, output.format === 'jpeg' ? 'jpg' : output.format));
+      throw new UserError(
+        vscode.l10n.t(
+          '"{0}" is a folder. Give the image file\'s path, such as "{0}/image.{1}".',
+          output.path,
+          output.format === 'jpeg' ? 'jpg' : output.format,
+        ),
+      );
     }
     const folder = await stat(vscode.Uri.joinPath(workspaceFolder, path.posix.dirname(output.path)));
     if (folder && !(folder.type & vscode.FileType.Directory)) {
-      throw new UserError(vscode.l10n.t('"{0}" cannot be written: "{1}" is a file, not a folder.', output.path, path.posix.dirname(output.path)));
+      throw new UserError(
+        vscode.l10n.t('"{0}" cannot be written: "{1}" is a file, not a folder.', output.path, path.posix.dirname(output.path)),
+      );
     }
   }
   return plan;
@@ -151,7 +175,11 @@ async function convert(codecs: ImageCodecs, source: RgbaImage, output: TargetOut
       break;
     case 'png':
       // The file explains itself anywhere it goes, as saved results do.
-      bytes = addPngTextChunks(await codecs.encode(composed, 'png'), { Description: task.request.prompt, Software: 'Media Studio', Source: `${task.request.provider}/${task.request.model}` });
+      bytes = addPngTextChunks(await codecs.encode(composed, 'png'), {
+        Description: task.request.prompt,
+        Software: 'Media Studio',
+        Source: `${task.request.provider}/${task.request.model}`,
+      });
       steps.push('encoded as PNG');
       break;
     case 'webp':
@@ -171,18 +199,27 @@ export interface TargetWriterDeps {
  * Only a task's first result has targets. Returns what the sidecar keeps about them. Never throws: a target that cannot
  * be written is reported, and the saved result stays as it is.
  */
-export async function writeTargets(deps: TargetWriterDeps, task: Task, index: number, original: vscode.Uri, mime: string): Promise<Record<string, unknown> | undefined> {
+export async function writeTargets(
+  deps: TargetWriterDeps,
+  task: Task,
+  index: number,
+  original: vscode.Uri,
+  mime: string,
+): Promise<Record<string, unknown> | undefined> {
   if (!task.request.target || index !== 0) return undefined;
   const plan = checkStoredPlan(task.request.target);
   const workspaceFolder = vscode.Uri.parse(task.request.workspaceFolder);
-  const record = async (changes: { targets?: string[]; targetError?: string }) => deps.store.update(task.id, (t) => {
-    const results = [...(t.results ?? [])];
-    results[index] = { ...results[index], ...changes };
-    return { ...t, results, revision: t.revision + 1 };
-  });
+  const record = async (changes: { targets?: string[]; targetError?: string }) =>
+    deps.store.update(task.id, (t) => {
+      const results = [...(t.results ?? [])];
+      results[index] = { ...results[index], ...changes };
+      return { ...t, results, revision: t.revision + 1 };
+    });
   try {
-    if (!plan) throw new Error(vscode.l10n.t('The stored target of this task is not valid, so only the result in the output folder was saved.'));
-    if (!DECODABLE.includes(mime)) throw new Error(vscode.l10n.t('The provider sent {0}, which cannot be converted to an image file.', mime));
+    if (!plan)
+      throw new Error(vscode.l10n.t('The stored target of this task is not valid, so only the result in the output folder was saved.'));
+    if (!DECODABLE.includes(mime))
+      throw new Error(vscode.l10n.t('The provider sent {0}, which cannot be converted to an image file.', mime));
     const started = Date.now();
     const codecs = imageCodecs();
     const source = await codecs.decode(await vscode.workspace.fs.readFile(original), mime as DecodeMime);
@@ -195,15 +232,31 @@ export async function writeTargets(deps: TargetWriterDeps, task: Task, index: nu
       const relative = path.posix.relative(workspaceFolder.path, file.path);
       if (relative !== output.path) renamed.push({ wanted: output.path, written: relative });
       written.push(file.toString());
-      outputs.push({ file: relative, ...(relative !== output.path ? { requested: output.path } : {}), format: output.format, width: converted.width, height: converted.height, bytes: converted.bytes.length, steps: converted.steps });
+      outputs.push({
+        file: relative,
+        ...(relative !== output.path ? { requested: output.path } : {}),
+        format: output.format,
+        width: converted.width,
+        height: converted.height,
+        bytes: converted.bytes.length,
+        steps: converted.steps,
+      });
     }
     await record({ targets: written, targetError: undefined });
-    deps.log.info(`Task ${task.id}: wrote ${written.length} target file(s) in ${Date.now() - started} ms: ${outputs.map((o) => o.file).join(', ')}`);
+    deps.log.info(
+      `Task ${task.id}: wrote ${written.length} target file(s) in ${Date.now() - started} ms: ${outputs.map((o) => o.file).join(', ')}`,
+    );
     if (renamed.length) {
       const first = renamed[0];
-      void vscode.window.showWarningMessage(renamed.length === 1
-        ? vscode.l10n.t('"{0}" already exists, so it was kept: the new image is "{1}".', first.wanted, first.written)
-        : vscode.l10n.t('{0} target files already existed, so they were kept: the new images have numbered names (such as "{1}").', renamed.length, first.written));
+      void vscode.window.showWarningMessage(
+        renamed.length === 1
+          ? vscode.l10n.t('"{0}" already exists, so it was kept: the new image is "{1}".', first.wanted, first.written)
+          : vscode.l10n.t(
+              '{0} target files already existed, so they were kept: the new images have numbered names (such as "{1}").',
+              renamed.length,
+              first.written,
+            ),
+      );
     }
     return {
       original: { file: vscode.workspace.asRelativePath(original, false), width: source.width, height: source.height, type: mime },
@@ -213,7 +266,10 @@ export async function writeTargets(deps: TargetWriterDeps, task: Task, index: nu
       outputs,
     };
   } catch (error) {
-    const message = vscode.l10n.t('The image was saved in the output folder, but its target could not be written: {0}', error instanceof Error ? error.message : String(error));
+    const message = vscode.l10n.t(
+      'The image was saved in the output folder, but its target could not be written: {0}',
+      error instanceof Error ? error.message : String(error),
+    );
     deps.log.warn(`Task ${task.id}: ${message}`);
     await record({ targetError: message });
     void vscode.window.showErrorMessage(message);

@@ -4,7 +4,7 @@ import type { TaskEngine } from '../core/engine';
 import { describeFailure } from '../core/errors';
 import { PROVIDERS } from '../core/providers';
 import type { TaskStore } from '../core/store';
-import { awaitsSave, isTerminal, Task } from '../core/task';
+import { awaitsSave, isTerminal, type Task } from '../core/task';
 import { stateWord } from '../core/taskPresentation';
 import { UserError } from './commands';
 import { submitChecked } from './submit';
@@ -18,7 +18,8 @@ export interface TaskCommandDeps {
 
 /** Tree items pass the task id; automation may pass the id or the task. */
 export function taskOf(store: TaskStore, arg: unknown): Task {
-  const id = typeof arg === 'string' ? arg : arg && typeof arg === 'object' && 'id' in arg ? String((arg as { id: unknown }).id) : undefined;
+  const id =
+    typeof arg === 'string' ? arg : arg && typeof arg === 'object' && 'id' in arg ? String((arg as { id: unknown }).id) : undefined;
   const task = id ? store.get(id) : undefined;
   if (!task) throw new UserError(vscode.l10n.t('That task no longer exists.'));
   return task;
@@ -60,7 +61,8 @@ export async function cancelTask(deps: TaskCommandDeps, arg: unknown): Promise<v
 
 export async function retryTask(deps: TaskCommandDeps, arg: unknown): Promise<string[]> {
   const task = taskOf(deps.store, arg);
-  if (!['failed', 'cancelled', 'unconfirmed'].includes(task.state)) throw new UserError(vscode.l10n.t('Only failed, cancelled or unconfirmed tasks can be retried.'));
+  if (!['failed', 'cancelled', 'unconfirmed'].includes(task.state))
+    throw new UserError(vscode.l10n.t('Only failed, cancelled or unconfirmed tasks can be retried.'));
   if (await deps.engine.heldElsewhere(task.id)) throw new UserError(trackedElsewhere());
   return [(await submitChecked(deps.engine, task.request, task.origin)).id];
 }
@@ -118,7 +120,11 @@ export async function refreshTasks(deps: TaskCommandDeps, arg?: unknown): Promis
 export async function saveAgain(deps: TaskCommandDeps, arg: unknown): Promise<void> {
   const task = taskOf(deps.store, arg);
   await takeOrRefuse(deps, task);
-  await deps.store.update(task.id, (t) => ({ ...t, results: t.results?.map((r) => ({ ...r, saveError: undefined })), revision: t.revision + 1 }));
+  await deps.store.update(task.id, (t) => ({
+    ...t,
+    results: t.results?.map((r) => ({ ...r, saveError: undefined })),
+    revision: t.revision + 1,
+  }));
   const fresh = deps.store.get(task.id);
   if (fresh) await deps.writer.save(fresh);
   const failed = deps.store.get(task.id)?.results?.find((r) => r.saveError);
@@ -138,7 +144,11 @@ export function tasksMatching(store: TaskStore, query: string): Task[] {
  * Search Tasks: every stored task, archived ones too, picked by its prompt, then shown in the Tasks view.
  * Automation passes `{ query }` and gets the matching task ids, with no question asked.
  */
-export async function searchTasks(deps: TaskCommandDeps, reveal: (id: string) => Thenable<void>, arg?: unknown): Promise<string[] | undefined> {
+export async function searchTasks(
+  deps: TaskCommandDeps,
+  reveal: (id: string) => Thenable<void>,
+  arg?: unknown,
+): Promise<string[] | undefined> {
   if (arg && typeof arg === 'object' && typeof (arg as { query?: unknown }).query === 'string') {
     return tasksMatching(deps.store, (arg as { query: string }).query).map((t) => t.id);
   }
@@ -147,7 +157,10 @@ export async function searchTasks(deps: TaskCommandDeps, reveal: (id: string) =>
     description: `${stateWord(task.state)} · ${PROVIDERS[task.request.provider].label} ${task.request.model} · ${new Date(task.createdAt).toLocaleString()}`,
     id: task.id,
   }));
-  const picked = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Search the tasks by prompt'), matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    placeHolder: vscode.l10n.t('Search the tasks by prompt'),
+    matchOnDescription: true,
+  });
   if (!picked) return undefined;
   await reveal(picked.id);
   return [picked.id];

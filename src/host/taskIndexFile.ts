@@ -8,7 +8,7 @@ import { randomBytes } from 'crypto';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import type { TaskStore } from '../core/store';
-import { buildIndex, parseIndex, serializeIndex, TaskIndex } from '../core/taskIndex';
+import { buildIndex, parseIndex, serializeIndex, type TaskIndex } from '../core/taskIndex';
 import type { Log } from './log';
 
 /** Changes within this long are written as one. */

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { markdownCodeSpan } from '../core/markup';
 import { PROVIDERS } from '../core/providers';
 import type { TaskChange, TaskStore } from '../core/store';
-import { formatDuration, isTerminal, Task, TaskState, taskActions } from '../core/task';
+import { formatDuration, isTerminal, type Task, type TaskState, taskActions } from '../core/task';
 import { Disposable } from './lifecycle';
 import { formatElapsed, runningMs } from '../core/elapsed';
 import { isInFlight, showsProgress, stateWord } from '../core/taskPresentation';
@@ -11,7 +11,7 @@ import { inputImages, paramLines } from '../core/hoverDetails';
 import { paramWithRole, typedModel } from '../core/catalog';
 import type { BatchStore } from '../core/batch/batchStore';
 import { batchNode, BATCH_NODE_PREFIX, batchTaskIds, rootRows } from './batch/batchNodes';
-import { isArchived, TaskIndex } from '../core/taskIndex';
+import { isArchived, type TaskIndex } from '../core/taskIndex';
 
 const PROGRESS_THROTTLE_MS = 500;
 /** Older finished tasks sit in pages one level down, so startup builds a hundred-odd rows however long the history. */
@@ -97,14 +97,20 @@ function tooltip(task: Task, tasks: readonly Task[]): vscode.MarkdownString {
   if (extra.length) params.push(vscode.l10n.t('not documented for this model: {0}', extra.join(', ')));
   // An input image shows as the workspace file it came from (an earlier result), not as the URL it was sent as.
   const inputs = inputImages(task.request, tasks);
-  for (const input of inputs) params.push(vscode.l10n.t('input image: {0}', input.file ? vscode.workspace.asRelativePath(vscode.Uri.parse(input.file)) : input.url));
-  if (task.request.images?.length) params.push(vscode.l10n.t('references: {0}', task.request.images.map((i) => vscode.workspace.asRelativePath(vscode.Uri.parse(i))).join(', ')));
+  for (const input of inputs)
+    params.push(vscode.l10n.t('input image: {0}', input.file ? vscode.workspace.asRelativePath(vscode.Uri.parse(input.file)) : input.url));
+  if (task.request.images?.length)
+    params.push(
+      vscode.l10n.t('references: {0}', task.request.images.map((i) => vscode.workspace.asRelativePath(vscode.Uri.parse(i))).join(', ')),
+    );
   if (params.length) md.appendText(params.join(' · ')).appendMarkdown('\n\n');
   if (task.error) md.appendText(`⚠ ${task.error.message}`).appendMarkdown('\n\n');
   const running = runningMs(task, Date.now());
-  md.appendText(running === undefined
-    ? vscode.l10n.t('Elapsed: {0} since submitted', formatElapsed(task, Date.now()))
-    : vscode.l10n.t('Elapsed: {0} since submitted ({1} running)', formatElapsed(task, Date.now()), formatDuration(running))).appendMarkdown('\n\n');
+  md.appendText(
+    running === undefined
+      ? vscode.l10n.t('Elapsed: {0} since submitted', formatElapsed(task, Date.now()))
+      : vscode.l10n.t('Elapsed: {0} since submitted ({1} running)', formatElapsed(task, Date.now()), formatDuration(running)),
+  ).appendMarkdown('\n\n');
   const notSaved = task.results?.find((r) => !r.file && r.saveError)?.saveError;
   if (notSaved) md.appendText(`⚠ ${vscode.l10n.t('Not saved: {0}', notSaved)}`).appendMarkdown('\n\n');
   if (task.remoteId) md.appendText(vscode.l10n.t('Task id: {0}', task.remoteId)).appendMarkdown('\n\n');
@@ -200,7 +206,9 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
     item.description = describeTask(task, Date.now());
     item.iconPath = saveFailed(task) ? SAVE_FAILED_ICON : ICONS[task.state];
     item.contextValue = contextValue(task);
-    item.accessibilityInformation = { label: vscode.l10n.t('{0} task, {1}: {2}. {3}', task.request.kind, stateWord(task.state), firstLine, item.description) };
+    item.accessibilityInformation = {
+      label: vscode.l10n.t('{0} task, {1}: {2}. {3}', task.request.kind, stateWord(task.state), firstLine, item.description),
+    };
     const file = task.results?.find((r) => r.file)?.file;
     if (file) {
       item.resourceUri = vscode.Uri.parse(file);
@@ -316,7 +324,10 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
     item.contextValue = archived ? 'archivedTasks' : 'olderTasks';
     item.iconPath = new vscode.ThemeIcon(archived ? 'archive' : 'history');
     if (archived && offset === 0) {
-      item.tooltip = vscode.l10n.t('Tasks finished more than {0} days ago (the setting mediaStudio.tasks.archiveAfterDays); Search Tasks finds them by prompt.', this.archiveAfterDays());
+      item.tooltip = vscode.l10n.t(
+        'Tasks finished more than {0} days ago (the setting mediaStudio.tasks.archiveAfterDays); Search Tasks finds them by prompt.',
+        this.archiveAfterDays(),
+      );
     }
     return item;
   }
@@ -355,7 +366,9 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
   private updateBadge(): void {
     if (!this.view) return;
     const running = this.runningCount();
-    this.view.badge = running ? { value: running, tooltip: running === 1 ? vscode.l10n.t('1 task running') : vscode.l10n.t('{0} tasks running', running) } : undefined;
+    this.view.badge = running
+      ? { value: running, tooltip: running === 1 ? vscode.l10n.t('1 task running') : vscode.l10n.t('{0} tasks running', running) }
+      : undefined;
   }
 
   private updateTicker(): void {

@@ -30,9 +30,19 @@ export async function urlsForFiles(files: readonly vscode.Uri[], providerLabel: 
       continue;
     }
     const name = vscode.workspace.asRelativePath(file, false);
-    const why = vscode.l10n.t('{0} takes reference images only as public URLs, and Media Studio does not upload your files anywhere you did not choose.', providerLabel);
+    const why = vscode.l10n.t(
+      '{0} takes reference images only as public URLs, and Media Studio does not upload your files anywhere you did not choose.',
+      providerLabel,
+    );
     if (!ask) {
-      throw new UserError(vscode.l10n.t('"{0}" has no result URL that is still valid (a result URL is reused until its provider\'s stated expiry, or for {1} minutes after the task finished when the provider states none; PixAI\'s keyed media route never). {2} Pass a public URL in "imageUrls" instead.', name, UNKNOWN_EXPIRY_MAX_AGE_MS / 60_000, why));
+      throw new UserError(
+        vscode.l10n.t(
+          '"{0}" has no result URL that is still valid (a result URL is reused until its provider\'s stated expiry, or for {1} minutes after the task finished when the provider states none; PixAI\'s keyed media route never). {2} Pass a public URL in "imageUrls" instead.',
+          name,
+          UNKNOWN_EXPIRY_MAX_AGE_MS / 60_000,
+          why,
+        ),
+      );
     }
     const typed = await vscode.window.showInputBox({
       title: vscode.l10n.t('Public URL for {0}', name),

@@ -30,9 +30,16 @@ const modelKey = (provider: string, model: string) => `${provider}\n${model}`;
 export function mountBatch(): void {
   const compose = document.querySelector<HTMLElement>('section.compose');
   if (!compose) return;
-  const tabs = h('div', { class: 'mode-tabs', role: 'tablist', 'aria-label': l10n.t('Mode') },
-    h('button', { id: 'mode-single', role: 'tab', type: 'button', 'aria-selected': 'true', 'aria-controls': 'compose' }, l10n.t('Single prompt')),
-    h('button', { id: 'mode-batch', role: 'tab', type: 'button', 'aria-selected': 'false', 'aria-controls': 'batch' }, l10n.t('Batch')));
+  const tabs = h(
+    'div',
+    { class: 'mode-tabs', role: 'tablist', 'aria-label': l10n.t('Mode') },
+    h(
+      'button',
+      { id: 'mode-single', role: 'tab', type: 'button', 'aria-selected': 'true', 'aria-controls': 'compose' },
+      l10n.t('Single prompt'),
+    ),
+    h('button', { id: 'mode-batch', role: 'tab', type: 'button', 'aria-selected': 'false', 'aria-controls': 'batch' }, l10n.t('Batch')),
+  );
   compose.id ||= 'compose';
   const section = h('section', { id: 'batch', class: 'batch', hidden: true, 'aria-labelledby': 'batch-title' },
     h('h2', { id: 'batch-title' }, l10n.t('Batch')),
@@ -95,12 +102,19 @@ function chosenModels(): { provider: ProviderId; model: string }[] {
 
 function renderDraft(): void {
   const text = template();
-  byId('batch-highlight').replaceChildren(...templateParts(text).map((part) => ('variable' in part ? h('mark', { class: 'variable' }, `{${part.variable}}`) : part.text)));
+  byId('batch-highlight').replaceChildren(
+    ...templateParts(text).map((part) => ('variable' in part ? h('mark', { class: 'variable' }, `{${part.variable}}`) : part.text)),
+  );
   const names = templateVariables(text);
   const table = byId('batch-values');
   const focused = document.activeElement?.id;
   table.replaceChildren(...names.map((name) => {
-    const input = h('input', { id: `batch-value-${name}`, value: values.get(name) ?? '', placeholder: rowsFile ? l10n.t('from {0}', rowsFile) : l10n.t('red, blue, green'), 'aria-label': l10n.t('Values of {0}', `{${name}}`) });
+    const input = h('input', {
+      id: `batch-value-${name}`,
+      value: values.get(name) ?? '',
+      placeholder: rowsFile ? l10n.t('from {0}', rowsFile) : l10n.t('red, blue, green'),
+      'aria-label': l10n.t('Values of {0}', `{${name}}`),
+    });
     input.addEventListener('input', () => {
       values.set(name, input.value);
       renderPreview();
@@ -118,7 +132,11 @@ function renderPreview(): void {
   const list = byId('batch-prompts');
   const chosen = chosenModels();
   if (rowsFile) {
-    count.textContent = l10n.t('One prompt per line of {0}, × {1} model(s); the host checks the file on Generate.', rowsFile, chosen.length);
+    count.textContent = l10n.t(
+      'One prompt per line of {0}, × {1} model(s); the host checks the file on Generate.',
+      rowsFile,
+      chosen.length,
+    );
     list.replaceChildren();
     return;
   }
@@ -129,9 +147,16 @@ function renderPreview(): void {
     return;
   }
   const estimate = estimateBatch(plan.cells.map((cell) => ({ ...chosen[cell.model], kind: 'image' as const, params: {} })));
-  count.textContent = [l10n.t('{0} tasks ({1} prompts × {2} models)', plan.cells.length, plan.rows.length, chosen.length), estimate.text, ...plan.warnings].join(' · ');
+  count.textContent = [
+    l10n.t('{0} tasks ({1} prompts × {2} models)', plan.cells.length, plan.rows.length, chosen.length),
+    estimate.text,
+    ...plan.warnings,
+  ].join(' · ');
   const prompts = plan.rows.map((_, row) => plan.cells[row * chosen.length]?.prompt ?? '');
-  list.replaceChildren(...prompts.slice(0, 50).map((p) => h('li', {}, p)), ...(prompts.length > 50 ? [h('li', { class: 'hint' }, l10n.t('… and {0} more', prompts.length - 50))] : []));
+  list.replaceChildren(
+    ...prompts.slice(0, 50).map((p) => h('li', {}, p)),
+    ...(prompts.length > 50 ? [h('li', { class: 'hint' }, l10n.t('… and {0} more', prompts.length - 50))] : []),
+  );
 }
 
 function renderModels(): void {
@@ -146,7 +171,12 @@ function renderModels(): void {
       else selected.delete(key);
       renderPreview();
     });
-    return h('label', { class: 'check', for: id }, box, ` ${m.providerLabel} ${m.model.label ? `${m.model.id} — ${m.model.label}` : m.model.id}`);
+    return h(
+      'label',
+      { class: 'check', for: id },
+      box,
+      ` ${m.providerLabel} ${m.model.label ? `${m.model.id} — ${m.model.label}` : m.model.id}`,
+    );
   }));
 }
 
@@ -159,11 +189,17 @@ function status(text: string, error = false): void {
 function generate(): void {
   const chosen = chosenModels();
   status(l10n.t('Checking…'));
-  request('generateBatch', { template: template(), variables: variablesNow(), models: chosen, ...(rowsFile ? { rows: rowsFile } : {}) }).then(
+  request('generateBatch', {
+    template: template(),
+    variables: variablesNow(),
+    models: chosen,
+    ...(rowsFile ? { rows: rowsFile } : {}),
+  }).then(
     (reply) => status([l10n.t('Batch started.'), ...reply.warnings].join(' ')),
     (error: Error) => {
       if (error instanceof RequestFailed) status(error.message, true);
-    });
+    },
+  );
 }
 
 function action(batchId: string, which: BatchAction): void {
@@ -186,7 +222,13 @@ function cell(taskId: string | undefined): HTMLElement {
       result.kind === 'video' ? h('video', { src: result.src, muted: true }) : h('img', { src: result.src, alt: task.prompt }))
     : undefined;
   thumb?.addEventListener('click', () => send('taskAction', { action: 'open', taskId: task.id, resultIndex: result?.index ?? 0 }));
-  return h('td', { class: `cell state-${task.state}`, 'data-task': task.id }, h('div', { class: 'meta' }, facts.join(' · ')), thumb, task.error && task.state === 'failed' ? h('div', { class: 'error' }, task.error) : undefined);
+  return h(
+    'td',
+    { class: `cell state-${task.state}`, 'data-task': task.id },
+    h('div', { class: 'meta' }, facts.join(' · ')),
+    thumb,
+    task.error && task.state === 'failed' ? h('div', { class: 'error' }, task.error) : undefined,
+  );
 }
 
 function renderBatch(id: string): void {
@@ -202,12 +244,35 @@ function renderBatch(id: string): void {
     h('button', { type: 'button', class: 'secondary', 'data-action': 'retryFailed', disabled: !batch.retryable }, l10n.t('Retry failed')),
     h('button', { type: 'button', class: 'secondary', 'data-action': 'cancel', disabled: !batch.cancellable }, l10n.t('Cancel batch')),
     h('button', { type: 'button', class: 'secondary', 'data-action': 'export' }, l10n.t('Export contact sheet')));
-  buttons.querySelectorAll<HTMLButtonElement>('button').forEach((b) => b.addEventListener('click', () => action(batch.id, b.dataset.action as BatchAction)));
-  const table = h('table', { class: 'batch-grid', 'aria-label': l10n.t('Batch {0}', batch.slug) },
-    h('thead', {}, h('tr', {}, ...batch.variables.map((v) => h('th', { scope: 'col' }, `{${v}}`)), ...batch.models.map((m) => h('th', { scope: 'col' }, m)))),
-    h('tbody', {}, ...batch.rows.map((row, r) => h('tr', {},
-      ...batch.variables.map((v) => h('th', { scope: 'row' }, row[v] ?? '')),
-      ...batch.models.map((_, m) => cell(batch.cellTaskIds[r * batch.models.length + m]))))));
+  buttons
+    .querySelectorAll<HTMLButtonElement>('button')
+    .forEach((b) => b.addEventListener('click', () => action(batch.id, b.dataset.action as BatchAction)));
+  const table = h(
+    'table',
+    { class: 'batch-grid', 'aria-label': l10n.t('Batch {0}', batch.slug) },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...batch.variables.map((v) => h('th', { scope: 'col' }, `{${v}}`)),
+        ...batch.models.map((m) => h('th', { scope: 'col' }, m)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      ...batch.rows.map((row, r) =>
+        h(
+          'tr',
+          {},
+          ...batch.variables.map((v) => h('th', { scope: 'row' }, row[v] ?? '')),
+          ...batch.models.map((_, m) => cell(batch.cellTaskIds[r * batch.models.length + m])),
+        ),
+      ),
+    ),
+  );
   const figure = h('div', { id: `grid-${id}`, class: 'batch-block' },
     h('h3', {}, batch.template),
     h('p', { class: 'hint' }, [batch.progress, batch.cost].filter(Boolean).join(' · ')),
@@ -250,7 +315,8 @@ function loadModels(providers: readonly ProviderOption[]): void {
   models.length = 0;
   for (const provider of providers.filter((p) => p.hasKey)) {
     request('listModels', { provider: provider.id }).then((reply) => {
-      for (const model of reply.models.filter((m) => m.kind === 'image')) models.push({ provider: reply.provider, model, providerLabel: provider.label });
+      for (const model of reply.models.filter((m) => m.kind === 'image'))
+        models.push({ provider: reply.provider, model, providerLabel: provider.label });
       if (selected.size === 0 && models.length) selected.add(modelKey(models[0].provider, models[0].model.id));
       renderModels();
       renderPreview();

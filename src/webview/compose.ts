@@ -15,7 +15,11 @@ import { setStatus } from './status';
 
 export function renderProviders(): void {
   const select = byId<HTMLSelectElement>('provider');
-  select.replaceChildren(...panel.providers.map((p) => h('option', { value: p.id, selected: p.id === panel.compose.provider }, p.hasKey ? p.label : l10n.t('{0} (no key)', p.label))));
+  select.replaceChildren(
+    ...panel.providers.map((p) =>
+      h('option', { value: p.id, selected: p.id === panel.compose.provider }, p.hasKey ? p.label : l10n.t('{0} (no key)', p.label)),
+    ),
+  );
 }
 
 export function loadModels(): void {
@@ -49,11 +53,24 @@ export function renderModels(): void {
   const group = (kind: 'image' | 'video', label: string) => {
     const items = models.filter((m) => m.kind === kind);
     return items.length
-      ? h('optgroup', { label }, ...items.map((m) => h('option', { value: m.id, selected: !panel.compose.otherModel && m.id === panel.compose.model }, m.label ? `${m.id} — ${m.label}` : m.id)))
+      ? h(
+          'optgroup',
+          { label },
+          ...items.map((m) =>
+            h(
+              'option',
+              { value: m.id, selected: !panel.compose.otherModel && m.id === panel.compose.model },
+              m.label ? `${m.id} — ${m.label}` : m.id,
+            ),
+          ),
+        )
       : undefined;
   };
   const other = h('option', { value: OTHER_MODEL, selected: !!panel.compose.otherModel }, l10n.t('Other…'));
-  select.replaceChildren(...[group('image', l10n.t('Images')), group('video', l10n.t('Videos'))].filter((g): g is HTMLOptGroupElement => !!g), other);
+  select.replaceChildren(
+    ...[group('image', l10n.t('Images')), group('video', l10n.t('Videos'))].filter((g): g is HTMLOptGroupElement => !!g),
+    other,
+  );
   renderModel();
 }
 
@@ -87,7 +104,11 @@ export function renderModel(): void {
   byId('params').replaceChildren(...fields.filter((f) => !f.advanced).map(paramControl));
   byId('advanced-params').replaceChildren(...fields.filter((f) => f.advanced).map(paramControl));
   const rules = model?.rules ?? [];
-  const source = model ? (model.documented ? l10n.t('Fields as documented at {0}.', model.source) : l10n.t('{0} is not documented: these are the fields {1} documents for every model.', model.id, providerSpec(model.provider).label)) : '';
+  const source = model
+    ? model.documented
+      ? l10n.t('Fields as documented at {0}.', model.source)
+      : l10n.t('{0} is not documented: these are the fields {1} documents for every model.', model.id, providerSpec(model.provider).label)
+    : '';
   byId('model-rules').textContent = [source, ...rules].filter(Boolean).join(' ');
   renderExtra();
   renderNote();
@@ -105,11 +126,18 @@ export function renderNote(): void {
   const count = panel.compose.references.length + panel.compose.imageUrls.length;
   // How to give an image to this model: Animate switches to a video model, so it is the way only for videos;
   // an image model gets a result's URL from Edit Image on that result (the quick input sends the URL).
-  const howToGiveImage = model?.kind === 'video'
-    ? l10n.t('use Animate on an image result to pass its URL')
-    : l10n.t('right-click an image result in the Explorer and choose Media Studio → Edit Image, which sends its URL while the provider keeps it, or asks you for a public URL');
+  const howToGiveImage =
+    model?.kind === 'video'
+      ? l10n.t('use Animate on an image result to pass its URL')
+      : l10n.t(
+          'right-click an image result in the Explorer and choose Media Studio → Edit Image, which sends its URL while the provider keeps it, or asks you for a public URL',
+        );
   if (model && takesUrls(model) && panel.compose.references.length) {
-    text = l10n.t('{0} takes reference images only as public URLs, not workspace files: remove the files, or {1}.', model.id, howToGiveImage);
+    text = l10n.t(
+      '{0} takes reference images only as public URLs, not workspace files: remove the files, or {1}.',
+      model.id,
+      howToGiveImage,
+    );
   } else if (model && max !== undefined && count > max) {
     text = l10n.t('{0} takes at most {1} reference image(s); {2} are given.', model.id, max, count);
   } else if (model && takesUrls(model)) {
@@ -133,10 +161,14 @@ export function renderEstimate(): void {
   }
   const kind = model?.kind ?? 'image';
   const operation = kind === 'video' ? 'video' : panel.compose.references.length || panel.compose.imageUrls.length ? 'edit' : 'generate';
-  const estimate = panel.compose.model ? formatEstimate(estimateCost({ provider: panel.compose.provider, model: model?.id ?? panel.compose.model, operation, kind, params })) : undefined;
+  const estimate = panel.compose.model
+    ? formatEstimate(estimateCost({ provider: panel.compose.provider, model: model?.id ?? panel.compose.model, operation, kind, params }))
+    : undefined;
   const balance = modelsByProvider.get(panel.compose.provider)?.balanceUsd;
   // Where no price is documented, the balance (Apixo's) is what the user can budget against.
-  const text = [estimate, balance === undefined ? undefined : l10n.t('Account balance: ${0} USD', balance.toFixed(2))].filter(Boolean).join(' · ');
+  const text = [estimate, balance === undefined ? undefined : l10n.t('Account balance: ${0} USD', balance.toFixed(2))]
+    .filter(Boolean)
+    .join(' · ');
   element.textContent = text;
   element.hidden = !text;
 }

@@ -50,7 +50,14 @@ function receive(message: HostMessage): void {
       addReferences(message.references);
       break;
     case 'prefill':
-      save({ provider: message.provider, model: message.model, otherModel: false, prompt: message.prompt, imageUrls: [...message.imageUrls], params: {} });
+      save({
+        provider: message.provider,
+        model: message.model,
+        otherModel: false,
+        prompt: message.prompt,
+        imageUrls: [...message.imageUrls],
+        params: {},
+      });
       byId<HTMLTextAreaElement>('prompt').value = panel.compose.prompt;
       renderProviders();
       loadModels();

@@ -34,13 +34,30 @@ export function paramControl(param: ParamSpec): HTMLElement {
     select.addEventListener('change', () => onParam(param.name, select.value));
     control = select;
   } else {
-    const placeholder = param.type === 'object' ? '{"…": 1}' : param.type === 'objectList' ? '[{"…": 1}]' : param.type === 'file' ? 'images/mask.png' : 'default';
-    const input = h('input', { id, list: values.length ? `${id}-values` : undefined, value: current, placeholder, autocomplete: 'off', spellcheck: 'false', maxlength: LIMITS.paramValue });
+    const placeholder =
+      param.type === 'object'
+        ? '{"…": 1}'
+        : param.type === 'objectList'
+          ? '[{"…": 1}]'
+          : param.type === 'file'
+            ? 'images/mask.png'
+            : 'default';
+    const input = h('input', {
+      id,
+      list: values.length ? `${id}-values` : undefined,
+      value: current,
+      placeholder,
+      autocomplete: 'off',
+      spellcheck: 'false',
+      maxlength: LIMITS.paramValue,
+    });
     input.addEventListener('input', () => onParam(param.name, input.value));
     control = values.length ? h('span', {}, input, h('datalist', { id: `${id}-values` }, ...datalistOptions(values))) : input;
   }
   const label = roleLabel(param);
-  const title = [param.name !== label ? param.name : undefined, param.note, l10n.t('Documented at {0}', param.source)].filter(Boolean).join(' — ');
+  const title = [param.name !== label ? param.name : undefined, param.note, l10n.t('Documented at {0}', param.source)]
+    .filter(Boolean)
+    .join(' — ');
   return h('div', { class: 'field', 'data-param': param.name }, h('label', { for: id, title }, label), control);
 }
 
@@ -50,9 +67,27 @@ export function renderExtra(): void {
   const names = byId<HTMLDataListElement>('extra-names');
   names.replaceChildren(...(currentModel()?.knownExtra ?? []).map((p) => h('option', { value: p.name }, p.note ?? p.source)));
   byId('extra-rows').replaceChildren(...rows.map((row, index) => {
-    const update = (changes: Partial<{ name: string; value: string }>) => save({ extra: (panel.compose.extra ?? []).map((r, i) => (i === index ? { ...r, ...changes } : r)) });
-    const name = h('input', { class: 'extra-name', value: row.name, list: 'extra-names', placeholder: l10n.t('field name'), 'aria-label': l10n.t('Field name'), autocomplete: 'off', spellcheck: 'false', maxlength: 40 });
-    const value = h('input', { class: 'extra-value', value: row.value, placeholder: l10n.t('value (text, number, true/false or JSON)'), 'aria-label': l10n.t('Value of {0}', row.name || l10n.t('the field')), autocomplete: 'off', spellcheck: 'false', maxlength: LIMITS.paramValue });
+    const update = (changes: Partial<{ name: string; value: string }>) =>
+      save({ extra: (panel.compose.extra ?? []).map((r, i) => (i === index ? { ...r, ...changes } : r)) });
+    const name = h('input', {
+      class: 'extra-name',
+      value: row.name,
+      list: 'extra-names',
+      placeholder: l10n.t('field name'),
+      'aria-label': l10n.t('Field name'),
+      autocomplete: 'off',
+      spellcheck: 'false',
+      maxlength: 40,
+    });
+    const value = h('input', {
+      class: 'extra-value',
+      value: row.value,
+      placeholder: l10n.t('value (text, number, true/false or JSON)'),
+      'aria-label': l10n.t('Value of {0}', row.name || l10n.t('the field')),
+      autocomplete: 'off',
+      spellcheck: 'false',
+      maxlength: LIMITS.paramValue,
+    });
     name.addEventListener('input', () => update({ name: name.value.trim() }));
     value.addEventListener('input', () => update({ value: value.value }));
     const remove = h('button', { type: 'button', class: 'icon', 'aria-label': l10n.t('Remove field {0}', row.name) }, '✕');

@@ -21,7 +21,11 @@ export function renderReferences(): void {
       list.querySelectorAll<HTMLButtonElement>('li')[to]?.querySelector<HTMLButtonElement>(to < index ? '.up' : '.down')?.focus();
     };
     const up = h('button', { type: 'button', class: 'icon up', 'aria-label': l10n.t('Move {0} up', ref.name), disabled: index === 0 }, '↑');
-    const down = h('button', { type: 'button', class: 'icon down', 'aria-label': l10n.t('Move {0} down', ref.name), disabled: index === references.length - 1 }, '↓');
+    const down = h(
+      'button',
+      { type: 'button', class: 'icon down', 'aria-label': l10n.t('Move {0} down', ref.name), disabled: index === references.length - 1 },
+      '↓',
+    );
     const remove = h('button', { type: 'button', class: 'icon', 'aria-label': l10n.t('Remove {0}', ref.name) }, '✕');
     up.addEventListener('click', () => move(index - 1));
     down.addEventListener('click', () => move(index + 1));
@@ -31,7 +35,15 @@ export function renderReferences(): void {
       renderNote();
       byId('add-references').focus();
     });
-    return h('li', { class: 'reference' }, h('img', { src: ref.src, alt: ref.name }), h('span', { class: 'name', title: ref.name }, ref.name), up, down, remove);
+    return h(
+      'li',
+      { class: 'reference' },
+      h('img', { src: ref.src, alt: ref.name }),
+      h('span', { class: 'name', title: ref.name }, ref.name),
+      up,
+      down,
+      remove,
+    );
   }));
   const urls = byId('url-list');
   urls.replaceChildren(...panel.compose.imageUrls.map((url, index) => {
@@ -54,6 +66,7 @@ export function addReferences(references: readonly ReferenceView[]): void {
   save({ references: [...kept, ...added].slice(0, 16) });
   renderReferences();
   renderNote();
-  if (added.length) setStatus(added.length === 1 ? l10n.t('1 reference image added.') : l10n.t('{0} reference images added.', added.length));
+  if (added.length)
+    setStatus(added.length === 1 ? l10n.t('1 reference image added.') : l10n.t('{0} reference images added.', added.length));
 }
 

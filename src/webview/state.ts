@@ -1,5 +1,5 @@
 /** What the panel knows; sections change the compose area (kept with getState/setState) only through `save`. */
-import { ModelInfo, typedModel } from '../core/catalog';
+import { type ModelInfo, typedModel } from '../core/catalog';
 import type { ComposeState, ProviderOption, TaskView } from '../core/panelProtocol';
 import type { ProviderId } from '../core/providers';
 import { PROVIDER_SPECS, providerSpec } from '../core/spec/registry';

@@ -33,7 +33,13 @@ function actionButton(task: TaskView, action: TaskAction, label: string, index =
 /** In the card itself (the Tasks view marks it too). */
 function saveFailure(task: TaskView): HTMLParagraphElement | undefined {
   const failed = task.results.find((r) => r.saveError);
-  return failed ? h('p', { class: 'error save-error', role: 'status' }, l10n.t('Not saved: {0} Use "Save Again" on the task in the Tasks view.', failed.saveError as string)) : undefined;
+  return failed
+    ? h(
+        'p',
+        { class: 'error save-error', role: 'status' },
+        l10n.t('Not saved: {0} Use "Save Again" on the task in the Tasks view.', failed.saveError as string),
+      )
+    : undefined;
 }
 
 function taskCard(task: TaskView): HTMLLIElement {
@@ -41,22 +47,30 @@ function taskCard(task: TaskView): HTMLLIElement {
   const progress = running && task.progress !== undefined
     ? h('progress', { max: 100, value: task.progress, 'aria-label': l10n.t('Progress {0}%', task.progress) })
     : undefined;
-  return h('li', { class: `card state-${task.state}`, 'data-task': task.id },
+  return h(
+    'li',
+    { class: `card state-${task.state}`, 'data-task': task.id },
     h('p', { class: 'prompt' }, task.prompt),
-    h('p', { class: 'meta' },
+    h(
+      'p',
+      { class: 'meta' },
       h('span', { class: 'state' }, stateWord(task.state)),
       ` · ${task.providerLabel} · ${task.model} · `,
       h('span', { class: 'elapsed', 'data-running': running ? 'true' : undefined }, elapsed(task)),
-      task.cost ? ` · cost ${formatCost(task.cost)}` : undefined),
+      task.cost ? ` · cost ${formatCost(task.cost)}` : undefined,
+    ),
     progress,
     task.error ? h('p', { class: 'error' }, task.error) : undefined,
     saveFailure(task),
     toolbar(l10n.t('Task actions'), [
       task.cancellable ? actionButton(task, 'cancel', l10n.t('Cancel')) : undefined,
-      task.results.some((r) => r.name) ? actionButton(task, 'open', l10n.t('Open'), task.results.find((r) => r.name)?.index ?? 0) : undefined,
+      task.results.some((r) => r.name)
+        ? actionButton(task, 'open', l10n.t('Open'), task.results.find((r) => r.name)?.index ?? 0)
+        : undefined,
       running ? undefined : actionButton(task, 'regenerate', l10n.t('Regenerate')),
       actionButton(task, 'copyPrompt', l10n.t('Copy Prompt')),
-    ]));
+    ]),
+  );
 }
 
 function galleryItems(task: TaskView): HTMLLIElement[] {

@@ -1,6 +1,6 @@
 /** Option lists grouped by form (core/valueForms): optgroups in a select; a datalist cannot group, so labels instead. */
 import * as l10n from '@vscode/l10n';
-import { groupByForm, ValueForm } from '../core/valueForms';
+import { groupByForm, type ValueForm } from '../core/valueForms';
 
 function formLabel(form: ValueForm): string {
   switch (form) {
@@ -35,6 +35,9 @@ export function selectOptions(values: readonly string[], selected: string | unde
 /** Labelled with its form when the list mixes forms. */
 export function datalistOptions(values: readonly string[]): HTMLOptionElement[] {
   const mixed = groupByForm(values).length > 1;
-  const word = (form: ValueForm) => ({ pixels: l10n.t('pixels'), resolution: l10n.t('resolution'), aspectRatio: l10n.t('aspect ratio'), other: '' })[form];
-  return groupByForm(values).flatMap((group) => group.values.map((v) => option(v, false, mixed ? word(group.form) || undefined : undefined)));
+  const word = (form: ValueForm) =>
+    ({ pixels: l10n.t('pixels'), resolution: l10n.t('resolution'), aspectRatio: l10n.t('aspect ratio'), other: '' })[form];
+  return groupByForm(values).flatMap((group) =>
+    group.values.map((v) => option(v, false, mixed ? word(group.form) || undefined : undefined)),
+  );
 }

@@ -3,12 +3,12 @@
  * GET /apikeys/current-balance. Every answer is an envelope `{code, message, data}`.
  */
 import { STATUS_CODES } from 'http';
-import { CdnFormat, SAMPLE_VIDEO } from './cdn';
-import { Exchange, Reply, bearerKey, contentTypeOf, isHttpUrl, isPlainObject, jsonReply, parseJson } from './http';
+import { type CdnFormat, SAMPLE_VIDEO } from './cdn';
+import { type Exchange, type Reply, bearerKey, contentTypeOf, isHttpUrl, isPlainObject, jsonReply, parseJson } from './http';
 import { lowerAlnumId } from './ids';
-import { APIXO_PLAN_LIMITS, EmulatorState, roundMoney } from './state';
+import { APIXO_PLAN_LIMITS, type EmulatorState, roundMoney } from './state';
 import { TaskRecord, parseOutcomeSwitches } from './tasks';
-import { MediaKind } from './types';
+import { type MediaKind } from './types';
 
 export const API_PREFIX = '/api/v1';
 
@@ -56,36 +56,108 @@ const COMMON_OUTPUT_FORMATS = ['png', 'jpeg'];
 const LOWER_RES = { '1k': 1024, '2k': 2048, '4k': 4096 };
 
 const MODELS: ApixoModel[] = [
-  { id: 'nano-banana', kind: 'image', modes: T2I, imageModes: ['image-to-image'], maxImages: 5, aspectRatios: COMMON_IMAGE_ASPECTS, outputFormats: ['jpeg', 'png'], price: () => 0.02 },
-  { id: 'nano-banana-2', kind: 'image', modes: T2I, imageModes: ['image-to-image'], maxImages: 14, aspectRatios: [...COMMON_IMAGE_ASPECTS, '1:4', '4:1', '1:8', '8:1'], resolutions: LOWER_RES, outputFormats: ['png', 'jpeg', 'jpg'], price: () => 0.04 },
-  { id: 'gpt-image-1', kind: 'image', modes: ['gpt-image-1'], imageModes: [], maxImages: 5, aspectRatios: ['1:1', '2:3', '3:2'], price: () => 0.04 },
-  { id: 'gpt-image-2', kind: 'image', modes: T2I, imageModes: ['image-to-image'], maxImages: 16, aspectRatios: ['auto', '1:1', '4:3', '3:4', '16:9', '9:16'], resolutions: LOWER_RES, price: () => 0.06 },
   {
-    id: 'flux-2', kind: 'image', modes: ['pro-text-to-image', 'pro-image-to-image', 'flex-text-to-image', 'flex-image-to-image'],
-    imageModes: ['pro-image-to-image', 'flex-image-to-image'], price: () => 0.03,
+    id: 'nano-banana',
+    kind: 'image',
+    modes: T2I,
+    imageModes: ['image-to-image'],
+    maxImages: 5,
+    aspectRatios: COMMON_IMAGE_ASPECTS,
+    outputFormats: ['jpeg', 'png'],
+    price: () => 0.02,
   },
   {
-    id: 'midjourney', kind: 'image', modes: ['text-to-image', 'image-to-image', 'upload-paint', 'vary', 'upscale', 'image-edit', 'reroll', 'enhance'],
-    imageModes: ['image-to-image'], maxImages: 1, price: () => 0.06, outputs: 4,
+    id: 'nano-banana-2',
+    kind: 'image',
+    modes: T2I,
+    imageModes: ['image-to-image'],
+    maxImages: 14,
+    aspectRatios: [...COMMON_IMAGE_ASPECTS, '1:4', '4:1', '1:8', '8:1'],
+    resolutions: LOWER_RES,
+    outputFormats: ['png', 'jpeg', 'jpg'],
+    price: () => 0.04,
+  },
+  {
+    id: 'gpt-image-1',
+    kind: 'image',
+    modes: ['gpt-image-1'],
+    imageModes: [],
+    maxImages: 5,
+    aspectRatios: ['1:1', '2:3', '3:2'],
+    price: () => 0.04,
+  },
+  {
+    id: 'gpt-image-2',
+    kind: 'image',
+    modes: T2I,
+    imageModes: ['image-to-image'],
+    maxImages: 16,
+    aspectRatios: ['auto', '1:1', '4:3', '3:4', '16:9', '9:16'],
+    resolutions: LOWER_RES,
+    price: () => 0.06,
+  },
+  {
+    id: 'flux-2',
+    kind: 'image',
+    modes: ['pro-text-to-image', 'pro-image-to-image', 'flex-text-to-image', 'flex-image-to-image'],
+    imageModes: ['pro-image-to-image', 'flex-image-to-image'],
+    price: () => 0.03,
+  },
+  {
+    id: 'midjourney',
+    kind: 'image',
+    modes: ['text-to-image', 'image-to-image', 'upload-paint', 'vary', 'upscale', 'image-edit', 'reroll', 'enhance'],
+    imageModes: ['image-to-image'],
+    maxImages: 1,
+    price: () => 0.06,
+    outputs: 4,
   },
   { id: 'wan-2-5', kind: 'video', modes: T2V, imageModes: ['image-to-video'], price: () => 0.05, defaultSeconds: 5 },
   {
-    id: 'veo-3-1', kind: 'video', modes: ['quality', 'fast'], imageModes: [], maxImages: 3, aspectRatios: ['16:9', '9:16', 'auto'], defaultAspectRatio: '16:9',
+    id: 'veo-3-1',
+    kind: 'video',
+    modes: ['quality', 'fast'],
+    imageModes: [],
+    maxImages: 3,
+    aspectRatios: ['16:9', '9:16', 'auto'],
+    defaultAspectRatio: '16:9',
     generationTypes: ['TEXT_2_VIDEO', 'FIRST_AND_LAST_FRAMES_2_VIDEO', 'REFERENCE_2_VIDEO'],
-    price: (mode) => (mode === 'quality' ? 0.25 : 0.1), defaultSeconds: 8,
+    price: (mode) => (mode === 'quality' ? 0.25 : 0.1),
+    defaultSeconds: 8,
   },
   // No `mode` on the sora pages: image-to-video is exactly one URL in image_urls.
-  { id: 'sora-2', kind: 'video', modes: [], imageModes: [], minImages: 1, maxImages: 1, aspectRatios: ['landscape', 'portrait'], defaultAspectRatio: 'landscape', durations: [4, 8, 12], price: () => 0.1, defaultSeconds: 4 },
+  {
+    id: 'sora-2',
+    kind: 'video',
+    modes: [],
+    imageModes: [],
+    minImages: 1,
+    maxImages: 1,
+    aspectRatios: ['landscape', 'portrait'],
+    defaultAspectRatio: 'landscape',
+    durations: [4, 8, 12],
+    price: () => 0.1,
+    defaultSeconds: 4,
+  },
   { id: 'sora-2-pro', kind: 'video', modes: [], imageModes: [], noImages: true, price: () => 0.3, defaultSeconds: 8 },
   {
-    id: 'kling-2-1', kind: 'video', modes: ['standard-image-to-video', 'pro-image-to-video', 'master-text-to-video', 'master-image-to-video'],
+    id: 'kling-2-1',
+    kind: 'video',
+    modes: ['standard-image-to-video', 'pro-image-to-video', 'master-text-to-video', 'master-image-to-video'],
     imageModes: ['standard-image-to-video', 'pro-image-to-video', 'master-image-to-video'],
-    maxImages: (mode) => (mode === 'standard-image-to-video' ? 1 : 2), aspectRatios: ['16:9', '9:16', '1:1'], durations: [5, 10],
-    price: () => 0.06, defaultSeconds: 5,
+    maxImages: (mode) => (mode === 'standard-image-to-video' ? 1 : 2),
+    aspectRatios: ['16:9', '9:16', '1:1'],
+    durations: [5, 10],
+    price: () => 0.06,
+    defaultSeconds: 5,
   },
   {
-    id: 'ltx-2-19b', kind: 'video', modes: ['text-to-video', 'image-to-video', 'text-to-video-LoRA', 'image-to-video-LoRA'],
-    imageModes: ['image-to-video', 'image-to-video-LoRA'], price: () => 0.05, defaultSeconds: 5,
+    id: 'ltx-2-19b',
+    kind: 'video',
+    modes: ['text-to-video', 'image-to-video', 'text-to-video-LoRA', 'image-to-video-LoRA'],
+    imageModes: ['image-to-video', 'image-to-video-LoRA'],
+    price: () => 0.05,
+    defaultSeconds: 5,
   },
 ];
 
@@ -243,7 +315,8 @@ export class ApixoOrigin {
     let mode = '';
     if (model.modes.length) {
       const given = input.mode ?? model.modes[0];
-      if (typeof given !== 'string' || !model.modes.includes(given)) return `input.mode must be one of ${model.modes.join(', ')} for ${model.id}`;
+      if (typeof given !== 'string' || !model.modes.includes(given))
+        return `input.mode must be one of ${model.modes.join(', ')} for ${model.id}`;
       mode = given;
     } else if (input.mode !== undefined) {
       return `input.mode is not a parameter of ${model.id}`;
@@ -258,8 +331,10 @@ export class ApixoOrigin {
       if (!Array.isArray(imageUrls) || imageUrls.length === 0) return 'input.image_urls must be a non-empty array of URLs';
       imageCount = imageUrls.length;
       const max = typeof model.maxImages === 'function' ? model.maxImages(mode) : model.maxImages;
-      if (max !== undefined && imageCount > max) return `input.image_urls takes at most ${max} image(s) for ${model.id}${mode ? ` ${mode}` : ''}`;
-      if (model.minImages !== undefined && imageCount < model.minImages) return `input.image_urls needs at least ${model.minImages} image(s) for ${model.id}`;
+      if (max !== undefined && imageCount > max)
+        return `input.image_urls takes at most ${max} image(s) for ${model.id}${mode ? ` ${mode}` : ''}`;
+      if (model.minImages !== undefined && imageCount < model.minImages)
+        return `input.image_urls needs at least ${model.minImages} image(s) for ${model.id}`;
       for (const [index, url] of imageUrls.entries()) {
         if (!isHttpUrl(url)) return `input.image_urls[${index}] must be a public http(s) URL`;
         if (!this.state.files.isFetchable(url, this.state.now(), this.state.options.resultTtlMs)) {
@@ -272,31 +347,46 @@ export class ApixoOrigin {
 
     if (model.generationTypes) {
       const type = input.generationType ?? model.generationTypes[0];
-      if (typeof type !== 'string' || !model.generationTypes.includes(type)) return `input.generationType must be one of ${model.generationTypes.join(', ')}`;
+      if (typeof type !== 'string' || !model.generationTypes.includes(type))
+        return `input.generationType must be one of ${model.generationTypes.join(', ')}`;
       if (type !== 'TEXT_2_VIDEO' && imageCount === 0) return `input.image_urls is required for generationType ${type}`;
-      if (type === 'FIRST_AND_LAST_FRAMES_2_VIDEO' && imageCount > 2) return 'FIRST_AND_LAST_FRAMES_2_VIDEO takes 1 or 2 image_urls (first and last frame)';
+      if (type === 'FIRST_AND_LAST_FRAMES_2_VIDEO' && imageCount > 2)
+        return 'FIRST_AND_LAST_FRAMES_2_VIDEO takes 1 or 2 image_urls (first and last frame)';
       if (type === 'REFERENCE_2_VIDEO' && mode !== 'fast') return 'REFERENCE_2_VIDEO is available in fast mode only';
-      if (type === 'REFERENCE_2_VIDEO' && input.aspect_ratio !== undefined && input.aspect_ratio !== '16:9') return 'REFERENCE_2_VIDEO supports aspect_ratio 16:9 only';
+      if (type === 'REFERENCE_2_VIDEO' && input.aspect_ratio !== undefined && input.aspect_ratio !== '16:9')
+        return 'REFERENCE_2_VIDEO supports aspect_ratio 16:9 only';
     }
 
     // "Models may add or override fields": a page's own list wins, else the common page's list applies.
     const aspectRatios = model.aspectRatios ?? (model.kind === 'video' ? COMMON_VIDEO_ASPECTS : COMMON_IMAGE_ASPECTS);
     const aspectRatio = input.aspect_ratio ?? model.defaultAspectRatio ?? (model.kind === 'video' ? '16:9' : '1:1');
-    if (typeof aspectRatio !== 'string' || !aspectRatios.includes(aspectRatio)) return `input.aspect_ratio must be one of ${aspectRatios.join(', ')} for ${model.id}`;
+    if (typeof aspectRatio !== 'string' || !aspectRatios.includes(aspectRatio))
+      return `input.aspect_ratio must be one of ${aspectRatios.join(', ')} for ${model.id}`;
 
-    const resolutionList = model.resolutions === undefined ? (model.kind === 'video' ? COMMON_VIDEO_RESOLUTIONS : Object.keys(UPPER_RES)) : Array.isArray(model.resolutions) ? model.resolutions : Object.keys(model.resolutions);
+    const resolutionList =
+      model.resolutions === undefined
+        ? model.kind === 'video'
+          ? COMMON_VIDEO_RESOLUTIONS
+          : Object.keys(UPPER_RES)
+        : Array.isArray(model.resolutions)
+          ? model.resolutions
+          : Object.keys(model.resolutions);
     const resolution = input.resolution;
-    if (resolution !== undefined && (typeof resolution !== 'string' || !resolutionList.includes(resolution))) return `input.resolution must be one of ${resolutionList.join(', ')} for ${model.id}`;
+    if (resolution !== undefined && (typeof resolution !== 'string' || !resolutionList.includes(resolution)))
+      return `input.resolution must be one of ${resolutionList.join(', ')} for ${model.id}`;
 
     if (model.kind === 'video') {
       const seconds = input.duration ?? model.defaultSeconds ?? 5;
-      if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) return 'input.duration must be a positive number of seconds';
-      if (model.durations && !model.durations.includes(seconds)) return `input.duration must be one of ${model.durations.join(', ')} for ${model.id}`;
+      if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0)
+        return 'input.duration must be a positive number of seconds';
+      if (model.durations && !model.durations.includes(seconds))
+        return `input.duration must be one of ${model.durations.join(', ')} for ${model.id}`;
       return { mode, prompt, seconds, pixels: SAMPLE_VIDEO, format: 'mp4' };
     }
     const outputFormats = model.outputFormats ?? COMMON_OUTPUT_FORMATS;
     const outputFormat = input.output_format ?? outputFormats[0];
-    if (typeof outputFormat !== 'string' || !outputFormats.includes(outputFormat)) return `input.output_format must be one of ${outputFormats.join(', ')} for ${model.id}`;
+    if (typeof outputFormat !== 'string' || !outputFormats.includes(outputFormat))
+      return `input.output_format must be one of ${outputFormats.join(', ')} for ${model.id}`;
     const table: Record<string, number> = model.resolutions && !Array.isArray(model.resolutions) ? model.resolutions : UPPER_RES;
     const longest = typeof resolution === 'string' ? table[resolution] ?? 1024 : 1024;
     return { mode, prompt, seconds: 0, pixels: imagePixels(aspectRatio, longest), format: outputFormat === 'png' ? 'png' : 'jpeg' };

@@ -8,13 +8,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Readable } from 'stream';
-import { Exchange, Reply, StreamedBody, textReply } from './http';
+import { type Exchange, type Reply, type StreamedBody, textReply } from './http';
 import { unguessableToken } from './ids';
 import { jpegImage } from './jpeg';
 import { videoOfDuration } from './mp4';
 import { pngImage } from './png';
 import type { EmulatorState } from './state';
-import { ProviderName } from './types';
+import { type ProviderName } from './types';
 
 export type CdnFormat = 'png' | 'jpeg' | 'mp4';
 

@@ -17,8 +17,10 @@ import { seededRandom } from '../support/random';
  */
 export type ChaosExpectation = 'succeeded' | 'expired' | 'failed' | 'unconfirmed';
 
-export type SubmitFaultName = 'none' | '500' | '503' | '429-retry-after' | '429' | 'drop' | 'dropBeforeProcessing' | 'malformed' | 'truncate' | 'slow';
-export type PollFaultName = '5xx-burst' | '503' | '429-retry-after' | '429' | 'drop' | 'truncate' | 'malformed' | 'slow' | 'huge-retry-after' | '404';
+export type SubmitFaultName =
+  'none' | '500' | '503' | '429-retry-after' | '429' | 'drop' | 'dropBeforeProcessing' | 'malformed' | 'truncate' | 'slow';
+export type PollFaultName =
+  '5xx-burst' | '503' | '429-retry-after' | '429' | 'drop' | 'truncate' | 'malformed' | 'slow' | 'huge-retry-after' | '404';
 export type DownloadFaultName = 'none' | '5xx' | 'drop' | 'truncate' | 'slow' | 'expire' | 'endless-error-body' | 'drip';
 
 export interface ChaosTaskPlan {
@@ -47,8 +49,29 @@ export const CHAOS_CLASSES: readonly { provider: ProviderName; kind: MediaKind }
   { provider: 'apixo', kind: 'video' },
 ];
 
-const SUBMIT_FAULTS: readonly SubmitFaultName[] = ['500', '503', '429-retry-after', '429', 'drop', 'dropBeforeProcessing', 'malformed', 'truncate', 'slow'];
-const POLL_FAULTS: readonly PollFaultName[] = ['5xx-burst', '503', '429-retry-after', '429', 'drop', 'truncate', 'malformed', 'slow', 'huge-retry-after', '404'];
+const SUBMIT_FAULTS: readonly SubmitFaultName[] = [
+  '500',
+  '503',
+  '429-retry-after',
+  '429',
+  'drop',
+  'dropBeforeProcessing',
+  'malformed',
+  'truncate',
+  'slow',
+];
+const POLL_FAULTS: readonly PollFaultName[] = [
+  '5xx-burst',
+  '503',
+  '429-retry-after',
+  '429',
+  'drop',
+  'truncate',
+  'malformed',
+  'slow',
+  'huge-retry-after',
+  '404',
+];
 const DOWNLOAD_FAULTS: readonly DownloadFaultName[] = ['5xx', 'drop', 'truncate', 'slow', 'expire', 'endless-error-body', 'drip'];
 
 /** A Retry-After of more than three years: the client waits at most an hour, so the run Refreshes such a task. */
@@ -140,13 +163,19 @@ export function pollFaultRules(task: ChaosTaskPlan, remoteId: string): FaultRule
 export function downloadFaultRule(task: ChaosTaskPlan, resultUrl: string): FaultRule | undefined {
   const path = `^${escapeRegExp(new URL(resultUrl).pathname)}$`;
   switch (task.downloadFault) {
-    case 'none': return undefined;
-    case '5xx': return { origin: 'cdn', method: 'GET', path, action: { kind: 'status', status: 500 }, times: 2 };
-    case 'slow': return { origin: 'cdn', method: 'GET', path, action: { kind: 'delay', ms: 1500 } };
+    case 'none':
+      return undefined;
+    case '5xx':
+      return { origin: 'cdn', method: 'GET', path, action: { kind: 'status', status: 500 }, times: 2 };
+    case 'slow':
+      return { origin: 'cdn', method: 'GET', path, action: { kind: 'delay', ms: 1500 } };
     // 64 MiB of error page, twice: read a few KiB deep each time, then the third attempt succeeds.
-    case 'endless-error-body': return { origin: 'cdn', method: 'GET', path, action: { kind: 'errorBody', status: 500, bytes: 64 * 1024 * 1024 } as const, times: 2 };
+    case 'endless-error-body':
+      return { origin: 'cdn', method: 'GET', path, action: { kind: 'errorBody', status: 500, bytes: 64 * 1024 * 1024 } as const, times: 2 };
     // Slow but steady (40 KiB/s): finishes well within the download deadline.
-    case 'drip': return { origin: 'cdn', method: 'GET', path, action: { kind: 'drip', bytesPerChunk: 4096, everyMs: 100 } };
-    default: return { origin: 'cdn', method: 'GET', path, action: { kind: task.downloadFault } };
+    case 'drip':
+      return { origin: 'cdn', method: 'GET', path, action: { kind: 'drip', bytesPerChunk: 4096, everyMs: 100 } };
+    default:
+      return { origin: 'cdn', method: 'GET', path, action: { kind: task.downloadFault } };
   }
 }

@@ -6,7 +6,7 @@
  * --demo: human timings (image ≈ 4.5 s, video ≈ 15 s) and any key accepted.
  */
 import { ProviderEmulator } from './server';
-import { EmulatorOptions } from './types';
+import { type EmulatorOptions } from './types';
 
 /** Human-friendly timings for --demo: images 3–6 s, videos 10–20 s end to end. */
 export const DEMO_TIMING = { image: { queueMs: 1000, runMs: 3500 }, video: { queueMs: 3000, runMs: 12000 } };

@@ -2,7 +2,7 @@
  * Drives a running emulator through its control port, from any process (extension host, UI tests).
  * Uses only the global fetch of Node ≥ 18 / VS Code's Electron.
  */
-import { EmulatedTask, EmulatorOptions, Endpoint, FaultRule, ProviderName, RecordedRequest } from './types';
+import { type EmulatedTask, type EmulatorOptions, type Endpoint, type FaultRule, type ProviderName, type RecordedRequest } from './types';
 
 export class EmulatorClient {
   private readonly base: string;

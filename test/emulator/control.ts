@@ -2,12 +2,12 @@
  * The control port: the ProviderEmulator API over HTTP/JSON, for tests running in another process
  * (VS Code extension host, UI tests). Requests here are not recorded and never faulted.
  */
-import * as http from 'http';
+import type * as http from 'http';
 import { validateFaultRule } from './faults';
 import { parseJson } from './http';
 import type { ProviderEmulator } from './server';
 import { PROVIDERS, validateOptions } from './state';
-import { ProviderName } from './types';
+import { type ProviderName } from './types';
 
 function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
   const body = Buffer.from(JSON.stringify(value));

@@ -1,8 +1,20 @@
 /** Injected faults: rules matched per request, each used up after `times` matches. */
-import { FaultAction, FaultRule, Origin } from './types';
+import { type FaultAction, type FaultRule, type Origin } from './types';
 
 const ORIGINS: readonly Origin[] = ['pixapi', 'pixai', 'apixo', 'cdn'];
-const KINDS: readonly FaultAction['kind'][] = ['status', 'delay', 'drop', 'dropBeforeProcessing', 'truncate', 'malformed', 'expire', 'rewriteResultUrls', 'jsonBomb', 'errorBody', 'drip'];
+const KINDS: readonly FaultAction['kind'][] = [
+  'status',
+  'delay',
+  'drop',
+  'dropBeforeProcessing',
+  'truncate',
+  'malformed',
+  'expire',
+  'rewriteResultUrls',
+  'jsonBomb',
+  'errorBody',
+  'drip',
+];
 
 interface ActiveRule {
   rule: FaultRule;
@@ -33,7 +45,8 @@ export function validateFaultRule(rule: unknown): asserts rule is FaultRule {
     throw new TypeError(`action.kind must be one of ${KINDS.join(', ')}`);
   }
   if (action.kind === 'status') {
-    if (!Number.isInteger(action.status) || action.status < 100 || action.status > 599) throw new TypeError('action.status must be an HTTP status');
+    if (!Number.isInteger(action.status) || action.status < 100 || action.status > 599)
+      throw new TypeError('action.status must be an HTTP status');
     if (action.retryAfter !== undefined && (typeof action.retryAfter !== 'number' || action.retryAfter < 0)) {
       throw new TypeError('action.retryAfter must be a number of seconds');
     }
@@ -41,13 +54,18 @@ export function validateFaultRule(rule: unknown): asserts rule is FaultRule {
   if (action.kind === 'delay' && (typeof action.ms !== 'number' || action.ms < 0)) throw new TypeError('action.ms must be a number ≥ 0');
   if (action.kind === 'rewriteResultUrls' && typeof action.url !== 'string') throw new TypeError('action.url must be a string');
   if (action.kind === 'errorBody') {
-    if (!Number.isInteger(action.status) || action.status < 400 || action.status > 599) throw new TypeError('action.status must be an HTTP error status');
+    if (!Number.isInteger(action.status) || action.status < 400 || action.status > 599)
+      throw new TypeError('action.status must be an HTTP error status');
     if (!Number.isInteger(action.bytes) || action.bytes < 1) throw new TypeError('action.bytes must be a whole number ≥ 1');
   }
-  if (action.kind === 'drip' && (!Number.isInteger(action.bytesPerChunk) || action.bytesPerChunk < 1 || typeof action.everyMs !== 'number' || action.everyMs < 0)) {
+  if (
+    action.kind === 'drip' &&
+    (!Number.isInteger(action.bytesPerChunk) || action.bytesPerChunk < 1 || typeof action.everyMs !== 'number' || action.everyMs < 0)
+  ) {
     throw new TypeError('action.bytesPerChunk must be a whole number ≥ 1 and action.everyMs a number ≥ 0');
   }
-  if (action.kind === 'jsonBomb' && (!Number.isInteger(action.bytes) || action.bytes < 2)) throw new TypeError('action.bytes must be a whole number ≥ 2');
+  if (action.kind === 'jsonBomb' && (!Number.isInteger(action.bytes) || action.bytes < 2))
+    throw new TypeError('action.bytes must be a whole number ≥ 2');
 }
 
 /** How a fault appears in the request log. */
@@ -69,7 +87,12 @@ export class FaultList {
 
   add(rule: FaultRule): void {
     validateFaultRule(rule);
-    this.rules.push({ rule, pattern: rule.path !== undefined ? new RegExp(rule.path) : undefined, queryPattern: rule.query !== undefined ? new RegExp(rule.query) : undefined, remaining: rule.times ?? 1 });
+    this.rules.push({
+      rule,
+      pattern: rule.path !== undefined ? new RegExp(rule.path) : undefined,
+      queryPattern: rule.query !== undefined ? new RegExp(rule.query) : undefined,
+      remaining: rule.times ?? 1,
+    });
   }
 
   clear(): void {

@@ -1,7 +1,7 @@
 /** Small HTTP vocabulary shared by the origin handlers: one request in, one Reply out. */
-import { IncomingHttpHeaders } from 'http';
-import { Readable } from 'stream';
-import { Origin } from './types';
+import { type IncomingHttpHeaders } from 'http';
+import { type Readable } from 'stream';
+import { type Origin } from './types';
 
 /** One request as a handler sees it (body already read). */
 export interface Exchange {

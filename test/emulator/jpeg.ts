@@ -5,7 +5,7 @@
  * is whole blocks and the text stays sharp (elsewhere a block is the mean of its pixels). Decoders treat it as
  * an ordinary baseline JFIF (SOF0, YCbCr 4:4:4, Huffman coded). Results are cached by size and text.
  */
-import { backgroundAt, inkInRows, pictureLayout, PictureLayout, PictureText, pixelAt, Rgb } from './label';
+import { backgroundAt, inkInRows, pictureLayout, type PictureLayout, type PictureText, pixelAt, type Rgb } from './label';
 import { DEFAULT_PICTURE } from './png';
 
 const MAX_CACHED = 16;

@@ -4,7 +4,7 @@
  * documented: the emulator answers `{message}`.
  */
 import { STATUS_CODES } from 'http';
-import { Exchange, Reply, bearerKey, contentTypeOf, isHttpUrl, isPlainObject, jsonReply, parseJson } from './http';
+import { type Exchange, type Reply, bearerKey, contentTypeOf, isHttpUrl, isPlainObject, jsonReply, parseJson } from './http';
 import { snowflakeLikeId } from './ids';
 import type { EmulatorState } from './state';
 import { TaskRecord, parseOutcomeSwitches } from './tasks';
@@ -78,7 +78,8 @@ export class PixaiOrigin {
     const { modelVersionId, prompt, aspectRatio, mode, style, mediaUrl, strength } = body;
     if (modelVersionId === undefined) return errorReply(400, 'modelVersionId is required');
     // Documented only as the last segment of a model page URL (the example is digits): any non-empty string.
-    if (typeof modelVersionId !== 'string' || modelVersionId.trim() === '') return errorReply(400, 'modelVersionId must be a non-empty string');
+    if (typeof modelVersionId !== 'string' || modelVersionId.trim() === '')
+      return errorReply(400, 'modelVersionId must be a non-empty string');
     if (typeof prompt !== 'string' || prompt.trim() === '') return errorReply(400, 'prompt is required');
     for (const [name, value] of Object.entries({ aspectRatio, mode, style })) {
       if (value !== undefined && typeof value !== 'string') return errorReply(400, `${name} must be a string`);
@@ -86,9 +87,11 @@ export class PixaiOrigin {
     // Image-to-image through the v1 parameters mediaUrl + strength; their limits are not documented.
     if (mediaUrl !== undefined) {
       if (!isHttpUrl(mediaUrl)) return errorReply(400, 'mediaUrl must be an http(s) URL');
-      if (!this.state.files.isFetchable(mediaUrl, this.state.now(), this.state.options.resultTtlMs)) return errorReply(400, 'mediaUrl could not be downloaded');
+      if (!this.state.files.isFetchable(mediaUrl, this.state.now(), this.state.options.resultTtlMs))
+        return errorReply(400, 'mediaUrl could not be downloaded');
     }
-    if (strength !== undefined && (typeof strength !== 'number' || !Number.isFinite(strength))) return errorReply(400, 'strength must be a number');
+    if (strength !== undefined && (typeof strength !== 'number' || !Number.isFinite(strength)))
+      return errorReply(400, 'strength must be a number');
     const switches = parseOutcomeSwitches(prompt);
     if (switches.reject) return errorReply(400, 'Prompt rejected by content moderation');
 

@@ -3,10 +3,10 @@
  * video, GET /v1/tasks/{id}, GET /v1/models. Errors are `{error:{code, message, type?, request_id?}}`.
  */
 import { STATUS_CODES } from 'http';
-import { CdnFormat, SAMPLE_VIDEO } from './cdn';
+import { type CdnFormat, SAMPLE_VIDEO } from './cdn';
 import {
-  Exchange,
-  Reply,
+  type Exchange,
+  type Reply,
   bearerKey,
   contentTypeOf,
   imageFormatOf,
@@ -19,7 +19,7 @@ import { ulid } from './ids';
 import { pngImage } from './png';
 import type { EmulatorState } from './state';
 import { TaskRecord, parseOutcomeSwitches } from './tasks';
-import { MediaKind } from './types';
+import { type MediaKind } from './types';
 
 interface PixapiModel {
   id: string;
@@ -93,7 +93,13 @@ const MODELS: PixapiModel[] = [
     price: (size) => ({ '512': 4, '1K': 4, '2K': 6, '4K': 8 })[tierOf(size)],
   },
   // "1K 8, 2K 8, 4K 16"
-  { id: 'gemini-3-pro-image-preview', category: 'image', capabilities: IMAGE_CAPABILITIES, acceptsQuality: false, price: (size) => (tierOf(size) === '4K' ? 16 : 8) },
+  {
+    id: 'gemini-3-pro-image-preview',
+    category: 'image',
+    capabilities: IMAGE_CAPABILITIES,
+    acceptsQuality: false,
+    price: (size) => (tierOf(size) === '4K' ? 16 : 8),
+  },
   { id: 'gpt-image-1.5', category: 'image', capabilities: IMAGE_CAPABILITIES, acceptsQuality: true, price: gptImage15Price },
   { id: 'gpt-image-2', category: 'image', capabilities: IMAGE_CAPABILITIES, acceptsQuality: true, price: gptImage2Price },
   { id: 'veo', category: 'video', capabilities: VIDEO_CAPABILITIES, acceptsQuality: false, price: () => 12 },
@@ -286,7 +292,8 @@ export class PixapiOrigin {
     }
 
     const prompt = fields.prompt;
-    if (typeof prompt !== 'string' || prompt.trim() === '') throw new RequestError(400, "'prompt' is required and must be a non-empty string");
+    if (typeof prompt !== 'string' || prompt.trim() === '')
+      throw new RequestError(400, "'prompt' is required and must be a non-empty string");
 
     const size = this.optionalString(fields, 'size') ?? (model.category === 'video' ? '1280x720' : 'auto');
     if (!SIZE_SHAPE.test(size)) throw new RequestError(400, `Invalid size '${size}'; use auto, WxH (such as 1024x1024), 2K, 4K or 16:9`);
@@ -300,11 +307,13 @@ export class PixapiOrigin {
       const requestedQuality = this.optionalString(fields, 'quality');
       if (requestedQuality !== undefined) {
         if (!model.acceptsQuality) throw new RequestError(400, `Model '${model.id}' does not support 'quality'`);
-        if (!QUALITIES.includes(requestedQuality)) throw new RequestError(400, `Invalid quality '${requestedQuality}'; use low, medium, high or auto`);
+        if (!QUALITIES.includes(requestedQuality))
+          throw new RequestError(400, `Invalid quality '${requestedQuality}'; use low, medium, high or auto`);
         quality = requestedQuality;
       }
       responseFormat = this.optionalString(fields, 'response_format') ?? 'url';
-      if (!RESPONSE_FORMATS.includes(responseFormat)) throw new RequestError(400, `Invalid response_format '${responseFormat}'; use url or b64_json`);
+      if (!RESPONSE_FORMATS.includes(responseFormat))
+        throw new RequestError(400, `Invalid response_format '${responseFormat}'; use url or b64_json`);
     } else {
       seconds = this.videoSeconds(fields.duration);
       const inputImage = fields.input_image;
@@ -315,7 +324,8 @@ export class PixapiOrigin {
         }
       }
     }
-    if (workload === 'edit' && request.images.length === 0) throw new RequestError(400, "'image' is required: send at least one image file");
+    if (workload === 'edit' && request.images.length === 0)
+      throw new RequestError(400, "'image' is required: send at least one image file");
 
     const switches = parseOutcomeSwitches(prompt);
     if (switches.reject) throw new RequestError(422, 'Prompt rejected by content policy');
@@ -404,7 +414,8 @@ export class PixapiOrigin {
   /** duration: a positive number of seconds; no range is documented. */
   private videoSeconds(value: unknown): number {
     if (value === undefined) return DEFAULT_VIDEO_SECONDS;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new RequestError(400, "'duration' must be a positive number of seconds");
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+      throw new RequestError(400, "'duration' must be a positive number of seconds");
     return value;
   }
 

@@ -3,7 +3,7 @@
  * The picture shows the model id and the prompt (label.ts). Results are cached by size and text.
  */
 import { deflateSync } from 'zlib';
-import { backgroundAt, inkInRows, pictureLayout, PictureText, renderRow } from './label';
+import { backgroundAt, inkInRows, pictureLayout, type PictureText, renderRow } from './label';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const MAX_CACHED = 16;

@@ -4,17 +4,26 @@
  * request recorded.
  */
 import * as http from 'http';
-import { AddressInfo } from 'net';
+import { type AddressInfo } from 'net';
 import { Readable } from 'stream';
 import { ApixoOrigin } from './apixo';
 import { CdnOrigin } from './cdn';
 import { handleControlRequest } from './control';
 import { FaultList, describeFault } from './faults';
-import { Exchange, Reply, StreamedBody, isStreamedBody, jsonReply, textReply } from './http';
+import { type Exchange, type Reply, type StreamedBody, isStreamedBody, jsonReply, textReply } from './http';
 import { PixaiOrigin } from './pixai';
 import { PixapiOrigin } from './pixapi';
 import { DEFAULT_OPTIONS, ENDPOINTS, EmulatorState, mergeOptions, validateOptions } from './state';
-import { EmulatedTask, EmulatorOptions, Endpoint, FaultAction, FaultRule, Origin, ProviderName, RecordedRequest } from './types';
+import {
+  type EmulatedTask,
+  type EmulatorOptions,
+  type Endpoint,
+  type FaultAction,
+  type FaultRule,
+  type Origin,
+  type ProviderName,
+  type RecordedRequest,
+} from './types';
 
 /** Largest request body read (image edits carry files). Not documented by any provider. */
 export const MAX_REQUEST_BODY_BYTES = 64 * 1024 * 1024;
@@ -326,9 +335,12 @@ export class ProviderEmulator {
         res.destroy();
         return;
       }
-      let reply = fault?.kind === 'status' ? this.statusFaultReply(handler, fault)
-        : fault?.kind === 'errorBody' ? { status: fault.status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: endlessErrorBody(fault.bytes) }
-        : await handler.handle(ex);
+      let reply =
+        fault?.kind === 'status'
+          ? this.statusFaultReply(handler, fault)
+          : fault?.kind === 'errorBody'
+            ? { status: fault.status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: endlessErrorBody(fault.bytes) }
+            : await handler.handle(ex);
       entry.taskId = ex.taskId;
       if (fault?.kind === 'drop') {
         res.destroy();
@@ -339,7 +351,8 @@ export class ProviderEmulator {
       }
       if (fault?.kind === 'rewriteResultUrls') reply = rewriteCdnUrls(reply, this.urls.cdn, fault.url);
       if (fault?.kind === 'drip') reply = { ...reply, body: dripBody(reply.body, fault.bytesPerChunk, fault.everyMs) };
-      if (fault?.kind === 'jsonBomb') reply = { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: jsonBomb(fault.bytes) };
+      if (fault?.kind === 'jsonBomb')
+        reply = { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: jsonBomb(fault.bytes) };
       entry.status = await this.send(req, res, reply, fault?.kind === 'truncate');
     } catch (error) {
       entry.taskId = ex.taskId;
@@ -360,7 +373,11 @@ export class ProviderEmulator {
       reply = handler.errorReply(action.status);
       reply.status = action.status;
     } else if (typeof action.body === 'string') {
-      reply = textReply(action.status, action.body, action.body.trimStart().startsWith('<') ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8');
+      reply = textReply(
+        action.status,
+        action.body,
+        action.body.trimStart().startsWith('<') ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8',
+      );
     } else {
       reply = jsonReply(action.status, action.body);
     }

@@ -1,7 +1,7 @@
 /** Everything the origin handlers share: options, tasks, CDN files, balances, rate windows. */
 import { CdnFiles } from './cdn';
 import { TaskStore } from './tasks';
-import { EmulatorOptions, Endpoint, MediaKind, ProviderName, Timing } from './types';
+import { type EmulatorOptions, type Endpoint, type MediaKind, type ProviderName, type Timing } from './types';
 
 export const PROVIDERS: readonly ProviderName[] = ['pixapi', 'pixai', 'apixo'];
 export const ENDPOINTS: readonly Endpoint[] = ['pixapi', 'pixai', 'apixo', 'cdn', 'control'];

@@ -2,7 +2,7 @@
  * Task records. State is never advanced by timers: every read computes the phase from the time
  * elapsed since creation (queued for queueMs, running for runMs, then terminal).
  */
-import { EmulatedTask, MediaKind, ProviderName, TaskPhase } from './types';
+import { type EmulatedTask, type MediaKind, type ProviderName, type TaskPhase } from './types';
 
 /** Outcome switches written into a prompt, e.g. "a cat [fail:SensitiveContentDetected]". */
 export interface OutcomeSwitches {

@@ -84,32 +84,62 @@ describe('Bad input: a clear message, nothing written, nothing lost', function (
 
   describe('refused before anything is sent', () => {
     const generate = (extra: object) => ({ provider: 'pixapi', model: 'gpt-image-2', prompt: 'a red bicycle', ...extra });
-    const edit = (image: string, extra: object = {}) => ({ provider: 'pixapi', model: 'gpt-image-2', prompt: 'make it blue', images: [`images/${image}`], ...extra });
+    const edit = (image: string, extra: object = {}) => ({
+      provider: 'pixapi',
+      model: 'gpt-image-2',
+      prompt: 'make it blue',
+      images: [`images/${image}`],
+      ...extra,
+    });
 
     it('an empty or whitespace-only prompt', async () => {
       assert.match(await refused('Empty prompt', 'mediaStudio.generateImage', generate({ prompt: '' })), /The prompt is empty/);
-      assert.match(await refused('Whitespace-only prompt', 'mediaStudio.generateImage', generate({ prompt: ' \n\t ' })), /The prompt is empty/);
+      assert.match(
+        await refused('Whitespace-only prompt', 'mediaStudio.generateImage', generate({ prompt: ' \n\t ' })),
+        /The prompt is empty/,
+      );
     });
 
     it("a prompt over the model's limit", async () => {
-      assert.match(await refused('Prompt over the limit (32,001 characters)', 'mediaStudio.generateImage', generate({ prompt: 'x'.repeat(32_001) })), /32,001 characters long; gpt-image-2 takes at most 32,000/);
+      assert.match(
+        await refused('Prompt over the limit (32,001 characters)', 'mediaStudio.generateImage', generate({ prompt: 'x'.repeat(32_001) })),
+        /32,001 characters long; gpt-image-2 takes at most 32,000/,
+      );
     });
 
     it('a file that is not an image, a damaged image, an SVG', async () => {
-      assert.match(await refused('A text file picked for editing', 'mediaStudio.editImage', { ...edit('x'), images: ['notes.txt'] }), /not a PNG, JPEG or WebP image/);
-      assert.match(await refused('A PNG cut short', 'mediaStudio.editImage', edit('broken.png')), /damaged PNG image: its end \(IEND\) is missing/);
+      assert.match(
+        await refused('A text file picked for editing', 'mediaStudio.editImage', { ...edit('x'), images: ['notes.txt'] }),
+        /not a PNG, JPEG or WebP image/,
+      );
+      assert.match(
+        await refused('A PNG cut short', 'mediaStudio.editImage', edit('broken.png')),
+        /damaged PNG image: its end \(IEND\) is missing/,
+      );
       assert.match(await refused('An SVG', 'mediaStudio.editImage', edit('vector.svg')), /is an SVG/);
     });
 
     it('an image outside the workspace, by URI or by a path with ..', async () => {
-      assert.match(await refused('An image outside the workspace (file:///home/user/private.png)', 'mediaStudio.editImage', { ...edit('x'), images: ['file:///home/user/private.png'] }), /is not in the workspace/);
-      assert.match(await refused('An image path with .. (../private.png)', 'mediaStudio.editImage', { ...edit('x'), images: ['../private.png'] }), /points outside the workspace folder/);
+      assert.match(
+        await refused('An image outside the workspace (file:///home/user/private.png)', 'mediaStudio.editImage', {
+          ...edit('x'),
+          images: ['file:///home/user/private.png'],
+        }),
+        /is not in the workspace/,
+      );
+      assert.match(
+        await refused('An image path with .. (../private.png)', 'mediaStudio.editImage', { ...edit('x'), images: ['../private.png'] }),
+        /points outside the workspace folder/,
+      );
     });
 
     it('an image over the size cap (setting mediaStudio.maxImageSizeMB)', async () => {
       const restore = await setting('mediaStudio', 'maxImageSizeMB', 1);
       try {
-        assert.match(await refused('An image over the size cap (1 MB set)', 'mediaStudio.editImage', edit('huge.png')), /1\.5 MB, over the 1 MB limit \(setting "mediaStudio\.maxImageSizeMB"\)/);
+        assert.match(
+          await refused('An image over the size cap (1 MB set)', 'mediaStudio.editImage', edit('huge.png')),
+          /1\.5 MB, over the 1 MB limit \(setting "mediaStudio\.maxImageSizeMB"\)/,
+        );
       } finally {
         await restore();
       }
@@ -118,13 +148,23 @@ describe('Bad input: a clear message, nothing written, nothing lost', function (
     it('0 and 100 images', async () => {
       assert.match(await refused('n = 0', 'mediaStudio.generateImage', generate({ n: 0 })), /"n" must be a whole number of at least 1/);
       // OpenAI documents n from 1 to 10; Pixapi documents no maximum, so only OpenAI refuses 100.
-      assert.match(await refused('n = 100 (OpenAI-compatible)', 'mediaStudio.generateImage', generate({ provider: 'openai', model: 'gpt-image-1', n: 100 })), /must be at most 10; 100 was given/);
+      assert.match(
+        await refused(
+          'n = 100 (OpenAI-compatible)',
+          'mediaStudio.generateImage',
+          generate({ provider: 'openai', model: 'gpt-image-1', n: 100 }),
+        ),
+        /must be at most 10; 100 was given/,
+      );
     });
 
     it('an invalid base URL', async () => {
       const restore = await setting('mediaStudio', 'pixapi.baseUrl', 'ftp://api.pixapi.ai');
       try {
-        assert.match(await refused('Base URL ftp://api.pixapi.ai', 'mediaStudio.generateImage', generate({})), /must start with https:\/\/.*mediaStudio\.pixapi\.baseUrl/);
+        assert.match(
+          await refused('Base URL ftp://api.pixapi.ai', 'mediaStudio.generateImage', generate({})),
+          /must start with https:\/\/.*mediaStudio\.pixapi\.baseUrl/,
+        );
       } finally {
         await restore();
       }
@@ -134,14 +174,20 @@ describe('Bad input: a clear message, nothing written, nothing lost', function (
       const restore = await setting('mediaStudio', 'pixapi.baseUrl', 'http://api.pixapi.ai');
       try {
         const message = await refused('Base URL http://api.pixapi.ai', 'mediaStudio.generateImage', generate({}));
-        assert.match(message, /must start with https:\/\/ \(plain http:\/\/ is allowed only for 127\.0\.0\.1, ::1 or localhost\).*mediaStudio\.pixapi\.baseUrl/);
+        assert.match(
+          message,
+          /must start with https:\/\/ \(plain http:\/\/ is allowed only for 127\.0\.0\.1, ::1 or localhost\).*mediaStudio\.pixapi\.baseUrl/,
+        );
       } finally {
         await restore();
       }
     });
 
     it('a key with spaces or line breaks', async () => {
-      const message = await refused('A key with a space and a line break', 'mediaStudio.setApiKey', { provider: 'pixai', key: 'abc def\nsecret-part' });
+      const message = await refused('A key with a space and a line break', 'mediaStudio.setApiKey', {
+        provider: 'pixai',
+        key: 'abc def\nsecret-part',
+      });
       assert.match(message, /spaces or line breaks/);
       assert.ok(!message.includes('secret-part'));
       assert.strictEqual(await api.hasApiKey('pixai'), true, 'the key already set is kept');
@@ -149,13 +195,22 @@ describe('Bad input: a clear message, nothing written, nothing lost', function (
 
     it('output folders outside the workspace folder', async () => {
       assert.match(await refused('Output folder ../../etc', 'mediaStudio.generateImage', generate({ outputFolder: '../../etc' })), /\.\./);
-      assert.match(await refused('Output folder /etc (absolute)', 'mediaStudio.generateImage', generate({ outputFolder: '/etc' })), /absolute|inside/i);
+      assert.match(
+        await refused('Output folder /etc (absolute)', 'mediaStudio.generateImage', generate({ outputFolder: '/etc' })),
+        /absolute|inside/i,
+      );
       assert.match(await refused('Output folder a/../../b', 'mediaStudio.generateImage', generate({ outputFolder: 'a/../../b' })), /\.\./);
     });
 
     it('an unknown provider and an unknown argument', async () => {
-      assert.match(await refused('Unknown provider "nope"', 'mediaStudio.generateImage', generate({ provider: 'nope' })), /"provider" must be one of pixapi, pixai, apixo, openai/);
-      assert.match(await refused('Unknown argument "colour"', 'mediaStudio.generateImage', generate({ colour: 'red' })), /unknown argument "colour"/);
+      assert.match(
+        await refused('Unknown provider "nope"', 'mediaStudio.generateImage', generate({ provider: 'nope' })),
+        /"provider" must be one of pixapi, pixai, apixo, openai/,
+      );
+      assert.match(
+        await refused('Unknown argument "colour"', 'mediaStudio.generateImage', generate({ colour: 'red' })),
+        /unknown argument "colour"/,
+      );
     });
   });
 

@@ -14,9 +14,27 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { MediaStudioApi, Task } from '../../src/api';
 import { sniffMediaType } from '../../src/core/files/sniff';
-import { ChaosExpectation, ChaosTaskPlan, chaosPlan, downloadFaultRule, pollFaultRules, submitFaultRule } from '../emulator/chaos';
+import {
+  type ChaosExpectation,
+  type ChaosTaskPlan,
+  chaosPlan,
+  downloadFaultRule,
+  pollFaultRules,
+  submitFaultRule,
+} from '../emulator/chaos';
 import type { RecordedRequest } from '../emulator/types';
-import { activateExtension, emulator, freshEmulator, DEFAULT_TIMING, clearKeys, readFile, run, setKeys, waitForTask, workspaceFolder } from './helpers';
+import {
+  activateExtension,
+  emulator,
+  freshEmulator,
+  DEFAULT_TIMING,
+  clearKeys,
+  readFile,
+  run,
+  setKeys,
+  waitForTask,
+  workspaceFolder,
+} from './helpers';
 import { hooks } from './resultHelpers';
 
 const LONG = process.env.MEDIA_STUDIO_CHAOS === 'long';
@@ -136,7 +154,12 @@ describe(`chaos (${LONG ? 'long' : 'short'} profile: ${TASKS} tasks, seed ${SEED
       const rule = submitFaultRule(task);
       if (rule) await control.inject(rule);
       const command = task.kind === 'video' ? 'mediaStudio.generateVideo' : 'mediaStudio.generateImage';
-      const [id] = await run(command, { provider: task.provider, prompt: prompts[task.index], outputFolder, ...MODELS[task.provider][task.kind] });
+      const [id] = await run(command, {
+        provider: task.provider,
+        prompt: prompts[task.index],
+        outputFolder,
+        ...MODELS[task.provider][task.kind],
+      });
       ids.push(id);
       const sent = await settled(api, id, (t) => !['queued', 'submitting'].includes(t.state), SETTLE_DEADLINE_MS);
       if (!sent?.remoteId) continue;
@@ -160,8 +183,10 @@ describe(`chaos (${LONG ? 'long' : 'short'} profile: ${TASKS} tasks, seed ${SEED
     const writeProblems: string[] = [];
     for (const task of plan.filter((p) => writesFailed.has(prompts[p.index]))) {
       const id = ids[task.index];
-      if (!finals[task.index]?.results?.[0]?.saveError) writeProblems.push(`#${task.index}: its write failed but no save error was recorded`);
-      if (!hooks().notices.some((n) => n.taskId === id && n.kind === 'saveFailed')) writeProblems.push(`#${task.index}: its failed write was not announced`);
+      if (!finals[task.index]?.results?.[0]?.saveError)
+        writeProblems.push(`#${task.index}: its write failed but no save error was recorded`);
+      if (!hooks().notices.some((n) => n.taskId === id && n.kind === 'saveFailed'))
+        writeProblems.push(`#${task.index}: its failed write was not announced`);
       await vscode.commands.executeCommand('mediaStudio.saveAgain', id);
       finals[task.index] = await api.getTask(id);
     }
@@ -172,7 +197,8 @@ describe(`chaos (${LONG ? 'long' : 'short'} profile: ${TASKS} tasks, seed ${SEED
     const log: RecordedRequest[] = (await control.requests(since)).filter((r) => r.seq > since);
     const counters: Counters = { tasks: TASKS, lost: 0, wrongState: 0, duplicateSubmits: 0, corruptFiles: 0, missedDownloads: 0 };
     const problems: string[] = [...writeProblems];
-    if (plan.some((p) => p.writeFault) && writesFailed.size === 0) problems.push('no result write was failed, though the plan has write faults');
+    if (plan.some((p) => p.writeFault) && writesFailed.size === 0)
+      problems.push('no result write was failed, though the plan has write faults');
     const remoteTasks = await control.tasks();
     const expectedFiles = new Map<string, string>(); // saved file URI → CDN URL it came from
     for (const task of plan) {
@@ -184,14 +210,17 @@ describe(`chaos (${LONG ? 'long' : 'short'} profile: ${TASKS} tasks, seed ${SEED
         problems.push(`${label}: lost (${final?.state ?? 'gone'}: ${final?.error?.message ?? ''})`);
       } else if (outcome !== task.expect) {
         counters.wrongState += 1;
-        problems.push(`${label}: expected ${task.expect}, got ${final?.state} (${final?.error?.message ?? final?.results?.map((r) => r.saveError).join('; ') ?? ''})`);
+        problems.push(
+          `${label}: expected ${task.expect}, got ${final?.state} (${final?.error?.message ?? final?.results?.map((r) => r.saveError).join('; ') ?? ''})`,
+        );
       }
       const atProvider = remoteTasks.filter((r) => r.prompt === prompts[task.index]).length;
       if (atProvider > 1) {
         counters.duplicateSubmits += atProvider - 1;
         problems.push(`${label}: the provider has ${atProvider} tasks for it`);
       }
-      if (task.expect !== 'unconfirmed' && atProvider !== 1) problems.push(`${label}: the provider has ${atProvider} tasks for it, expected 1`);
+      if (task.expect !== 'unconfirmed' && atProvider !== 1)
+        problems.push(`${label}: the provider has ${atProvider} tasks for it, expected 1`);
       for (const [i, result] of (final?.results ?? []).entries()) {
         const expired = task.downloadFault === 'expire' && i === 0;
         if (result.url && !result.file && !expired) {
@@ -221,10 +250,13 @@ describe(`chaos (${LONG ? 'long' : 'short'} profile: ${TASKS} tasks, seed ${SEED
       const served = source ? Buffer.from(await (await fetch(source)).arrayBuffer()) : undefined;
       if (!source || !media || !served || !sameMedia(bytes, served)) {
         counters.corruptFiles += 1;
-        problems.push(`${name}: ${!source ? 'belongs to no result' : !media ? 'not an image or video' : 'differs from the CDN file'} (${bytes.length} bytes)`);
+        problems.push(
+          `${name}: ${!source ? 'belongs to no result' : !media ? 'not an image or video' : 'differs from the CDN file'} (${bytes.length} bytes)`,
+        );
       }
     }
-    if (mediaFiles !== expectedFiles.size) problems.push(`${mediaFiles} media files in the output folder for ${expectedFiles.size} saved results`);
+    if (mediaFiles !== expectedFiles.size)
+      problems.push(`${mediaFiles} media files in the output folder for ${expectedFiles.size} saved results`);
 
     const faultsApplied = new Map<string, number>();
     for (const r of log) if (r.fault) faultsApplied.set(`${r.origin} ${r.fault}`, (faultsApplied.get(`${r.origin} ${r.fault}`) ?? 0) + 1);
@@ -232,16 +264,27 @@ describe(`chaos (${LONG ? 'long' : 'short'} profile: ${TASKS} tasks, seed ${SEED
     const byExpectation = new Map<string, number>();
     for (const task of plan) byExpectation.set(task.expect, (byExpectation.get(task.expect) ?? 0) + 1);
 
-    console.log(`      chaos counters (${TASKS} tasks, seed ${SEED}, ${(elapsedMs / 1000).toFixed(1)} s): lost ${counters.lost}, wrong state ${counters.wrongState}, duplicate submits ${counters.duplicateSubmits}, partial/corrupt files ${counters.corruptFiles}, results not downloaded though available ${counters.missedDownloads}; ${[...faultsApplied.values()].reduce((a, b) => a + b, 0)} faults applied, ${log.length} requests`);
+    console.log(
+      `      chaos counters (${TASKS} tasks, seed ${SEED}, ${(elapsedMs / 1000).toFixed(1)} s): lost ${counters.lost}, wrong state ${counters.wrongState}, duplicate submits ${counters.duplicateSubmits}, partial/corrupt files ${counters.corruptFiles}, results not downloaded though available ${counters.missedDownloads}; ${[...faultsApplied.values()].reduce((a, b) => a + b, 0)} faults applied, ${log.length} requests`,
+    );
     const reportFile = process.env.MEDIA_STUDIO_CHAOS_REPORT;
     if (reportFile) {
       fs.mkdirSync(path.dirname(reportFile), { recursive: true });
-      fs.writeFileSync(reportFile, report({ counters, elapsedMs, faultsApplied, byExpectation, requests: log.length, mediaFiles, problems }));
+      fs.writeFileSync(
+        reportFile,
+        report({ counters, elapsedMs, faultsApplied, byExpectation, requests: log.length, mediaFiles, problems }),
+      );
     }
 
     assert.deepStrictEqual(problems, [], 'chaos problems');
     assert.deepStrictEqual(
-      { lost: counters.lost, wrongState: counters.wrongState, duplicateSubmits: counters.duplicateSubmits, corruptFiles: counters.corruptFiles, missedDownloads: counters.missedDownloads },
+      {
+        lost: counters.lost,
+        wrongState: counters.wrongState,
+        duplicateSubmits: counters.duplicateSubmits,
+        corruptFiles: counters.corruptFiles,
+        missedDownloads: counters.missedDownloads,
+      },
       { lost: 0, wrongState: 0, duplicateSubmits: 0, corruptFiles: 0, missedDownloads: 0 },
     );
     assert.ok(faultsApplied.size >= 8, `the plan exercised ${faultsApplied.size} kinds of fault`);
@@ -253,7 +296,8 @@ function report(data: {
   requests: number; mediaFiles: number; problems: string[];
 }): string {
   const { counters } = data;
-  const row = (name: string, value: number, target: number) => `| ${name} | ${value} | ${target} | ${value === target ? 'met' : '**missed**'} |`;
+  const row = (name: string, value: number, target: number) =>
+    `| ${name} | ${value} | ${target} | ${value === target ? 'met' : '**missed**'} |`;
   return [
     '# Chaos report',
     '',
@@ -277,7 +321,7 @@ function report(data: {
     '`unconfirmed`: the submit got a 5xx, a reset or an unreadable answer, so the provider may have the task; it is shown with a message and never sent again. ' +
       '`expired`: the result URL expired before the download; the task keeps the URL and shows the error.',
     '',
-    '## Faults applied (from the emulator\'s request log)',
+    "## Faults applied (from the emulator's request log)",
     '',
     '| Origin and fault | Requests |',
     '|---|---:|',

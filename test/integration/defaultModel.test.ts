@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { MediaStudioApi } from '../../src/api';
-import { testHooksOf, TestHooks } from '../../src/host/testHooks';
+import { testHooksOf, type TestHooks } from '../../src/host/testHooks';
 import { defaultModel } from '../../src/core/catalog';
 import { activateExtension, clearKeys, DEFAULT_TIMING, emulator, EXTENSION_ID, run, setKeys } from './helpers';
 
@@ -43,7 +43,11 @@ describe('Default model settings (mediaStudio.<provider>.defaultModel)', functio
       assert.strictEqual(task.request.provider, 'pixapi');
       assert.strictEqual(task.request.model, 'gpt-image-1.5');
       assert.strictEqual(task.state, 'succeeded', task.error?.message);
-      assert.strictEqual((await control.task('pixapi', task.remoteId ?? ''))?.model, 'gpt-image-1.5', 'the emulator received the configured model');
+      assert.strictEqual(
+        (await control.task('pixapi', task.remoteId ?? ''))?.model,
+        'gpt-image-1.5',
+        'the emulator received the configured model',
+      );
 
       // The quick input's model picker and the panel (which start on the first model) preselect it.
       const listed = await models().list('pixapi');

@@ -37,13 +37,19 @@ async function actionsAt(document: vscode.TextDocument, range: vscode.Range): Pr
     let actions: (vscode.CodeAction | vscode.Command)[] | undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', document.uri, range);
+        actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+          'vscode.executeCodeActionProvider',
+          document.uri,
+          range,
+        );
         break;
       } catch (error) {
         if (attempt >= 5 || !/Canceled/.test(String(error))) throw error;
       }
     }
-    ours = (actions ?? []).filter((a): a is vscode.CodeAction => typeof a.command === 'object' && a.command.command === 'mediaStudio.generateMissingImages');
+    ours = (actions ?? []).filter(
+      (a): a is vscode.CodeAction => typeof a.command === 'object' && a.command.command === 'mediaStudio.generateMissingImages',
+    );
   }
   return ours;
 }
@@ -74,15 +80,24 @@ describe('images a document asks for: quick fix, insert, hover', () => {
   it('a missing ![a red bicycle](img/bike.webp) gets "Generate image…", which writes img/bike.webp as a real WebP; its hover shows the sidecar\'s prompt', async () => {
     await freshEmulator(control);
     const folder = unique('bikes');
-    const editor = await openDocument(`${folder}/README.md`, '# Bikes\n\n![a red bicycle](img/bike.webp)\n\n![remote](https://example.com/bike.png)\n');
+    const editor = await openDocument(
+      `${folder}/README.md`,
+      '# Bikes\n\n![a red bicycle](img/bike.webp)\n\n![remote](https://example.com/bike.png)\n',
+    );
     const [action, ...others] = await step('code actions', () => actionsAt(editor.document, rangeOf(editor.document, 'img/bike.webp')));
     assert.strictEqual(others.length, 0);
     assert.strictEqual(action?.title, 'Generate image…');
     assert.deepStrictEqual(action.kind?.value, vscode.CodeActionKind.QuickFix.value);
-    assert.deepStrictEqual(await step('remote', () => actionsAt(editor.document, rangeOf(editor.document, 'https://example.com'))), [], 'a remote reference gets no action');
+    assert.deepStrictEqual(
+      await step('remote', () => actionsAt(editor.document, rangeOf(editor.document, 'https://example.com'))),
+      [],
+      'a remote reference gets no action',
+    );
 
     const [args] = action.command?.arguments ?? [];
-    assert.deepStrictEqual(args.images, [{ targetPath: `${folder}/img/bike.webp`, prompt: 'a red bicycle', width: undefined, height: undefined }]);
+    assert.deepStrictEqual(args.images, [
+      { targetPath: `${folder}/img/bike.webp`, prompt: 'a red bicycle', width: undefined, height: undefined },
+    ]);
     const ids = await step('run', () => vscode.commands.executeCommand<string[]>(action.command!.command, { ...args, ask: false }));
     assert.strictEqual(ids?.length, 1);
     const task = await api.waitForTask(ids[0]);
@@ -91,11 +106,21 @@ describe('images a document asks for: quick fix, insert, hover', () => {
     const bike = vscode.Uri.joinPath(workspaceFolder(), folder, 'img', 'bike.webp');
     const facts = imageFacts(await readFile(bike));
     assert.strictEqual(facts?.format, 'webp', 'a real WebP by its bytes');
-    assert.deepStrictEqual(await step('after', () => actionsAt(editor.document, rangeOf(editor.document, 'img/bike.webp'))), [], 'once it exists, no action');
+    assert.deepStrictEqual(
+      await step('after', () => actionsAt(editor.document, rangeOf(editor.document, 'img/bike.webp'))),
+      [],
+      'once it exists, no action',
+    );
 
-    const hovers = await step('hover', () => vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, rangeOf(editor.document, 'img/bike.webp').start));
+    const hovers = await step('hover', () =>
+      vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        editor.document.uri,
+        rangeOf(editor.document, 'img/bike.webp').start,
+      ),
+    );
     const text = hoverText(hovers);
-    assert.match(text, /a red bicycle/, 'the sidecar\'s prompt');
+    assert.match(text, /a red bicycle/, "the sidecar's prompt");
     assert.match(text, /Pixapi/);
     assert.match(text, /command:mediaStudio\.imageReferenceAction\?/);
     for (const link of ['Regenerate', 'Edit', 'Animate']) assert.match(text, new RegExp(`\\[${link}\\]\\(command:`));
@@ -107,7 +132,10 @@ describe('images a document asks for: quick fix, insert, hover', () => {
   it('several missing images in a selection: one action that starts them together, at the sizes the elements state', async () => {
     const since = await freshEmulator(control);
     const folder = unique('site');
-    const editor = await openDocument(`${folder}/index.html`, '<h1>Acme</h1>\n<img src="logo.png" alt="Acme logo" width="64" height="64">\n<img src="team.jpg" alt="The team">\n');
+    const editor = await openDocument(
+      `${folder}/index.html`,
+      '<h1>Acme</h1>\n<img src="logo.png" alt="Acme logo" width="64" height="64">\n<img src="team.jpg" alt="The team">\n',
+    );
     const all = new vscode.Range(new vscode.Position(0, 0), editor.document.lineAt(editor.document.lineCount - 1).range.end);
     const [action] = await actionsAt(editor.document, all);
     assert.strictEqual(action?.title, 'Generate 2 missing images…');
@@ -115,9 +143,15 @@ describe('images a document asks for: quick fix, insert, hover', () => {
     assert.strictEqual(ids?.length, 2);
     const tasks = await Promise.all(ids.map((id) => api.waitForTask(id)));
     for (const task of tasks) assert.strictEqual(task.state, 'succeeded', task.error?.message);
-    assert.deepStrictEqual(imageFacts(await readFile(vscode.Uri.joinPath(workspaceFolder(), folder, 'logo.png'))), { format: 'png', width: 64, height: 64 });
+    assert.deepStrictEqual(imageFacts(await readFile(vscode.Uri.joinPath(workspaceFolder(), folder, 'logo.png'))), {
+      format: 'png',
+      width: 64,
+      height: 64,
+    });
     assert.strictEqual(imageFacts(await readFile(vscode.Uri.joinPath(workspaceFolder(), folder, 'team.jpg')))?.format, 'jpeg');
-    const submits = (await control.requests(since)).filter((r) => r.method === 'POST' && (r.prompt === 'Acme logo' || r.prompt === 'The team'));
+    const submits = (await control.requests(since)).filter(
+      (r) => r.method === 'POST' && (r.prompt === 'Acme logo' || r.prompt === 'The team'),
+    );
     assert.strictEqual(submits.length, 2);
   });
 
@@ -125,7 +159,12 @@ describe('images a document asks for: quick fix, insert, hover', () => {
     const folder = unique('components');
     // Vue and Svelte need their language extensions, which this host lacks: their syntax is covered by the unit tests.
     const cases: [string, string, string, string?][] = [
-      [`${folder}/Hero.tsx`, 'export const Hero = () => <img src="hero.webp" alt="Hero" width={320} height={180} />;', 'hero.webp', 'typescriptreact'],
+      [
+        `${folder}/Hero.tsx`,
+        'export const Hero = () => <img src="hero.webp" alt="Hero" width={320} height={180} />;',
+        'hero.webp',
+        'typescriptreact',
+      ],
       [`${folder}/Team.html`, '<template><img src="./team.png" alt="Team"></template>', './team.png', 'html'],
       [`${folder}/site.css`, '.hero { background: url("bg/hero.jpg"); }', 'bg/hero.jpg', 'css'],
     ];

@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { MediaStudioApi } from '../../src/api';
 import { buildSidecar, serializeSidecar } from '../../src/core/files/sidecar';
-import { testHooksOf, TestHooks } from '../../src/host/testHooks';
+import { testHooksOf, type TestHooks } from '../../src/host/testHooks';
 import { activateExtension, emulator, fileOf, freshEmulator, run, setKeys, submitsOf, waitForTask, workspaceFolder } from './helpers';
 
 const MiB = 1024 * 1024;
@@ -36,7 +36,12 @@ describe('Hostile providers and CDNs, in the real extension host', function () {
 
   it('a 429 with Retry-After: 99999999 on a status check leaves the host idle (< 10 % of a core over 5 s)', async function () {
     this.timeout(60_000);
-    await control.inject({ origin: 'pixapi', method: 'GET', path: '^/v1/tasks/', action: { kind: 'status', status: 429, retryAfter: 99_999_999 } });
+    await control.inject({
+      origin: 'pixapi',
+      method: 'GET',
+      path: '^/v1/tasks/',
+      action: { kind: 'status', status: 429, retryAfter: 99_999_999 },
+    });
     const [id] = await run('mediaStudio.generateImage', { prompt: promptFor('hostile retry-after'), model: 'gpt-image-2' });
     const refused = await waitForTask(api, id, (t) => t.error?.status === 429);
     assert.ok(!['failed', 'cancelled'].includes(refused.state), 'a rate-limited check does not end the task');
@@ -58,7 +63,13 @@ describe('Hostile providers and CDNs, in the real extension host', function () {
   it('a CDN answering 500 with a 200 MiB body raises resident memory by < 32 MiB, and the error is shown', async function () {
     this.timeout(120_000);
     // Every download attempt (4) gets the endless body.
-    await control.inject({ origin: 'cdn', method: 'GET', path: '^/r/', action: { kind: 'errorBody', status: 500, bytes: 200 * MiB }, times: 4 });
+    await control.inject({
+      origin: 'cdn',
+      method: 'GET',
+      path: '^/r/',
+      action: { kind: 'errorBody', status: 500, bytes: 200 * MiB },
+      times: 4,
+    });
     const before = process.memoryUsage().rss;
     const [id] = await run('mediaStudio.generateImage', { prompt: promptFor('hostile error body'), model: 'gpt-image-2' });
     const task = await api.waitForTask(id);
@@ -73,9 +84,16 @@ describe('Hostile providers and CDNs, in the real extension host', function () {
   it('eight drip-fed downloads hold no status check: a new task is sent, checked and finished meanwhile', async function () {
     this.timeout(120_000);
     // 14.7 KB PNGs at 1 KiB every 500 ms: each download takes about 7 s.
-    await control.inject({ origin: 'cdn', method: 'GET', path: '^/r/', action: { kind: 'drip', bytesPerChunk: 1024, everyMs: 500 }, times: 8 });
+    await control.inject({
+      origin: 'cdn',
+      method: 'GET',
+      path: '^/r/',
+      action: { kind: 'drip', bytesPerChunk: 1024, everyMs: 500 },
+      times: 8,
+    });
     const slow: string[] = [];
-    for (let i = 0; i < 8; i++) slow.push(...await run('mediaStudio.generateImage', { prompt: promptFor(`drip ${i}`), model: 'gpt-image-2', size: '1024x1024' }));
+    for (let i = 0; i < 8; i++)
+      slow.push(...(await run('mediaStudio.generateImage', { prompt: promptFor(`drip ${i}`), model: 'gpt-image-2', size: '1024x1024' })));
     await Promise.all(slow.map((id) => waitForTask(api, id, (t) => t.state === 'succeeded')));
     const [quick] = await run('mediaStudio.generateImage', { prompt: promptFor('not held up'), model: 'gpt-image-2', size: '1024x1024' });
     await waitForTask(api, quick, (t) => t.state === 'succeeded');
@@ -91,7 +109,17 @@ describe('Hostile providers and CDNs, in the real extension host', function () {
   async function foreignResult(name: string, prompt: string, n: number): Promise<vscode.Uri> {
     const png = vscode.Uri.joinPath(workspaceFolder(), 'foreign', `${name}.png`);
     await vscode.workspace.fs.writeFile(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-    const sidecar = buildSidecar({ prompt, provider: 'pixapi', model: 'gpt-image-2', operation: 'generate', parameters: { n, size: '1024x1024' }, taskId: 'elsewhere', createdAt: Date.now(), index: 1, count: 1 });
+    const sidecar = buildSidecar({
+      prompt,
+      provider: 'pixapi',
+      model: 'gpt-image-2',
+      operation: 'generate',
+      parameters: { n, size: '1024x1024' },
+      taskId: 'elsewhere',
+      createdAt: Date.now(),
+      index: 1,
+      count: 1,
+    });
     await vscode.workspace.fs.writeFile(png.with({ path: `${png.path}.json` }), Buffer.from(serializeSidecar(sidecar)));
     return png;
   }
@@ -101,7 +129,10 @@ describe('Hostile providers and CDNs, in the real extension host', function () {
     const declinedPrompt = promptFor('ten thousand from a cloned repo');
     const summaries: string[] = [];
     hooks.regenerateConfirmations.answer = (summary) => (summaries.push(summary), false);
-    const declined = await vscode.commands.executeCommand<string[] | undefined>('mediaStudio.regenerate', await foreignResult('huge', declinedPrompt, 10_000));
+    const declined = await vscode.commands.executeCommand<string[] | undefined>(
+      'mediaStudio.regenerate',
+      await foreignResult('huge', declinedPrompt, 10_000),
+    );
     assert.strictEqual(declined, undefined, 'no task without a yes');
     assert.strictEqual(summaries.length, 1, 'asked once');
     assert.match(summaries[0], /not written by Media Studio on this machine/);
@@ -113,7 +144,10 @@ describe('Hostile providers and CDNs, in the real extension host', function () {
 
     const acceptedPrompt = promptFor('two from a cloned repo');
     hooks.regenerateConfirmations.answer = () => true;
-    const accepted = await vscode.commands.executeCommand<string[]>('mediaStudio.regenerate', await foreignResult('two', acceptedPrompt, 2));
+    const accepted = await vscode.commands.executeCommand<string[]>(
+      'mediaStudio.regenerate',
+      await foreignResult('two', acceptedPrompt, 2),
+    );
     assert.ok(Array.isArray(accepted) && accepted.length === 1);
     const task = await api.waitForTask(accepted[0]);
     assert.strictEqual(task.state, 'succeeded', task.error?.message);

@@ -4,7 +4,11 @@ export interface ImageFacts { readonly format: 'png' | 'webp' | 'jpeg' | 'ico'; 
 
 export function imageFacts(bytes: Uint8Array): ImageFacts | undefined {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (b.length > 24 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) && b.toString('latin1', 12, 16) === 'IHDR') {
+  if (
+    b.length > 24 &&
+    b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) &&
+    b.toString('latin1', 12, 16) === 'IHDR'
+  ) {
     return { format: 'png', width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
   }
   if (b.length > 30 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP') {
@@ -24,6 +28,7 @@ export function imageFacts(bytes: Uint8Array): ImageFacts | undefined {
       at += 2 + b.readUInt16BE(at + 2);
     }
   }
-  if (b.length > 22 && b.readUInt16LE(0) === 0 && b.readUInt16LE(2) === 1) return { format: 'ico', width: b[6] || 256, height: b[7] || 256 };
+  if (b.length > 22 && b.readUInt16LE(0) === 0 && b.readUInt16LE(2) === 1)
+    return { format: 'ico', width: b[6] || 256, height: b[7] || 256 };
   return undefined;
 }

@@ -6,13 +6,15 @@ import * as vscode from 'vscode';
 import type { MediaStudioApi, Task } from '../../src/api';
 import { PIXAI_EXAMPLE_MODEL_VERSION_ID } from '../../src/core/adapters/pixai.spec';
 import { sniffMediaType } from '../../src/core/files/sniff';
-import { testHooksOf, TestHooks } from '../../src/host/testHooks';
+import { testHooksOf, type TestHooks } from '../../src/host/testHooks';
 import { estimateSpend } from '../../src/core/spending/estimate';
 import { activateExtension, clearKeys, emulator, EXTENSION_ID, exists, readFile, setKeys, workspaceFolder } from './helpers';
 
 /** The text of a tool result (parts come back over RPC, so read `value` rather than rely on the class). */
 function resultText(result: vscode.LanguageModelToolResult): string {
-  return result.content.map((part) => (part && typeof part === 'object' && 'value' in part ? String((part as { value: unknown }).value) : '')).join('\n');
+  return result.content
+    .map((part) => (part && typeof part === 'object' && 'value' in part ? String((part as { value: unknown }).value) : ''))
+    .join('\n');
 }
 
 /** Workspace-relative paths listed in a tool result ("- generated/…"). */
@@ -86,7 +88,8 @@ describe('Chat tools (vscode.lm.invokeTool in the extension host)', function () 
 
   it('lists the three tools once a key is set', () => {
     const names = vscode.lm.tools.map((t) => t.name);
-    for (const name of ['generate_image', 'edit_image', 'generate_video']) assert.ok(names.includes(name), `${name} missing from vscode.lm.tools: ${names.join(', ')}`);
+    for (const name of ['generate_image', 'edit_image', 'generate_video'])
+      assert.ok(names.includes(name), `${name} missing from vscode.lm.tools: ${names.join(', ')}`);
     const image = vscode.lm.tools.find((t) => t.name === 'generate_image');
     assert.deepStrictEqual((image?.inputSchema as { required?: string[] })?.required, ['prompt']);
   });
@@ -107,12 +110,20 @@ describe('Chat tools (vscode.lm.invokeTool in the extension host)', function () 
 
   it('saves into the output folder the agent names, and refuses one outside the workspace', async () => {
     const source = new vscode.CancellationTokenSource();
-    const text = resultText(await invoke('generate_image', { prompt: 'a hero banner for the docs', provider: 'pixapi', outputFolder: 'assets/hero' }, source.token));
+    const text = resultText(
+      await invoke(
+        'generate_image',
+        { prompt: 'a hero banner for the docs', provider: 'pixapi', outputFolder: 'assets/hero' },
+        source.token,
+      ),
+    );
     const files = listedFiles(text);
     assert.strictEqual(files.length, 1, text);
     assert.ok(files[0].startsWith('assets/hero/a-hero-banner-for-the-docs-'), files[0]);
     assert.ok(await exists(vscode.Uri.joinPath(workspaceFolder(), `${files[0]}.json`)), 'the sidecar is beside it');
-    const refused = resultText(await invoke('generate_image', { prompt: 'escape', provider: 'pixapi', outputFolder: '../../etc' }, source.token));
+    const refused = resultText(
+      await invoke('generate_image', { prompt: 'escape', provider: 'pixapi', outputFolder: '../../etc' }, source.token),
+    );
     assert.match(refused, /outside the workspace folder/);
     assert.strictEqual((await api.listTasks()).some((t) => t.request.prompt === 'escape'), false, 'nothing was submitted');
   });
@@ -138,7 +149,10 @@ describe('Chat tools (vscode.lm.invokeTool in the extension host)', function () 
       const source = new vscode.CancellationTokenSource();
       const prompt = 'cancel me, agent';
       const submitted = agentTask(api, prompt, 'submitted');
-      const invocation = Promise.resolve(invoke('generate_image', { prompt, provider: 'pixapi' }, source.token)).then(resultText, (error: unknown) => `threw: ${String(error)}`);
+      const invocation = Promise.resolve(invoke('generate_image', { prompt, provider: 'pixapi' }, source.token)).then(
+        resultText,
+        (error: unknown) => `threw: ${String(error)}`,
+      );
       const task = await submitted;
       source.cancel();
       const text = await invocation;
@@ -173,7 +187,10 @@ describe('Chat tools (vscode.lm.invokeTool in the extension host)', function () 
       const throughDotDot = `${workspaceFolder().toString()}/${path.relative(workspaceFolder().fsPath, outside).split(path.sep).join('/')}`;
       assert.ok(throughDotDot.includes('/../'), throughDotDot);
       const cases: [string, RegExp][] = [
-        [vscode.Uri.file(outside).toString(), /is not in the workspace\. Only images inside the workspace can be edited: copy the image into the workspace folder first/],
+        [
+          vscode.Uri.file(outside).toString(),
+          /is not in the workspace\. Only images inside the workspace can be edited: copy the image into the workspace folder first/,
+        ],
         ['../private.png', /"\.\.\/private\.png" points outside the workspace folder\. Only images inside the workspace can be edited/],
         [throughDotDot, /points outside the workspace folder/],
       ];
@@ -187,7 +204,13 @@ describe('Chat tools (vscode.lm.invokeTool in the extension host)', function () 
       }
       // The command's argument object is held to the same rule (as the panel is).
       await assert.rejects(
-        Promise.resolve(vscode.commands.executeCommand('mediaStudio.editImage', { provider: 'pixapi', prompt: 'leak this', images: [vscode.Uri.file(outside)] })),
+        Promise.resolve(
+          vscode.commands.executeCommand('mediaStudio.editImage', {
+            provider: 'pixapi',
+            prompt: 'leak this',
+            images: [vscode.Uri.file(outside)],
+          }),
+        ),
         /is not in the workspace/,
       );
       assert.strictEqual((await api.listTasks()).length, tasksBefore, 'no task was created');
@@ -203,30 +226,53 @@ describe('Chat tools (vscode.lm.invokeTool in the extension host)', function () 
     assert.ok(tools);
     const before = (await api.listTasks()).length;
 
-    const pixapi = await tools.generate_image.prepareInvocation({ input: { prompt: 'a teal teapot', provider: 'pixapi', model: 'gpt-image-2', count: 2 } });
+    const pixapi = await tools.generate_image.prepareInvocation({
+      input: { prompt: 'a teal teapot', provider: 'pixapi', model: 'gpt-image-2', count: 2 },
+    });
     const cost = estimateSpend({ provider: 'pixapi', model: 'gpt-image-2', kind: 'image', params: { n: 2 } });
     assert.ok(cost.kind === 'priced', 'Pixapi documents the prices of gpt-image-2');
     assert.match(pixapi.confirmationMessages?.title ?? '', /^Generate image with Pixapi\?$/);
     const pixapiText = plain(pixapi.confirmationMessages?.message);
-    for (const part of ['Pixapi', 'model gpt-image-2', '2 image(s)', 'Prompt: a teal teapot', `Estimated cost: ${cost.estimate.text} (from Pixapi's documented prices).`, 'charged to your Pixapi account']) {
+    for (const part of [
+      'Pixapi',
+      'model gpt-image-2',
+      '2 image(s)',
+      'Prompt: a teal teapot',
+      `Estimated cost: ${cost.estimate.text} (from Pixapi's documented prices).`,
+      'charged to your Pixapi account',
+    ]) {
       assert.ok(pixapiText.includes(part), `"${part}" missing from: ${pixapiText}`);
     }
 
     const pixai = await tools.generate_image.prepareInvocation({ input: { prompt: 'a fox', provider: 'pixai' } });
     assert.match(pixai.confirmationMessages?.title ?? '', /PixAI/);
     const pixaiText = plain(pixai.confirmationMessages?.message);
-    for (const part of ['PixAI', `model ${PIXAI_EXAMPLE_MODEL_VERSION_ID}`, 'Cost: unknown — PixAI documents no prices for its API; see PixAI pricing.']) {
+    for (const part of [
+      'PixAI',
+      `model ${PIXAI_EXAMPLE_MODEL_VERSION_ID}`,
+      'Cost: unknown — PixAI documents no prices for its API; see PixAI pricing.',
+    ]) {
       assert.ok(pixaiText.includes(part), `"${part}" missing from: ${pixaiText}`);
     }
 
-    const video = await tools.generate_video.prepareInvocation({ input: { prompt: 'a wave', provider: 'apixo', model: 'veo-3-1', duration: 8 } });
+    const video = await tools.generate_video.prepareInvocation({
+      input: { prompt: 'a wave', provider: 'apixo', model: 'veo-3-1', duration: 8 },
+    });
     assert.match(video.confirmationMessages?.title ?? '', /^Generate video with Apixo\?$/);
     const videoText = plain(video.confirmationMessages?.message);
-    for (const part of ['Apixo', 'model veo-3-1', '8 s', 'Estimated cost: $0.20–$1.50 for 1 video (fast or quality) (from Apixo\'s documented prices).']) assert.ok(videoText.includes(part), `"${part}" missing from: ${videoText}`);
+    for (const part of [
+      'Apixo',
+      'model veo-3-1',
+      '8 s',
+      "Estimated cost: $0.20–$1.50 for 1 video (fast or quality) (from Apixo's documented prices).",
+    ])
+      assert.ok(videoText.includes(part), `"${part}" missing from: ${videoText}`);
     // Tools cannot report progress through a stable API: the running message says where it shows.
     assert.match(String(plain(video.invocationMessage)), /Progress shows in the Media Studio Tasks view/);
 
-    const edit = await tools.edit_image.prepareInvocation({ input: { prompt: 'bluer', provider: 'openai', model: 'gpt-image-1', images: ['images/product.png'] } });
+    const edit = await tools.edit_image.prepareInvocation({
+      input: { prompt: 'bluer', provider: 'openai', model: 'gpt-image-1', images: ['images/product.png'] },
+    });
     assert.ok(plain(edit.confirmationMessages?.message).includes('Images: images/product.png.'), plain(edit.confirmationMessages?.message));
     assert.strictEqual((await api.listTasks()).length, before, 'preparing spends nothing');
   });
@@ -234,13 +280,17 @@ describe('Chat tools (vscode.lm.invokeTool in the extension host)', function () 
   it("passes PixAI's style through generate_image to PixAI, and refuses it for a provider without one", async () => {
     const source = new vscode.CancellationTokenSource();
     const prompt = 'a fox in a forest, watercolour style from the agent';
-    const text = resultText(await invoke('generate_image', { prompt, provider: 'pixai', style: 'watercolor', aspectRatio: '1:1' }, source.token));
+    const text = resultText(
+      await invoke('generate_image', { prompt, provider: 'pixai', style: 'watercolor', aspectRatio: '1:1' }, source.token),
+    );
     assert.strictEqual(listedFiles(text).length, 1, text);
     const task = (await api.listTasks()).find((t) => t.request.prompt === prompt);
     assert.strictEqual(task?.request.params.style, 'watercolor');
     const remote = await control.task('pixai', task?.remoteId ?? '');
     assert.strictEqual((remote?.request as { style?: string } | undefined)?.style, 'watercolor', 'PixAI received the style');
-    const refused = resultText(await invoke('generate_image', { prompt: 'styled elsewhere', provider: 'pixapi', style: 'watercolor' }, source.token));
+    const refused = resultText(
+      await invoke('generate_image', { prompt: 'styled elsewhere', provider: 'pixapi', style: 'watercolor' }, source.token),
+    );
     assert.match(refused, /Pixapi gemini-3\.1-flash-image-preview does not take a style/);
   });
 

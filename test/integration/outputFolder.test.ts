@@ -61,7 +61,9 @@ describe('an output folder that cannot be written', () => {
       // Saving again once it is saved does not fetch or write anything more.
       await vscode.commands.executeCommand('mediaStudio.saveAgain', id);
       assert.strictEqual(fs.readdirSync(folder.fsPath).length, 2);
-      const downloads = (await control.requests(since)).filter((r) => r.origin === 'cdn' && r.path === new URL(result.url as string).pathname);
+      const downloads = (await control.requests(since)).filter(
+        (r) => r.origin === 'cdn' && r.path === new URL(result.url as string).pathname,
+      );
       assert.strictEqual(downloads.length, 2, 'one download that could not be written (not retried), one by Save Again');
     } finally {
       if (!restored) restore();

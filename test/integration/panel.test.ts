@@ -10,16 +10,27 @@ import { Emitter } from '../../src/core/events';
 import { ApiClient } from '../../src/core/http';
 import type { HostMessage, TaskView } from '../../src/core/panelProtocol';
 import type { ProviderId } from '../../src/core/providers';
-import { TaskPersistence, TaskStore } from '../../src/core/store';
+import { type TaskPersistence, TaskStore } from '../../src/core/store';
 import type { Task } from '../../src/core/task';
 import { isSidecarError, parseSidecar } from '../../src/core/files/sidecar';
-import { PanelController, PanelTransport } from '../../src/host/panel/controller';
+import { PanelController, type PanelTransport } from '../../src/host/panel/controller';
 import { requestFromSidecar } from '../../src/host/panel/regenerate';
 import { openImage } from '../../src/host/images';
 import { Log } from '../../src/host/log';
 import { ResultWriter } from '../../src/host/results';
 import { testHooksOf } from '../../src/host/testHooks';
-import { activateExtension, emulator, EXTENSION_ID, exists, fileOf, KEYS, readFile, setKeys, waitForTask, workspaceFolder } from './helpers';
+import {
+  activateExtension,
+  emulator,
+  EXTENSION_ID,
+  exists,
+  fileOf,
+  KEYS,
+  readFile,
+  setKeys,
+  waitForTask,
+  workspaceFolder,
+} from './helpers';
 
 class MemoryPersistence implements TaskPersistence {
   async load(): Promise<Task[]> { return []; }
@@ -57,7 +68,10 @@ class FakeTransport implements PanelTransport {
 
 /** Resolves when a tab showing `uri` is open (an event, not a sleep). */
 function tabOpened(uri: vscode.Uri): Promise<void> {
-  const open = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => (t.input as { uri?: vscode.Uri } | undefined)?.uri?.toString() === uri.toString());
+  const open = () =>
+    vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .some((t) => (t.input as { uri?: vscode.Uri } | undefined)?.uri?.toString() === uri.toString());
   return new Promise((resolve) => {
     if (open()) return resolve();
     const subscription = vscode.window.tabGroups.onDidChangeTabs(() => {
@@ -99,14 +113,21 @@ describe('Panel in the real extension host', function () {
     store.onDidChange((change) => { if (change.kind === 'added') submits.push(change.task); });
     logged = [];
     transport = new FakeTransport();
-    controller = new PanelController({
-      engine,
-      store,
-      loaded: Promise.resolve(),
-      models: { list: async (provider) => catalogFor(provider) },
-      keys: { has: async (provider) => provider === 'pixapi' },
-      log: { info: (m) => logged.push(`info ${m}`), warn: (m) => logged.push(`warn ${m}`), error: (m) => logged.push(`error ${String(m)}`) },
-    }, transport);
+    controller = new PanelController(
+      {
+        engine,
+        store,
+        loaded: Promise.resolve(),
+        models: { list: async (provider) => catalogFor(provider) },
+        keys: { has: async (provider) => provider === 'pixapi' },
+        log: {
+          info: (m) => logged.push(`info ${m}`),
+          warn: (m) => logged.push(`warn ${m}`),
+          error: (m) => logged.push(`error ${String(m)}`),
+        },
+      },
+      transport,
+    );
   });
 
   afterEach(() => {
@@ -136,15 +157,26 @@ describe('Panel in the real extension host', function () {
   it('shows the Apixo balance with Apixo\'s models (Apixo documents no per-model prices)', async () => {
     const control = emulator();
     controller.dispose();
-    controller = new PanelController({
-      engine,
-      store,
-      loaded: Promise.resolve(),
-      models: { list: async (provider) => catalogFor(provider) },
-      keys: { has: async () => true },
-      balance: async (provider) => (provider === 'apixo' ? fetchApixoBalance(new ApiClient({ baseUrl: vscode.workspace.getConfiguration('mediaStudio').get<string>('apixo.baseUrl') as string, key: KEYS.apixo })) : undefined),
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    }, transport);
+    controller = new PanelController(
+      {
+        engine,
+        store,
+        loaded: Promise.resolve(),
+        models: { list: async (provider) => catalogFor(provider) },
+        keys: { has: async () => true },
+        balance: async (provider) =>
+          provider === 'apixo'
+            ? fetchApixoBalance(
+                new ApiClient({
+                  baseUrl: vscode.workspace.getConfiguration('mediaStudio').get<string>('apixo.baseUrl') as string,
+                  key: KEYS.apixo,
+                }),
+              )
+            : undefined,
+        log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      },
+      transport,
+    );
     await controller.receive({ type: 'ready' });
     await controller.receive({ type: 'listModels', requestId: 7, provider: 'apixo' });
     await controller.receive({ type: 'listModels', requestId: 8, provider: 'pixapi' });
@@ -165,7 +197,10 @@ describe('Panel in the real extension host', function () {
     await controller.receive({ type: 'listModels', requestId: 1, provider: 'pixapi' });
     const models = await transport.next((m): m is Extract<HostMessage, { type: 'models' }> => m.type === 'models' && m.requestId === 1);
     assert.ok(models.models.some((m) => m.id === 'gpt-image-2'));
-    assert.ok(models.models.find((m) => m.id === 'gpt-image-2')?.params.some((p) => p.name === 'size'), 'each model comes with its parameter schema');
+    assert.ok(
+      models.models.find((m) => m.id === 'gpt-image-2')?.params.some((p) => p.name === 'size'),
+      'each model comes with its parameter schema',
+    );
 
     const reference = vscode.Uri.joinPath(workspaceFolder(), 'images/product.png');
     await controller.receive({ type: 'dropReferences', requestId: 2, uris: [reference.toString()] });
@@ -176,14 +211,19 @@ describe('Panel in the real extension host', function () {
       type: 'submit', requestId: 3, provider: 'pixapi', model: 'gemini-3-pro-image-preview', prompt: 'Panel: the product on slate',
       params: { size: 'auto', n: '1' }, references: [reference.toString()], imageUrls: [],
     });
-    const submitted = await transport.next((m): m is Extract<HostMessage, { type: 'submitted' }> => m.type === 'submitted' && m.requestId === 3);
+    const submitted = await transport.next(
+      (m): m is Extract<HostMessage, { type: 'submitted' }> => m.type === 'submitted' && m.requestId === 3,
+    );
     const task = store.get(submitted.taskId);
     assert.ok(task, 'the task is in the store');
     assert.strictEqual(task.request.operation, 'edit');
     assert.deepStrictEqual(task.request.images, [reference.toString()]);
     assert.strictEqual(task.request.params.n, 1, 'the count is sent as a number');
 
-    const withResult = await transport.next((m): m is Extract<HostMessage, { type: 'task' }> => m.type === 'task' && m.task.id === submitted.taskId && m.task.results.some((r) => !!r.src));
+    const withResult = await transport.next(
+      (m): m is Extract<HostMessage, { type: 'task' }> =>
+        m.type === 'task' && m.task.id === submitted.taskId && m.task.results.some((r) => !!r.src),
+    );
     assert.strictEqual(withResult.task.state, 'succeeded');
     const result = withResult.task.results[0];
     assert.ok(result.src?.startsWith('https://webview.test/'), 'results load through the webview URI');
@@ -191,7 +231,9 @@ describe('Panel in the real extension host', function () {
     assert.ok(await exists(fileOf(store.get(submitted.taskId)?.results?.[0].file)));
 
     await controller.receive({ type: 'taskAction', requestId: 4, action: 'regenerate', taskId: submitted.taskId, resultIndex: 0 });
-    const again = await transport.next((m): m is Extract<HostMessage, { type: 'submitted' }> => m.type === 'submitted' && m.requestId === 4);
+    const again = await transport.next(
+      (m): m is Extract<HostMessage, { type: 'submitted' }> => m.type === 'submitted' && m.requestId === 4,
+    );
     assert.notStrictEqual(again.taskId, submitted.taskId);
     assert.deepStrictEqual(store.get(again.taskId)?.request, task.request, 'Regenerate submits the same request as a new task');
   });
@@ -199,7 +241,16 @@ describe('Panel in the real extension host', function () {
   it('tells a model that takes URLs only that it cannot use workspace files, before sending anything', async () => {
     await controller.receive({ type: 'ready' });
     const reference = vscode.Uri.joinPath(workspaceFolder(), 'images/product.png');
-    await controller.receive({ type: 'submit', requestId: 9, provider: 'pixapi', model: 'veo', prompt: 'wave', params: {}, references: [reference.toString()], imageUrls: [] });
+    await controller.receive({
+      type: 'submit',
+      requestId: 9,
+      provider: 'pixapi',
+      model: 'veo',
+      prompt: 'wave',
+      params: {},
+      references: [reference.toString()],
+      imageUrls: [],
+    });
     const error = await transport.next((m): m is Extract<HostMessage, { type: 'error' }> => m.type === 'error' && m.requestId === 9);
     assert.match(error.message, /only as URLs/);
     assert.strictEqual(submits.length, 0);
@@ -211,14 +262,51 @@ describe('Panel in the real extension host', function () {
     const before = transport.posted.length;
     const answered: unknown[] = [
       { type: 'submit', requestId: 1, provider: 'nope', model: 'gpt-image-2', prompt: 'x', params: {}, references: [], imageUrls: [] },
-      { type: 'submit', requestId: 2, provider: 'pixapi', model: 'gpt-image-2', prompt: 'x'.repeat(40_000), params: {}, references: [], imageUrls: [] },
+      {
+        type: 'submit',
+        requestId: 2,
+        provider: 'pixapi',
+        model: 'gpt-image-2',
+        prompt: 'x'.repeat(40_000),
+        params: {},
+        references: [],
+        imageUrls: [],
+      },
       { type: 'submit', requestId: 3, provider: 'pixapi', model: 'gpt-image-2', prompt: 42, params: {}, references: [], imageUrls: [] },
-      { type: 'submit', requestId: 4, provider: 'pixapi', model: 'gpt-image-2', prompt: 'x', params: { size: 's'.repeat(2001) }, references: [], imageUrls: [] },
-      { type: 'submit', requestId: 5, provider: 'pixapi', model: 'gpt-image-2', prompt: 'x', params: {}, references: [], imageUrls: [], kind: 'audio' },
+      {
+        type: 'submit',
+        requestId: 4,
+        provider: 'pixapi',
+        model: 'gpt-image-2',
+        prompt: 'x',
+        params: { size: 's'.repeat(2001) },
+        references: [],
+        imageUrls: [],
+      },
+      {
+        type: 'submit',
+        requestId: 5,
+        provider: 'pixapi',
+        model: 'gpt-image-2',
+        prompt: 'x',
+        params: {},
+        references: [],
+        imageUrls: [],
+        kind: 'audio',
+      },
     ];
     const unanswered: unknown[] = [
       { type: 'runCommand', command: 'workbench.action.terminal.new' },
-      { type: 'submit', requestId: -1, provider: 'pixapi', model: 'gpt-image-2', prompt: 'x'.repeat(40_000), params: {}, references: [], imageUrls: [] },
+      {
+        type: 'submit',
+        requestId: -1,
+        provider: 'pixapi',
+        model: 'gpt-image-2',
+        prompt: 'x'.repeat(40_000),
+        params: {},
+        references: [],
+        imageUrls: [],
+      },
       { type: 'submit', requestId: '6', provider: 'pixapi', model: 'gpt-image-2', prompt: 42, params: {}, references: [], imageUrls: [] },
       'submit',
       null,
@@ -226,11 +314,19 @@ describe('Panel in the real extension host', function () {
     for (const message of [...answered, ...unanswered]) await controller.receive(message);
     assert.strictEqual(submits.length, 0, 'nothing was submitted');
     const replies = transport.posted.slice(before);
-    assert.deepStrictEqual(replies.map((m) => m.type === 'error' && m.requestId), [1, 2, 3, 4, 5], 'each readable request id got one error reply, and nothing else was answered');
+    assert.deepStrictEqual(
+      replies.map((m) => m.type === 'error' && m.requestId),
+      [1, 2, 3, 4, 5],
+      'each readable request id got one error reply, and nothing else was answered',
+    );
     const tooLong = replies[1] as Extract<HostMessage, { type: 'error' }>;
     assert.match(tooLong.message, /prompt is longer than 32000 characters/);
     assert.match((replies[3] as Extract<HostMessage, { type: 'error' }>).message, /params\.size is longer than 2000 characters/);
-    assert.strictEqual(logged.filter((l) => l.startsWith('warn Panel: rejected')).length, answered.length + unanswered.length, logged.join('\n'));
+    assert.strictEqual(
+      logged.filter((l) => l.startsWith('warn Panel: rejected')).length,
+      answered.length + unanswered.length,
+      logged.join('\n'),
+    );
     assert.ok(logged.some((l) => l.includes('unknown provider')));
     assert.ok(logged.some((l) => l.includes('unknown message type')));
   });
@@ -259,7 +355,11 @@ describe('Panel in the real extension host', function () {
       await reloading.receive({ type: 'ready' });
       const added = await rootsTransport.next((m): m is Extract<HostMessage, { type: 'addReferences' }> => m.type === 'addReferences');
       assert.deepStrictEqual(added.references.map((r) => r.uri), [reference.toString()]);
-      assert.deepStrictEqual(rootsTransport.posted.map((m) => m.type), ['init', 'init', 'addReferences'], 'the reloaded webview gets init, then the reference');
+      assert.deepStrictEqual(
+        rootsTransport.posted.map((m) => m.type),
+        ['init', 'init', 'addReferences'],
+        'the reloaded webview gets init, then the reference',
+      );
       // Offered again (as a restored webview does), it needs no new root and is answered at once.
       await reloading.receive({ type: 'dropReferences', requestId: 51, uris: [reference.toString()] });
       assert.strictEqual((await rootsTransport.next((m) => (m.type === 'done' || m.type === 'error') && m.requestId === 51)).type, 'done');
@@ -279,14 +379,31 @@ describe('Panel in the real extension host', function () {
 
   /** Submits an image through the controller and resolves with its finished card (saved result, real cost). */
   async function finishedImage(requestId: number, prompt: string): Promise<TaskView> {
-    await controller.receive({ type: 'submit', requestId, provider: 'pixapi', model: 'gpt-image-2', prompt, params: { size: '1024x1024', quality: 'low' }, references: [], imageUrls: [] });
-    const submitted = await transport.next((m): m is Extract<HostMessage, { type: 'submitted' }> => m.type === 'submitted' && m.requestId === requestId);
-    const card = await transport.next((m): m is Extract<HostMessage, { type: 'task' }> => m.type === 'task' && m.task.id === submitted.taskId && m.task.results.some((r) => !!r.src));
+    await controller.receive({
+      type: 'submit',
+      requestId,
+      provider: 'pixapi',
+      model: 'gpt-image-2',
+      prompt,
+      params: { size: '1024x1024', quality: 'low' },
+      references: [],
+      imageUrls: [],
+    });
+    const submitted = await transport.next(
+      (m): m is Extract<HostMessage, { type: 'submitted' }> => m.type === 'submitted' && m.requestId === requestId,
+    );
+    const card = await transport.next(
+      (m): m is Extract<HostMessage, { type: 'task' }> =>
+        m.type === 'task' && m.task.id === submitted.taskId && m.task.results.some((r) => !!r.src),
+    );
     return card.task;
   }
 
   function reply(requestId: number): Promise<Extract<HostMessage, { type: 'done' | 'error' | 'submitted' }>> {
-    return transport.next((m): m is Extract<HostMessage, { type: 'done' | 'error' | 'submitted' }> => (m.type === 'done' || m.type === 'error' || m.type === 'submitted') && m.requestId === requestId);
+    return transport.next(
+      (m): m is Extract<HostMessage, { type: 'done' | 'error' | 'submitted' }> =>
+        (m.type === 'done' || m.type === 'error' || m.type === 'submitted') && m.requestId === requestId,
+    );
   }
 
   it('shows the real cost on a finished card, and the gallery actions Open, Reveal, Copy Prompt and Use as Reference work', async () => {
@@ -327,7 +444,10 @@ describe('Panel in the real extension host', function () {
     const prefill = await transport.next((m): m is Extract<HostMessage, { type: 'prefill' }> => m.type === 'prefill');
     assert.strictEqual((await reply(31)).type, 'done');
     const model = catalogFor(prefill.provider).find((m) => m.id === prefill.model);
-    assert.ok(model && model.kind === 'video' && model.references.via === 'urls', `${prefill.provider}/${prefill.model} is a video model that takes image URLs`);
+    assert.ok(
+      model && model.kind === 'video' && model.references.via === 'urls',
+      `${prefill.provider}/${prefill.model} is a video model that takes image URLs`,
+    );
     assert.strictEqual(prefill.provider, 'pixapi', 'the image\'s own provider is tried first');
     assert.deepStrictEqual(prefill.imageUrls, [url]);
     assert.strictEqual(prefill.prompt, 'Animate: a windmill');
@@ -335,18 +455,45 @@ describe('Panel in the real extension host', function () {
 
   it('waits for the stored tasks to be read before init, so a panel restored at startup lists them', async () => {
     const stored: Task = {
-      id: 'stored-before-reload', request: { provider: 'pixapi', model: 'gpt-image-2', operation: 'generate', kind: 'image', prompt: 'from before the reload', params: {}, workspaceFolder: workspaceFolder().toString() },
-      state: 'succeeded', createdAt: Date.now() - 60_000, endedAt: Date.now() - 30_000, origin: 'user', revision: 3,
+      id: 'stored-before-reload',
+      request: {
+        provider: 'pixapi',
+        model: 'gpt-image-2',
+        operation: 'generate',
+        kind: 'image',
+        prompt: 'from before the reload',
+        params: {},
+        workspaceFolder: workspaceFolder().toString(),
+      },
+      state: 'succeeded',
+      createdAt: Date.now() - 60_000,
+      endedAt: Date.now() - 30_000,
+      origin: 'user',
+      revision: 3,
     };
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => { release = resolve; });
-    const slowStore = new TaskStore({ load: async () => { await gate; return [stored]; }, save: async () => undefined, remove: async () => undefined });
+    const slowStore = new TaskStore({
+      load: async () => {
+        await gate;
+        return [stored];
+      },
+      save: async () => undefined,
+      remove: async () => undefined,
+    });
     const loading = slowStore.load();
     const slowTransport = new FakeTransport();
-    const restored = new PanelController({
-      engine, store: slowStore, loaded: loading, models: { list: async (provider) => catalogFor(provider) }, keys: { has: async () => true },
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    }, slowTransport);
+    const restored = new PanelController(
+      {
+        engine,
+        store: slowStore,
+        loaded: loading,
+        models: { list: async (provider) => catalogFor(provider) },
+        keys: { has: async () => true },
+        log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      },
+      slowTransport,
+    );
     try {
       await restored.receive({ type: 'ready' });
       // Let everything already queued run (the key checks settle), so an init that did not wait would be out now.
@@ -364,14 +511,29 @@ describe('Panel in the real extension host', function () {
     controller.dispose();
     const remembered: { id: string; name: string }[] = [{ id: '1111111111111111111', name: 'My anime model' }];
     const submitted: Task[] = [];
-    controller = new PanelController({
-      engine: { submit: async (request: Task['request']) => { const t = { id: `fake-${submitted.length}`, request } as Task; submitted.push(t); return t; } } as unknown as TaskEngine,
-      store, loaded: Promise.resolve(),
-      models: { list: async (provider) => catalogFor(provider) },
-      keys: { has: async () => true },
-      pixaiModels: { recent: () => remembered, remember: async (m) => { remembered.unshift({ ...m }); } },
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    }, transport);
+    controller = new PanelController(
+      {
+        engine: {
+          submit: async (request: Task['request']) => {
+            const t = { id: `fake-${submitted.length}`, request } as Task;
+            submitted.push(t);
+            return t;
+          },
+        } as unknown as TaskEngine,
+        store,
+        loaded: Promise.resolve(),
+        models: { list: async (provider) => catalogFor(provider) },
+        keys: { has: async () => true },
+        pixaiModels: {
+          recent: () => remembered,
+          remember: async (m) => {
+            remembered.unshift({ ...m });
+          },
+        },
+        log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      },
+      transport,
+    );
     await controller.receive({ type: 'ready' });
     await controller.receive({ type: 'listModels', requestId: 40, provider: 'pixai' });
     const models = await transport.next((m): m is Extract<HostMessage, { type: 'models' }> => m.type === 'models' && m.requestId === 40);
@@ -379,17 +541,46 @@ describe('Panel in the real extension host', function () {
     assert.ok(models.models.some((m) => m.id === catalogFor('pixai')[0].id), 'the catalog model is still listed');
     assert.strictEqual(models.models[0].params.find((p) => p.name === 'style')?.type, 'string', 'PixAI takes a free-text style');
 
-    await controller.receive({ type: 'submit', requestId: 41, provider: 'pixai', model: 'https://pixai.art/model/1700000000000000000/1999999999999999999', prompt: 'a fox', params: { style: 'watercolour' }, references: [], imageUrls: [], kind: 'image' });
+    await controller.receive({
+      type: 'submit',
+      requestId: 41,
+      provider: 'pixai',
+      model: 'https://pixai.art/model/1700000000000000000/1999999999999999999',
+      prompt: 'a fox',
+      params: { style: 'watercolour' },
+      references: [],
+      imageUrls: [],
+      kind: 'image',
+    });
     assert.strictEqual((await reply(41)).type, 'submitted');
     assert.strictEqual(submitted[0].request.model, '1999999999999999999');
     assert.strictEqual(submitted[0].request.params.style, 'watercolour');
     assert.strictEqual(remembered[0].id, '1999999999999999999', 'a typed PixAI model is remembered with the named ones');
 
-    await controller.receive({ type: 'submit', requestId: 42, provider: 'pixai', model: 'not a model', prompt: 'a fox', params: {}, references: [], imageUrls: [] });
+    await controller.receive({
+      type: 'submit',
+      requestId: 42,
+      provider: 'pixai',
+      model: 'not a model',
+      prompt: 'a fox',
+      params: {},
+      references: [],
+      imageUrls: [],
+    });
     const refused = await reply(42);
     assert.ok(refused.type === 'error' && /Type a PixAI model id/.test(refused.message));
 
-    await controller.receive({ type: 'submit', requestId: 43, provider: 'apixo', model: 'some-new-video-model', prompt: 'waves', params: {}, references: [], imageUrls: [], kind: 'video' });
+    await controller.receive({
+      type: 'submit',
+      requestId: 43,
+      provider: 'apixo',
+      model: 'some-new-video-model',
+      prompt: 'waves',
+      params: {},
+      references: [],
+      imageUrls: [],
+      kind: 'video',
+    });
     assert.strictEqual((await reply(43)).type, 'submitted');
     assert.strictEqual(submitted[1].request.model, 'some-new-video-model');
     assert.strictEqual(submitted[1].request.kind, 'video', 'what a typed model makes comes from the panel');
@@ -397,7 +588,12 @@ describe('Panel in the real extension host', function () {
   });
 
   it('regenerates a generated file from its sidecar (mediaStudio.regenerate)', async () => {
-    const [id] = await vscode.commands.executeCommand<string[]>('mediaStudio.generateImage', { prompt: 'Regenerate me', model: 'gpt-image-2', size: '1024x1024', quality: 'low' });
+    const [id] = await vscode.commands.executeCommand<string[]>('mediaStudio.generateImage', {
+      prompt: 'Regenerate me',
+      model: 'gpt-image-2',
+      size: '1024x1024',
+      quality: 'low',
+    });
     const first = await api.waitForTask(id);
     const file = fileOf(first.results?.[0].file);
     const hooks = testHooksOf(vscode.extensions.getExtension(EXTENSION_ID)?.exports);
@@ -460,7 +656,10 @@ describe('The live panel and regenerate in the running extension', function () {
       const [id] = await vscode.commands.executeCommand<string[]>('mediaStudio.generateImage', { prompt: 'Live panel: a kite over dunes' });
       const card = await next((m): m is Extract<HostMessage, { type: 'task' }> => m.type === 'task' && m.task.id === id);
       assert.strictEqual(card.task.prompt, 'Live panel: a kite over dunes');
-      const finished = await next((m): m is Extract<HostMessage, { type: 'task' }> => m.type === 'task' && m.task.id === id && m.task.state === 'succeeded' && m.task.results.some((r) => !!r.src));
+      const finished = await next(
+        (m): m is Extract<HostMessage, { type: 'task' }> =>
+          m.type === 'task' && m.task.id === id && m.task.state === 'succeeded' && m.task.results.some((r) => !!r.src),
+      );
       const task = await api.waitForTask(id);
       assert.strictEqual(finished.task.results[0].name, vscode.workspace.asRelativePath(fileOf(task.results?.[0].file), false));
       assert.ok(finished.task.results[0].src?.includes('vscode'), `the result loads through asWebviewUri: ${finished.task.results[0].src}`);
@@ -491,7 +690,8 @@ describe('The live panel and regenerate in the running extension', function () {
     const posted: HostMessage[] = [];
     const subscription = probe.onDidPost((message) => posted.push(message));
     const balanceMessage = (after: number) => new Promise<Extract<HostMessage, { type: 'balance' }>>((resolve) => {
-      const find = () => posted.slice(after).find((m): m is Extract<HostMessage, { type: 'balance' }> => m.type === 'balance' && m.provider === 'apixo');
+      const find = () =>
+        posted.slice(after).find((m): m is Extract<HostMessage, { type: 'balance' }> => m.type === 'balance' && m.provider === 'apixo');
       const seen = find();
       if (seen) return resolve(seen);
       const waiting = probe.onDidPost(() => {
@@ -510,7 +710,11 @@ describe('The live panel and regenerate in the running extension', function () {
       assert.strictEqual(models?.balanceUsd, before, 'the balance shown with the models is the account\'s');
 
       const mark = posted.length;
-      const [id] = await vscode.commands.executeCommand<string[]>('mediaStudio.generateImage', { provider: 'apixo', model: 'nano-banana', prompt: 'Balance: a paper boat' });
+      const [id] = await vscode.commands.executeCommand<string[]>('mediaStudio.generateImage', {
+        provider: 'apixo',
+        model: 'nano-banana',
+        prompt: 'Balance: a paper boat',
+      });
       const refreshed = balanceMessage(mark);
       const task = await api.waitForTask(id);
       assert.strictEqual(task.state, 'succeeded', task.error?.message);
@@ -533,8 +737,22 @@ describe('The live panel and regenerate in the running extension', function () {
     // Another window's task, as that window leaves it on disk: its task file, and its claim by a live process.
     const id = `other-window-${Date.now()}`;
     const task: Task = {
-      id, state: 'running', remoteId: `pixai-${id}`, createdAt: Date.now(), submittedAt: Date.now(), origin: 'user', revision: 3,
-      request: { provider: 'pixai', model: PIXAI_EXAMPLE_MODEL_VERSION_ID, operation: 'generate', kind: 'image', prompt: 'Held elsewhere: a lighthouse', params: {}, workspaceFolder: workspaceFolder().toString() },
+      id,
+      state: 'running',
+      remoteId: `pixai-${id}`,
+      createdAt: Date.now(),
+      submittedAt: Date.now(),
+      origin: 'user',
+      revision: 3,
+      request: {
+        provider: 'pixai',
+        model: PIXAI_EXAMPLE_MODEL_VERSION_ID,
+        operation: 'generate',
+        kind: 'image',
+        prompt: 'Held elsewhere: a lighthouse',
+        params: {},
+        workspaceFolder: workspaceFolder().toString(),
+      },
     };
     const storage = vscode.Uri.joinPath(hooks.tasksFolder, '..');
     const claim = vscode.Uri.joinPath(storage, 'claims', encodeURIComponent(id));
@@ -560,13 +778,21 @@ describe('The live panel and regenerate in the running extension', function () {
       assert.strictEqual((await api.getTask(id))?.state, 'running', 'not cancelled under the other window');
       const cancels = (await emulator().requests(since)).filter((r) => r.origin === 'pixai' && r.path === '/graphql');
       assert.deepStrictEqual(cancels, [], 'nothing was sent to the provider');
-      assert.deepStrictEqual(hooks.errorsShown.slice(errorsBefore), ['Another VS Code window on this workspace is tracking this task; use it there.']);
-      assert.strictEqual(await vscode.workspace.fs.readFile(claim).then((b) => JSON.parse(Buffer.from(b).toString()).window), other.window, 'the claim is still the other window\'s');
+      assert.deepStrictEqual(hooks.errorsShown.slice(errorsBefore), [
+        'Another VS Code window on this workspace is tracking this task; use it there.',
+      ]);
+      assert.strictEqual(
+        await vscode.workspace.fs.readFile(claim).then((b) => JSON.parse(Buffer.from(b).toString()).window),
+        other.window,
+        "the claim is still the other window's",
+      );
     } finally {
       subscription.dispose();
       // The other window "removes" its task: this window forgets it (it never tracked it), then the claim goes.
       const gone = new Promise<void>((resolve) => {
-        const watch = api.onDidChangeTask((t) => void (t.id === id && api.getTask(id).then((left) => left || (watch.dispose(), resolve()))));
+        const watch = api.onDidChangeTask(
+          (t) => void (t.id === id && api.getTask(id).then((left) => left || (watch.dispose(), resolve()))),
+        );
       });
       await vscode.workspace.fs.delete(taskFile);
       await gone;
@@ -578,10 +804,20 @@ describe('The live panel and regenerate in the running extension', function () {
   it('regenerates an Apixo image-to-video from its sidecar with the same input image URL and mode', async function () {
     this.timeout(120_000); // two Apixo videos, polled at Apixo's pace
     const control = emulator();
-    const [image] = await vscode.commands.executeCommand<string[]>('mediaStudio.generateImage', { provider: 'apixo', model: 'nano-banana', prompt: 'a lighthouse on a cliff' });
+    const [image] = await vscode.commands.executeCommand<string[]>('mediaStudio.generateImage', {
+      provider: 'apixo',
+      model: 'nano-banana',
+      prompt: 'a lighthouse on a cliff',
+    });
     const url = (await api.waitForTask(image)).results?.[0].url;
     assert.ok(url, 'the image result has a URL');
-    const [video] = await vscode.commands.executeCommand<string[]>('mediaStudio.generateVideo', { provider: 'apixo', model: 'wan-2-5', prompt: 'the lighthouse at night', duration: 5, inputImage: url });
+    const [video] = await vscode.commands.executeCommand<string[]>('mediaStudio.generateVideo', {
+      provider: 'apixo',
+      model: 'wan-2-5',
+      prompt: 'the lighthouse at night',
+      duration: 5,
+      inputImage: url,
+    });
     const first = await api.waitForTask(video);
     assert.strictEqual(first.state, 'succeeded', first.error?.message);
     const file = fileOf(first.results?.[0].file);
@@ -601,7 +837,10 @@ describe('The live panel and regenerate in the running extension', function () {
     // A sidecar whose input URL is known to have expired is refused, not turned into a text-to-video.
     const expired = vscode.Uri.joinPath(file, '..', `expired-${Date.now()}.mp4`);
     const expiredSidecar = expired.with({ path: `${expired.path}.json` });
-    await vscode.workspace.fs.writeFile(expiredSidecar, Buffer.from(JSON.stringify({ ...sidecar, inputUrlsExpireAt: new Date(Date.now() - 60_000).toISOString() })));
+    await vscode.workspace.fs.writeFile(
+      expiredSidecar,
+      Buffer.from(JSON.stringify({ ...sidecar, inputUrlsExpireAt: new Date(Date.now() - 60_000).toISOString() })),
+    );
     const before = (await api.listTasks()).length;
     try {
       // From the Explorer the refusal is a notification (the command resolves with nothing); its text comes from here.
@@ -610,7 +849,11 @@ describe('The live panel and regenerate in the running extension', function () {
       const parsed = parseSidecar((await readFile(expiredSidecar)).toString('utf8'));
       assert.ok(!isSidecarError(parsed));
       assert.throws(() => requestFromSidecar(parsed, workspaceFolder()), /input image URL that has expired/);
-      assert.deepStrictEqual(requestFromSidecar(parsed, workspaceFolder(), Date.now() - 24 * 3600_000).imageUrls, [url], 'before the expiry it would have been rebuilt');
+      assert.deepStrictEqual(
+        requestFromSidecar(parsed, workspaceFolder(), Date.now() - 24 * 3600_000).imageUrls,
+        [url],
+        'before the expiry it would have been rebuilt',
+      );
     } finally {
       await vscode.workspace.fs.delete(expiredSidecar);
     }

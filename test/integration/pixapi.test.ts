@@ -3,7 +3,19 @@ import * as vscode from 'vscode';
 import type { MediaStudioApi } from '../../src/api';
 import { readPngTextChunks } from '../../src/core/files/pngText';
 import { imageDimensions, sniffMediaType } from '../../src/core/files/sniff';
-import { activateExtension, emulator, freshEmulator, waitForTask, waitForState, fileOf, KEYS, readFile, run, setKeys, workspaceFolder } from './helpers';
+import {
+  activateExtension,
+  emulator,
+  freshEmulator,
+  waitForTask,
+  waitForState,
+  fileOf,
+  KEYS,
+  readFile,
+  run,
+  setKeys,
+  workspaceFolder,
+} from './helpers';
 
 describe('Pixapi end to end in the real extension host', function () {
   let api: MediaStudioApi;
@@ -23,7 +35,12 @@ describe('Pixapi end to end in the real extension host', function () {
   }
 
   it('generates an image through the async endpoint and saves it with a sidecar and PNG text', async () => {
-    const [id] = await run('mediaStudio.generateImage', { prompt: 'A ceramic coffee cup on oak', model: 'gpt-image-2', size: '1024x1024', quality: 'low' });
+    const [id] = await run('mediaStudio.generateImage', {
+      prompt: 'A ceramic coffee cup on oak',
+      model: 'gpt-image-2',
+      size: '1024x1024',
+      quality: 'low',
+    });
     const task = await api.waitForTask(id);
     assert.strictEqual(task.state, 'succeeded', task.error?.message);
     assert.ok(task.remoteId?.startsWith('task_'));
@@ -46,7 +63,13 @@ describe('Pixapi end to end in the real extension host', function () {
 
   it('uses the synchronous endpoint when asked, with url and b64_json answers', async () => {
     const [urlTask] = await run('mediaStudio.generateImage', { prompt: 'sync url', model: 'gemini-2.5-flash-image', sync: true });
-    const [b64Task] = await run('mediaStudio.generateImage', { prompt: 'sync inline', model: 'gemini-2.5-flash-image', sync: true, n: 2, params: { response_format: 'b64_json' } });
+    const [b64Task] = await run('mediaStudio.generateImage', {
+      prompt: 'sync inline',
+      model: 'gemini-2.5-flash-image',
+      sync: true,
+      n: 2,
+      params: { response_format: 'b64_json' },
+    });
     for (const id of [urlTask, b64Task]) {
       const task = await api.waitForTask(id);
       assert.strictEqual(task.state, 'succeeded', task.error?.message);
@@ -59,7 +82,11 @@ describe('Pixapi end to end in the real extension host', function () {
 
   it('edits with two workspace images sent as two multipart image parts', async () => {
     const images = ['images/product.png', 'images/sketch.jpg'];
-    const [id] = await run('mediaStudio.editImage', { prompt: 'Place the product on a warm studio background', images, model: 'gemini-3-pro-image-preview' });
+    const [id] = await run('mediaStudio.editImage', {
+      prompt: 'Place the product on a warm studio background',
+      images,
+      model: 'gemini-3-pro-image-preview',
+    });
     const task = await api.waitForTask(id);
     assert.strictEqual(task.state, 'succeeded', task.error?.message);
     const remote = await control.task('pixapi', task.remoteId as string);
@@ -74,7 +101,12 @@ describe('Pixapi end to end in the real extension host', function () {
     const image = await api.waitForTask(imageId);
     const url = image.results?.[0].url;
     assert.ok(url);
-    const [textVideo] = await run('mediaStudio.generateVideo', { prompt: 'a cinematic reveal', model: 'veo', duration: 5, size: '1280x720' });
+    const [textVideo] = await run('mediaStudio.generateVideo', {
+      prompt: 'a cinematic reveal',
+      model: 'veo',
+      duration: 5,
+      size: '1280x720',
+    });
     const [imageVideo] = await run('mediaStudio.generateVideo', { prompt: 'the robot waves', model: 'wan', inputImage: url });
     for (const id of [textVideo, imageVideo]) {
       const task = await api.waitForTask(id);
@@ -103,9 +135,11 @@ describe('Pixapi end to end in the real extension host', function () {
     assert.ok(fileOf(task.results?.[0].file).path.endsWith(`collision-test-${stamp}-1.png`));
     const cdn = (await control.requests()).filter((r) => r.origin === 'cdn');
     assert.ok(cdn.length > 0);
-    for (const request of cdn) assert.strictEqual(request.headers.authorization, undefined, `Authorization reached the CDN: ${request.path}`);
+    for (const request of cdn)
+      assert.strictEqual(request.headers.authorization, undefined, `Authorization reached the CDN: ${request.path}`);
     const everywhere = await control.requests();
-    for (const request of everywhere.filter((r) => r.headers.authorization?.includes(KEYS.pixapi))) assert.strictEqual(request.origin, 'pixapi');
+    for (const request of everywhere.filter((r) => r.headers.authorization?.includes(KEYS.pixapi)))
+      assert.strictEqual(request.origin, 'pixapi');
     const files = await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(workspaceFolder(), 'generated'));
     assert.deepStrictEqual(files.filter(([name]) => name.endsWith('.part')), [], 'no partial files are left');
   });
@@ -119,7 +153,10 @@ describe('Pixapi end to end in the real extension host', function () {
     }
 
     it('401: the key was rejected, nothing is sent again', async () => {
-      const task = await failedWith({ prompt: 'auth' }, { origin: 'pixapi', method: 'POST', path: '^/v1/async/images/generations$', action: { kind: 'status', status: 401 } });
+      const task = await failedWith(
+        { prompt: 'auth' },
+        { origin: 'pixapi', method: 'POST', path: '^/v1/async/images/generations$', action: { kind: 'status', status: 401 } },
+      );
       assert.strictEqual(task.state, 'failed');
       assert.match(task.error?.message ?? '', /rejected the API key.*Set API Key/);
       assert.strictEqual((await submitsSince('/v1/async/images/generations')).length, 1);
@@ -138,7 +175,12 @@ describe('Pixapi end to end in the real extension host', function () {
     });
 
     it('429 with Retry-After, then 500, then a dropped connection while polling: the task still finishes', async () => {
-      await control.inject({ origin: 'pixapi', method: 'GET', path: '^/v1/tasks/', action: { kind: 'status', status: 429, retryAfter: 1 } });
+      await control.inject({
+        origin: 'pixapi',
+        method: 'GET',
+        path: '^/v1/tasks/',
+        action: { kind: 'status', status: 429, retryAfter: 1 },
+      });
       await control.inject({ origin: 'pixapi', method: 'GET', path: '^/v1/tasks/', action: { kind: 'status', status: 500 } });
       await control.inject({ origin: 'pixapi', method: 'GET', path: '^/v1/tasks/', action: { kind: 'drop' } });
       const [id] = await run('mediaStudio.generateImage', { prompt: 'resilient' });
@@ -173,7 +215,8 @@ describe('Pixapi end to end in the real extension host', function () {
       const polls = (await control.requests(since)).filter((r) => r.method === 'GET' && r.path.startsWith('/v1/tasks/'));
       assert.deepStrictEqual(polls.map((p) => p.status), [401, 401, 200], 'checked once per key, never hammered');
       assert.ok(polls[2].time - keySetAt < 10_000, `checked ${polls[2].time - keySetAt} ms after the key was set, not at the slow pace`);
-      for (let i = 1; i < polls.length; i++) assert.ok(polls[i].time - polls[i - 1].time >= 1000, `checks ${polls[i].time - polls[i - 1].time} ms apart`);
+      for (let i = 1; i < polls.length; i++)
+        assert.ok(polls[i].time - polls[i - 1].time >= 1000, `checks ${polls[i].time - polls[i - 1].time} ms apart`);
       assert.strictEqual((await submitsSince('/v1/async/images/generations')).length, 1, 'never sent again');
     });
 

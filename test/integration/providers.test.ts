@@ -28,11 +28,22 @@ describe('PixAI, Apixo and OpenAI-compatible beside Pixapi', function () {
     const model = '1983308862240288769';
 
     it('completes a task, with its parameters sent by their documented names', async () => {
-      const [id] = await run('mediaStudio.generateImage', { provider: 'pixai', model, prompt: '1girl, green hair, flower', params: { aspectRatio: '9:16', mode: 'standard', style: 'anime-v2' } });
+      const [id] = await run('mediaStudio.generateImage', {
+        provider: 'pixai',
+        model,
+        prompt: '1girl, green hair, flower',
+        params: { aspectRatio: '9:16', mode: 'standard', style: 'anime-v2' },
+      });
       const { task, media } = await saved(id);
       assert.strictEqual(media?.mime, 'image/png');
       const remote = await control.task('pixai', task.remoteId as string);
-      assert.deepStrictEqual(remote?.request, { modelVersionId: model, prompt: '1girl, green hair, flower', aspectRatio: '9:16', mode: 'standard', style: 'anime-v2' });
+      assert.deepStrictEqual(remote?.request, {
+        modelVersionId: model,
+        prompt: '1girl, green hair, flower',
+        aspectRatio: '9:16',
+        mode: 'standard',
+        style: 'anime-v2',
+      });
     });
 
     it('reports a failed task', async () => {
@@ -69,7 +80,8 @@ describe('PixAI, Apixo and OpenAI-compatible beside Pixapi', function () {
       this.timeout(120_000);
       await control.configure({ timing: { image: { queueMs: 500, runMs: 2500 } } });
       const ids: string[] = [];
-      for (let i = 0; i < 12; i++) ids.push(...(await run('mediaStudio.generateImage', { provider: 'pixai', model, prompt: `batch ${i}` })));
+      for (let i = 0; i < 12; i++)
+        ids.push(...(await run('mediaStudio.generateImage', { provider: 'pixai', model, prompt: `batch ${i}` })));
       for (const id of ids) {
         const task = await api.waitForTask(id);
         assert.strictEqual(task.state, 'succeeded', task.error?.message);
@@ -87,7 +99,8 @@ describe('PixAI, Apixo and OpenAI-compatible beside Pixapi', function () {
       }
       for (const rid of remoteIds) {
         const polls = log.filter((r) => r.path === `/v1/task/${rid}`).map((r) => r.time);
-        for (let i = 1; i < polls.length; i++) assert.ok(polls[i] - polls[i - 1] >= 1500, `PixAI task polled ${polls[i] - polls[i - 1]} ms apart`);
+        for (let i = 1; i < polls.length; i++)
+          assert.ok(polls[i] - polls[i - 1] >= 1500, `PixAI task polled ${polls[i] - polls[i - 1]} ms apart`);
       }
     });
   });
@@ -111,7 +124,10 @@ describe('PixAI, Apixo and OpenAI-compatible beside Pixapi', function () {
       // together, at most 1 may be left in that window. No event marks a request ageing out of it, so this waits
       // the exact time until enough have.
       const windowMs = 61_000;
-      const recent = (await control.requests()).filter((r) => r.origin === 'apixo' && r.time > Date.now() - windowMs).map((r) => r.time).sort((a, b) => a - b);
+      const recent = (await control.requests())
+        .filter((r) => r.origin === 'apixo' && r.time > Date.now() - windowMs)
+        .map((r) => r.time)
+        .sort((a, b) => a - b);
       if (recent.length > 1) await new Promise((resolve) => setTimeout(resolve, recent[recent.length - 2] + windowMs - Date.now()));
       const settings = () => vscode.workspace.getConfiguration('mediaStudio');
       await settings().update('apixo.plan', 'free', vscode.ConfigurationTarget.Global);
@@ -119,17 +135,31 @@ describe('PixAI, Apixo and OpenAI-compatible beside Pixapi', function () {
       await control.configure({ enforceRateLimits: true, apixoPlan: 'free', timing: { image: { queueMs: 0, runMs: 3000 } } });
       try {
         const ids = [];
-        for (let i = 0; i < 4; i++) ids.push(...(await run('mediaStudio.generateImage', { provider: 'apixo', model: 'nano-banana', prompt: `free plan ${i}` })));
+        for (let i = 0; i < 4; i++)
+          ids.push(...(await run('mediaStudio.generateImage', { provider: 'apixo', model: 'nano-banana', prompt: `free plan ${i}` })));
         const done = await Promise.all(ids.map((id) => api.waitForTask(id)));
         assert.deepStrictEqual(done.map((t) => t.state), Array(4).fill('succeeded'), done.map((t) => t.error?.message).join('; '));
         const requests = (await control.requests(since)).filter((r) => r.origin === 'apixo');
-        assert.deepStrictEqual(requests.filter((r) => r.status === 429).map((r) => `${r.method} ${r.path}`), [], 'Apixo never had to refuse a request');
+        assert.deepStrictEqual(
+          requests.filter((r) => r.status === 429).map((r) => `${r.method} ${r.path}`),
+          [],
+          'Apixo never had to refuse a request',
+        );
         assert.strictEqual(requests.filter((r) => r.method === 'POST').length, 4, 'each task sent once');
         const remote = await Promise.all(done.map((t) => control.task('apixo', t.remoteId as string)));
-        const busiest = Math.max(...remote.map((t) => remote.filter((o) => o && t && o.createdAt <= t.createdAt && (o.endedAt ?? Infinity) > t.createdAt).length));
-        assert.strictEqual(busiest, 3, `three at once on Free, the fourth waited for a slot (at Apixo: ${remote.map((t) => `${t?.createdAt}–${t?.endedAt}`).join(', ')})`);
+        const busiest = Math.max(
+          ...remote.map((t) => remote.filter((o) => o && t && o.createdAt <= t.createdAt && (o.endedAt ?? Infinity) > t.createdAt).length),
+        );
+        assert.strictEqual(
+          busiest,
+          3,
+          `three at once on Free, the fourth waited for a slot (at Apixo: ${remote.map((t) => `${t?.createdAt}–${t?.endedAt}`).join(', ')})`,
+        );
         const [fourth, ...firstThree] = [...remote].sort((a, b) => (b?.createdAt ?? 0) - (a?.createdAt ?? 0));
-        assert.ok(firstThree.some((t) => t?.endedAt !== undefined && fourth && t.endedAt <= fourth.createdAt), 'the fourth was sent only after one of the first three had ended');
+        assert.ok(
+          firstThree.some((t) => t?.endedAt !== undefined && fourth && t.endedAt <= fourth.createdAt),
+          'the fourth was sent only after one of the first three had ended',
+        );
       } finally {
         await control.configure({ enforceRateLimits: false, apixoPlan: 'pro', timing: DEFAULT_TIMING });
         await settings().update('apixo.plan', undefined, vscode.ConfigurationTarget.Global);
@@ -137,7 +167,12 @@ describe('PixAI, Apixo and OpenAI-compatible beside Pixapi', function () {
     });
 
     it('makes an image and a video', async () => {
-      const [image] = await run('mediaStudio.generateImage', { provider: 'apixo', model: 'nano-banana', prompt: 'A futuristic city at sunset', params: { aspect_ratio: '16:9' } });
+      const [image] = await run('mediaStudio.generateImage', {
+        provider: 'apixo',
+        model: 'nano-banana',
+        prompt: 'A futuristic city at sunset',
+        params: { aspect_ratio: '16:9' },
+      });
       const [video] = await run('mediaStudio.generateVideo', { provider: 'apixo', model: 'wan-2-5', prompt: 'waves at dusk', duration: 5 });
       assert.strictEqual((await saved(image)).media?.kind, 'image');
       const v = await saved(video);
@@ -147,7 +182,11 @@ describe('PixAI, Apixo and OpenAI-compatible beside Pixapi', function () {
     });
 
     it('shows failCode and failMsg of a failed task as they are', async () => {
-      const [id] = await run('mediaStudio.generateImage', { provider: 'apixo', model: 'nano-banana', prompt: 'nope [fail:SensitiveContentDetected]' });
+      const [id] = await run('mediaStudio.generateImage', {
+        provider: 'apixo',
+        model: 'nano-banana',
+        prompt: 'nope [fail:SensitiveContentDetected]',
+      });
       const task = await api.waitForTask(id);
       assert.strictEqual(task.state, 'failed');
       assert.strictEqual(task.error?.code, 'SensitiveContentDetected');
@@ -155,7 +194,11 @@ describe('PixAI, Apixo and OpenAI-compatible beside Pixapi', function () {
     });
 
     it('reads an error inside a 200 envelope', async () => {
-      await control.inject({ origin: 'apixo', method: 'POST', action: { kind: 'status', status: 200, body: { code: 402, message: 'INSUFFICIENT_CREDITS', data: null } } });
+      await control.inject({
+        origin: 'apixo',
+        method: 'POST',
+        action: { kind: 'status', status: 200, body: { code: 402, message: 'INSUFFICIENT_CREDITS', data: null } },
+      });
       const [id] = await run('mediaStudio.generateImage', { provider: 'apixo', model: 'nano-banana', prompt: 'no money' });
       const task = await api.waitForTask(id);
       assert.strictEqual(task.state, 'failed');
@@ -173,7 +216,12 @@ describe('PixAI, Apixo and OpenAI-compatible beside Pixapi', function () {
       const url = (await saved(first)).task.results?.[0].url as string;
       const file = fileOf((await api.getTask(first))?.results?.[0].file);
       // The file's sidecar remembers its URL, so the file itself can be the reference.
-      const [second] = await run('mediaStudio.editImage', { provider: 'apixo', model: 'nano-banana', prompt: 'make it blue', images: [file.toString()] });
+      const [second] = await run('mediaStudio.editImage', {
+        provider: 'apixo',
+        model: 'nano-banana',
+        prompt: 'make it blue',
+        images: [file.toString()],
+      });
       const { task } = await saved(second);
       const remote = await control.task('apixo', task.remoteId as string);
       const input = (remote?.request as { input: { image_urls: string[]; mode: string } }).input;
@@ -183,7 +231,14 @@ describe('PixAI, Apixo and OpenAI-compatible beside Pixapi', function () {
 
     it('refuses a workspace file with no result URL instead of uploading it', async () => {
       await assert.rejects(
-        Promise.resolve(vscode.commands.executeCommand('mediaStudio.editImage', { provider: 'apixo', model: 'nano-banana', prompt: 'x', images: ['images/product.png'] })),
+        Promise.resolve(
+          vscode.commands.executeCommand('mediaStudio.editImage', {
+            provider: 'apixo',
+            model: 'nano-banana',
+            prompt: 'x',
+            images: ['images/product.png'],
+          }),
+        ),
         /only as public URLs/,
       );
     });
@@ -192,8 +247,18 @@ describe('PixAI, Apixo and OpenAI-compatible beside Pixapi', function () {
   describe('OpenAI-compatible', () => {
     // The gateway here is the Pixapi emulator, so its model ids are the gateway's.
     it('generates and edits through the synchronous endpoints', async () => {
-      const [generated] = await run('mediaStudio.generateImage', { provider: 'openai', model: 'gpt-image-2', prompt: 'an owl', size: '1024x1024' });
-      const [edited] = await run('mediaStudio.editImage', { provider: 'openai', model: 'gpt-image-2', prompt: 'add a hat', images: ['images/product.png'] });
+      const [generated] = await run('mediaStudio.generateImage', {
+        provider: 'openai',
+        model: 'gpt-image-2',
+        prompt: 'an owl',
+        size: '1024x1024',
+      });
+      const [edited] = await run('mediaStudio.editImage', {
+        provider: 'openai',
+        model: 'gpt-image-2',
+        prompt: 'add a hat',
+        images: ['images/product.png'],
+      });
       for (const id of [generated, edited]) assert.strictEqual((await saved(id)).media?.mime, 'image/png');
       const log = await control.requests(since);
       assert.strictEqual(log.filter((r) => r.path === '/v1/images/generations').length, 1);

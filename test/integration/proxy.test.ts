@@ -50,7 +50,9 @@ describe('Proxies: VS Code\'s http.proxy setting in the real extension host', fu
     await http().update('noProxy', undefined, vscode.ConfigurationTarget.Global);
     await http().update('proxy', 'socks5://127.0.0.1:1', vscode.ConfigurationTarget.Global);
     await assert.rejects(
-      Promise.resolve(vscode.commands.executeCommand('mediaStudio.generateImage', { provider: 'pixapi', model: 'gpt-image-2', prompt: 'bad proxy' })),
+      Promise.resolve(
+        vscode.commands.executeCommand('mediaStudio.generateImage', { provider: 'pixapi', model: 'gpt-image-2', prompt: 'bad proxy' }),
+      ),
       /"http\.proxy" must be an http:\/\/ or https:\/\/ URL/,
     );
     await http().update('proxy', undefined, vscode.ConfigurationTarget.Global);

@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Task } from '../../src/api';
 import { sniffMediaType } from '../../src/core/files/sniff';
-import { testHooksOf, TestHooks } from '../../src/host/testHooks';
+import { testHooksOf, type TestHooks } from '../../src/host/testHooks';
 import { EXTENSION_ID, fileOf, readFile, run, workspaceFolder } from './helpers';
 
 export function hooks(): TestHooks {
@@ -17,7 +17,14 @@ export function hooks(): TestHooks {
 
 /** An OpenAI-compatible generation whose answer carries the image inline (b64_json). */
 export function inlineImage(prompt: string, outputFolder: string): Promise<string[]> {
-  return run('mediaStudio.generateImage', { provider: 'openai', model: 'gpt-image-2', prompt, size: '1024x1024', outputFolder, params: { response_format: 'b64_json' } });
+  return run('mediaStudio.generateImage', {
+    provider: 'openai',
+    model: 'gpt-image-2',
+    prompt,
+    size: '1024x1024',
+    outputFolder,
+    params: { response_format: 'b64_json' },
+  });
 }
 
 /** Makes `name` (in the workspace folder) a file, so no output folder can be created there. */

@@ -38,7 +38,7 @@ describe('result safety (issue #14)', () => {
     const [item] = failed.results ?? [];
     assert.match(item?.saveError ?? '', /Could not write the result/);
     assert.ok(item.inlineFile, 'the inline bytes were kept');
-    assert.ok(keptFiles().includes(item.inlineFile), 'the kept file is in the extension\'s storage');
+    assert.ok(keptFiles().includes(item.inlineFile), "the kept file is in the extension's storage");
 
     const announced = () => hooks().notices.filter((n) => n.taskId === id && n.kind === 'saveFailed');
     assert.strictEqual(announced().length, 1, 'the failure was announced');
@@ -96,7 +96,11 @@ describe('result safety (issue #14)', () => {
   it('the chat tool says a "completed" task returned no results', async () => {
     await freshEmulator(control);
     const source = new vscode.CancellationTokenSource();
-    const result = await vscode.lm.invokeTool('generate_image', { input: { prompt: `chat gets nothing [empty] ${unique()}`, provider: 'pixapi', size: '1024x1024' }, toolInvocationToken: undefined }, source.token);
+    const result = await vscode.lm.invokeTool(
+      'generate_image',
+      { input: { prompt: `chat gets nothing [empty] ${unique()}`, provider: 'pixapi', size: '1024x1024' }, toolInvocationToken: undefined },
+      source.token,
+    );
     const text = result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');
     assert.match(text, /reported the task complete but returned no results/);
     assert.match(text, /Nothing was saved/);
@@ -214,15 +218,26 @@ describe('result safety (issue #14)', () => {
       );
       // The chat tool goes the same way.
       const source = new vscode.CancellationTokenSource();
-      const answer = await vscode.lm.invokeTool('edit_image', { input: { prompt, provider: 'pixapi', images: [link] }, toolInvocationToken: undefined }, source.token);
+      const answer = await vscode.lm.invokeTool(
+        'edit_image',
+        { input: { prompt, provider: 'pixapi', images: [link] }, toolInvocationToken: undefined },
+        source.token,
+      );
       const text = answer.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');
       assert.match(text, /^Nothing was generated: .*is a link to .*outside the workspace folder/, text);
       // The one check every way in uses: a ".." path (as a text/uri-list drop gives) and a file outside.
       const { checkReferenceLocation } = await import('../../src/host/images');
-      await assert.rejects(checkReferenceLocation(vscode.Uri.parse(`${workspaceFolder().toString()}/../../home/u/p.png`)), /points outside the workspace folder/);
+      await assert.rejects(
+        checkReferenceLocation(vscode.Uri.parse(`${workspaceFolder().toString()}/../../home/u/p.png`)),
+        /points outside the workspace folder/,
+      );
       await assert.rejects(checkReferenceLocation(vscode.Uri.file(secret)), /is not in the workspace/);
       await assert.rejects(checkReferenceLocation(vscode.Uri.file(path.join(workspaceFolder().fsPath, link))), /is a link to/);
-      assert.strictEqual((await control.requests(since)).filter((r) => r.method === 'POST' && r.prompt === prompt).length, 0, 'nothing was sent');
+      assert.strictEqual(
+        (await control.requests(since)).filter((r) => r.method === 'POST' && r.prompt === prompt).length,
+        0,
+        'nothing was sent',
+      );
     } finally {
       fs.rmSync(path.join(workspaceFolder().fsPath, link));
       fs.rmSync(elsewhere, { recursive: true, force: true });

@@ -12,7 +12,7 @@ import type { ShownStep as FlowStep } from '../../src/host/quickInputs';
 import { FileRequestLog } from '../../src/host/requestLog';
 import { ledgerAt } from '../../src/host/spending/files';
 import type { SpendingPrompts } from '../../src/host/spending/spending';
-import { testHooksOf, TestHooks } from '../../src/host/testHooks';
+import { testHooksOf, type TestHooks } from '../../src/host/testHooks';
 import { activateExtension, clearKeys, emulator, EXTENSION_ID, freshEmulator, setKeys, submitsOf, workspaceFolder } from './helpers';
 
 function hooks(): TestHooks {
@@ -100,9 +100,10 @@ describe('spending: limits, confirmations and the shared ledger in the real host
     const entry = await hooks().spending.ledger.entryOf(first);
     assert.deepStrictEqual(entry && [entry.state, entry.usd, entry.basis], ['settled', 0.14, 'reported']);
 
-    const refusal = (limit: number, spent: number, left: number) => new RegExp(
-      `^Not sent: the daily spending limit is \\${usd(limit)}; \\${usd(spent)} spent( and \\$\\d+\\.\\d\\d queued)? today, \\${usd(left)} left, and this request is estimated at up to \\$0\\.14\\. Raise or clear the setting "mediaStudio\\.spending\\.dailyLimitUSD" to go on\\.$`,
-    );
+    const refusal = (limit: number, spent: number, left: number) =>
+      new RegExp(
+        `^Not sent: the daily spending limit is \\${usd(limit)}; \\${usd(spent)} spent( and \\$\\d+\\.\\d\\d queued)? today, \\${usd(left)} left, and this request is estimated at up to \\$0\\.14\\. Raise or clear the setting "mediaStudio\\.spending\\.dailyLimitUSD" to go on\\.$`,
+      );
     const queued = (await hooks().spending.today()).queuedUSD;
     await assert.rejects(
       Promise.resolve(vscode.commands.executeCommand('mediaStudio.generateImage', imageArgs('spending limit 2'))),
@@ -120,27 +121,48 @@ describe('spending: limits, confirmations and the shared ledger in the real host
       (error: Error) => refusal(cents(base + 0.3), cents(base + 0.28 - queued), 0.02).test(error.message) || assert.fail(error.message),
     );
     assert.strictEqual(await submitsOf('spending limit 3', since), 0, 'the third was not sent');
-    assert.match(await hooks().spendingTooltip(), /\n\nSpent today: (.* · )?Pixapi \$\d+\.\d\d/, 'the status bar item\'s tooltip shows today\'s spending by provider');
+    assert.match(
+      await hooks().spendingTooltip(),
+      /\n\nSpent today: (.* · )?Pixapi \$\d+\.\d\d/,
+      "the status bar item's tooltip shows today's spending by provider",
+    );
   });
 
-  it('the chat tool\'s confirmation shows the amount when it is above confirmAboveUSD; a command asks in a modal and sends nothing when declined', async () => {
+  it("the chat tool's confirmation shows the amount when it is above confirmAboveUSD; a command asks in a modal and sends nothing when declined", async () => {
     await setLimit('confirmAboveUSD', 0.1);
-    const prepared = await hooks().lmTools.generate_image.prepareInvocation({ input: { prompt: 'spending agent', provider: 'pixapi', model: 'gpt-image-2', count: 2 } });
+    const prepared = await hooks().lmTools.generate_image.prepareInvocation({
+      input: { prompt: 'spending agent', provider: 'pixapi', model: 'gpt-image-2', count: 2 },
+    });
     const message = prepared.confirmationMessages?.message;
-    const text = (typeof message === 'string' ? message : message?.value ?? '').replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, '$1');
+    const text = (typeof message === 'string' ? message : (message?.value ?? ''))
+      .replace(/&nbsp;/g, ' ')
+      .replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, '$1');
     assert.ok(text.includes('Estimated cost: $0.28 for 2 image(s)'), text);
-    assert.ok(text.includes('This is above $0.10, the amount you asked to confirm (setting "mediaStudio.spending.confirmAboveUSD").'), text);
+    assert.ok(
+      text.includes('This is above $0.10, the amount you asked to confirm (setting "mediaStudio.spending.confirmAboveUSD").'),
+      text,
+    );
 
     const declining = answering(false);
     hooks().spending.prompts = declining;
-    const none = await vscode.commands.executeCommand<string[] | undefined>('mediaStudio.generateImage', imageArgs('spending confirm declined'));
+    const none = await vscode.commands.executeCommand<string[] | undefined>(
+      'mediaStudio.generateImage',
+      imageArgs('spending confirm declined'),
+    );
     assert.strictEqual(none, undefined, 'declined: no task');
-    assert.deepStrictEqual(declining.asked, ['This request is estimated at $0.14. That is above $0.10, the amount you asked to confirm (setting "mediaStudio.spending.confirmAboveUSD"). Spent today: ' + usd((await hooks().spending.today()).spentUSD) + '.']);
+    assert.deepStrictEqual(declining.asked, [
+      'This request is estimated at $0.14. That is above $0.10, the amount you asked to confirm (setting "mediaStudio.spending.confirmAboveUSD"). Spent today: ' +
+        usd((await hooks().spending.today()).spentUSD) +
+        '.',
+    ]);
     assert.strictEqual(await submitsOf('spending confirm declined', since), 0);
 
     const accepting = answering(true);
     hooks().spending.prompts = accepting;
-    const [id] = await vscode.commands.executeCommand<string[]>('mediaStudio.generateImage', imageArgs('spending confirm accepted', { quality: 'low' }));
+    const [id] = await vscode.commands.executeCommand<string[]>(
+      'mediaStudio.generateImage',
+      imageArgs('spending confirm accepted', { quality: 'low' }),
+    );
     assert.ok(id, 'a request under the threshold is sent without asking');
     assert.deepStrictEqual(accepting.asked, []);
     await api.waitForTask(id);
@@ -151,8 +173,14 @@ describe('spending: limits, confirmations and the shared ledger in the real host
     const declining = answering(false);
     hooks().spending.prompts = declining;
     const args = { provider: 'pixai', model: PIXAI_EXAMPLE_MODEL_VERSION_ID };
-    assert.strictEqual(await vscode.commands.executeCommand('mediaStudio.generateImage', { ...args, prompt: 'spending unknown 1' }), undefined);
-    assert.deepStrictEqual(declining.asked.map((q) => q.split('?')[0]), [`PixAI does not report prices; allow tasks of ${PIXAI_EXAMPLE_MODEL_VERSION_ID} today`]);
+    assert.strictEqual(
+      await vscode.commands.executeCommand('mediaStudio.generateImage', { ...args, prompt: 'spending unknown 1' }),
+      undefined,
+    );
+    assert.deepStrictEqual(
+      declining.asked.map((q) => q.split('?')[0]),
+      [`PixAI does not report prices; allow tasks of ${PIXAI_EXAMPLE_MODEL_VERSION_ID} today`],
+    );
     assert.strictEqual(await submitsOf('spending unknown 1', since), 0);
 
     const accepting = answering(true);
@@ -171,13 +199,29 @@ describe('spending: limits, confirmations and the shared ledger in the real host
     const base = await usedToday();
     await setLimit('dailyLimitUSD', cents(base + 0.42)); // room for exactly three requests of $0.14
     const other = ledgerAt(hooks().spendingFolder);
-    const request: TaskRequest = { provider: 'pixapi', model: 'gpt-image-2', operation: 'generate', kind: 'image', prompt: 'spending race', params: {}, workspaceFolder: workspaceFolder().toString() };
+    const request: TaskRequest = {
+      provider: 'pixapi',
+      model: 'gpt-image-2',
+      operation: 'generate',
+      kind: 'image',
+      prompt: 'spending race',
+      params: {},
+      workspaceFolder: workspaceFolder().toString(),
+    };
     const limits = hooks().spending.limits();
     const mine = Array.from({ length: 4 }, () => hooks().spending.admit([request], 'api').then((ids) => ids, () => undefined));
-    const theirs = Array.from({ length: 4 }, () => other.reserve([{ provider: 'pixapi', model: 'gpt-image-2', usd: 0.14, minUSD: 0.14 }], limits).then((o) => (o.ok ? o.ids : undefined)));
+    const theirs = Array.from({ length: 4 }, () =>
+      other
+        .reserve([{ provider: 'pixapi', model: 'gpt-image-2', usd: 0.14, minUSD: 0.14 }], limits)
+        .then((o) => (o.ok ? o.ids : undefined)),
+    );
     const [here, there] = [await Promise.all(mine), await Promise.all(theirs)];
     const passed = here.filter(Boolean).length + there.filter(Boolean).length;
-    assert.strictEqual(passed, 3, `exactly three of eight fit under the limit (this window ${here.filter(Boolean).length}, the other ${there.filter(Boolean).length})`);
+    assert.strictEqual(
+      passed,
+      3,
+      `exactly three of eight fit under the limit (this window ${here.filter(Boolean).length}, the other ${there.filter(Boolean).length})`,
+    );
     assert.ok((await usedToday()) <= cents(base + 0.42), 'the limit holds');
     for (const ids of here) for (const id of ids ?? []) await hooks().spending.release(id);
     for (const ids of there) for (const id of ids ?? []) await other.release(id);
@@ -206,7 +250,8 @@ describe('spending: limits, confirmations and the shared ledger in the real host
     const shown = `this window ${taken[0]}, the other ${taken[1]}, ${before} before`;
     // Past half the budget, requests are paced: one window alone would send up to half of it now, and so do both.
     assert.ok(total <= Math.max(Math.ceil(limit / 2) - before, 1), `one burst over both windows (${shown})`);
-    if (before === 0) assert.ok(total === Math.ceil(limit / 2) && taken[0] > 0 && taken[1] > 0, `both windows sent, half the budget in all (${shown})`);
+    if (before === 0)
+      assert.ok(total === Math.ceil(limit / 2) && taken[0] > 0 && taken[1] > 0, `both windows sent, half the budget in all (${shown})`);
     assert.ok(recent() <= limit, `the budget holds on disk (${recent()} in the last minute)`);
     const [first, second] = [new FileRequestLog(mine.folder), new FileRequestLog(mine.folder)];
     const seen = first.read('pixapi', limit);
@@ -237,7 +282,8 @@ describe('spending: limits, confirmations and the shared ledger in the real host
       assert.strictEqual(await submitsOf(prompt, since), 0, 'nothing was sent');
       return last;
     };
-    const shown = (step: FlowStep) => (step.kind === 'pick' ? [step.placeHolder, ...step.items.map((i) => i.description)] : [step.prompt]).join('\n');
+    const shown = (step: FlowStep) =>
+      (step.kind === 'pick' ? [step.placeHolder, ...step.items.map((i) => i.description)] : [step.prompt]).join('\n');
 
     const image = await lastStepOf('mediaStudio.generateImage', 'Pixapi', 'gpt-image-2', 'estimate on the last step: an image');
     assert.match(shown(image), /estimate \$0\.14 for 1 image\(s\)/, 'the count step: each count\'s estimate');
@@ -261,7 +307,9 @@ describe('spending: limits, confirmations and the shared ledger in the real host
     assert.ok(file, 'the most expensive task has a saved result');
     const opened = new Promise<void>((resolve) => {
       const subscription = vscode.window.tabGroups.onDidChangeTabs(() => {
-        const found = vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => (t.input as { uri?: vscode.Uri } | undefined)?.uri?.toString() === file));
+        const found = vscode.window.tabGroups.all.some((g) =>
+          g.tabs.some((t) => (t.input as { uri?: vscode.Uri } | undefined)?.uri?.toString() === file),
+        );
         if (found) {
           subscription.dispose();
           resolve();

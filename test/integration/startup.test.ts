@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { TaskStore, TaskPersistence } from '../../src/core/store';
+import { TaskStore, type TaskPersistence } from '../../src/core/store';
 import type { Task } from '../../src/core/task';
 import { buildIndex, parseIndex } from '../../src/core/taskIndex';
 import { TasksView } from '../../src/host/tasksView';
@@ -24,8 +24,21 @@ const DAY = 86_400_000;
 function stored(id: string, state: Task['state'], endedDaysAgo: number): Task {
   const endedAt = Date.now() - endedDaysAgo * DAY;
   return {
-    id, state, origin: 'user', revision: 2, createdAt: endedAt - 60_000, ...(state === 'running' ? {} : { endedAt }),
-    request: { provider: 'pixapi', model: 'gpt-image-1', operation: 'generate', kind: 'image', prompt: `stored task ${id}\nmore`, params: {}, workspaceFolder: workspaceFolder().toString() },
+    id,
+    state,
+    origin: 'user',
+    revision: 2,
+    createdAt: endedAt - 60_000,
+    ...(state === 'running' ? {} : { endedAt }),
+    request: {
+      provider: 'pixapi',
+      model: 'gpt-image-1',
+      operation: 'generate',
+      kind: 'image',
+      prompt: `stored task ${id}\nmore`,
+      params: {},
+      workspaceFolder: workspaceFolder().toString(),
+    },
   };
 }
 
@@ -60,7 +73,11 @@ describe('the Tasks view before the task files are read', () => {
       files.finish();
       await loading;
       view.showLoaded();
-      assert.deepStrictEqual(await view.getChildren(), ['r', 'new', 'mid', 'mediaStudio.archivedTasks:0'], 'from the files: the archived task has its row');
+      assert.deepStrictEqual(
+        await view.getChildren(),
+        ['r', 'new', 'mid', 'mediaStudio.archivedTasks:0'],
+        'from the files: the archived task has its row',
+      );
       assert.deepStrictEqual(await pageUnder, ['old'], 'a page asked for early waited for the files');
       assert.strictEqual(view.getTreeItem('mediaStudio.archivedTasks:0').label, 'Archived (1)');
       assert.strictEqual(view.getParent('old'), 'mediaStudio.archivedTasks:0', 'Search Tasks can reveal it');
@@ -100,7 +117,9 @@ describe('the Tasks view before the task files are read', () => {
     assert.deepStrictEqual([index.finished, index.archived], [expected.finished, expected.archived]);
     const target = all[0];
     if (target) {
-      const found = await vscode.commands.executeCommand<string[]>('mediaStudio.searchTasks', { query: target.request.prompt.split(/\s+/).slice(0, 3).join(' ') });
+      const found = await vscode.commands.executeCommand<string[]>('mediaStudio.searchTasks', {
+        query: target.request.prompt.split(/\s+/).slice(0, 3).join(' '),
+      });
       assert.ok(found?.includes(target.id), `found ${found?.length} tasks`);
     }
   });

@@ -7,7 +7,19 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { MediaStudioApi } from '../../src/api';
 import { readIcoEntries } from '../../src/core/targets/ico';
-import { activateExtension, clearKeys, emulator, exists, fileOf, freshEmulator, readFile, run, setKeys, submitsOf, workspaceFolder } from './helpers';
+import {
+  activateExtension,
+  clearKeys,
+  emulator,
+  exists,
+  fileOf,
+  freshEmulator,
+  readFile,
+  run,
+  setKeys,
+  submitsOf,
+  workspaceFolder,
+} from './helpers';
 import { imageFacts } from './imageBytes';
 
 function unique(name: string): string {
@@ -29,7 +41,12 @@ describe('exact targets: targetPath, width/height, fit, format, presets', () => 
   it('generateImage { targetPath: "public/logo.png", width: 64, height: 64 } writes a 64×64 PNG there, keeping the original beside its sidecar', async () => {
     await freshEmulator(control);
     const folder = unique('public');
-    const [id] = await run('mediaStudio.generateImage', { prompt: 'a flat paper-plane logo', targetPath: `${folder}/logo.png`, width: 64, height: 64 });
+    const [id] = await run('mediaStudio.generateImage', {
+      prompt: 'a flat paper-plane logo',
+      targetPath: `${folder}/logo.png`,
+      width: 64,
+      height: 64,
+    });
     const task = await api.waitForTask(id);
     assert.strictEqual(task.state, 'succeeded', task.error?.message);
     // The default model (gemini-3.1-flash-image-preview) takes 512x512: the smallest square that needs no enlarging.
@@ -43,7 +60,12 @@ describe('exact targets: targetPath, width/height, fit, format, presets', () => 
     const original = fileOf(result?.file);
     assert.deepStrictEqual(imageFacts(await readFile(original)), { format: 'png', width: 512, height: 512 });
     const sidecar = JSON.parse((await readFile(vscode.Uri.parse(`${original.toString()}.json`))).toString('utf8'));
-    assert.deepStrictEqual(sidecar.target.original, { file: vscode.workspace.asRelativePath(original, false), width: 512, height: 512, type: 'image/png' });
+    assert.deepStrictEqual(sidecar.target.original, {
+      file: vscode.workspace.asRelativePath(original, false),
+      width: 512,
+      height: 512,
+      type: 'image/png',
+    });
     assert.strictEqual(sidecar.target.outputs[0].file, `${folder}/logo.png`);
     assert.deepStrictEqual(sidecar.target.outputs[0].steps, ['resized 512x512 to 64x64', 'encoded as PNG']);
   });
@@ -52,7 +74,12 @@ describe('exact targets: targetPath, width/height, fit, format, presets', () => 
     const folder = unique('img');
     const existing = vscode.Uri.joinPath(workspaceFolder(), folder, 'hero.webp');
     await vscode.workspace.fs.writeFile(existing, Buffer.from('mine'));
-    const [id] = await run('mediaStudio.generateImage', { prompt: 'a wide mountain hero', targetPath: `${folder}/hero.webp`, width: 320, height: 180 });
+    const [id] = await run('mediaStudio.generateImage', {
+      prompt: 'a wide mountain hero',
+      targetPath: `${folder}/hero.webp`,
+      width: 320,
+      height: 180,
+    });
     const task = await api.waitForTask(id);
     assert.strictEqual(task.state, 'succeeded', task.error?.message);
     assert.strictEqual(task.request.params.size, '1536x1024');
@@ -61,10 +88,21 @@ describe('exact targets: targetPath, width/height, fit, format, presets', () => 
     assert.deepStrictEqual(task.results?.[0].targets, [sibling.toString()]);
     assert.deepStrictEqual(imageFacts(await readFile(sibling)), { format: 'webp', width: 320, height: 180 });
 
-    const [jpegId] = await run('mediaStudio.generateImage', { prompt: 'a tall poster', targetPath: `${folder}/poster.jpg`, width: 200, height: 200, fit: 'contain', background: '#102030' });
+    const [jpegId] = await run('mediaStudio.generateImage', {
+      prompt: 'a tall poster',
+      targetPath: `${folder}/poster.jpg`,
+      width: 200,
+      height: 200,
+      fit: 'contain',
+      background: '#102030',
+    });
     const jpeg = await api.waitForTask(jpegId);
     assert.strictEqual(jpeg.state, 'succeeded', jpeg.error?.message);
-    assert.deepStrictEqual(imageFacts(await readFile(vscode.Uri.joinPath(workspaceFolder(), folder, 'poster.jpg'))), { format: 'jpeg', width: 200, height: 200 });
+    assert.deepStrictEqual(imageFacts(await readFile(vscode.Uri.joinPath(workspaceFolder(), folder, 'poster.jpg'))), {
+      format: 'jpeg',
+      width: 200,
+      height: 200,
+    });
   });
 
   it('the app icon set preset writes six PNGs of the right sizes from one generation', async () => {
@@ -76,20 +114,32 @@ describe('exact targets: targetPath, width/height, fit, format, presets', () => 
     assert.strictEqual(task.state, 'succeeded', task.error?.message);
     assert.strictEqual(await submitsOf(prompt, since), 1, 'one generation');
     for (const size of [1024, 512, 192, 180, 32, 16]) {
-      assert.deepStrictEqual(imageFacts(await readFile(vscode.Uri.joinPath(workspaceFolder(), folder, `icon-${size}.png`))), { format: 'png', width: size, height: size }, `icon-${size}.png`);
+      assert.deepStrictEqual(
+        imageFacts(await readFile(vscode.Uri.joinPath(workspaceFolder(), folder, `icon-${size}.png`))),
+        { format: 'png', width: size, height: size },
+        `icon-${size}.png`,
+      );
     }
   });
 
   it('the favicon preset writes an ICO with 16, 32 and 48 px PNG entries', async () => {
     const folder = unique('site');
-    const [id] = await run('mediaStudio.generateImage', { prompt: 'a favicon of a leaf', preset: 'favicon', targetPath: `${folder}/favicon.ico` });
+    const [id] = await run('mediaStudio.generateImage', {
+      prompt: 'a favicon of a leaf',
+      preset: 'favicon',
+      targetPath: `${folder}/favicon.ico`,
+    });
     const task = await api.waitForTask(id);
     assert.strictEqual(task.state, 'succeeded', task.error?.message);
     const ico = await readFile(vscode.Uri.joinPath(workspaceFolder(), folder, 'favicon.ico'));
     const entries = readIcoEntries(ico);
     assert.deepStrictEqual(entries?.map((e) => e.size), [16, 32, 48]);
     for (const entry of entries ?? []) {
-      assert.deepStrictEqual(imageFacts(ico.subarray(entry.offset, entry.offset + entry.length)), { format: 'png', width: entry.size, height: entry.size });
+      assert.deepStrictEqual(imageFacts(ico.subarray(entry.offset, entry.offset + entry.length)), {
+        format: 'png',
+        width: entry.size,
+        height: entry.size,
+      });
     }
   });
 
@@ -117,7 +167,10 @@ describe('exact targets: targetPath, width/height, fit, format, presets', () => 
   it('refuses a target that is a folder', async () => {
     const folder = `${unique('a-folder')}.png`;
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(workspaceFolder(), folder));
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('mediaStudio.generateImage', { prompt: 'into a folder', targetPath: folder })), /is a folder/);
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('mediaStudio.generateImage', { prompt: 'into a folder', targetPath: folder })),
+      /is a folder/,
+    );
     assert.ok(await exists(vscode.Uri.joinPath(workspaceFolder(), folder)));
   });
 });

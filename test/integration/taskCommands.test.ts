@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { MediaStudioApi, Task, TaskState } from '../../src/api';
-import { testHooksOf, TestHooks } from '../../src/host/testHooks';
+import { testHooksOf, type TestHooks } from '../../src/host/testHooks';
 import { activateExtension, DEFAULT_TIMING, emulator, freshEmulator, fileOf, run, setKeys, submitsOf, waitForTask } from './helpers';
 
 /** Tasks that start running at once and keep running for a few seconds. */
@@ -98,7 +98,10 @@ describe('Task commands, the Tasks view and the status bar', function () {
       const done = await finished('mediaStudio.generateImage', { prompt });
       assert.strictEqual(done.state, 'succeeded', done.error?.message);
       // As an argument object, so the refusal comes back to the caller instead of only as a notification.
-      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('mediaStudio.retry', { id: done.id })), /Only failed, cancelled or unconfirmed tasks can be retried/);
+      await assert.rejects(
+        Promise.resolve(vscode.commands.executeCommand('mediaStudio.retry', { id: done.id })),
+        /Only failed, cancelled or unconfirmed tasks can be retried/,
+      );
       assert.strictEqual(await submitsOf(prompt, since), 1);
     });
 
@@ -130,7 +133,10 @@ describe('Task commands, the Tasks view and the status bar', function () {
       // As argument objects, so a failure would come back here rather than only as a notification.
       await vscode.commands.executeCommand('mediaStudio.revealResult', { id: task.id });
       const failed = await finished('mediaStudio.generateImage', { prompt: promptFor('nothing to reveal [fail]') });
-      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('mediaStudio.revealResult', { id: failed.id })), /no saved result/);
+      await assert.rejects(
+        Promise.resolve(vscode.commands.executeCommand('mediaStudio.revealResult', { id: failed.id })),
+        /no saved result/,
+      );
       await assert.rejects(Promise.resolve(vscode.commands.executeCommand('mediaStudio.openResult', { id: failed.id })), /no saved result/);
     });
 
@@ -154,7 +160,11 @@ describe('Task commands, the Tasks view and the status bar', function () {
       assert.ok(!leftIds.includes(failed.id) && !leftIds.includes(alsoDone.id), 'finished tasks are cleared');
       assert.ok(leftIds.includes(busy.id), 'the running task stays');
       const removed = listed.filter((t) => !leftIds.includes(t.id));
-      assert.deepStrictEqual(removed.filter((t) => !TERMINAL.includes(t.state)).map((t) => `${t.request.prompt}: ${t.state}`), [], 'only finished tasks were removed');
+      assert.deepStrictEqual(
+        removed.filter((t) => !TERMINAL.includes(t.state)).map((t) => `${t.request.prompt}: ${t.state}`),
+        [],
+        'only finished tasks were removed',
+      );
       assert.strictEqual(cleared, removed.length);
       assert.strictEqual((await api.waitForTask(busy.id)).state, 'succeeded');
     });
@@ -173,7 +183,8 @@ describe('Task commands, the Tasks view and the status bar', function () {
       }
       assert.strictEqual(stale.state, 'stale', stale.error?.message);
       assert.ok(tokens(hooks.tasksView.getTreeItem(task.id) as vscode.TreeItem).includes('refresh'), 'a stale task offers Refresh');
-      const statusChecks = async (after: number) => (await control.requests(after)).filter((r) => r.method === 'GET' && r.path === `/v1/tasks/${task.remoteId}`).length;
+      const statusChecks = async (after: number) =>
+        (await control.requests(after)).filter((r) => r.method === 'GET' && r.path === `/v1/tasks/${task.remoteId}`).length;
       const beforeRefresh = (await control.requests(since)).reduce((max, r) => Math.max(max, r.seq), since);
 
       await vscode.commands.executeCommand('mediaStudio.refresh', task.id);
@@ -185,7 +196,12 @@ describe('Task commands, the Tasks view and the status bar', function () {
 
   describe('the Tasks view and the status bar', () => {
     it('shows all four providers side by side, running tasks first, with menus, icon and badge by state; the status bar while they run', async () => {
-      const openai = await finished('mediaStudio.generateImage', { provider: 'openai', model: 'gpt-image-2', prompt: promptFor('view openai'), size: '1024x1024' });
+      const openai = await finished('mediaStudio.generateImage', {
+        provider: 'openai',
+        model: 'gpt-image-2',
+        prompt: promptFor('view openai'),
+        size: '1024x1024',
+      });
       const failed = await finished('mediaStudio.generateImage', { prompt: promptFor('view failed [fail]') });
       assert.strictEqual(openai.state, 'succeeded', openai.error?.message);
       await control.configure({ timing: RUNNING_LONGER });
@@ -198,8 +214,15 @@ describe('Task commands, the Tasks view and the status bar', function () {
       const ids = (await hooks.tasksView.getChildren()) as string[];
       const tasks = await Promise.all(ids.map((id) => api.getTask(id)));
       const mine = [openai, failed, ...active].map((t) => t.id);
-      assert.deepStrictEqual(mine.filter((id) => !ids.includes(id)), [], 'every task is a row');
-      assert.deepStrictEqual(new Set(ids.filter((id) => mine.includes(id)).map((id) => tasks[ids.indexOf(id)]?.request.provider)), new Set(['openai', 'pixapi', 'pixai', 'apixo']));
+      assert.deepStrictEqual(
+        mine.filter((id) => !ids.includes(id)),
+        [],
+        'every task is a row',
+      );
+      assert.deepStrictEqual(
+        new Set(ids.filter((id) => mine.includes(id)).map((id) => tasks[ids.indexOf(id)]?.request.provider)),
+        new Set(['openai', 'pixapi', 'pixai', 'apixo']),
+      );
       const lastActive = tasks.map((t) => ACTIVE.includes(t?.state as TaskState)).lastIndexOf(true);
       const firstFinished = tasks.findIndex((t) => TERMINAL.includes(t?.state as TaskState));
       assert.ok(lastActive >= 0 && lastActive < firstFinished, `running tasks first: ${tasks.map((t) => t?.state).join(', ')}`);
@@ -207,15 +230,31 @@ describe('Task commands, the Tasks view and the status bar', function () {
       for (const task of active) {
         const item = hooks.tasksView.getTreeItem(task.id) as vscode.TreeItem;
         assert.strictEqual(iconId(item), 'loading~spin', `${task.request.provider}: spinning while running`);
-        assert.deepStrictEqual(['task', 'running', 'cancel'].filter((t) => !tokens(item).includes(t)), [], item.contextValue);
-        assert.deepStrictEqual(['retry', 'open', 'reveal'].filter((t) => tokens(item).includes(t)), [], item.contextValue);
+        assert.deepStrictEqual(
+          ['task', 'running', 'cancel'].filter((t) => !tokens(item).includes(t)),
+          [],
+          item.contextValue,
+        );
+        assert.deepStrictEqual(
+          ['retry', 'open', 'reveal'].filter((t) => tokens(item).includes(t)),
+          [],
+          item.contextValue,
+        );
       }
       const succeededItem = hooks.tasksView.getTreeItem(openai.id) as vscode.TreeItem;
-      assert.deepStrictEqual(['succeeded', 'open', 'reveal', 'remove'].filter((t) => !tokens(succeededItem).includes(t)), [], succeededItem.contextValue);
+      assert.deepStrictEqual(
+        ['succeeded', 'open', 'reveal', 'remove'].filter((t) => !tokens(succeededItem).includes(t)),
+        [],
+        succeededItem.contextValue,
+      );
       assert.ok(!tokens(succeededItem).includes('cancel') && !tokens(succeededItem).includes('retry'), succeededItem.contextValue);
       assert.strictEqual(iconId(succeededItem), 'pass');
       const failedItem = hooks.tasksView.getTreeItem(failed.id) as vscode.TreeItem;
-      assert.deepStrictEqual(['failed', 'retry', 'remove'].filter((t) => !tokens(failedItem).includes(t)), [], failedItem.contextValue);
+      assert.deepStrictEqual(
+        ['failed', 'retry', 'remove'].filter((t) => !tokens(failedItem).includes(t)),
+        [],
+        failedItem.contextValue,
+      );
       assert.ok(!tokens(failedItem).includes('cancel') && !tokens(failedItem).includes('open'), failedItem.contextValue);
       assert.strictEqual(iconId(failedItem), 'error');
 
@@ -228,7 +267,11 @@ describe('Task commands, the Tasks view and the status bar', function () {
 
       for (const task of active) assert.strictEqual((await api.waitForTask(task.id)).state, 'succeeded');
       const stillActive = (await api.listTasks()).filter((t) => POLLED.includes(t.state));
-      assert.deepStrictEqual(stillActive.map((t) => `${t.request.prompt}: ${t.state}`), [], 'nothing else is running');
+      assert.deepStrictEqual(
+        stillActive.map((t) => `${t.request.prompt}: ${t.state}`),
+        [],
+        'nothing else is running',
+      );
       assert.strictEqual(hooks.statusBar().shown, false, 'the status-bar item hides when no task runs');
       assert.strictEqual(hooks.treeView.badge, undefined, 'no badge when nothing runs');
     });
@@ -237,7 +280,11 @@ describe('Task commands, the Tasks view and the status bar', function () {
       await control.configure({ timing: RUNNING_FOR_A_WHILE });
       const task = await running('mediaStudio.generateImage', { prompt: promptFor('one row refresh') });
       const others = (await api.listTasks()).filter((t) => t.id !== task.id && POLLED.includes(t.state));
-      assert.deepStrictEqual(others.map((t) => `${t.request.prompt}: ${t.state}`), [], 'no other task is active (its changes would refresh the list)');
+      assert.deepStrictEqual(
+        others.map((t) => `${t.request.prompt}: ${t.state}`),
+        [],
+        'no other task is active (its changes would refresh the list)',
+      );
       // Each refresh with the task's state at that moment; from here on it stays running until it finishes.
       const fired: { element: unknown; state: string }[] = [];
       const stateNow = () => tokens(hooks.tasksView.getTreeItem(task.id) as vscode.TreeItem)[1];

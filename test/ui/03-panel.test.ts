@@ -25,7 +25,12 @@ describe('UI: the Media Studio panel', () => {
     const input = page.locator('.quick-input-widget input');
     for (let attempt = 0; attempt < 10 && !(await input.isVisible()); attempt++) {
       // The webview keeps F1 to itself; clicking the side bar's title gives focus back to the workbench.
-      if (attempt > 0) await page.locator('.part.sidebar .composite.title').first().click({ position: { x: 10, y: 10 } }).catch(() => undefined);
+      if (attempt > 0)
+        await page
+          .locator('.part.sidebar .composite.title')
+          .first()
+          .click({ position: { x: 10, y: 10 } })
+          .catch(() => undefined);
       await page.keyboard.press('F1');
       await input.waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
     }
@@ -53,8 +58,16 @@ describe('UI: the Media Studio panel', () => {
     await reference.waitFor({ timeout: 30_000 });
     // The thumbnail really loads (CSP and localResourceRoots allow it).
     await assertImageLoaded(reference.locator('img'));
-    assert.strictEqual(await panel().locator('#prompt').inputValue(), 'A paper plane over a bay, from the panel', 'the compose area kept its prompt');
-    assert.strictEqual(await panel().locator('#prompt').getAttribute('maxlength'), '32000', 'the prompt cannot outgrow what the host accepts');
+    assert.strictEqual(
+      await panel().locator('#prompt').inputValue(),
+      'A paper plane over a bay, from the panel',
+      'the compose area kept its prompt',
+    );
+    assert.strictEqual(
+      await panel().locator('#prompt').getAttribute('maxlength'),
+      '32000',
+      'the prompt cannot outgrow what the host accepts',
+    );
 
     // A model that takes images only as URLs says so beside the reference, before anything is sent.
     const note = panel().locator('#model-note');
@@ -84,15 +97,32 @@ describe('UI: the Media Studio panel', () => {
     assert.doesNotMatch((await panel().locator('#prompt').getAttribute('placeholder')) ?? '', /Ctrl/);
     const button = await panel().locator('#submit').boundingBox();
     const status = await panel().locator('#status').boundingBox();
-    assert.ok(button && status && Math.abs((status.y + status.height / 2) - (button.y + button.height / 2)) < button.height / 2, 'the status sits on the Generate button\'s line');
+    assert.ok(
+      button && status && Math.abs(status.y + status.height / 2 - (button.y + button.height / 2)) < button.height / 2,
+      "the status sits on the Generate button's line",
+    );
     const providerBox = await panel().locator('#provider').boundingBox();
     const firstParam = await panel().locator('#params .field').first().boundingBox();
-    assert.ok(providerBox && firstParam && Math.abs(providerBox.x - firstParam.x) < 1 && Math.abs(providerBox.width - firstParam.width) < 1, 'the parameter boxes line up with the pickers');
+    assert.ok(
+      providerBox && firstParam && Math.abs(providerBox.x - firstParam.x) < 1 && Math.abs(providerBox.width - firstParam.width) < 1,
+      'the parameter boxes line up with the pickers',
+    );
     await card.locator('[data-action="open"]').waitFor({ state: 'attached' });
     const item = panel().locator('.result', { has: panel().locator('img[alt^="A paper plane over a bay"]') }).first();
     const tools = item.locator('.toolbar[role="toolbar"] button');
-    assert.deepStrictEqual(await tools.evaluateAll((buttons) => buttons.map((b) => b.getAttribute('title'))), ['Open', 'Reveal in Explorer', 'Copy Prompt', 'Use as Reference', 'Animate', 'Regenerate']);
-    assert.strictEqual(await item.locator('.toolbar').evaluate((bar) => getComputedStyle(bar).opacity), '0', 'the toolbar hides until hover or focus');
+    assert.deepStrictEqual(await tools.evaluateAll((buttons) => buttons.map((b) => b.getAttribute('title'))), [
+      'Open',
+      'Reveal in Explorer',
+      'Copy Prompt',
+      'Use as Reference',
+      'Animate',
+      'Regenerate',
+    ]);
+    assert.strictEqual(
+      await item.locator('.toolbar').evaluate((bar) => getComputedStyle(bar).opacity),
+      '0',
+      'the toolbar hides until hover or focus',
+    );
     await item.hover();
     assert.strictEqual(await item.locator('.toolbar').evaluate((bar) => getComputedStyle(bar).opacity), '1', 'hovering shows the toolbar');
     await workbench.screenshot('panel-toolbar-hover');
@@ -100,7 +130,10 @@ describe('UI: the Media Studio panel', () => {
     await tools.first().focus();
     await tools.first().press('ArrowRight');
     assert.strictEqual(await tools.nth(1).evaluate((b) => b === document.activeElement), true, 'ArrowRight moves to Reveal');
-    assert.deepStrictEqual(await tools.evaluateAll((buttons) => buttons.map((b) => (b as HTMLButtonElement).tabIndex)), [-1, 0, -1, -1, -1, -1]);
+    assert.deepStrictEqual(
+      await tools.evaluateAll((buttons) => buttons.map((b) => (b as HTMLButtonElement).tabIndex)),
+      [-1, 0, -1, -1, -1, -1],
+    );
 
     await colorTheme('Dark High Contrast');
     await panel().locator('body.vscode-high-contrast').waitFor();

@@ -15,9 +15,17 @@ describe('UI: the Getting Started walkthrough, after using Media Studio', () => 
   it('shows the steps done by 01–03 as checked, and checks "Choose a provider" once its button runs', async () => {
     await workbench.openWalkthrough();
     for (const id of WALKTHROUGH_STEPS.slice(1)) {
-      assert.strictEqual(await workbench.walkthroughStep(id).getAttribute('aria-checked'), 'true', `${id} was done by the earlier UI tests`);
+      assert.strictEqual(
+        await workbench.walkthroughStep(id).getAttribute('aria-checked'),
+        'true',
+        `${id} was done by the earlier UI tests`,
+      );
     }
-    assert.strictEqual(await workbench.walkthroughStep('chooseProvider').getAttribute('aria-checked'), 'false', 'choosing a provider is not done yet');
+    assert.strictEqual(
+      await workbench.walkthroughStep('chooseProvider').getAttribute('aria-checked'),
+      'false',
+      'choosing a provider is not done yet',
+    );
 
     await workbench.walkthroughStep('chooseProvider').click();
     const button = workbench.walkthroughStep('chooseProvider').locator(':is(button, a)', { hasText: 'Choose Default Provider' }).first();
@@ -27,7 +35,9 @@ describe('UI: the Getting Started walkthrough, after using Media Studio', () => 
     await workbench.page.locator('.settings-editor').first().waitFor({ timeout: 30_000 });
 
     await workbench.openWalkthrough();
-    await workbench.page.locator('button.getting-started-step[data-step-id$="#chooseProvider"][aria-checked="true"]').waitFor({ timeout: 15_000 });
+    await workbench.page
+      .locator('button.getting-started-step[data-step-id$="#chooseProvider"][aria-checked="true"]')
+      .waitFor({ timeout: 15_000 });
     for (const id of WALKTHROUGH_STEPS) assert.strictEqual(await workbench.walkthroughStep(id).getAttribute('aria-checked'), 'true', id);
     await workbench.walkthroughStep('openPanel').click();
     await workbench.screenshot('walkthrough-done');

@@ -19,18 +19,27 @@ describe('UI: the panel\'s form drawn from the model specs, with its Advanced se
     await panel().locator('#prompt').waitFor({ timeout: 30_000 });
     const cases = [
       { provider: 'pixapi', model: 'gpt-image-2', main: ['n', 'size', 'quality'], advanced: ['response_format'] },
-      { provider: 'apixo', model: 'veo-3-1', main: ['mode', 'generationType', 'aspect_ratio'], advanced: ['seed', 'watermark', 'enableTranslation', 'provider'] },
+      {
+        provider: 'apixo',
+        model: 'veo-3-1',
+        main: ['mode', 'generationType', 'aspect_ratio'],
+        advanced: ['seed', 'watermark', 'enableTranslation', 'provider'],
+      },
       { provider: 'pixai', model: '1983308862240288769', main: ['aspectRatio', 'mode', 'style'], advanced: ['strength'] },
     ];
     for (const { provider, model, main, advanced } of cases) {
       await panel().locator('#provider').selectOption(provider);
       await panel().locator(`#model option[value="${model}"]`).waitFor({ state: 'attached', timeout: 30_000 });
       await panel().locator('#model').selectOption(model);
-      const mainFields = await panel().locator('#params [data-param]').evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset.param));
+      const mainFields = await panel()
+        .locator('#params [data-param]')
+        .evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset.param));
       assert.deepStrictEqual(mainFields, main, `${provider}/${model}: the main row`);
       const details = panel().locator('#advanced');
       if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator('summary').click();
-      const advancedFields = await panel().locator('#advanced-params [data-param]').evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset.param));
+      const advancedFields = await panel()
+        .locator('#advanced-params [data-param]')
+        .evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset.param));
       assert.deepStrictEqual(advancedFields, advanced, `${provider}/${model}: Advanced`);
       await panel().locator('#model-rules').filter({ hasText: 'documented at' }).waitFor();
       if (provider === 'pixai') {

@@ -20,7 +20,12 @@ describe('UI: batch mode in the panel', () => {
     const page = workbench.page;
     const input = page.locator('.quick-input-widget input');
     for (let attempt = 0; attempt < 10 && !(await input.isVisible()); attempt++) {
-      if (attempt > 0) await page.locator('.part.sidebar .composite.title').first().click({ position: { x: 10, y: 10 } }).catch(() => undefined);
+      if (attempt > 0)
+        await page
+          .locator('.part.sidebar .composite.title')
+          .first()
+          .click({ position: { x: 10, y: 10 } })
+          .catch(() => undefined);
       await page.keyboard.press('F1');
       await input.waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
     }
@@ -37,7 +42,11 @@ describe('UI: batch mode in the panel', () => {
     const template = panel().locator('#batch-template');
     await template.waitFor({ timeout: 30_000 });
     await template.fill('a {colour} paper {thing}');
-    assert.deepStrictEqual(await panel().locator('#batch-highlight mark.variable').allTextContents(), ['{colour}', '{thing}'], 'the variables are highlighted');
+    assert.deepStrictEqual(
+      await panel().locator('#batch-highlight mark.variable').allTextContents(),
+      ['{colour}', '{thing}'],
+      'the variables are highlighted',
+    );
     await panel().locator('#batch-value-colour').fill('red, blue');
     await panel().locator('#batch-value-thing').fill('plane, boat');
     const models = panel().locator('#batch-models label.check');
@@ -53,11 +62,18 @@ describe('UI: batch mode in the panel', () => {
     // Both models have documented Pixapi prices (gemini-2.5-flash-image: 2 credits an image): a total, nothing unknown.
     assert.match((await count.textContent()) ?? '', /estimate: \$\d+\.\d\d/);
     assert.doesNotMatch((await count.textContent()) ?? '', /unknown/);
-    assert.deepStrictEqual(await panel().locator('#batch-prompts li').allTextContents(), ['a red paper plane', 'a red paper boat', 'a blue paper plane', 'a blue paper boat']);
+    assert.deepStrictEqual(await panel().locator('#batch-prompts li').allTextContents(), [
+      'a red paper plane',
+      'a red paper boat',
+      'a blue paper plane',
+      'a blue paper boat',
+    ]);
     await workbench.screenshot('batch-compose');
 
     await panel().locator('#batch-generate').click();
-    const grid = panel().locator('.batch-grid', { has: panel().locator('th', { hasText: 'Pixapi gemini-2.5-flash-image' }) }).first();
+    const grid = panel()
+      .locator('.batch-grid', { has: panel().locator('th', { hasText: 'Pixapi gemini-2.5-flash-image' }) })
+      .first();
     await grid.waitFor({ timeout: 30_000 });
     const thumbs = grid.locator('.thumb img');
     for (let i = 0; i < 8; i++) await thumbs.nth(i).waitFor({ timeout: 120_000 });
@@ -68,9 +84,11 @@ describe('UI: batch mode in the panel', () => {
         const img = element as HTMLImageElement;
         return img.complete ? undefined : new Promise((resolve) => img.addEventListener('load', resolve, { once: true }));
       });
-      assert.ok(await image.evaluate((element) => (element as HTMLImageElement).naturalWidth) > 0, 'the thumbnail loaded');
+      assert.ok((await image.evaluate((element) => (element as HTMLImageElement).naturalWidth)) > 0, 'the thumbnail loaded');
     }
-    const sent = uiSession().emulator.tasks('pixapi').filter((t) => /^a (red|blue) paper (plane|boat)$/.test(t.prompt));
+    const sent = uiSession()
+      .emulator.tasks('pixapi')
+      .filter((t) => /^a (red|blue) paper (plane|boat)$/.test(t.prompt));
     assert.strictEqual(sent.length, 8, 'each cell sent once');
     assert.match((await grid.locator('td.cell').first().locator('.meta').textContent()) ?? '', /^done · \d+ s/);
 

@@ -55,7 +55,11 @@ describe('UI: images a document asks for', () => {
     await workbench.pick('gpt-image-2');
 
     await workbench.openMediaStudioView();
-    await page.locator('.part.sidebar .monaco-list-row', { hasText: 'a red bicycle' }).filter({ hasText: 'done' }).first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('.part.sidebar .monaco-list-row', { hasText: 'a red bicycle' })
+      .filter({ hasText: 'done' })
+      .first()
+      .waitFor({ timeout: 60_000 });
     const written = fs.readFileSync(path.join(workspace, 'img', 'bike.webp'));
     assert.strictEqual(written.toString('latin1', 8, 12), 'WEBP');
 
@@ -71,7 +75,9 @@ describe('UI: images a document asks for', () => {
     await hover.waitFor({ timeout: 15_000 });
     await hover.locator('img').first().evaluate((element) => {
       const img = element as HTMLImageElement;
-      return img.complete && img.naturalWidth > 0 ? undefined : new Promise((resolve) => img.addEventListener('load', resolve, { once: true }));
+      return img.complete && img.naturalWidth > 0
+        ? undefined
+        : new Promise((resolve) => img.addEventListener('load', resolve, { once: true }));
     });
     await workbench.screenshot('reference-hover');
   });

@@ -13,7 +13,10 @@ describe('UI: Show Spending', () => {
   it('opens its own webview with 30 days by provider, the month against the limit and the most expensive tasks', async () => {
     await workbench.runCommand('Media Studio: Show Spending');
     // Webviews are an outer iframe (ours, by extension id) around the active frame; the last one opened is this one.
-    const view = workbench.page.frameLocator('iframe.webview[src*="extensionId=media-studio.media-studio"]').last().frameLocator('iframe#active-frame');
+    const view = workbench.page
+      .frameLocator('iframe.webview[src*="extensionId=media-studio.media-studio"]')
+      .last()
+      .frameLocator('iframe#active-frame');
     await view.locator('h2', { hasText: 'Most expensive tasks' }).waitFor({ timeout: 30_000 });
     assert.strictEqual(await view.locator('svg.chart rect').count() >= 30, true, 'a bar (or an empty mark) for each of the 30 days');
     assert.match(await view.locator('.total').first().innerText(), /Today/);

@@ -55,7 +55,12 @@ export class Workbench {
       try {
         if (!(await input.isVisible())) {
           // A webview (the image preview) keeps F1 to itself; clicking the side bar's title gives focus back.
-          if (attempt > 0) await this.page.locator('.part.sidebar .composite.title').first().click({ position: { x: 10, y: 10 }, timeout: 2000 }).catch(() => undefined);
+          if (attempt > 0)
+            await this.page
+              .locator('.part.sidebar .composite.title')
+              .first()
+              .click({ position: { x: 10, y: 10 }, timeout: 2000 })
+              .catch(() => undefined);
           await this.page.keyboard.press('F1');
           await input.waitFor({ state: 'visible', timeout: 3000 });
         }
@@ -118,7 +123,9 @@ export class Workbench {
    * run the workbench as `npm start` does, without the smoke-test driver that would hide every toast.
    */
   async toast(text: string | RegExp) {
-    const toast = this.page.locator('.notifications-toasts .notification-toast-container .notification-list-item', { hasText: text }).first();
+    const toast = this.page
+      .locator('.notifications-toasts .notification-toast-container .notification-list-item', { hasText: text })
+      .first();
     await toast.waitFor({ state: 'visible', timeout: 15_000 });
     return toast;
   }

@@ -24,15 +24,31 @@ export const APIXO_SPEC = {
   id: 'apixo',
   label: 'Apixo',
   defaultBaseUrl: 'https://api.apixo.ai',
-  get keyHelp() { return l10n.t('Create a key in the Apixo console.'); },
-  capabilities: { textToImage: true, editWithFiles: false, editWithUrls: true, textToVideo: true, imageToVideo: true, cancel: false, balance: true, reportsTaskCost: false, modelListing: false },
+  get keyHelp() {
+    return l10n.t('Create a key in the Apixo console.');
+  },
+  capabilities: {
+    textToImage: true,
+    editWithFiles: false,
+    editWithUrls: true,
+    textToVideo: true,
+    imageToVideo: true,
+    cancel: false,
+    balance: true,
+    reportsTaskCost: false,
+    modelListing: false,
+  },
   references: { image: 'urls', video: 'urls' },
   concurrency: { plans: APIXO_PLANS, settings: { plan: 'apixo.plan' }, source: 'apixo.ai docs (rate limits by plan)' },
   results: { lifeMs: APIXO_RESULT_LIFE_MS },
-  get models() { return data().APIXO_MODELS; },
+  get models() {
+    return data().APIXO_MODELS;
+  },
   reservedFields: ['prompt', 'image_urls', 'request_type', 'callback_url', 'input'],
   genericModel: (id: string, kind: MediaKind) => data().genericModel(id, kind),
-  get modelRules() { return data().MODEL_RULES; },
+  get modelRules() {
+    return data().MODEL_RULES;
+  },
   price: (request: PricedRequest) => data().apixoPrice(request),
 } as const satisfies ProviderSpec<'apixo'>;
 

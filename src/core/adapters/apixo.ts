@@ -1,8 +1,20 @@
 /** Apixo: one task API for many models; every answer is an envelope whose `code` counts as much as the HTTP status. */
-import { ApiClient, ApiResponse, arr, CallOptions, HttpError, isHttpUrl, num, obj, parseRetryAfter, ProtocolError, str } from '../http';
+import {
+  type ApiClient,
+  type ApiResponse,
+  arr,
+  type CallOptions,
+  HttpError,
+  isHttpUrl,
+  num,
+  obj,
+  parseRetryAfter,
+  ProtocolError,
+  str,
+} from '../http';
 import { prepareRequest, specOf } from '../spec/validate';
 import type { ParamValue, RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
-import { APIXO_PLANS, APIXO_RESULT_LIFE_MS, ApixoPlan, apixoTopLevel } from './apixo.spec';
+import { APIXO_PLANS, APIXO_RESULT_LIFE_MS, type ApixoPlan, apixoTopLevel } from './apixo.spec';
 import type { PollPolicy, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
 import * as l10n from '@vscode/l10n';
 
@@ -39,7 +51,8 @@ async function callApixo(api: ApiClient, method: 'GET' | 'POST', path: string, o
   }
   const envelope = obj(response.body);
   const code = num(envelope?.code);
-  if (!envelope || code === undefined) throw new ProtocolError(l10n.t('The answer to {0} {1}{2} is not Apixo\'s {code, message, data} envelope.', method, API, path));
+  if (!envelope || code === undefined)
+    throw new ProtocolError(l10n.t("The answer to {0} {1}{2} is not Apixo's {code, message, data} envelope.", method, API, path));
   if (code !== 200) {
     const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
     throw new HttpError(statusForCode(code, envelope), envelope, retryAfterMs, method, api.url(`${API}${path}`).pathname);
@@ -113,7 +126,11 @@ export function parseApixoStatus(data: unknown): RemoteStatus {
       // failCode is an open set in two naming styles (CONTENT_VIOLATION, SensitiveContentDetected): shown as is.
       const failCode = str(status.failCode) ?? (num(status.failCode) !== undefined ? String(status.failCode) : undefined);
       const failMsg = str(status.failMsg) ?? l10n.t('the task failed without a message');
-      return { state: 'failed', remoteState: state, error: { message: `Apixo: ${failMsg}${failCode ? ` (${failCode})` : ''}`, code: failCode, raw: data } };
+      return {
+        state: 'failed',
+        remoteState: state,
+        error: { message: `Apixo: ${failMsg}${failCode ? ` (${failCode})` : ''}`, code: failCode, raw: data },
+      };
     }
     default:
       // An undocumented state: keep polling and show the word as Apixo said it.
@@ -157,13 +174,16 @@ export class ApixoAdapter implements ProviderAdapter {
   /** Transport rules only; the engine checks the model's fields, counts and modes against its spec. */
   validate(request: TaskRequest): string | undefined {
     if (request.images?.length) {
-      return l10n.t('Apixo takes reference images only as public URLs, not as files from your workspace. Give the image\'s http(s) address instead (a previous result\'s URL works while it is valid).');
+      return l10n.t(
+        "Apixo takes reference images only as public URLs, not as files from your workspace. Give the image's http(s) address instead (a previous result's URL works while it is valid).",
+      );
     }
     const imageUrls = request.imageUrls ?? [];
     for (const url of imageUrls) {
       if (!isHttpUrl(url)) return l10n.t('Apixo takes reference images only as public URLs: "{0}" is not an http(s) URL.', url);
     }
-    if (request.operation === 'edit' && imageUrls.length === 0) return l10n.t('Apixo takes reference images only as public URLs: give at least one image URL to edit.');
+    if (request.operation === 'edit' && imageUrls.length === 0)
+      return l10n.t('Apixo takes reference images only as public URLs: give at least one image URL to edit.');
     return undefined;
   }
 
@@ -182,7 +202,9 @@ export class ApixoAdapter implements ProviderAdapter {
   async poll(api: ApiClient, task: Task): Promise<RemoteStatus> {
     if (!task.remoteId) throw new Error(l10n.t('This task has no Apixo task id to check.'));
     // The status path names the model again: it comes from the stored request.
-    const data = await callApixo(api, 'GET', `/statusTask/${encodeURIComponent(modelOf(task.request))}`, { query: { taskId: task.remoteId } });
+    const data = await callApixo(api, 'GET', `/statusTask/${encodeURIComponent(modelOf(task.request))}`, {
+      query: { taskId: task.remoteId },
+    });
     return parseApixoStatus(data);
   }
 }

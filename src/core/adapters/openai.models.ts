@@ -1,5 +1,6 @@
 /**
- * The OpenAI-compatible model catalog (the data of its spec, src/core/adapters/openai.spec.ts, loaded on first use), from OpenAI's public images API reference (not from PROVIDERS.md): gpt-image-1
+ * The OpenAI-compatible model catalog (the data of its spec, src/core/adapters/openai.spec.ts, loaded on first use),
+ * from OpenAI's public images API reference (not from PROVIDERS.md): gpt-image-1
  * generates and edits (reference images as files, an optional `mask`), dall-e-3 only generates. A gateway may
  * serve other models: a typed id gets the fields both endpoints share.
  */
@@ -20,7 +21,11 @@ const GPT_IMAGE_PARAMS: readonly ParamSpec[] = [
   field('moderation', 'enum', { values: ['auto', 'low'], complete: true, advanced: true, operations: ['generate'] }),
   field('input_fidelity', 'enum', { values: ['low', 'high'], complete: true, advanced: true, operations: ['edit'] }),
   // A PNG the size of the first image; its fully transparent pixels mark where to edit.
-  field('mask', 'file', { advanced: true, operations: ['edit'], note: 'A PNG the size of the first image; transparent pixels mark where to edit.' }),
+  field('mask', 'file', {
+    advanced: true,
+    operations: ['edit'],
+    note: 'A PNG the size of the first image; transparent pixels mark where to edit.',
+  }),
 ];
 
 export const OPENAI_MODELS: readonly ModelSpec[] = [

@@ -1,6 +1,6 @@
 /** OpenAI-compatible images: synchronous generations (JSON) and edits (multipart); tasks complete at submit, never polled. */
-import { ApiClient, arr, obj, ProtocolError, str } from '../http';
-import { multipartBody, MultipartPart } from '../multipart';
+import { type ApiClient, arr, obj, ProtocolError, str } from '../http';
+import { multipartBody, type MultipartPart } from '../multipart';
 import type { ParamValue, RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
 import type { InlineResult, PollPolicy, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
 import * as l10n from '@vscode/l10n';
@@ -39,7 +39,10 @@ export function parseOpenAiImages(body: unknown): { status: RemoteStatus; inline
     return url ? { url } : { saveError: l10n.t('The image answer has an item with neither url nor b64_json.') };
   });
   // The raw answer only matters when it holds no media (see applyRemoteStatus), so its base64 is never kept.
-  return { status: { state: 'succeeded', remoteState: 'completed', progress: 100, results, raw: inline.length ? undefined : body }, inline };
+  return {
+    status: { state: 'succeeded', remoteState: 'completed', progress: 100, results, raw: inline.length ? undefined : body },
+    inline,
+  };
 }
 
 export class OpenAiAdapter implements ProviderAdapter {
@@ -49,8 +52,10 @@ export class OpenAiAdapter implements ProviderAdapter {
 
   /** Transport rules only; the engine checks fields against the spec. */
   validate(request: TaskRequest): string | undefined {
-    if (request.kind === 'video' || request.operation === 'video') return l10n.t('OpenAI\'s images API makes images only. Choose Pixapi or Apixo for video.');
-    if (request.imageUrls?.length) return l10n.t('OpenAI\'s images API takes reference images as files, not URLs. Pick workspace images instead.');
+    if (request.kind === 'video' || request.operation === 'video')
+      return l10n.t("OpenAI's images API makes images only. Choose Pixapi or Apixo for video.");
+    if (request.imageUrls?.length)
+      return l10n.t("OpenAI's images API takes reference images as files, not URLs. Pick workspace images instead.");
     if (request.operation === 'edit' && !request.images?.length) return l10n.t('Pick at least one image to edit.');
     const mask = request.params.mask;
     if (mask !== undefined && request.operation !== 'edit') return l10n.t('A mask applies only to an edit.');
@@ -79,12 +84,17 @@ export class OpenAiAdapter implements ProviderAdapter {
       }
       response = await api.call('POST', '/v1/images/edits', { ...options, form: multipartBody(parts) });
     } else {
-      response = await api.call('POST', '/v1/images/generations', { ...options, json: { model, prompt: request.prompt, ...chosenFields(request) } });
+      response = await api.call('POST', '/v1/images/generations', {
+        ...options,
+        json: { model, prompt: request.prompt, ...chosenFields(request) },
+      });
     }
     return { kind: 'completed', ...parseOpenAiImages(response.body) };
   }
 
   async poll(_api: ApiClient, task: Task): Promise<RemoteStatus> {
-    throw new Error(l10n.t('Task {0} used OpenAI\'s synchronous images API: it was finished when it was sent, so there is nothing to check.', task.id));
+    throw new Error(
+      l10n.t("Task {0} used OpenAI's synchronous images API: it was finished when it was sent, so there is nothing to check.", task.id),
+    );
   }
 }

@@ -1,5 +1,6 @@
 /**
- * PixAI's model catalog (the data of its spec, src/core/adapters/pixai.spec.ts, loaded on first use). The v2 create page documents `modelVersionId`, `prompt`, `aspectRatio`, `mode` and `style`
+ * PixAI's model catalog (the data of its spec, src/core/adapters/pixai.spec.ts, loaded on first use). The v2 create
+ * page documents `modelVersionId`, `prompt`, `aspectRatio`, `mode` and `style`
  * (their full value lists are not public: examples only); image-to-image goes through the v1 parameters
  * `mediaUrl` + `strength`. The other task parameters PixAI's SDK names (`negativePrompts`, `seed`, `lora`…)
  * are not documented for v2: they are offered only through `extra`, with a note that PixAI may ignore them.
@@ -14,10 +15,24 @@ const SDK = 'github.com/pixai-art/pixai-client-js src/parameters.types.ts';
 
 const PARAMS: readonly ParamSpec[] = [
   // Only "9:16" is documented (as an example); the others are common ratios offered as suggestions.
-  { name: 'aspectRatio', type: 'string', role: 'aspectRatio', values: ['9:16', '1:1', '16:9', '2:3', '3:2', '3:4', '4:3'], complete: false, source: V2 },
+  {
+    name: 'aspectRatio',
+    type: 'string',
+    role: 'aspectRatio',
+    values: ['9:16', '1:1', '16:9', '2:3', '3:2', '3:4', '4:3'],
+    complete: false,
+    source: V2,
+  },
   { name: 'mode', type: 'string', role: 'mode', values: ['standard'], complete: false, source: V2 },
   { name: 'style', type: 'string', role: 'style', source: V2, note: 'No values are documented.' },
-  { name: 'strength', type: 'number', inputCase: 'withImages', advanced: true, source: V1, note: 'How far image-to-image may move from the reference.' },
+  {
+    name: 'strength',
+    type: 'number',
+    inputCase: 'withImages',
+    advanced: true,
+    source: V1,
+    note: 'How far image-to-image may move from the reference.',
+  },
 ];
 
 const sdk = (name: string, type: ParamSpec['type'], note?: string): ParamSpec => ({ name, type, source: SDK, note });

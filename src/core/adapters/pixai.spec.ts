@@ -25,14 +25,32 @@ export const PIXAI_SPEC = {
   id: 'pixai',
   label: 'PixAI',
   defaultBaseUrl: 'https://api.pixai.art',
-  get keyHelp() { return l10n.t('Create a key in PixAI account settings → API.'); },
-  capabilities: { textToImage: true, editWithFiles: false, editWithUrls: true, textToVideo: false, imageToVideo: false, cancel: true, balance: false, reportsTaskCost: false, modelListing: false },
+  get keyHelp() {
+    return l10n.t('Create a key in PixAI account settings → API.');
+  },
+  capabilities: {
+    textToImage: true,
+    editWithFiles: false,
+    editWithUrls: true,
+    textToVideo: false,
+    imageToVideo: false,
+    cancel: true,
+    balance: false,
+    reportsTaskCost: false,
+    modelListing: false,
+  },
   references: { image: 'urls', video: 'none' },
   // Documented: at most 10 tasks per account waiting or running; the setting may lower it.
-  concurrency: { maxActiveTasks: 10, settings: { maxActiveTasks: 'pixai.maxConcurrentTasks' }, source: 'platform.pixai.art docs (rate limits)' },
+  concurrency: {
+    maxActiveTasks: 10,
+    settings: { maxActiveTasks: 'pixai.maxConcurrentTasks' },
+    source: 'platform.pixai.art docs (rate limits)',
+  },
   // Results "are not kept permanently" (no life stated); the media route needs the key.
   results: { keyedRoute: /^\/v1\/media\/[^/]+\/image\/?$/ },
-  get models() { return data().PIXAI_MODELS; },
+  get models() {
+    return data().PIXAI_MODELS;
+  },
   reservedFields: ['modelVersionId', 'prompt', 'prompts', 'mediaUrl', 'mediaId'],
   // Every PixAI model version takes the same documented fields.
   genericModel: (id: string, _kind: MediaKind) => data().model(id, undefined, true),

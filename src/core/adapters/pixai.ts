@@ -1,5 +1,5 @@
 /** PixAI: v2 create, v1 status, images by URL or the keyed media route, cancel only through GraphQL; no video or balance. */
-import { ApiClient, arr, isHttpUrl, num, obj, ProtocolError, str } from '../http';
+import { type ApiClient, arr, isHttpUrl, num, obj, ProtocolError, str } from '../http';
 import type { ParamValue, RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
 import { parseModelVersionId } from './pixai.spec';
 import type { CancelOutcome, PollPolicy, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
@@ -60,7 +60,12 @@ export function parsePixaiTask(body: unknown, mediaUrl: (mediaId: string) => str
       // PixAI documents no error fields for a failed task: show a message if one is there, keep the whole task.
       const error = task.error ?? task.message;
       const said = str(obj(error)?.message) ?? str(error);
-      return { state: 'failed', remoteState: status, startedAt, error: { message: `PixAI: ${said ?? l10n.t('the task failed (PixAI gave no reason).')}`, raw: task } };
+      return {
+        state: 'failed',
+        remoteState: status,
+        startedAt,
+        error: { message: `PixAI: ${said ?? l10n.t('the task failed (PixAI gave no reason).')}`, raw: task },
+      };
     }
     case 'cancelled':
       return { state: 'cancelled', remoteState: status, startedAt };
@@ -81,16 +86,25 @@ export class PixaiAdapter implements ProviderAdapter {
 
   /** Transport rules only; the engine checks the fields and the one reference against the spec. */
   validate(request: TaskRequest): string | undefined {
-    if (request.kind === 'video' || request.operation === 'video') return l10n.t('PixAI makes no videos through its API. Choose Pixapi or Apixo for video.');
+    if (request.kind === 'video' || request.operation === 'video')
+      return l10n.t('PixAI makes no videos through its API. Choose Pixapi or Apixo for video.');
     if (request.images?.length) {
-      return l10n.t('PixAI takes a reference image only as a public URL (its mediaUrl), not as a file from your workspace. Give the image\'s http(s) address instead (a previous result\'s URL works while it is valid).');
+      return l10n.t(
+        "PixAI takes a reference image only as a public URL (its mediaUrl), not as a file from your workspace. Give the image's http(s) address instead (a previous result's URL works while it is valid).",
+      );
     }
     const imageUrls = request.imageUrls ?? [];
-    if (imageUrls.length > 1) return l10n.t('PixAI takes one reference image; {0} were given. Keep one, or use Pixapi or Apixo for several.', imageUrls.length);
-    if (imageUrls.length === 1 && !isHttpUrl(imageUrls[0])) return l10n.t('PixAI takes a reference image only as a public URL: "{0}" is not an http(s) URL.', imageUrls[0]);
-    if (request.operation === 'edit' && imageUrls.length === 0) return l10n.t('PixAI takes a reference image only as a public URL: give one image URL.');
+    if (imageUrls.length > 1)
+      return l10n.t('PixAI takes one reference image; {0} were given. Keep one, or use Pixapi or Apixo for several.', imageUrls.length);
+    if (imageUrls.length === 1 && !isHttpUrl(imageUrls[0]))
+      return l10n.t('PixAI takes a reference image only as a public URL: "{0}" is not an http(s) URL.', imageUrls[0]);
+    if (request.operation === 'edit' && imageUrls.length === 0)
+      return l10n.t('PixAI takes a reference image only as a public URL: give one image URL.');
     if (!parseModelVersionId(request.model)) {
-      return l10n.t('"{0}" is not a PixAI model version id. Paste the number, or a model page address pixai.art/model/<id>/<version> (the last number is used).', request.model);
+      return l10n.t(
+        '"{0}" is not a PixAI model version id. Paste the number, or a model page address pixai.art/model/<id>/<version> (the last number is used).',
+        request.model,
+      );
     }
     return undefined;
   }

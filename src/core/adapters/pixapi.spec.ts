@@ -14,13 +14,28 @@ export const PIXAPI_SPEC = {
   id: 'pixapi',
   label: 'Pixapi',
   defaultBaseUrl: 'https://api.pixapi.ai',
-  get keyHelp() { return l10n.t('Create a key in the Pixapi dashboard.'); },
-  capabilities: { textToImage: true, editWithFiles: true, editWithUrls: false, textToVideo: true, imageToVideo: true, cancel: false, balance: false, reportsTaskCost: true, modelListing: true, syncSetting: 'pixapi.synchronous' },
+  get keyHelp() {
+    return l10n.t('Create a key in the Pixapi dashboard.');
+  },
+  capabilities: {
+    textToImage: true,
+    editWithFiles: true,
+    editWithUrls: false,
+    textToVideo: true,
+    imageToVideo: true,
+    cancel: false,
+    balance: false,
+    reportsTaskCost: true,
+    modelListing: true,
+    syncSetting: 'pixapi.synchronous',
+  },
   references: { image: 'files', video: 'urls' },
   // No concurrency cap, request budget or result life is documented.
   concurrency: { settings: {} },
   results: {},
-  get models() { return data().PIXAPI_MODELS; },
+  get models() {
+    return data().PIXAPI_MODELS;
+  },
   reservedFields: ['model', 'prompt', 'image'],
   genericModel: (id: string, kind: MediaKind) => data().genericModel(id, kind),
   price: (request: PricedRequest) => data().pixapiPrice(request),

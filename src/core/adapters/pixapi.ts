@@ -1,6 +1,6 @@
 /** Pixapi: OpenAI-compatible images (sync and async), multipart edits, async video; tasks at /v1/tasks/{id}. */
-import { ApiClient, arr, isHttpUrl, num, obj, ProtocolError, str } from '../http';
-import { multipartBody, MultipartPart } from '../multipart';
+import { type ApiClient, arr, isHttpUrl, num, obj, ProtocolError, str } from '../http';
+import { multipartBody, type MultipartPart } from '../multipart';
 import type { Cost, ParamValue, RemoteStatus, ResultItem, Task, TaskRequest } from '../task';
 import type { InlineResult, PollPolicy, ProviderAdapter, SubmitContext, SubmitResult } from './adapter';
 import { parseOpenAiImages } from './openai';
@@ -64,7 +64,13 @@ export function parsePixapiTask(body: unknown): RemoteStatus {
       const error = task.error ?? task.message;
       const message = str(obj(error)?.message) ?? str(error) ?? l10n.t('Pixapi reported the task as failed without a reason.');
       const code = obj(error)?.code;
-      return { state: 'failed', remoteState: status, progress, cost, error: { message: `Pixapi: ${message}`, code: code === undefined ? undefined : String(code), raw: error } };
+      return {
+        state: 'failed',
+        remoteState: status,
+        progress,
+        cost,
+        error: { message: `Pixapi: ${message}`, code: code === undefined ? undefined : String(code), raw: error },
+      };
     }
     default:
       // An undocumented state: keep polling and show the word as the provider said it.
@@ -88,7 +94,8 @@ export class PixapiAdapter implements ProviderAdapter {
     if (request.operation === 'edit' && !request.images?.length) return l10n.t('Pick at least one image to edit.');
     if (request.operation === 'video') {
       for (const input of [request.params.input_image, ...(request.imageUrls ?? [])]) {
-        if (input !== undefined && (typeof input !== 'string' || !isHttpUrl(input))) return l10n.t('The input image for a video must be an http(s) URL.');
+        if (input !== undefined && (typeof input !== 'string' || !isHttpUrl(input)))
+          return l10n.t('The input image for a video must be an http(s) URL.');
       }
     } else if (request.imageUrls?.length) {
       return l10n.t('Pixapi takes reference images for images as workspace files, not URLs. Pick workspace images instead.');
@@ -125,7 +132,11 @@ export class PixapiAdapter implements ProviderAdapter {
   private accepted(response: { body: unknown }): SubmitResult {
     const id = str(obj(response.body)?.id);
     if (!id) throw new ProtocolError(l10n.t('Pixapi accepted the task but sent no task id.'));
-    return { kind: 'accepted', remoteId: id, status: { state: 'submitted', remoteState: str(obj(response.body)?.status) ?? 'submitted', progress: 0 } };
+    return {
+      kind: 'accepted',
+      remoteId: id,
+      status: { state: 'submitted', remoteState: str(obj(response.body)?.status) ?? 'submitted', progress: 0 },
+    };
   }
 
   async listModels(api: ApiClient): Promise<ModelSpec[]> {

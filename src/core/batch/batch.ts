@@ -4,7 +4,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import { isProviderId } from '../providers';
-import { isTerminal, Operation, ParamValue, Task, TaskRequest, TaskState } from '../task';
+import { isTerminal, type Operation, type ParamValue, type Task, type TaskRequest, type TaskState } from '../task';
 import { planBatch, type BatchCell, type BatchModel } from './plan';
 import type { Row } from './rows';
 
@@ -55,7 +55,8 @@ export function cellTasks(batch: Batch, tasks: Iterable<Task>): Map<number, Task
     const ref = task.request.batch;
     if (ref?.id !== batch.id) continue;
     const known = latest.get(ref.cell);
-    if (!known || known.createdAt < task.createdAt || (known.createdAt === task.createdAt && known.id < task.id)) latest.set(ref.cell, task);
+    if (!known || known.createdAt < task.createdAt || (known.createdAt === task.createdAt && known.id < task.id))
+      latest.set(ref.cell, task);
   }
   return latest;
 }
@@ -108,7 +109,11 @@ export function describeProgress(summary: BatchSummary): string {
 }
 
 export function formatCosts(costs: BatchSummary['cost']): string {
-  return costs.map((c) => (c.unit === 'credits' ? l10n.t('{0} credits', c.amount) : c.unit === 'USD' ? `$${c.amount.toFixed(3)}` : `${c.amount} ${c.unit}`)).join(' + ');
+  return costs
+    .map((c) =>
+      c.unit === 'credits' ? l10n.t('{0} credits', c.amount) : c.unit === 'USD' ? `$${c.amount.toFixed(3)}` : `${c.amount} ${c.unit}`,
+    )
+    .join(' + ');
 }
 
 /** Failed, cancelled or never made: what Retry failed sends again. */
@@ -131,7 +136,12 @@ function isRow(value: unknown): value is Row {
 }
 
 function isParams(value: unknown): boolean {
-  return !!value && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => ['string', 'number', 'boolean'].includes(typeof v));
+  return (
+    !!value &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => ['string', 'number', 'boolean'].includes(typeof v))
+  );
 }
 
 /** Files on disk are untrusted: anything malformed is refused. */
@@ -144,13 +154,26 @@ export function parseStoredBatch(text: string): Batch | undefined {
   }
   if (!value || typeof value !== 'object') return undefined;
   const b = value as Partial<Batch>;
-  const valid = typeof b.id === 'string' && b.id.length > 0 && typeof b.slug === 'string' && typeof b.template === 'string'
-    && typeof b.createdAt === 'number' && typeof b.revision === 'number'
-    && Array.isArray(b.rows) && b.rows.every(isRow)
-    && Array.isArray(b.models) && b.models.length > 0 && b.models.every((m) => !!m && isProviderId(m.provider) && typeof m.model === 'string' && (m.params === undefined || isParams(m.params)))
-    && isParams(b.params ?? {}) && typeof b.workspaceFolder === 'string' && typeof b.outputFolder === 'string'
-    && Array.isArray(b.taskIds) && b.taskIds.every((id) => typeof id === 'string')
-    && ['generate', 'edit', 'video'].includes(b.operation as string);
+  const valid =
+    typeof b.id === 'string' &&
+    b.id.length > 0 &&
+    typeof b.slug === 'string' &&
+    typeof b.template === 'string' &&
+    typeof b.createdAt === 'number' &&
+    typeof b.revision === 'number' &&
+    Array.isArray(b.rows) &&
+    b.rows.every(isRow) &&
+    Array.isArray(b.models) &&
+    b.models.length > 0 &&
+    b.models.every(
+      (m) => !!m && isProviderId(m.provider) && typeof m.model === 'string' && (m.params === undefined || isParams(m.params)),
+    ) &&
+    isParams(b.params ?? {}) &&
+    typeof b.workspaceFolder === 'string' &&
+    typeof b.outputFolder === 'string' &&
+    Array.isArray(b.taskIds) &&
+    b.taskIds.every((id) => typeof id === 'string') &&
+    ['generate', 'edit', 'video'].includes(b.operation as string);
   if (!valid) return undefined;
   return { origin: 'user', ...b, params: b.params ?? {} } as Batch;
 }
@@ -158,7 +181,9 @@ export function parseStoredBatch(text: string): Batch | undefined {
 /** Task files are untrusted too. */
 export function isBatchRef(value: unknown): value is BatchRef {
   const ref = value as Partial<BatchRef> | undefined;
-  return !!ref && typeof ref.id === 'string' && typeof ref.cell === 'number' && Number.isInteger(ref.cell) && ref.cell >= 0 && isRow(ref.values);
+  return (
+    !!ref && typeof ref.id === 'string' && typeof ref.cell === 'number' && Number.isInteger(ref.cell) && ref.cell >= 0 && isRow(ref.values)
+  );
 }
 
 /** The same for every task of that cell, first time and on Retry. */

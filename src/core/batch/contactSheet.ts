@@ -1,8 +1,8 @@
 /** A batch's contact sheet: one Markdown file with every result, its prompt, model, time and cost. */
 import * as l10n from '@vscode/l10n';
 import { PROVIDERS } from '../providers';
-import { formatDuration, Task } from '../task';
-import { Batch, batchCells, cellTasks } from './batch';
+import { formatDuration, type Task } from '../task';
+import { type Batch, batchCells, cellTasks } from './batch';
 
 /** A file without it is the user's, and is never replaced. */
 export function contactSheetMarker(batchId: string): string {
@@ -32,11 +32,17 @@ export function contactSheet(batch: Batch, tasks: Iterable<Task>, relativeFile: 
     const model = batch.models[cell.model];
     const files = (task?.results ?? []).map((r) => (r.file ? relativeFile(r.file) : undefined)).filter((f): f is string => !!f);
     const shown = files.length
-      ? files.map((f) => (task?.request.kind === 'video' ? `[${cellText(f)}](${encodeURI(f)})` : `![${cellText(f)}](${encodeURI(f)})`)).join(' ')
-      : task ? l10n.t('({0})', task.state) : l10n.t('(not sent)');
+      ? files
+          .map((f) => (task?.request.kind === 'video' ? `[${cellText(f)}](${encodeURI(f)})` : `![${cellText(f)}](${encodeURI(f)})`))
+          .join(' ')
+      : task
+        ? l10n.t('({0})', task.state)
+        : l10n.t('(not sent)');
     const time = task?.endedAt !== undefined ? formatDuration(task.endedAt - (task.submittedAt ?? task.createdAt)) : '';
     const cost = task?.cost ? (task.cost.unit === 'USD' ? `$${task.cost.amount.toFixed(3)}` : l10n.t('{0} credits', task.cost.amount)) : '';
-    lines.push(`| ${shown} | ${cellText(cell.prompt)} | ${cellText(`${PROVIDERS[model.provider].label} ${model.model}`)} | ${time} | ${cost} |`);
+    lines.push(
+      `| ${shown} | ${cellText(cell.prompt)} | ${cellText(`${PROVIDERS[model.provider].label} ${model.model}`)} | ${time} | ${cost} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

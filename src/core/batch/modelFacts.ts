@@ -1,8 +1,8 @@
 /** The one seam through which batches ask about models: what they can do (specs) and cost (the spending seam). */
 import * as l10n from '@vscode/l10n';
 import { takesImages, typedModel } from '../catalog';
-import { PROVIDERS, ProviderId } from '../providers';
-import { estimateAll, formatRange, PricedRequest } from '../spending/estimate';
+import { PROVIDERS, type ProviderId } from '../providers';
+import { estimateAll, formatRange, type PricedRequest } from '../spending/estimate';
 import type { Operation, ParamValue } from '../task';
 
 /** A model no spec documents gets its provider's generic schema. */
@@ -10,7 +10,8 @@ export function modelProblem(provider: ProviderId, model: string, operation: Ope
   if (!model.trim()) return l10n.t('A model of {0} has no id.', PROVIDERS[provider].label);
   const info = typedModel(provider, model, operation === 'video' ? 'video' : 'image');
   const label = `${PROVIDERS[provider].label} ${model}`;
-  if (operation === 'video') return info.kind === 'video' ? undefined : l10n.t('{0} makes images, not videos; a video batch needs video models.', label);
+  if (operation === 'video')
+    return info.kind === 'video' ? undefined : l10n.t('{0} makes images, not videos; a video batch needs video models.', label);
   if (info.kind !== 'image') return l10n.t('{0} makes videos; this batch makes images. Choose an image model.', label);
   if (operation === 'edit' && !takesImages(info)) return l10n.t('{0} only generates from text; it cannot edit images.', label);
   return undefined;
@@ -39,6 +40,9 @@ export function estimateBatch(requests: readonly PricedRequest[]): BatchEstimate
 }
 
 /** The model's own over the shared ones. */
-export function mergedParams(shared: Readonly<Record<string, ParamValue>>, own?: Readonly<Record<string, ParamValue>>): Record<string, ParamValue> {
+export function mergedParams(
+  shared: Readonly<Record<string, ParamValue>>,
+  own?: Readonly<Record<string, ParamValue>>,
+): Record<string, ParamValue> {
   return { ...shared, ...own };
 }

@@ -2,7 +2,7 @@
 import * as l10n from '@vscode/l10n';
 import type { ProviderId } from '../providers';
 import type { ParamValue } from '../task';
-import { isVariableName, Row } from './rows';
+import { isVariableName, type Row } from './rows';
 import { fillTemplate, templateVariables } from './template';
 
 export interface BatchModel {
@@ -63,18 +63,36 @@ export function planBatch(input: BatchPlanInput): BatchPlan | { error: string } 
   const fileNames = input.rows?.length ? Object.keys(input.rows[0]) : [];
   const warnings: string[] = [];
   for (const [name, values] of Object.entries(variables)) {
-    if (!isVariableName(name)) return { error: l10n.t('"{0}" is not a variable name (letters, digits, _ and -, starting with a letter or _).', name) };
-    if (!Array.isArray(values) || !values.every((v) => typeof v === 'string')) return { error: l10n.t('The values of {0} must be a list of strings.', braces(name)) };
+    if (!isVariableName(name))
+      return { error: l10n.t('"{0}" is not a variable name (letters, digits, _ and -, starting with a letter or _).', name) };
+    if (!Array.isArray(values) || !values.every((v) => typeof v === 'string'))
+      return { error: l10n.t('The values of {0} must be a list of strings.', braces(name)) };
     if (values.length === 0) return { error: l10n.t('The list of values for {0} is empty. Give at least one value.', braces(name)) };
-    if (fileNames.includes(name)) return { error: l10n.t('{0} has values both in the list and in {1}; give them in one place.', braces(name), input.rowsFile ?? l10n.t('the rows file')) };
+    if (fileNames.includes(name))
+      return {
+        error: l10n.t(
+          '{0} has values both in the list and in {1}; give them in one place.',
+          braces(name),
+          input.rowsFile ?? l10n.t('the rows file'),
+        ),
+      };
     if (!used.includes(name)) warnings.push(l10n.t('The template does not use {0}; its values are ignored.', braces(name)));
   }
   for (const name of fileNames) {
-    if (!used.includes(name)) warnings.push(l10n.t('The template does not use {0} from {1}; that column is ignored.', braces(name), input.rowsFile ?? l10n.t('the rows file')));
+    if (!used.includes(name))
+      warnings.push(
+        l10n.t('The template does not use {0} from {1}; that column is ignored.', braces(name), input.rowsFile ?? l10n.t('the rows file')),
+      );
   }
   for (const name of used) {
     if (!Object.hasOwn(variables, name) && !fileNames.includes(name)) {
-      return { error: l10n.t('{0} has no values. List them under "variables" (such as "{1}": ["red", "blue"]), or use a rows file whose header names {1}.', braces(name), name) };
+      return {
+        error: l10n.t(
+          '{0} has no values. List them under "variables" (such as "{1}": ["red", "blue"]), or use a rows file whose header names {1}.',
+          braces(name),
+          name,
+        ),
+      };
     }
   }
   if (input.models.length === 0) return { error: l10n.t('Choose at least one model.') };
@@ -84,7 +102,15 @@ export function planBatch(input: BatchPlanInput): BatchPlan | { error: string } 
   const rowCount = fileRows.length * listed.reduce((n, name) => n * variables[name].length, 1);
   const taskCount = rowCount * input.models.length;
   if (taskCount > input.maxTasks) {
-    return { error: l10n.t('This batch would make {0} tasks ({1} prompts × {2} models), over the limit of {3} (setting "mediaStudio.batch.maxTasks"). Use fewer values or models, or raise the setting.', taskCount, rowCount, input.models.length, input.maxTasks) };
+    return {
+      error: l10n.t(
+        'This batch would make {0} tasks ({1} prompts × {2} models), over the limit of {3} (setting "mediaStudio.batch.maxTasks"). Use fewer values or models, or raise the setting.',
+        taskCount,
+        rowCount,
+        input.models.length,
+        input.maxTasks,
+      ),
+    };
   }
   const fromLists = productRows(variables, listed);
   const rows: Row[] = fileRows.flatMap((fileRow) => fromLists.map((listRow) => {

@@ -45,7 +45,10 @@ function csvRecords(text: string): { fields: string[]; line: number }[] | { erro
       continue;
     }
     if (c === '"') {
-      if (fieldStarted || afterQuote) return { error: l10n.t('Line {0}: a quote (") inside an unquoted field; put the whole field in quotes and double the quote ("").', line) };
+      if (fieldStarted || afterQuote)
+        return {
+          error: l10n.t('Line {0}: a quote (") inside an unquoted field; put the whole field in quotes and double the quote ("").', line),
+        };
       quoted = true;
       fieldStarted = true;
     } else if (c === ',') {
@@ -57,7 +60,8 @@ function csvRecords(text: string): { fields: string[]; line: number }[] | { erro
       line++;
       recordLine = line;
     } else {
-      if (afterQuote) return { error: l10n.t('Line {0}: text after a closing quote; a quoted field must end at a comma or the end of the line.', line) };
+      if (afterQuote)
+        return { error: l10n.t('Line {0}: text after a closing quote; a quoted field must end at a comma or the end of the line.', line) };
       field += c;
       fieldStarted = true;
     }
@@ -70,7 +74,8 @@ function csvRecords(text: string): { fields: string[]; line: number }[] | { erro
 function checkNames(names: readonly string[], where: string): string | undefined {
   const seen = new Set<string>();
   for (const name of names) {
-    if (!isVariableName(name)) return l10n.t('{0}: "{1}" is not a variable name (letters, digits, _ and -, starting with a letter or _).', where, name);
+    if (!isVariableName(name))
+      return l10n.t('{0}: "{1}" is not a variable name (letters, digits, _ and -, starting with a letter or _).', where, name);
     if (seen.has(name)) return l10n.t('{0}: the variable "{1}" is named twice.', where, name);
     seen.add(name);
   }
@@ -93,7 +98,15 @@ export function parseCsvRows(text: string): ParsedRows {
   const rows: Row[] = [];
   for (const record of body) {
     if (record.fields.length !== names.length) {
-      return { error: l10n.t('Line {0}: {1} values, but the header names {2} variables ({3}).', record.line, record.fields.length, names.length, names.join(', ')) };
+      return {
+        error: l10n.t(
+          'Line {0}: {1} values, but the header names {2} variables ({3}).',
+          record.line,
+          record.fields.length,
+          names.length,
+          names.join(', '),
+        ),
+      };
     }
     rows.push(Object.fromEntries(names.map((name, i) => [name, record.fields[i]])));
   }
@@ -113,11 +126,13 @@ export function parseJsonlRows(text: string): ParsedRows {
     } catch (error) {
       return { error: l10n.t('Line {0} is not valid JSON: {1}', i + 1, (error as Error).message) };
     }
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return { error: l10n.t('Line {0} must be one JSON object, such as {"colour": "red"}.', i + 1) };
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+      return { error: l10n.t('Line {0} must be one JSON object, such as {"colour": "red"}.', i + 1) };
     const entries = Object.entries(value as Record<string, unknown>);
     const row: Record<string, string> = {};
     for (const [key, v] of entries) {
-      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return { error: l10n.t('Line {0}: "{1}" must be a string or a number.', i + 1, key) };
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
+        return { error: l10n.t('Line {0}: "{1}" must be a string or a number.', i + 1, key) };
       row[key] = String(v);
     }
     const keys = entries.map(([key]) => key);
@@ -128,8 +143,19 @@ export function parseJsonlRows(text: string): ParsedRows {
     } else {
       const missing = names.filter((n) => !Object.hasOwn(row, n));
       const extra = keys.filter((k) => !names?.includes(k));
-      if (missing.length) return { error: l10n.t('Line {0}: missing {1} (the first line has {2}).', i + 1, missing.map((m) => `"${m}"`).join(', '), names.join(', ')) };
-      if (extra.length) return { error: l10n.t('Line {0}: {1} not on the first line ({2}).', i + 1, extra.map((m) => `"${m}"`).join(', '), names.join(', ')) };
+      if (missing.length)
+        return {
+          error: l10n.t(
+            'Line {0}: missing {1} (the first line has {2}).',
+            i + 1,
+            missing.map((m) => `"${m}"`).join(', '),
+            names.join(', '),
+          ),
+        };
+      if (extra.length)
+        return {
+          error: l10n.t('Line {0}: {1} not on the first line ({2}).', i + 1, extra.map((m) => `"${m}"`).join(', '), names.join(', ')),
+        };
     }
     rows.push(row);
   }

@@ -4,7 +4,7 @@ import type { ProviderId } from '../providers';
 import type { TaskStore } from '../store';
 import type { Task } from '../task';
 import { pastMoment, timerDelay } from '../waits';
-import { BUDGET_WINDOW_MS, budgetIsTight, budgetWaitFor, MemoryRequestLog, RequestLog } from './requestLog';
+import { BUDGET_WINDOW_MS, budgetIsTight, budgetWaitFor, MemoryRequestLog, type RequestLog } from './requestLog';
 import type { Clock } from './types';
 
 /** Looks at a shared budget before giving up a turn to the windows that keep taking its places first. */
@@ -71,7 +71,8 @@ export class Admission {
     const now = this.deps.clock.now();
     let count = 0;
     for (const t of this.deps.store.values()) {
-      if (t.request.provider === provider && (this.holds.has(t.id) || (HOLDS_SLOT.includes(t.state) && now < this.slotHeldUntil(t)))) count += 1;
+      if (t.request.provider === provider && (this.holds.has(t.id) || (HOLDS_SLOT.includes(t.state) && now < this.slotHeldUntil(t))))
+        count += 1;
     }
     return count;
   }

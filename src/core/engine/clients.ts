@@ -1,5 +1,5 @@
 /** Getting a provider's client for a task's request, and reading a failed request's Retry-After. */
-import { ApiClient, HttpError } from '../http';
+import { type ApiClient, HttpError } from '../http';
 import type { ProviderId } from '../providers';
 import { withChanges } from '../task';
 import { boundedRetryAfter } from '../waits';
@@ -18,7 +18,9 @@ export class Clients {
       return await this.deps.api(provider);
     } catch (error) {
       this.problems.add(id);
-      await this.deps.store.update(id, (t) => withChanges(t, { error: { message: error instanceof Error ? error.message : String(error) } }));
+      await this.deps.store.update(id, (t) =>
+        withChanges(t, { error: { message: error instanceof Error ? error.message : String(error) } }),
+      );
       return undefined;
     }
   }
@@ -32,6 +34,10 @@ export class Clients {
 export function retryAfterOf(error: unknown, id: string, log: EngineDeps['log']): number | undefined {
   if (!(error instanceof HttpError)) return undefined;
   const bounded = boundedRetryAfter(error.retryAfterMs);
-  if (bounded.clamped) log?.(`Task ${id}: the provider asked to wait ${Math.round((error.retryAfterMs ?? Infinity) / 1000)} s (Retry-After); waiting at most an hour.`, 'warn');
+  if (bounded.clamped)
+    log?.(
+      `Task ${id}: the provider asked to wait ${Math.round((error.retryAfterMs ?? Infinity) / 1000)} s (Retry-After); waiting at most an hour.`,
+      'warn',
+    );
   return bounded.ms;
 }

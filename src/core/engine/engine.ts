@@ -2,7 +2,7 @@
 import { randomUUID } from 'crypto';
 import type { InlineResult, ProviderAdapter } from '../adapters/adapter';
 import type { ProviderId } from '../providers';
-import { DEFAULT_DEADLINES_MS, isPolled, isTerminal, Task, TaskError, TaskRequest, withChanges } from '../task';
+import { DEFAULT_DEADLINES_MS, isPolled, isTerminal, type Task, type TaskError, type TaskRequest, withChanges } from '../task';
 import { Admission, storedSince } from './admission';
 import { Cancellation } from './cancellation';
 import { Clients, retryAfterOf } from './clients';
@@ -13,7 +13,7 @@ import { Poller } from './polling';
 import type { EngineRuntime } from './runtime';
 import { Scheduler } from './scheduler';
 import { Submitter } from './submission';
-import { Clock, EngineDeps, RequestProblem, systemClock } from './types';
+import { type Clock, type EngineDeps, RequestProblem, systemClock } from './types';
 import { preparedRequest } from './validation';
 
 export class TaskEngine {
@@ -103,7 +103,14 @@ export class TaskEngine {
     const request = await this.checkRequest(asked);
     const spending = this.deps.spending;
     reservation ??= spending ? (await spending.admit([request], origin))[0] : undefined;
-    const task: Task = { id: this.deps.newId?.() ?? randomUUID(), request, state: 'queued', createdAt: this.clock.now(), origin, revision: 1 };
+    const task: Task = {
+      id: this.deps.newId?.() ?? randomUUID(),
+      request,
+      state: 'queued',
+      createdAt: this.clock.now(),
+      origin,
+      revision: 1,
+    };
     try {
       // Bound before the task is stored, so its end always finds its reservation.
       if (spending && reservation !== undefined) await spending.bind(reservation, task.id);
@@ -139,7 +146,9 @@ export class TaskEngine {
     }
     for (const provider of providers) this.pump(provider);
     const elsewhere = this.ownership.heldElsewhereCount();
-    this.deps.log?.(`Resumed: ${this.scheduler.size} task(s) to check or send${elsewhere ? `; ${elsewhere} tracked by another window` : ''} (${this.deps.store.size} stored).`);
+    this.deps.log?.(
+      `Resumed: ${this.scheduler.size} task(s) to check or send${elsewhere ? `; ${elsewhere} tracked by another window` : ''} (${this.deps.store.size} stored).`,
+    );
     this.ownership.armTakeover();
   }
 
@@ -218,7 +227,14 @@ export class TaskEngine {
   private pump(provider: ProviderId): void {
     if (this.disposed || !this.deps.adapters.has(provider)) return;
     const queued = [...this.deps.store.values()]
-      .filter((t) => t.request.provider === provider && t.state === 'queued' && !this.admission.sending(t.id) && !this.working(t.id) && this.ownership.mine(t.id))
+      .filter(
+        (t) =>
+          t.request.provider === provider &&
+          t.state === 'queued' &&
+          !this.admission.sending(t.id) &&
+          !this.working(t.id) &&
+          this.ownership.mine(t.id),
+      )
       .sort((a, b) => a.createdAt - b.createdAt);
     const cap = this.deps.maxActiveTasks?.(provider) ?? this.adapter(provider).policy.maxActiveTasks ?? Infinity;
     let free = cap - this.admission.activeCount(provider);

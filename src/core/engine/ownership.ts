@@ -2,7 +2,7 @@
 import { needsOwner } from '../claims';
 import type { ProviderId } from '../providers';
 import type { TaskStore } from '../store';
-import { awaitsSave, isPolled, Task, withChanges } from '../task';
+import { awaitsSave, isPolled, type Task, withChanges } from '../task';
 import { storedSince } from './admission';
 import { messages } from './messages';
 import type { Scheduler } from './scheduler';
@@ -63,7 +63,8 @@ export class Ownership {
 
   /** Schedules its check, saves its results, or (sent by a window that closed mid-submit) marks it unconfirmed. */
   async adopt(listed: Task): Promise<boolean> {
-    if (!needsOwner(listed) || this.deps.scheduler.has(listed.id) || this.deps.working(listed.id) || this.claiming.has(listed.id)) return false;
+    if (!needsOwner(listed) || this.deps.scheduler.has(listed.id) || this.deps.working(listed.id) || this.claiming.has(listed.id))
+      return false;
     if (this.deps.ownership) {
       this.claiming.add(listed.id);
       try {

@@ -31,9 +31,11 @@ export class Poller {
     const now = () => this.rt.clock.now();
     const slowly = () => now() + slowPollDelay(adapter.policy, this.rt.random, deps.tuning);
     if (!api) {
-      if (!deps.store.get(id)?.error) await deps.store.update(id, (t) => withChanges(t, { error: { message: messages.noKeyToCheck(provider) } }));
+      if (!deps.store.get(id)?.error)
+        await deps.store.update(id, (t) => withChanges(t, { error: { message: messages.noKeyToCheck(provider) } }));
       // keyChanged() checks it at once when a key comes; until then its deadline still makes it stale.
-      if (!(await this.staleIfLate(id, due, deps.store.get(id)?.error?.message))) scheduler.schedule(id, { ...due, at: slowly(), blocked: true });
+      if (!(await this.staleIfLate(id, due, deps.store.get(id)?.error?.message)))
+        scheduler.schedule(id, { ...due, at: slowly(), blocked: true });
       return;
     }
     let status;
@@ -66,7 +68,12 @@ export class Poller {
           await deps.store.update(id, (t) => withChanges(t, { error: outcome.error, lastCheckedAt: now() }));
           const errorStreak = due.errorStreak + 1;
           const retryAfterMs = this.rt.retryAfterOf(error, id);
-          const wait = nextPollDelay(adapter.policy, { kind: task.request.kind, ageMs: now() - due.since, checks: due.checks, errorStreak, retryAfterMs }, this.rt.random, deps.tuning);
+          const wait = nextPollDelay(
+            adapter.policy,
+            { kind: task.request.kind, ageMs: now() - due.since, checks: due.checks, errorStreak, retryAfterMs },
+            this.rt.random,
+            deps.tuning,
+          );
           scheduler.schedule(id, { ...due, at: now() + wait, errorStreak, blocked: false });
           return;
         }
@@ -87,7 +94,12 @@ export class Poller {
       return;
     }
     const checks = due.checks + 1;
-    const wait = nextPollDelay(adapter.policy, { kind: task.request.kind, ageMs: now() - due.since, checks, errorStreak: 0 }, this.rt.random, deps.tuning);
+    const wait = nextPollDelay(
+      adapter.policy,
+      { kind: task.request.kind, ageMs: now() - due.since, checks, errorStreak: 0 },
+      this.rt.random,
+      deps.tuning,
+    );
     scheduler.schedule(id, { ...due, at: now() + wait, checks, errorStreak: 0, blocked: false });
   }
 

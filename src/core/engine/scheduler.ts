@@ -93,20 +93,35 @@ export class Scheduler {
     const groups = new Map<ProviderId, [string, Due][]>();
     for (const entry of ready) {
       const provider = providerOf(entry[0]);
-      if (provider && this.deps.adapters.get(provider)?.policy.requestsPerMinute !== undefined) groups.set(provider, [...(groups.get(provider) ?? []), entry]);
+      if (provider && this.deps.adapters.get(provider)?.policy.requestsPerMinute !== undefined)
+        groups.set(provider, [...(groups.get(provider) ?? []), entry]);
     }
     if (!groups.size) return ready;
     for (const [provider, entries] of groups) {
       const policy = this.deps.adapters.get(provider)?.policy;
       if (policy?.earliestReadyMs && this.deps.admission.budgetTight(provider, now)) {
         for (const [id, due] of this.due) {
-          if (due.at > now && due.action === 'poll' && !due.blocked && !this.deps.working(id) && providerOf(id) === provider && this.earliestCheck(id) <= now) entries.push([id, due]);
+          if (
+            due.at > now &&
+            due.action === 'poll' &&
+            !due.blocked &&
+            !this.deps.working(id) &&
+            providerOf(id) === provider &&
+            this.earliestCheck(id) <= now
+          )
+            entries.push([id, due]);
         }
       }
       groups.set(provider, orderForBudget(entries, ([id, due]) => {
         const task = this.deps.store.get(id);
         const last = this.lastCheck(id, task?.lastCheckedAt);
-        return { action: due.action, kind: task?.request.kind ?? 'image', ageMs: now - due.since, checkedAtAgeMs: Math.max(0, last - due.since), dueAt: due.at };
+        return {
+          action: due.action,
+          kind: task?.request.kind ?? 'image',
+          ageMs: now - due.since,
+          checkedAtAgeMs: Math.max(0, last - due.since),
+          dueAt: due.at,
+        };
       }, policy?.earliestReadyMs));
     }
     const ordered: [string, Due][] = [];
@@ -138,7 +153,10 @@ export class Scheduler {
   private tick(): void {
     if (this.disposed) return;
     const now = this.deps.clock.now();
-    const ready = this.budgetOrdered([...this.due].filter(([id, due]) => due.at <= now && !this.deps.working(id)).sort((a, b) => a[1].at - b[1].at), now);
+    const ready = this.budgetOrdered(
+      [...this.due].filter(([id, due]) => due.at <= now && !this.deps.working(id)).sort((a, b) => a[1].at - b[1].at),
+      now,
+    );
     // Only status checks count against the check pool: a long synchronous submit or a slow download never stops them.
     let room = (this.deps.maxParallelChecks ?? DEFAULT_PARALLEL_CHECKS) - this.checking.size;
     for (const [id, due] of ready) {
@@ -156,12 +174,15 @@ export class Scheduler {
         this.checking.add(id);
       }
       this.busy.add(id);
-      void this.deps.run(id, due).catch((error) => this.deps.log?.(`Task ${id}: ${error instanceof Error ? error.message : String(error)}`, 'warn')).finally(() => {
-        this.busy.delete(id);
-        this.checking.delete(id);
-        this.deps.ran(id);
-        this.arm();
-      });
+      void this.deps
+        .run(id, due)
+        .catch((error) => this.deps.log?.(`Task ${id}: ${error instanceof Error ? error.message : String(error)}`, 'warn'))
+        .finally(() => {
+          this.busy.delete(id);
+          this.checking.delete(id);
+          this.deps.ran(id);
+          this.arm();
+        });
     }
     // Anything left over (no room) is picked up when a check finishes.
     this.arm();

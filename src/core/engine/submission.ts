@@ -1,6 +1,6 @@
 /** Sending a queued task, and what a failed submit does to it (see transitions.ts). */
 import { nextPollDelay, DEFAULT_TUNING } from '../backoff';
-import { applyRemoteStatus, clampProgress, Task, withChanges } from '../task';
+import { applyRemoteStatus, clampProgress, type Task, withChanges } from '../task';
 import type { SlotHold } from './admission';
 import { messages } from './messages';
 import type { EngineRuntime } from './runtime';
@@ -37,7 +37,8 @@ export class Submitter {
     const api = await this.rt.client(id, provider);
     if (!api) {
       // The reason is already on the task when the client could not be made (a bad base URL setting); else it is the key.
-      if (!this.rt.clientFailed(id)) await deps.store.update(id, (t) => withChanges(t, { error: { message: messages.waitingForKey(provider) } }));
+      if (!this.rt.clientFailed(id))
+        await deps.store.update(id, (t) => withChanges(t, { error: { message: messages.waitingForKey(provider) } }));
       return false;
     }
     const task = await deps.store.update(id, (t) => withChanges(t, { state: 'submitting', error: undefined }));
@@ -54,12 +55,23 @@ export class Submitter {
     this.submitRetries.delete(id);
     if (result.kind === 'accepted') {
       // Persisted before anything else happens: from here on the paid task can always be found again.
-      const accepted = await deps.store.update(id, (t) => withChanges(t, {
-        state: 'submitted', remoteId: result.remoteId, remoteState: result.status?.remoteState, progress: clampProgress(result.status?.progress) ?? 0, submittedAt: now,
-      }));
+      const accepted = await deps.store.update(id, (t) =>
+        withChanges(t, {
+          state: 'submitted',
+          remoteId: result.remoteId,
+          remoteState: result.status?.remoteState,
+          progress: clampProgress(result.status?.progress) ?? 0,
+          submittedAt: now,
+        }),
+      );
       hold.release();
       if (accepted) {
-        const wait = nextPollDelay(adapter.policy, { kind: accepted.request.kind, ageMs: 0, checks: 0, errorStreak: 0 }, this.rt.random, deps.tuning ?? DEFAULT_TUNING);
+        const wait = nextPollDelay(
+          adapter.policy,
+          { kind: accepted.request.kind, ageMs: 0, checks: 0, errorStreak: 0 },
+          this.rt.random,
+          deps.tuning ?? DEFAULT_TUNING,
+        );
         scheduler.schedule(id, { at: now + wait, action: 'poll', checks: 0, errorStreak: 0, since: now });
       }
     } else {
@@ -79,7 +91,9 @@ export class Submitter {
       case 'requeue': {
         this.submitRetries.set(task.id, outcome.tries);
         const { failure, tries } = outcome;
-        await this.rt.deps.store.update(task.id, (t) => withChanges(t, { state: 'queued', error: { message: failure.message, status: failure.status } }));
+        await this.rt.deps.store.update(task.id, (t) =>
+          withChanges(t, { state: 'queued', error: { message: failure.message, status: failure.status } }),
+        );
         const wait = nextPollDelay(this.rt.adapter(provider).policy, {
           kind: task.request.kind, ageMs: 0, checks: 0, errorStreak: tries, retryAfterMs: this.rt.retryAfterOf(error, task.id),
         }, this.rt.random);

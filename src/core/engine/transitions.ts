@@ -1,5 +1,5 @@
 /** What a failed submit or check means for the task, without side effects. Paid work is resent only if it never arrived. */
-import { describeFailure, Failure } from '../errors';
+import { describeFailure, type Failure } from '../errors';
 import { HttpError, NetworkError, ProtocolError } from '../http';
 import type { ProviderId } from '../providers';
 import type { TaskError } from '../task';
@@ -56,10 +56,16 @@ export function onCheckError(provider: ProviderId, error: unknown, facts: CheckE
     if (isNotFound(error) && facts.notFoundForGood) {
       return { kind: 'failed', message: messages.notFoundForGood(failure.message), failure };
     }
-    const refusal = { message: messages.checkRefused(failure.message, provider), status: failure.status, code: failure.code, raw: failure.raw };
+    const refusal = {
+      message: messages.checkRefused(failure.message, provider),
+      status: failure.status,
+      code: failure.code,
+      raw: failure.raw,
+    };
     return { kind: 'slow', error: refusal, reason: failure.message };
   }
-  if (facts.pastDeadline) return { kind: 'stale', error: { message: messages.stillNoAnswerBecause(failure.message), status: failure.status } };
+  if (facts.pastDeadline)
+    return { kind: 'stale', error: { message: messages.stillNoAnswerBecause(failure.message), status: failure.status } };
   return { kind: 'retry', error: { message: messages.retrying(failure.message), status: failure.status } };
 }
 

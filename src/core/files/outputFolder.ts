@@ -39,7 +39,8 @@ export function resolveOutputFolder(setting: unknown): OutputFolder {
   const value = setting.trim();
   if (value === '') return { segments: [DEFAULT_OUTPUT_FOLDER] };
 
-  if (value.length > MAX_SETTING_LENGTH) return { error: `${l10n.t('The output folder setting is longer than {0} characters.', MAX_SETTING_LENGTH)} ${advice()}` };
+  if (value.length > MAX_SETTING_LENGTH)
+    return { error: `${l10n.t('The output folder setting is longer than {0} characters.', MAX_SETTING_LENGTH)} ${advice()}` };
   if (/[\x00-\x1f\x7f]/.test(value)) return problem(l10n.t('{0} contains a control character.', quote(value)));
   if (value.startsWith('~')) return problem(l10n.t('{0} refers to a home folder, which is outside the workspace folder.', quote(value)));
   if (/^[\\/]{2}/.test(value)) return problem(l10n.t('{0} is a network (UNC) path, which is outside the workspace folder.', quote(value)));
@@ -67,11 +68,18 @@ export function resolveOutputFolder(setting: unknown): OutputFolder {
   if (hasDotDot) return problem(l10n.t('{0} contains ".."; write the folder path without it.', quote(value)));
 
   for (const segment of segments) {
-    if (/^\.+$/.test(segment)) return problem(l10n.t('{0} contains the folder name {1}, which is not a valid folder name.', quote(value), quote(segment)));
-    if (segment.endsWith('.')) return problem(l10n.t('{0} contains the folder name {1}; folder names cannot end with "." on Windows.', quote(value), quote(segment)));
-    if (WINDOWS_FORBIDDEN.test(segment)) return problem(l10n.t('{0} contains {1}; folder names cannot contain < > : " | ? *.', quote(value), quote(segment)));
-    if (WINDOWS_RESERVED.test(segment)) return problem(l10n.t('{0} contains {1}, a name Windows reserves for devices.', quote(value), quote(segment)));
-    if (segment.length > MAX_SEGMENT_LENGTH) return problem(l10n.t('{0} contains a folder name longer than {1} characters.', quote(value), String(MAX_SEGMENT_LENGTH)));
+    if (/^\.+$/.test(segment))
+      return problem(l10n.t('{0} contains the folder name {1}, which is not a valid folder name.', quote(value), quote(segment)));
+    if (segment.endsWith('.'))
+      return problem(
+        l10n.t('{0} contains the folder name {1}; folder names cannot end with "." on Windows.', quote(value), quote(segment)),
+      );
+    if (WINDOWS_FORBIDDEN.test(segment))
+      return problem(l10n.t('{0} contains {1}; folder names cannot contain < > : " | ? *.', quote(value), quote(segment)));
+    if (WINDOWS_RESERVED.test(segment))
+      return problem(l10n.t('{0} contains {1}, a name Windows reserves for devices.', quote(value), quote(segment)));
+    if (segment.length > MAX_SEGMENT_LENGTH)
+      return problem(l10n.t('{0} contains a folder name longer than {1} characters.', quote(value), String(MAX_SEGMENT_LENGTH)));
   }
   return { segments };
 }

@@ -6,8 +6,8 @@
  */
 import * as l10n from '@vscode/l10n';
 import { writeSync } from 'fs';
-import { open, FileHandle } from 'fs/promises';
-import { sniffMediaType, SniffedMedia } from './sniff';
+import { open, type FileHandle } from 'fs/promises';
+import { sniffMediaType, type SniffedMedia } from './sniff';
 
 /** The message is for the user. */
 export class DownloadRefused extends Error {}
@@ -30,12 +30,18 @@ export function resultInspector(maxBytes: number, contentLength: number | undefi
   return {
     inspect(chunk) {
       received += chunk.length;
-      if (received > maxBytes) throw new DownloadRefused(l10n.t('The result is larger than the {0} limit (setting "mediaStudio.maxDownloadSizeMB"); the download was stopped.', limit));
+      if (received > maxBytes)
+        throw new DownloadRefused(
+          l10n.t('The result is larger than the {0} limit (setting "mediaStudio.maxDownloadSizeMB"); the download was stopped.', limit),
+        );
       if (media) return;
       head = Buffer.concat([head, chunk]);
       if (head.length >= 64 || received === contentLength) {
         media = sniffMediaType(head, contentType);
-        if (!media) throw new DownloadRefused(l10n.t('The result URL did not return an image or a video (Content-Type {0}).', contentType ?? 'missing'));
+        if (!media)
+          throw new DownloadRefused(
+            l10n.t('The result URL did not return an image or a video (Content-Type {0}).', contentType ?? 'missing'),
+          );
       }
     },
     get received() { return received; },

@@ -48,7 +48,10 @@ export interface Sidecar {
   references?: string[];
   /** Reference images sent as URLs (models that take URLs only): a regenerate needs them again. */
   imageUrls?: string[];
-  /** ISO 8601: when the first input image URL (imageUrls, or a parameter such as Pixapi's input_image) expires, where the provider that made it says. */
+  /**
+   * ISO 8601: when the first input image URL (imageUrls, or a parameter such as Pixapi's input_image) expires, where
+   * the provider that made it says.
+   */
   inputUrlsExpireAt?: string;
   sync?: boolean;
   /** The task's own output folder (relative to the workspace folder), when it had one. */
@@ -140,7 +143,8 @@ export function buildSidecar(input: SidecarInput): Sidecar {
   if (input.submittedAt !== undefined) sidecar.submittedAt = isoTime(input.submittedAt, 'submittedAt');
   if (input.completedAt !== undefined) sidecar.completedAt = isoTime(input.completedAt, 'completedAt');
   if (input.elapsedMs !== undefined) {
-    if (!Number.isInteger(input.elapsedMs) || input.elapsedMs < 0) throw new RangeError(`elapsedMs ${input.elapsedMs} must be a non-negative integer.`);
+    if (!Number.isInteger(input.elapsedMs) || input.elapsedMs < 0)
+      throw new RangeError(`elapsedMs ${input.elapsedMs} must be a non-negative integer.`);
     sidecar.elapsedMs = input.elapsedMs;
   }
   if (input.sourceUrl !== undefined) sidecar.sourceUrl = input.sourceUrl;
@@ -162,7 +166,12 @@ function sortKeys(value: unknown): unknown {
   const sorted: Record<string, unknown> = {};
   for (const key of Object.keys(value).sort()) {
     // defineProperty, not assignment: a "__proto__" key from a parsed file must stay a plain key.
-    Object.defineProperty(sorted, key, { value: sortKeys((value as Record<string, unknown>)[key]), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(sorted, key, {
+      value: sortKeys((value as Record<string, unknown>)[key]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return sorted;
 }
@@ -204,7 +213,8 @@ function reader(data: Record<string, unknown>) {
   };
   const string = (key: string, options: { nonEmpty?: boolean } = {}): string => {
     const value = data[key];
-    if (typeof value !== 'string' || (options.nonEmpty && value.trim() === '')) return fail(key, options.nonEmpty ? l10n.t('a non-empty string') : 'a string');
+    if (typeof value !== 'string' || (options.nonEmpty && value.trim() === ''))
+      return fail(key, options.nonEmpty ? l10n.t('a non-empty string') : 'a string');
     return value;
   };
   const time = (key: string): string => (isIsoTime(data[key]) ? (data[key] as string) : fail(key, l10n.t('an ISO 8601 date and time')));
@@ -225,7 +235,8 @@ function validate(data: unknown): Sidecar {
   const count = data.count;
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) return read.fail('count', l10n.t('a positive integer'));
   const index = data.index;
-  if (typeof index !== 'number' || !Number.isInteger(index) || index < 1 || index > count) return read.fail('index', l10n.t('an integer from 1 to {0}', count));
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 1 || index > count)
+    return read.fail('index', l10n.t('an integer from 1 to {0}', count));
 
   const sidecar: Sidecar = {
     schema: SIDECAR_SCHEMA,
@@ -247,7 +258,13 @@ function validate(data: unknown): Sidecar {
   if (read.has('remoteTaskId')) sidecar.remoteTaskId = read.string('remoteTaskId');
   if (read.has('cost')) {
     const cost = data.cost;
-    if (!isPlainObject(cost) || typeof cost.amount !== 'number' || !Number.isFinite(cost.amount) || typeof cost.unit !== 'string' || cost.unit === '') {
+    if (
+      !isPlainObject(cost) ||
+      typeof cost.amount !== 'number' ||
+      !Number.isFinite(cost.amount) ||
+      typeof cost.unit !== 'string' ||
+      cost.unit === ''
+    ) {
       return read.fail('cost', l10n.t('an object with a numeric "amount" and a "unit"'));
     }
     sidecar.cost = { amount: cost.amount, unit: cost.unit };
@@ -256,7 +273,8 @@ function validate(data: unknown): Sidecar {
   if (read.has('completedAt')) sidecar.completedAt = read.time('completedAt');
   if (read.has('elapsedMs')) {
     const elapsed = data.elapsedMs;
-    if (typeof elapsed !== 'number' || !Number.isInteger(elapsed) || elapsed < 0) return read.fail('elapsedMs', l10n.t('a whole number of milliseconds'));
+    if (typeof elapsed !== 'number' || !Number.isInteger(elapsed) || elapsed < 0)
+      return read.fail('elapsedMs', l10n.t('a whole number of milliseconds'));
     sidecar.elapsedMs = elapsed;
   }
   if (read.has('sourceUrl')) sidecar.sourceUrl = read.string('sourceUrl');
@@ -283,8 +301,16 @@ function validate(data: unknown): Sidecar {
   if (read.has('outputFolder')) sidecar.outputFolder = read.string('outputFolder', { nonEmpty: true });
   if (read.has('batch')) {
     const batch = data.batch;
-    if (!isPlainObject(batch) || typeof batch.id !== 'string' || !batch.id || typeof batch.cell !== 'number' || !Number.isInteger(batch.cell) || batch.cell < 0
-      || !isPlainObject(batch.values) || !Object.values(batch.values).every((v) => typeof v === 'string')) {
+    if (
+      !isPlainObject(batch) ||
+      typeof batch.id !== 'string' ||
+      !batch.id ||
+      typeof batch.cell !== 'number' ||
+      !Number.isInteger(batch.cell) ||
+      batch.cell < 0 ||
+      !isPlainObject(batch.values) ||
+      !Object.values(batch.values).every((v) => typeof v === 'string')
+    ) {
       return read.fail('batch', l10n.t('an object with an "id", a "cell" number and its "values"'));
     }
     sidecar.batch = { id: batch.id, cell: batch.cell, values: { ...(batch.values as Record<string, string>) } };
@@ -321,7 +347,10 @@ export function isSidecarError(value: Sidecar | { error: string }): value is { e
   return 'error' in value;
 }
 
-/** A route that needs the provider's key (its spec's results.keyedRoute, PixAI's `/v1/media/{id}/image`): no other provider can fetch it. */
+/**
+ * A route that needs the provider's key (its spec's results.keyedRoute, PixAI's `/v1/media/{id}/image`): no other
+ * provider can fetch it.
+ */
 export function isKeyedMediaRoute(provider: string, url: string): boolean {
   try {
     const route = isRegisteredProvider(provider) ? providerSpec(provider).results.keyedRoute : undefined;
@@ -379,7 +408,10 @@ export function inputUrlsExpired(sidecar: Sidecar, now: number): boolean {
 }
 
 /** The URLs a request sends as input images: its imageUrls, and Pixapi's input_image parameter (a URL field). */
-export function inputImageUrls(request: { readonly imageUrls?: readonly string[]; readonly params: Readonly<Record<string, unknown>> }): string[] {
+export function inputImageUrls(request: {
+  readonly imageUrls?: readonly string[];
+  readonly params: Readonly<Record<string, unknown>>;
+}): string[] {
   const urls = [...(request.imageUrls ?? [])];
   const field = request.params.input_image;
   if (typeof field === 'string' && isHttpUrl(field)) urls.push(field);

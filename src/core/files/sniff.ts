@@ -42,7 +42,23 @@ const BY_CONTENT_TYPE: Readonly<Record<string, SniffedMedia>> = {
 };
 
 /** `ftyp` major brands of a playable MP4. Only the major brand counts: M4A, HEIC and AVIF list mp4 brands as compatible. */
-const MP4_BRANDS = new Set(['isom', 'iso2', 'iso3', 'iso4', 'iso5', 'iso6', 'mp41', 'mp42', 'avc1', 'M4V ', 'M4VH', 'M4VP', 'dash', 'mmp4', 'msnv']);
+const MP4_BRANDS = new Set([
+  'isom',
+  'iso2',
+  'iso3',
+  'iso4',
+  'iso5',
+  'iso6',
+  'mp41',
+  'mp42',
+  'avc1',
+  'M4V ',
+  'M4VH',
+  'M4VP',
+  'dash',
+  'mmp4',
+  'msnv',
+]);
 const QUICKTIME_BRAND = 'qt  ';
 
 function ascii(head: Uint8Array, start: number, length: number): string {
@@ -235,7 +251,8 @@ export function inputImageDamage(format: InputImageFormat, head: Uint8Array, tai
       return l10n.t('its end-of-image marker is missing, so the file is cut short');
     case 'webp': {
       const riffSize = head.length >= 8 ? (head[4] | (head[5] << 8) | (head[6] << 16) | (head[7] << 24)) >>> 0 : 0;
-      if (riffSize + 8 !== size && riffSize + 9 !== size) return l10n.t('its header says {0} bytes but the file has {1}', riffSize + 8, size);
+      if (riffSize + 8 !== size && riffSize + 9 !== size)
+        return l10n.t('its header says {0} bytes but the file has {1}', riffSize + 8, size);
       return undefined;
     }
   }

@@ -78,7 +78,9 @@ function classifyIpv6(groups: readonly number[]): AddressClass | undefined {
   if (zeroPrefix(8)) return 'unspecified';
   if (zeroPrefix(7) && groups[7] === 1) return 'loopback';
   // IPv4-mapped (::ffff:a.b.c.d), deprecated IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) carry an IPv4 address.
-  const carriesIpv4 = (zeroPrefix(5) && (groups[5] === 0xffff || groups[5] === 0)) || (groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((g) => g === 0));
+  const carriesIpv4 =
+    (zeroPrefix(5) && (groups[5] === 0xffff || groups[5] === 0)) ||
+    (groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((g) => g === 0));
   if (carriesIpv4) {
     return classifyIpv4(embeddedIpv4(groups[6], groups[7]));
   }
@@ -113,13 +115,18 @@ export function resultUrlProblem(raw: string, options: UrlSafetyOptions): string
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return l10n.t('The provider returned a result URL with the "{0}" scheme; Media Studio only downloads http(s) URLs.', url.protocol);
   }
-  if (url.username || url.password) return l10n.t('The provider returned a result URL that contains a user name or password; Media Studio does not follow such URLs.');
+  if (url.username || url.password)
+    return l10n.t('The provider returned a result URL that contains a user name or password; Media Studio does not follow such URLs.');
 
   // The URL parser has already lower-cased the host and turned 0x7f.1, 2130706433 and similar into dotted form.
   const hostname = url.hostname.replace(/\.$/, '');
   if (hostname === '') return l10n.t('The provider returned a result URL without a host.');
   const blocked = (addressClass: AddressClass) =>
-    l10n.t('The provider returned a result URL whose host {0} is {1}; Media Studio only downloads from public hosts.', hostname, describe(addressClass));
+    l10n.t(
+      'The provider returned a result URL whose host {0} is {1}; Media Studio only downloads from public hosts.',
+      hostname,
+      describe(addressClass),
+    );
 
   let addressClass: AddressClass | undefined;
   if (hostname.startsWith('[')) {
@@ -133,7 +140,10 @@ export function resultUrlProblem(raw: string, options: UrlSafetyOptions): string
     } else if (hostname === 'localhost' || hostname.endsWith('.localhost')) {
       addressClass = 'loopback';
     } else if (LOCAL_NAME_SUFFIXES.some((suffix) => hostname === suffix || hostname.endsWith(`.${suffix}`)) || !hostname.includes('.')) {
-      return l10n.t('The provider returned a result URL whose host {0} is a local network name; Media Studio only downloads from public hosts.', hostname);
+      return l10n.t(
+        'The provider returned a result URL whose host {0} is a local network name; Media Studio only downloads from public hosts.',
+        hostname,
+      );
     }
   }
   if (addressClass === undefined || (addressClass === 'loopback' && options.allowLoopback)) return undefined;
@@ -164,7 +174,12 @@ export function isLoopbackUrl(raw: string): boolean {
 export function connectedAddressProblem(host: string, address: string, options: UrlSafetyOptions): string | undefined {
   const addressClass = classifyAddress(address);
   if (addressClass === undefined || (addressClass === 'loopback' && options.allowLoopback)) return undefined;
-  return l10n.t('The result host {0} resolves to {1}, which is {2}; Media Studio only downloads from public hosts.', host, address, describe(addressClass));
+  return l10n.t(
+    'The result host {0} resolves to {1}, which is {2}; Media Studio only downloads from public hosts.',
+    host,
+    address,
+    describe(addressClass),
+  );
 }
 
 /** Default ports normalised; false for unparsable URLs. */

@@ -30,7 +30,9 @@ export function formatEstimate(estimate: CostEstimate): string | undefined {
   const usd = estimate.highUsd === estimate.lowUsd ? dollars(estimate.lowUsd)
     : estimate.highUsd === undefined ? l10n.t('from {0}', dollars(estimate.lowUsd))
       : `${dollars(estimate.lowUsd)}–${dollars(estimate.highUsd)}`;
-  return credits ? l10n.t('estimate: {0} ({1}) for {2}', credits, usd, estimate.basis) : l10n.t('estimate: {0} for {1}', usd, estimate.basis);
+  return credits
+    ? l10n.t('estimate: {0} ({1}) for {2}', credits, usd, estimate.basis)
+    : l10n.t('estimate: {0} for {1}', usd, estimate.basis);
 }
 
 export function formatCost(cost: { amount: number; unit: string }): string {

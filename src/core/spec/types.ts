@@ -7,7 +7,8 @@ export type ParamType = 'string' | 'number' | 'integer' | 'boolean' | 'enum' | '
 export type InputCase = 'any' | 'withImages' | 'withoutImages';
 
 /** What a field means across providers, so `size`, `n`, `duration`… find the model's own field whatever its name. */
-export type ParamRole = 'size' | 'count' | 'quality' | 'duration' | 'aspectRatio' | 'resolution' | 'mode' | 'style' | 'outputFormat' | 'negativePrompt' | 'seed';
+export type ParamRole =
+  'size' | 'count' | 'quality' | 'duration' | 'aspectRatio' | 'resolution' | 'mode' | 'style' | 'outputFormat' | 'negativePrompt' | 'seed';
 
 export interface ParamSpec {
   /** The field name exactly as the provider spells it. */
@@ -79,7 +80,10 @@ export interface RequestFacts {
 }
 
 export interface ModelRules {
-  /** Fields the rule fills in from the situation (veo-3-1's generationType, kling-2-1's mode); the user's choice wins unless it cannot apply. */
+  /**
+   * Fields the rule fills in from the situation (veo-3-1's generationType, kling-2-1's mode); the user's choice wins
+   * unless it cannot apply.
+   */
   derive?(facts: RequestFacts): Readonly<Record<string, ParamValue>>;
   /** Why the request breaks a rule of the model (after derive), or undefined. */
   check?(facts: RequestFacts): string | undefined;

@@ -14,7 +14,12 @@ export function referenceCount(request: Pick<TaskRequest, 'images' | 'imageUrls'
 }
 
 function factsOf(request: TaskRequest, params: Readonly<Record<string, ParamValue>> = request.params): RequestFacts {
-  return { model: request.model.trim(), operation: request.operation, params, imageCount: referenceCount(request) + (typeof request.params.input_image === 'string' ? 1 : 0) };
+  return {
+    model: request.model.trim(),
+    operation: request.operation,
+    params,
+    imageCount: referenceCount(request) + (typeof request.params.input_image === 'string' ? 1 : 0),
+  };
 }
 
 /** Its documented spec, or its provider's generic schema for the kind. */
@@ -38,7 +43,12 @@ export function prepareRequest(request: TaskRequest): TaskRequest {
   const facts = factsOf(request);
   const params: Record<string, ParamValue> = {};
   for (const param of model.params) {
-    if (param.defaultIsOurs && param.default !== undefined && request.params[param.name] === undefined && applies(param, request.operation, facts.imageCount)) {
+    if (
+      param.defaultIsOurs &&
+      param.default !== undefined &&
+      request.params[param.name] === undefined &&
+      applies(param, request.operation, facts.imageCount)
+    ) {
       params[param.name] = param.default;
     }
   }
@@ -66,7 +76,8 @@ export function valueProblem(model: ModelSpec, param: ParamSpec, value: ParamVal
     case 'string':
     case 'file':
       if (typeof value !== 'string') return l10n.t('{0} must be text, not {1}.', where, shown(value));
-      if (param.maxLength !== undefined && value.length > param.maxLength) return l10n.t('{0} takes at most {1} characters; {2} were given.', where, param.maxLength, value.length);
+      if (param.maxLength !== undefined && value.length > param.maxLength)
+        return l10n.t('{0} takes at most {1} characters; {2} were given.', where, param.maxLength, value.length);
       break;
     case 'number':
     case 'integer':
@@ -79,7 +90,8 @@ export function valueProblem(model: ModelSpec, param: ParamSpec, value: ParamVal
     case 'enum': {
       const values = param.values ?? [];
       const numeric = values.length > 0 && values.every((v) => typeof v === 'number');
-      if (numeric ? typeof value !== 'number' : typeof value !== 'string') return l10n.t('{0} must be one of {1}, not {2}.', where, values.join(', '), shown(value));
+      if (numeric ? typeof value !== 'number' : typeof value !== 'string')
+        return l10n.t('{0} must be one of {1}, not {2}.', where, values.join(', '), shown(value));
       break;
     }
     case 'stringList':
@@ -89,7 +101,8 @@ export function valueProblem(model: ModelSpec, param: ParamSpec, value: ParamVal
       if (!isPlainObject(value)) return l10n.t('{0} must be an object, such as {1}.', where, '{"name": 0.8}');
       break;
     case 'objectList':
-      if (!Array.isArray(value) || !value.every(isPlainObject)) return l10n.t('{0} must be a list of objects, such as {1}.', where, '[{"path": "…", "scale": 1}]');
+      if (!Array.isArray(value) || !value.every(isPlainObject))
+        return l10n.t('{0} must be a list of objects, such as {1}.', where, '[{"path": "…", "scale": 1}]');
       break;
   }
   if (param.complete && param.values && !param.values.includes(value as string | number)) {
@@ -109,13 +122,25 @@ function referenceProblem(model: ModelSpec, request: TaskRequest, count: number)
     if (request.operation === 'edit') return l10n.t('{0} edits need at least one reference image.', model.id);
     return undefined;
   }
-  if (refs.via === 'none') return l10n.t('{0} takes no reference images{1}; {2} were given. Remove them or choose a model that takes images.', model.id, source, count);
+  if (refs.via === 'none')
+    return l10n.t(
+      '{0} takes no reference images{1}; {2} were given. Remove them or choose a model that takes images.',
+      model.id,
+      source,
+      count,
+    );
   if (refs.via === 'urls' && request.images?.length) {
-    return l10n.t('{0} takes reference images only as public URLs, not as files from your workspace. Give the image\'s http(s) address instead (a previous result\'s URL works while it is valid).', model.id);
+    return l10n.t(
+      "{0} takes reference images only as public URLs, not as files from your workspace. Give the image's http(s) address instead (a previous result's URL works while it is valid).",
+      model.id,
+    );
   }
-  if (refs.via === 'files' && request.imageUrls?.length) return l10n.t('{0} takes reference images as workspace files, not URLs. Pick workspace images instead.', model.id);
-  if (refs.max !== undefined && count > refs.max) return l10n.t('{0} takes at most {1} reference image(s){2}; {3} were given.', model.id, refs.max, source, count);
-  if (refs.min !== undefined && count < refs.min) return l10n.t('{0} needs at least {1} reference image(s){2}; {3} were given.', model.id, refs.min, source, count);
+  if (refs.via === 'files' && request.imageUrls?.length)
+    return l10n.t('{0} takes reference images as workspace files, not URLs. Pick workspace images instead.', model.id);
+  if (refs.max !== undefined && count > refs.max)
+    return l10n.t('{0} takes at most {1} reference image(s){2}; {3} were given.', model.id, refs.max, source, count);
+  if (refs.min !== undefined && count < refs.min)
+    return l10n.t('{0} needs at least {1} reference image(s){2}; {3} were given.', model.id, refs.min, source, count);
   return undefined;
 }
 
@@ -133,18 +158,35 @@ export function validateRequest(request: TaskRequest): string | undefined {
   const refs = referenceProblem(model, request, facts.imageCount);
   if (refs) return refs;
   if (model.maxPromptLength !== undefined && request.prompt.length > model.maxPromptLength) {
-    return l10n.t('The prompt is {0} characters long; {1} takes at most {2}. Shorten it.', request.prompt.length.toLocaleString('en-US'), model.id, model.maxPromptLength.toLocaleString('en-US'));
+    return l10n.t(
+      'The prompt is {0} characters long; {1} takes at most {2}. Shorten it.',
+      request.prompt.length.toLocaleString('en-US'),
+      model.id,
+      model.maxPromptLength.toLocaleString('en-US'),
+    );
   }
   for (const [name, value] of Object.entries(request.params)) {
     if (value === undefined) continue;
-    if (spec.reservedFields.includes(name)) return l10n.t('"{0}" is set by Media Studio from the request itself; it cannot be given as a parameter.', name);
+    if (spec.reservedFields.includes(name))
+      return l10n.t('"{0}" is set by Media Studio from the request itself; it cannot be given as a parameter.', name);
     const param = model.params.find((p) => p.name === name);
     if (!param) {
       const known = model.knownExtra?.find((p) => p.name === name);
       if (known) {
-        return l10n.t('{0} does not document "{1}" for this endpoint (it is named in {2}). To send it anyway, put it in "extra": {0} may ignore it. Documented fields: {3}.', model.id, name, known.source, listFields(model));
+        return l10n.t(
+          '{0} does not document "{1}" for this endpoint (it is named in {2}). To send it anyway, put it in "extra": {0} may ignore it. Documented fields: {3}.',
+          model.id,
+          name,
+          known.source,
+          listFields(model),
+        );
       }
-      return l10n.t('{0} does not document "{1}". Fields it takes: {2}. To send "{1}" anyway, put it in "extra" (sent as given, and recorded as not documented for this model).', model.id, name, listFields(model));
+      return l10n.t(
+        '{0} does not document "{1}". Fields it takes: {2}. To send "{1}" anyway, put it in "extra" (sent as given, and recorded as not documented for this model).',
+        model.id,
+        name,
+        listFields(model),
+      );
     }
     if (!applies(param, request.operation, facts.imageCount)) {
       return param.inputCase === 'withImages'
@@ -155,14 +197,17 @@ export function validateRequest(request: TaskRequest): string | undefined {
     if (problem) return problem;
   }
   for (const [name, value] of Object.entries(request.extra ?? {})) {
-    if (spec.reservedFields.includes(name)) return l10n.t('"{0}" is set by Media Studio from the request itself; it cannot be given in "extra".', name);
+    if (spec.reservedFields.includes(name))
+      return l10n.t('"{0}" is set by Media Studio from the request itself; it cannot be given in "extra".', name);
     if (request.params[name] !== undefined) return l10n.t('"{0}" is given both as a parameter and in "extra"; give it once.', name);
     if (value === undefined) return l10n.t('"extra.{0}" has no value.', name);
   }
   return providerSpec(request.provider).modelRules?.[model.id]?.check?.(factsOf(request));
 }
 
-export function checkRequest(request: TaskRequest): { readonly request: TaskRequest; readonly problem?: undefined } | { readonly problem: string } {
+export function checkRequest(
+  request: TaskRequest,
+): { readonly request: TaskRequest; readonly problem?: undefined } | { readonly problem: string } {
   const prepared = prepareRequest(request);
   const problem = validateRequest(prepared);
   return problem ? { problem } : { request: prepared };
@@ -174,7 +219,10 @@ export function undocumentedFields(request: Pick<TaskRequest, 'extra'>): string[
 }
 
 /** Numbers and booleans by the field's type, objects and lists as JSON, string lists comma-separated; empty: not sent. */
-export function paramFromText(param: Pick<ParamSpec, 'type' | 'values'> | undefined, text: string): { readonly value: ParamValue | undefined } | { readonly error: string } {
+export function paramFromText(
+  param: Pick<ParamSpec, 'type' | 'values'> | undefined,
+  text: string,
+): { readonly value: ParamValue | undefined } | { readonly error: string } {
   const trimmed = text.trim();
   if (!trimmed) return { value: undefined };
   const type = param?.type;
@@ -187,14 +235,25 @@ export function paramFromText(param: Pick<ParamSpec, 'type' | 'values'> | undefi
     if (trimmed === 'true' || trimmed === 'false') return { value: trimmed === 'true' };
     return { error: l10n.t('"{0}" must be true or false.', trimmed) };
   }
-  if (type === 'object' || type === 'objectList' || (type === 'stringList' && trimmed.startsWith('[')) || (type === undefined && /^[[{]/.test(trimmed))) {
+  if (
+    type === 'object' ||
+    type === 'objectList' ||
+    (type === 'stringList' && trimmed.startsWith('[')) ||
+    (type === undefined && /^[[{]/.test(trimmed))
+  ) {
     try {
       return { value: JSON.parse(trimmed) as ParamValue };
     } catch {
       return { error: l10n.t('"{0}" is not valid JSON.', trimmed.slice(0, 60)) };
     }
   }
-  if (type === 'stringList') return { value: trimmed.split(',').map((x) => x.trim()).filter(Boolean) };
+  if (type === 'stringList')
+    return {
+      value: trimmed
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    };
   // An undocumented (extra) field: numbers and booleans as such, anything else as text.
   if (type === undefined) {
     if (/^-?\d+(\.\d+)?$/.test(trimmed)) return { value: Number(trimmed) };

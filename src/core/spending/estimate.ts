@@ -16,7 +16,10 @@ export type PriceLookup =
   /** No documented price (PixAI, OpenAI-compatible, unlisted models), or no upper end ("from 2 credits a second"). */
   | { readonly kind: 'unknown'; readonly reason: string };
 
-export type PricedRequest = Pick<TaskRequest, 'provider' | 'model' | 'kind' | 'params'> & { readonly operation?: Operation; readonly imageCount?: number };
+export type PricedRequest = Pick<TaskRequest, 'provider' | 'model' | 'kind' | 'params'> & {
+  readonly operation?: Operation;
+  readonly imageCount?: number;
+};
 
 /** Pixapi: 1 credit = $0.01. */
 export function creditsToUSD(credits: number): number {
@@ -40,7 +43,11 @@ export function estimateSpend(request: PricedRequest): PriceLookup {
   const estimate = estimateCost({ ...request, operation });
   if (estimate.unknown) return { kind: 'unknown', reason: estimate.reason };
   // A documented starting price only ("from 2.24 credits a second") has no upper end to reserve.
-  if (estimate.highUsd === undefined) return { kind: 'unknown', reason: l10n.t('Only a starting price is documented for {0} ({1}).', request.model, formatUSD(estimate.lowUsd)) };
+  if (estimate.highUsd === undefined)
+    return {
+      kind: 'unknown',
+      reason: l10n.t('Only a starting price is documented for {0} ({1}).', request.model, formatUSD(estimate.lowUsd)),
+    };
   return priced(estimate.lowUsd, estimate.highUsd, estimate.basis);
 }
 

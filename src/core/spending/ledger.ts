@@ -4,7 +4,24 @@
  */
 import type { ProviderId } from '../providers';
 import type { FileLock } from './lock';
-import { DayRecord, emptyDay, holds, KEPT_DAYS, lastDays, LedgerEntry, localDay, modelKey, monthOf, parseDay, Refusal, SpendingLimits, checkLimits, totalsOf, Totals, CostBasis } from './model';
+import {
+  type DayRecord,
+  emptyDay,
+  holds,
+  KEPT_DAYS,
+  lastDays,
+  type LedgerEntry,
+  localDay,
+  modelKey,
+  monthOf,
+  parseDay,
+  type Refusal,
+  type SpendingLimits,
+  checkLimits,
+  totalsOf,
+  type Totals,
+  type CostBasis,
+} from './model';
 import { round } from './estimate';
 
 /** `write` replaces the file in one step. */
@@ -79,7 +96,16 @@ export class SpendingLedger {
       const day = localDay(now);
       const month = await this.monthEntries(day);
       const requestUSD = round(items.reduce((sum, item) => sum + (item.usd ?? 0), 0));
-      const refusal = checkLimits(totalsOf(month.filter((e) => e.day === day), now), totalsOf(month, now), requestUSD, limits, items.length);
+      const refusal = checkLimits(
+        totalsOf(
+          month.filter((e) => e.day === day),
+          now,
+        ),
+        totalsOf(month, now),
+        requestUSD,
+        limits,
+        items.length,
+      );
       if (refusal) return { ok: false, refusal };
       const record = await this.readDay(day);
       const added: LedgerEntry[] = items.map((item) => ({
@@ -110,12 +136,20 @@ export class SpendingLedger {
       if (entry.state !== 'reserved') return entry;
       if (settlement.kind === 'release') return { ...entry, state: 'released', settledAt: this.clock.now() };
       // A reported cost replaces the estimate; without one the estimate stays, marked as one (or unknown).
-      return { ...entry, state: 'settled', usd: settlement.usd, basis: settlement.usd === undefined ? 'unknown' : settlement.basis, settledAt: this.clock.now() };
+      return {
+        ...entry,
+        state: 'settled',
+        usd: settlement.usd,
+        basis: settlement.usd === undefined ? 'unknown' : settlement.basis,
+        settledAt: this.clock.now(),
+      };
     });
   }
 
   release(id: string): Promise<void> {
-    return this.change(id, undefined, (entry) => (entry.state === 'reserved' ? { ...entry, state: 'released', settledAt: this.clock.now() } : entry));
+    return this.change(id, undefined, (entry) =>
+      entry.state === 'reserved' ? { ...entry, state: 'released', settledAt: this.clock.now() } : entry,
+    );
   }
 
   async entryOf(taskId: string, near?: number): Promise<LedgerEntry | undefined> {
@@ -143,7 +177,10 @@ export class SpendingLedger {
   private async find(key: string, near?: number): Promise<{ record: DayRecord; entry: LedgerEntry } | undefined> {
     const match = (e: LedgerEntry) => (key.startsWith('task:') ? e.taskId === key.slice(5) : e.id === key);
     const tried = new Set<string>();
-    const candidates = [this.dayOf.get(key), ...(near === undefined ? [] : [localDay(near), localDay(near - 86_400_000), localDay(near + 86_400_000)])];
+    const candidates = [
+      this.dayOf.get(key),
+      ...(near === undefined ? [] : [localDay(near), localDay(near - 86_400_000), localDay(near + 86_400_000)]),
+    ];
     for (const day of candidates) {
       if (!day || tried.has(day)) continue;
       tried.add(day);
@@ -175,7 +212,9 @@ export class SpendingLedger {
   /** Oldest first. */
   async history(count: number): Promise<DayRecord[]> {
     const have = new Set(await this.files.days());
-    return Promise.all(lastDays(this.clock.now(), count).map((day) => (have.has(day) ? this.readDay(day) : Promise.resolve(emptyDay(day)))));
+    return Promise.all(
+      lastDays(this.clock.now(), count).map((day) => (have.has(day) ? this.readDay(day) : Promise.resolve(emptyDay(day)))),
+    );
   }
 
   /** For settling what a closed window left. */

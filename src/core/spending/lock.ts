@@ -24,7 +24,8 @@ function parse(text: string | undefined): LockRecord | undefined {
   if (text === undefined) return undefined;
   try {
     const value = JSON.parse(text) as Partial<LockRecord>;
-    if (typeof value.pid === 'number' && typeof value.instance === 'string' && typeof value.at === 'number') return { pid: value.pid, instance: value.instance, at: value.at };
+    if (typeof value.pid === 'number' && typeof value.instance === 'string' && typeof value.at === 'number')
+      return { pid: value.pid, instance: value.instance, at: value.at };
   } catch {
     // half-written by a crashed holder: stale
   }
@@ -89,7 +90,8 @@ export class FileLock {
           if (holder && this.isStale(holder)) await this.files.remove(marker);
         }
       }
-      if (this.now() - started > GIVE_UP_AFTER_MS) throw new Error('The spending ledger stayed locked by another window for 20 s; nothing was sent.');
+      if (this.now() - started > GIVE_UP_AFTER_MS)
+        throw new Error('The spending ledger stayed locked by another window for 20 s; nothing was sent.');
       // Short, jittered waits: a holder keeps the lock for a few milliseconds.
       await this.pause(Math.min(50, 2 + attempt * 2) + Math.random() * 5);
     }

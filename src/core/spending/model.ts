@@ -152,7 +152,10 @@ export const LIMIT_SETTINGS = {
 } as const;
 
 /** Each invalid value is named in `invalid` and treated as unset. */
-export function parseLimits(read: (setting: string) => unknown): { limits: SpendingLimits; invalid: { setting: string; value: unknown }[] } {
+export function parseLimits(read: (setting: string) => unknown): {
+  limits: SpendingLimits;
+  invalid: { setting: string; value: unknown }[];
+} {
   const limits: { -readonly [K in keyof SpendingLimits]: number } = {};
   const invalid: { setting: string; value: unknown }[] = [];
   for (const [key, setting] of Object.entries(LIMIT_SETTINGS) as [keyof SpendingLimits, string][]) {
@@ -181,7 +184,10 @@ export interface Refusal {
 
 /** Spent + queued + this estimate over the limit is refused; exactly at the limit passes. */
 export function checkLimits(today: Totals, month: Totals, requestUSD: number, limits: SpendingLimits, requests = 1): Refusal | undefined {
-  const checks: [Refusal['which'], number | undefined, Totals][] = [['daily', limits.dailyUSD, today], ['monthly', limits.monthlyUSD, month]];
+  const checks: [Refusal['which'], number | undefined, Totals][] = [
+    ['daily', limits.dailyUSD, today],
+    ['monthly', limits.monthlyUSD, month],
+  ];
   for (const [which, limitUSD, totals] of checks) {
     if (limitUSD === undefined) continue;
     const used = round(totals.spentUSD + totals.queuedUSD);
@@ -211,8 +217,22 @@ export function refusalMessage(refusal: Refusal): string {
     ? l10n.t('this request is estimated at up to {0}', formatUSD(refusal.requestUSD))
     : l10n.t('these {0} requests are estimated at up to {1}', refusal.requests, formatUSD(refusal.requestUSD));
   return refusal.which === 'daily'
-    ? l10n.t('Not sent: the daily spending limit is {0}; {1} today, {2} left, and {3}. Raise or clear the setting "{4}" to go on.', formatUSD(refusal.limitUSD), spent, formatUSD(refusal.leftUSD), what, refusal.setting)
-    : l10n.t('Not sent: the monthly spending limit is {0}; {1} this month, {2} left, and {3}. Raise or clear the setting "{4}" to go on.', formatUSD(refusal.limitUSD), spent, formatUSD(refusal.leftUSD), what, refusal.setting);
+    ? l10n.t(
+        'Not sent: the daily spending limit is {0}; {1} today, {2} left, and {3}. Raise or clear the setting "{4}" to go on.',
+        formatUSD(refusal.limitUSD),
+        spent,
+        formatUSD(refusal.leftUSD),
+        what,
+        refusal.setting,
+      )
+    : l10n.t(
+        'Not sent: the monthly spending limit is {0}; {1} this month, {2} left, and {3}. Raise or clear the setting "{4}" to go on.',
+        formatUSD(refusal.limitUSD),
+        spent,
+        formatUSD(refusal.leftUSD),
+        what,
+        refusal.setting,
+      );
 }
 
 export function modelKey(provider: ProviderId, model: string): string {

@@ -24,22 +24,44 @@ export interface FitPlan {
 
 /** A missing side follows the source's aspect ratio. */
 export function planFit(sourceWidth: number, sourceHeight: number, target: { width?: number; height?: number }, fit: Fit): FitPlan {
-  const width = target.width ?? (target.height !== undefined ? Math.max(1, Math.round(sourceWidth * target.height / sourceHeight)) : sourceWidth);
-  const height = target.height ?? (target.width !== undefined ? Math.max(1, Math.round(sourceHeight * target.width / sourceWidth)) : sourceHeight);
-  const scale = fit === 'cover' ? Math.max(width / sourceWidth, height / sourceHeight) : Math.min(width / sourceWidth, height / sourceHeight);
+  const width =
+    target.width ?? (target.height !== undefined ? Math.max(1, Math.round((sourceWidth * target.height) / sourceHeight)) : sourceWidth);
+  const height =
+    target.height ?? (target.width !== undefined ? Math.max(1, Math.round((sourceHeight * target.width) / sourceWidth)) : sourceHeight);
+  const scale =
+    fit === 'cover' ? Math.max(width / sourceWidth, height / sourceHeight) : Math.min(width / sourceWidth, height / sourceHeight);
   const clampTo = (value: number, limit: number) => (fit === 'cover' ? Math.max(limit, value) : Math.min(limit, Math.max(1, value)));
   const resizeWidth = clampTo(Math.round(sourceWidth * scale), width);
   const resizeHeight = clampTo(Math.round(sourceHeight * scale), height);
   if (fit === 'cover') {
-    return { resizeWidth, resizeHeight, cropX: Math.floor((resizeWidth - width) / 2), cropY: Math.floor((resizeHeight - height) / 2), offsetX: 0, offsetY: 0, width, height };
+    return {
+      resizeWidth,
+      resizeHeight,
+      cropX: Math.floor((resizeWidth - width) / 2),
+      cropY: Math.floor((resizeHeight - height) / 2),
+      offsetX: 0,
+      offsetY: 0,
+      width,
+      height,
+    };
   }
-  return { resizeWidth, resizeHeight, cropX: 0, cropY: 0, offsetX: Math.floor((width - resizeWidth) / 2), offsetY: Math.floor((height - resizeHeight) / 2), width, height };
+  return {
+    resizeWidth,
+    resizeHeight,
+    cropX: 0,
+    cropY: 0,
+    offsetX: Math.floor((width - resizeWidth) / 2),
+    offsetY: Math.floor((height - resizeHeight) / 2),
+    width,
+    height,
+  };
 }
 
 /** For the sidecar. */
 export function describePlan(sourceWidth: number, sourceHeight: number, plan: FitPlan): string[] {
   const steps: string[] = [];
-  if (plan.resizeWidth !== sourceWidth || plan.resizeHeight !== sourceHeight) steps.push(`resized ${sourceWidth}x${sourceHeight} to ${plan.resizeWidth}x${plan.resizeHeight}`);
+  if (plan.resizeWidth !== sourceWidth || plan.resizeHeight !== sourceHeight)
+    steps.push(`resized ${sourceWidth}x${sourceHeight} to ${plan.resizeWidth}x${plan.resizeHeight}`);
   if (plan.resizeWidth > plan.width || plan.resizeHeight > plan.height) steps.push(`cropped to ${plan.width}x${plan.height} (centre)`);
   if (plan.resizeWidth < plan.width || plan.resizeHeight < plan.height) steps.push(`padded to ${plan.width}x${plan.height} (centre)`);
   return steps;
@@ -47,7 +69,8 @@ export function describePlan(sourceWidth: number, sourceHeight: number, plan: Fi
 
 /** The crop window (cover) or all of `resized` at the offset (contain), over `background` (transparent when unset). */
 export function compose(resized: Rgba, plan: FitPlan, background: readonly [number, number, number, number] = [0, 0, 0, 0]): Rgba {
-  if (resized.width !== plan.resizeWidth || resized.height !== plan.resizeHeight) throw new RangeError(`expected ${plan.resizeWidth}x${plan.resizeHeight}, got ${resized.width}x${resized.height}`);
+  if (resized.width !== plan.resizeWidth || resized.height !== plan.resizeHeight)
+    throw new RangeError(`expected ${plan.resizeWidth}x${plan.resizeHeight}, got ${resized.width}x${resized.height}`);
   const out = new Uint8ClampedArray(plan.width * plan.height * 4);
   if (background[3] !== 0) {
     for (let i = 0; i < out.length; i += 4) out.set(background, i);
@@ -78,7 +101,8 @@ function blendInto(out: Uint8ClampedArray, at: number, source: Uint8ClampedArray
 
 /** JPEG has no transparency: white unless the colour says otherwise. */
 export function flatten(image: Rgba, background: readonly [number, number, number, number] = [255, 255, 255, 255]): Rgba {
-  const colour: [number, number, number, number] = background[3] === 255 ? [...background] as [number, number, number, number] : [255, 255, 255, 255];
+  const colour: [number, number, number, number] =
+    background[3] === 255 ? ([...background] as [number, number, number, number]) : [255, 255, 255, 255];
   const out = new Uint8ClampedArray(image.data.length);
   for (let i = 0; i < out.length; i += 4) out.set(colour, i);
   for (let i = 0; i < out.length; i += 4) blendInto(out, i, image.data, i);

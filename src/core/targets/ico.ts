@@ -10,7 +10,8 @@ export function buildIco(entries: readonly { size: number; png: Uint8Array }[]):
   view.setUint16(4, entries.length, true);
   let offset = headerSize;
   entries.forEach((entry, i) => {
-    if (!Number.isInteger(entry.size) || entry.size < 1 || entry.size > 256) throw new RangeError(`an icon entry must be 1–256 px, not ${entry.size}`);
+    if (!Number.isInteger(entry.size) || entry.size < 1 || entry.size > 256)
+      throw new RangeError(`an icon entry must be 1–256 px, not ${entry.size}`);
     const at = 6 + 16 * i;
     out[at] = entry.size === 256 ? 0 : entry.size; // 0 means 256
     out[at + 1] = entry.size === 256 ? 0 : entry.size;

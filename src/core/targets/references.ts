@@ -31,7 +31,15 @@ const WRITABLE_EXTENSION = /\.(png|jpe?g|webp|ico)$/i;
 
 /** No scheme (http:, data:…), no protocol-relative //, no absolute /, no template. */
 export function isRelativeLocalPath(path: string): boolean {
-  if (!path || /^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith('/') || path.startsWith('\\') || path.startsWith('#') || path.startsWith('~')) return false;
+  if (
+    !path ||
+    /^[a-z][a-z0-9+.-]*:/i.test(path) ||
+    path.startsWith('/') ||
+    path.startsWith('\\') ||
+    path.startsWith('#') ||
+    path.startsWith('~')
+  )
+    return false;
   return !/[{}$<>`]|%7B/i.test(path); // templates (`{{ x }}`, `${x}`) name no file
 }
 
@@ -169,11 +177,19 @@ function selectorBefore(text: string, at: number): string | undefined {
 function cssReferences(text: string): ImageReference[] {
   const references: ImageReference[] = [];
   // Comments are blanked (same length) so a url() inside one is not taken for a reference.
-  const code = text.replace(/\/\*[\s\S]*?\*\//g, (c) => ' '.repeat(c.length)).replace(/(^|[^:])\/\/[^\n]*/g, (c, lead: string) => lead + ' '.repeat(c.length - lead.length));
+  const code = text
+    .replace(/\/\*[\s\S]*?\*\//g, (c) => ' '.repeat(c.length))
+    .replace(/(^|[^:])\/\/[^\n]*/g, (c, lead: string) => lead + ' '.repeat(c.length - lead.length));
   for (const match of code.matchAll(/url\(\s*(?:"([^"]*)"|'([^']*)'|([^)"'\s]*))\s*\)/gi)) {
     const value = match[1] ?? match[2] ?? match[3] ?? '';
     const start = match.index + match[0].indexOf(value, 4);
-    references.push({ path: stripQuery(value), start, end: start + value.length, syntax: 'css', heading: selectorBefore(code, match.index) });
+    references.push({
+      path: stripQuery(value),
+      start,
+      end: start + value.length,
+      syntax: 'css',
+      heading: selectorBefore(code, match.index),
+    });
   }
   return references;
 }
@@ -183,7 +199,13 @@ export function findImageReferences(text: string, languageId: string): ImageRefe
   let references: ImageReference[];
   if (MARKDOWN.includes(languageId)) {
     const headings = markdownHeadings(text);
-    references = [...markdownReferences(text, headings), ...markupReferences(text, [...headings, ...htmlHeadings(text)].sort((a, b) => a.at - b.at))];
+    references = [
+      ...markdownReferences(text, headings),
+      ...markupReferences(
+        text,
+        [...headings, ...htmlHeadings(text)].sort((a, b) => a.at - b.at),
+      ),
+    ];
   } else if (MARKUP.includes(languageId)) {
     references = markupReferences(text, htmlHeadings(text));
   } else if (STYLES.includes(languageId)) {
@@ -224,16 +246,24 @@ function escapeAttribute(text: string): string {
 }
 
 /** `path` is relative to the document, '/'-separated. */
-export function referenceText(syntax: 'markdown' | 'html' | 'jsx' | 'css', path: string, alt: string, size?: { width: number; height: number }): string {
+export function referenceText(
+  syntax: 'markdown' | 'html' | 'jsx' | 'css',
+  path: string,
+  alt: string,
+  size?: { width: number; height: number },
+): string {
   const oneLine = alt.replace(/\s+/g, ' ').trim();
   switch (syntax) {
     case 'markdown': {
       const target = /[\s()<>]/.test(path) ? `<${path}>` : path;
       return `![${oneLine.replace(/([[\]\\])/g, '\\$1')}](${target})`;
     }
-    case 'html': return `<img src="${escapeAttribute(path)}" alt="${escapeAttribute(oneLine)}"${size ? ` width="${size.width}" height="${size.height}"` : ''}>`;
-    case 'jsx': return `<img src="${escapeAttribute(path)}" alt="${escapeAttribute(oneLine)}"${size ? ` width={${size.width}} height={${size.height}}` : ''} />`;
-    case 'css': return `url("${path.replace(/"/g, '\\"')}")`;
+    case 'html':
+      return `<img src="${escapeAttribute(path)}" alt="${escapeAttribute(oneLine)}"${size ? ` width="${size.width}" height="${size.height}"` : ''}>`;
+    case 'jsx':
+      return `<img src="${escapeAttribute(path)}" alt="${escapeAttribute(oneLine)}"${size ? ` width={${size.width}} height={${size.height}}` : ''} />`;
+    case 'css':
+      return `url("${path.replace(/"/g, '\\"')}")`;
   }
 }
 

@@ -52,10 +52,19 @@ export const APP_ICON_SIZES: readonly number[] = [1024, 512, 192, 180, 32, 16];
 
 export function presetInfo(id: PresetId): PresetInfo {
   switch (id) {
-    case 'app-icons': return { id, label: l10n.t('App icon set'), detail: l10n.t('PNGs with transparency at 1024, 512, 192, 180, 32 and 16 px from one generation'), defaultPath: 'icons' };
-    case 'og-image': return { id, label: l10n.t('Open Graph image'), detail: l10n.t('1200×630 JPEG for link previews'), defaultPath: 'og-image.jpg' };
-    case 'favicon': return { id, label: l10n.t('Favicon'), detail: l10n.t('favicon.ico with 16, 32 and 48 px images'), defaultPath: 'favicon.ico' };
-    case 'hero': return { id, label: l10n.t('Hero banner'), detail: l10n.t('1920×1080 WebP'), defaultPath: 'hero.webp' };
+    case 'app-icons':
+      return {
+        id,
+        label: l10n.t('App icon set'),
+        detail: l10n.t('PNGs with transparency at 1024, 512, 192, 180, 32 and 16 px from one generation'),
+        defaultPath: 'icons',
+      };
+    case 'og-image':
+      return { id, label: l10n.t('Open Graph image'), detail: l10n.t('1200×630 JPEG for link previews'), defaultPath: 'og-image.jpg' };
+    case 'favicon':
+      return { id, label: l10n.t('Favicon'), detail: l10n.t('favicon.ico with 16, 32 and 48 px images'), defaultPath: 'favicon.ico' };
+    case 'hero':
+      return { id, label: l10n.t('Hero banner'), detail: l10n.t('1920×1080 WebP'), defaultPath: 'hero.webp' };
   }
 }
 
@@ -69,19 +78,33 @@ export function formatOfPath(path: string): TargetFormat | undefined {
 }
 
 function unsupportedFormat(shown: string): string {
-  return l10n.t('"{0}" cannot be written: Media Studio writes only PNG, JPEG and WebP images (and favicon.ico). Give the target a .png, .jpg or .webp name.', shown);
+  return l10n.t(
+    '"{0}" cannot be written: Media Studio writes only PNG, JPEG and WebP images (and favicon.ico). Give the target a .png, .jpg or .webp name.',
+    shown,
+  );
 }
 
 /** Returns the normalised '/'-separated path; `folder` allows a folder (the icon set's). */
 export function checkTargetPath(raw: string, options: { folder?: boolean } = {}): string {
   const shown = raw;
   const value = raw.trim();
-  if (!value) throw new TargetProblem(l10n.t('"targetPath" is empty. Give a path relative to the workspace folder, such as "images/hero.webp".'));
+  if (!value)
+    throw new TargetProblem(l10n.t('"targetPath" is empty. Give a path relative to the workspace folder, such as "images/hero.webp".'));
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^(data|blob|mailto):/i.test(value)) {
-    throw new TargetProblem(l10n.t('"{0}" is a URL, not a file in the workspace. Give a path relative to the workspace folder, such as "images/hero.webp".', shown));
+    throw new TargetProblem(
+      l10n.t(
+        '"{0}" is a URL, not a file in the workspace. Give a path relative to the workspace folder, such as "images/hero.webp".',
+        shown,
+      ),
+    );
   }
   if (/^([a-z]:|[\\/])/i.test(value)) {
-    throw new TargetProblem(l10n.t('"{0}" is an absolute path, which may be outside the workspace folder. Give a path relative to the workspace folder, such as "images/hero.webp".', shown));
+    throw new TargetProblem(
+      l10n.t(
+        '"{0}" is an absolute path, which may be outside the workspace folder. Give a path relative to the workspace folder, such as "images/hero.webp".',
+        shown,
+      ),
+    );
   }
   const segments = value.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
   if (segments.includes('..')) {
@@ -90,7 +113,8 @@ export function checkTargetPath(raw: string, options: { folder?: boolean } = {})
   if (segments.length === 0) throw new TargetProblem(l10n.t('"{0}" names the workspace folder itself, not a file.', shown));
   const path = segments.join('/');
   if (options.folder) return path;
-  if (/[\\/]$/.test(value)) throw new TargetProblem(l10n.t('"{0}" names a folder. Give the image file\'s path, such as "{1}hero.webp".', shown, path + '/'));
+  if (/[\\/]$/.test(value))
+    throw new TargetProblem(l10n.t('"{0}" names a folder. Give the image file\'s path, such as "{1}hero.webp".', shown, path + '/'));
   const name = segments[segments.length - 1];
   if (!name.includes('.') || name.startsWith('.') && name.indexOf('.', 1) < 0) {
     throw new TargetProblem(l10n.t('"{0}" has no file extension, so its format is unknown. End it in .png, .jpg or .webp.', shown));
@@ -103,7 +127,9 @@ function side(name: 'width' | 'height', value: unknown): number | undefined {
   if (value === undefined) return undefined;
   const number = typeof value === 'string' && /^\s*\d+\s*(px)?\s*$/i.test(value) ? Number.parseInt(value, 10) : value;
   if (typeof number !== 'number' || !Number.isInteger(number) || number < 1 || number > MAX_TARGET_SIDE) {
-    throw new TargetProblem(l10n.t('"{0}" must be a whole number of pixels from 1 to {1}; {2} is not.', name, MAX_TARGET_SIDE, JSON.stringify(value)));
+    throw new TargetProblem(
+      l10n.t('"{0}" must be a whole number of pixels from 1 to {1}; {2} is not.', name, MAX_TARGET_SIDE, JSON.stringify(value)),
+    );
   }
   return number;
 }
@@ -133,7 +159,9 @@ export function wantsTarget(args: TargetArgs): boolean {
 export function parseTarget(args: TargetArgs): TargetPlan | undefined {
   if (!wantsTarget(args)) return undefined;
   if (args.fit !== undefined && args.fit !== 'cover' && args.fit !== 'contain') {
-    throw new TargetProblem(l10n.t('"fit" must be "cover" (fill the size, cropping the overflow) or "contain" (fit inside it, padding the margins).'));
+    throw new TargetProblem(
+      l10n.t('"fit" must be "cover" (fill the size, cropping the overflow) or "contain" (fit inside it, padding the margins).'),
+    );
   }
   const fit: Fit = args.fit === 'contain' ? 'contain' : 'cover';
   let background: string | undefined;
@@ -149,22 +177,29 @@ export function parseTarget(args: TargetArgs): TargetPlan | undefined {
   if (args.preset !== undefined) {
     if (!isPreset(args.preset)) throw new TargetProblem(l10n.t('"preset" must be one of {0}.', PRESET_IDS.join(', ')));
     if (args.width !== undefined || args.height !== undefined || args.format !== undefined) {
-      throw new TargetProblem(l10n.t('The "{0}" preset sets the size and format itself: leave out "width", "height" and "format".', args.preset));
+      throw new TargetProblem(
+        l10n.t('The "{0}" preset sets the size and format itself: leave out "width", "height" and "format".', args.preset),
+      );
     }
     return { outputs: presetOutputs(args.preset, args.targetPath), fit, background, preset: args.preset };
   }
   const width = side('width', args.width);
   const height = side('height', args.height);
   if (args.targetPath === undefined) {
-    throw new TargetProblem(l10n.t('"width", "height", "fit", "background" and "format" need a "targetPath": the file to write, such as "images/hero.webp".'));
+    throw new TargetProblem(
+      l10n.t('"width", "height", "fit", "background" and "format" need a "targetPath": the file to write, such as "images/hero.webp".'),
+    );
   }
   const path = checkTargetPath(args.targetPath);
   const fromName = formatOfPath(path) as TargetFormat;
   if (args.format !== undefined && args.format !== fromName) {
-    throw new TargetProblem(l10n.t('"format" is "{0}" but "{1}" is named as a {2} file. Make the two agree.', String(args.format), path, fromName.toUpperCase()));
+    throw new TargetProblem(
+      l10n.t('"format" is "{0}" but "{1}" is named as a {2} file. Make the two agree.', String(args.format), path, fromName.toUpperCase()),
+    );
   }
   if (fromName === 'ico') {
-    if (width !== undefined || height !== undefined) throw new TargetProblem(l10n.t('A .ico target holds the 16, 32 and 48 px sizes: leave out "width" and "height".'));
+    if (width !== undefined || height !== undefined)
+      throw new TargetProblem(l10n.t('A .ico target holds the 16, 32 and 48 px sizes: leave out "width" and "height".'));
     return { outputs: [{ path, format: 'ico', width: 48, height: 48 }], fit, background };
   }
   return { outputs: [{ path, format: fromName, width, height }], fit, background };
@@ -174,7 +209,8 @@ function presetOutputs(preset: PresetId, targetPath: string | undefined): Target
   const info = presetInfo(preset);
   if (preset === 'app-icons') {
     const folder = checkTargetPath(targetPath ?? info.defaultPath, { folder: true });
-    if (formatOfPath(folder)) throw new TargetProblem(l10n.t('The app icon set writes six files: "targetPath" names their folder (such as "icons"), not a file.'));
+    if (formatOfPath(folder))
+      throw new TargetProblem(l10n.t('The app icon set writes six files: "targetPath" names their folder (such as "icons"), not a file.'));
     return APP_ICON_SIZES.map((size) => ({ path: `${folder}/icon-${size}.png`, format: 'png', width: size, height: size }));
   }
   const path = checkTargetPath(targetPath ?? info.defaultPath);
@@ -186,7 +222,14 @@ function presetOutputs(preset: PresetId, targetPath: string | undefined): Target
   };
   const spec = wanted[preset];
   if (format !== spec.format) {
-    throw new TargetProblem(l10n.t('The "{0}" preset writes a {1} file: give "targetPath" a {2} name.', preset, spec.format.toUpperCase(), spec.format === 'jpeg' ? '.jpg' : `.${spec.format}`));
+    throw new TargetProblem(
+      l10n.t(
+        'The "{0}" preset writes a {1} file: give "targetPath" a {2} name.',
+        preset,
+        spec.format.toUpperCase(),
+        spec.format === 'jpeg' ? '.jpg' : `.${spec.format}`,
+      ),
+    );
   }
   return [{ path, ...spec }];
 }

@@ -1,9 +1,9 @@
 /** A batch in the Tasks view: one row with progress and cost, its tasks under it in cell order, and its actions. */
 import * as vscode from 'vscode';
-import { Batch, describeProgress, formatCosts, retryableCells, summarizeBatch } from '../../core/batch/batch';
+import { type Batch, describeProgress, formatCosts, retryableCells, summarizeBatch } from '../../core/batch/batch';
 import type { BatchStore } from '../../core/batch/batchStore';
 import type { TaskStore } from '../../core/store';
-import { isTerminal, Task } from '../../core/task';
+import { isTerminal, type Task } from '../../core/task';
 
 /** Task rows are task ids (UUIDs), which never start with it. */
 export const BATCH_NODE_PREFIX = 'batch:';
@@ -37,7 +37,10 @@ export function batchTaskIds(batch: Batch | undefined, store: Pick<TaskStore, 'v
 export function batchNode(batch: Batch | undefined, store: Pick<TaskStore, 'values'>, id: string): vscode.TreeItem {
   if (!batch) return new vscode.TreeItem(vscode.l10n.t('(removed)'));
   const firstLine = batch.template.split('\n')[0];
-  const item = new vscode.TreeItem(firstLine.length > 50 ? `${firstLine.slice(0, 47)}…` : firstLine, vscode.TreeItemCollapsibleState.Collapsed);
+  const item = new vscode.TreeItem(
+    firstLine.length > 50 ? `${firstLine.slice(0, 47)}…` : firstLine,
+    vscode.TreeItemCollapsibleState.Collapsed,
+  );
   item.id = id;
   const summary = summarizeBatch(batch, store.values());
   const cost = formatCosts(summary.cost);
@@ -48,7 +51,9 @@ export function batchNode(batch: Batch | undefined, store: Pick<TaskStore, 'valu
   if (retryableCells(batch, store.values()).length) tokens.push('batchRetry');
   item.contextValue = tokens.join(' ');
   item.tooltip = new vscode.MarkdownString(undefined, true)
-    .appendMarkdown(`**${vscode.l10n.t('Batch')}** — ${vscode.l10n.t('{0} prompts × {1} models', batch.rows.length, batch.models.length)}\n\n`)
+    .appendMarkdown(
+      `**${vscode.l10n.t('Batch')}** — ${vscode.l10n.t('{0} prompts × {1} models', batch.rows.length, batch.models.length)}\n\n`,
+    )
     .appendText(batch.template)
     .appendMarkdown(`\n\n${describeProgress(summary)}${cost ? ` · ${cost}` : ''}\n\n`)
     .appendText(vscode.l10n.t('Folder: {0}', batch.outputFolder));

@@ -2,7 +2,7 @@
 import { randomBytes } from 'crypto';
 import { promises as fsp } from 'fs';
 import * as vscode from 'vscode';
-import { Batch, parseStoredBatch } from '../../core/batch/batch';
+import { type Batch, parseStoredBatch } from '../../core/batch/batch';
 import type { BatchPersistence } from '../../core/batch/batchStore';
 import type { Log } from '../log';
 
@@ -21,14 +21,18 @@ export class FileBatchPersistence implements BatchPersistence {
   async load(): Promise<Batch[]> {
     let names: string[];
     try {
-      names = (await vscode.workspace.fs.readDirectory(this.folder)).filter(([name, type]) => type === vscode.FileType.File && name.endsWith('.json') && !name.startsWith('.')).map(([name]) => name);
+      names = (await vscode.workspace.fs.readDirectory(this.folder))
+        .filter(([name, type]) => type === vscode.FileType.File && name.endsWith('.json') && !name.startsWith('.'))
+        .map(([name]) => name);
     } catch {
       return [];
     }
     const batches: Batch[] = [];
     for (const name of names) {
       try {
-        const batch = parseStoredBatch(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.folder, name))).toString('utf8'));
+        const batch = parseStoredBatch(
+          Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.folder, name))).toString('utf8'),
+        );
         if (batch) batches.push(batch);
         else this.log.warn(`Ignoring an unreadable batch file: ${name}`);
       } catch {

@@ -1,7 +1,7 @@
 /** Batches in the editor. Every task goes through the single-request submit, so the engine's caps are the only queue. */
 import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
-import { activeTasks, Batch, batchRequest, cellTasks, retryableCells, summarizeBatch } from '../../core/batch/batch';
+import { activeTasks, type Batch, batchRequest, cellTasks, retryableCells, summarizeBatch } from '../../core/batch/batch';
 import { parseBatchArgs, type BatchArgs } from '../../core/batch/batchArgs';
 import type { BatchStore } from '../../core/batch/batchStore';
 import { CONTACT_SHEET_NAME, contactSheet, contactSheetMarker } from '../../core/batch/contactSheet';
@@ -14,9 +14,9 @@ import { RequestProblem } from '../../core/engine';
 import { resolveOutputFolder } from '../../core/files/outputFolder';
 import { slugify } from '../../core/files/naming';
 import { PROVIDERS } from '../../core/providers';
-import { isTerminal, Task, TaskRequest } from '../../core/task';
+import { isTerminal, type Task, type TaskRequest } from '../../core/task';
 import { UserError } from '../commands';
-import { admitChecked, defaultProvider, GenerateDeps, modelParams, pickWorkspaceFolder, submitChecked, useSync } from '../generate';
+import { admitChecked, defaultProvider, type GenerateDeps, modelParams, pickWorkspaceFolder, submitChecked, useSync } from '../generate';
 import { settings } from '../settings';
 
 export interface BatchDeps extends GenerateDeps {
@@ -46,7 +46,10 @@ function maxTasks(): number {
 }
 
 function outsideWorkspace(shown: string): string {
-  return vscode.l10n.t('"{0}" is outside the workspace folder. A rows file must be a .csv or .jsonl file inside the workspace; give its path relative to the workspace folder.', shown);
+  return vscode.l10n.t(
+    '"{0}" is outside the workspace folder. A rows file must be a .csv or .jsonl file inside the workspace; give its path relative to the workspace folder.',
+    shown,
+  );
 }
 
 /** Relative to the workspace folder (or a URI inside it); nothing outside is read. */
@@ -66,11 +69,16 @@ export async function readRowsFile(uri: vscode.Uri, shown: string): Promise<{ na
   let bytes: Uint8Array;
   try {
     const stat = await vscode.workspace.fs.stat(uri);
-    if (stat.size > MAX_ROWS_FILE_BYTES) throw new UserError(vscode.l10n.t('"{0}" is larger than {1} MB; a rows file holds one line per prompt.', shown, MAX_ROWS_FILE_BYTES / 1024 / 1024));
+    if (stat.size > MAX_ROWS_FILE_BYTES)
+      throw new UserError(
+        vscode.l10n.t('"{0}" is larger than {1} MB; a rows file holds one line per prompt.', shown, MAX_ROWS_FILE_BYTES / 1024 / 1024),
+      );
     bytes = await vscode.workspace.fs.readFile(uri);
   } catch (error) {
     if (error instanceof UserError) throw error;
-    throw new UserError(vscode.l10n.t('Cannot read the rows file "{0}": {1}', shown, error instanceof Error ? error.message : String(error)));
+    throw new UserError(
+      vscode.l10n.t('Cannot read the rows file "{0}": {1}', shown, error instanceof Error ? error.message : String(error)),
+    );
   }
   const parsed = parseRows(shown, new TextDecoder().decode(bytes));
   if ('error' in parsed) throw new UserError(parsed.error);
@@ -111,10 +119,20 @@ export class Batches {
       const cannot = modelProblem(model.provider, model.model, 'generate');
       if (cannot) throw new UserError(vscode.l10n.t('Generate Batch: {0}', cannot));
     }
-    const plan = planBatch({ template: args.template, variables: args.variables, rows: file?.rows, rowsFile: args.rows, models, maxTasks: maxTasks() });
+    const plan = planBatch({
+      template: args.template,
+      variables: args.variables,
+      rows: file?.rows,
+      rowsFile: args.rows,
+      models,
+      maxTasks: maxTasks(),
+    });
     if ('error' in plan) throw new UserError(vscode.l10n.t('Generate Batch: {0}', plan.error));
     const base = resolveOutputFolder(args.outputFolder ?? settings.outputFolder(workspaceFolder));
-    if ('error' in base) throw new UserError(args.outputFolder === undefined ? vscode.l10n.t('{0} (setting "mediaStudio.outputFolder")', base.error) : base.error);
+    if ('error' in base)
+      throw new UserError(
+        args.outputFolder === undefined ? vscode.l10n.t('{0} (setting "mediaStudio.outputFolder")', base.error) : base.error,
+      );
     const createdAt = Date.now();
     const slug = batchSlug(args.template, createdAt);
     const resolved: BatchModel[] = models.map((m) => ({
@@ -152,7 +170,12 @@ export class Batches {
         await this.deps.engine.checkRequest(request);
       } catch (error) {
         if (error instanceof RequestProblem) {
-          throw new UserError(vscode.l10n.t('Generate Batch, {0} {1}: {2}', PROVIDERS[request.provider].label, request.model, error.message), error.needsKey ? [{ title: vscode.l10n.t('Set API Key'), command: 'mediaStudio.setApiKey', args: [{ provider: error.needsKey }] }] : []);
+          throw new UserError(
+            vscode.l10n.t('Generate Batch, {0} {1}: {2}', PROVIDERS[request.provider].label, request.model, error.message),
+            error.needsKey
+              ? [{ title: vscode.l10n.t('Set API Key'), command: 'mediaStudio.setApiKey', args: [{ provider: error.needsKey }] }]
+              : [],
+          );
         }
         throw error;
       }
@@ -179,10 +202,15 @@ export class Batches {
     return created;
   }
 
-  private async submitCells(batch: Batch, requests: readonly TaskRequest[], reservations: readonly (string | undefined)[]): Promise<string[]> {
+  private async submitCells(
+    batch: Batch,
+    requests: readonly TaskRequest[],
+    reservations: readonly (string | undefined)[],
+  ): Promise<string[]> {
     const ids: string[] = [];
     try {
-      for (const [index, request] of requests.entries()) ids.push((await submitChecked(this.deps.engine, request, batch.origin, reservations[index])).id);
+      for (const [index, request] of requests.entries())
+        ids.push((await submitChecked(this.deps.engine, request, batch.origin, reservations[index])).id);
     } finally {
       // Reservations of cells that were not sent (a failure part-way) are given back.
       await this.deps.engine.releaseReservations(reservations.slice(ids.length));
@@ -193,7 +221,12 @@ export class Batches {
   }
 
   get(arg: unknown): Batch {
-    const id = typeof arg === 'string' ? arg.replace(/^batch:/, '') : arg && typeof arg === 'object' && 'batchId' in arg ? String((arg as { batchId: unknown }).batchId) : undefined;
+    const id =
+      typeof arg === 'string'
+        ? arg.replace(/^batch:/, '')
+        : arg && typeof arg === 'object' && 'batchId' in arg
+          ? String((arg as { batchId: unknown }).batchId)
+          : undefined;
     const batch = id ? this.deps.batches.get(id) : undefined;
     if (!batch) throw new UserError(vscode.l10n.t('That batch no longer exists.'));
     return batch;
@@ -227,7 +260,12 @@ export class Batches {
       else notCancellable++;
     }
     if (notCancellable) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('{0} task(s) of the batch could not be cancelled (already sent to a provider that cannot cancel, or being sent); they finish and are saved.', notCancellable));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t(
+          '{0} task(s) of the batch could not be cancelled (already sent to a provider that cannot cancel, or being sent); they finish and are saved.',
+          notCancellable,
+        ),
+      );
     }
     return { cancelled, notCancellable };
   }
@@ -240,12 +278,16 @@ export class Batches {
     if (running.length) {
       const remove = vscode.l10n.t('Remove');
       const answer = await vscode.window.showWarningMessage(
-        vscode.l10n.t('{0} task(s) of this batch have not finished. Removing the batch stops tracking them; results that arrive later are not downloaded.', running.length),
+        vscode.l10n.t(
+          '{0} task(s) of this batch have not finished. Removing the batch stops tracking them; results that arrive later are not downloaded.',
+          running.length,
+        ),
         { modal: true },
         remove,
       );
       if (answer !== remove) return false;
-      for (const task of running) if (await this.deps.engine.take(task.id)) await this.deps.engine.cancel(task.id, true).catch(() => undefined);
+      for (const task of running)
+        if (await this.deps.engine.take(task.id)) await this.deps.engine.cancel(task.id, true).catch(() => undefined);
     }
     for (const task of tasks) await this.deps.store.remove(task.id);
     await this.deps.batches.remove(batch.id);

@@ -42,7 +42,9 @@ export class BatchPanel extends Disposable {
     switch (message.type) {
       case 'generateBatch': {
         const created = await this.deps.batches.create(this.args(message));
-        this.post(replyTo(message, { type: 'batchSubmitted', requestId: message.requestId, batchId: created.batchId, warnings: created.warnings }));
+        this.post(
+          replyTo(message, { type: 'batchSubmitted', requestId: message.requestId, batchId: created.batchId, warnings: created.warnings }),
+        );
         return;
       }
       case 'pickRowsFile': {
@@ -53,7 +55,13 @@ export class BatchPanel extends Disposable {
           defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
           filters: { [vscode.l10n.t('Rows')]: ['csv', 'jsonl', 'ndjson'] },
         });
-        this.post(replyTo(message, { type: 'rowsFile', requestId: message.requestId, path: picked?.[0] ? vscode.workspace.asRelativePath(picked[0], false) : undefined }));
+        this.post(
+          replyTo(message, {
+            type: 'rowsFile',
+            requestId: message.requestId,
+            path: picked?.[0] ? vscode.workspace.asRelativePath(picked[0], false) : undefined,
+          }),
+        );
         return;
       }
       case 'batchAction':
@@ -61,7 +69,9 @@ export class BatchPanel extends Disposable {
         else if (message.action === 'cancel') await this.deps.batches.cancel(message.batchId);
         else {
           const sheet = await this.deps.batches.exportContactSheet(message.batchId);
-          await vscode.commands.executeCommand('markdown.showPreview', sheet).then(undefined, () => vscode.commands.executeCommand('vscode.open', sheet));
+          await vscode.commands
+            .executeCommand('markdown.showPreview', sheet)
+            .then(undefined, () => vscode.commands.executeCommand('vscode.open', sheet));
         }
         this.post(replyTo(message, { type: 'done', requestId: message.requestId }));
         return;

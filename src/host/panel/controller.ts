@@ -3,16 +3,24 @@ import * as vscode from 'vscode';
 import { catalogFor, takesFiles, takesUrls, typedModel } from '../../core/catalog';
 import { inputUrlsExpireAt, URL_EXPIRY_MARGIN_MS } from '../../core/files/sidecar';
 import type { ModelInfo } from '../../core/catalog';
-import { RequestProblem, TaskEngine } from '../../core/engine';
+import { RequestProblem, type TaskEngine } from '../../core/engine';
 import { usableAsReference } from '../../core/files/sidecar';
 import {
-  HostMessage, readableRequestId, ReferenceView, replyTo, ResultView, SubmitMessage, TaskView, validateWebviewMessage, WebviewMessage,
+  type HostMessage,
+  readableRequestId,
+  type ReferenceView,
+  replyTo,
+  type ResultView,
+  type SubmitMessage,
+  type TaskView,
+  validateWebviewMessage,
+  type WebviewMessage,
 } from '../../core/panelProtocol';
-import { PROVIDER_IDS, PROVIDERS, ProviderId } from '../../core/providers';
+import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../../core/providers';
 import { providerSpec } from '../../core/spec/registry';
 import { paramFromText } from '../../core/spec/validate';
 import type { TaskChange, TaskStore } from '../../core/store';
-import { isTerminal, ParamValue, Task, TaskRequest } from '../../core/task';
+import { isTerminal, type ParamValue, type Task, type TaskRequest } from '../../core/task';
 import { UserError } from '../commands';
 import { defaultProvider, pickWorkspaceFolder, submitChecked, toWorkspaceUri } from '../generate';
 import { checkInputImage, checkReferenceLocation, IMAGE_EXTENSIONS } from '../images';
@@ -58,7 +66,8 @@ export class PanelController extends Disposable {
 
   constructor(private readonly deps: PanelDeps, private readonly transport: PanelTransport) {
     super();
-    this.batchPanel = deps.batchPanel && this.register(new BatchPanel({ ...deps.batchPanel, store: deps.store }, (message) => this.post(message)));
+    this.batchPanel =
+      deps.batchPanel && this.register(new BatchPanel({ ...deps.batchPanel, store: deps.store }, (message) => this.post(message)));
     this.register(transport.onDidReceive((raw) => void this.receive(raw)));
   }
 
@@ -68,7 +77,8 @@ export class PanelController extends Disposable {
     if (!checked.ok) {
       this.deps.log.warn(`Panel: rejected a message from the webview: ${checked.error}`);
       const requestId = readableRequestId(raw);
-      if (requestId !== undefined) this.post({ type: 'error', requestId, message: vscode.l10n.t('Media Studio did not accept this request: {0}.', checked.error) });
+      if (requestId !== undefined)
+        this.post({ type: 'error', requestId, message: vscode.l10n.t('Media Studio did not accept this request: {0}.', checked.error) });
       return;
     }
     try {
@@ -173,7 +183,9 @@ export class PanelController extends Disposable {
   private async sendInit(): Promise<void> {
     // A failed load is logged where it happens; the panel still opens with what the store has.
     await this.deps.loaded.catch(() => undefined);
-    const providers = await Promise.all(PROVIDER_IDS.map(async (id) => ({ id, label: PROVIDERS[id].label, hasKey: await this.deps.keys.has(id) })));
+    const providers = await Promise.all(
+      PROVIDER_IDS.map(async (id) => ({ id, label: PROVIDERS[id].label, hasKey: await this.deps.keys.has(id) })),
+    );
     this.post({ type: 'init', providers, defaultProvider: defaultProvider(), tasks: this.deps.store.list().map((t) => this.view(t)) });
     this.batchPanel?.sendAll();
     if (this.pendingReferences.length) {
@@ -188,12 +200,20 @@ export class PanelController extends Disposable {
     this.batchPanel?.onTaskChange(change);
     const provider = change.task.request.provider;
     // A finished task has been charged: the balance shown with the models is read again.
-    if (change.kind === 'changed' && isTerminal(change.task.state) && !(change.previous && isTerminal(change.previous.state)) && providerSpec(provider).capabilities.balance) {
+    if (
+      change.kind === 'changed' &&
+      isTerminal(change.task.state) &&
+      !(change.previous && isTerminal(change.previous.state)) &&
+      providerSpec(provider).capabilities.balance
+    ) {
       this.refreshBalance(provider);
     }
   }
 
-  /** Providers whose balance is being read, and whether another read was asked for meanwhile (tasks ending together: one more read, not one each). */
+  /**
+   * Providers whose balance is being read, and whether another read was asked for meanwhile (tasks ending together: one
+   * more read, not one each).
+   */
   private readonly balanceReads = new Map<ProviderId, { again: boolean }>();
 
   private refreshBalance(provider: ProviderId): void {
@@ -220,12 +240,17 @@ export class PanelController extends Disposable {
     try {
       listed = await this.deps.models.list(provider);
     } catch (error) {
-      this.deps.log.warn(`Panel: listing ${PROVIDERS[provider].label} models failed, using the built-in list: ${error instanceof Error ? error.message : String(error)}`);
+      this.deps.log.warn(
+        `Panel: listing ${PROVIDERS[provider].label} models failed, using the built-in list: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     const models = listed.length ? listed : catalogFor(provider);
     if (!providerSpec(provider).modelIdFrom || !this.deps.pixaiModels) return models;
     // Models named by id (PixAI has no list endpoint): the ones the user has named come first, with the generic schema.
-    const named = this.deps.pixaiModels.recent().filter((r) => !models.some((m) => m.id === r.id)).map((r): ModelInfo => ({ ...typedModel(provider, r.id, 'image'), label: r.name }));
+    const named = this.deps.pixaiModels
+      .recent()
+      .filter((r) => !models.some((m) => m.id === r.id))
+      .map((r): ModelInfo => ({ ...typedModel(provider, r.id, 'image'), label: r.name }));
     return [...named, ...models];
   }
 
@@ -239,9 +264,14 @@ export class PanelController extends Disposable {
     const schema = info ?? typedModel(message.provider, model, kind);
     const references = message.references.map((u) => vscode.Uri.parse(u, true));
     if (references.length && !takesFiles(schema)) {
-      throw new UserError(takesUrls(schema)
-        ? vscode.l10n.t('{0} takes reference images only as URLs, not workspace files. Remove the files, or use an earlier result\'s URL (Animate).', model)
-        : vscode.l10n.t('{0} does not take reference images. Remove them or choose another model.', model));
+      throw new UserError(
+        takesUrls(schema)
+          ? vscode.l10n.t(
+              "{0} takes reference images only as URLs, not workspace files. Remove the files, or use an earlier result's URL (Animate).",
+              model,
+            )
+          : vscode.l10n.t('{0} does not take reference images. Remove them or choose another model.', model),
+      );
     }
     for (const uri of references) {
       await checkInputImage(uri); // where it is (checkReferenceLocation), then what it is
@@ -254,7 +284,9 @@ export class PanelController extends Disposable {
         const result = paramFromText(param, text);
         if ('error' in result) throw new UserError(`${name}: ${result.error}`);
         // A file field (OpenAI's mask) names a workspace image, relative to the workspace folder.
-        if (result.value !== undefined) values[name] = param?.type === 'file' && typeof result.value === 'string' ? toWorkspaceUri(result.value).toString() : result.value;
+        if (result.value !== undefined)
+          values[name] =
+            param?.type === 'file' && typeof result.value === 'string' ? toWorkspaceUri(result.value).toString() : result.value;
       }
       return values;
     };
@@ -286,7 +318,8 @@ export class PanelController extends Disposable {
     for (const uri of uris) {
       // Only workspace images; each one's folder becomes a resource root when it is offered (allowResource).
       await checkReferenceLocation(uri);
-      if (!IMAGE_FILE.test(uri.path)) throw new UserError(vscode.l10n.t('"{0}" is not a PNG, JPEG or WebP image.', uri.path.split('/').pop() ?? ''));
+      if (!IMAGE_FILE.test(uri.path))
+        throw new UserError(vscode.l10n.t('"{0}" is not a PNG, JPEG or WebP image.', uri.path.split('/').pop() ?? ''));
       await checkInputImage(uri);
       views.push({ uri: uri.toString(), name: vscode.workspace.asRelativePath(uri, false), src: this.transport.asWebviewUri(uri) });
     }
@@ -304,7 +337,10 @@ export class PanelController extends Disposable {
     if (!task) throw new UserError(vscode.l10n.t('That task no longer exists.'));
     switch (action) {
       case 'open':
-        await vscode.commands.executeCommand('vscode.open', this.resultFile(task, index), { preview: false, viewColumn: vscode.ViewColumn.One });
+        await vscode.commands.executeCommand('vscode.open', this.resultFile(task, index), {
+          preview: false,
+          viewColumn: vscode.ViewColumn.One,
+        });
         break;
       case 'reveal':
         await vscode.commands.executeCommand('revealInExplorer', this.resultFile(task, index));
@@ -321,7 +357,11 @@ export class PanelController extends Disposable {
       case 'regenerate': {
         const expiresAt = inputUrlsExpireAt(task.request, this.deps.store.list());
         if (expiresAt !== undefined && expiresAt < Date.now() + URL_EXPIRY_MARGIN_MS) {
-          throw new UserError(vscode.l10n.t('This task\'s input image URL has expired, so it cannot be regenerated as it was. Animate or edit the input image again to get a new URL.'));
+          throw new UserError(
+            vscode.l10n.t(
+              "This task's input image URL has expired, so it cannot be regenerated as it was. Animate or edit the input image again to get a new URL.",
+            ),
+          );
         }
         const again = await submitChecked(this.deps.engine, task.request);
         this.post(replyTo({ type: 'taskAction' }, { type: 'submitted', requestId, taskId: again.id }));
@@ -340,7 +380,13 @@ export class PanelController extends Disposable {
   private async animate(task: Task, index: number): Promise<void> {
     const item = task.results?.[index];
     if (task.request.kind !== 'image' || !item) throw new UserError(vscode.l10n.t('Only image results can be animated.'));
-    if (!item.url || !usableAsReference({ url: item.url, provider: task.request.provider, expiresAt: item.expiresAt, completedAt: task.endedAt }, Date.now())) {
+    if (
+      !item.url ||
+      !usableAsReference(
+        { url: item.url, provider: task.request.provider, expiresAt: item.expiresAt, completedAt: task.endedAt },
+        Date.now(),
+      )
+    ) {
       // Without a URL the provider can fetch, the interactive command asks for one.
       await vscode.commands.executeCommand('mediaStudio.generateVideo');
       return;
@@ -366,7 +412,16 @@ export class PanelController extends Disposable {
         name = vscode.workspace.asRelativePath(uri, false);
       }
       const kind = item.file ? (/\.(mp4|webm|mov)$/i.test(item.file) ? 'video' : 'image') : task.request.kind;
-      return { index, kind, src, name, hasUrl: !!item.url && usableAsReference({ url: item.url, provider: task.request.provider, expiresAt: item.expiresAt, completedAt: task.endedAt }, now), saveError: item.saveError };
+      return {
+        index,
+        kind,
+        src,
+        name,
+        hasUrl:
+          !!item.url &&
+          usableAsReference({ url: item.url, provider: task.request.provider, expiresAt: item.expiresAt, completedAt: task.endedAt }, now),
+        saveError: item.saveError,
+      };
     });
     return {
       id: task.id,

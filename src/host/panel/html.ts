@@ -28,7 +28,13 @@ export function panelCsp(cspSource: string, nonce: string): string {
 }
 
 export function panelHtmlDocument(input: PanelHtmlInput): string {
-  for (const [name, value] of Object.entries({ cspSource: input.cspSource, script: input.script, style: input.style, icons: input.icons, nonce: input.nonce })) {
+  for (const [name, value] of Object.entries({
+    cspSource: input.cspSource,
+    script: input.script,
+    style: input.style,
+    icons: input.icons,
+    nonce: input.nonce,
+  })) {
     if (ATTRIBUTE_UNSAFE.test(value)) throw new Error(`${name} cannot be placed in an HTML attribute`);
   }
   // As JSON in a non-executable script element; "<" escaped so the text cannot close the element.

@@ -76,7 +76,12 @@ class PanelHost {
       this.panel.reveal(undefined, true);
       return this.controller;
     }
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Media Studio', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, webviewOptions(this.context.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      PANEL_VIEW_TYPE,
+      'Media Studio',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+      webviewOptions(this.context.extensionUri),
+    );
     return this.attach(panel);
   }
 
@@ -135,7 +140,10 @@ function selectedUris(clicked: unknown, selection: unknown): vscode.Uri[] {
 }
 
 /** Disposing the result undoes all of it. `livePanel` is for tests only. */
-export function registerPanel(context: vscode.ExtensionContext, deps: PanelHostDeps): vscode.Disposable & { livePanel(): LivePanelProbe | undefined } {
+export function registerPanel(
+  context: vscode.ExtensionContext,
+  deps: PanelHostDeps,
+): vscode.Disposable & { livePanel(): LivePanelProbe | undefined } {
   const host = new PanelHost(context, deps);
   const disposables: vscode.Disposable[] = [
     host,
@@ -154,7 +162,8 @@ export function registerPanel(context: vscode.ExtensionContext, deps: PanelHostD
       await host.open().addReferences(uris);
     }),
     registerCommand(deps.log, 'mediaStudio.regenerate', async (clicked?: unknown) => {
-      if (!(clicked instanceof vscode.Uri)) throw new UserError(vscode.l10n.t('Right-click a generated file that has a .json sidecar in the Explorer.'));
+      if (!(clicked instanceof vscode.Uri))
+        throw new UserError(vscode.l10n.t('Right-click a generated file that has a .json sidecar in the Explorer.'));
       return [(await features().regenerate.regenerateFromSidecar(deps.engine, clicked)).id];
     }),
   ];

@@ -1,7 +1,7 @@
 /** Regenerate from a result file's sidecar: the same request, submitted again as a new task. */
 import * as vscode from 'vscode';
 import type { TaskEngine } from '../../core/engine';
-import { inputUrlsExpired, isSidecarError, parseSidecar, Sidecar, SIDECAR_MAX_BYTES } from '../../core/files/sidecar';
+import { inputUrlsExpired, isSidecarError, parseSidecar, type Sidecar, SIDECAR_MAX_BYTES } from '../../core/files/sidecar';
 import { requestedCount } from '../../core/files/sidecarTrust';
 import { estimateSpend } from '../../core/spending/estimate';
 import { checkRequest } from '../../core/spec/validate';
@@ -42,7 +42,12 @@ export function requestFromSidecar(sidecar: Sidecar, workspaceFolder: vscode.Uri
     });
   }
   if (inputUrlsExpired(sidecar, now)) {
-    throw new UserError(vscode.l10n.t('This result was made from an input image URL that has expired (at {0}), so it cannot be regenerated as it was. Animate or edit the input image again to get a new URL.', sidecar.inputUrlsExpireAt ?? ''));
+    throw new UserError(
+      vscode.l10n.t(
+        'This result was made from an input image URL that has expired (at {0}), so it cannot be regenerated as it was. Animate or edit the input image again to get a new URL.',
+        sidecar.inputUrlsExpireAt ?? '',
+      ),
+    );
   }
   return {
     provider: sidecar.provider,
@@ -72,17 +77,25 @@ export async function regenerateFromSidecar(engine: TaskEngine, file: vscode.Uri
   let text: string;
   try {
     const stat = await vscode.workspace.fs.stat(sidecarUri);
-    if (stat.size > SIDECAR_MAX_BYTES) throw new UserError(vscode.l10n.t('{0} is too large to be a sidecar.', vscode.workspace.asRelativePath(sidecarUri)));
+    if (stat.size > SIDECAR_MAX_BYTES)
+      throw new UserError(vscode.l10n.t('{0} is too large to be a sidecar.', vscode.workspace.asRelativePath(sidecarUri)));
     text = new TextDecoder().decode(await vscode.workspace.fs.readFile(sidecarUri));
   } catch (error) {
     if (error instanceof UserError) throw error;
-    throw new UserError(vscode.l10n.t('{0} has no sidecar ({1}), so Media Studio does not know how it was made.', vscode.workspace.asRelativePath(file), vscode.workspace.asRelativePath(sidecarUri)));
+    throw new UserError(
+      vscode.l10n.t(
+        '{0} has no sidecar ({1}), so Media Studio does not know how it was made.',
+        vscode.workspace.asRelativePath(file),
+        vscode.workspace.asRelativePath(sidecarUri),
+      ),
+    );
   }
   const sidecar = parseSidecar(text);
   if (isSidecarError(sidecar)) throw new UserError(sidecar.error);
   // Rebuilt through the same check as a new request (the model's spec: fields, values, bounds), before anyone is asked.
   const checked = checkRequest(requestFromSidecar(sidecar, folder.uri));
-  if (checked.problem !== undefined) throw new UserError(vscode.l10n.t('{0} cannot be regenerated: {1}', vscode.workspace.asRelativePath(file), checked.problem));
+  if (checked.problem !== undefined)
+    throw new UserError(vscode.l10n.t('{0} cannot be regenerated: {1}', vscode.workspace.asRelativePath(file), checked.problem));
   const request = checked.request;
   const foreign = !(await sidecarTrust()?.wroteIt(text));
   if (foreign || !vscode.workspace.isTrusted) {
@@ -112,7 +125,14 @@ export function regenerateSummary(request: TaskRequest, foreign: boolean): strin
     ? vscode.l10n.t('This sidecar was not written by Media Studio on this machine.')
     : vscode.l10n.t('This workspace is not trusted.');
   const { what, cost } = sending(request);
-  return vscode.l10n.t('{0} Regenerate sends a new paid request to {1}: model {2}, {3} ({4}). Send it?', why, PROVIDERS[request.provider].label, request.model, what, cost);
+  return vscode.l10n.t(
+    '{0} Regenerate sends a new paid request to {1}: model {2}, {3} ({4}). Send it?',
+    why,
+    PROVIDERS[request.provider].label,
+    request.model,
+    what,
+    cost,
+  );
 }
 
 /** The status-bar notice of a Regenerate sent without asking. */

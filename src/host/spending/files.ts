@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from 'crypto';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
-import { SpendingLedger, LedgerFiles } from '../../core/spending/ledger';
+import { SpendingLedger, type LedgerFiles } from '../../core/spending/ledger';
 import { FileLock } from '../../core/spending/lock';
 import { NodeClaimFiles, processLiveness } from '../claims';
 

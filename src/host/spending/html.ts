@@ -3,9 +3,9 @@
  * nonce'd inline script, which only posts "open this task" back.
  */
 import * as l10n from '@vscode/l10n';
-import { PROVIDER_IDS, PROVIDERS, ProviderId } from '../../core/providers';
+import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../../core/providers';
 import { formatUSD } from '../../core/spending/estimate';
-import { DayRecord, holds, LedgerEntry, mostExpensive, totalsOf, Totals } from '../../core/spending/model';
+import { type DayRecord, holds, type LedgerEntry, mostExpensive, totalsOf, type Totals } from '../../core/spending/model';
 
 export interface SpendingPage {
   readonly now: number;
@@ -49,12 +49,22 @@ function chart(page: SpendingPage): string {
       const h = Math.max(1, scale(usd));
       y -= h;
       parts.push(`${PROVIDERS[provider].label} ${formatUSD(usd)}`);
-      bars.push(`<rect class="bar ${provider}" x="${(i * bar + 1).toFixed(1)}" y="${y.toFixed(1)}" width="${(bar - 2).toFixed(1)}" height="${h.toFixed(1)}"><title>${escape(`${page.days[i].day}: ${PROVIDERS[provider].label} ${formatUSD(usd)}`)}</title></rect>`);
+      bars.push(
+        `<rect class="bar ${provider}" x="${(i * bar + 1).toFixed(1)}" y="${y.toFixed(1)}" width="${(bar - 2).toFixed(1)}" height="${h.toFixed(1)}"><title>${escape(`${page.days[i].day}: ${PROVIDERS[provider].label} ${formatUSD(usd)}`)}</title></rect>`,
+      );
     }
-    if (parts.length === 0) bars.push(`<rect class="bar empty" x="${(i * bar + 1).toFixed(1)}" y="${height - 1}" width="${(bar - 2).toFixed(1)}" height="1"><title>${escape(`${page.days[i].day}: $0.00`)}</title></rect>`);
+    if (parts.length === 0)
+      bars.push(
+        `<rect class="bar empty" x="${(i * bar + 1).toFixed(1)}" y="${height - 1}" width="${(bar - 2).toFixed(1)}" height="1"><title>${escape(`${page.days[i].day}: $0.00`)}</title></rect>`,
+      );
   });
-  const limit = page.dailyLimitUSD !== undefined ? `<line class="limit" x1="0" x2="${width}" y1="${(height - scale(page.dailyLimitUSD)).toFixed(1)}" y2="${(height - scale(page.dailyLimitUSD)).toFixed(1)}"><title>${escape(l10n.t('Daily limit {0}', formatUSD(page.dailyLimitUSD)))}</title></line>` : '';
-  const legend = PROVIDER_IDS.map((p) => `<span class="key"><span class="swatch ${p}"></span>${escape(PROVIDERS[p].label)}</span>`).join(' ');
+  const limit =
+    page.dailyLimitUSD !== undefined
+      ? `<line class="limit" x1="0" x2="${width}" y1="${(height - scale(page.dailyLimitUSD)).toFixed(1)}" y2="${(height - scale(page.dailyLimitUSD)).toFixed(1)}"><title>${escape(l10n.t('Daily limit {0}', formatUSD(page.dailyLimitUSD)))}</title></line>`
+      : '';
+  const legend = PROVIDER_IDS.map((p) => `<span class="key"><span class="swatch ${p}"></span>${escape(PROVIDERS[p].label)}</span>`).join(
+    ' ',
+  );
   const first = page.days[0]?.day ?? '';
   const last = page.days[page.days.length - 1]?.day ?? '';
   return `<figure>
@@ -74,7 +84,8 @@ function summary(label: string, totals: Totals, limitUSD: number | undefined, se
   const parts = [l10n.t('{0} spent', formatUSD(totals.spentUSD))];
   if (totals.estimatedUSD > 0) parts.push(l10n.t('{0} of it estimated', formatUSD(totals.estimatedUSD)));
   if (totals.queuedUSD > 0) parts.push(l10n.t('{0} queued', formatUSD(totals.queuedUSD)));
-  if (totals.unknownTasks > 0) parts.push(totals.unknownTasks === 1 ? l10n.t('1 task of unknown cost') : l10n.t('{0} tasks of unknown cost', totals.unknownTasks));
+  if (totals.unknownTasks > 0)
+    parts.push(totals.unknownTasks === 1 ? l10n.t('1 task of unknown cost') : l10n.t('{0} tasks of unknown cost', totals.unknownTasks));
   const limit = limitUSD === undefined
     ? l10n.t('no limit (setting "{0}")', setting)
     : l10n.t('of {0}, {1} left (setting "{2}")', formatUSD(limitUSD), formatUSD(Math.max(0, limitUSD - used)), setting);
@@ -97,12 +108,18 @@ export function spendingHtml(page: SpendingPage, input: { cspSource: string; sty
   const expensive = mostExpensive(allEntries, page.now, EXPENSIVE_COUNT);
   const rows = expensive.map((e) => {
     const what = `${escape(e.label ?? '')}`;
-    const open = e.taskId && page.known(e.taskId)
-      ? `<button type="button" class="link" data-task="${escape(e.taskId)}" title="${escape(l10n.t('Open this task'))}">${what || escape(e.taskId)}</button>`
-      : `<span title="${escape(l10n.t('Started in another workspace, or removed from the Tasks view'))}">${what}</span>`;
+    const open =
+      e.taskId && page.known(e.taskId)
+        ? `<button type="button" class="link" data-task="${escape(e.taskId)}" title="${escape(l10n.t('Open this task'))}">${what || escape(e.taskId)}</button>`
+        : `<span title="${escape(l10n.t('Started in another workspace, or removed from the Tasks view'))}">${what}</span>`;
     return `<tr><td>${escape(e.day)}</td><td>${escape(PROVIDERS[e.provider]?.label ?? e.provider)}</td><td>${escape(e.model)}</td><td class="prompt">${open}</td><td class="num">${escape(amountOf(e))}</td></tr>`;
   });
-  const balances = page.balances.map((b) => `<p class="balance">${escape(b.usd !== undefined ? l10n.t('{0} balance: {1}', PROVIDERS[b.provider].label, formatUSD(b.usd)) : l10n.t('{0} balance: not available ({1})', PROVIDERS[b.provider].label, b.error ?? ''))}</p>`).join('');
+  const balances = page.balances
+    .map(
+      (b) =>
+        `<p class="balance">${escape(b.usd !== undefined ? l10n.t('{0} balance: {1}', PROVIDERS[b.provider].label, formatUSD(b.usd)) : l10n.t('{0} balance: not available ({1})', PROVIDERS[b.provider].label, b.error ?? ''))}</p>`,
+    )
+    .join('');
   const openCount = allEntries.filter((e) => holds(e, page.now)).length;
   return `<!DOCTYPE html>
 <html lang="${input.language.replace(/[^A-Za-z0-9-]/g, '')}">

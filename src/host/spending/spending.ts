@@ -1,15 +1,23 @@
 /** Spending in the editor: settings, the questions before money is spent, and the ledger kept in step with tasks. */
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { PROVIDERS, ProviderId } from '../../core/providers';
+import { PROVIDERS, type ProviderId } from '../../core/providers';
 import type { TaskStore } from '../../core/store';
-import { isTerminal, Task, TaskRequest } from '../../core/task';
+import { isTerminal, type Task, type TaskRequest } from '../../core/task';
 import { RequestProblem } from '../../core/engine';
-import { estimateSpend, formatRange, formatUSD, creditsToUSD, PriceLookup } from '../../core/spending/estimate';
+import { estimateSpend, formatRange, formatUSD, creditsToUSD, type PriceLookup } from '../../core/spending/estimate';
 import { spendingFacts } from '../../core/spending/facts';
 import type { SpendingGate } from '../../core/spending/gate';
 import type { SpendingLedger, Settlement } from '../../core/spending/ledger';
-import { checkLimits, hasLimit, LIMIT_SETTINGS, parseLimits, refusalMessage, SpendingLimits, Totals } from '../../core/spending/model';
+import {
+  checkLimits,
+  hasLimit,
+  LIMIT_SETTINGS,
+  parseLimits,
+  refusalMessage,
+  type SpendingLimits,
+  type Totals,
+} from '../../core/spending/model';
 import { Disposable } from '../lifecycle';
 import type { Log } from '../log';
 import { settings } from '../settings';
@@ -44,7 +52,9 @@ export function settlementOf(task: Task): Settlement {
   if (reported !== undefined) return { kind: 'cost', usd: reported, basis: 'reported' };
   if (task.state !== 'succeeded') return { kind: 'release' };
   const lookup = estimateSpend(task.request);
-  return lookup.kind === 'priced' ? { kind: 'cost', usd: lookup.estimate.maxUSD, basis: 'estimated' } : { kind: 'cost', usd: undefined, basis: 'unknown' };
+  return lookup.kind === 'priced'
+    ? { kind: 'cost', usd: lookup.estimate.maxUSD, basis: 'estimated' }
+    : { kind: 'cost', usd: undefined, basis: 'unknown' };
 }
 
 export class Spending extends Disposable implements SpendingGate {
@@ -83,7 +93,9 @@ export class Spending extends Disposable implements SpendingGate {
       const key = `${setting}=${JSON.stringify(value)}`;
       if (this.loggedInvalid.has(key)) continue;
       this.loggedInvalid.add(key);
-      this.log.warn(`The setting "${setting}" is ${JSON.stringify(value)}, which is not an amount of USD of 0 or more; it is treated as unset.`);
+      this.log.warn(
+        `The setting "${setting}" is ${JSON.stringify(value)}, which is not an amount of USD of 0 or more; it is treated as unset.`,
+      );
     }
     return limits;
   }
@@ -106,7 +118,12 @@ export class Spending extends Disposable implements SpendingGate {
         ? vscode.l10n.t('This request is estimated at {0}.', formatRange(minUSD, maxUSD))
         : vscode.l10n.t('These {0} requests are estimated at {1} together.', requests.length, formatRange(minUSD, maxUSD));
       const go = vscode.l10n.t('Send');
-      const detail = vscode.l10n.t('That is above {0}, the amount you asked to confirm (setting "{1}"). Spent today: {2}.', formatUSD(limits.confirmAboveUSD), LIMIT_SETTINGS.confirmAboveUSD, formatUSD(today.spentUSD));
+      const detail = vscode.l10n.t(
+        'That is above {0}, the amount you asked to confirm (setting "{1}"). Spent today: {2}.',
+        formatUSD(limits.confirmAboveUSD),
+        LIMIT_SETTINGS.confirmAboveUSD,
+        formatUSD(today.spentUSD),
+      );
       if (!(await this.prompts.confirm(what, detail, go))) throw new vscode.CancellationError();
     }
     const outcome = await this.ledger.reserve(requests.map((request, i) => {
@@ -137,7 +154,10 @@ export class Spending extends Disposable implements SpendingGate {
       const message = spendingFacts(provider).reportsCost
         ? vscode.l10n.t('{0} documents no price for {1} before it runs; allow tasks of this model today?', PROVIDERS[provider].label, model)
         : vscode.l10n.t('{0} does not report prices; allow tasks of {1} today?', PROVIDERS[provider].label, model);
-      const detail = vscode.l10n.t('{0}, so its tasks cannot be counted against your spending limit. They are listed in Media Studio: Show Spending as of unknown cost.', lookup.reason);
+      const detail = vscode.l10n.t(
+        '{0}, so its tasks cannot be counted against your spending limit. They are listed in Media Studio: Show Spending as of unknown cost.',
+        lookup.reason,
+      );
       if (!(await this.prompts.confirm(message, detail, allow))) throw new vscode.CancellationError();
       await this.ledger.allowToday(provider, model);
     }
@@ -162,7 +182,9 @@ export class Spending extends Disposable implements SpendingGate {
       await this.ledger.settle(task.id, settlement, task.createdAt);
       this.changed.fire();
     } catch (error) {
-      this.log.warn(`Could not record the cost of task ${task.id} in the spending ledger: ${error instanceof Error ? error.message : String(error)}`);
+      this.log.warn(
+        `Could not record the cost of task ${task.id} in the spending ledger: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
@@ -204,9 +226,15 @@ export function describeByProvider(totals: Totals): string {
   for (const [provider, total] of Object.entries(totals.byProvider) as [ProviderId, Totals['byProvider'][ProviderId]][]) {
     if (!total) continue;
     const bits: string[] = [];
-    if (total.spentUSD > 0 || total.unknownTasks === 0) bits.push(total.estimatedUSD > 0 && total.estimatedUSD === total.spentUSD ? `≈${formatUSD(total.spentUSD)}` : formatUSD(total.spentUSD));
+    if (total.spentUSD > 0 || total.unknownTasks === 0)
+      bits.push(
+        total.estimatedUSD > 0 && total.estimatedUSD === total.spentUSD ? `≈${formatUSD(total.spentUSD)}` : formatUSD(total.spentUSD),
+      );
     if (total.queuedUSD > 0) bits.push(vscode.l10n.t('{0} queued', formatUSD(total.queuedUSD)));
-    if (total.unknownTasks > 0) bits.push(total.unknownTasks === 1 ? vscode.l10n.t('1 task of unknown cost') : vscode.l10n.t('{0} tasks of unknown cost', total.unknownTasks));
+    if (total.unknownTasks > 0)
+      bits.push(
+        total.unknownTasks === 1 ? vscode.l10n.t('1 task of unknown cost') : vscode.l10n.t('{0} tasks of unknown cost', total.unknownTasks),
+      );
     parts.push(`${PROVIDERS[provider].label} ${bits.join(', ')}`);
   }
   return parts.join(' · ');

@@ -1,7 +1,7 @@
 /** Show Spending: 30 days by provider, totals against the limits, the most expensive tasks, Apixo's balance. */
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
-import { PROVIDER_IDS, ProviderId } from '../../core/providers';
+import { PROVIDER_IDS, type ProviderId } from '../../core/providers';
 import type { TaskStore } from '../../core/store';
 import { reportsBalance } from '../../core/spending/facts';
 import { Disposable } from '../lifecycle';

@@ -12,7 +12,10 @@ describe('reload, after: the Tasks view started from the task index', () => {
     const tasks = await api.listTasks();
     const { indexReadMs, indexTasks, tasksLoadedMs } = api.startup;
     assert.ok(indexTasks !== undefined && indexTasks > 0, `the index held ${indexTasks} tasks`);
-    assert.ok(indexReadMs !== undefined && tasksLoadedMs !== undefined && indexReadMs < tasksLoadedMs, `index read at ${indexReadMs} ms, files at ${tasksLoadedMs} ms`);
+    assert.ok(
+      indexReadMs !== undefined && tasksLoadedMs !== undefined && indexReadMs < tasksLoadedMs,
+      `index read at ${indexReadMs} ms, files at ${tasksLoadedMs} ms`,
+    );
     const running = tasks.filter((t) => t.request.prompt.startsWith('reload survivor '));
     assert.strictEqual(running.length, 20, 'every survivor is in the store');
   });
@@ -45,12 +48,17 @@ describe('reload, after: the tasks resume', () => {
       const entry = await spending.ledger.entryOf(task.id, task.createdAt);
       const reported = task.cost ? (task.cost.unit === 'credits' ? task.cost.amount / 100 : task.cost.amount) : undefined;
       if (reported !== undefined) assert.deepStrictEqual([entry?.usd, entry?.basis], [reported, 'reported'], task.request.prompt);
-      else if (task.request.provider === 'apixo' && task.request.model === 'nano-banana') assert.deepStrictEqual([entry?.usd, entry?.basis], [0.03, 'estimated'], task.request.prompt);
+      else if (task.request.provider === 'apixo' && task.request.model === 'nano-banana')
+        assert.deepStrictEqual([entry?.usd, entry?.basis], [0.03, 'estimated'], task.request.prompt);
       else assert.deepStrictEqual([entry?.usd, entry?.basis], [undefined, 'unknown'], task.request.prompt);
     }
     const days = await spending.ledger.history(2);
     const ids = new Set(survivors.map((t) => t.id));
-    assert.strictEqual(days.flatMap((d) => d.entries).filter((e) => e.taskId && ids.has(e.taskId)).length, 20, 'one entry per task, none counted twice');
+    assert.strictEqual(
+      days.flatMap((d) => d.entries).filter((e) => e.taskId && ids.has(e.taskId)).length,
+      20,
+      'one entry per task, none counted twice',
+    );
   });
 
   it('saves the inline result once by Save Again with the task id, and finds the placed file instead of copying it', async () => {

@@ -28,8 +28,21 @@ const LEFTOVER_BYTES = 1 << 20;
 
 function storedTask(id: string, change: Record<string, unknown>): string {
   return JSON.stringify({
-    id, state: 'succeeded', createdAt: Date.now(), endedAt: Date.now(), origin: 'user', revision: 3,
-    request: { provider: 'pixapi', model: 'gpt-image-2', operation: 'generate', kind: 'image', prompt: id, params: {}, workspaceFolder: workspaceFolder().toString() },
+    id,
+    state: 'succeeded',
+    createdAt: Date.now(),
+    endedAt: Date.now(),
+    origin: 'user',
+    revision: 3,
+    request: {
+      provider: 'pixapi',
+      model: 'gpt-image-2',
+      operation: 'generate',
+      kind: 'image',
+      prompt: id,
+      params: {},
+      workspaceFolder: workspaceFolder().toString(),
+    },
     results: [{ url: 'https://cdn.example/x.png', saveError: 'expired' }],
     ...change,
   });
@@ -80,8 +93,14 @@ export async function finishResultCases(api: MediaStudioApi): Promise<void> {
   const folder = hooks().tasksFolder.fsPath;
   for (const { name } of MALFORMED) {
     assert.ok(!fs.existsSync(path.join(folder, `${name}.json`)), `${name}: no longer read as a task`);
-    assert.ok(hooks().setAsideTaskFiles.some((file) => file.startsWith(`${name}.json.`) && file.endsWith('.corrupt')), `${name}: set aside`);
-    assert.ok(fs.readdirSync(folder).some((file) => file.startsWith(`${name}.json.`) && file.endsWith('.corrupt')), `${name}: kept as *.corrupt`);
+    assert.ok(
+      hooks().setAsideTaskFiles.some((file) => file.startsWith(`${name}.json.`) && file.endsWith('.corrupt')),
+      `${name}: set aside`,
+    );
+    assert.ok(
+      fs.readdirSync(folder).some((file) => file.startsWith(`${name}.json.`) && file.endsWith('.corrupt')),
+      `${name}: kept as *.corrupt`,
+    );
     assert.ok(!tasks.some((t) => t.id === name));
   }
   assert.ok(tasks.some((t) => t.id === KEPT_BESIDE), 'the well-formed task beside them was read');

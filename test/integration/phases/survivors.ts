@@ -33,8 +33,14 @@ export async function startSurvivors(api: MediaStudioApi, label: string): Promis
     ids.push(...(await run(command, { ...args, prompt: `${label} survivor ${i}` })));
   }
   // The first poll that sees the provider's running state; a task already past it fails the assertion below.
-  const tasks = await Promise.all(ids.map((id) => waitForTask(api, id, (t) => t.state !== 'submitting' && t.state !== 'submitted' && t.state !== 'queued')));
-  assert.deepStrictEqual(tasks.filter((t) => t.state !== 'running' || !t.remoteId).map(summary), [], 'every task is running, with its provider id known');
+  const tasks = await Promise.all(
+    ids.map((id) => waitForTask(api, id, (t) => t.state !== 'submitting' && t.state !== 'submitted' && t.state !== 'queued')),
+  );
+  assert.deepStrictEqual(
+    tasks.filter((t) => t.state !== 'running' || !t.remoteId).map(summary),
+    [],
+    'every task is running, with its provider id known',
+  );
   const allRunningMs = Date.now() - started;
   let leastLeft = Infinity;
   for (const task of tasks) {
@@ -44,7 +50,9 @@ export async function startSurvivors(api: MediaStudioApi, label: string): Promis
     assert.ok(left >= LEFT_TO_RUN_MS, `${task.request.prompt}: only ${left} ms of run time left before the host goes away`);
     leastLeft = Math.min(leastLeft, left);
   }
-  console.log(`    (${label}: ${SURVIVOR_COUNT} tasks running ${allRunningMs} ms after the first submit; at least ${leastLeft} ms of run time left each)`);
+  console.log(
+    `    (${label}: ${SURVIVOR_COUNT} tasks running ${allRunningMs} ms after the first submit; at least ${leastLeft} ms of run time left each)`,
+  );
   return ids;
 }
 
@@ -56,7 +64,8 @@ export async function finishSurvivors(api: MediaStudioApi, label: string): Promi
   assert.deepStrictEqual(survivors.filter((t) => !['submitted', 'running', 'succeeded'].includes(t.state)).map(summary), []);
   const done = await Promise.all(survivors.map((t) => api.waitForTask(t.id)));
   assert.deepStrictEqual(done.filter((t) => t.state !== 'succeeded').map(summary), [], 'every task finished');
-  for (const task of done) for (const result of task.results ?? []) assert.ok(await exists(fileOf(result.file)), `${task.request.prompt}: saved`);
+  for (const task of done)
+    for (const result of task.results ?? []) assert.ok(await exists(fileOf(result.file)), `${task.request.prompt}: saved`);
   const remote = (await emulator().tasks()).filter((t) => t.prompt.startsWith(prefix));
   assert.strictEqual(remote.length, SURVIVOR_COUNT, 'the providers created each task exactly once');
   // Counted in the request log, so a re-sent submit the provider refused would show too.

@@ -37,7 +37,10 @@ export function marked<T>(name: string, timeoutMs: number): Promise<T> {
   const file = path.join(markerFolder(), name);
   return new Promise<T>((resolve, reject) => {
     const watcher = fs.watch(markerFolder());
-    const timer = setTimeout(() => (watcher.close(), reject(new Error(`no "${name}" from the other window within ${timeoutMs} ms`))), timeoutMs);
+    const timer = setTimeout(
+      () => (watcher.close(), reject(new Error(`no "${name}" from the other window within ${timeoutMs} ms`))),
+      timeoutMs,
+    );
     const check = () => {
       if (!fs.existsSync(file)) return;
       clearTimeout(timer);

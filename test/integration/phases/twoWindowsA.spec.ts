@@ -42,7 +42,9 @@ describe('two windows, A: the first window on the workspace', () => {
     const remote = (await control.tasks()).filter((t) => t.prompt.startsWith(PREFIX));
     assert.deepStrictEqual(remote.map((t) => t.prompt).sort(), done.map((t) => t.request.prompt).sort(), 'each task submitted once');
     const log = await control.requests(since);
-    const results = done.flatMap((t) => (t.results ?? []).map((r) => ({ prompt: t.request.prompt, path: new URL(r.url as string).pathname })));
+    const results = done.flatMap((t) =>
+      (t.results ?? []).map((r) => ({ prompt: t.request.prompt, path: new URL(r.url as string).pathname })),
+    );
     const downloads = results.map((r) => `${r.prompt}: ${log.filter((q) => q.method === 'GET' && q.path === r.path).length}`);
     assert.deepStrictEqual(downloads, results.map((r) => `${r.prompt}: 1`), 'each result downloaded once');
     const folder = vscode.Uri.joinPath(workspaceFolder(), OUTPUT_FOLDER).fsPath;

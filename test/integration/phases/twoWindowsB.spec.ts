@@ -11,7 +11,14 @@ describe('two windows, B: a second window on the same workspace', () => {
     const a = await marked<{ ids: string[] }>('a-submitted', 10_000);
     const listed = new Map((await api.listTasks()).map((t) => [t.id, t]));
     assert.deepStrictEqual(a.ids.filter((id) => !listed.has(id)), [], 'every task of A is in B\'s list');
-    assert.deepStrictEqual(a.ids.map((id) => listed.get(id) as Task).filter((t) => t.state === 'succeeded').map((t) => t.request.prompt), [], 'A\'s tasks are still running');
+    assert.deepStrictEqual(
+      a.ids
+        .map((id) => listed.get(id) as Task)
+        .filter((t) => t.state === 'succeeded')
+        .map((t) => t.request.prompt),
+      [],
+      "A's tasks are still running",
+    );
 
     // Commands on a task A tracks point the user to A instead of acting twice.
     for (const command of ['mediaStudio.cancel', 'mediaStudio.refresh', 'mediaStudio.saveAgain']) {
@@ -22,7 +29,11 @@ describe('two windows, B: a second window on the same workspace', () => {
       );
     }
 
-    const [first] = await vscode.commands.executeCommand<string[]>('mediaStudio.generateImage', { provider: 'pixapi', prompt: `${PREFIX}b first`, outputFolder: OUTPUT_FOLDER });
+    const [first] = await vscode.commands.executeCommand<string[]>('mediaStudio.generateImage', {
+      provider: 'pixapi',
+      prompt: `${PREFIX}b first`,
+      outputFolder: OUTPUT_FOLDER,
+    });
     await until(api, first, submitted);
     mark('b-submitted', { first });
 
@@ -31,7 +42,12 @@ describe('two windows, B: a second window on the same workspace', () => {
     const seen = (await api.listTasks()).filter((t) => t.request.prompt.startsWith(PREFIX));
 
     // One more task, still running when this window closes: A must take it over.
-    const [last] = await vscode.commands.executeCommand<string[]>('mediaStudio.generateImage', { provider: 'apixo', model: 'nano-banana', prompt: `${PREFIX}b last`, outputFolder: OUTPUT_FOLDER });
+    const [last] = await vscode.commands.executeCommand<string[]>('mediaStudio.generateImage', {
+      provider: 'apixo',
+      model: 'nano-banana',
+      prompt: `${PREFIX}b last`,
+      outputFolder: OUTPUT_FOLDER,
+    });
     await until(api, last, submitted);
     mark('b-done', { seen, last });
   });

@@ -5,7 +5,7 @@ import { DEFAULT_TUNING, nextPollDelay } from '../../../src/core/backoff';
 import { ApiClient, HttpError, ProtocolError } from '../../../src/core/http';
 import type { Task, TaskRequest } from '../../../src/core/task';
 import type { ProviderEmulator } from '../../emulator';
-import { harness, Harness, KEYS, logged, request, startEmulator, withPolicy } from './harness';
+import { harness, type Harness, KEYS, logged, request, startEmulator, withPolicy } from './harness';
 
 function apixo(model: string, prompt: string, extra: Partial<TaskRequest> = {}): TaskRequest {
   return request('apixo', model, prompt, extra);
@@ -22,24 +22,47 @@ describe('Apixo adapter', () => {
 
   describe('apixoInput', () => {
     it('passes params through by their Apixo names, with the prompt and image_urls', () => {
-      const input = apixoInput(apixo('nano-banana', 'a cat', { params: { aspect_ratio: '16:9', resolution: '2K', output_format: 'jpeg', seed: 7, whatever: true }, imageUrls: [IMAGE_URL] }));
-      assert.deepStrictEqual(input, { mode: 'image-to-image', prompt: 'a cat', aspect_ratio: '16:9', resolution: '2K', output_format: 'jpeg', seed: 7, whatever: true, image_urls: [IMAGE_URL] });
+      const input = apixoInput(
+        apixo('nano-banana', 'a cat', {
+          params: { aspect_ratio: '16:9', resolution: '2K', output_format: 'jpeg', seed: 7, whatever: true },
+          imageUrls: [IMAGE_URL],
+        }),
+      );
+      assert.deepStrictEqual(input, {
+        mode: 'image-to-image',
+        prompt: 'a cat',
+        aspect_ratio: '16:9',
+        resolution: '2K',
+        output_format: 'jpeg',
+        seed: 7,
+        whatever: true,
+        image_urls: [IMAGE_URL],
+      });
     });
 
     it("picks the catalog model's mode for the situation unless one was chosen", () => {
-      const mode = (model: string, imageUrls?: string[], chosen?: string) => apixoInput(apixo(model, 'x', { imageUrls, params: chosen ? { mode: chosen } : {} })).mode;
+      const mode = (model: string, imageUrls?: string[], chosen?: string) =>
+        apixoInput(apixo(model, 'x', { imageUrls, params: chosen ? { mode: chosen } : {} })).mode;
       assert.strictEqual(mode('nano-banana'), 'text-to-image');
       assert.strictEqual(mode('gpt-image-2', [IMAGE_URL]), 'image-to-image');
       assert.strictEqual(mode('flux-2'), 'pro-text-to-image');
       assert.strictEqual(mode('flux-2', [IMAGE_URL]), 'pro-image-to-image');
       assert.strictEqual(mode('wan-2-5'), 'text-to-video');
-      assert.strictEqual(mode('sora-2', [IMAGE_URL]), undefined, 'the sora-2 page documents no mode: image_urls alone makes it image-to-video');
+      assert.strictEqual(
+        mode('sora-2', [IMAGE_URL]),
+        undefined,
+        'the sora-2 page documents no mode: image_urls alone makes it image-to-video',
+      );
       assert.strictEqual(mode('veo-3-1'), 'fast');
       assert.strictEqual(mode('veo-3-1', [IMAGE_URL]), 'fast');
       assert.strictEqual(mode('kling-2-1'), 'master-text-to-video', 'the one tier with text-to-video');
       assert.strictEqual(mode('kling-2-1', [IMAGE_URL]), 'standard-image-to-video');
       assert.strictEqual(mode('kling-2-1', [IMAGE_URL, IMAGE_URL]), 'pro-image-to-video');
-      assert.strictEqual(mode('kling-2-1', [IMAGE_URL], 'master-text-to-video'), 'master-image-to-video', 'the tier is kept, the image decides text or image');
+      assert.strictEqual(
+        mode('kling-2-1', [IMAGE_URL], 'master-text-to-video'),
+        'master-image-to-video',
+        'the tier is kept, the image decides text or image',
+      );
       assert.strictEqual(mode('flux-2', [IMAGE_URL], 'flex-text-to-image'), 'flex-image-to-image');
       assert.strictEqual(mode('veo-3-1', undefined, 'quality'), 'quality');
       assert.strictEqual(mode('some-new-model'), undefined, 'an unknown model gets no invented mode');
@@ -50,13 +73,24 @@ describe('Apixo adapter', () => {
   describe('parseApixoStatus', () => {
     it('maps the four states and keeps an unknown word', () => {
       const words = { pending: 'submitted', processing: 'running', failed: 'failed', queued_again: 'running' };
-      for (const [word, state] of Object.entries(words)) assert.strictEqual(parseApixoStatus({ taskId: 't', state: word }).state, state, word);
+      for (const [word, state] of Object.entries(words))
+        assert.strictEqual(parseApixoStatus({ taskId: 't', state: word }).state, state, word);
     });
 
     it('reads resultJson as a JSON string, dates expiry from completeTime, and never turns costTime into a cost', () => {
-      const status = parseApixoStatus({ taskId: 't', state: 'success', resultJson: '{"resultUrls":["https://cdn/a.png","https://cdn/b.png"]}', costTime: 4200, createTime: 1, completeTime: 1_000 });
+      const status = parseApixoStatus({
+        taskId: 't',
+        state: 'success',
+        resultJson: '{"resultUrls":["https://cdn/a.png","https://cdn/b.png"]}',
+        costTime: 4200,
+        createTime: 1,
+        completeTime: 1_000,
+      });
       assert.strictEqual(status.state, 'succeeded');
-      assert.deepStrictEqual(status.results, [{ url: 'https://cdn/a.png', expiresAt: 1_000 + APIXO_RESULT_LIFE_MS }, { url: 'https://cdn/b.png', expiresAt: 1_000 + APIXO_RESULT_LIFE_MS }]);
+      assert.deepStrictEqual(status.results, [
+        { url: 'https://cdn/a.png', expiresAt: 1_000 + APIXO_RESULT_LIFE_MS },
+        { url: 'https://cdn/b.png', expiresAt: 1_000 + APIXO_RESULT_LIFE_MS },
+      ]);
       assert.strictEqual(status.cost, undefined);
     });
 
@@ -67,8 +101,17 @@ describe('Apixo adapter', () => {
     });
 
     it('shows failCode and failMsg as they are', () => {
-      const data = { taskId: 't', state: 'failed', failCode: 'SensitiveContentDetected', failMsg: 'Sensitive content detected in the output' };
-      assert.deepStrictEqual(parseApixoStatus(data).error, { message: 'Apixo: Sensitive content detected in the output (SensitiveContentDetected)', code: 'SensitiveContentDetected', raw: data });
+      const data = {
+        taskId: 't',
+        state: 'failed',
+        failCode: 'SensitiveContentDetected',
+        failMsg: 'Sensitive content detected in the output',
+      };
+      assert.deepStrictEqual(parseApixoStatus(data).error, {
+        message: 'Apixo: Sensitive content detected in the output (SensitiveContentDetected)',
+        code: 'SensitiveContentDetected',
+        raw: data,
+      });
     });
   });
 
@@ -76,7 +119,11 @@ describe('Apixo adapter', () => {
     it('takes reference images only as http(s) URLs, with no invented count limit', () => {
       assert.strictEqual(adapter.validate(apixo('nano-banana', 'x', { operation: 'edit', imageUrls: [IMAGE_URL] })), undefined);
       for (const bad of ['/home/me/cat.png', 'file:///home/me/cat.png', 'C:\\cat.png', 'cat.png']) {
-        assert.match(adapter.validate(apixo('nano-banana', 'x', { imageUrls: [bad] })) ?? '', /Apixo takes reference images only as public URLs/, bad);
+        assert.match(
+          adapter.validate(apixo('nano-banana', 'x', { imageUrls: [bad] })) ?? '',
+          /Apixo takes reference images only as public URLs/,
+          bad,
+        );
       }
       // Apixo documents ≤ 10 MB each and JPEG/PNG/WebP, not a number of images.
       const many = Array.from({ length: 16 }, (_, i) => `https://files.example/${i}.png`);
@@ -84,15 +131,29 @@ describe('Apixo adapter', () => {
     });
 
     it('explains that workspace files cannot be sent', () => {
-      assert.match(adapter.validate(apixo('nano-banana', 'x', { operation: 'edit', images: ['file:///ws/a.png'] })) ?? '', /only as public URLs, not as files/);
+      assert.match(
+        adapter.validate(apixo('nano-banana', 'x', { operation: 'edit', images: ['file:///ws/a.png'] })) ?? '',
+        /only as public URLs, not as files/,
+      );
       assert.match(adapter.validate(apixo('nano-banana', 'x', { operation: 'edit' })) ?? '', /at least one image URL/);
     });
 
     it('leaves the model\'s kind, modes and fields to its spec (checkRequest), which catches them before sending', () => {
       assert.match(checkRequest(apixo('sora-2', 'x')).problem ?? '', /makes videos, not images/);
-      assert.match(checkRequest(apixo('kling-2-1', 'x', { kind: 'video', operation: 'video', params: { mode: 'standard-image-to-video' } })).problem ?? '', /needs at least one reference image URL/);
-      assert.match(checkRequest(apixo('brand-new-model', 'x', { params: { anything: 'goes' } })).problem ?? '', /does not document "anything"/);
-      assert.strictEqual(checkRequest({ ...apixo('brand-new-model', 'x'), extra: { anything: 'goes' } }).problem, undefined, 'in extra it is sent as given');
+      assert.match(
+        checkRequest(apixo('kling-2-1', 'x', { kind: 'video', operation: 'video', params: { mode: 'standard-image-to-video' } })).problem ??
+          '',
+        /needs at least one reference image URL/,
+      );
+      assert.match(
+        checkRequest(apixo('brand-new-model', 'x', { params: { anything: 'goes' } })).problem ?? '',
+        /does not document "anything"/,
+      );
+      assert.strictEqual(
+        checkRequest({ ...apixo('brand-new-model', 'x'), extra: { anything: 'goes' } }).problem,
+        undefined,
+        'in extra it is sent as given',
+      );
     });
   });
 
@@ -118,7 +179,9 @@ describe('Apixo adapter', () => {
     });
 
     it('backs off ×1.5 from 3 s up to 30 s after failed checks', () => {
-      const waits = [1, 2, 3, 4, 5, 6, 7, 8].map((errorStreak) => nextPollDelay(adapter.policy, { kind: 'image', ageMs: 60_000, checks: 4, errorStreak }, () => 0));
+      const waits = [1, 2, 3, 4, 5, 6, 7, 8].map((errorStreak) =>
+        nextPollDelay(adapter.policy, { kind: 'image', ageMs: 60_000, checks: 4, errorStreak }, () => 0),
+      );
       assert.deepStrictEqual(waits, [3000, 4500, 6750, 10_125, 15_188, 22_781, 30_000, 30_000]);
     });
 
@@ -142,7 +205,12 @@ describe('Apixo adapter', () => {
     let emulator: ProviderEmulator;
     let h: Harness;
     // Result tests need no real waiting: the same adapter polls at 100 ms here (its real policy is tested above).
-    const fast = withPolicy(adapter, { floorMs: 100, firstCheckMs: { image: 100, video: 100 }, minIntervalMs: { image: 100, video: 100 }, maxActiveTasks: 10 });
+    const fast = withPolicy(adapter, {
+      floorMs: 100,
+      firstCheckMs: { image: 100, video: 100 },
+      minIntervalMs: { image: 100, video: 100 },
+      maxActiveTasks: 10,
+    });
 
     before(async () => {
       emulator = await startEmulator();
@@ -168,12 +236,18 @@ describe('Apixo adapter', () => {
       assert.strictEqual(task.state, 'succeeded');
       assert.strictEqual(task.remoteState, 'success');
       const at = remote(task);
-      assert.deepStrictEqual(at.request, { request_type: 'async', input: { mode: 'text-to-image', prompt: 'a futuristic city', aspect_ratio: '16:9', output_format: 'jpeg' } });
+      assert.deepStrictEqual(at.request, {
+        request_type: 'async',
+        input: { mode: 'text-to-image', prompt: 'a futuristic city', aspect_ratio: '16:9', output_format: 'jpeg' },
+      });
       assert.deepStrictEqual(task.results, at.resultUrls.map((url) => ({ url, expiresAt: at.endedAt! + APIXO_RESULT_LIFE_MS })));
       assert.ok(task.results?.[0].url?.endsWith('.jpg'));
       assert.strictEqual(task.cost, undefined, 'costTime is processing time, not money');
       const polls = logged(emulator.requests, 'apixo', /^\/api\/v1\/statusTask\//);
-      assert.ok(polls.length >= 1 && polls.every((r) => r.path === '/api/v1/statusTask/nano-banana' && r.query === `taskId=${task.remoteId}`), JSON.stringify(polls.map((r) => `${r.path}?${r.query}`)));
+      assert.ok(
+        polls.length >= 1 && polls.every((r) => r.path === '/api/v1/statusTask/nano-banana' && r.query === `taskId=${task.remoteId}`),
+        JSON.stringify(polls.map((r) => `${r.path}?${r.query}`)),
+      );
       assert.strictEqual(h.saved.length, 1);
     });
 
@@ -182,7 +256,10 @@ describe('Apixo adapter', () => {
       assert.strictEqual(task.state, 'succeeded');
       const at = remote(task);
       assert.strictEqual(at.kind, 'video');
-      assert.deepStrictEqual(at.request, { request_type: 'async', input: { mode: 'fast', prompt: 'a slow pan over hills', aspect_ratio: '9:16' } });
+      assert.deepStrictEqual(at.request, {
+        request_type: 'async',
+        input: { mode: 'fast', prompt: 'a slow pan over hills', aspect_ratio: '9:16' },
+      });
       assert.strictEqual(task.results?.length, 1);
       assert.ok(task.results?.[0].url?.endsWith('.mp4'));
     });
@@ -192,11 +269,17 @@ describe('Apixo adapter', () => {
       const sourceUrl = first.results?.[0].url ?? '';
       const second = await h.run(apixo('nano-banana', 'the same cat in a hat', { operation: 'edit', imageUrls: [sourceUrl] }));
       assert.strictEqual(second.state, 'succeeded', second.error?.message);
-      assert.deepStrictEqual(remote(second).request, { request_type: 'async', input: { mode: 'image-to-image', prompt: 'the same cat in a hat', image_urls: [sourceUrl] } });
+      assert.deepStrictEqual(remote(second).request, {
+        request_type: 'async',
+        input: { mode: 'image-to-image', prompt: 'the same cat in a hat', image_urls: [sourceUrl] },
+      });
     });
 
     it('reports a failed task with failCode and failMsg as Apixo said them', async () => {
-      const [violation, sensitive] = await Promise.all([h.run(apixo('nano-banana', 'x [fail]')), h.run(apixo('nano-banana', 'y [fail:SensitiveContentDetected]'))]);
+      const [violation, sensitive] = await Promise.all([
+        h.run(apixo('nano-banana', 'x [fail]')),
+        h.run(apixo('nano-banana', 'y [fail:SensitiveContentDetected]')),
+      ]);
       assert.strictEqual(violation.state, 'failed');
       assert.strictEqual(violation.error?.message, 'Apixo: The generated content violates the content policy (CONTENT_VIOLATION)');
       assert.strictEqual(violation.error?.code, 'CONTENT_VIOLATION');
@@ -222,10 +305,22 @@ describe('Apixo adapter', () => {
       outcomes.push(await h.run(apixo('nano-banana', 'a')));
       emulator.reset();
       // 2. HTTP 200 whose envelope says INSUFFICIENT_CREDITS with code 402
-      emulator.inject({ origin: 'apixo', path: '/generateTask/', action: { kind: 'status', status: 200, body: { code: 402, message: 'INSUFFICIENT_CREDITS', data: null } } });
+      emulator.inject({
+        origin: 'apixo',
+        path: '/generateTask/',
+        action: { kind: 'status', status: 200, body: { code: 402, message: 'INSUFFICIENT_CREDITS', data: null } },
+      });
       outcomes.push(await h.run(apixo('nano-banana', 'b')));
       // 3. an HTTP 400 whose envelope says insufficient credits
-      emulator.inject({ origin: 'apixo', path: '/generateTask/', action: { kind: 'status', status: 400, body: { code: 400, message: 'Insufficient credits', data: { error: 'insufficient credits' } } } });
+      emulator.inject({
+        origin: 'apixo',
+        path: '/generateTask/',
+        action: {
+          kind: 'status',
+          status: 400,
+          body: { code: 400, message: 'Insufficient credits', data: { error: 'insufficient credits' } },
+        },
+      });
       outcomes.push(await h.run(apixo('nano-banana', 'c')));
       for (const task of outcomes) {
         assert.strictEqual(task.state, 'failed', task.request.prompt);
@@ -236,16 +331,31 @@ describe('Apixo adapter', () => {
     });
 
     it('shows an envelope error inside an HTTP 200 as the error it names', async () => {
-      emulator.inject({ origin: 'apixo', path: '/generateTask/', action: { kind: 'status', status: 200, body: { code: 400, message: 'Invalid request parameters', data: { error: 'input.aspect_ratio must be one of 1:1, 16:9' } } } });
+      emulator.inject({
+        origin: 'apixo',
+        path: '/generateTask/',
+        action: {
+          kind: 'status',
+          status: 200,
+          body: { code: 400, message: 'Invalid request parameters', data: { error: 'input.aspect_ratio must be one of 1:1, 16:9' } },
+        },
+      });
       const task = await h.run(apixo('nano-banana', 'a cat'));
       assert.strictEqual(task.state, 'failed');
       assert.strictEqual(task.error?.status, 400);
-      assert.match(task.error?.message ?? '', /Apixo rejected the request as invalid\. Apixo said: "input\.aspect_ratio must be one of 1:1, 16:9"/);
+      assert.match(
+        task.error?.message ?? '',
+        /Apixo rejected the request as invalid\. Apixo said: "input\.aspect_ratio must be one of 1:1, 16:9"/,
+      );
       assert.strictEqual(emulator.tasks('apixo').length, 0);
     });
 
     it('treats a code-500 envelope on a poll like a server error: retried, then done', async () => {
-      emulator.inject({ origin: 'apixo', path: '/statusTask/', action: { kind: 'status', status: 200, body: { code: 500, message: 'Internal server error', data: null } } });
+      emulator.inject({
+        origin: 'apixo',
+        path: '/statusTask/',
+        action: { kind: 'status', status: 200, body: { code: 500, message: 'Internal server error', data: null } },
+      });
       const task = await h.run(apixo('nano-banana', 'a cat'));
       assert.strictEqual(task.state, 'succeeded');
       assert.ok(logged(emulator.requests, 'apixo', /\/statusTask\//).length >= 2);
@@ -273,7 +383,15 @@ describe('Apixo adapter', () => {
       const submitted = await h.engine.submit(apixo('nano-banana', 'a cat'));
       const sent = await h.reaches(submitted.id, ['submitted']);
       h.dispose(); // the engine stops; the adapter is asked directly
-      emulator.inject({ origin: 'apixo', path: '/statusTask/', action: { kind: 'status', status: 200, body: { code: 200, message: 'success', data: { taskId: sent.remoteId, state: 'success', resultJson: '{"resultUrls": [' } } } });
+      emulator.inject({
+        origin: 'apixo',
+        path: '/statusTask/',
+        action: {
+          kind: 'status',
+          status: 200,
+          body: { code: 200, message: 'success', data: { taskId: sent.remoteId, state: 'success', resultJson: '{"resultUrls": [' } },
+        },
+      });
       await assert.rejects(adapter.poll(h.api, sent), ProtocolError);
     });
 

@@ -41,8 +41,14 @@ describe('Model catalog', () => {
   });
 
   it('lists every Apixo model MODELS.md lists', () => {
-    assert.deepStrictEqual(APIXO_MODELS.filter((m) => m.kind === 'image').map((m) => m.id), ['nano-banana', 'nano-banana-2', 'gpt-image-1', 'gpt-image-2', 'flux-2', 'midjourney']);
-    assert.deepStrictEqual(APIXO_MODELS.filter((m) => m.kind === 'video').map((m) => m.id), ['sora-2', 'sora-2-pro', 'veo-3-1', 'kling-2-1', 'wan-2-5', 'ltx-2-19b']);
+    assert.deepStrictEqual(
+      APIXO_MODELS.filter((m) => m.kind === 'image').map((m) => m.id),
+      ['nano-banana', 'nano-banana-2', 'gpt-image-1', 'gpt-image-2', 'flux-2', 'midjourney'],
+    );
+    assert.deepStrictEqual(
+      APIXO_MODELS.filter((m) => m.kind === 'video').map((m) => m.id),
+      ['sora-2', 'sora-2-pro', 'veo-3-1', 'kling-2-1', 'wan-2-5', 'ltx-2-19b'],
+    );
   });
 
   describe('against the emulator', () => {
@@ -68,7 +74,10 @@ describe('Model catalog', () => {
             const params: Record<string, ParamValue> = { [param.name]: value };
             if (value === 'REFERENCE_2_VIDEO') params.mode = 'fast';
             const base: TaskRequest = request('apixo', model.id, 'a test', {
-              kind: model.kind, operation: model.kind === 'video' ? 'video' : needsImage ? 'edit' : 'generate', params, imageUrls: needsImage ? [IMAGE] : undefined,
+              kind: model.kind,
+              operation: model.kind === 'video' ? 'video' : needsImage ? 'edit' : 'generate',
+              params,
+              imageUrls: needsImage ? [IMAGE] : undefined,
             });
             const checked = checkRequest(base);
             assert.strictEqual(checked.problem, undefined, `${model.id} ${param.name}=${value}`);
@@ -88,13 +97,21 @@ describe('Model catalog', () => {
       const context = { api, openImage: () => Promise.reject(new Error('no files')) };
       const adapter = new ApixoAdapter();
       // Sent past the spec (as an old client did): the emulator refuses as Apixo documents.
-      const kling = request('apixo', 'kling-2-1', 'x', { kind: 'video', operation: 'video', params: { mode: 'image-to-video' }, imageUrls: [IMAGE] });
-      await assert.rejects(adapter.submit(context, kling), (error: { status?: number; body?: { code?: number; data?: { error?: string } } }) => {
-        assert.strictEqual(error.status, 400);
-        assert.strictEqual(error.body?.code, 400);
-        assert.match(error.body?.data?.error ?? '', /mode must be one of standard-image-to-video/);
-        return true;
+      const kling = request('apixo', 'kling-2-1', 'x', {
+        kind: 'video',
+        operation: 'video',
+        params: { mode: 'image-to-video' },
+        imageUrls: [IMAGE],
       });
+      await assert.rejects(
+        adapter.submit(context, kling),
+        (error: { status?: number; body?: { code?: number; data?: { error?: string } } }) => {
+          assert.strictEqual(error.status, 400);
+          assert.strictEqual(error.body?.code, 400);
+          assert.match(error.body?.data?.error ?? '', /mode must be one of standard-image-to-video/);
+          return true;
+        },
+      );
       const sora = request('apixo', 'sora-2', 'x', { kind: 'video', operation: 'video', params: {}, imageUrls: [IMAGE, IMAGE] });
       await assert.rejects(adapter.submit(context, sora), (error: { status?: number }) => error.status === 400);
       // The spec refuses both before anything is sent.
@@ -104,7 +121,12 @@ describe('Model catalog', () => {
 
     it('sends veo-3-1 an image as FIRST_AND_LAST_FRAMES_2_VIDEO, and the emulator records it', async () => {
       const body = apixoBody(request('apixo', 'veo-3-1', 'x', { kind: 'video', operation: 'video', params: {}, imageUrls: [IMAGE] }));
-      assert.deepStrictEqual(body.input, { mode: 'fast', prompt: 'x', generationType: 'FIRST_AND_LAST_FRAMES_2_VIDEO', image_urls: [IMAGE] });
+      assert.deepStrictEqual(body.input, {
+        mode: 'fast',
+        prompt: 'x',
+        generationType: 'FIRST_AND_LAST_FRAMES_2_VIDEO',
+        image_urls: [IMAGE],
+      });
       assert.strictEqual(body.provider, undefined, 'auto is the default: not sent');
       const sora = apixoBody(request('apixo', 'sora-2', 'x', { kind: 'video', operation: 'video', params: {} }));
       assert.strictEqual(sora.provider, 'official', 'sora models are sent with provider official, beside input');
@@ -113,13 +135,20 @@ describe('Model catalog', () => {
     it('through the engine: a seed Pixapi does not document is refused and nothing is sent; in extra it is sent and stored', async () => {
       const h = harness({ provider: 'pixapi', adapter: new PixapiAdapter(), baseUrl: emulator.urls.pixapi, key: KEYS.pixapi });
       const before = emulator.requests.length;
-      await assert.rejects(h.engine.submit(request('pixapi', 'gpt-image-2', 'seed test', { params: { seed: 42 } })), /gpt-image-2 does not document "seed"\. Fields it takes: n, size, quality, response_format/);
+      await assert.rejects(
+        h.engine.submit(request('pixapi', 'gpt-image-2', 'seed test', { params: { seed: 42 } })),
+        /gpt-image-2 does not document "seed"\. Fields it takes: n, size, quality, response_format/,
+      );
       assert.strictEqual(emulator.requests.slice(before).filter((r) => r.method === 'POST').length, 0, 'nothing was sent');
       assert.strictEqual(h.store.list().length, 0, 'no task was stored');
       const task = await h.run({ ...request('pixapi', 'gpt-image-2', 'seed test'), extra: { seed: 42 } });
       assert.strictEqual(task.state, 'succeeded', task.error?.message);
       assert.strictEqual((emulator.task('pixapi', task.remoteId!)?.request as { seed?: number }).seed, 42);
-      assert.deepStrictEqual(h.store.get(task.id)?.request.extra, { seed: 42 }, 'stored with the task, so the sidecar and Regenerate have it');
+      assert.deepStrictEqual(
+        h.store.get(task.id)?.request.extra,
+        { seed: 42 },
+        'stored with the task, so the sidecar and Regenerate have it',
+      );
       h.engine.dispose();
     });
 
@@ -127,7 +156,10 @@ describe('Model catalog', () => {
       const api = new ApiClient({ baseUrl: emulator.urls.pixai, key: KEYS.pixai });
       const [example] = PIXAI_MODELS;
       const values = (name: string) => String(example.params.find((p) => p.name === name)?.values?.[0]);
-      const req = { ...request('pixai', example.id, 'a test', { params: { aspectRatio: values('aspectRatio'), mode: values('mode') } }), extra: { lora: { '123': 0.7 } } };
+      const req = {
+        ...request('pixai', example.id, 'a test', { params: { aspectRatio: values('aspectRatio'), mode: values('mode') } }),
+        extra: { lora: { '123': 0.7 } },
+      };
       assert.strictEqual(checkRequest(req).problem, undefined);
       const result = await new PixaiAdapter().submit({ api, openImage: () => Promise.reject(new Error('no files')) }, req);
       assert.ok(result.kind === 'accepted');

@@ -115,15 +115,27 @@ export function request(provider: ProviderId, model: string, prompt: string, ext
 }
 
 /** Requests the emulator logged for one origin and path pattern, oldest first. */
-export function logged(requests: readonly RecordedRequest[], origin: RecordedRequest['origin'], pathPattern: RegExp, method?: string): RecordedRequest[] {
-  return requests.filter((r) => r.origin === origin && pathPattern.test(r.path) && (!method || r.method === method)).sort((a, b) => a.time - b.time);
+export function logged(
+  requests: readonly RecordedRequest[],
+  origin: RecordedRequest['origin'],
+  pathPattern: RegExp,
+  method?: string,
+): RecordedRequest[] {
+  return requests
+    .filter((r) => r.origin === origin && pathPattern.test(r.path) && (!method || r.method === method))
+    .sort((a, b) => a.time - b.time);
 }
 
 /**
  * Fails unless every two status reads of one task (same path and query) are at least `floorMs` apart, by the
  * arrival times in the emulator's request log (faulted reads included). Returns how many gaps it measured.
  */
-export function assertCheckSpacing(requests: readonly RecordedRequest[], origin: RecordedRequest['origin'], statusPath: RegExp, floorMs: number): number {
+export function assertCheckSpacing(
+  requests: readonly RecordedRequest[],
+  origin: RecordedRequest['origin'],
+  statusPath: RegExp,
+  floorMs: number,
+): number {
   const byTask = new Map<string, number[]>();
   for (const r of logged(requests, origin, statusPath, 'GET')) {
     const key = `${r.path}?${r.query}`;

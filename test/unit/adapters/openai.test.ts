@@ -4,7 +4,7 @@ import { OpenAiAdapter, parseOpenAiImages } from '../../../src/core/adapters/ope
 import { ProtocolError } from '../../../src/core/http';
 import type { Task, TaskRequest } from '../../../src/core/task';
 import type { ProviderEmulator } from '../../emulator';
-import { harness, Harness, KEYS, logged, PNG_SIGNATURE, request, startEmulator } from './harness';
+import { harness, type Harness, KEYS, logged, PNG_SIGNATURE, request, startEmulator } from './harness';
 
 // The emulator's Pixapi origin is an OpenAI-compatible gateway: its models stand in for OpenAI's.
 const MODEL = 'gpt-image-2';
@@ -18,21 +18,42 @@ describe('OpenAI-compatible adapter', () => {
 
   describe('validate', () => {
     it('takes images only, files rather than URLs, and edits only with a model that can', () => {
-      assert.strictEqual(adapter.validate(openai('a cup', { params: { n: 2, size: '1024x1024', response_format: 'b64_json' } })), undefined);
+      assert.strictEqual(
+        adapter.validate(openai('a cup', { params: { n: 2, size: '1024x1024', response_format: 'b64_json' } })),
+        undefined,
+      );
       assert.match(adapter.validate(openai('a clip', { kind: 'video', operation: 'video' })) ?? '', /images only/);
-      assert.match(adapter.validate(openai('edit', { operation: 'edit', imageUrls: ['https://x.example/a.png'] })) ?? '', /as files, not URLs/);
+      assert.match(
+        adapter.validate(openai('edit', { operation: 'edit', imageUrls: ['https://x.example/a.png'] })) ?? '',
+        /as files, not URLs/,
+      );
       assert.match(adapter.validate(openai('edit', { operation: 'edit' })) ?? '', /at least one image/);
       // The model's fields and what it can do are its spec's (checkRequest, run by the engine before sending).
-      assert.match(checkRequest(openai('edit', { model: 'dall-e-3', operation: 'edit', images: ['fixture:product.png'] })).problem ?? '', /dall-e-3 cannot edit/);
-      assert.match(checkRequest(openai('a cup', { model: 'gpt-image-1', params: { n: 0 } })).problem ?? '', /gpt-image-1 n .* must be at least 1/);
+      assert.match(
+        checkRequest(openai('edit', { model: 'dall-e-3', operation: 'edit', images: ['fixture:product.png'] })).problem ?? '',
+        /dall-e-3 cannot edit/,
+      );
+      assert.match(
+        checkRequest(openai('a cup', { model: 'gpt-image-1', params: { n: 0 } })).problem ?? '',
+        /gpt-image-1 n .* must be at least 1/,
+      );
       assert.match(checkRequest(openai('a cup', { model: 'gpt-image-1', params: { n: 11 } })).problem ?? '', /must be at most 10/);
-      assert.match(checkRequest(openai('a cup', { model: 'dall-e-3', params: { response_format: 'png' } })).problem ?? '', /must be one of url, b64_json/);
-      assert.match(checkRequest(openai('a cup', { model: 'gpt-image-1', params: { mask: 'file:///ws/mask.png' } })).problem ?? '', /does not apply to this request \(generate\)/);
+      assert.match(
+        checkRequest(openai('a cup', { model: 'dall-e-3', params: { response_format: 'png' } })).problem ?? '',
+        /must be one of url, b64_json/,
+      );
+      assert.match(
+        checkRequest(openai('a cup', { model: 'gpt-image-1', params: { mask: 'file:///ws/mask.png' } })).problem ?? '',
+        /does not apply to this request \(generate\)/,
+      );
     });
   });
 
   it('reads url and b64_json items, and refuses an answer without data', () => {
-    const parsed = parseOpenAiImages({ created: 1, data: [{ url: 'https://cdn/a.png' }, { b64_json: Buffer.from('png!').toString('base64') }, {}] });
+    const parsed = parseOpenAiImages({
+      created: 1,
+      data: [{ url: 'https://cdn/a.png' }, { b64_json: Buffer.from('png!').toString('base64') }, {}],
+    });
     assert.deepStrictEqual(parsed.status.results?.slice(0, 2), [{ url: 'https://cdn/a.png' }, { inline: true }]);
     assert.match(parsed.status.results?.[2].saveError ?? '', /neither url nor b64_json/);
     assert.deepStrictEqual(parsed.inline.map((i) => [i.index, Buffer.from(i.bytes).toString()]), [[1, 'png!']]);
@@ -53,7 +74,14 @@ describe('OpenAI-compatible adapter', () => {
           return { status: 200, headers: {}, body: { created: 1, data: [{ url: 'https://cdn.example/r.png' }] } };
         },
       };
-      const openImage = async (uri: string) => ({ name: uri, mime: 'image/png', size: 3, open: async function* () { yield Buffer.from('png'); } });
+      const openImage = async (uri: string) => ({
+        name: uri,
+        mime: 'image/png',
+        size: 3,
+        open: async function* () {
+          yield Buffer.from('png');
+        },
+      });
       await adapter.submit({ api: api as never, openImage }, openai('edit', { operation: 'edit', images }));
       return [...body.matchAll(/name="([^"]*)"/g)].map((m) => m[1]);
     }
@@ -63,7 +91,10 @@ describe('OpenAI-compatible adapter', () => {
     });
 
     it('sends several references as repeated `image[]`', async () => {
-      assert.deepStrictEqual((await partNames(['a.png', 'b.png', 'c.png'])).filter((n) => n.startsWith('image')), ['image[]', 'image[]', 'image[]']);
+      assert.deepStrictEqual(
+        (await partNames(['a.png', 'b.png', 'c.png'])).filter((n) => n.startsWith('image')),
+        ['image[]', 'image[]', 'image[]'],
+      );
     });
   });
 
@@ -89,14 +120,21 @@ describe('OpenAI-compatible adapter', () => {
     }
 
     it('generates an image answered by URL; fields of other providers are refused, never sent', async () => {
-      await assert.rejects(h.engine.submit(openai('a ceramic cup', { params: { size: '1024x1024', aspectRatio: '9:16' } })), /does not document "aspectRatio"\. Fields it takes: n, size, quality/);
+      await assert.rejects(
+        h.engine.submit(openai('a ceramic cup', { params: { size: '1024x1024', aspectRatio: '9:16' } })),
+        /does not document "aspectRatio"\. Fields it takes: n, size, quality/,
+      );
       assert.strictEqual(syncTasks().length, 0, 'nothing was sent');
       const task = await h.run(openai('a ceramic cup', { params: { size: '1024x1024', quality: 'low' } }));
       assert.strictEqual(task.state, 'succeeded');
       const [remote] = syncTasks();
       assert.deepStrictEqual(remote.request, { model: MODEL, prompt: 'a ceramic cup', size: '1024x1024', quality: 'low' });
       assert.deepStrictEqual(task.results, remote.resultUrls.map((url) => ({ url })));
-      assert.deepStrictEqual(logged(emulator.requests, 'pixapi', /./).map((r) => `${r.method} ${r.path} ${r.status}`), ['POST /v1/images/generations 200'], 'one request, no polling');
+      assert.deepStrictEqual(
+        logged(emulator.requests, 'pixapi', /./).map((r) => `${r.method} ${r.path} ${r.status}`),
+        ['POST /v1/images/generations 200'],
+        'one request, no polling',
+      );
       assert.strictEqual(h.saved.length, 1);
     });
 
@@ -110,7 +148,13 @@ describe('OpenAI-compatible adapter', () => {
     });
 
     it('edits with two image parts streamed as multipart', async () => {
-      const task = await h.run(openai('put both on a table', { operation: 'edit', images: ['fixture:product.png', 'fixture:sketch.jpg'], params: { n: 1, size: '1024x1024' } }));
+      const task = await h.run(
+        openai('put both on a table', {
+          operation: 'edit',
+          images: ['fixture:product.png', 'fixture:sketch.jpg'],
+          params: { n: 1, size: '1024x1024' },
+        }),
+      );
       assert.strictEqual(task.state, 'succeeded', task.error?.message);
       const [remote] = syncTasks();
       const sent = remote.request as { model: string; prompt: string; n: string; image: { filename: string; type: string }[] };
@@ -124,7 +168,10 @@ describe('OpenAI-compatible adapter', () => {
       const badKey = await h.run(openai('a cup'));
       emulator.inject({ origin: 'pixapi', path: '^/v1/images/generations$', action: { kind: 'status', status: 402 } });
       const noCredits = await h.run(openai('a cup'));
-      assert.deepStrictEqual([badKey.state, badKey.error?.status, noCredits.state, noCredits.error?.status], ['failed', 401, 'failed', 402]);
+      assert.deepStrictEqual(
+        [badKey.state, badKey.error?.status, noCredits.state, noCredits.error?.status],
+        ['failed', 401, 'failed', 402],
+      );
       assert.match(badKey.error?.message ?? '', /OpenAI-compatible rejected the API key/);
       assert.match(noCredits.error?.message ?? '', /out of credits/);
       assert.strictEqual(logged(emulator.requests, 'pixapi', /./).length, 2);

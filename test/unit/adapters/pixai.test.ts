@@ -5,7 +5,7 @@ import { openDownload } from '../../../src/core/download';
 import { HttpError } from '../../../src/core/http';
 import type { TaskRequest } from '../../../src/core/task';
 import type { ProviderEmulator } from '../../emulator';
-import { assertCheckSpacing, harness, Harness, KEYS, logged, PNG_SIGNATURE, request, startEmulator } from './harness';
+import { assertCheckSpacing, harness, type Harness, KEYS, logged, PNG_SIGNATURE, request, startEmulator } from './harness';
 
 const MODEL = '1983308862240288769';
 const TASK_PATH = /^\/v1\/task\//;
@@ -50,7 +50,16 @@ describe('PixAI adapter', () => {
     });
 
     it('refuses anything else', () => {
-      for (const input of ['', 'abc', '12a', 'https://pixai.art/model/1648918127446573124', 'https://pixai.art/artwork/1/2', 'https://evil.example/pixai.art/model/1/2', 'https://pixai.art.evil.example/model/1/2', 'pixai.art/model/1/x']) {
+      for (const input of [
+        '',
+        'abc',
+        '12a',
+        'https://pixai.art/model/1648918127446573124',
+        'https://pixai.art/artwork/1/2',
+        'https://evil.example/pixai.art/model/1/2',
+        'https://pixai.art.evil.example/model/1/2',
+        'pixai.art/model/1/x',
+      ]) {
         assert.strictEqual(parseModelVersionId(input), undefined, input);
       }
     });
@@ -59,29 +68,60 @@ describe('PixAI adapter', () => {
   describe('validate', () => {
     const adapter = new PixaiAdapter();
     it('accepts the documented example and a model page address', () => {
-      assert.strictEqual(adapter.validate(pixai('a fox', { params: { aspectRatio: '9:16', mode: 'standard', style: 'anything' } })), undefined);
+      assert.strictEqual(
+        adapter.validate(pixai('a fox', { params: { aspectRatio: '9:16', mode: 'standard', style: 'anything' } })),
+        undefined,
+      );
       assert.strictEqual(adapter.validate(pixai('a fox', { model: 'https://pixai.art/model/1/2/' })), undefined);
     });
     it('explains a model that is not a version id', () => {
-      assert.match(adapter.validate(pixai('a fox', { model: 'anime-v2' })) ?? '', /Paste the number, or a model page address pixai\.art\/model\/<id>\/<version>/);
+      assert.match(
+        adapter.validate(pixai('a fox', { model: 'anime-v2' })) ?? '',
+        /Paste the number, or a model page address pixai\.art\/model\/<id>\/<version>/,
+      );
     });
     it('says that PixAI has no video, and takes a reference image only as one public URL', () => {
       assert.match(adapter.validate(pixai('a fox', { kind: 'video', operation: 'video' })) ?? '', /no videos/);
-      assert.match(adapter.validate(pixai('a fox', { operation: 'edit', images: ['file:///a.png'] })) ?? '', /only as a public URL \(its mediaUrl\), not as a file/);
-      assert.match(adapter.validate(pixai('a fox', { operation: 'edit', imageUrls: ['https://x.example/a.png', 'https://x.example/b.png'] })) ?? '', /PixAI takes one reference image; 2 were given/);
-      assert.match(adapter.validate(pixai('a fox', { operation: 'edit', imageUrls: ['ftp://x.example/a.png'] })) ?? '', /"ftp:\/\/x\.example\/a\.png" is not an http\(s\) URL/);
+      assert.match(
+        adapter.validate(pixai('a fox', { operation: 'edit', images: ['file:///a.png'] })) ?? '',
+        /only as a public URL \(its mediaUrl\), not as a file/,
+      );
+      assert.match(
+        adapter.validate(pixai('a fox', { operation: 'edit', imageUrls: ['https://x.example/a.png', 'https://x.example/b.png'] })) ?? '',
+        /PixAI takes one reference image; 2 were given/,
+      );
+      assert.match(
+        adapter.validate(pixai('a fox', { operation: 'edit', imageUrls: ['ftp://x.example/a.png'] })) ?? '',
+        /"ftp:\/\/x\.example\/a\.png" is not an http\(s\) URL/,
+      );
       assert.match(adapter.validate(pixai('a fox', { operation: 'edit' })) ?? '', /give one image URL/);
-      assert.match(checkRequest(pixai('a fox', { params: { mediaUrl: 'https://x.example/a.png' } })).problem ?? '', /"mediaUrl" is set by Media Studio from the request itself/);
+      assert.match(
+        checkRequest(pixai('a fox', { params: { mediaUrl: 'https://x.example/a.png' } })).problem ?? '',
+        /"mediaUrl" is set by Media Studio from the request itself/,
+      );
     });
     it('accepts one reference URL with or without a numeric strength', () => {
       assert.strictEqual(adapter.validate(pixai('a fox', { operation: 'edit', imageUrls: ['https://x.example/a.png'] })), undefined);
-      assert.strictEqual(checkRequest(pixai('a fox', { operation: 'edit', imageUrls: ['https://x.example/a.png'], params: { strength: 0.4 } })).problem, undefined);
-      assert.match(checkRequest(pixai('a fox', { operation: 'edit', imageUrls: ['https://x.example/a.png'], params: { strength: 'strong' } })).problem ?? '', /strength .* must be a number/);
-      assert.match(checkRequest(pixai('a fox', { params: { strength: 0.4 } })).problem ?? '', /strength applies only with a reference image/);
+      assert.strictEqual(
+        checkRequest(pixai('a fox', { operation: 'edit', imageUrls: ['https://x.example/a.png'], params: { strength: 0.4 } })).problem,
+        undefined,
+      );
+      assert.match(
+        checkRequest(pixai('a fox', { operation: 'edit', imageUrls: ['https://x.example/a.png'], params: { strength: 'strong' } }))
+          .problem ?? '',
+        /strength .* must be a number/,
+      );
+      assert.match(
+        checkRequest(pixai('a fox', { params: { strength: 0.4 } })).problem ?? '',
+        /strength applies only with a reference image/,
+      );
     });
     it('wants text for aspectRatio, mode and style, and names the SDK-only fields as extra', () => {
       assert.match(checkRequest(pixai('a fox', { params: { aspectRatio: 1.5 } })).problem ?? '', /aspectRatio .* must be text/);
-      assert.match(checkRequest(pixai('a fox', { params: { negativePrompts: 'blurry' } })).problem ?? '', /does not document "negativePrompts" for this endpoint \(it is named in github\.com\/pixai-art\/pixai-client-js/);
+      assert.match(
+        checkRequest(pixai('a fox', { params: { negativePrompts: 'blurry' } })).problem ?? '',
+        /does not document "negativePrompts" for this endpoint \(it is named in github\.com\/pixai-art\/pixai-client-js/,
+      );
       assert.strictEqual(checkRequest({ ...pixai('a fox'), extra: { negativePrompts: 'blurry', lora: { '7': 0.5 } } }).problem, undefined);
     });
   });
@@ -89,7 +129,14 @@ describe('PixAI adapter', () => {
   describe('parsePixaiTask', () => {
     const media = (id: string) => `https://api.example/v1/media/${id}/image`;
     it('maps the documented states and keeps an unknown word', () => {
-      const states = { waiting: 'submitted', running: 'running', completed: 'succeeded', failed: 'failed', cancelled: 'cancelled', paused: 'running' };
+      const states = {
+        waiting: 'submitted',
+        running: 'running',
+        completed: 'succeeded',
+        failed: 'failed',
+        cancelled: 'cancelled',
+        paused: 'running',
+      };
       for (const [word, state] of Object.entries(states)) {
         const status = parsePixaiTask({ id: '1', status: word, outputs: { mediaUrls: ['https://cdn/x.png'] } }, media);
         assert.strictEqual(status.state, state, word);
@@ -97,13 +144,22 @@ describe('PixAI adapter', () => {
       }
     });
     it('prefers mediaUrls, falls back to the media route per image, and reads the older shapes', () => {
-      assert.deepStrictEqual(parsePixaiTask({ status: 'completed', outputs: { mediaIds: ['a', 'b'], mediaUrls: ['https://cdn/a.png'] } }, media).results, [{ url: 'https://cdn/a.png' }, { url: media('b') }]);
+      assert.deepStrictEqual(
+        parsePixaiTask({ status: 'completed', outputs: { mediaIds: ['a', 'b'], mediaUrls: ['https://cdn/a.png'] } }, media).results,
+        [{ url: 'https://cdn/a.png' }, { url: media('b') }],
+      );
       assert.deepStrictEqual(parsePixaiTask({ status: 'completed', outputs: { mediaId: 'x' } }, media).results, [{ url: media('x') }]);
-      assert.deepStrictEqual(parsePixaiTask({ status: 'completed', outputs: { batch: [{ mediaId: 'p' }, { mediaId: 'q' }] } }, media).results, [{ url: media('p') }, { url: media('q') }]);
+      assert.deepStrictEqual(
+        parsePixaiTask({ status: 'completed', outputs: { batch: [{ mediaId: 'p' }, { mediaId: 'q' }] } }, media).results,
+        [{ url: media('p') }, { url: media('q') }],
+      );
       assert.match(parsePixaiTask({ status: 'completed', outputs: {} }, media).results?.[0].saveError ?? '', /named no images/);
     });
     it('reads startedAt and refuses an answer without a status', () => {
-      assert.strictEqual(parsePixaiTask({ status: 'running', startedAt: '2026-03-04T04:32:10.635Z' }, media).startedAt, Date.parse('2026-03-04T04:32:10.635Z'));
+      assert.strictEqual(
+        parsePixaiTask({ status: 'running', startedAt: '2026-03-04T04:32:10.635Z' }, media).startedAt,
+        Date.parse('2026-03-04T04:32:10.635Z'),
+      );
       assert.throws(() => parsePixaiTask({ id: '1' }, media), /no "status"/);
     });
   });
@@ -127,12 +183,21 @@ describe('PixAI adapter', () => {
     });
 
     it('creates an image with the documented fields and saves its mediaUrls', async () => {
-      await assert.rejects(h.engine.submit(pixai('1girl', { params: { size: '1024x1024' } })), /does not document "size"\. Fields it takes: aspectRatio, mode, style, strength/);
+      await assert.rejects(
+        h.engine.submit(pixai('1girl', { params: { size: '1024x1024' } })),
+        /does not document "size"\. Fields it takes: aspectRatio, mode, style, strength/,
+      );
       const task = await h.run(pixai('1girl, green hair', { params: { aspectRatio: '9:16', mode: 'standard', style: 'watercolor' } }));
       assert.strictEqual(task.state, 'succeeded');
       assert.strictEqual(task.remoteState, 'completed');
       const remote = emulator.task('pixai', task.remoteId!)!;
-      assert.deepStrictEqual(remote.request, { modelVersionId: MODEL, prompt: '1girl, green hair', aspectRatio: '9:16', mode: 'standard', style: 'watercolor' });
+      assert.deepStrictEqual(remote.request, {
+        modelVersionId: MODEL,
+        prompt: '1girl, green hair',
+        aspectRatio: '9:16',
+        mode: 'standard',
+        style: 'watercolor',
+      });
       assert.deepStrictEqual(task.results, remote.resultUrls.map((url) => ({ url })));
       assert.strictEqual(task.startedAt, remote.startedAt, "startedAt is PixAI's, not the moment we noticed");
       assert.deepStrictEqual(h.saved.map((s) => s.task.id), [task.id]);
@@ -146,11 +211,23 @@ describe('PixAI adapter', () => {
       const first = await h.run(pixai('a fox'));
       const reference = first.results?.[0]?.url;
       assert.ok(reference, 'a first result to use as the reference');
-      const task = await h.run(pixai('the same fox in winter', { operation: 'edit', imageUrls: [reference], params: { strength: 0.6, aspectRatio: '9:16' } }));
+      const task = await h.run(
+        pixai('the same fox in winter', { operation: 'edit', imageUrls: [reference], params: { strength: 0.6, aspectRatio: '9:16' } }),
+      );
       assert.strictEqual(task.state, 'succeeded', task.error?.message);
-      assert.deepStrictEqual(emulator.task('pixai', task.remoteId!)?.request, { modelVersionId: MODEL, prompt: 'the same fox in winter', aspectRatio: '9:16', mediaUrl: reference, strength: 0.6 });
+      assert.deepStrictEqual(emulator.task('pixai', task.remoteId!)?.request, {
+        modelVersionId: MODEL,
+        prompt: 'the same fox in winter',
+        aspectRatio: '9:16',
+        mediaUrl: reference,
+        strength: 0.6,
+      });
       const plain = await h.run(pixai('no strength', { operation: 'edit', imageUrls: [reference] }));
-      assert.deepStrictEqual(emulator.task('pixai', plain.remoteId!)?.request, { modelVersionId: MODEL, prompt: 'no strength', mediaUrl: reference });
+      assert.deepStrictEqual(emulator.task('pixai', plain.remoteId!)?.request, {
+        modelVersionId: MODEL,
+        prompt: 'no strength',
+        mediaUrl: reference,
+      });
     });
 
     it('reports a failed task as failed', async () => {
@@ -162,11 +239,19 @@ describe('PixAI adapter', () => {
     });
 
     it('reads mediaIds-only, legacy mediaId and batch answers as media-route URLs', async () => {
-      const [onlyIds, legacy, batch] = await Promise.all([h.run(pixai('a [mediaIdsOnly]')), h.run(pixai('b [legacy]')), h.run(pixai('c [batch]'))]);
+      const [onlyIds, legacy, batch] = await Promise.all([
+        h.run(pixai('a [mediaIdsOnly]')),
+        h.run(pixai('b [legacy]')),
+        h.run(pixai('c [batch]')),
+      ]);
       for (const task of [onlyIds, legacy, batch]) {
         assert.strictEqual(task.state, 'succeeded', task.request.prompt);
         const remote = emulator.task('pixai', task.remoteId!)!;
-        assert.deepStrictEqual(task.results, remote.mediaIds.map((id) => ({ url: `${emulator.urls.pixai}/v1/media/${id}/image` })), task.request.prompt);
+        assert.deepStrictEqual(
+          task.results,
+          remote.mediaIds.map((id) => ({ url: `${emulator.urls.pixai}/v1/media/${id}/image` })),
+          task.request.prompt,
+        );
       }
       assert.strictEqual(batch.results?.length, 4);
     });
@@ -231,7 +316,9 @@ describe('PixAI adapter', () => {
       const remote = emulator.tasks('pixai');
       assert.strictEqual(remote.length, 12);
       // The emulator's tasks are active from creation until they end; count the overlap at every creation.
-      const busiest = Math.max(...remote.map((t) => remote.filter((o) => o.createdAt <= t.createdAt && (o.endedAt ?? Infinity) > t.createdAt).length));
+      const busiest = Math.max(
+        ...remote.map((t) => remote.filter((o) => o.createdAt <= t.createdAt && (o.endedAt ?? Infinity) > t.createdAt).length),
+      );
       assert.strictEqual(busiest, 10, 'ten at once, never more');
       assert.ok(!emulator.requests.some((r) => r.status === 429), 'PixAI never had to refuse a task');
       assertCheckSpacing(emulator.requests, 'pixai', TASK_PATH, 1500);
@@ -286,7 +373,11 @@ describe('PixAI adapter', () => {
       const submitted = await h.engine.submit(pixai('a fox'));
       const waiting = await h.reaches(submitted.id, ['submitted']);
       // A reply without errors whose data says nothing useful: the read-back decides.
-      emulator.inject({ origin: 'pixai', path: '^/graphql$', action: { kind: 'status', status: 200, body: { data: { cancelGenerationTask: null } } } });
+      emulator.inject({
+        origin: 'pixai',
+        path: '^/graphql$',
+        action: { kind: 'status', status: 200, body: { data: { cancelGenerationTask: null } } },
+      });
       assert.strictEqual(await adapter.cancel(h.api, waiting), 'notCancellable');
       assert.strictEqual(emulator.task('pixai', waiting.remoteId!)?.phase, 'queued');
       assert.strictEqual(h.store.get(waiting.id)?.state, 'submitted', 'still tracked');

@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import type { PollPolicy } from '../../../src/core/adapters/adapter';
 import { PixapiAdapter } from '../../../src/core/adapters/pixapi';
-import { DEFAULT_TUNING, nextPollDelay, PollMoment } from '../../../src/core/backoff';
+import { DEFAULT_TUNING, nextPollDelay, type PollMoment } from '../../../src/core/backoff';
 import type { MediaKind } from '../../../src/core/task';
 import { seededRandom } from '../../support/random';
 
@@ -28,7 +28,9 @@ describe('core/backoff: nextPollDelay', () => {
 
   it('grows ×1.5 per check for an old task, up to maxIntervalMs', () => {
     const old = 24 * 3600_000; // the age bound does not bind
-    const waits = Array.from({ length: 12 }, (_, i) => nextPollDelay(PIXAPI, moment({ kind: 'video', ageMs: old, checks: i + 1 }), NO_JITTER));
+    const waits = Array.from({ length: 12 }, (_, i) =>
+      nextPollDelay(PIXAPI, moment({ kind: 'video', ageMs: old, checks: i + 1 }), NO_JITTER),
+    );
     assert.deepStrictEqual(waits.slice(0, 4), [7500, 11250, 16875, 25313]);
     for (let i = 1; i < waits.length; i++) assert.ok(waits[i] >= waits[i - 1], `not shrinking at ${i}`);
     assert.strictEqual(waits[waits.length - 1], DEFAULT_TUNING.maxIntervalMs);
@@ -92,7 +94,9 @@ describe('core/backoff: nextPollDelay', () => {
 
   describe('after failed checks', () => {
     it('backs off 0.5 s·2^n, growing with the streak', () => {
-      const waits = [1, 2, 3, 4, 5].map((errorStreak) => nextPollDelay(PIXAPI, moment({ ageMs: 60_000, checks: 4, errorStreak }), NO_JITTER));
+      const waits = [1, 2, 3, 4, 5].map((errorStreak) =>
+        nextPollDelay(PIXAPI, moment({ ageMs: 60_000, checks: 4, errorStreak }), NO_JITTER),
+      );
       assert.deepStrictEqual(waits, [1000, 2000, 4000, 8000, 16_000]);
     });
 
@@ -147,7 +151,13 @@ describe('core/backoff: nextPollDelay', () => {
       const policy = i % 2 ? PIXAPI : PIXAI_LIKE;
       const errorStreak = 1 + Math.floor(random() * 12);
       const retryAfterMs = random() < 0.3 ? Math.floor(random() * 60_000) : undefined;
-      const m = moment({ kind: random() < 0.5 ? 'image' : 'video', checks: Math.floor(random() * 20), ageMs: Math.floor(random() * 3600_000), errorStreak, retryAfterMs });
+      const m = moment({
+        kind: random() < 0.5 ? 'image' : 'video',
+        checks: Math.floor(random() * 20),
+        ageMs: Math.floor(random() * 3600_000),
+        errorStreak,
+        retryAfterMs,
+      });
       const wait = nextPollDelay(policy, m, random);
       const label = JSON.stringify({ floor: policy.floorMs, ...m, wait });
       assert.ok(wait >= policy.floorMs && wait >= (retryAfterMs ?? 0), label);

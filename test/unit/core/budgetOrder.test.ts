@@ -1,37 +1,67 @@
 /** Who gets the next request under a tight per-minute budget: the ordering logic, not its timing. */
 import * as assert from 'assert';
 import { apixoPolicy } from '../../../src/core/adapters/apixo';
-import { BudgetCandidate, checkPriority, orderForBudget } from '../../../src/core/budgetOrder';
+import { type BudgetCandidate, checkPriority, orderForBudget } from '../../../src/core/budgetOrder';
 import type { RemoteStatus } from '../../../src/core/task';
 import { engineSetup, imageRequest } from './fakes';
 
 const EARLIEST = { image: 5000, video: 60_000 } as const;
-const check = (name: string, kind: 'image' | 'video', ageMs: number, checkedAtAgeMs: number, dueAt = 0): BudgetCandidate & { name: string } => ({ name, action: 'poll', kind, ageMs, checkedAtAgeMs, dueAt });
+const check = (
+  name: string,
+  kind: 'image' | 'video',
+  ageMs: number,
+  checkedAtAgeMs: number,
+  dueAt = 0,
+): BudgetCandidate & { name: string } => ({ name, action: 'poll', kind, ageMs, checkedAtAgeMs, dueAt });
 const names = (items: readonly { name: string }[]) => items.map((i) => i.name);
 
 describe('budget order', () => {
   it('sends a submit before any check, however overdue', () => {
     const submit = { name: 'submit', action: 'submit' as const, kind: 'image' as const, ageMs: 0, checkedAtAgeMs: 0, dueAt: 50 };
-    const ordered = orderForBudget([check('old video', 'video', 590_000, 500_000, 1), submit, check('image', 'image', 60_000, 30_000, 2)], (c) => c, EARLIEST);
+    const ordered = orderForBudget(
+      [check('old video', 'video', 590_000, 500_000, 1), submit, check('image', 'image', 60_000, 30_000, 2)],
+      (c) => c,
+      EARLIEST,
+    );
     assert.strictEqual(ordered[0].name, 'submit');
   });
 
   it('checks a task that could be done before one that has just started, even if the young one was due first', () => {
-    const ordered = orderForBudget([check('video just started', 'video', 30_000, 0, 1), check('video near its end', 'video', 400_000, 370_000, 2)], (c) => c, EARLIEST);
+    const ordered = orderForBudget(
+      [check('video just started', 'video', 30_000, 0, 1), check('video near its end', 'video', 400_000, 370_000, 2)],
+      (c) => c,
+      EARLIEST,
+    );
     assert.deepStrictEqual(names(ordered), ['video near its end', 'video just started']);
-    assert.strictEqual(checkPriority(check('image at 4 s', 'image', 4000, 0), EARLIEST.image), 0, 'an image younger than Apixo\'s ~5 s cannot be done yet');
+    assert.strictEqual(
+      checkPriority(check('image at 4 s', 'image', 4000, 0), EARLIEST.image),
+      0,
+      "an image younger than Apixo's ~5 s cannot be done yet",
+    );
   });
 
   it('among tasks that could be done, the one unseen for the largest share of its age goes first', () => {
     // 30 s unseen of 300 s (10 %) beats 3 s unseen of 60 s (5 %), and 15 s of 100 s (15 %) beats both.
-    const ordered = orderForBudget([check('image 60 s', 'image', 60_000, 57_000), check('video 300 s', 'video', 300_000, 270_000), check('video 100 s', 'video', 100_000, 85_000)], (c) => c, EARLIEST);
+    const ordered = orderForBudget(
+      [
+        check('image 60 s', 'image', 60_000, 57_000),
+        check('video 300 s', 'video', 300_000, 270_000),
+        check('video 100 s', 'video', 100_000, 85_000),
+      ],
+      (c) => c,
+      EARLIEST,
+    );
     assert.deepStrictEqual(names(ordered), ['video 100 s', 'video 300 s', 'image 60 s']);
   });
 
   it('keeps due order for equal ranks, and for a provider that documents no ready times', () => {
     const items = [check('b', 'image', 60_000, 30_000, 2), check('a', 'video', 400_000, 0, 1), check('c', 'image', 1000, 0, 3)];
     assert.deepStrictEqual(names(orderForBudget(items, (c) => c)), ['a', 'b', 'c']);
-    assert.deepStrictEqual(names(orderForBudget([check('late', 'image', 2000, 0, 9), check('early', 'image', 3000, 0, 4)], (c) => c, EARLIEST)), ['early', 'late'], 'neither can be done yet: due order');
+    assert.deepStrictEqual(
+      names(orderForBudget([check('late', 'image', 2000, 0, 9), check('early', 'image', 3000, 0, 4)], (c) => c, EARLIEST)),
+      ['early', 'late'],
+      'neither can be done yet: due order',
+    );
   });
 
   describe('in the engine, on Apixo Free (10 requests a minute)', () => {
@@ -50,7 +80,10 @@ describe('budget order', () => {
       // At 5 s all three first checks are due; the budget lets r1's and r2's go, r3's waits for the budget.
       // r1 is done, its slot frees, and the fourth task's submit goes ahead of r3's waiting check.
       assert.deepStrictEqual(log.slice(0, 5), ['submit p0', 'submit p1', 'submit p2', 'check r1', 'check r2']);
-      assert.ok(log.indexOf('submit p3') >= 0 && log.indexOf('submit p3') < log.indexOf('check r3'), `the submit went before the waiting check: ${log.join(', ')}`);
+      assert.ok(
+        log.indexOf('submit p3') >= 0 && log.indexOf('submit p3') < log.indexOf('check r3'),
+        `the submit went before the waiting check: ${log.join(', ')}`,
+      );
       assert.ok(log.slice(log.indexOf('submit p3')).includes('check r2'), 'the running tasks are still checked after it');
     });
 

@@ -4,7 +4,16 @@ import { PixapiAdapter } from '../../../src/core/adapters/pixapi';
 import { mergePixapiModels } from '../../../src/core/adapters/pixapi';
 import { PIXAPI_MODELS } from '../../../src/core/adapters/pixapi.models';
 import {
-  catalogFor, catalogModel, defaultModel, resolveDefaultModel, takesFiles, takesImages, takesUrls, typedModel, DEFAULT_MAX_PROMPT_LENGTH, maxPromptLength,
+  catalogFor,
+  catalogModel,
+  defaultModel,
+  resolveDefaultModel,
+  takesFiles,
+  takesImages,
+  takesUrls,
+  typedModel,
+  DEFAULT_MAX_PROMPT_LENGTH,
+  maxPromptLength,
 } from '../../../src/core/catalog';
 import { checkRequest, prepareRequest } from '../../../src/core/spec/validate';
 import { ApiClient } from '../../../src/core/http';
@@ -56,7 +65,11 @@ describe('core/catalog', () => {
 
   it('finds models by provider and id only', () => {
     assert.strictEqual(catalogModel('pixapi', 'gpt-image-2')?.provider, 'pixapi');
-    assert.strictEqual(catalogModel('pixapi', 'nano-banana')?.id, 'gemini-2.5-flash-image', "Pixapi's alias of gemini-2.5-flash-image (PROVIDERS.md)");
+    assert.strictEqual(
+      catalogModel('pixapi', 'nano-banana')?.id,
+      'gemini-2.5-flash-image',
+      "Pixapi's alias of gemini-2.5-flash-image (PROVIDERS.md)",
+    );
     assert.strictEqual(catalogModel('pixapi', 'veo-3-1'), undefined, 'an Apixo id is not a Pixapi model');
     assert.strictEqual(catalogModel('apixo', 'does-not-exist'), undefined);
     for (const provider of PROVIDER_IDS) {
@@ -78,7 +91,12 @@ describe('core/catalog', () => {
       for (const provider of PROVIDER_IDS) {
         for (const kind of ['image', 'video'] as MediaKind[]) {
           for (const edit of [false, true]) {
-            for (const configured of [undefined, '', '   ']) assert.strictEqual(resolveDefaultModel(provider, kind, edit, configured), defaultModel(provider, kind, edit), `${provider} ${kind} ${edit}`);
+            for (const configured of [undefined, '', '   '])
+              assert.strictEqual(
+                resolveDefaultModel(provider, kind, edit, configured),
+                defaultModel(provider, kind, edit),
+                `${provider} ${kind} ${edit}`,
+              );
           }
         }
       }
@@ -128,7 +146,12 @@ describe('core/catalog', () => {
     });
 
     it('only the gpt-image family has qualities; videos take one URL, not files', () => {
-      assert.deepStrictEqual(catalogModel('pixapi', 'gpt-image-2')?.params.find((p) => p.name === 'quality')?.values, ['low', 'medium', 'high', 'auto']);
+      assert.deepStrictEqual(catalogModel('pixapi', 'gpt-image-2')?.params.find((p) => p.name === 'quality')?.values, [
+        'low',
+        'medium',
+        'high',
+        'auto',
+      ]);
       assert.strictEqual(catalogModel('pixapi', 'gemini-3-pro-image-preview')?.params.find((p) => p.name === 'quality'), undefined);
       const veo = catalogModel('pixapi', 'veo');
       assert.deepStrictEqual(veo?.references, { via: 'urls', max: 1, source: 'pixapi.ai docs/model-catalog' });
@@ -151,7 +174,15 @@ describe('core/catalog', () => {
       for (const model of PIXAPI_MODELS) {
         for (const param of model.params) {
           for (const value of param.values ?? []) {
-            const req: TaskRequest = { provider: 'pixapi', model: model.id, operation: model.kind === 'video' ? 'video' : 'generate', kind: model.kind, prompt: 'x', params: { [param.name]: value }, workspaceFolder: 'file:///ws' };
+            const req: TaskRequest = {
+              provider: 'pixapi',
+              model: model.id,
+              operation: model.kind === 'video' ? 'video' : 'generate',
+              kind: model.kind,
+              prompt: 'x',
+              params: { [param.name]: value },
+              workspaceFolder: 'file:///ws',
+            };
             const checked = checkRequest(req);
             assert.strictEqual(checked.problem, undefined, `${model.id} ${param.name}=${value}`);
           }
@@ -170,7 +201,15 @@ describe('core/catalog', () => {
           for (const size of values) {
             const params: Record<string, string | number> = { size };
             if (model.kind === 'video') params.duration = 4;
-            const req: TaskRequest = prepareRequest({ provider: 'pixapi', model: model.id, operation: model.kind === 'video' ? 'video' : 'generate', kind: model.kind, prompt: 'x', params, workspaceFolder: 'file:///ws' });
+            const req: TaskRequest = prepareRequest({
+              provider: 'pixapi',
+              model: model.id,
+              operation: model.kind === 'video' ? 'video' : 'generate',
+              kind: model.kind,
+              prompt: 'x',
+              params,
+              workspaceFolder: 'file:///ws',
+            });
             const result = await adapter.submit(context, req);
             assert.strictEqual(result.kind, 'accepted', `${model.id} ${JSON.stringify(params)}`);
           }

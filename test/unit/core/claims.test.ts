@@ -1,11 +1,12 @@
 import * as assert from 'assert';
-import { Claim, ClaimFiles, judgeClaim, Liveness, needsOwner, parseClaim, TaskClaims } from '../../../src/core/claims';
+import { type Claim, type ClaimFiles, judgeClaim, type Liveness, needsOwner, parseClaim, TaskClaims } from '../../../src/core/claims';
 import type { Task } from '../../../src/core/task';
 import { imageRequest } from './fakes';
 import { seededRandom } from '../../support/random';
 
 /**
- * The claims folder in memory, with the same atomicity as the disk: create fails when the name exists. Every operation yields first, in an order `random` decides,
+ * The claims folder in memory, with the same atomicity as the disk: create fails when the name exists. Every operation
+ * yields first, in an order `random` decides,
  * so racing claimants interleave differently from seed to seed.
  */
 export class MemoryClaimFiles implements ClaimFiles {
@@ -47,18 +48,33 @@ describe('task claims', () => {
     assert.strictEqual(judgeClaim(window(10, 'me'), me, probe), 'mine');
     assert.strictEqual(judgeClaim(window(20, 'other'), me, probe), 'live');
     assert.strictEqual(judgeClaim(window(30, 'closed'), me, probe), 'stale');
-    assert.strictEqual(judgeClaim({ pid: 20, window: 'before reboot', at: 999 }, me, probe), 'stale', 'the pid now belongs to another process');
+    assert.strictEqual(
+      judgeClaim({ pid: 20, window: 'before reboot', at: 999 }, me, probe),
+      'stale',
+      'the pid now belongs to another process',
+    );
     assert.strictEqual(judgeClaim(window(10, 'earlier activation'), me, probe), 'stale', 'same host, an activation that was disposed');
     assert.deepStrictEqual(parseClaim('{"pid":'), { pid: 0, window: '', at: 0 }, 'a damaged claim is nobody\'s');
   });
 
   it('tells which tasks need an owner: unfinished ones and successes with results left to download', () => {
-    const task = (changes: Partial<Task>): Task => ({ id: 't', request: imageRequest(), state: 'queued', createdAt: 1, origin: 'user', revision: 1, ...changes });
+    const task = (changes: Partial<Task>): Task => ({
+      id: 't',
+      request: imageRequest(),
+      state: 'queued',
+      createdAt: 1,
+      origin: 'user',
+      revision: 1,
+      ...changes,
+    });
     for (const state of ['queued', 'submitting', 'submitted', 'running', 'stale'] as const) assert.ok(needsOwner(task({ state })), state);
     for (const state of ['failed', 'cancelled', 'unconfirmed'] as const) assert.ok(!needsOwner(task({ state })), state);
     assert.ok(needsOwner(task({ state: 'succeeded', results: [{ url: 'https://cdn/a.png' }] })));
     assert.ok(!needsOwner(task({ state: 'succeeded', results: [{ url: 'https://cdn/a.png', file: 'file:///a.png' }] })));
-    assert.ok(!needsOwner(task({ state: 'succeeded', results: [{ url: 'https://cdn/a.png', saveError: 'disk full' }] })), 'waits for Save Again');
+    assert.ok(
+      !needsOwner(task({ state: 'succeeded', results: [{ url: 'https://cdn/a.png', saveError: 'disk full' }] })),
+      'waits for Save Again',
+    );
   });
 
   it('gives a free task to the first window, refuses it to a second live one, and frees it on release', async () => {
@@ -126,7 +142,10 @@ describe('task claims', () => {
     for (let seed = 1; seed <= 100; seed++) {
       const files = new MemoryClaimFiles(seededRandom(seed));
       const probe = liveness(1, 2);
-      const won = await Promise.all([new TaskClaims(files, window(1, 'a'), probe).claim('t'), new TaskClaims(files, window(2, 'b'), probe).claim('t')]);
+      const won = await Promise.all([
+        new TaskClaims(files, window(1, 'a'), probe).claim('t'),
+        new TaskClaims(files, window(2, 'b'), probe).claim('t'),
+      ]);
       assert.strictEqual(won.filter(Boolean).length, 1, `seed ${seed}`);
     }
   });

@@ -40,12 +40,22 @@ describe('core/commandArgs', () => {
     });
 
     it('Generate Video takes duration, size, inputImage', () => {
-      const args = { provider: 'apixo', model: 'veo-3-1', prompt: 'waves', duration: 8, size: '16:9', inputImage: 'https://x.example/a.png', params: { mode: 'fast' }, workspaceFolder: 'file:///ws' };
+      const args = {
+        provider: 'apixo',
+        model: 'veo-3-1',
+        prompt: 'waves',
+        duration: 8,
+        size: '16:9',
+        inputImage: 'https://x.example/a.png',
+        params: { mode: 'fast' },
+        workspaceFolder: 'file:///ws',
+      };
       assert.deepStrictEqual(parseVideoArgs(args), args);
     });
 
     it('accepts every provider id and ignores keys set to undefined', () => {
-      for (const provider of ['pixapi', 'pixai', 'apixo', 'openai']) assert.strictEqual(parseImageArgs({ provider, prompt: 'x' }).provider, provider);
+      for (const provider of ['pixapi', 'pixai', 'apixo', 'openai'])
+        assert.strictEqual(parseImageArgs({ provider, prompt: 'x' }).provider, provider);
       assert.strictEqual(parseImageArgs({ prompt: 'x', model: undefined }).prompt, 'x');
     });
   });
@@ -54,12 +64,18 @@ describe('core/commandArgs', () => {
     it('are rejected with the list of known ones', () => {
       const image = problem(() => parseImageArgs({ prompt: 'x', promt: 'typo' }));
       assert.match(image, /^Generate Image: unknown argument "promt"\. Known: /);
-      assert.ok(includesAll(knownList(image), ['provider', 'model', 'prompt', 'size', 'n', 'quality', 'params', 'sync', 'workspaceFolder']), image);
+      assert.ok(
+        includesAll(knownList(image), ['provider', 'model', 'prompt', 'size', 'n', 'quality', 'params', 'sync', 'workspaceFolder']),
+        image,
+      );
       assert.ok(!knownList(image).includes('promt'));
 
       const video = problem(() => parseVideoArgs({ prompt: 'x', n: 2 }));
       assert.match(video, /^Generate Video: unknown argument "n"\. Known: /);
-      assert.ok(includesAll(knownList(video), ['provider', 'model', 'prompt', 'duration', 'size', 'inputImage', 'params', 'workspaceFolder']), video);
+      assert.ok(
+        includesAll(knownList(video), ['provider', 'model', 'prompt', 'duration', 'size', 'inputImage', 'params', 'workspaceFolder']),
+        video,
+      );
       assert.ok(!knownList(video).includes('n'));
 
       const edit = problem(() => parseEditArgs({ prompt: 'x', images: ['a.png'], image: 'a.png' }));
@@ -80,10 +96,16 @@ describe('core/commandArgs', () => {
       assert.strictEqual(problem(() => parseImageArgs({ prompt: 42 })), 'Generate Image: "prompt" must be a string.');
       assert.strictEqual(problem(() => parseImageArgs({ prompt: 'x', n: '2' })), 'Generate Image: "n" must be a number.');
       assert.strictEqual(problem(() => parseImageArgs({ prompt: 'x', sync: 'yes' })), 'Generate Image: "sync" must be a boolean.');
-      assert.strictEqual(problem(() => parseImageArgs({ prompt: 'x', provider: 'midjourney' })), 'Generate Image: "provider" must be one of pixapi, pixai, apixo, openai.');
+      assert.strictEqual(
+        problem(() => parseImageArgs({ prompt: 'x', provider: 'midjourney' })),
+        'Generate Image: "provider" must be one of pixapi, pixai, apixo, openai.',
+      );
       assert.strictEqual(problem(() => parseEditArgs({ prompt: 'x', images: 'a.png' })), 'Edit Image: "images" must be a list.');
       assert.strictEqual(problem(() => parseVideoArgs({ prompt: 'x', duration: '5s' })), 'Generate Video: "duration" must be a number.');
-      assert.strictEqual(problem(() => parseVideoArgs({ prompt: 'x', inputImage: ['a'] })), 'Generate Video: "inputImage" must be a string.');
+      assert.strictEqual(
+        problem(() => parseVideoArgs({ prompt: 'x', inputImage: ['a'] })),
+        'Generate Video: "inputImage" must be a string.',
+      );
     });
 
     it('params and extra must be objects of JSON values (objects and lists included, no null)', () => {
@@ -92,13 +114,19 @@ describe('core/commandArgs', () => {
         for (const value of [['a'], 'style=anime', null, { none: null }, { deep: { a: null } }, { n: Number.NaN }]) {
           assert.strictEqual(problem(() => parseImageArgs({ prompt: 'x', [key]: value })), expected, JSON.stringify(value));
         }
-        assert.deepStrictEqual(parseImageArgs({ prompt: 'x', [key]: { lora: { '7': 0.5 }, loras: [{ path: 'a', scale: 1 }] } })[key as 'params'], { lora: { '7': 0.5 }, loras: [{ path: 'a', scale: 1 }] });
+        assert.deepStrictEqual(
+          parseImageArgs({ prompt: 'x', [key]: { lora: { '7': 0.5 }, loras: [{ path: 'a', scale: 1 }] } })[key as 'params'],
+          { lora: { '7': 0.5 }, loras: [{ path: 'a', scale: 1 }] },
+        );
       }
     });
 
     it('the argument itself must be one object', () => {
       for (const value of [undefined, null, 'a red bicycle', ['a'], 3]) {
-        assert.strictEqual(problem(() => parseImageArgs(value)), 'Generate Image takes one argument object, such as { "prompt": "a red bicycle" }.');
+        assert.strictEqual(
+          problem(() => parseImageArgs(value)),
+          'Generate Image takes one argument object, such as { "prompt": "a red bicycle" }.',
+        );
       }
     });
   });
@@ -113,7 +141,11 @@ describe('core/commandArgs', () => {
 
     it('n must be a whole number of at least 1', () => {
       for (const n of [0, -1, 1.5, Number.NaN, Infinity]) {
-        assert.strictEqual(problem(() => parseImageArgs({ prompt: 'x', n })), 'Generate Image: "n" must be a whole number of at least 1.', String(n));
+        assert.strictEqual(
+          problem(() => parseImageArgs({ prompt: 'x', n })),
+          'Generate Image: "n" must be a whole number of at least 1.',
+          String(n),
+        );
       }
       assert.strictEqual(parseImageArgs({ prompt: 'x', n: 1 }).n, 1);
       assert.strictEqual(parseEditArgs({ prompt: 'x', n: 4, images: ['a'] }).n, 4);
@@ -124,10 +156,23 @@ describe('core/commandArgs', () => {
       assert.deepStrictEqual(parseImageArgs({ prompt: 'x', imageUrls: urls }).imageUrls, urls);
       assert.deepStrictEqual(parseEditArgs({ prompt: 'x', images: ['a.png'], imageUrls: urls }).imageUrls, urls);
       const expected = 'Generate Image: "imageUrls" must list public http(s) URLs.';
-      for (const imageUrls of [['file:///etc/passwd'], ['images/cat.png'], ['https://ok.example/a.png', 42], ['https://has space.example/a.png'], ['data:image/png;base64,AAAA']]) {
-        assert.strictEqual(problem(() => parseImageArgs({ prompt: 'x', imageUrls })), expected, JSON.stringify(imageUrls));
+      for (const imageUrls of [
+        ['file:///etc/passwd'],
+        ['images/cat.png'],
+        ['https://ok.example/a.png', 42],
+        ['https://has space.example/a.png'],
+        ['data:image/png;base64,AAAA'],
+      ]) {
+        assert.strictEqual(
+          problem(() => parseImageArgs({ prompt: 'x', imageUrls })),
+          expected,
+          JSON.stringify(imageUrls),
+        );
       }
-      assert.strictEqual(problem(() => parseImageArgs({ prompt: 'x', imageUrls: 'https://files.example/cat.png' })), 'Generate Image: "imageUrls" must be a list.');
+      assert.strictEqual(
+        problem(() => parseImageArgs({ prompt: 'x', imageUrls: 'https://files.example/cat.png' })),
+        'Generate Image: "imageUrls" must be a list.',
+      );
       assert.match(problem(() => parseVideoArgs({ prompt: 'x', imageUrls: [] })), /unknown argument "imageUrls"/);
     });
 
@@ -142,7 +187,11 @@ describe('core/commandArgs', () => {
     it('keys that are Object.prototype members are unknown too', () => {
       for (const key of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
         const value: unknown = JSON.parse(`{"prompt":"x","${key}":"y"}`);
-        assert.match(problem(() => parseImageArgs(value)), new RegExp(`^Generate Image: unknown argument "${key}"\\. Known: provider,`), key);
+        assert.match(
+          problem(() => parseImageArgs(value)),
+          new RegExp(`^Generate Image: unknown argument "${key}"\\. Known: provider,`),
+          key,
+        );
       }
     });
   });

@@ -30,7 +30,9 @@ describe('core/download: openDownload', () => {
   async function cdnResult(): Promise<string> {
     emulator.configure({ timing: { image: { queueMs: 0, runMs: 0 } } });
     const api = new ApiClient({ baseUrl: emulator.urls.pixapi, key: KEY });
-    const response = await api.call('POST', '/v1/images/generations', { json: { model: 'gemini-3.1-flash-image-preview', prompt: 'a cat', size: '512x512' } });
+    const response = await api.call('POST', '/v1/images/generations', {
+      json: { model: 'gemini-3.1-flash-image-preview', prompt: 'a cat', size: '512x512' },
+    });
     const url = str(obj(arr(obj(response.body)?.data)?.[0])?.url);
     assert.ok(url, 'the emulator returned a URL');
     return url;
@@ -50,16 +52,25 @@ describe('core/download: openDownload', () => {
   });
 
   it('sends the key on the API origin and drops it after a redirect to another origin', async () => {
-    const cdn = await localServer((_req, res) => res.writeHead(200, { 'content-type': 'image/png', 'content-length': '8' }).end(PNG_SIGNATURE));
+    const cdn = await localServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'image/png', 'content-length': '8' }).end(PNG_SIGNATURE),
+    );
     const api = await localServer((req, res) => {
       if (req.url === '/v1/media/m1/image') res.writeHead(302, { location: '/v1/media/m1/file' }).end();
       else res.writeHead(302, { location: `${cdn.url}/r/abc/image.png` }).end();
     });
     try {
-      const download = await openDownload(`${api.url}/v1/media/m1/image`, { allowLoopback: true, auth: { origin: api.url, key: 'secret-pixai-key' } });
+      const download = await openDownload(`${api.url}/v1/media/m1/image`, {
+        allowLoopback: true,
+        auth: { origin: api.url, key: 'secret-pixai-key' },
+      });
       assert.ok((await readAll(download.body)).equals(PNG_SIGNATURE));
       assert.strictEqual(download.finalUrl, `${cdn.url}/r/abc/image.png`);
-      assert.deepStrictEqual(api.received.map((r) => r.headers.authorization), ['Bearer secret-pixai-key', 'Bearer secret-pixai-key'], 'the key stays on for a same-origin redirect');
+      assert.deepStrictEqual(
+        api.received.map((r) => r.headers.authorization),
+        ['Bearer secret-pixai-key', 'Bearer secret-pixai-key'],
+        'the key stays on for a same-origin redirect',
+      );
       assert.strictEqual(cdn.received.length, 1);
       assert.strictEqual(cdn.received[0].headers.authorization, undefined, 'the other origin never sees the key');
       assert.ok(!JSON.stringify(cdn.received[0].headers).includes('secret-pixai-key'));
@@ -77,7 +88,10 @@ describe('core/download: openDownload', () => {
     assert.ok(id);
     const mediaId = emulator.task('pixai', id)?.mediaIds[0];
     assert.ok(mediaId, 'the task finished with a media id');
-    const download = await openDownload(`${emulator.urls.pixai}/v1/media/${mediaId}/image`, { allowLoopback: true, auth: { origin: emulator.urls.pixai, key: 'test-pixai-key' } });
+    const download = await openDownload(`${emulator.urls.pixai}/v1/media/${mediaId}/image`, {
+      allowLoopback: true,
+      auth: { origin: emulator.urls.pixai, key: 'test-pixai-key' },
+    });
     assert.ok((await readAll(download.body)).subarray(0, 8).equals(PNG_SIGNATURE));
     assert.ok(download.finalUrl.startsWith(emulator.urls.cdn));
     const media = emulator.requests.filter((r) => r.origin === 'pixai' && r.path.startsWith('/v1/media/'));
@@ -87,15 +101,26 @@ describe('core/download: openDownload', () => {
   });
 
   it('logs every request, redirect and status without the key, headers or the query', async () => {
-    const cdn = await localServer((_req, res) => res.writeHead(200, { 'content-type': 'image/png', 'content-length': '8' }).end(PNG_SIGNATURE));
-    const api = await localServer((_req, res) => res.writeHead(302, { location: `${cdn.url}/r/abc/image.png?X-Signature=topsecret` }).end());
+    const cdn = await localServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'image/png', 'content-length': '8' }).end(PNG_SIGNATURE),
+    );
+    const api = await localServer((_req, res) =>
+      res.writeHead(302, { location: `${cdn.url}/r/abc/image.png?X-Signature=topsecret` }).end(),
+    );
     const lines: string[] = [];
     try {
-      const download = await openDownload(`${api.url}/v1/media/m1/image`, { allowLoopback: true, auth: { origin: api.url, key: 'secret-pixai-key' }, log: (line) => lines.push(line) });
+      const download = await openDownload(`${api.url}/v1/media/m1/image`, {
+        allowLoopback: true,
+        auth: { origin: api.url, key: 'secret-pixai-key' },
+        log: (line) => lines.push(line),
+      });
       await readAll(download.body);
       assert.strictEqual(lines.length, 4, lines.join('\n'));
       assert.match(lines[0], new RegExp(`^Download: GET ${api.url}/v1/media/m1/image \\(provider API, with the key\\)$`));
-      assert.match(lines[1], new RegExp(`^Download: GET ${api.url}/v1/media/m1/image → 302, redirected to ${cdn.url}/r/abc/image.png\\?… \\(\\d+ ms\\)$`));
+      assert.match(
+        lines[1],
+        new RegExp(`^Download: GET ${api.url}/v1/media/m1/image → 302, redirected to ${cdn.url}/r/abc/image.png\\?… \\(\\d+ ms\\)$`),
+      );
       assert.strictEqual(lines[2], `Download: GET ${cdn.url}/r/abc/image.png?…`);
       assert.match(lines[3], /→ 200 \(\d+ ms\)$/);
       for (const line of lines) assert.ok(!/secret-pixai-key|topsecret|authorization/i.test(line), line);
@@ -108,15 +133,23 @@ describe('core/download: openDownload', () => {
   it('logs a refused connection and keeps an echoed key out of an error body', async () => {
     const lines: string[] = [];
     const port = await refusedPort();
-    await assert.rejects(openDownload(`http://127.0.0.1:${port}/x.png`, { allowLoopback: true, log: (line) => lines.push(line) }), NetworkError);
+    await assert.rejects(
+      openDownload(`http://127.0.0.1:${port}/x.png`, { allowLoopback: true, log: (line) => lines.push(line) }),
+      NetworkError,
+    );
     assert.match(lines[1] ?? '', /→ ECONNREFUSED/);
-    const api = await localServer((req, res) => res.writeHead(403, { 'content-type': 'text/plain' }).end(`denied for ${req.headers.authorization}`));
+    const api = await localServer((req, res) =>
+      res.writeHead(403, { 'content-type': 'text/plain' }).end(`denied for ${req.headers.authorization}`),
+    );
     try {
-      await assert.rejects(openDownload(`${api.url}/v1/media/m1/image`, { allowLoopback: true, auth: { origin: api.url, key: 'secret-pixai-key' } }), (error: unknown) => {
-        assert.ok(error instanceof HttpError);
-        assert.strictEqual(error.body, 'denied for Bearer ***');
-        return true;
-      });
+      await assert.rejects(
+        openDownload(`${api.url}/v1/media/m1/image`, { allowLoopback: true, auth: { origin: api.url, key: 'secret-pixai-key' } }),
+        (error: unknown) => {
+          assert.ok(error instanceof HttpError);
+          assert.strictEqual(error.body, 'denied for Bearer ***');
+          return true;
+        },
+      );
     } finally {
       await api.close();
     }
@@ -135,7 +168,14 @@ describe('core/download: openDownload', () => {
   });
 
   it('refuses file:, data: and private-address URLs without connecting', async () => {
-    for (const url of ['file:///etc/passwd', 'data:image/png;base64,iVBORw0KGgo=', 'http://10.0.0.8/r/x.png', 'http://169.254.169.254/latest/meta-data/', 'http://[fd00::1]/x.png', 'ftp://cdn.example/x.png']) {
+    for (const url of [
+      'file:///etc/passwd',
+      'data:image/png;base64,iVBORw0KGgo=',
+      'http://10.0.0.8/r/x.png',
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[fd00::1]/x.png',
+      'ftp://cdn.example/x.png',
+    ]) {
       await assert.rejects(openDownload(url, { allowLoopback: true }), UnsafeUrlError, url);
     }
   });
@@ -143,7 +183,10 @@ describe('core/download: openDownload', () => {
   it('refuses loopback unless allowed', async () => {
     const server = await localServer((_req, res) => res.writeHead(200).end('ok'));
     try {
-      await assert.rejects(openDownload(`${server.url}/x`, { allowLoopback: false }), (error: unknown) => error instanceof UnsafeUrlError && /loopback/.test(error.message));
+      await assert.rejects(
+        openDownload(`${server.url}/x`, { allowLoopback: false }),
+        (error: unknown) => error instanceof UnsafeUrlError && /loopback/.test(error.message),
+      );
       assert.strictEqual(server.received.length, 0);
       await openDownload(`${server.url}/x`, { allowLoopback: true }).then((d) => readAll(d.body));
       assert.strictEqual(server.received.length, 1);
@@ -157,8 +200,14 @@ describe('core/download: openDownload', () => {
       res.writeHead(302, { location: req.url === '/a' ? 'http://192.168.1.1/router.png' : 'file:///etc/passwd' }).end();
     });
     try {
-      await assert.rejects(openDownload(`${server.url}/a`, { allowLoopback: true }), (error: unknown) => error instanceof UnsafeUrlError && /private network address/.test(error.message));
-      await assert.rejects(openDownload(`${server.url}/b`, { allowLoopback: true }), (error: unknown) => error instanceof UnsafeUrlError && /"file:" scheme/.test(error.message));
+      await assert.rejects(
+        openDownload(`${server.url}/a`, { allowLoopback: true }),
+        (error: unknown) => error instanceof UnsafeUrlError && /private network address/.test(error.message),
+      );
+      await assert.rejects(
+        openDownload(`${server.url}/b`, { allowLoopback: true }),
+        (error: unknown) => error instanceof UnsafeUrlError && /"file:" scheme/.test(error.message),
+      );
     } finally {
       await server.close();
     }
@@ -174,18 +223,26 @@ describe('core/download: openDownload', () => {
       assert.strictEqual(error.path, new URL(url).pathname);
       return true;
     });
-    await assert.rejects(openDownload(`${emulator.urls.cdn}/r/00000000000000000000000000000000/missing.png`, { allowLoopback: true }), (error: unknown) => {
-      assert.ok(error instanceof HttpError);
-      assert.strictEqual(error.status, 404);
-      assert.match(String(error.body), /NoSuchKey/);
-      return true;
-    });
+    await assert.rejects(
+      openDownload(`${emulator.urls.cdn}/r/00000000000000000000000000000000/missing.png`, { allowLoopback: true }),
+      (error: unknown) => {
+        assert.ok(error instanceof HttpError);
+        assert.strictEqual(error.status, 404);
+        assert.match(String(error.body), /NoSuchKey/);
+        return true;
+      },
+    );
   });
 
   it('caps the number of redirects', async () => {
-    const server = await localServer((req, res) => res.writeHead(302, { location: `/hop${Number((req.url ?? '').replace(/\D/g, '') || 0) + 1}` }).end());
+    const server = await localServer((req, res) =>
+      res.writeHead(302, { location: `/hop${Number((req.url ?? '').replace(/\D/g, '') || 0) + 1}` }).end(),
+    );
     try {
-      await assert.rejects(openDownload(`${server.url}/hop0`, { allowLoopback: true, maxRedirects: 3 }), (error: unknown) => error instanceof UnsafeUrlError && /too many times/.test(error.message));
+      await assert.rejects(
+        openDownload(`${server.url}/hop0`, { allowLoopback: true, maxRedirects: 3 }),
+        (error: unknown) => error instanceof UnsafeUrlError && /too many times/.test(error.message),
+      );
       assert.deepStrictEqual(server.received.map((r) => r.url), ['/hop0', '/hop1', '/hop2', '/hop3']);
       server.received.length = 0;
       await assert.rejects(openDownload(`${server.url}/hop0`, { allowLoopback: true }), UnsafeUrlError);
@@ -212,7 +269,10 @@ describe('core/download: openDownload', () => {
   it('treats a redirect without Location as an HTTP error', async () => {
     const server = await localServer((_req, res) => res.writeHead(302).end());
     try {
-      await assert.rejects(openDownload(`${server.url}/x`, { allowLoopback: true }), (error: unknown) => error instanceof HttpError && error.status === 302);
+      await assert.rejects(
+        openDownload(`${server.url}/x`, { allowLoopback: true }),
+        (error: unknown) => error instanceof HttpError && error.status === 302,
+      );
     } finally {
       await server.close();
     }

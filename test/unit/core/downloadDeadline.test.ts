@@ -25,7 +25,9 @@ describe('core/downloadDeadline', () => {
 
     it('stops a download that drips 16 bytes every 50 ms once past its deadline, with a retryable error', async () => {
       const api = new ApiClient({ baseUrl: emulator.urls.pixapi, key: 'test-pixapi-key' });
-      const answer = await api.call('POST', '/v1/images/generations', { json: { model: 'gemini-3.1-flash-image-preview', prompt: 'a cat', size: '512x512' } });
+      const answer = await api.call('POST', '/v1/images/generations', {
+        json: { model: 'gemini-3.1-flash-image-preview', prompt: 'a cat', size: '512x512' },
+      });
       const url = str(obj(arr(obj(answer.body)?.data)?.[0])?.url);
       assert.ok(url);
       emulator.inject({ origin: 'cdn', action: { kind: 'drip', bytesPerChunk: 16, everyMs: 50 } });

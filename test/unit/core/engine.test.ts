@@ -36,19 +36,30 @@ describe('TaskEngine', () => {
 
   it('refuses an empty prompt or a missing key without storing anything', async () => {
     const { engine, store } = setup();
-    await assert.rejects(engine.submit(imageRequest('   ')), (e: Error) => e instanceof RequestProblem && /prompt is empty/.test(e.message));
+    await assert.rejects(
+      engine.submit(imageRequest('   ')),
+      (e: Error) => e instanceof RequestProblem && /prompt is empty/.test(e.message),
+    );
     await assert.rejects(engine.submit(imageRequest('an invalid one')), /invalid prompt/);
     await assert.rejects(engine.submit(imageRequest('x'.repeat(32_001))), /32,001 characters long; m takes at most 32,000\. Shorten it\./);
     await engine.submit(imageRequest('z'.repeat(32_000))).then((task) => store.remove(task.id));
     const noKey = setup({ key: false });
-    await assert.rejects(noKey.engine.submit(imageRequest()), (e: RequestProblem) => e.needsKey === 'pixapi' && /Set API Key/.test(e.message));
+    await assert.rejects(
+      noKey.engine.submit(imageRequest()),
+      (e: RequestProblem) => e.needsKey === 'pixapi' && /Set API Key/.test(e.message),
+    );
     assert.strictEqual(store.size + noKey.store.size, 0);
   });
 
   it('never resends a submit that may have reached the provider (5xx, reset)', async () => {
-    for (const error of [new HttpError(500, { error: { message: 'boom' } }, undefined, 'POST', '/x'), new NetworkError('reset', 'ECONNRESET', false)]) {
+    for (const error of [
+      new HttpError(500, { error: { message: 'boom' } }, undefined, 'POST', '/x'),
+      new NetworkError('reset', 'ECONNRESET', false),
+    ]) {
       const { engine, adapter, clock, store } = setup();
-      adapter.nextSubmit = async () => { throw error; };
+      adapter.nextSubmit = async () => {
+        throw error;
+      };
       const task = await engine.submit(imageRequest());
       await clock.advance(10 * 60_000);
       assert.strictEqual(adapter.submits.length, 1, `sent once only after ${error.message}`);
@@ -91,7 +102,12 @@ describe('TaskEngine', () => {
 
   it('never checks one task more often than the provider floor, with growing waits', async () => {
     const { engine, adapter, clock } = setup();
-    adapter.policy = { ...adapter.policy, floorMs: 1500, firstCheckMs: { image: 100, video: 100 }, minIntervalMs: { image: 100, video: 100 } };
+    adapter.policy = {
+      ...adapter.policy,
+      floorMs: 1500,
+      firstCheckMs: { image: 100, video: 100 },
+      minIntervalMs: { image: 100, video: 100 },
+    };
     await engine.submit(imageRequest());
     await clock.advance(120_000);
     const gaps = adapter.polls.slice(1).map((p, i) => p.at - adapter.polls[i].at);
@@ -139,7 +155,11 @@ describe('TaskEngine', () => {
     assert.strictEqual(setup().engine.deadlineMs({ request: { ...imageRequest(), kind: 'video' } }), 45 * 60_000);
     const withPolicy = setup();
     withPolicy.adapter.policy = { ...withPolicy.adapter.policy, deadlinesMs: { image: 120_000, video: 600_000 } };
-    assert.strictEqual(withPolicy.engine.deadlineMs({ request: imageRequest() }), 120_000, 'the provider policy decides when it has deadlines');
+    assert.strictEqual(
+      withPolicy.engine.deadlineMs({ request: imageRequest() }),
+      120_000,
+      'the provider policy decides when it has deadlines',
+    );
     const { engine, clock, store } = setup({ deps: { deadlines: { image: 90_000, video: 300_000 } } });
     const task = await engine.submit(imageRequest());
     assert.strictEqual(engine.deadlineMs(task), 90_000);

@@ -83,7 +83,12 @@ describe('TaskEngine pacing', () => {
   describe('the provider floor', () => {
     it('holds for Refresh, a new key and a resumed task, whatever asked for the check', async () => {
       const { engine, adapter, clock } = setup();
-      adapter.policy = { ...adapter.policy, floorMs: 1500, firstCheckMs: { image: 1500, video: 1500 }, minIntervalMs: { image: 2000, video: 2000 } };
+      adapter.policy = {
+        ...adapter.policy,
+        floorMs: 1500,
+        firstCheckMs: { image: 1500, video: 1500 },
+        minIntervalMs: { image: 2000, video: 2000 },
+      };
       const task = await engine.submit(imageRequest());
       await clock.advance(1500);
       assert.strictEqual(adapter.polls.length, 1);
@@ -103,7 +108,17 @@ describe('TaskEngine pacing', () => {
       const second = setup();
       second.adapter.policy = adapter.policy;
       const checkedAt = second.clock.now() - 500;
-      await second.persistence.save({ id: 'held', request: imageRequest(), state: 'running', remoteId: 'r9', createdAt: checkedAt - 10_000, submittedAt: checkedAt - 10_000, lastCheckedAt: checkedAt, origin: 'user', revision: 3 });
+      await second.persistence.save({
+        id: 'held',
+        request: imageRequest(),
+        state: 'running',
+        remoteId: 'r9',
+        createdAt: checkedAt - 10_000,
+        submittedAt: checkedAt - 10_000,
+        lastCheckedAt: checkedAt,
+        origin: 'user',
+        revision: 3,
+      });
       await second.store.load();
       await second.engine.resume();
       await second.clock.advance(900);
@@ -157,7 +172,9 @@ describe('TaskEngine pacing', () => {
 
   describe('per-minute request budget', () => {
     /** Three Apixo-paced image tasks that each take 90 s; returns every request time. */
-    async function threeSlowTasks(requestsPerMinute: number | undefined): Promise<{ times: number[]; states: (Task['state'] | undefined)[] }> {
+    async function threeSlowTasks(
+      requestsPerMinute: number | undefined,
+    ): Promise<{ times: number[]; states: (Task['state'] | undefined)[] }> {
       const { engine, adapter, clock, store } = setup();
       adapter.policy = { ...apixoPolicy('free'), requestsPerMinute };
       adapter.poll = async (_api, task) => {
@@ -188,17 +205,41 @@ describe('TaskEngine pacing', () => {
 
 describe('KeyRejectionNotices', () => {
   const base: Task = { id: 'a', request: imageRequest(), state: 'running', remoteId: 'r', createdAt: 1, origin: 'user', revision: 1 };
-  const rejected: Task = { ...base, error: { message: 'Pixapi rejected the API key. Set a valid key with "Media Studio: Set API Key".', status: 401 }, revision: 2 };
+  const rejected: Task = {
+    ...base,
+    error: { message: 'Pixapi rejected the API key. Set a valid key with "Media Studio: Set API Key".', status: 401 },
+    revision: 2,
+  };
 
   it('announces a rejected key once per provider, again after a check worked or the key changed', () => {
     const notices = new KeyRejectionNotices();
     assert.strictEqual(notices.shouldAnnounce({ kind: 'changed', task: rejected, previous: base }), true);
-    assert.strictEqual(notices.shouldAnnounce({ kind: 'changed', task: { ...rejected, revision: 3 }, previous: rejected }), false, 'not once per check');
-    assert.strictEqual(notices.shouldAnnounce({ kind: 'changed', task: { ...rejected, id: 'b' }, previous: { ...base, id: 'b' } }), false, 'not once per task');
+    assert.strictEqual(
+      notices.shouldAnnounce({ kind: 'changed', task: { ...rejected, revision: 3 }, previous: rejected }),
+      false,
+      'not once per check',
+    );
+    assert.strictEqual(
+      notices.shouldAnnounce({ kind: 'changed', task: { ...rejected, id: 'b' }, previous: { ...base, id: 'b' } }),
+      false,
+      'not once per task',
+    );
     assert.strictEqual(notices.shouldAnnounce({ kind: 'changed', task: { ...base, revision: 4 }, previous: rejected }), false);
-    assert.strictEqual(notices.shouldAnnounce({ kind: 'changed', task: rejected, previous: base }), true, 'news again after a check worked');
+    assert.strictEqual(
+      notices.shouldAnnounce({ kind: 'changed', task: rejected, previous: base }),
+      true,
+      'news again after a check worked',
+    );
     notices.keyChanged('pixapi');
-    assert.strictEqual(notices.shouldAnnounce({ kind: 'changed', task: { ...rejected, revision: 5 }, previous: rejected }), true, 'news again after a new key');
-    assert.strictEqual(notices.shouldAnnounce({ kind: 'changed', task: { ...rejected, state: 'failed' }, previous: base }), false, 'failed tasks have their own message');
+    assert.strictEqual(
+      notices.shouldAnnounce({ kind: 'changed', task: { ...rejected, revision: 5 }, previous: rejected }),
+      true,
+      'news again after a new key',
+    );
+    assert.strictEqual(
+      notices.shouldAnnounce({ kind: 'changed', task: { ...rejected, state: 'failed' }, previous: base }),
+      false,
+      'failed tasks have their own message',
+    );
   });
 });

@@ -29,7 +29,9 @@ describe('core/http and core/download: endless error bodies', () => {
 
   it('a CDN answering 500 with a 200 MiB body: the download fails at once and memory stays flat', async () => {
     const api = new ApiClient({ baseUrl: emulator.urls.pixapi, key: KEY });
-    const answer = await api.call('POST', '/v1/images/generations', { json: { model: 'gemini-3.1-flash-image-preview', prompt: 'a cat', size: '512x512' } });
+    const answer = await api.call('POST', '/v1/images/generations', {
+      json: { model: 'gemini-3.1-flash-image-preview', prompt: 'a cat', size: '512x512' },
+    });
     const url = str(obj(arr(obj(answer.body)?.data)?.[0])?.url);
     assert.ok(url);
     emulator.inject({ origin: 'cdn', action: { kind: 'errorBody', status: 500, bytes: 200 * MiB }, times: 3 });

@@ -1,6 +1,6 @@
 /** describeFailure / providerMessage: what a person reads when a provider says no. */
 import * as assert from 'assert';
-import { describeFailure, Failure, providerMessage } from '../../../src/core/errors';
+import { describeFailure, type Failure, providerMessage } from '../../../src/core/errors';
 import { ApiClient, HttpError, NetworkError, ProtocolError } from '../../../src/core/http';
 import { ProviderEmulator } from '../../emulator';
 
@@ -19,16 +19,86 @@ function apixoBody(code: number, message: string, detail?: string): unknown {
 }
 
 describe('core/errors: describeFailure', () => {
-  const cases: ReadonlyArray<{ status: number; body: unknown; kind: Failure['kind']; transient: boolean; says: RegExp[]; echoes: boolean }> = [
-    { status: 400, body: pixapiBody(400, "'n' must be an integer between 1 and 10"), kind: 'invalid', transient: false, says: [/^Pixapi rejected the request as invalid\./], echoes: true },
-    { status: 401, body: pixapiBody(401, 'Invalid API key', 'authentication_error'), kind: 'auth', transient: false, says: [/rejected the API key/, /Set a valid key with "Media Studio: Set API Key"/], echoes: false },
-    { status: 402, body: pixapiBody(402, 'Insufficient credits', 'insufficient_quota'), kind: 'credits', transient: false, says: [/out of credits/, /Top it up on Pixapi's site, then retry\./], echoes: false },
-    { status: 403, body: pixapiBody(403, 'Forbidden by policy', 'permission_error'), kind: 'rejected', transient: false, says: [/refused the request \(permission or content policy\)/], echoes: true },
-    { status: 404, body: pixapiBody(404, "Model 'gpt-9' not found"), kind: 'notFound', transient: false, says: [/does not know this model or task/], echoes: true },
-    { status: 422, body: pixapiBody(422, 'Prompt rejected by content policy'), kind: 'rejected', transient: false, says: [/rejected the prompt/, /Change the prompt and retry\.$/], echoes: true },
-    { status: 429, body: pixapiBody('rate_limited', 'Rate limit exceeded, please retry later', 'rate_limit_error'), kind: 'rateLimited', transient: true, says: [/rate limiting/, /backing off/], echoes: false },
-    { status: 500, body: { error: { code: 500, message: 'Internal server error', type: 'server_error', request_id: 'req_1' } }, kind: 'server', transient: true, says: [/server error \(500\)/], echoes: true },
-    { status: 503, body: pixapiBody(503, 'Model is currently unavailable', 'service_unavailable_error'), kind: 'unavailable', transient: true, says: [/model is unavailable right now/], echoes: true },
+  const cases: ReadonlyArray<{
+    status: number;
+    body: unknown;
+    kind: Failure['kind'];
+    transient: boolean;
+    says: RegExp[];
+    echoes: boolean;
+  }> = [
+    {
+      status: 400,
+      body: pixapiBody(400, "'n' must be an integer between 1 and 10"),
+      kind: 'invalid',
+      transient: false,
+      says: [/^Pixapi rejected the request as invalid\./],
+      echoes: true,
+    },
+    {
+      status: 401,
+      body: pixapiBody(401, 'Invalid API key', 'authentication_error'),
+      kind: 'auth',
+      transient: false,
+      says: [/rejected the API key/, /Set a valid key with "Media Studio: Set API Key"/],
+      echoes: false,
+    },
+    {
+      status: 402,
+      body: pixapiBody(402, 'Insufficient credits', 'insufficient_quota'),
+      kind: 'credits',
+      transient: false,
+      says: [/out of credits/, /Top it up on Pixapi's site, then retry\./],
+      echoes: false,
+    },
+    {
+      status: 403,
+      body: pixapiBody(403, 'Forbidden by policy', 'permission_error'),
+      kind: 'rejected',
+      transient: false,
+      says: [/refused the request \(permission or content policy\)/],
+      echoes: true,
+    },
+    {
+      status: 404,
+      body: pixapiBody(404, "Model 'gpt-9' not found"),
+      kind: 'notFound',
+      transient: false,
+      says: [/does not know this model or task/],
+      echoes: true,
+    },
+    {
+      status: 422,
+      body: pixapiBody(422, 'Prompt rejected by content policy'),
+      kind: 'rejected',
+      transient: false,
+      says: [/rejected the prompt/, /Change the prompt and retry\.$/],
+      echoes: true,
+    },
+    {
+      status: 429,
+      body: pixapiBody('rate_limited', 'Rate limit exceeded, please retry later', 'rate_limit_error'),
+      kind: 'rateLimited',
+      transient: true,
+      says: [/rate limiting/, /backing off/],
+      echoes: false,
+    },
+    {
+      status: 500,
+      body: { error: { code: 500, message: 'Internal server error', type: 'server_error', request_id: 'req_1' } },
+      kind: 'server',
+      transient: true,
+      says: [/server error \(500\)/],
+      echoes: true,
+    },
+    {
+      status: 503,
+      body: pixapiBody(503, 'Model is currently unavailable', 'service_unavailable_error'),
+      kind: 'unavailable',
+      transient: true,
+      says: [/model is unavailable right now/],
+      echoes: true,
+    },
   ];
 
   for (const c of cases) {
@@ -41,7 +111,11 @@ describe('core/errors: describeFailure', () => {
       for (const pattern of c.says) assert.match(failure.message, pattern);
       assert.ok(failure.message.includes('Pixapi'), 'names the provider');
       const said = (c.body as { error: { message: string } }).error.message;
-      assert.strictEqual(failure.message.includes(`Pixapi said: "${said}"`), c.echoes, `echo of the provider's message in: ${failure.message}`);
+      assert.strictEqual(
+        failure.message.includes(`Pixapi said: "${said}"`),
+        c.echoes,
+        `echo of the provider's message in: ${failure.message}`,
+      );
     });
   }
 
@@ -51,7 +125,10 @@ describe('core/errors: describeFailure', () => {
   });
 
   it("reads Apixo's envelope: the detail from data.error, the code from the envelope", () => {
-    const failure = describeFailure('apixo', httpError(400, apixoBody(400, 'Invalid request parameters', "'aspect_ratio' must be one of 1:1, 16:9")));
+    const failure = describeFailure(
+      'apixo',
+      httpError(400, apixoBody(400, 'Invalid request parameters', "'aspect_ratio' must be one of 1:1, 16:9")),
+    );
     assert.strictEqual(failure.kind, 'invalid');
     assert.strictEqual(failure.code, '400');
     assert.strictEqual(failure.message, `Apixo rejected the request as invalid. Apixo said: "'aspect_ratio' must be one of 1:1, 16:9"`);
@@ -81,7 +158,8 @@ describe('core/errors: describeFailure', () => {
   });
 
   it('does not echo an HTML error page', () => {
-    const page = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+    const page =
+      '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
     const failure = describeFailure('pixapi', httpError(502, page));
     assert.strictEqual(failure.message, 'Pixapi had a server error (502).');
     assert.ok(!failure.message.includes('<'));
@@ -118,17 +196,27 @@ describe('core/errors: describeFailure', () => {
     it('turns an emulated Pixapi 402 and a refused prompt into their messages', async () => {
       const api = new ApiClient({ baseUrl: emulator.urls.pixapi, key: 'test-pixapi-key' });
       emulator.inject({ origin: 'pixapi', method: 'POST', action: { kind: 'status', status: 402 } });
-      const credits = await api.call('POST', '/v1/async/images/generations', { json: { model: 'gpt-image-2', prompt: 'a cat' } }).catch((e: unknown) => e);
+      const credits = await api
+        .call('POST', '/v1/async/images/generations', { json: { model: 'gpt-image-2', prompt: 'a cat' } })
+        .catch((e: unknown) => e);
       assert.strictEqual(describeFailure('pixapi', credits).kind, 'credits');
-      const rejected = await api.call('POST', '/v1/async/images/generations', { json: { model: 'gpt-image-2', prompt: 'a cat [reject]' } }).catch((e: unknown) => e);
+      const rejected = await api
+        .call('POST', '/v1/async/images/generations', { json: { model: 'gpt-image-2', prompt: 'a cat [reject]' } })
+        .catch((e: unknown) => e);
       const failure = describeFailure('pixapi', rejected);
       assert.strictEqual(failure.kind, 'rejected');
-      assert.strictEqual(failure.message, 'Pixapi rejected the prompt. Pixapi said: "Prompt rejected by content policy" Change the prompt and retry.');
+      assert.strictEqual(
+        failure.message,
+        'Pixapi rejected the prompt. Pixapi said: "Prompt rejected by content policy" Change the prompt and retry.',
+      );
     });
 
     it('does not echo an HTML page sent by a proxy in front of the provider', async () => {
       const api = new ApiClient({ baseUrl: emulator.urls.pixapi, key: 'test-pixapi-key' });
-      emulator.inject({ origin: 'pixapi', action: { kind: 'status', status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' } });
+      emulator.inject({
+        origin: 'pixapi',
+        action: { kind: 'status', status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' },
+      });
       const error = await api.call('GET', '/v1/models').catch((e: unknown) => e);
       assert.ok(error instanceof HttpError);
       assert.strictEqual(describeFailure('pixapi', error).message, 'Pixapi had a server error (502).');

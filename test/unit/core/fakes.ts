@@ -1,8 +1,8 @@
 /** Test doubles for the pure core: a manual clock, an in-memory persistence, a scriptable adapter. */
 import type { ProviderAdapter, SubmitResult } from '../../../src/core/adapters/adapter';
-import { Clock, EngineDeps, TaskEngine } from '../../../src/core/engine';
+import { type Clock, type EngineDeps, TaskEngine } from '../../../src/core/engine';
 import { ApiClient } from '../../../src/core/http';
-import { TaskPersistence, TaskStore } from '../../../src/core/store';
+import { type TaskPersistence, TaskStore } from '../../../src/core/store';
 import type { RemoteStatus, Task, TaskRequest } from '../../../src/core/task';
 
 export class ManualClock implements Clock {
@@ -56,7 +56,11 @@ export type Script = (request: TaskRequest) => Promise<SubmitResult>;
 /** An adapter whose submit and poll answers the test decides; it records every call. */
 export class ScriptedAdapter implements ProviderAdapter {
   readonly id = 'pixapi' as const;
-  policy = { floorMs: 1000, firstCheckMs: { image: 1000, video: 5000 }, minIntervalMs: { image: 2000, video: 3000 } } as ProviderAdapter['policy'];
+  policy = {
+    floorMs: 1000,
+    firstCheckMs: { image: 1000, video: 5000 },
+    minIntervalMs: { image: 2000, video: 3000 },
+  } as ProviderAdapter['policy'];
   submits: TaskRequest[] = [];
   polls: { remoteId: string; at: number }[] = [];
   /** When each submit and status check was made, in order. */

@@ -6,7 +6,15 @@ import type { Task } from '../../../src/core/task';
 function task(partial: Partial<Task> = {}): Task {
   return {
     id: 't1',
-    request: { provider: 'pixapi', model: 'gpt-image-2', operation: 'generate', kind: 'image', prompt: 'a cat', params: {}, workspaceFolder: 'file:///ws' },
+    request: {
+      provider: 'pixapi',
+      model: 'gpt-image-2',
+      operation: 'generate',
+      kind: 'image',
+      prompt: 'a cat',
+      params: {},
+      workspaceFolder: 'file:///ws',
+    },
     state: 'running',
     remoteId: 'r1',
     createdAt: 1,
@@ -19,13 +27,28 @@ function task(partial: Partial<Task> = {}): Task {
 describe('core/finishNotice', () => {
   it('a saved result offers Open and Reveal, naming the first file and counting the others', () => {
     const before = task({ state: 'succeeded', results: [{ url: 'https://cdn/a' }, { url: 'https://cdn/b' }] });
-    const after = task({ state: 'succeeded', results: [{ url: 'https://cdn/a', file: 'file:///ws/generated/a.png' }, { url: 'https://cdn/b', file: 'file:///ws/generated/b.png' }] });
-    assert.deepStrictEqual(finishNotice(before, after), { kind: 'saved', file: 'file:///ws/generated/a.png', others: 1, video: false, actions: ['open', 'reveal'] });
+    const after = task({
+      state: 'succeeded',
+      results: [
+        { url: 'https://cdn/a', file: 'file:///ws/generated/a.png' },
+        { url: 'https://cdn/b', file: 'file:///ws/generated/b.png' },
+      ],
+    });
+    assert.deepStrictEqual(finishNotice(before, after), {
+      kind: 'saved',
+      file: 'file:///ws/generated/a.png',
+      others: 1,
+      video: false,
+      actions: ['open', 'reveal'],
+    });
   });
 
   it('says video for a video task', () => {
     const video = (t: Partial<Task>) => task({ ...t, request: { ...task().request, kind: 'video', operation: 'video' } });
-    const notice = finishNotice(video({ state: 'succeeded', results: [{ url: 'u' }] }), video({ state: 'succeeded', results: [{ url: 'u', file: 'file:///ws/v.mp4' }] }));
+    const notice = finishNotice(
+      video({ state: 'succeeded', results: [{ url: 'u' }] }),
+      video({ state: 'succeeded', results: [{ url: 'u', file: 'file:///ws/v.mp4' }] }),
+    );
     assert.deepStrictEqual(notice, { kind: 'saved', file: 'file:///ws/v.mp4', others: 0, video: true, actions: ['open', 'reveal'] });
   });
 
@@ -44,8 +67,16 @@ describe('core/finishNotice', () => {
   });
 
   it('a rejected key (401) offers Set API Key and Retry; other failures only Retry', () => {
-    assert.deepStrictEqual(finishNotice(task(), task({ state: 'failed', error: { message: 'The key was rejected.', status: 401 } })), { kind: 'failed', message: 'The key was rejected.', actions: ['setApiKey', 'retry'] });
-    assert.deepStrictEqual(finishNotice(task(), task({ state: 'failed', error: { message: 'Out of credits.', status: 402 } })), { kind: 'failed', message: 'Out of credits.', actions: ['retry'] });
+    assert.deepStrictEqual(finishNotice(task(), task({ state: 'failed', error: { message: 'The key was rejected.', status: 401 } })), {
+      kind: 'failed',
+      message: 'The key was rejected.',
+      actions: ['setApiKey', 'retry'],
+    });
+    assert.deepStrictEqual(finishNotice(task(), task({ state: 'failed', error: { message: 'Out of credits.', status: 402 } })), {
+      kind: 'failed',
+      message: 'Out of credits.',
+      actions: ['retry'],
+    });
     assert.strictEqual(finishNotice(task({ state: 'failed' }), task({ state: 'failed', revision: 2 })), undefined, 'told once');
   });
 
@@ -58,7 +89,11 @@ describe('core/finishNotice', () => {
     // The engine records `succeeded` first, then the writer records the save error in a second update.
     const succeeded = task({ state: 'succeeded', results: [{ inline: true, inlineFile: 'k.bin' }] });
     const failed = task({ state: 'succeeded', results: [{ inline: true, inlineFile: 'k.bin', saveError: 'Could not write the result.' }] });
-    assert.deepStrictEqual(finishNotice(succeeded, failed), { kind: 'saveFailed', error: 'Could not write the result.', actions: ['saveAgain'] });
+    assert.deepStrictEqual(finishNotice(succeeded, failed), {
+      kind: 'saveFailed',
+      error: 'Could not write the result.',
+      actions: ['saveAgain'],
+    });
     assert.strictEqual(finishNotice(failed, { ...failed, revision: 2 }), undefined, 'not again for a later change');
   });
 
@@ -72,7 +107,10 @@ describe('core/finishNotice', () => {
   });
 
   it('warns once when a submit may or may not have reached the provider', () => {
-    assert.deepStrictEqual(finishNotice(task({ state: 'submitting' }), task({ state: 'unconfirmed', error: { message: 'Timed out.' } })), { kind: 'unconfirmed', message: 'Timed out.' });
+    assert.deepStrictEqual(finishNotice(task({ state: 'submitting' }), task({ state: 'unconfirmed', error: { message: 'Timed out.' } })), {
+      kind: 'unconfirmed',
+      message: 'Timed out.',
+    });
     assert.strictEqual(finishNotice(task({ state: 'unconfirmed' }), task({ state: 'unconfirmed', revision: 2 })), undefined);
   });
 });

@@ -23,10 +23,13 @@ function stubResolver(table: Record<string, string>, asked: string[]): LookupFun
 describe('core/guardedConnect: the connected address is checked', () => {
   it('guardedLookup refuses private, link-local and (unless allowed) loopback answers, single or all', async () => {
     const lookupOf = (address: string, allowLoopback: boolean, all: boolean) => new Promise<unknown>((resolve) => {
-      guardedLookup(allowLoopback, stubResolver({ 'h.example': address }, []))('h.example', { all }, (error, answer) => resolve(error ?? answer));
+      guardedLookup(allowLoopback, stubResolver({ 'h.example': address }, []))('h.example', { all }, (error, answer) =>
+        resolve(error ?? answer),
+      );
     });
     for (const address of ['10.0.0.5', '169.254.169.254', '192.168.1.1', 'fd00::1', '::ffff:10.0.0.1', '0.0.0.0']) {
-      for (const all of [false, true]) assert.ok((await lookupOf(address, true, all)) instanceof PrivateAddressError, `${address} all=${all}`);
+      for (const all of [false, true])
+        assert.ok((await lookupOf(address, true, all)) instanceof PrivateAddressError, `${address} all=${all}`);
     }
     assert.ok((await lookupOf('127.0.0.1', false, false)) instanceof PrivateAddressError, 'loopback without the exception');
     assert.strictEqual(await lookupOf('127.0.0.1', true, false), '127.0.0.1', 'loopback with the exception');
@@ -55,7 +58,10 @@ describe('core/guardedConnect: the connected address is checked', () => {
     it('refuses a public-looking name that resolves to a private address, without connecting', async () => {
       const asked: string[] = [];
       const lookup = stubResolver({ 'cdn.example': '10.20.30.40' }, asked);
-      const error = await openDownload(`http://cdn.example:${port}/r.png`, { allowLoopback: true, lookup }).then(() => undefined, (e: unknown) => e);
+      const error = await openDownload(`http://cdn.example:${port}/r.png`, { allowLoopback: true, lookup }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof UnsafeUrlError, String(error));
       assert.match(error.message, /cdn\.example resolves to 10\.20\.30\.40, which is a private network address/);
       assert.deepStrictEqual(asked, ['cdn.example']);
@@ -65,7 +71,10 @@ describe('core/guardedConnect: the connected address is checked', () => {
     it('refuses a redirect to a name that resolves to the cloud metadata address', async () => {
       const asked: string[] = [];
       const lookup = stubResolver({ 'start.example': '127.0.0.1', 'metadata.example': '169.254.169.254' }, asked);
-      const error = await openDownload(`http://start.example:${port}/hop`, { allowLoopback: true, lookup }).then(() => undefined, (e: unknown) => e);
+      const error = await openDownload(`http://start.example:${port}/hop`, { allowLoopback: true, lookup }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof UnsafeUrlError, String(error));
       assert.match(error.message, /169\.254\.169\.254.*link-local/);
       assert.deepStrictEqual(asked, ['start.example', 'metadata.example']);
@@ -76,7 +85,10 @@ describe('core/guardedConnect: the connected address is checked', () => {
       const opened = await openDownload(`http://local.example:${port}/r.png`, { allowLoopback: true, lookup });
       for await (const chunk of opened.body) void chunk;
       assert.strictEqual(opened.contentType, 'image/png');
-      const error = await openDownload(`http://local.example:${port}/r.png`, { allowLoopback: false, lookup }).then(() => undefined, (e: unknown) => e);
+      const error = await openDownload(`http://local.example:${port}/r.png`, { allowLoopback: false, lookup }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof UnsafeUrlError, String(error));
       assert.match(error.message, /loopback/);
     });

@@ -5,7 +5,20 @@
  */
 import * as assert from 'assert';
 import {
-  ApiClient, arr, errorCode, HttpError, NetworkError, num, obj, parseJson, parseRetryAfter, ProtocolError, readLimited, redactSecret, str, toNetworkError,
+  ApiClient,
+  arr,
+  errorCode,
+  HttpError,
+  NetworkError,
+  num,
+  obj,
+  parseJson,
+  parseRetryAfter,
+  ProtocolError,
+  readLimited,
+  redactSecret,
+  str,
+  toNetworkError,
 } from '../../../src/core/http';
 import { describeFailure } from '../../../src/core/errors';
 import { multipartBody } from '../../../src/core/multipart';
@@ -51,7 +64,10 @@ describe('core/http: ApiClient', () => {
     it('builds URLs under its base path, with the query encoded', () => {
       const client = new ApiClient({ baseUrl: 'http://127.0.0.1:7002/api/v1/', key: 'k' });
       assert.strictEqual(client.origin, 'http://127.0.0.1:7002');
-      assert.strictEqual(client.url('/statusTask/nano-banana', { taskId: 'task a&b' }).toString(), 'http://127.0.0.1:7002/api/v1/statusTask/nano-banana?taskId=task+a%26b');
+      assert.strictEqual(
+        client.url('/statusTask/nano-banana', { taskId: 'task a&b' }).toString(),
+        'http://127.0.0.1:7002/api/v1/statusTask/nano-banana?taskId=task+a%26b',
+      );
     });
 
     it('url() refuses a path that would leave the origin', () => {
@@ -159,7 +175,10 @@ describe('core/http: ApiClient', () => {
         await assert.rejects(client.call('GET', '/x'), (error: unknown) => {
           assert.ok(error instanceof HttpError);
           assert.strictEqual(error.status, 429);
-          assert.ok(error.retryAfterMs !== undefined && error.retryAfterMs > 27_000 && error.retryAfterMs <= 30_000, `retryAfterMs ${error.retryAfterMs}`);
+          assert.ok(
+            error.retryAfterMs !== undefined && error.retryAfterMs > 27_000 && error.retryAfterMs <= 30_000,
+            `retryAfterMs ${error.retryAfterMs}`,
+          );
           return true;
         });
       } finally {
@@ -186,7 +205,9 @@ describe('core/http: ApiClient', () => {
     });
 
     it('returns an accepted redirect with its Location and text body', async () => {
-      const server = await localServer((_req, res) => res.writeHead(302, { location: 'https://cdn.example/file.png', 'content-type': 'text/plain' }).end('Found'));
+      const server = await localServer((_req, res) =>
+        res.writeHead(302, { location: 'https://cdn.example/file.png', 'content-type': 'text/plain' }).end('Found'),
+      );
       try {
         const client = new ApiClient({ baseUrl: server.url, key: 'k' });
         const response = await client.call('GET', '/v1/media/m1/image', { acceptStatuses: [302] });
@@ -214,15 +235,26 @@ describe('core/http: ApiClient', () => {
   describe('a gateway that echoes the Authorization header', () => {
     const KEY = 'sk-echoed-secret-0123456789';
 
-    async function echoing(status: number, contentType: string, render: (authorization: string) => string): Promise<{ error: unknown; close: () => Promise<void> }> {
-      const server = await localServer((req, res) => res.writeHead(status, { 'content-type': contentType }).end(render(String(req.headers.authorization))));
+    async function echoing(
+      status: number,
+      contentType: string,
+      render: (authorization: string) => string,
+    ): Promise<{ error: unknown; close: () => Promise<void> }> {
+      const server = await localServer((req, res) =>
+        res.writeHead(status, { 'content-type': contentType }).end(render(String(req.headers.authorization))),
+      );
       const client = new ApiClient({ baseUrl: server.url, key: KEY });
-      const error = await client.call('POST', '/v1/images/generations', { json: {} }).then(() => undefined, (e: unknown) => e);
+      const error = await client.call('POST', '/v1/images/generations', { json: {} }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       return { error, close: () => server.close() };
     }
 
     it('keeps the key out of a JSON error body, its message and the stored failure', async () => {
-      const { error, close } = await echoing(400, 'application/json', (auth) => JSON.stringify({ error: { message: `bad request; you sent ${auth}`, headers: { authorization: auth, [auth]: 1 } } }));
+      const { error, close } = await echoing(400, 'application/json', (auth) =>
+        JSON.stringify({ error: { message: `bad request; you sent ${auth}`, headers: { authorization: auth, [auth]: 1 } } }),
+      );
       try {
         assert.ok(error instanceof HttpError);
         assert.ok(!JSON.stringify(error.body).includes(KEY), JSON.stringify(error.body));
@@ -250,7 +282,11 @@ describe('core/http: ApiClient', () => {
     });
 
     it('keeps the key out of a 200 answer that is kept (a failed task, an envelope)', async () => {
-      const server = await localServer((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'failed', error: { message: `echo: ${req.headers.authorization}` } })));
+      const server = await localServer((req, res) =>
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: 'failed', error: { message: `echo: ${req.headers.authorization}` } })),
+      );
       try {
         const response = await new ApiClient({ baseUrl: server.url, key: KEY }).call('GET', '/v1/tasks/1');
         assert.deepStrictEqual(response.body, { status: 'failed', error: { message: 'echo: Bearer ***' } });
@@ -299,7 +335,9 @@ describe('core/http: ApiClient', () => {
     });
 
     it('turns a 200 HTML page into a ProtocolError', async () => {
-      const server = await localServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>captive portal</html>'));
+      const server = await localServer((_req, res) =>
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<html>captive portal</html>'),
+      );
       try {
         await assert.rejects(new ApiClient({ baseUrl: server.url, key: 'k' }).call('GET', '/v1/models'), ProtocolError);
       } finally {
@@ -323,22 +361,28 @@ describe('core/http: ApiClient', () => {
 
     it('does not mark a connection dropped after the request was sent as never reached (the task exists)', async () => {
       emulator.inject({ origin: 'pixapi', method: 'POST', action: { kind: 'drop' } });
-      await assert.rejects(api.call('POST', '/v1/async/images/generations', { json: { model: 'gpt-image-2', prompt: 'x' } }), (error: unknown) => {
-        assert.ok(error instanceof NetworkError, String(error));
-        assert.strictEqual(error.neverReached, false);
-        return true;
-      });
+      await assert.rejects(
+        api.call('POST', '/v1/async/images/generations', { json: { model: 'gpt-image-2', prompt: 'x' } }),
+        (error: unknown) => {
+          assert.ok(error instanceof NetworkError, String(error));
+          assert.strictEqual(error.neverReached, false);
+          return true;
+        },
+      );
       assert.strictEqual(emulator.tasks('pixapi').length, 1, 'the provider did create the task');
       assert.strictEqual(emulator.requests[0].fault, 'drop');
     });
 
     it('does not mark a drop before processing as never reached either (the client cannot tell)', async () => {
       emulator.inject({ origin: 'pixapi', method: 'POST', action: { kind: 'dropBeforeProcessing' } });
-      await assert.rejects(api.call('POST', '/v1/async/images/generations', { json: { model: 'gpt-image-2', prompt: 'x' } }), (error: unknown) => {
-        assert.ok(error instanceof NetworkError);
-        assert.strictEqual(error.neverReached, false);
-        return true;
-      });
+      await assert.rejects(
+        api.call('POST', '/v1/async/images/generations', { json: { model: 'gpt-image-2', prompt: 'x' } }),
+        (error: unknown) => {
+          assert.ok(error instanceof NetworkError);
+          assert.strictEqual(error.neverReached, false);
+          return true;
+        },
+      );
     });
 
     it('reports a body cut off mid-way as a NetworkError, not as bad JSON', async () => {
@@ -409,9 +453,15 @@ describe('core/http: helpers', () => {
 
   it('readLimited stops at the limit and parseJson reports bad JSON as a ProtocolError', async () => {
     assert.strictEqual((await readLimited(chunks('ab', 'cd'), 4, 'it')).toString(), 'abcd');
-    await assert.rejects(readLimited(chunks('ab', 'cde'), 4, 'The thing'), (error: unknown) => error instanceof ProtocolError && /^The thing is larger than/.test(error.message));
+    await assert.rejects(
+      readLimited(chunks('ab', 'cde'), 4, 'The thing'),
+      (error: unknown) => error instanceof ProtocolError && /^The thing is larger than/.test(error.message),
+    );
     assert.deepStrictEqual(parseJson(Buffer.from('{"a":[1]}'), 'it'), { a: [1] });
-    assert.throws(() => parseJson(Buffer.from('{"a":'), 'The answer'), (error: unknown) => error instanceof ProtocolError && error.message === 'The answer is not valid JSON.');
+    assert.throws(
+      () => parseJson(Buffer.from('{"a":'), 'The answer'),
+      (error: unknown) => error instanceof ProtocolError && error.message === 'The answer is not valid JSON.',
+    );
   });
 
   it('obj/str/num/arr accept only their own shape', () => {

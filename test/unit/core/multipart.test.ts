@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiClient, obj, str } from '../../../src/core/http';
-import { multipartBody, MultipartBody, MultipartPart } from '../../../src/core/multipart';
+import { multipartBody, type MultipartBody, type MultipartPart } from '../../../src/core/multipart';
 import { ProviderEmulator } from '../../emulator';
 
 const FIXTURE_IMAGES = path.resolve(__dirname, '../../../../test/fixtures/workspace/images');
@@ -33,7 +33,13 @@ function entries(form: FormData): Array<[string, FormDataEntryValue]> {
 
 function file(name: string, type: string, content: Uint8Array | string, announced?: number): MultipartPart {
   const bytes = typeof content === 'string' ? Buffer.from(content) : content;
-  return { name: 'image', filename: name, type, size: announced ?? bytes.length, open: () => bytesOf(bytes.subarray(0, Math.ceil(bytes.length / 2)), bytes.subarray(Math.ceil(bytes.length / 2))) };
+  return {
+    name: 'image',
+    filename: name,
+    type,
+    size: announced ?? bytes.length,
+    open: () => bytesOf(bytes.subarray(0, Math.ceil(bytes.length / 2)), bytes.subarray(Math.ceil(bytes.length / 2))),
+  };
 }
 
 describe('core/multipart: multipartBody', () => {
@@ -75,7 +81,12 @@ describe('core/multipart: multipartBody', () => {
     const { form } = await parse(body);
     const images = form.getAll('image') as File[];
     assert.deepStrictEqual(images.map((f) => f.name), names);
-    assert.deepStrictEqual(await Promise.all(images.map(async (f) => Buffer.from(await f.arrayBuffer()).toString())), ['bytes-0', 'bytes-1', 'bytes-2', 'bytes-3']);
+    assert.deepStrictEqual(await Promise.all(images.map(async (f) => Buffer.from(await f.arrayBuffer()).toString())), [
+      'bytes-0',
+      'bytes-1',
+      'bytes-2',
+      'bytes-3',
+    ]);
     assert.deepStrictEqual(entries(form).map(([name]) => name), ['prompt', 'image', 'image', 'image', 'image']);
   });
 
@@ -95,7 +106,10 @@ describe('core/multipart: multipartBody', () => {
     const list = entries(form);
     assert.strictEqual(list.length, 3, 'still three parts');
     // Quotes and line breaks travel as %22, %0D and %0A (the HTML form encoding), which parsers turn back.
-    assert.deepStrictEqual(list.map(([name]) => name), ['prompt"; filename="evil.sh', 'x\r\nContent-Type: text/html\r\n\r\ninjected', 'image']);
+    assert.deepStrictEqual(
+      list.map(([name]) => name),
+      ['prompt"; filename="evil.sh', 'x\r\nContent-Type: text/html\r\n\r\ninjected', 'image'],
+    );
     assert.strictEqual(list[0][1], 'v1', 'the quoted name did not turn its part into a file');
     assert.strictEqual(list[1][1], 'v2');
     const image = list[2][1];
@@ -120,7 +134,16 @@ describe('core/multipart: multipartBody', () => {
 
   it('opens each file only when the body reaches it', async () => {
     const opened: string[] = [];
-    const part = (name: string): MultipartPart => ({ name: 'image', filename: name, type: 'image/png', size: 1, open: () => { opened.push(name); return bytesOf('x'); } });
+    const part = (name: string): MultipartPart => ({
+      name: 'image',
+      filename: name,
+      type: 'image/png',
+      size: 1,
+      open: () => {
+        opened.push(name);
+        return bytesOf('x');
+      },
+    });
     const body = multipartBody([part('a.png'), part('b.png')]);
     assert.deepStrictEqual(opened, []);
     const iterator = body.body[Symbol.asyncIterator]();
@@ -148,7 +171,13 @@ describe('core/multipart: multipartBody', () => {
       ];
       for (const [name, type] of [['product.png', 'image/png'], ['banner.webp', 'image/webp']]) {
         const full = path.join(FIXTURE_IMAGES, name);
-        parts.push({ name: 'image', filename: name, type, size: fs.statSync(full).size, open: () => fs.createReadStream(full, { highWaterMark: 1024 }) });
+        parts.push({
+          name: 'image',
+          filename: name,
+          type,
+          size: fs.statSync(full).size,
+          open: () => fs.createReadStream(full, { highWaterMark: 1024 }),
+        });
       }
       const form = multipartBody(parts);
       const api = new ApiClient({ baseUrl: emulator.urls.pixapi, key: 'test-pixapi-key' });

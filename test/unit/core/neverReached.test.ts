@@ -26,7 +26,10 @@ describe('core/http: never reached only before the body was sent', () => {
   for (const code of ['EHOSTUNREACH', 'ENETUNREACH', 'ECONNREFUSED']) {
     it(`${code} after the body was written is not "never reached" (the submit may have arrived)`, async () => {
       const client = new ApiClient({ baseUrl: 'http://api.example', key: 'k', dispatcher: failingDispatcher(code, true) });
-      const error = await client.call('POST', '/v1/async/images/generations', { json: { prompt: 'x' } }).then(() => undefined, (e: unknown) => e);
+      const error = await client.call('POST', '/v1/async/images/generations', { json: { prompt: 'x' } }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof NetworkError, String(error));
       assert.strictEqual(error.code, code);
       assert.strictEqual(error.neverReached, false);
@@ -34,7 +37,10 @@ describe('core/http: never reached only before the body was sent', () => {
 
     it(`${code} before any of the body was written is "never reached"`, async () => {
       const client = new ApiClient({ baseUrl: 'http://api.example', key: 'k', dispatcher: failingDispatcher(code, false) });
-      const error = await client.call('POST', '/v1/async/images/generations', { json: { prompt: 'x' } }).then(() => undefined, (e: unknown) => e);
+      const error = await client.call('POST', '/v1/async/images/generations', { json: { prompt: 'x' } }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof NetworkError, String(error));
       assert.strictEqual(error.neverReached, true);
     });

@@ -24,7 +24,10 @@ describe('core/spec/price: estimateCost', () => {
     assert.deepStrictEqual(range(image('pixapi', 'gemini-3.1-flash-image-preview', { size: '2K' })), [6, 6]);
     assert.deepStrictEqual(range(image('pixapi', 'nano-banana-2', { size: '4K', n: 2 })), [16, 16]);
     assert.deepStrictEqual(range(image('pixapi', 'gemini-3.1-flash-image-preview')), [4, 8]);
-    assert.match(formatEstimate(estimateCost(image('pixapi', 'gemini-3.1-flash-image-preview'))) ?? '', /^estimate: 4–8 credits \(\$0\.04–\$0\.08\) for 1 image\(s\)$/);
+    assert.match(
+      formatEstimate(estimateCost(image('pixapi', 'gemini-3.1-flash-image-preview'))) ?? '',
+      /^estimate: 4–8 credits \(\$0\.04–\$0\.08\) for 1 image\(s\)$/,
+    );
   });
 
   it('prices gpt-image-2 by tier and quality (auto is billed as high, size auto is 1K), times n', () => {
@@ -32,7 +35,11 @@ describe('core/spec/price: estimateCost', () => {
     assert.deepStrictEqual(range(image('pixapi', 'gpt-image-2', { size: '4K', quality: 'high', n: 2 })), [266, 266]);
     assert.deepStrictEqual(range(image('pixapi', 'gpt-image-2', { quality: 'medium' })), [4, 4], 'no size sends auto, the 1K tier');
     assert.deepStrictEqual(range(image('pixapi', 'gpt-image-2', { n: 2 })), [28, 28], 'no quality sends auto, billed as high');
-    assert.deepStrictEqual(range(image('pixapi', 'gpt-image-2', { size: '1792x1024', quality: 'medium' })), [4, 34], 'a size of no documented tier: any tier');
+    assert.deepStrictEqual(
+      range(image('pixapi', 'gpt-image-2', { size: '1792x1024', quality: 'medium' })),
+      [4, 34],
+      'a size of no documented tier: any tier',
+    );
     const usd = estimateCost(image('pixapi', 'gpt-image-2', { size: '2K', quality: 'low' }));
     assert.ok(!usd.unknown && usd.lowUsd === 0.02 && usd.highUsd === 0.02, '1 credit = $0.01');
   });
@@ -59,7 +66,12 @@ describe('core/spec/price: estimateCost', () => {
   });
 
   it('answers unknown where nothing is documented', () => {
-    for (const request of [image('apixo', 'gpt-image-2'), image('pixai', '1983308862240288769'), image('openai', 'gpt-image-1'), image('pixapi', 'some-new-model')]) {
+    for (const request of [
+      image('apixo', 'gpt-image-2'),
+      image('pixai', '1983308862240288769'),
+      image('openai', 'gpt-image-1'),
+      image('pixapi', 'some-new-model'),
+    ]) {
       const estimate = estimateCost(request);
       assert.ok(estimate.unknown, request.model);
       assert.strictEqual(formatEstimate(estimate), undefined);

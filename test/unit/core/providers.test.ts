@@ -2,7 +2,15 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { baseUrlProblem, isLoopbackUrl, isProviderId, keyProblem, loopbackResultsAllowed, PROVIDER_IDS, PROVIDERS } from '../../../src/core/providers';
+import {
+  baseUrlProblem,
+  isLoopbackUrl,
+  isProviderId,
+  keyProblem,
+  loopbackResultsAllowed,
+  PROVIDER_IDS,
+  PROVIDERS,
+} from '../../../src/core/providers';
 
 describe('core/providers', () => {
   it('describes every provider under its own id with an https default base URL', () => {
@@ -31,12 +39,14 @@ describe('core/providers', () => {
 
   it('isProviderId accepts only the known ids', () => {
     for (const id of PROVIDER_IDS) assert.strictEqual(isProviderId(id), true);
-    for (const value of ['PIXAPI', 'midjourney', '', undefined, null, 1, ['pixapi'], 'toString']) assert.strictEqual(isProviderId(value), false, String(value));
+    for (const value of ['PIXAPI', 'midjourney', '', undefined, null, 1, ['pixapi'], 'toString'])
+      assert.strictEqual(isProviderId(value), false, String(value));
   });
 
   describe('keyProblem', () => {
     it('accepts a plausible key', () => {
-      for (const key of ['test-pixapi-key', 'sk-proj-AbC123_xyz.~+/=', 'x'.repeat(512), '12345678']) assert.strictEqual(keyProblem(key), undefined, key);
+      for (const key of ['test-pixapi-key', 'sk-proj-AbC123_xyz.~+/=', 'x'.repeat(512), '12345678'])
+        assert.strictEqual(keyProblem(key), undefined, key);
     });
 
     it('says what is wrong with a pasted key', () => {
@@ -60,7 +70,14 @@ describe('core/providers', () => {
 
   describe('baseUrlProblem', () => {
     it('accepts http(s) base URLs, with a path or port', () => {
-      for (const url of ['https://api.pixapi.ai', 'https://gateway.example/openai/', 'http://127.0.0.1:7000', 'http://localhost:8080/api', 'http://[::1]:7000', 'https://localhost']) {
+      for (const url of [
+        'https://api.pixapi.ai',
+        'https://gateway.example/openai/',
+        'http://127.0.0.1:7000',
+        'http://localhost:8080/api',
+        'http://[::1]:7000',
+        'https://localhost',
+      ]) {
         assert.strictEqual(baseUrlProblem(url), undefined, url);
       }
     });
@@ -71,9 +88,18 @@ describe('core/providers', () => {
         ['', '"" is not a URL.'],
         ['https://', '"https://" is not a URL.'],
         ['ftp://api.pixapi.ai', '"ftp://api.pixapi.ai" must start with https://.'],
-        ['http://api.pixapi.ai', '"http://api.pixapi.ai" must start with https:// (plain http:// is allowed only for 127.0.0.1, ::1 or localhost): the API key would travel unencrypted.'],
-        ['http://10.0.0.7:8080', '"http://10.0.0.7:8080" must start with https:// (plain http:// is allowed only for 127.0.0.1, ::1 or localhost): the API key would travel unencrypted.'],
-        ['http://127.0.0.1.nip.io', '"http://127.0.0.1.nip.io" must start with https:// (plain http:// is allowed only for 127.0.0.1, ::1 or localhost): the API key would travel unencrypted.'],
+        [
+          'http://api.pixapi.ai',
+          '"http://api.pixapi.ai" must start with https:// (plain http:// is allowed only for 127.0.0.1, ::1 or localhost): the API key would travel unencrypted.',
+        ],
+        [
+          'http://10.0.0.7:8080',
+          '"http://10.0.0.7:8080" must start with https:// (plain http:// is allowed only for 127.0.0.1, ::1 or localhost): the API key would travel unencrypted.',
+        ],
+        [
+          'http://127.0.0.1.nip.io',
+          '"http://127.0.0.1.nip.io" must start with https:// (plain http:// is allowed only for 127.0.0.1, ::1 or localhost): the API key would travel unencrypted.',
+        ],
         ['file:///etc/hosts', '"file:///etc/hosts" must start with https://.'],
         ['javascript:alert(1)', '"javascript:alert(1)" must start with https://.'],
         ['https://user:pass@api.pixapi.ai', 'The base URL must not contain a user name or password.'],
@@ -87,13 +113,32 @@ describe('core/providers', () => {
 
   describe('isLoopbackUrl', () => {
     it('recognises this machine', () => {
-      for (const url of ['http://127.0.0.1:7000', 'http://127.1.2.3/', 'http://localhost:3000', 'http://LOCALHOST', 'http://emulator.localhost:1', 'http://[::1]:7000/api', 'http://2130706433/', 'http://0x7f.1/']) {
+      for (const url of [
+        'http://127.0.0.1:7000',
+        'http://127.1.2.3/',
+        'http://localhost:3000',
+        'http://LOCALHOST',
+        'http://emulator.localhost:1',
+        'http://[::1]:7000/api',
+        'http://2130706433/',
+        'http://0x7f.1/',
+      ]) {
         assert.strictEqual(isLoopbackUrl(url), true, url);
       }
     });
 
     it('does not mistake other hosts for it', () => {
-      for (const url of ['https://api.pixapi.ai', 'http://localhost.example.com', 'http://mylocalhost', 'http://10.0.0.1', 'http://128.0.0.1', 'http://[::2]', 'not a url', '', 'http://0.0.0.0']) {
+      for (const url of [
+        'https://api.pixapi.ai',
+        'http://localhost.example.com',
+        'http://mylocalhost',
+        'http://10.0.0.1',
+        'http://128.0.0.1',
+        'http://[::2]',
+        'not a url',
+        '',
+        'http://0.0.0.0',
+      ]) {
         assert.strictEqual(isLoopbackUrl(url), false, url);
       }
     });

@@ -11,7 +11,13 @@ describe('core/proxy: VS Code proxy settings and the environment', () => {
   });
 
   it('takes http.proxy first, then HTTPS_PROXY / HTTP_PROXY in either case', () => {
-    assert.deepEqual(proxyPlan({ proxy: 'http://p:8080', env: { HTTPS_PROXY: 'http://other:1' } }), { httpProxy: 'http://p:8080', httpsProxy: 'http://p:8080', noProxy: '', strictSSL: true, authorization: undefined });
+    assert.deepEqual(proxyPlan({ proxy: 'http://p:8080', env: { HTTPS_PROXY: 'http://other:1' } }), {
+      httpProxy: 'http://p:8080',
+      httpsProxy: 'http://p:8080',
+      noProxy: '',
+      strictSSL: true,
+      authorization: undefined,
+    });
     const fromEnv = proxyPlan({ env: { https_proxy: 'http://s:3128', http_proxy: 'http://h:3128' } });
     assert.equal(fromEnv?.httpsProxy, 'http://s:3128');
     assert.equal(fromEnv?.httpProxy, 'http://h:3128');
@@ -19,7 +25,13 @@ describe('core/proxy: VS Code proxy settings and the environment', () => {
   });
 
   it('joins http.noProxy with NO_PROXY, honours proxyStrictSSL, proxyAuthorization and proxySupport "off"', () => {
-    const plan = proxyPlan({ proxy: 'http://p:1', noProxy: ['.corp.example', 'localhost'], strictSSL: false, authorization: 'Basic dTpw', env: { NO_PROXY: '10.0.0.1, internal' } });
+    const plan = proxyPlan({
+      proxy: 'http://p:1',
+      noProxy: ['.corp.example', 'localhost'],
+      strictSSL: false,
+      authorization: 'Basic dTpw',
+      env: { NO_PROXY: '10.0.0.1, internal' },
+    });
     assert.equal(plan?.noProxy, '.corp.example,localhost,10.0.0.1,internal');
     assert.equal(plan?.strictSSL, false);
     assert.equal(plan?.authorization, 'Basic dTpw');
@@ -47,11 +59,17 @@ describe('core/proxy: VS Code proxy settings and the environment', () => {
       const plan = proxyPlan({ proxy: proxy.url, authorization: 'Basic dTpw', env: {} });
       assert.ok(plan);
       const dispatcher = proxyDispatcher(plan);
-      const response = await request(`${emulator.urls.pixapi}/v1/models`, { headers: { authorization: 'Bearer test-pixapi-key' }, dispatcher });
+      const response = await request(`${emulator.urls.pixapi}/v1/models`, {
+        headers: { authorization: 'Bearer test-pixapi-key' },
+        dispatcher,
+      });
       assert.equal(response.statusCode, 200);
       assert.equal(((await response.body.json()) as { object: string }).object, 'list');
       // undici tunnels every proxied request with CONNECT, so the proxy carries bytes and sees no headers.
-      assert.deepEqual(proxy.seen.map((r) => [r.method, r.target, r.proxyAuthorization]), [['CONNECT', new URL(emulator.urls.pixapi).host, 'Basic dTpw']]);
+      assert.deepEqual(
+        proxy.seen.map((r) => [r.method, r.target, r.proxyAuthorization]),
+        [['CONNECT', new URL(emulator.urls.pixapi).host, 'Basic dTpw']],
+      );
       const arrived = emulator.requests.at(-1);
       assert.equal(arrived?.path, '/v1/models');
       assert.equal(arrived?.headers['proxy-authorization'], undefined, 'the proxy credentials stop at the proxy');
@@ -63,7 +81,10 @@ describe('core/proxy: VS Code proxy settings and the environment', () => {
       const plan = proxyPlan({ proxy: proxy.url, noProxy: ['127.0.0.1'], env: {} });
       assert.ok(plan);
       const dispatcher = proxyDispatcher(plan);
-      const response = await request(`${emulator.urls.pixapi}/v1/models`, { headers: { authorization: 'Bearer test-pixapi-key' }, dispatcher });
+      const response = await request(`${emulator.urls.pixapi}/v1/models`, {
+        headers: { authorization: 'Bearer test-pixapi-key' },
+        dispatcher,
+      });
       assert.equal(response.statusCode, 200);
       await response.body.dump();
       assert.deepEqual(proxy.seen, []);
@@ -75,8 +96,19 @@ describe('core/proxy: VS Code proxy settings and the environment', () => {
 describe('core/proxy: a local API is reached directly', () => {
   it('apiDispatcher drops the proxy for loopback base URLs only', async () => {
     const { apiDispatcher } = await import('../../../src/core/proxy');
-    const proxied = proxyDispatcher({ httpProxy: 'http://proxy.example:8080', httpsProxy: 'http://proxy.example:8080', noProxy: '', strictSSL: true });
-    for (const base of ['http://localhost:8000/v1', 'http://127.0.0.1:11434', 'http://127.1.2.3', 'http://[::1]:8080', 'http://api.localhost']) {
+    const proxied = proxyDispatcher({
+      httpProxy: 'http://proxy.example:8080',
+      httpsProxy: 'http://proxy.example:8080',
+      noProxy: '',
+      strictSSL: true,
+    });
+    for (const base of [
+      'http://localhost:8000/v1',
+      'http://127.0.0.1:11434',
+      'http://127.1.2.3',
+      'http://[::1]:8080',
+      'http://api.localhost',
+    ]) {
       assert.equal(apiDispatcher(base, proxied), undefined, base);
     }
     for (const base of ['https://api.pixapi.example', 'http://10.0.0.5:8000', 'http://gateway.corp.example']) {

@@ -11,7 +11,10 @@ describe('TaskEngine: smaller gaps', () => {
     assert.strictEqual(clampProgress(NaN), undefined);
     assert.strictEqual(clampProgress(42), 42);
     const { engine, adapter, clock, store } = engineSetup();
-    adapter.statuses.set('r1', [{ state: 'running', remoteState: 'processing', progress: 250 }, { state: 'running', remoteState: 'processing', progress: -40 }]);
+    adapter.statuses.set('r1', [
+      { state: 'running', remoteState: 'processing', progress: 250 },
+      { state: 'running', remoteState: 'processing', progress: -40 },
+    ]);
     const task = await engine.submit(imageRequest());
     await clock.advance(1000);
     assert.strictEqual(store.get(task.id)?.progress, 100);
@@ -23,12 +26,22 @@ describe('TaskEngine: smaller gaps', () => {
     let broken = false;
     const client = new ApiClient({ baseUrl: 'http://127.0.0.1:9', key: 'k' });
     const { engine, adapter, clock, store } = engineSetup({
-      deps: { api: async () => { if (broken) throw new Error('The base URL is not an http(s) URL. Fix the setting "mediaStudio.pixapi.baseUrl".'); return client; } },
+      deps: {
+        api: async () => {
+          if (broken) throw new Error('The base URL is not an http(s) URL. Fix the setting "mediaStudio.pixapi.baseUrl".');
+          return client;
+        },
+      },
     });
     // Accepted while the setting was fine (the check at submit), broken before it was sent.
     const submitting = engine.submit(imageRequest());
     broken = true;
-    const task = await submitting.catch(async () => { broken = false; const t = await engine.submit(imageRequest()); broken = true; return t; });
+    const task = await submitting.catch(async () => {
+      broken = false;
+      const t = await engine.submit(imageRequest());
+      broken = true;
+      return t;
+    });
     await clock.advance(0);
     const queued = store.get(task.id);
     assert.strictEqual(queued?.state, 'queued');

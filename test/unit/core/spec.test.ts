@@ -16,7 +16,16 @@ const root = path.resolve(__dirname, '../../../..');
 
 function req(provider: TaskRequest['provider'], model: string, more: Partial<TaskRequest> = {}): TaskRequest {
   const kind = more.kind ?? modelSpec(provider, model).kind;
-  return { provider, model, kind, operation: kind === 'video' ? 'video' : 'generate', prompt: 'a test', params: {}, workspaceFolder: 'file:///ws', ...more };
+  return {
+    provider,
+    model,
+    kind,
+    operation: kind === 'video' ? 'video' : 'generate',
+    prompt: 'a test',
+    params: {},
+    workspaceFolder: 'file:///ws',
+    ...more,
+  };
 }
 
 const URL = 'https://files.example/a.png';
@@ -39,14 +48,19 @@ describe('core/spec: the registered provider specs', () => {
         const where = `${spec.id}/${model.id}`;
         assert.strictEqual(model.provider, spec.id, where);
         assert.ok(model.source && model.operations.length && model.references.via, where);
-        assert.ok(model.kind === 'video' ? model.operations.includes('video') : !model.operations.includes('video'), `${where}: operations fit the kind`);
+        assert.ok(
+          model.kind === 'video' ? model.operations.includes('video') : !model.operations.includes('video'),
+          `${where}: operations fit the kind`,
+        );
         const names = model.params.map((p) => p.name);
         assert.strictEqual(new Set(names).size, names.length, `${where}: unique field names`);
         for (const param of model.params) {
           assert.ok(param.source, `${where} ${param.name}: documented somewhere`);
-          if (param.complete || param.type === 'enum') assert.ok(param.values?.length, `${where} ${param.name}: a complete list has values`);
+          if (param.complete || param.type === 'enum')
+            assert.ok(param.values?.length, `${where} ${param.name}: a complete list has values`);
           assert.ok(!spec.reservedFields.includes(param.name), `${where} ${param.name} is reserved`);
-          if (param.default !== undefined && param.complete) assert.ok(param.values?.includes(param.default as string | number), `${where} ${param.name}: default in its list`);
+          if (param.default !== undefined && param.complete)
+            assert.ok(param.values?.includes(param.default as string | number), `${where} ${param.name}: default in its list`);
         }
         // Every default request of a documented model passes its own spec.
         assert.strictEqual(checkRequest(req(spec.id as TaskRequest['provider'], model.id)).problem, undefined, where);
@@ -70,7 +84,13 @@ describe('core/spec: the registered provider specs', () => {
 
   it("the manifest's provider enums are the registry's ids", () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
-      contributes: { configuration: { properties: Record<string, { enum?: string[] }> }; languageModelTools: { name: string; inputSchema: { properties: Record<string, { enum?: string[]; items?: { properties: Record<string, { enum?: string[] }> } }> } }[] };
+      contributes: {
+        configuration: { properties: Record<string, { enum?: string[] }> };
+        languageModelTools: {
+          name: string;
+          inputSchema: { properties: Record<string, { enum?: string[]; items?: { properties: Record<string, { enum?: string[] }> } }> };
+        }[];
+      };
     };
     assert.deepStrictEqual(manifest.contributes.configuration.properties['mediaStudio.defaultProvider'].enum, [...PROVIDER_IDS]);
     for (const tool of manifest.contributes.languageModelTools) {
@@ -79,8 +99,10 @@ describe('core/spec: the registered provider specs', () => {
       assert.deepStrictEqual(provider?.enum, [...PROVIDER_IDS], tool.name);
     }
     for (const id of PROVIDER_IDS) {
-      for (const setting of ['baseUrl', 'defaultModel']) assert.ok(manifest.contributes.configuration.properties[`mediaStudio.${id}.${setting}`], `mediaStudio.${id}.${setting}`);
-      for (const name of Object.values(providerSpec(id).concurrency.settings)) assert.ok(manifest.contributes.configuration.properties[`mediaStudio.${name}`], `mediaStudio.${name}`);
+      for (const setting of ['baseUrl', 'defaultModel'])
+        assert.ok(manifest.contributes.configuration.properties[`mediaStudio.${id}.${setting}`], `mediaStudio.${id}.${setting}`);
+      for (const name of Object.values(providerSpec(id).concurrency.settings))
+        assert.ok(manifest.contributes.configuration.properties[`mediaStudio.${name}`], `mediaStudio.${name}`);
       const sync = providerSpec(id).capabilities.syncSetting;
       if (sync) assert.ok(manifest.contributes.configuration.properties[`mediaStudio.${sync}`], sync);
     }
@@ -89,29 +111,64 @@ describe('core/spec: the registered provider specs', () => {
 
 describe('core/spec: model rules', () => {
   it('veo-3-1: an image means FIRST_AND_LAST_FRAMES_2_VIDEO unless REFERENCE_2_VIDEO was chosen', () => {
-    assert.strictEqual(prepareRequest(req('apixo', 'veo-3-1', { imageUrls: [URL] })).params.generationType, 'FIRST_AND_LAST_FRAMES_2_VIDEO');
-    assert.strictEqual(prepareRequest(req('apixo', 'veo-3-1', { imageUrls: [URL], params: { generationType: 'TEXT_2_VIDEO' } })).params.generationType, 'FIRST_AND_LAST_FRAMES_2_VIDEO');
-    assert.strictEqual(prepareRequest(req('apixo', 'veo-3-1', { imageUrls: [URL], params: { generationType: 'REFERENCE_2_VIDEO' } })).params.generationType, 'REFERENCE_2_VIDEO');
-    assert.strictEqual(prepareRequest(req('apixo', 'veo-3-1')).params.generationType, undefined, 'text-to-video is the default: nothing sent');
-    assert.match(checkRequest(req('apixo', 'veo-3-1', { imageUrls: [URL], params: { generationType: 'REFERENCE_2_VIDEO', mode: 'quality' } })).problem ?? '', /fast mode only/);
+    assert.strictEqual(
+      prepareRequest(req('apixo', 'veo-3-1', { imageUrls: [URL] })).params.generationType,
+      'FIRST_AND_LAST_FRAMES_2_VIDEO',
+    );
+    assert.strictEqual(
+      prepareRequest(req('apixo', 'veo-3-1', { imageUrls: [URL], params: { generationType: 'TEXT_2_VIDEO' } })).params.generationType,
+      'FIRST_AND_LAST_FRAMES_2_VIDEO',
+    );
+    assert.strictEqual(
+      prepareRequest(req('apixo', 'veo-3-1', { imageUrls: [URL], params: { generationType: 'REFERENCE_2_VIDEO' } })).params.generationType,
+      'REFERENCE_2_VIDEO',
+    );
+    assert.strictEqual(
+      prepareRequest(req('apixo', 'veo-3-1')).params.generationType,
+      undefined,
+      'text-to-video is the default: nothing sent',
+    );
+    assert.match(
+      checkRequest(req('apixo', 'veo-3-1', { imageUrls: [URL], params: { generationType: 'REFERENCE_2_VIDEO', mode: 'quality' } }))
+        .problem ?? '',
+      /fast mode only/,
+    );
     assert.match(checkRequest(req('apixo', 'veo-3-1', { imageUrls: [URL, URL, URL] })).problem ?? '', /1–2 images/);
-    assert.match(checkRequest(req('apixo', 'veo-3-1', { params: { generationType: 'REFERENCE_2_VIDEO' } })).problem ?? '', /needs image_urls/);
+    assert.match(
+      checkRequest(req('apixo', 'veo-3-1', { params: { generationType: 'REFERENCE_2_VIDEO' } })).problem ?? '',
+      /needs image_urls/,
+    );
   });
 
   it('kling-2-1: the mode follows the tier and the images; durations 5 or 10', () => {
     assert.strictEqual(prepareRequest(req('apixo', 'kling-2-1')).params.mode, 'master-text-to-video');
     assert.strictEqual(prepareRequest(req('apixo', 'kling-2-1', { imageUrls: [URL] })).params.mode, 'standard-image-to-video');
     assert.strictEqual(prepareRequest(req('apixo', 'kling-2-1', { imageUrls: [URL, URL] })).params.mode, 'pro-image-to-video');
-    assert.match(checkRequest(req('apixo', 'kling-2-1', { params: { duration: 8 } })).problem ?? '', /duration .* must be one of 5, 10; 8 is not among them/);
-    assert.match(checkRequest(req('apixo', 'kling-2-1', { params: { mode: 'image-to-video' } })).problem ?? '', /must be one of standard-image-to-video, pro-image-to-video, master-text-to-video, master-image-to-video/);
-    assert.match(checkRequest(req('apixo', 'kling-2-1', { params: { mode: 'standard-image-to-video' }, imageUrls: [URL, URL] })).problem ?? '', /takes 1 image/);
+    assert.match(
+      checkRequest(req('apixo', 'kling-2-1', { params: { duration: 8 } })).problem ?? '',
+      /duration .* must be one of 5, 10; 8 is not among them/,
+    );
+    assert.match(
+      checkRequest(req('apixo', 'kling-2-1', { params: { mode: 'image-to-video' } })).problem ?? '',
+      /must be one of standard-image-to-video, pro-image-to-video, master-text-to-video, master-image-to-video/,
+    );
+    assert.match(
+      checkRequest(req('apixo', 'kling-2-1', { params: { mode: 'standard-image-to-video' }, imageUrls: [URL, URL] })).problem ?? '',
+      /takes 1 image/,
+    );
   });
 
   it('sora-2: exactly one image, landscape/portrait, 4/8/12 s, provider official', () => {
     assert.strictEqual(prepareRequest(req('apixo', 'sora-2')).params.provider, 'official');
-    assert.match(checkRequest(req('apixo', 'sora-2', { params: { aspect_ratio: '16:9' } })).problem ?? '', /must be one of landscape, portrait/);
+    assert.match(
+      checkRequest(req('apixo', 'sora-2', { params: { aspect_ratio: '16:9' } })).problem ?? '',
+      /must be one of landscape, portrait/,
+    );
     assert.match(checkRequest(req('apixo', 'sora-2', { params: { duration: 10 } })).problem ?? '', /must be one of 4, 8, 12/);
-    assert.match(checkRequest(req('apixo', 'sora-2', { imageUrls: [URL, URL] })).problem ?? '', /at most 1 reference image\(s\) \(documented at apixo\.ai docs\/models\/video\/sora-2\)/);
+    assert.match(
+      checkRequest(req('apixo', 'sora-2', { imageUrls: [URL, URL] })).problem ?? '',
+      /at most 1 reference image\(s\) \(documented at apixo\.ai docs\/models\/video\/sora-2\)/,
+    );
   });
 
   it('nano-banana-2 takes lower-case 1k/2k/4k; reference counts 5 / 14 / 16 / 1', () => {
@@ -128,26 +185,54 @@ describe('core/spec: model rules', () => {
 describe('core/spec: bad input, refused with the limit and where it is documented', () => {
   it('an unknown field: refused with the fields the model takes, unless in extra', () => {
     const problem = checkRequest(req('pixapi', 'gpt-image-2', { params: { seed: 7 } })).problem ?? '';
-    assert.match(problem, /gpt-image-2 does not document "seed"\. Fields it takes: n, size, quality, response_format\. To send "seed" anyway, put it in "extra"/);
+    assert.match(
+      problem,
+      /gpt-image-2 does not document "seed"\. Fields it takes: n, size, quality, response_format\. To send "seed" anyway, put it in "extra"/,
+    );
     const sent = checkRequest({ ...req('pixapi', 'gpt-image-2'), extra: { seed: 7 } });
     assert.strictEqual(sent.problem, undefined);
     assert.deepStrictEqual(sent.request?.extra, { seed: 7 });
-    assert.match(checkRequest({ ...req('pixapi', 'gpt-image-2', { params: { seed: 1 } }), extra: { seed: 7 } }).problem ?? '', /given both as a parameter and in "extra"|does not document/);
-    assert.match(checkRequest({ ...req('pixapi', 'gpt-image-2'), extra: { prompt: 'x' } }).problem ?? '', /"prompt" is set by Media Studio/);
+    assert.match(
+      checkRequest({ ...req('pixapi', 'gpt-image-2', { params: { seed: 1 } }), extra: { seed: 7 } }).problem ?? '',
+      /given both as a parameter and in "extra"|does not document/,
+    );
+    assert.match(
+      checkRequest({ ...req('pixapi', 'gpt-image-2'), extra: { prompt: 'x' } }).problem ?? '',
+      /"prompt" is set by Media Studio/,
+    );
   });
 
   it('a wrong type, a value outside a complete list, an out-of-range number', () => {
-    assert.match(checkRequest(req('pixapi', 'gpt-image-2', { params: { n: 'two' } })).problem ?? '', /gpt-image-2 n \(documented at pixapi\.ai docs\/model-catalog\) must be a number/);
-    assert.match(checkRequest(req('pixapi', 'gpt-image-2', { params: { quality: 'ultra' } })).problem ?? '', /must be one of low, medium, high, auto; "ultra" is not among them/);
-    assert.match(checkRequest(req('apixo', 'kling-2-1', { params: { cfg_scale: 1.5 } })).problem ?? '', /cfg_scale .* must be at most 1; 1\.5 was given/);
+    assert.match(
+      checkRequest(req('pixapi', 'gpt-image-2', { params: { n: 'two' } })).problem ?? '',
+      /gpt-image-2 n \(documented at pixapi\.ai docs\/model-catalog\) must be a number/,
+    );
+    assert.match(
+      checkRequest(req('pixapi', 'gpt-image-2', { params: { quality: 'ultra' } })).problem ?? '',
+      /must be one of low, medium, high, auto; "ultra" is not among them/,
+    );
+    assert.match(
+      checkRequest(req('apixo', 'kling-2-1', { params: { cfg_scale: 1.5 } })).problem ?? '',
+      /cfg_scale .* must be at most 1; 1\.5 was given/,
+    );
     assert.match(checkRequest(req('openai', 'gpt-image-1', { params: { output_compression: -1 } })).problem ?? '', /must be at least 0/);
-    assert.strictEqual(checkRequest(req('pixapi', 'gpt-image-2', { params: { size: '1792x1024' } })).problem, undefined, 'an open list takes other values');
+    assert.strictEqual(
+      checkRequest(req('pixapi', 'gpt-image-2', { params: { size: '1792x1024' } })).problem,
+      undefined,
+      'an open list takes other values',
+    );
   });
 
   it('too many reference images, and an image given to a model that takes none', () => {
-    assert.match(checkRequest(req('pixai', '1983308862240288769', { operation: 'edit', imageUrls: [URL, URL] })).problem ?? '', /takes at most 1 reference image/);
+    assert.match(
+      checkRequest(req('pixai', '1983308862240288769', { operation: 'edit', imageUrls: [URL, URL] })).problem ?? '',
+      /takes at most 1 reference image/,
+    );
     assert.match(checkRequest(req('apixo', 'sora-2-pro', { imageUrls: [URL] })).problem ?? '', /sora-2-pro takes no reference images/);
-    assert.match(checkRequest(req('openai', 'dall-e-3', { operation: 'edit', images: ['file:///ws/a.png'] })).problem ?? '', /dall-e-3 cannot edit/);
+    assert.match(
+      checkRequest(req('openai', 'dall-e-3', { operation: 'edit', images: ['file:///ws/a.png'] })).problem ?? '',
+      /dall-e-3 cannot edit/,
+    );
     assert.match(checkRequest(req('pixapi', 'veo', { imageUrls: [URL, URL] })).problem ?? '', /takes at most 1 reference image/);
   });
 

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { BACK, Back, FlowStep, runFlow } from '../../../src/core/stepFlow';
+import { BACK, type Back, type FlowStep, runFlow } from '../../../src/core/stepFlow';
 
 type Answers = Readonly<Record<string, string>>;
 
@@ -52,7 +52,11 @@ describe('core/stepFlow: Back in the multi-step quick inputs', () => {
     const plan = (answers: Answers) => [step('model'), ...(answers.model === 'gpt-image-2' ? [step('quality')] : []), step('n')];
     const answers = await runFlow(plan, {});
     assert.deepStrictEqual(seen.map((s) => s.step), ['model', 'quality', 'n', 'quality', 'model', 'n']);
-    assert.deepStrictEqual(answers, { model: 'nano-banana', quality: 'low', n: 'done' }, 'an answer given before Back stays among the answers');
+    assert.deepStrictEqual(
+      answers,
+      { model: 'nano-banana', quality: 'low', n: 'done' },
+      'an answer given before Back stays among the answers',
+    );
   });
 
   it('stops with nothing when a step is cancelled, and a Back on the first step asks it again', async () => {

@@ -24,7 +24,11 @@ describe('core/steps: quick-input step counters', () => {
     assert.strictEqual(stepTitle('Generate Image', withQuality, 'n'), 'Generate Image (5/5)');
     assert.strictEqual(stepTitle('Generate Image', without, 'n'), 'Generate Image (4/4)');
     const video = flowSteps({ asksProvider: false, paramSteps: ['size', 'duration'], asksInputImage: true });
-    assert.deepStrictEqual(titles('Generate Video', video).slice(2), ['Generate Video (3/5)', 'Generate Video (4/5)', 'Generate Video (5/5)']);
+    assert.deepStrictEqual(titles('Generate Video', video).slice(2), [
+      'Generate Video (3/5)',
+      'Generate Video (4/5)',
+      'Generate Video (5/5)',
+    ]);
     assert.strictEqual(flowSteps({ asksProvider: false, paramSteps: ['duration'] }).includes('inputImage'), false);
   });
 

@@ -1,7 +1,16 @@
 /** The task model: applying provider status, allowed actions, deadlines, durations. */
 import * as assert from 'assert';
 import {
-  applyRemoteStatus, formatDuration, isPastDeadline, isPolled, isTerminal, RemoteStatus, Task, taskActions, TaskState, withChanges,
+  applyRemoteStatus,
+  formatDuration,
+  isPastDeadline,
+  isPolled,
+  isTerminal,
+  type RemoteStatus,
+  type Task,
+  taskActions,
+  type TaskState,
+  withChanges,
 } from '../../../src/core/task';
 
 const T0 = 1_700_000_000_000;
@@ -9,7 +18,15 @@ const T0 = 1_700_000_000_000;
 function task(partial: Partial<Task> = {}): Task {
   return {
     id: 't1',
-    request: { provider: 'pixapi', model: 'gpt-image-2', operation: 'generate', kind: 'image', prompt: 'a cat', params: {}, workspaceFolder: 'file:///ws' },
+    request: {
+      provider: 'pixapi',
+      model: 'gpt-image-2',
+      operation: 'generate',
+      kind: 'image',
+      prompt: 'a cat',
+      params: {},
+      workspaceFolder: 'file:///ws',
+    },
     state: 'submitted',
     remoteId: 'r1',
     createdAt: T0,
@@ -20,7 +37,17 @@ function task(partial: Partial<Task> = {}): Task {
   };
 }
 
-const ALL_STATES: readonly TaskState[] = ['queued', 'submitting', 'unconfirmed', 'submitted', 'running', 'succeeded', 'failed', 'cancelled', 'stale'];
+const ALL_STATES: readonly TaskState[] = [
+  'queued',
+  'submitting',
+  'unconfirmed',
+  'submitted',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'stale',
+];
 
 describe('core/task', () => {
   describe('applyRemoteStatus', () => {
@@ -35,7 +62,10 @@ describe('core/task', () => {
       }
       const inline = applyRemoteStatus(task(), { state: 'succeeded', remoteState: 'completed', results: [{ inline: true }] }, T0);
       assert.strictEqual(inline.state, 'succeeded', 'inline bytes are media');
-      assert.strictEqual(applyRemoteStatus(task(), { state: 'succeeded', remoteState: 'completed', results: [{ url: 'https://cdn/a.png' }] }, T0).state, 'succeeded');
+      assert.strictEqual(
+        applyRemoteStatus(task(), { state: 'succeeded', remoteState: 'completed', results: [{ url: 'https://cdn/a.png' }] }, T0).state,
+        'succeeded',
+      );
     });
 
     it('never changes a terminal task', () => {
@@ -46,7 +76,8 @@ describe('core/task', () => {
           { state: 'succeeded', remoteState: 'completed', results: [{ url: 'https://x/1.png' }] },
           { state: 'failed', remoteState: 'failed', error: { message: 'late failure' } },
         ];
-        for (const status of statuses) assert.strictEqual(applyRemoteStatus(before, status, T0 + 9000), before, `${state} ← ${status.state}`);
+        for (const status of statuses)
+          assert.strictEqual(applyRemoteStatus(before, status, T0 + 9000), before, `${state} ← ${status.state}`);
       }
     });
 
@@ -74,16 +105,28 @@ describe('core/task', () => {
       const queued = applyRemoteStatus(task({ progress: 0 }), { state: 'submitted', remoteState: 'waiting' }, T0 + 1000);
       assert.strictEqual(queued.startedAt, undefined);
       assert.strictEqual(queued.progress, 0);
-      const running = applyRemoteStatus(task({ state: 'running', progress: 60, startedAt: T0 + 200 }), { state: 'running', remoteState: 'processing' }, T0 + 1000);
+      const running = applyRemoteStatus(
+        task({ state: 'running', progress: 60, startedAt: T0 + 200 }),
+        { state: 'running', remoteState: 'processing' },
+        T0 + 1000,
+      );
       assert.strictEqual(running.progress, 60);
     });
 
     it('sets progress 100, endedAt, results and cost on success, and clears an earlier error', () => {
       const now = T0 + 8000;
       const before = task({ state: 'running', progress: 80, startedAt: T0 + 1000, error: { message: 'a check failed: ECONNRESET' } });
-      const after = applyRemoteStatus(before, {
-        state: 'succeeded', remoteState: 'completed', progress: 99, results: [{ url: 'https://cdn.example/1.png' }], cost: { amount: 8, unit: 'credits' },
-      }, now);
+      const after = applyRemoteStatus(
+        before,
+        {
+          state: 'succeeded',
+          remoteState: 'completed',
+          progress: 99,
+          results: [{ url: 'https://cdn.example/1.png' }],
+          cost: { amount: 8, unit: 'credits' },
+        },
+        now,
+      );
       assert.strictEqual(after.state, 'succeeded');
       assert.strictEqual(after.progress, 100);
       assert.strictEqual(after.endedAt, now);
@@ -100,7 +143,11 @@ describe('core/task', () => {
     });
 
     it("records the provider's error on failure, and keeps an earlier one when the status has none", () => {
-      const failed = applyRemoteStatus(task({ state: 'running' }), { state: 'failed', remoteState: 'failed', error: { message: 'Pixapi: upstream failed', code: 'generation_failed' } }, T0 + 5000);
+      const failed = applyRemoteStatus(
+        task({ state: 'running' }),
+        { state: 'failed', remoteState: 'failed', error: { message: 'Pixapi: upstream failed', code: 'generation_failed' } },
+        T0 + 5000,
+      );
       assert.strictEqual(failed.state, 'failed');
       assert.deepStrictEqual(failed.error, { message: 'Pixapi: upstream failed', code: 'generation_failed' });
       assert.strictEqual(failed.endedAt, T0 + 5000);
@@ -146,7 +193,15 @@ describe('core/task', () => {
     it('offers open and reveal once a result is saved, and save again for an unsaved URL', () => {
       const saved = taskActions(task({ state: 'succeeded', results: [{ url: 'https://x/1.png', file: 'file:///ws/generated/1.png' }] }));
       assert.deepStrictEqual([...saved].sort(), ['copyPrompt', 'open', 'remove', 'reveal']);
-      const partly = taskActions(task({ state: 'succeeded', results: [{ url: 'https://x/1.png', file: 'file:///ws/1.png' }, { url: 'https://x/2.png', saveError: 'disk full' }] }));
+      const partly = taskActions(
+        task({
+          state: 'succeeded',
+          results: [
+            { url: 'https://x/1.png', file: 'file:///ws/1.png' },
+            { url: 'https://x/2.png', saveError: 'disk full' },
+          ],
+        }),
+      );
       assert.deepStrictEqual([...partly].sort(), ['copyPrompt', 'open', 'remove', 'reveal', 'saveAgain']);
       const none = taskActions(task({ state: 'succeeded', results: [{ url: 'https://x/1.png' }] }));
       assert.deepStrictEqual([...none].sort(), ['copyPrompt', 'remove', 'saveAgain']);
@@ -188,14 +243,30 @@ describe('core/task', () => {
       const unsent = task({ submittedAt: undefined, createdAt: T0 });
       assert.strictEqual(isPastDeadline(unsent, T0 + 10 * 60_000 + 1), true);
       assert.strictEqual(isPastDeadline(task({ submittedAt: T0 }), T0 + 2000, 1000), true);
-      assert.strictEqual(isPastDeadline(task({ submittedAt: T0 + 60 * 60_000, createdAt: T0 }), T0 + 61 * 60_000), false, 'submit time wins');
+      assert.strictEqual(
+        isPastDeadline(task({ submittedAt: T0 + 60 * 60_000, createdAt: T0 }), T0 + 61 * 60_000),
+        false,
+        'submit time wins',
+      );
     });
   });
 
   describe('formatDuration', () => {
     const cases: ReadonlyArray<[number, string]> = [
-      [0, '0 s'], [-5000, '0 s'], [400, '0 s'], [4000, '4 s'], [4600, '5 s'], [59_000, '59 s'], [59_600, '1 min'],
-      [60_000, '1 min'], [125_000, '2 min 5 s'], [3_599_000, '59 min 59 s'], [3_600_000, '1 h'], [3_780_000, '1 h 3 min'], [3_785_000, '1 h 3 min'], [26 * 3_600_000, '26 h'],
+      [0, '0 s'],
+      [-5000, '0 s'],
+      [400, '0 s'],
+      [4000, '4 s'],
+      [4600, '5 s'],
+      [59_000, '59 s'],
+      [59_600, '1 min'],
+      [60_000, '1 min'],
+      [125_000, '2 min 5 s'],
+      [3_599_000, '59 min 59 s'],
+      [3_600_000, '1 h'],
+      [3_780_000, '1 h 3 min'],
+      [3_785_000, '1 h 3 min'],
+      [26 * 3_600_000, '26 h'],
     ];
     for (const [ms, text] of cases) {
       it(`${ms} ms → "${text}"`, () => assert.strictEqual(formatDuration(ms), text));

@@ -29,7 +29,11 @@ describe('task index', () => {
     const b = read.tasks[1];
     assert.strictEqual(b.request.prompt, 'first line', 'only the first line of the prompt');
     assert.deepStrictEqual([b.request.params, b.request.images], [{}, undefined], 'no parameters or references');
-    assert.deepStrictEqual([b.results, b.state, b.endedAt, b.revision], [tasks[1].results, 'succeeded', tasks[1].endedAt, 3], 'what a row shows is kept');
+    assert.deepStrictEqual(
+      [b.results, b.state, b.endedAt, b.revision],
+      [tasks[1].results, 'succeeded', tasks[1].endedAt, 3],
+      'what a row shows is kept',
+    );
     assert.deepStrictEqual(read.tasks[2].error, { message: 'The provider reported a failure.', code: 'failed' });
   });
 

@@ -148,8 +148,22 @@ describe('core/taskJson: parseStoredTask', () => {
     for (const params of ['size=1024x1024', ['1024x1024'], 7, { nested: { a: null } }]) {
       assert.strictEqual(parseStoredTask(storedText((t) => { req(t).params = params; })), undefined, JSON.stringify(params));
     }
-    assert.deepStrictEqual(parseStoredTask(storedText((t) => { req(t).params = { loras: [{ path: 'a', scale: 1 }] }; }))?.request.params, { loras: [{ path: 'a', scale: 1 }] });
-    assert.deepStrictEqual(parseStoredTask(storedText((t) => { req(t).extra = { lora: { '7': 0.5 } }; }))?.request.extra, { lora: { '7': 0.5 } });
+    assert.deepStrictEqual(
+      parseStoredTask(
+        storedText((t) => {
+          req(t).params = { loras: [{ path: 'a', scale: 1 }] };
+        }),
+      )?.request.params,
+      { loras: [{ path: 'a', scale: 1 }] },
+    );
+    assert.deepStrictEqual(
+      parseStoredTask(
+        storedText((t) => {
+          req(t).extra = { lora: { '7': 0.5 } };
+        }),
+      )?.request.extra,
+      { lora: { '7': 0.5 } },
+    );
     assert.strictEqual(parseStoredTask(storedText((t) => { req(t).extra = 'seed=1'; })), undefined);
   });
 

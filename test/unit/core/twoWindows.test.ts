@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { TaskClaims } from '../../../src/core/claims';
-import { TaskEngine, TaskOwnership } from '../../../src/core/engine';
+import { TaskEngine, type TaskOwnership } from '../../../src/core/engine';
 import { ApiClient } from '../../../src/core/http';
 import { TaskStore } from '../../../src/core/store';
 import type { Task } from '../../../src/core/task';
@@ -16,7 +16,14 @@ class SharedFolder extends MemoryPersistence {
   }
 }
 
-function window(folder: SharedFolder, files: MemoryClaimFiles, probe: ReturnType<typeof liveness>, pid: number, clock: ManualClock, adapter: ScriptedAdapter) {
+function window(
+  folder: SharedFolder,
+  files: MemoryClaimFiles,
+  probe: ReturnType<typeof liveness>,
+  pid: number,
+  clock: ManualClock,
+  adapter: ScriptedAdapter,
+) {
   const store = new TaskStore(folder);
   folder.stores.push(store);
   const claims = new TaskClaims(files, { pid, window: `w${pid}`, at: clock.now() }, probe);
@@ -35,13 +42,24 @@ function window(folder: SharedFolder, files: MemoryClaimFiles, probe: ReturnType
   const saved: string[] = [];
   const api = new ApiClient({ baseUrl: 'http://127.0.0.1:9', key: 'k' });
   const engine = new TaskEngine({
-    store, adapters: new Map([['pixapi', adapter]]), api: async () => api,
-    openImage: async () => { throw new Error('no images here'); },
+    store,
+    adapters: new Map([['pixapi', adapter]]),
+    api: async () => api,
+    openImage: async () => {
+      throw new Error('no images here');
+    },
     saveResults: async (task) => {
       saved.push(task.id);
-      await store.update(task.id, (t) => ({ ...t, results: t.results?.map((r) => ({ ...r, file: `file:///ws/${t.id}.png` })), revision: t.revision + 1 }));
+      await store.update(task.id, (t) => ({
+        ...t,
+        results: t.results?.map((r) => ({ ...r, file: `file:///ws/${t.id}.png` })),
+        revision: t.revision + 1,
+      }));
     },
-    clock, random: () => 0.5, ownership, takeoverIntervalMs: 15_000,
+    clock,
+    random: () => 0.5,
+    ownership,
+    takeoverIntervalMs: 15_000,
   });
   return { store, engine, saved, claims };
 }
@@ -79,11 +97,18 @@ describe('two windows on one workspace (engine)', () => {
     // A's window closes mid-task (its engine stops, its process is gone, its claims stay on disk).
     a.engine.dispose();
     probe.alive.delete(1);
-    for (const task of tasks) adapterB.statuses.set(task.remoteId ?? a.store.get(task.id)?.remoteId ?? '', [{ state: 'succeeded', remoteState: 'completed', results: [{ url: `https://cdn/${task.id}.png` }] }]);
+    for (const task of tasks)
+      adapterB.statuses.set(task.remoteId ?? a.store.get(task.id)?.remoteId ?? '', [
+        { state: 'succeeded', remoteState: 'completed', results: [{ url: `https://cdn/${task.id}.png` }] },
+      ]);
     adapterB.statuses.set('r1', [{ state: 'succeeded', remoteState: 'completed', results: [{ url: 'https://cdn/b.png' }] }]);
     await clock.advance(16_000);
     await clock.advance(30_000);
-    assert.deepStrictEqual(b.store.list().map((t) => t.state), ['succeeded', 'succeeded', 'succeeded', 'succeeded'], 'B finished A\'s orphans and its own');
+    assert.deepStrictEqual(
+      b.store.list().map((t) => t.state),
+      ['succeeded', 'succeeded', 'succeeded', 'succeeded'],
+      "B finished A's orphans and its own",
+    );
     assert.deepStrictEqual(b.saved.sort(), [...tasks.map((t) => t.id), mine.id].sort(), 'each result saved once, by B');
     assert.strictEqual(adapterA.submits.length + adapterB.submits.length, 4, 'each task sent once in all');
     assert.deepStrictEqual([...files.files.keys()], [], 'every claim released once the work was done');

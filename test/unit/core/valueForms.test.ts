@@ -22,7 +22,9 @@ describe('core/valueForms: option lists grouped by the form of their values', ()
   });
 
   it('splits the size list of a Pixapi model that mixes pixels with "2K"/"4K" (issue #16)', () => {
-    const sizes = (modelSpec('pixapi', 'gemini-3.1-flash-image-preview', 'image').params.find((p) => p.name === 'size')?.values ?? []).map(String);
+    const sizes = (modelSpec('pixapi', 'gemini-3.1-flash-image-preview', 'image').params.find((p) => p.name === 'size')?.values ?? []).map(
+      String,
+    );
     const forms = groupByForm(sizes).map((g) => g.form);
     assert.ok(forms.includes('pixels') && forms.includes('resolution'), forms.join(', '));
   });

@@ -37,7 +37,10 @@ describe('core/waits: bounded waits', () => {
 
   it('nextPollDelay never returns more than an hour of Retry-After, nor NaN for a NaN age', () => {
     const policy = new PixapiAdapter().policy;
-    assert.strictEqual(nextPollDelay(policy, { kind: 'image', ageMs: 0, checks: 0, errorStreak: 1, retryAfterMs: HUGE_RETRY_AFTER_MS }, () => 0), MAX_RETRY_AFTER_MS);
+    assert.strictEqual(
+      nextPollDelay(policy, { kind: 'image', ageMs: 0, checks: 0, errorStreak: 1, retryAfterMs: HUGE_RETRY_AFTER_MS }, () => 0),
+      MAX_RETRY_AFTER_MS,
+    );
     const nanAge = nextPollDelay(policy, { kind: 'image', ageMs: NaN, checks: 3, errorStreak: 0 }, () => 0);
     assert.ok(Number.isFinite(nanAge) && nanAge > 0 && nanAge <= 30_000, `waited ${nanAge}`);
   });
@@ -46,7 +49,10 @@ describe('core/waits: bounded waits', () => {
     const clock = new RecordingClock();
     const lines: string[] = [];
     const { engine, adapter, store } = engineSetup({ deps: { clock, log: (line) => lines.push(line) } });
-    adapter.statuses.set('r1', [new HttpError(429, { error: { message: 'slow down' } }, HUGE_RETRY_AFTER_MS, 'GET', '/v1/tasks/r1'), { state: 'succeeded', remoteState: 'completed', results: [{ url: 'https://cdn.example/done.png' }] }]);
+    adapter.statuses.set('r1', [
+      new HttpError(429, { error: { message: 'slow down' } }, HUGE_RETRY_AFTER_MS, 'GET', '/v1/tasks/r1'),
+      { state: 'succeeded', remoteState: 'completed', results: [{ url: 'https://cdn.example/done.png' }] },
+    ]);
     const task = await engine.submit(imageRequest());
     await clock.advance(1000);
     assert.strictEqual(adapter.polls.length, 1);

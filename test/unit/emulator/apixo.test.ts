@@ -1,6 +1,19 @@
 import * as assert from 'node:assert/strict';
-import { ProviderEmulator } from '../../emulator';
-import { HELD_IN_QUEUE, Json, KEYS, assertMp4, decodePng, distinctRuns, download, jpegSize, pollUntil, request, STATE_WALK_TIMING, startFast } from './helpers';
+import { type ProviderEmulator } from '../../emulator';
+import {
+  HELD_IN_QUEUE,
+  type Json,
+  KEYS,
+  assertMp4,
+  decodePng,
+  distinctRuns,
+  download,
+  jpegSize,
+  pollUntil,
+  request,
+  STATE_WALK_TIMING,
+  startFast,
+} from './helpers';
 
 const KEY = KEYS.apixo;
 
@@ -16,13 +29,15 @@ describe('emulator: Apixo', () => {
   afterEach(() => emulator.reset());
 
   /** key null = send no Authorization header. */
-  const generate = (model: string, body: unknown, key: string | null = KEY) => request(`${api}/generateTask/${model}`, { key: key ?? undefined, json: body });
+  const generate = (model: string, body: unknown, key: string | null = KEY) =>
+    request(`${api}/generateTask/${model}`, { key: key ?? undefined, json: body });
   const generateOk = async (model: string, input: Record<string, unknown>) => {
     const response = await generate(model, { request_type: 'async', input });
     assert.equal(response.status, 200, JSON.stringify(response.body));
     return response.body.data.taskId as string;
   };
-  const status = (model: string, taskId: string, key = KEY) => request(`${api}/statusTask/${model}?taskId=${encodeURIComponent(taskId)}`, { key });
+  const status = (model: string, taskId: string, key = KEY) =>
+    request(`${api}/statusTask/${model}?taskId=${encodeURIComponent(taskId)}`, { key });
   const pollToEnd = async (model: string, taskId: string) =>
     pollUntil(
       async () => (await status(model, taskId)).body,
@@ -32,7 +47,10 @@ describe('emulator: Apixo', () => {
 
   it('runs an image task through pending → processing → success with resultJson as a JSON string', async () => {
     emulator.configure({ timing: STATE_WALK_TIMING });
-    const submit = await generate('nano-banana', { request_type: 'async', input: { mode: 'text-to-image', prompt: 'A futuristic city', aspect_ratio: '16:9', output_format: 'png' } });
+    const submit = await generate('nano-banana', {
+      request_type: 'async',
+      input: { mode: 'text-to-image', prompt: 'A futuristic city', aspect_ratio: '16:9', output_format: 'png' },
+    });
     assert.equal(submit.status, 200);
     assert.equal(submit.body.code, 200);
     assert.equal(submit.body.message, 'success');
@@ -73,7 +91,13 @@ describe('emulator: Apixo', () => {
   });
 
   it('runs a video task and serves a real MP4', async () => {
-    const taskId = await generateOk('wan-2-5', { mode: 'text-to-video', prompt: 'x', aspect_ratio: '9:16', resolution: '720p', duration: 5 });
+    const taskId = await generateOk('wan-2-5', {
+      mode: 'text-to-video',
+      prompt: 'x',
+      aspect_ratio: '9:16',
+      resolution: '720p',
+      duration: 5,
+    });
     const data = (await pollToEnd('wan-2-5', taskId)).pop().data;
     const file = await download(JSON.parse(data.resultJson).resultUrls[0]);
     assert.equal(file.headers.get('content-type'), 'video/mp4');
@@ -88,12 +112,22 @@ describe('emulator: Apixo', () => {
 
   it('accepts each model its own modes (MODELS.md)', async () => {
     await generateOk('veo-3-1', { mode: 'fast', prompt: 'x' });
-    await generateOk('veo-3-1', { mode: 'quality', generationType: 'FIRST_AND_LAST_FRAMES_2_VIDEO', prompt: 'x', image_urls: ['https://example.com/a.png'] });
+    await generateOk('veo-3-1', {
+      mode: 'quality',
+      generationType: 'FIRST_AND_LAST_FRAMES_2_VIDEO',
+      prompt: 'x',
+      image_urls: ['https://example.com/a.png'],
+    });
     await generateOk('flux-2', { mode: 'pro-text-to-image', prompt: 'x' });
     await generateOk('flux-2', { mode: 'flex-image-to-image', prompt: 'x', image_urls: ['https://example.com/a.png'] });
     await generateOk('sora-2-pro', { prompt: 'x' });
     await generateOk('kling-2-1', { mode: 'master-text-to-video', prompt: 'x' });
-    await generateOk('kling-2-1', { mode: 'pro-image-to-video', prompt: 'x', image_urls: ['https://example.com/a.png', 'https://example.com/b.png'], duration: 10 });
+    await generateOk('kling-2-1', {
+      mode: 'pro-image-to-video',
+      prompt: 'x',
+      image_urls: ['https://example.com/a.png', 'https://example.com/b.png'],
+      duration: 10,
+    });
     await generateOk('gpt-image-1', { mode: 'gpt-image-1', prompt: 'x' });
     await generateOk('nano-banana-2', { prompt: 'x', resolution: '4k', aspect_ratio: '8:1' });
     await generateOk('sora-2', { prompt: 'x', aspect_ratio: 'portrait', duration: 12, image_urls: ['https://example.com/a.png'] });
@@ -101,8 +135,16 @@ describe('emulator: Apixo', () => {
   });
 
   it("records veo-3-1's generationType with the task", async () => {
-    const taskId = await generateOk('veo-3-1', { mode: 'fast', generationType: 'REFERENCE_2_VIDEO', prompt: 'x', image_urls: ['https://example.com/a.png'] });
-    assert.equal((emulator.task('apixo', taskId)?.request as { input: { generationType?: string } }).input.generationType, 'REFERENCE_2_VIDEO');
+    const taskId = await generateOk('veo-3-1', {
+      mode: 'fast',
+      generationType: 'REFERENCE_2_VIDEO',
+      prompt: 'x',
+      image_urls: ['https://example.com/a.png'],
+    });
+    assert.equal(
+      (emulator.task('apixo', taskId)?.request as { input: { generationType?: string } }).input.generationType,
+      'REFERENCE_2_VIDEO',
+    );
   });
 
   it('reports a failed task with HTTP 200, state failed, failCode and failMsg', async () => {
@@ -133,15 +175,27 @@ describe('emulator: Apixo', () => {
     ['request_type missing', 'nano-banana', { input: { prompt: 'x' } }],
     ['request_type unknown', 'nano-banana', { request_type: 'sync', input: { prompt: 'x' } }],
     ['callback without callback_url', 'nano-banana', { request_type: 'callback', input: { prompt: 'x' } }],
-    ['callback_url over http', 'nano-banana', { request_type: 'callback', callback_url: 'http://example.com/hook', input: { prompt: 'x' } }],
+    [
+      'callback_url over http',
+      'nano-banana',
+      { request_type: 'callback', callback_url: 'http://example.com/hook', input: { prompt: 'x' } },
+    ],
     ['input missing', 'nano-banana', { request_type: 'async' }],
     ['prompt missing', 'nano-banana', { request_type: 'async', input: { mode: 'text-to-image' } }],
     ['mode of another model', 'nano-banana', { request_type: 'async', input: { mode: 'quality', prompt: 'x' } }],
     ['flux-2 with a plain mode', 'flux-2', { request_type: 'async', input: { mode: 'text-to-image', prompt: 'x' } }],
     ['image-to-image without image_urls', 'nano-banana', { request_type: 'async', input: { mode: 'image-to-image', prompt: 'x' } }],
     ['image-to-video without image_urls', 'wan-2-5', { request_type: 'async', input: { mode: 'image-to-video', prompt: 'x' } }],
-    ['image_urls not an array', 'nano-banana', { request_type: 'async', input: { mode: 'image-to-image', prompt: 'x', image_urls: 'https://example.com/a.png' } }],
-    ['image_urls with a non-http URL', 'nano-banana', { request_type: 'async', input: { mode: 'image-to-image', prompt: 'x', image_urls: ['file:///a.png'] } }],
+    [
+      'image_urls not an array',
+      'nano-banana',
+      { request_type: 'async', input: { mode: 'image-to-image', prompt: 'x', image_urls: 'https://example.com/a.png' } },
+    ],
+    [
+      'image_urls with a non-http URL',
+      'nano-banana',
+      { request_type: 'async', input: { mode: 'image-to-image', prompt: 'x', image_urls: ['file:///a.png'] } },
+    ],
     ['image aspect ratio on video', 'sora-2', { request_type: 'async', input: { prompt: 'x', aspect_ratio: '4:3' } }],
     ['unknown image aspect ratio', 'nano-banana', { request_type: 'async', input: { prompt: 'x', aspect_ratio: '7:5' } }],
     ['video resolution on image', 'nano-banana', { request_type: 'async', input: { prompt: 'x', resolution: '720p' } }],
@@ -151,18 +205,59 @@ describe('emulator: Apixo', () => {
     ['duration as text', 'wan-2-5', { request_type: 'async', input: { prompt: 'x', duration: '5' } }],
     ['unknown output_format', 'nano-banana', { request_type: 'async', input: { prompt: 'x', output_format: 'gif' } }],
     // Per-model pages (MODELS.md): modes, reference counts, value lists.
-    ['a kling-2-1 mode its page does not list', 'kling-2-1', { request_type: 'async', input: { prompt: 'x', mode: 'image-to-video', image_urls: ['https://example.com/a.png'] } }],
+    [
+      'a kling-2-1 mode its page does not list',
+      'kling-2-1',
+      { request_type: 'async', input: { prompt: 'x', mode: 'image-to-video', image_urls: ['https://example.com/a.png'] } },
+    ],
     ['kling-2-1 duration 8 (5 or 10)', 'kling-2-1', { request_type: 'async', input: { prompt: 'x', duration: 8 } }],
-    ['kling-2-1 standard-image-to-video with 2 images', 'kling-2-1', { request_type: 'async', input: { prompt: 'x', mode: 'standard-image-to-video', image_urls: ['https://example.com/a.png', 'https://example.com/b.png'] } }],
+    [
+      'kling-2-1 standard-image-to-video with 2 images',
+      'kling-2-1',
+      {
+        request_type: 'async',
+        input: { prompt: 'x', mode: 'standard-image-to-video', image_urls: ['https://example.com/a.png', 'https://example.com/b.png'] },
+      },
+    ],
     ['sora-2 aspect 16:9 (landscape or portrait)', 'sora-2', { request_type: 'async', input: { prompt: 'x', aspect_ratio: '16:9' } }],
-    ['sora-2 with 2 images (exactly 1)', 'sora-2', { request_type: 'async', input: { prompt: 'x', image_urls: ['https://example.com/a.png', 'https://example.com/b.png'] } }],
+    [
+      'sora-2 with 2 images (exactly 1)',
+      'sora-2',
+      { request_type: 'async', input: { prompt: 'x', image_urls: ['https://example.com/a.png', 'https://example.com/b.png'] } },
+    ],
     ['sora-2 a mode its page does not have', 'sora-2', { request_type: 'async', input: { prompt: 'x', mode: 'text-to-video' } }],
     ['nano-banana-2 upper-case resolution', 'nano-banana-2', { request_type: 'async', input: { prompt: 'x', resolution: '2K' } }],
-    ['nano-banana with 6 images (at most 5)', 'nano-banana', { request_type: 'async', input: { prompt: 'x', mode: 'image-to-image', image_urls: Array(6).fill('https://example.com/a.png') } }],
-    ['veo-3-1 FIRST_AND_LAST_FRAMES_2_VIDEO without images', 'veo-3-1', { request_type: 'async', input: { prompt: 'x', generationType: 'FIRST_AND_LAST_FRAMES_2_VIDEO' } }],
-    ['veo-3-1 REFERENCE_2_VIDEO in quality mode', 'veo-3-1', { request_type: 'async', input: { prompt: 'x', mode: 'quality', generationType: 'REFERENCE_2_VIDEO', image_urls: ['https://example.com/a.png'] } }],
-    ['veo-3-1 with 4 images (at most 3)', 'veo-3-1', { request_type: 'async', input: { prompt: 'x', generationType: 'REFERENCE_2_VIDEO', image_urls: Array(4).fill('https://example.com/a.png') } }],
-    ['sora-2-pro with an image (none documented)', 'sora-2-pro', { request_type: 'async', input: { prompt: 'x', image_urls: ['https://example.com/a.png'] } }],
+    [
+      'nano-banana with 6 images (at most 5)',
+      'nano-banana',
+      { request_type: 'async', input: { prompt: 'x', mode: 'image-to-image', image_urls: Array(6).fill('https://example.com/a.png') } },
+    ],
+    [
+      'veo-3-1 FIRST_AND_LAST_FRAMES_2_VIDEO without images',
+      'veo-3-1',
+      { request_type: 'async', input: { prompt: 'x', generationType: 'FIRST_AND_LAST_FRAMES_2_VIDEO' } },
+    ],
+    [
+      'veo-3-1 REFERENCE_2_VIDEO in quality mode',
+      'veo-3-1',
+      {
+        request_type: 'async',
+        input: { prompt: 'x', mode: 'quality', generationType: 'REFERENCE_2_VIDEO', image_urls: ['https://example.com/a.png'] },
+      },
+    ],
+    [
+      'veo-3-1 with 4 images (at most 3)',
+      'veo-3-1',
+      {
+        request_type: 'async',
+        input: { prompt: 'x', generationType: 'REFERENCE_2_VIDEO', image_urls: Array(4).fill('https://example.com/a.png') },
+      },
+    ],
+    [
+      'sora-2-pro with an image (none documented)',
+      'sora-2-pro',
+      { request_type: 'async', input: { prompt: 'x', image_urls: ['https://example.com/a.png'] } },
+    ],
   ];
   for (const [name, model, body] of invalid) {
     it(`answers 400 {code:400, message, data:{error}} for ${name}`, async () => {
@@ -185,7 +280,11 @@ describe('emulator: Apixo', () => {
   });
 
   it('accepts callback mode with an https callback_url (and never calls it)', async () => {
-    const response = await generate('nano-banana', { request_type: 'callback', callback_url: 'https://example.com/hook', input: { prompt: 'x' } });
+    const response = await generate('nano-banana', {
+      request_type: 'callback',
+      callback_url: 'https://example.com/hook',
+      input: { prompt: 'x' },
+    });
     assert.equal(response.status, 200);
   });
 
@@ -275,7 +374,10 @@ describe('emulator: Apixo', () => {
     await generateOk('nano-banana', { mode: 'image-to-image', prompt: 'x', image_urls: [url] });
     emulator.configure({ resultTtlMs: 0 });
     await pollUntil(async () => (await download(url)).status, (code) => code === 403);
-    const refused = await generate('nano-banana', { request_type: 'async', input: { mode: 'image-to-image', prompt: 'x', image_urls: [url] } });
+    const refused = await generate('nano-banana', {
+      request_type: 'async',
+      input: { mode: 'image-to-image', prompt: 'x', image_urls: [url] },
+    });
     assert.equal(refused.status, 400);
   });
 });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { ProviderEmulator } from '../../emulator';
+import { type ProviderEmulator } from '../../emulator';
 import { MAX_BLOB_BYTES, blobByteAt } from '../../emulator/cdn';
-import { HELD_IN_QUEUE, Json, KEYS, decodePng, download, pollUntil, request, startFast } from './helpers';
+import { HELD_IN_QUEUE, type Json, KEYS, decodePng, download, pollUntil, request, startFast } from './helpers';
 
 describe('emulator: CDN', () => {
   let emulator: ProviderEmulator;
@@ -46,7 +46,10 @@ describe('emulator: CDN', () => {
 
   it('does not serve a file before its task finished', async () => {
     emulator.configure({ timing: HELD_IN_QUEUE });
-    const submit = await request(`${emulator.urls.pixapi}/v1/async/images/generations`, { key: KEYS.pixapi, json: { model: 'gpt-image-2', prompt: 'x' } });
+    const submit = await request(`${emulator.urls.pixapi}/v1/async/images/generations`, {
+      key: KEYS.pixapi,
+      json: { model: 'gpt-image-2', prompt: 'x' },
+    });
     const url = emulator.task('pixapi', submit.body.id)?.resultUrls[0] as string;
     assert.equal((await download(url)).status, 404);
   });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { EmulatorClient, ProviderEmulator } from '../../emulator';
+import { EmulatorClient, type ProviderEmulator } from '../../emulator';
 import { HELD_IN_QUEUE, KEYS, request, startFast } from './helpers';
 
 describe('emulator: control port and EmulatorClient', () => {
@@ -72,7 +72,10 @@ describe('emulator: control port and EmulatorClient', () => {
     assert.equal((await fetch(`${emulator.urls.control}/nothing`)).status, 404);
     assert.equal((await fetch(`${emulator.urls.control}/tasks?provider=openai`)).status, 400);
     assert.equal((await fetch(`${emulator.urls.control}/faults`, { method: 'POST', body: '{nope' })).status, 400);
-    const badOptions = await fetch(`${emulator.urls.control}/configure`, { method: 'POST', body: JSON.stringify({ timing: { image: 'fast' } }) });
+    const badOptions = await fetch(`${emulator.urls.control}/configure`, {
+      method: 'POST',
+      body: JSON.stringify({ timing: { image: 'fast' } }),
+    });
     assert.equal(badOptions.status, 400);
     await assert.rejects(client.configure({ keys: { openai: ['k'] } } as never), /400/);
     await assert.rejects(client.configure({ credits: { apixo: -1 } }), /400/);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ProviderEmulator } from '../../emulator';
+import { type ProviderEmulator } from '../../emulator';
 import { HELD_IN_QUEUE, KEYS, pollUntil, request, startFast } from './helpers';
 
 describe('emulator: fault injection', () => {
@@ -101,9 +101,19 @@ describe('emulator: fault injection', () => {
     });
 
     it('matches origin, method and path, applies `times` times, in order', async () => {
-      emulator.inject({ origin: 'pixapi', method: 'post', path: '^/v1/async/images/generations$', times: 2, action: { kind: 'status', status: 503 } });
+      emulator.inject({
+        origin: 'pixapi',
+        method: 'post',
+        path: '^/v1/async/images/generations$',
+        times: 2,
+        action: { kind: 'status', status: 503 },
+      });
       assert.equal((await pixapiModels()).status, 200, 'other path');
-      assert.equal((await request(`${emulator.urls.apixo}/api/v1/apikeys/current-balance`, { key: KEYS.apixo })).status, 200, 'other origin');
+      assert.equal(
+        (await request(`${emulator.urls.apixo}/api/v1/apikeys/current-balance`, { key: KEYS.apixo })).status,
+        200,
+        'other origin',
+      );
       assert.equal((await pixapiSubmit()).status, 503);
       assert.equal((await pixapiSubmit()).status, 503);
       assert.equal((await pixapiSubmit()).status, 200);
@@ -223,10 +233,17 @@ describe('emulator: fault injection', () => {
       const plain = await request(`${emulator.urls.pixapi}/v1/tasks/${id}`, { key: KEYS.pixapi });
       assert.ok(plain.body.result.data[0].url.startsWith(emulator.urls.cdn), 'used up after one request');
 
-      const submitted = await request(`${emulator.urls.apixo}/api/v1/generateTask/nano-banana`, { key: KEYS.apixo, json: { request_type: 'async', input: { mode: 'text-to-image', prompt: 'x' } } });
+      const submitted = await request(`${emulator.urls.apixo}/api/v1/generateTask/nano-banana`, {
+        key: KEYS.apixo,
+        json: { request_type: 'async', input: { mode: 'text-to-image', prompt: 'x' } },
+      });
       const taskId: string = submitted.body.data.taskId;
       await pollUntil(async () => emulator.task('apixo', taskId)?.phase, (phase) => phase === 'succeeded');
-      emulator.inject({ origin: 'apixo', path: '^/api/v1/statusTask/', action: { kind: 'rewriteResultUrls', url: 'http://10.0.0.7/x.png' } });
+      emulator.inject({
+        origin: 'apixo',
+        path: '^/api/v1/statusTask/',
+        action: { kind: 'rewriteResultUrls', url: 'http://10.0.0.7/x.png' },
+      });
       const status = await request(`${emulator.urls.apixo}/api/v1/statusTask/nano-banana?taskId=${taskId}`, { key: KEYS.apixo });
       assert.deepEqual(JSON.parse(status.body.data.resultJson).resultUrls, ['http://10.0.0.7/x.png']);
     });

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { inflateSync } from 'zlib';
 import { ProviderEmulator } from '../../emulator';
 import { crc32 } from '../../emulator/png';
-import { EmulatorOptions, ProviderName } from '../../emulator/types';
+import { type EmulatorOptions, type ProviderName } from '../../emulator/types';
 
 export const KEYS: Record<ProviderName, string> = { pixapi: 'test-pixapi-key', pixai: 'test-pixai-key', apixo: 'test-apixo-key' };
 
@@ -75,7 +75,10 @@ export function distinctRuns<T>(values: T[]): T[] {
   return values.filter((value, i) => i === 0 || value !== values[i - 1]);
 }
 
-export async function download(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+export async function download(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
   const response = await fetch(url, { headers });
   return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
 }

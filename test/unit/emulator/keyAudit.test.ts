@@ -10,7 +10,16 @@ describe('runner: the key audit of emulator requests', () => {
   });
 
   it('accepts a key in the Authorization header of its own provider', () => {
-    assert.deepEqual(keyLeaks([record({ headers: { authorization: 'Bearer k-pixapi-123' } }), record({ origin: 'pixai', headers: { authorization: 'Bearer k-pixai-456' } })], keys), []);
+    assert.deepEqual(
+      keyLeaks(
+        [
+          record({ headers: { authorization: 'Bearer k-pixapi-123' } }),
+          record({ origin: 'pixai', headers: { authorization: 'Bearer k-pixai-456' } }),
+        ],
+        keys,
+      ),
+      [],
+    );
   });
 
   it('finds a key sent to the CDN or to another provider', () => {

@@ -7,13 +7,24 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ImageCodecs, RgbaImage } from '../../../src/codecs/imageCodecs';
-import { ProviderEmulator } from '../../emulator';
+import { type ProviderEmulator } from '../../emulator';
 import { sampleVideoBytes } from '../../emulator/cdn';
 import { jpegImage } from '../../emulator/jpeg';
-import { backgroundAt, GLYPH_HEIGHT, GLYPH_WIDTH, glyphInk, MODEL_COLOUR, pictureLayout, PictureLayout, PictureText, Rgb, wrapText } from '../../emulator/label';
+import {
+  backgroundAt,
+  GLYPH_HEIGHT,
+  GLYPH_WIDTH,
+  glyphInk,
+  MODEL_COLOUR,
+  pictureLayout,
+  type PictureLayout,
+  type PictureText,
+  type Rgb,
+  wrapText,
+} from '../../emulator/label';
 import { videoOfDuration } from '../../emulator/mp4';
 import { pngImage } from '../../emulator/png';
-import { Json, KEYS, decodePng, download, jpegSize, pollUntil, request, startFast } from './helpers';
+import { type Json, KEYS, decodePng, download, jpegSize, pollUntil, request, startFast } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 
@@ -53,7 +64,10 @@ function assertModelLines(image: RgbaImage, layout: PictureLayout, model: string
           const expected = isInk ? MODEL_COLOUR : backgroundAt(layout, y);
           if (isInk) ink++;
           const shown = pixel(image, x, y);
-          assert.ok(near(shown, expected, tolerance), `"${line.text[index]}" font pixel ${column},${row} at ${x},${y} is ${shown}, not ${expected}`);
+          assert.ok(
+            near(shown, expected, tolerance),
+            `"${line.text[index]}" font pixel ${column},${row} at ${x},${y} is ${shown}, not ${expected}`,
+          );
         }
       }
     }
@@ -137,18 +151,30 @@ describe('emulator: what results show', () => {
     });
 
     it('PixAI: media URLs', async () => {
-      const created = await request(`${emulator.urls.pixai}/v2/image/create`, { key: KEYS.pixai, json: { modelVersionId: '1983308862240288769', prompt: 'a green kite' } });
+      const created = await request(`${emulator.urls.pixai}/v2/image/create`, {
+        key: KEYS.pixai,
+        json: { modelVersionId: '1983308862240288769', prompt: 'a green kite' },
+      });
       assert.equal(created.status, 200, JSON.stringify(created.body));
-      const seen = await pollUntil(async () => (await request(`${emulator.urls.pixai}/v1/task/${created.body.id}`, { key: KEYS.pixai })).body, (t: Json) => t.status === 'completed');
+      const seen = await pollUntil(
+        async () => (await request(`${emulator.urls.pixai}/v1/task/${created.body.id}`, { key: KEYS.pixai })).body,
+        (t: Json) => t.status === 'completed',
+      );
       const done = seen.pop();
-      await assertShows((await download(done.outputs.mediaUrls[0])).bytes, 'image/png', { prompt: 'a green kite', model: '1983308862240288769' });
+      await assertShows((await download(done.outputs.mediaUrls[0])).bytes, 'image/png', {
+        prompt: 'a green kite',
+        model: '1983308862240288769',
+      });
     });
 
     it('Apixo: PNG and JPEG result URLs', async () => {
       const api = `${emulator.urls.apixo}/api/v1`;
       for (const format of ['png', 'jpeg'] as const) {
         const prompt = `a ${format} kite`;
-        const submit = await request(`${api}/generateTask/nano-banana`, { key: KEYS.apixo, json: { request_type: 'async', input: { prompt, output_format: format } } });
+        const submit = await request(`${api}/generateTask/nano-banana`, {
+          key: KEYS.apixo,
+          json: { request_type: 'async', input: { prompt, output_format: format } },
+        });
         assert.equal(submit.status, 200, JSON.stringify(submit.body));
         const seen = await pollUntil(
           async () => (await request(`${api}/statusTask/nano-banana?taskId=${submit.body.data.taskId}`, { key: KEYS.apixo })).body,
@@ -171,7 +197,12 @@ describe('emulator: what results show', () => {
         const size = bytes.readUInt32BE(offset);
         const type = bytes.toString('latin1', offset + 4, offset + 8);
         assert.ok(size >= 8 && offset + size <= end, `${type} at ${offset}: size ${size} fits its parent (ends ${end})`);
-        found.push({ type, start: offset, end: offset + size, children: CONTAINERS.includes(type) ? boxes(bytes, offset + 8, offset + size) : [] });
+        found.push({
+          type,
+          start: offset,
+          end: offset + size,
+          children: CONTAINERS.includes(type) ? boxes(bytes, offset + 8, offset + size) : [],
+        });
         offset += size;
       }
       assert.equal(offset, end, 'the boxes add up to their parent');
@@ -186,7 +217,8 @@ describe('emulator: what results show', () => {
     }
 
     /** 32-bit fields of a full box, after its version and flags. */
-    const fields = (bytes: Buffer, b: Parsed) => Array.from({ length: (b.end - b.start - 12) / 4 }, (_, i) => bytes.readUInt32BE(b.start + 12 + i * 4));
+    const fields = (bytes: Buffer, b: Parsed) =>
+      Array.from({ length: (b.end - b.start - 12) / 4 }, (_, i) => bytes.readUInt32BE(b.start + 12 + i * 4));
 
     /** Every duration in the file, in seconds, after checking the sample tables agree with each other and with mdat. */
     function durations(bytes: Buffer): { movie: number; track: number; edit: number; media: number; samples: number; keyframes: number[] } {
@@ -229,13 +261,23 @@ describe('emulator: what results show', () => {
       assert.equal(expectedOffset, mdat.end, 'the samples fill mdat exactly');
       const [keyCount, ...keyframes] = fields(bytes, box(tree, `${stbl}/stss`));
       assert.equal(keyframes.length, keyCount);
-      return { movie: movieDuration / movieScale, track: trackDuration / movieScale, edit: editDuration / movieScale, media: mediaDuration / mediaScale, samples, keyframes };
+      return {
+        movie: movieDuration / movieScale,
+        track: trackDuration / movieScale,
+        edit: editDuration / movieScale,
+        media: mediaDuration / mediaScale,
+        samples,
+        keyframes,
+      };
     }
 
     it('the committed sample is what the emulator starts from: 2 s, 24 samples, one keyframe', () => {
       const sample = durations(sampleVideoBytes());
       assert.deepEqual(sample, { movie: 2, track: 2, edit: 2, media: 2, samples: 24, keyframes: [1] });
-      assert.ok(videoOfDuration(sampleVideoBytes(), 2).equals(sampleVideoBytes()), 'rebuilt at its own length, the sample comes back byte for byte');
+      assert.ok(
+        videoOfDuration(sampleVideoBytes(), 2).equals(sampleVideoBytes()),
+        'rebuilt at its own length, the sample comes back byte for byte',
+      );
     });
 
     for (const seconds of [4, 10, 5, 1, 2.5]) {
@@ -251,7 +293,10 @@ describe('emulator: what results show', () => {
       const emulator = await startFast();
       try {
         const api = `${emulator.urls.apixo}/api/v1`;
-        const submit = await request(`${api}/generateTask/sora-2`, { key: KEYS.apixo, json: { request_type: 'async', input: { prompt: 'a wave', duration: 4 } } });
+        const submit = await request(`${api}/generateTask/sora-2`, {
+          key: KEYS.apixo,
+          json: { request_type: 'async', input: { prompt: 'a wave', duration: 4 } },
+        });
         assert.equal(submit.status, 200, JSON.stringify(submit.body));
         const seen = await pollUntil(
           async () => (await request(`${api}/statusTask/sora-2?taskId=${submit.body.data.taskId}`, { key: KEYS.apixo })).body,
@@ -261,7 +306,10 @@ describe('emulator: what results show', () => {
         assert.equal(durations((await download(apixoUrl)).bytes).movie, 4, 'Apixo sora-2 duration 4');
 
         for (const [duration, expected] of [[10, 10], [undefined, 5]] as const) {
-          const posted = await request(`${emulator.urls.pixapi}/v1/async/videos/generations`, { key: KEYS.pixapi, json: { model: 'veo', prompt: 'a reveal', duration } });
+          const posted = await request(`${emulator.urls.pixapi}/v1/async/videos/generations`, {
+            key: KEYS.pixapi,
+            json: { model: 'veo', prompt: 'a reveal', duration },
+          });
           assert.equal(posted.status, 200, JSON.stringify(posted.body));
           const task = (await pollUntil(
             async () => (await request(`${emulator.urls.pixapi}/v1/tasks/${posted.body.id}`, { key: KEYS.pixapi })).body,

@@ -1,7 +1,19 @@
 import * as assert from 'node:assert/strict';
-import { ProviderEmulator } from '../../emulator';
+import { type ProviderEmulator } from '../../emulator';
 import { PIXAI_MAX_ACTIVE_TASKS } from '../../emulator/pixai';
-import { HELD_IN_QUEUE, HELD_RUNNING, Json, KEYS, decodePng, distinctRuns, download, pollUntil, request, STATE_WALK_TIMING, startFast } from './helpers';
+import {
+  HELD_IN_QUEUE,
+  HELD_RUNNING,
+  type Json,
+  KEYS,
+  decodePng,
+  distinctRuns,
+  download,
+  pollUntil,
+  request,
+  STATE_WALK_TIMING,
+  startFast,
+} from './helpers';
 
 const KEY = KEYS.pixai;
 const MODEL_VERSION = '1983308862240288769';
@@ -19,7 +31,8 @@ describe('emulator: PixAI', () => {
   afterEach(() => emulator.reset());
 
   /** key null = send no Authorization header. */
-  const create = (body: Record<string, unknown>, key: string | null = KEY) => request(`${base}/v2/image/create`, { key: key ?? undefined, json: body });
+  const create = (body: Record<string, unknown>, key: string | null = KEY) =>
+    request(`${base}/v2/image/create`, { key: key ?? undefined, json: body });
   const createOk = async (prompt = 'a girl', extra: Record<string, unknown> = {}) => {
     const response = await create({ modelVersionId: MODEL_VERSION, prompt, ...extra });
     assert.equal(response.status, 200, JSON.stringify(response.body));
@@ -31,7 +44,8 @@ describe('emulator: PixAI', () => {
       async () => (await getTask(id)).body,
       (task: Json) => ['completed', 'failed', 'cancelled'].includes(task.status),
     );
-  const graphql = (query: string, variables?: Record<string, unknown>, key = KEY) => request(`${base}/graphql`, { key, json: { query, variables } });
+  const graphql = (query: string, variables?: Record<string, unknown>, key = KEY) =>
+    request(`${base}/graphql`, { key, json: { query, variables } });
 
   it('creates a waiting task and runs it through waiting → running → completed', async () => {
     emulator.configure({ timing: STATE_WALK_TIMING });
@@ -78,7 +92,10 @@ describe('emulator: PixAI', () => {
     ['empty modelVersionId', { modelVersionId: ' ', prompt: 'x' }],
     ['mediaUrl that is not an http(s) URL', { modelVersionId: MODEL_VERSION, prompt: 'x', mediaUrl: 'file:///etc/passwd' }],
     ['mediaUrl that is not a string', { modelVersionId: MODEL_VERSION, prompt: 'x', mediaUrl: 42 }],
-    ['strength that is not a number', { modelVersionId: MODEL_VERSION, prompt: 'x', mediaUrl: 'https://example.com/a.png', strength: '0.5' }],
+    [
+      'strength that is not a number',
+      { modelVersionId: MODEL_VERSION, prompt: 'x', mediaUrl: 'https://example.com/a.png', strength: '0.5' },
+    ],
     ['missing prompt', { modelVersionId: MODEL_VERSION }],
     ['empty prompt', { modelVersionId: MODEL_VERSION, prompt: '' }],
     ['aspectRatio that is not a string', { modelVersionId: MODEL_VERSION, prompt: 'x', aspectRatio: 1.5 }],
@@ -103,11 +120,20 @@ describe('emulator: PixAI', () => {
 
   it('takes a reference image as mediaUrl with an optional strength (image-to-image), kept with the task', async () => {
     const created = await createOk('x', { mediaUrl: 'https://example.com/cat.png', strength: 0.35 });
-    assert.deepEqual(emulator.task('pixai', created.id)?.request, { modelVersionId: MODEL_VERSION, prompt: 'x', mediaUrl: 'https://example.com/cat.png', strength: 0.35 });
+    assert.deepEqual(emulator.task('pixai', created.id)?.request, {
+      modelVersionId: MODEL_VERSION,
+      prompt: 'x',
+      mediaUrl: 'https://example.com/cat.png',
+      strength: 0.35,
+    });
   });
 
   it('refuses a mediaUrl of its own CDN that no longer exists', async () => {
-    const response = await create({ modelVersionId: MODEL_VERSION, prompt: 'x', mediaUrl: `${emulator.urls.cdn}/r/00000000000000000000000000000000/gone.png` });
+    const response = await create({
+      modelVersionId: MODEL_VERSION,
+      prompt: 'x',
+      mediaUrl: `${emulator.urls.cdn}/r/00000000000000000000000000000000/gone.png`,
+    });
     assert.equal(response.status, 400);
     assert.match(response.body.message, /mediaUrl could not be downloaded/);
   });
@@ -206,7 +232,9 @@ describe('emulator: PixAI', () => {
     assert.deepEqual(task.outputs, { mediaIds: [], mediaUrls: [] });
 
     const second = await createOk();
-    const viaVariables = await graphql('mutation Cancel($taskId: ID!) { cancelGenerationTask(id: $taskId) { id status } }', { taskId: second.id });
+    const viaVariables = await graphql('mutation Cancel($taskId: ID!) { cancelGenerationTask(id: $taskId) { id status } }', {
+      taskId: second.id,
+    });
     assert.deepEqual(viaVariables.body, { data: { cancelGenerationTask: { id: second.id, status: 'cancelled' } } });
     assert.equal(emulator.task('pixai', second.id)?.phase, 'cancelled');
   });

@@ -1,7 +1,20 @@
 import * as assert from 'node:assert/strict';
-import { ProviderEmulator } from '../../emulator';
+import { type ProviderEmulator } from '../../emulator';
 import { pngImage } from '../../emulator/png';
-import { FAST_TIMING, HELD_IN_QUEUE, Json, KEYS, assertMp4, decodePng, distinctRuns, download, pollUntil, request, STATE_WALK_TIMING, startFast } from './helpers';
+import {
+  FAST_TIMING,
+  HELD_IN_QUEUE,
+  type Json,
+  KEYS,
+  assertMp4,
+  decodePng,
+  distinctRuns,
+  download,
+  pollUntil,
+  request,
+  STATE_WALK_TIMING,
+  startFast,
+} from './helpers';
 
 const KEY = KEYS.pixapi;
 
@@ -37,7 +50,17 @@ describe('emulator: Pixapi', () => {
     assert.equal(status, 200);
     assert.equal(body.object, 'list');
     const ids = body.data.map((m: Json) => m.id);
-    for (const id of ['gemini-2.5-flash-image', 'gemini-3.1-flash-image-preview', 'gemini-3-pro-image-preview', 'gpt-image-1.5', 'gpt-image-2', 'veo', 'wan', 'kling', 'sora-2']) {
+    for (const id of [
+      'gemini-2.5-flash-image',
+      'gemini-3.1-flash-image-preview',
+      'gemini-3-pro-image-preview',
+      'gpt-image-1.5',
+      'gpt-image-2',
+      'veo',
+      'wan',
+      'kling',
+      'sora-2',
+    ]) {
       assert.ok(ids.includes(id), id);
     }
     assert.ok(!ids.includes('nano-banana'), 'aliases are not listed');
@@ -106,7 +129,12 @@ describe('emulator: Pixapi', () => {
 
   it('answers the synchronous endpoint after the whole run with {created, data:[{url}]}', async () => {
     const started = Date.now();
-    const { status, body } = await post('/v1/images/generations', { model: 'gemini-3-pro-image-preview', prompt: 'cup', n: 2, size: '1024x1024' });
+    const { status, body } = await post('/v1/images/generations', {
+      model: 'gemini-3-pro-image-preview',
+      prompt: 'cup',
+      n: 2,
+      size: '1024x1024',
+    });
     assert.equal(status, 200);
     assert.ok(Date.now() - started >= FAST_TIMING.image.queueMs + FAST_TIMING.image.runMs - 5, 'sync waits queue + run');
     assert.deepEqual(Object.keys(body).sort(), ['created', 'data']);
@@ -189,7 +217,11 @@ describe('emulator: Pixapi', () => {
     assert.equal(videoOnImage.status, 400);
     const notUrl = await post('/v1/async/videos/generations', { model: 'wan', prompt: 'x', input_image: 'data:image/png;base64,AAAA' });
     assert.equal(notUrl.status, 400);
-    const notString = await post('/v1/async/videos/generations', { model: 'wan', prompt: 'x', input_image: { url: 'https://example.com/a.png' } });
+    const notString = await post('/v1/async/videos/generations', {
+      model: 'wan',
+      prompt: 'x',
+      input_image: { url: 'https://example.com/a.png' },
+    });
     assert.equal(notString.status, 400);
     assert.equal(emulator.tasks().length, 0);
   });
@@ -249,7 +281,11 @@ describe('emulator: Pixapi', () => {
     ]) {
       assert.equal((await post('/v1/async/images/generations', body)).status, 200, JSON.stringify(body));
     }
-    for (const body of [{ model: 'veo', prompt: 'x', size: '1920x1080' }, { model: 'wan', prompt: 'x', duration: 90 }, { model: 'wan', prompt: 'x', duration: 2.5 }]) {
+    for (const body of [
+      { model: 'veo', prompt: 'x', size: '1920x1080' },
+      { model: 'wan', prompt: 'x', duration: 90 },
+      { model: 'wan', prompt: 'x', duration: 2.5 },
+    ]) {
       assert.equal((await post('/v1/async/videos/generations', body)).status, 200, JSON.stringify(body));
     }
   });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ProviderEmulator } from '../../emulator';
+import { type ProviderEmulator } from '../../emulator';
 import { KEYS, pollUntil, request, startFast } from './helpers';
 
 describe('emulator: request log', () => {
@@ -60,7 +60,10 @@ describe('emulator: request log', () => {
 
   it('notes which watched secrets a body carried', async () => {
     emulator.watchForSecrets(['secret-in-prompt', 'never-sent']);
-    await request(`${emulator.urls.pixapi}/v1/async/images/generations`, { key: KEYS.pixapi, json: { model: 'gpt-image-2', prompt: 'a secret-in-prompt here' } });
+    await request(`${emulator.urls.pixapi}/v1/async/images/generations`, {
+      key: KEYS.pixapi,
+      json: { model: 'gpt-image-2', prompt: 'a secret-in-prompt here' },
+    });
     await request(`${emulator.urls.pixapi}/v1/models`, { key: KEYS.pixapi });
     emulator.watchForSecrets([]);
     assert.deepEqual(emulator.requests.map((r) => r.secretsInBody), [['secret-in-prompt'], undefined]);
@@ -76,9 +79,18 @@ describe('emulator: request log', () => {
   });
   it('records the prompt of each JSON submit, also when the submit was refused', async () => {
     emulator.inject({ origin: 'pixapi', method: 'POST', path: '^/v1/async/images/generations$', action: { kind: 'status', status: 503 } });
-    await request(`${emulator.urls.pixapi}/v1/async/images/generations`, { key: KEYS.pixapi, json: { model: 'gpt-image-2', prompt: 'refused once' } });
-    await request(`${emulator.urls.pixapi}/v1/async/images/generations`, { key: KEYS.pixapi, json: { model: 'gpt-image-2', prompt: 'refused once' } });
-    await request(`${emulator.urls.apixo}/api/v1/generateTask/nano-banana`, { key: KEYS.apixo, json: { request_type: 'async', input: { prompt: 'apixo prompt' } } });
+    await request(`${emulator.urls.pixapi}/v1/async/images/generations`, {
+      key: KEYS.pixapi,
+      json: { model: 'gpt-image-2', prompt: 'refused once' },
+    });
+    await request(`${emulator.urls.pixapi}/v1/async/images/generations`, {
+      key: KEYS.pixapi,
+      json: { model: 'gpt-image-2', prompt: 'refused once' },
+    });
+    await request(`${emulator.urls.apixo}/api/v1/generateTask/nano-banana`, {
+      key: KEYS.apixo,
+      json: { request_type: 'async', input: { prompt: 'apixo prompt' } },
+    });
     await request(`${emulator.urls.pixai}/v2/image/create`, { key: KEYS.pixai, json: { modelVersionId: '1', prompt: 'pixai prompt' } });
     await request(`${emulator.urls.pixapi}/v1/models`, { key: KEYS.pixapi });
     assert.deepEqual(emulator.requests.map((r) => [r.status, r.prompt]), [

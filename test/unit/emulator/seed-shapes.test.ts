@@ -3,8 +3,8 @@
  * documents (/work/shared/seeds/*.txt and PROVIDERS.md), copied here verbatim as fixtures.
  */
 import * as assert from 'node:assert/strict';
-import { ProviderEmulator } from '../../emulator';
-import { Json, KEYS, assertSameShape, pollUntil, request, startFast } from './helpers';
+import { type ProviderEmulator } from '../../emulator';
+import { type Json, KEYS, assertSameShape, pollUntil, request, startFast } from './helpers';
 
 /** seeds/000 and 001 — async submit answer. */
 const PIXAPI_SUBMIT = {
@@ -77,8 +77,16 @@ describe('emulator: answers match the shapes of the documented examples', () => 
   });
 
   it('Pixapi completed video task', async () => {
-    const submit = await pixapi('/v1/async/videos/generations', { model: 'sora-2', prompt: 'A cinematic reveal of a smart speaker', duration: 5, size: '1280x720' });
-    const seen = await pollUntil(async () => (await pixapi(`/v1/tasks/${submit.body.id}`)).body, (task: Json) => task.status === 'completed');
+    const submit = await pixapi('/v1/async/videos/generations', {
+      model: 'sora-2',
+      prompt: 'A cinematic reveal of a smart speaker',
+      duration: 5,
+      size: '1280x720',
+    });
+    const seen = await pollUntil(
+      async () => (await pixapi(`/v1/tasks/${submit.body.id}`)).body,
+      (task: Json) => task.status === 'completed',
+    );
     const done = seen[seen.length - 1];
     assertSameShape(done, PIXAPI_COMPLETED_TASK);
     assert.deepEqual(Object.keys(done), Object.keys(PIXAPI_COMPLETED_TASK), 'same key order');
@@ -90,7 +98,12 @@ describe('emulator: answers match the shapes of the documented examples', () => 
   });
 
   it('Pixapi synchronous image answer', async () => {
-    const { body } = await pixapi('/v1/images/generations', { model: 'gemini-3-pro-image-preview', prompt: 'cup', n: 1, size: '1024x1024' });
+    const { body } = await pixapi('/v1/images/generations', {
+      model: 'gemini-3-pro-image-preview',
+      prompt: 'cup',
+      n: 1,
+      size: '1024x1024',
+    });
     assertSameShape(body, PIXAPI_SYNC_IMAGE);
   });
 

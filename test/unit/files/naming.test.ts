@@ -38,7 +38,8 @@ describe('files: slugify', () => {
   });
 
   it('falls back to "untitled" when nothing usable is left', () => {
-    for (const prompt of ['', '   ', '...', '..', '.', '---', '/\\:*?"<>|', '\u0000\u0001']) assert.equal(slugify(prompt), 'untitled', JSON.stringify(prompt));
+    for (const prompt of ['', '   ', '...', '..', '.', '---', '/\\:*?"<>|', '\u0000\u0001'])
+      assert.equal(slugify(prompt), 'untitled', JSON.stringify(prompt));
   });
 
   it('cuts long prompts at a word boundary within the limit', () => {
@@ -98,7 +99,10 @@ describe('files: isWindowsReservedName', () => {
 
 describe('files: resultFileName', () => {
   it('joins slug, UTC timestamp and extension', () => {
-    assert.equal(resultFileName({ prompt: 'Ceramic coffee cup', createdAt: CREATED, index: 1, count: 1, extension: 'png' }), 'ceramic-coffee-cup-20261121-170512.png');
+    assert.equal(
+      resultFileName({ prompt: 'Ceramic coffee cup', createdAt: CREATED, index: 1, count: 1, extension: 'png' }),
+      'ceramic-coffee-cup-20261121-170512.png',
+    );
   });
 
   it('adds the 1-based index when a task has several results', () => {
@@ -111,7 +115,10 @@ describe('files: resultFileName', () => {
   it('writes the time in UTC with zero padding, whatever the local time zone', () => {
     const newYearsEveUtc = Date.UTC(2026, 0, 1) - 1000;
     assert.equal(resultFileName({ prompt: 'x', createdAt: newYearsEveUtc, index: 1, count: 1, extension: 'mp4' }), 'x-20251231-235959.mp4');
-    assert.equal(resultFileName({ prompt: 'x', createdAt: Date.UTC(2027, 1, 3, 4, 5, 6, 999), index: 1, count: 1, extension: 'mp4' }), 'x-20270203-040506.mp4');
+    assert.equal(
+      resultFileName({ prompt: 'x', createdAt: Date.UTC(2027, 1, 3, 4, 5, 6, 999), index: 1, count: 1, extension: 'mp4' }),
+      'x-20270203-040506.mp4',
+    );
   });
 
   it('accepts extensions with a dot or in upper case', () => {
@@ -119,7 +126,10 @@ describe('files: resultFileName', () => {
   });
 
   it('uses "untitled" for prompts with nothing to keep', () => {
-    assert.equal(resultFileName({ prompt: '🎨', createdAt: CREATED, index: 1, count: 1, extension: 'png' }), 'untitled-20261121-170512.png');
+    assert.equal(
+      resultFileName({ prompt: '🎨', createdAt: CREATED, index: 1, count: 1, extension: 'png' }),
+      'untitled-20261121-170512.png',
+    );
   });
 
   it('refuses bad extensions, positions and times', () => {

@@ -34,7 +34,8 @@ describe('files: resolveOutputFolder', () => {
 
   it(`uses "${DEFAULT_OUTPUT_FOLDER}" when the setting is empty, blank or missing`, () => {
     assert.equal(DEFAULT_OUTPUT_FOLDER, 'generated');
-    for (const setting of ['', '   ', '\t', undefined, null]) assert.deepEqual(resolveOutputFolder(setting), { segments: ['generated'] }, String(setting));
+    for (const setting of ['', '   ', '\t', undefined, null])
+      assert.deepEqual(resolveOutputFolder(setting), { segments: ['generated'] }, String(setting));
   });
 
   const rejected: Array<[string, RegExp]> = [

@@ -62,7 +62,10 @@ describe('files/realPath', () => {
 
   it('names a folder link that leads out of the workspace folder, and where it leads', async () => {
     fs.symlinkSync(outside, path.join(root, 'generated'));
-    assert.deepStrictEqual(await linkOutside(root, path.join(root, 'generated', 'sub')), { link: 'generated', realTarget: fs.realpathSync(outside) });
+    assert.deepStrictEqual(await linkOutside(root, path.join(root, 'generated', 'sub')), {
+      link: 'generated',
+      realTarget: fs.realpathSync(outside),
+    });
   });
 
   it('names a file link to a file outside, and a dangling link', async () => {

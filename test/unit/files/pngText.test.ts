@@ -3,7 +3,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { deflateSync, inflateSync } from 'zlib';
 import {
-  PNG_TEXT_MAX_BYTES, addPngTextChunks, canTakeTextChunks, crc32, crc32Portable, listPngChunks, pngKeywordProblem, readPngTextChunks, sanitizePngText,
+  PNG_TEXT_MAX_BYTES,
+  addPngTextChunks,
+  canTakeTextChunks,
+  crc32,
+  crc32Portable,
+  listPngChunks,
+  pngKeywordProblem,
+  readPngTextChunks,
+  sanitizePngText,
 } from '../../../src/core/files/pngText';
 import { imageDimensions, sniffMediaType } from '../../../src/core/files/sniff';
 
@@ -77,7 +85,11 @@ describe('files: addPngTextChunks and readPngTextChunks', () => {
     const tagged = addPngTextChunks(original, entries);
     const chunks = assertValidPng(tagged);
     assert.deepEqual(readPngTextChunks(tagged), entries);
-    assert.deepEqual(chunks.slice(0, 5).map((c) => c.type), ['IHDR', 'tEXt', 'tEXt', 'iTXt', 'tEXt'], 'inserted right after IHDR, in entry order');
+    assert.deepEqual(
+      chunks.slice(0, 5).map((c) => c.type),
+      ['IHDR', 'tEXt', 'tEXt', 'iTXt', 'tEXt'],
+      'inserted right after IHDR, in entry order',
+    );
     assert.equal(sniffMediaType(tagged)?.mime, 'image/png');
     assert.deepEqual(imageDimensions(tagged), { width: 320, height: 240 });
   });
@@ -133,15 +145,31 @@ describe('files: addPngTextChunks and readPngTextChunks', () => {
   it('accepts a keyword of 79 Latin-1 characters and refuses invalid keywords', () => {
     const longest = 'k'.repeat(79);
     assert.deepEqual(readPngTextChunks(addPngTextChunks(tinyPng(), { [longest]: 'v', 'Größe': 'ok' })), { [longest]: 'v', 'Größe': 'ok' });
-    for (const keyword of ['', 'k'.repeat(80), 'a\u0000b', 'tab\there', '日本', 'emoji🎨', ' leading', 'trailing ', 'two  spaces', 'nb\u00a0sp']) {
+    for (const keyword of [
+      '',
+      'k'.repeat(80),
+      'a\u0000b',
+      'tab\there',
+      '日本',
+      'emoji🎨',
+      ' leading',
+      'trailing ',
+      'two  spaces',
+      'nb\u00a0sp',
+    ]) {
       assert.throws(() => addPngTextChunks(tinyPng(), { [keyword]: 'v' }), /PNG text keyword/, JSON.stringify(keyword));
     }
     assert.equal(pngKeywordProblem('Title'), undefined);
   });
 
   it('carries a sanitised copy of values containing NUL or other control characters (a prompt may hold them)', () => {
-    assert.deepStrictEqual(readPngTextChunks(addPngTextChunks(tinyPng(), { prompt: 'a\u0000b', Source: 'pixapi/m\u0000x' })), { prompt: 'a b', Source: 'pixapi/m x' });
-    assert.deepStrictEqual(readPngTextChunks(addPngTextChunks(tinyPng(), { prompt: '🎨\u0000\u001b[1m\nline\ttab' })), { prompt: '🎨  [1m\nline\ttab' });
+    assert.deepStrictEqual(readPngTextChunks(addPngTextChunks(tinyPng(), { prompt: 'a\u0000b', Source: 'pixapi/m\u0000x' })), {
+      prompt: 'a b',
+      Source: 'pixapi/m x',
+    });
+    assert.deepStrictEqual(readPngTextChunks(addPngTextChunks(tinyPng(), { prompt: '🎨\u0000\u001b[1m\nline\ttab' })), {
+      prompt: '🎨  [1m\nline\ttab',
+    });
     assert.strictEqual(sanitizePngText('plain'), 'plain');
   });
 
@@ -170,7 +198,10 @@ describe('files: addPngTextChunks and readPngTextChunks', () => {
   });
 
   it('reads compressed iTXt and zTXt chunks written by other tools', () => {
-    const itxt = chunk('iTXt', Buffer.concat([Buffer.from('Description\0\x01\x00de\0Beschreibung\0', 'latin1'), deflateSync(Buffer.from('Grüße 🌍', 'utf8'))]));
+    const itxt = chunk(
+      'iTXt',
+      Buffer.concat([Buffer.from('Description\0\x01\x00de\0Beschreibung\0', 'latin1'), deflateSync(Buffer.from('Grüße 🌍', 'utf8'))]),
+    );
     const ztxt = chunk('zTXt', Buffer.concat([Buffer.from('Comment\0\x00', 'latin1'), deflateSync(Buffer.from('café', 'latin1'))]));
     const png = tinyPng([itxt, ztxt]);
     assertValidPng(png);
@@ -231,7 +262,11 @@ describe('files: addPngTextChunks and readPngTextChunks', () => {
     const data = new Uint8Array(5000).map((_, i) => (i * 31 + 7) & 0xff);
     assert.equal(crc32Portable(data), referenceCrc(data));
     assert.equal(crc32(data), referenceCrc(data));
-    assert.equal(crc32Portable(data.subarray(100), crc32Portable(data.subarray(0, 100))), crc32Portable(data), 'continues from a previous value');
+    assert.equal(
+      crc32Portable(data.subarray(100), crc32Portable(data.subarray(0, 100))),
+      crc32Portable(data),
+      'continues from a previous value',
+    );
   });
 
   it('documents the whole-buffer size limit callers apply', () => {

@@ -75,7 +75,10 @@ describe('core/files/saveDownload', () => {
     const file = path.join(dir, 'big.png');
     const body = source(chunks());
     const inspector = resultInspector(3 * 65536, undefined, 'image/png');
-    await assert.rejects(streamToNewFile(body, file, (chunk) => inspector.inspect(chunk)), (error: Error) => error instanceof DownloadRefused && /larger than the 0 MB limit/.test(error.message));
+    await assert.rejects(
+      streamToNewFile(body, file, (chunk) => inspector.inspect(chunk)),
+      (error: Error) => error instanceof DownloadRefused && /larger than the 0 MB limit/.test(error.message),
+    );
     assert.ok(body.stopped, 'the source is not read to the end');
     assert.ok(fs.statSync(file).size < 3 * 65536 + PNG_HEAD.length, 'nothing past the limit was written');
     fs.rmSync(file); // closed: removable on every platform
@@ -89,7 +92,10 @@ describe('core/files/saveDownload', () => {
     assert.equal(split.received, PNG_HEAD.length + 100);
 
     const html = resultInspector(1e9, undefined, 'image/png');
-    assert.throws(() => html.inspect(Buffer.from('<html><body>Access denied, please sign in again to continue</body></html>')), DownloadRefused);
+    assert.throws(
+      () => html.inspect(Buffer.from('<html><body>Access denied, please sign in again to continue</body></html>')),
+      DownloadRefused,
+    );
 
     const short = resultInspector(1e9, 8, undefined);
     short.inspect(PNG_HEAD.subarray(0, 8));

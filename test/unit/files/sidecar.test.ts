@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import {
-  SIDECAR_MAX_BYTES, SIDECAR_SCHEMA, Sidecar, SidecarInput, URL_EXPIRY_MARGIN_MS, buildSidecar, isSidecarError, parseSidecar,
+  SIDECAR_MAX_BYTES, SIDECAR_SCHEMA, type Sidecar, type SidecarInput, URL_EXPIRY_MARGIN_MS, buildSidecar, isSidecarError, parseSidecar,
   serializeSidecar, UNKNOWN_EXPIRY_MAX_AGE_MS, usableAsReference, validResultUrl, inputImageUrls, inputUrlsExpireAt, inputUrlsExpired,
 } from '../../../src/core/files/sidecar';
 
@@ -54,8 +54,28 @@ describe('files: buildSidecar', () => {
   });
 
   it('leaves out optional fields that are not known and defaults parameters to {}', () => {
-    const sidecar = buildSidecar({ prompt: 'p', provider: 'pixai', model: 'm', operation: 'generate', taskId: 't', createdAt: CREATED, index: 1, count: 1 });
-    assert.deepEqual(Object.keys(sidecar).sort(), ['count', 'createdAt', 'index', 'model', 'operation', 'parameters', 'prompt', 'provider', 'schema', 'taskId']);
+    const sidecar = buildSidecar({
+      prompt: 'p',
+      provider: 'pixai',
+      model: 'm',
+      operation: 'generate',
+      taskId: 't',
+      createdAt: CREATED,
+      index: 1,
+      count: 1,
+    });
+    assert.deepEqual(Object.keys(sidecar).sort(), [
+      'count',
+      'createdAt',
+      'index',
+      'model',
+      'operation',
+      'parameters',
+      'prompt',
+      'provider',
+      'schema',
+      'taskId',
+    ]);
     assert.deepEqual(sidecar.parameters, {});
   });
 
@@ -104,7 +124,10 @@ describe('files: serializeSidecar', () => {
     const sidecar = buildSidecar(fullInput());
     const parsed = parseSidecar(serializeSidecar(sidecar));
     assert.deepEqual(parsed, JSON.parse(serializeSidecar(sidecar)));
-    assert.deepEqual(parsed, { ...sidecar, parameters: { extra: { a: null, b: [1, 2], nested: true }, quality: 'high', seed: 42, size: '1024x1024' } });
+    assert.deepEqual(parsed, {
+      ...sidecar,
+      parameters: { extra: { a: null, b: [1, 2], nested: true }, quality: 'high', seed: 42, size: '1024x1024' },
+    });
   });
 });
 
@@ -129,7 +152,10 @@ describe('files: parseSidecar', () => {
   });
 
   it('refuses other schemas, naming the one found', () => {
-    assert.match(errorOf(minimalJson({ schema: 'media-studio/result@2' })), /"schema" must be "media-studio\/result@1", not "media-studio\/result@2"/);
+    assert.match(
+      errorOf(minimalJson({ schema: 'media-studio/result@2' })),
+      /"schema" must be "media-studio\/result@1", not "media-studio\/result@2"/,
+    );
     assert.match(errorOf(minimalJson({ schema: undefined })), /"schema" must be/);
   });
 
@@ -223,15 +249,38 @@ describe('files: validResultUrl', () => {
 
   it("never offers PixAI's keyed media route, which only the PixAI key can fetch", () => {
     const route = 'https://api.pixai.art/v1/media/1234/image';
-    assert.equal(validResultUrl(buildSidecar(fullInput({ provider: 'pixai', sourceUrl: route, sourceUrlExpiresAt: undefined })), now), undefined);
-    assert.equal(validResultUrl(buildSidecar(fullInput({ provider: 'pixai', sourceUrl: route, sourceUrlExpiresAt: now + 60 * MINUTE })), now), undefined);
-    assert.equal(usableAsReference({ url: 'https://cdn.pixai.art/images/1234.png', provider: 'pixai', completedAt: now }, now), true, 'a PixAI mediaUrl is public');
-    assert.equal(usableAsReference({ url: route, provider: 'pixapi', completedAt: now }, now), true, 'the same path at another provider means nothing special');
+    assert.equal(
+      validResultUrl(buildSidecar(fullInput({ provider: 'pixai', sourceUrl: route, sourceUrlExpiresAt: undefined })), now),
+      undefined,
+    );
+    assert.equal(
+      validResultUrl(buildSidecar(fullInput({ provider: 'pixai', sourceUrl: route, sourceUrlExpiresAt: now + 60 * MINUTE })), now),
+      undefined,
+    );
+    assert.equal(
+      usableAsReference({ url: 'https://cdn.pixai.art/images/1234.png', provider: 'pixai', completedAt: now }, now),
+      true,
+      'a PixAI mediaUrl is public',
+    );
+    assert.equal(
+      usableAsReference({ url: route, provider: 'pixapi', completedAt: now }, now),
+      true,
+      'the same path at another provider means nothing special',
+    );
   });
 
   it('refuses missing, malformed, non-http(s) and credentialed URLs', () => {
     const later = now + 60 * MINUTE;
-    for (const url of [undefined, '', 'not a url', 'ftp://cdn.example.com/a.png', 'file:///etc/passwd', 'javascript:alert(1)', 'data:image/png;base64,AAAA', 'https://user:pw@cdn.example.com/a.png']) {
+    for (const url of [
+      undefined,
+      '',
+      'not a url',
+      'ftp://cdn.example.com/a.png',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'data:image/png;base64,AAAA',
+      'https://user:pw@cdn.example.com/a.png',
+    ]) {
       assert.equal(validResultUrl(withUrl(url, later), now), undefined, String(url));
     }
   });
@@ -246,7 +295,9 @@ describe('sidecar: what a regenerate needs besides the prompt (input image URLs,
   const url = 'https://cdn.example.com/results/first.png';
 
   it('records input image URLs, their expiry, sync and the output folder, and reads them back', () => {
-    const sidecar = buildSidecar(fullInput({ imageUrls: [url], inputUrlsExpireAt: CREATED + 24 * 60 * MINUTE, sync: true, outputFolder: 'renders/video' }));
+    const sidecar = buildSidecar(
+      fullInput({ imageUrls: [url], inputUrlsExpireAt: CREATED + 24 * 60 * MINUTE, sync: true, outputFolder: 'renders/video' }),
+    );
     const parsed = parseSidecar(serializeSidecar(sidecar));
     assert.ok(!isSidecarError(parsed), JSON.stringify(parsed));
     assert.deepEqual(parsed.imageUrls, [url]);
@@ -296,8 +347,11 @@ describe('sidecar: what a regenerate needs besides the prompt (input image URLs,
     assert.equal(inputUrlsExpireAt({ imageUrls: ['https://unknown.example/a.png'], params: {} }, tasks), undefined);
     assert.equal(inputUrlsExpireAt({ params: {} }, tasks), undefined);
     const unstated = 'https://cdn.example.com/results/no-expiry.png';
-    assert.equal(inputUrlsExpireAt({ imageUrls: [unstated], params: {} }, [{ endedAt: 5000, results: [{ url: unstated }] }]), 5000 + UNKNOWN_EXPIRY_MAX_AGE_MS,
-      'no stated expiry: the age limit used when the URL is offered as a reference');
+    assert.equal(
+      inputUrlsExpireAt({ imageUrls: [unstated], params: {} }, [{ endedAt: 5000, results: [{ url: unstated }] }]),
+      5000 + UNKNOWN_EXPIRY_MAX_AGE_MS,
+      'no stated expiry: the age limit used when the URL is offered as a reference',
+    );
   });
 });
 
@@ -307,7 +361,12 @@ describe('files: the sidecar\'s elapsed time (issue #16: one definition, core/el
     assert.equal(sidecar.submittedAt, '2026-11-21T17:05:12.400Z');
     assert.equal(sidecar.elapsedMs, 29_600);
     const keys = Object.keys(JSON.parse(serializeSidecar(sidecar)));
-    assert.deepEqual(keys.slice(keys.indexOf('createdAt'), keys.indexOf('createdAt') + 4), ['createdAt', 'submittedAt', 'completedAt', 'elapsedMs']);
+    assert.deepEqual(keys.slice(keys.indexOf('createdAt'), keys.indexOf('createdAt') + 4), [
+      'createdAt',
+      'submittedAt',
+      'completedAt',
+      'elapsedMs',
+    ]);
     const parsed = parseSidecar(serializeSidecar(sidecar));
     assert.ok(!isSidecarError(parsed));
     assert.equal(parsed.elapsedMs, 29_600);
@@ -322,14 +381,42 @@ describe('files: the sidecar\'s elapsed time (issue #16: one definition, core/el
 
 describe('files/sidecar: fields sent in extra', () => {
   it('records them apart from the documented parameters, with a note, and reads them back', () => {
-    const sidecar = buildSidecar({ prompt: 'p', provider: 'pixai', model: '1', operation: 'generate', parameters: { aspectRatio: '9:16' }, extra: { lora: { '7': 0.5 }, seed: 3 }, taskId: 't', createdAt: 0, index: 1, count: 1 });
+    const sidecar = buildSidecar({
+      prompt: 'p',
+      provider: 'pixai',
+      model: '1',
+      operation: 'generate',
+      parameters: { aspectRatio: '9:16' },
+      extra: { lora: { '7': 0.5 }, seed: 3 },
+      taskId: 't',
+      createdAt: 0,
+      index: 1,
+      count: 1,
+    });
     assert.deepStrictEqual(sidecar.extra, { lora: { '7': 0.5 }, seed: 3 });
     assert.strictEqual(sidecar.extraNote, 'not documented for this model: sent as given');
     const text = serializeSidecar(sidecar);
-    assert.ok(text.indexOf('"extra"') > text.indexOf('"parameters"') && text.indexOf('"extra"') < text.indexOf('"taskId"'), 'right after the parameters');
+    assert.ok(
+      text.indexOf('"extra"') > text.indexOf('"parameters"') && text.indexOf('"extra"') < text.indexOf('"taskId"'),
+      'right after the parameters',
+    );
     const parsed = parseSidecar(text);
     assert.ok(!isSidecarError(parsed) && parsed.extra?.seed === 3);
     assert.ok(isSidecarError(parseSidecar(text.replace('"extra": {', '"extra": "x", "was": {'))));
-    assert.strictEqual(buildSidecar({ prompt: 'p', provider: 'pixai', model: '1', operation: 'generate', extra: {}, taskId: 't', createdAt: 0, index: 1, count: 1 }).extra, undefined, 'no empty extra');
+    assert.strictEqual(
+      buildSidecar({
+        prompt: 'p',
+        provider: 'pixai',
+        model: '1',
+        operation: 'generate',
+        extra: {},
+        taskId: 't',
+        createdAt: 0,
+        index: 1,
+        count: 1,
+      }).extra,
+      undefined,
+      'no empty extra',
+    );
   });
 });

@@ -1,6 +1,12 @@
 /** Keyed hashes of sidecars written: exact text, per secret, bounded list; counts as Regenerate shows them. */
 import * as assert from 'assert';
-import { estimateParams, MAX_REMEMBERED_SIDECARS, rememberDigest, requestedCount, sidecarDigest } from '../../../src/core/files/sidecarTrust';
+import {
+  estimateParams,
+  MAX_REMEMBERED_SIDECARS,
+  rememberDigest,
+  requestedCount,
+  sidecarDigest,
+} from '../../../src/core/files/sidecarTrust';
 
 describe('core/files/sidecarTrust', () => {
   it('hashes the exact text with the secret: another secret or one changed byte gives another hash', () => {

@@ -1,7 +1,14 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { IMAGE_TAIL_BYTES, imageDimensions, inputImageDamage, InputImageFormat, isSupportedInputImage, sniffMediaType } from '../../../src/core/files/sniff';
+import {
+  IMAGE_TAIL_BYTES,
+  imageDimensions,
+  inputImageDamage,
+  type InputImageFormat,
+  isSupportedInputImage,
+  sniffMediaType,
+} from '../../../src/core/files/sniff';
 import { jpegImage } from '../../emulator/jpeg';
 import { pngImage } from '../../emulator/png';
 
@@ -42,15 +49,28 @@ function webp(chunk: string, payload: Uint8Array): Uint8Array {
 }
 
 function ebml(docType: string | undefined): Uint8Array {
-  const body = docType === undefined ? bytes([0x42, 0x86, 0x81, 0x01]) : bytes([0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x80 | docType.length], docType);
+  const body =
+    docType === undefined ? bytes([0x42, 0x86, 0x81, 0x01]) : bytes([0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x80 | docType.length], docType);
   return bytes([0x1a, 0x45, 0xdf, 0xa3, 0x80 | body.length], body, [0x18, 0x53, 0x80, 0x67]);
 }
 
 describe('files: sniffMediaType', () => {
   it('recognises the PNG, JPEG and WebP fixtures from their bytes', () => {
-    assert.deepEqual(sniffMediaType(fixture('test/fixtures/workspace/images/product.png')), { mime: 'image/png', extension: 'png', kind: 'image' });
-    assert.deepEqual(sniffMediaType(fixture('test/fixtures/workspace/images/sketch.jpg')), { mime: 'image/jpeg', extension: 'jpg', kind: 'image' });
-    assert.deepEqual(sniffMediaType(fixture('test/fixtures/workspace/images/banner.webp')), { mime: 'image/webp', extension: 'webp', kind: 'image' });
+    assert.deepEqual(sniffMediaType(fixture('test/fixtures/workspace/images/product.png')), {
+      mime: 'image/png',
+      extension: 'png',
+      kind: 'image',
+    });
+    assert.deepEqual(sniffMediaType(fixture('test/fixtures/workspace/images/sketch.jpg')), {
+      mime: 'image/jpeg',
+      extension: 'jpg',
+      kind: 'image',
+    });
+    assert.deepEqual(sniffMediaType(fixture('test/fixtures/workspace/images/banner.webp')), {
+      mime: 'image/webp',
+      extension: 'webp',
+      kind: 'image',
+    });
   });
 
   it('recognises the emulator MP4 fixture (or a hand-built isom ftyp box when it is absent)', () => {
@@ -189,7 +209,11 @@ describe('files: imageDimensions', () => {
     const jpeg = bytes(SOI, APP0, exif, sof(0xc0, 800, 600));
     assert.deepEqual(imageDimensions(jpeg), { width: 800, height: 600 });
     const frameStart = jpeg.length - sof(0xc0, 800, 600).length;
-    assert.deepEqual(imageDimensions(jpeg.subarray(0, frameStart + 9)), { width: 800, height: 600 }, 'the sizes end at byte 9 of the segment');
+    assert.deepEqual(
+      imageDimensions(jpeg.subarray(0, frameStart + 9)),
+      { width: 800, height: 600 },
+      'the sizes end at byte 9 of the segment',
+    );
     assert.equal(imageDimensions(jpeg.subarray(0, frameStart + 8)), undefined);
     assert.equal(imageDimensions(jpeg.subarray(0, frameStart)), undefined);
     assert.equal(imageDimensions(jpeg.subarray(0, 1000)), undefined);

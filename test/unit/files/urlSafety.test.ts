@@ -91,11 +91,25 @@ describe('files: resultUrlProblem', () => {
   });
 
   it('allows only loopback hosts when the emulator is in use', () => {
-    for (const url of ['http://127.0.0.1:4010/cdn/a.png', 'http://127.1/', 'http://[::1]:4010/a.png', 'http://localhost:4010/a', 'http://cdn.localhost/a', 'http://[::ffff:127.0.0.1]/']) {
+    for (const url of [
+      'http://127.0.0.1:4010/cdn/a.png',
+      'http://127.1/',
+      'http://[::1]:4010/a.png',
+      'http://localhost:4010/a',
+      'http://cdn.localhost/a',
+      'http://[::ffff:127.0.0.1]/',
+    ]) {
       assert.equal(resultUrlProblem(url, EMULATOR), undefined, url);
       assert.ok(resultUrlProblem(url, STRICT), url);
     }
-    for (const url of ['http://0.0.0.0/', 'http://10.0.0.1/', 'http://169.254.169.254/', 'http://[fe80::1]/', 'http://[::]/', 'http://printer.local/']) {
+    for (const url of [
+      'http://0.0.0.0/',
+      'http://10.0.0.1/',
+      'http://169.254.169.254/',
+      'http://[fe80::1]/',
+      'http://[::]/',
+      'http://printer.local/',
+    ]) {
       assert.ok(resultUrlProblem(url, EMULATOR), url);
     }
   });
@@ -114,13 +128,24 @@ describe('files: resultUrlProblem', () => {
   ];
   for (const [url, scheme] of schemes) {
     it(`refuses the "${scheme}:" scheme in ${url.trim().slice(0, 30)}`, () => {
-      assert.equal(resultUrlProblem(url, EMULATOR), `The provider returned a result URL with the "${scheme}:" scheme; Media Studio only downloads http(s) URLs.`);
+      assert.equal(
+        resultUrlProblem(url, EMULATOR),
+        `The provider returned a result URL with the "${scheme}:" scheme; Media Studio only downloads http(s) URLs.`,
+      );
     });
   }
 
   it('refuses credentials in the URL', () => {
-    for (const url of ['https://user:secret@cdn.example.com/a.png', 'https://user@cdn.example.com/a.png', 'https://:secret@cdn.example.com/a.png']) {
-      assert.equal(resultUrlProblem(url, STRICT), 'The provider returned a result URL that contains a user name or password; Media Studio does not follow such URLs.', url);
+    for (const url of [
+      'https://user:secret@cdn.example.com/a.png',
+      'https://user@cdn.example.com/a.png',
+      'https://:secret@cdn.example.com/a.png',
+    ]) {
+      assert.equal(
+        resultUrlProblem(url, STRICT),
+        'The provider returned a result URL that contains a user name or password; Media Studio does not follow such URLs.',
+        url,
+      );
     }
   });
 

@@ -15,7 +15,12 @@ describe('host/models: ModelCatalog', () => {
   let emulator: ProviderEmulator;
   let warnings: string[];
   const log = { warn: (line: string) => warnings.push(line) } as unknown as Log; // only warn() is used
-  const catalog = (withKey = true) => new ModelCatalog(createAdapters(() => undefined), async () => (withKey ? new ApiClient({ baseUrl: emulator.urls.pixapi, key: KEY }) : undefined), log);
+  const catalog = (withKey = true) =>
+    new ModelCatalog(
+      createAdapters(() => undefined),
+      async () => (withKey ? new ApiClient({ baseUrl: emulator.urls.pixapi, key: KEY }) : undefined),
+      log,
+    );
   const modelRequests = () => emulator.requests.filter((r) => r.origin === 'pixapi' && r.path === '/v1/models').length;
 
   before(async () => {
@@ -33,10 +38,16 @@ describe('host/models: ModelCatalog', () => {
     const second = await models.list('pixapi');
     assert.strictEqual(modelRequests(), 1);
     assert.deepStrictEqual(second, first);
-    const served = (await (await fetch(`${emulator.urls.pixapi}/v1/models`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as { data: { id: string; category: string }[] };
+    const served = (await (await fetch(`${emulator.urls.pixapi}/v1/models`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as {
+      data: { id: string; category: string }[];
+    };
     const expected = served.data.filter((m) => m.category === 'image' || m.category === 'video').map((m) => m.id);
     assert.deepStrictEqual(sorted(first.map((m) => m.id)), sorted(expected));
-    assert.notDeepStrictEqual(sorted(expected), sorted(models.builtIn('pixapi').map((m) => m.id)), 'the served list differs from the built-in one, so the fallback tests below can tell them apart');
+    assert.notDeepStrictEqual(
+      sorted(expected),
+      sorted(models.builtIn('pixapi').map((m) => m.id)),
+      'the served list differs from the built-in one, so the fallback tests below can tell them apart',
+    );
     assert.deepStrictEqual(warnings, []);
   });
 

@@ -44,7 +44,8 @@ describe('host/requestLog: FileRequestLog', () => {
     const windows = [budget(clock, new FileRequestLog(folder)), budget(clock, new FileRequestLog(folder))];
     const sent: number[] = [];
     for (let step = 0; step < 360; step++) {
-      for (const window of step % 2 ? windows : [...windows].reverse()) if (window.take('apixo', clock.now()) === undefined) sent.push(clock.now());
+      for (const window of step % 2 ? windows : [...windows].reverse())
+        if (window.take('apixo', clock.now()) === undefined) sent.push(clock.now());
       await clock.advance(500);
     }
     const busiest = Math.max(...sent.map((at) => sent.filter((t) => t >= at && t < at + 60_000).length));

@@ -14,7 +14,15 @@ const log = { info: () => undefined, warn: () => undefined } as unknown as Log;
 
 function task(id: string, state: Task['state'] = 'succeeded'): Task {
   const now = Date.now();
-  return { id, state, origin: 'user', revision: 1, createdAt: now - 1000, endedAt: state === 'succeeded' ? now : undefined, request: imageRequest(id) };
+  return {
+    id,
+    state,
+    origin: 'user',
+    revision: 1,
+    createdAt: now - 1000,
+    endedAt: state === 'succeeded' ? now : undefined,
+    request: imageRequest(id),
+  };
 }
 
 /** A window: its store over the shared task files, and its index file keeper. */

@@ -11,7 +11,9 @@ const root = path.resolve(__dirname, '../../../..');
 describe('package.json allowScripts', () => {
   it('decides on every locked package that has an install script, and names no package that has none', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { allowScripts?: Record<string, boolean> };
-    const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { hasInstallScript?: boolean }> };
+    const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { hasInstallScript?: boolean }>;
+    };
     const withScripts = new Set(Object.entries(lock.packages)
       .filter(([location, entry]) => location !== '' && entry.hasInstallScript)
       .map(([location]) => location.slice(location.lastIndexOf('node_modules/') + 'node_modules/'.length)));

@@ -11,13 +11,33 @@ const root = path.resolve(__dirname, '../../../..');
 
 interface Output { readonly bytes: number; readonly inputs: Readonly<Record<string, unknown>> }
 // esbuild.js is the build script itself (plain JavaScript), required as the build runs it.
-const { buildBundles } = require(path.join(root, 'esbuild.js')) as { buildBundles(options: { production: boolean; write: boolean }): Promise<Record<string, Output>> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script outside the TypeScript projects
+const { buildBundles } = require(path.join(root, 'esbuild.js')) as {
+  buildBundles(options: { production: boolean; write: boolean }): Promise<Record<string, Output>>;
+};
 
-const MODEL_DATA = fs.readdirSync(path.join(root, 'src/core/adapters')).filter((f) => f.endsWith('.models.ts')).map((f) => `src/core/adapters/${f}`);
+const MODEL_DATA = fs
+  .readdirSync(path.join(root, 'src/core/adapters'))
+  .filter((f) => f.endsWith('.models.ts'))
+  .map((f) => `src/core/adapters/${f}`);
 /** Modules that only a command, a chat tool, the panel, a batch, a target path, a saved result or a document hook needs. */
-const FIRST_USE = ['src/host/generate.ts', 'src/host/lmTools.ts', 'src/host/batch/batches.ts', 'src/host/batch/batchTool.ts', 'src/host/batch/batchCommands.ts',
-  'src/host/targets.ts', 'src/core/targets/target.ts', 'src/core/targets/references.ts', 'src/host/documentImages.ts', 'src/host/panel/controller.ts',
-  'src/host/panel/regenerate.ts', 'src/host/spending/html.ts', 'src/host/results.ts', 'src/core/files/sidecar.ts', 'src/core/files/saveDownload.ts'];
+const FIRST_USE = [
+  'src/host/generate.ts',
+  'src/host/lmTools.ts',
+  'src/host/batch/batches.ts',
+  'src/host/batch/batchTool.ts',
+  'src/host/batch/batchCommands.ts',
+  'src/host/targets.ts',
+  'src/core/targets/target.ts',
+  'src/core/targets/references.ts',
+  'src/host/documentImages.ts',
+  'src/host/panel/controller.ts',
+  'src/host/panel/regenerate.ts',
+  'src/host/spending/html.ts',
+  'src/host/results.ts',
+  'src/core/files/sidecar.ts',
+  'src/core/files/saveDownload.ts',
+];
 
 describe('the production bundles (esbuild metafile)', function () {
   this.timeout(120_000);
@@ -47,7 +67,10 @@ describe('the production bundles (esbuild metafile)', function () {
     const activation = new Set(Object.keys(outputs['dist/extension.js'].inputs));
     for (const file of ['dist/specs.js', 'dist/features.js']) {
       assert.deepStrictEqual(Object.keys(outputs[file].inputs).filter((f) => activation.has(f)), [], file);
-      assert.ok(Object.keys(outputs[file].inputs).some((f) => f.startsWith('main-shared:')), `${file} takes shared modules from dist/extension.js`);
+      assert.ok(
+        Object.keys(outputs[file].inputs).some((f) => f.startsWith('main-shared:')),
+        `${file} takes shared modules from dist/extension.js`,
+      );
     }
   });
 

@@ -18,9 +18,12 @@ describe('chat tool schemas (scripts/chatToolSchemas.ts)', () => {
 
   it('name every registered provider, and say which take a common field as the specs do', () => {
     const schemas = chatToolSchemas() as Record<string, { properties: Record<string, Property> }>;
-    for (const name of ['generate_image', 'edit_image', 'generate_video']) assert.deepStrictEqual(schemas[name].properties.provider.enum, [...PROVIDER_IDS], name);
+    for (const name of ['generate_image', 'edit_image', 'generate_video'])
+      assert.deepStrictEqual(schemas[name].properties.provider.enum, [...PROVIDER_IDS], name);
     // Apixo's gpt-image-1 documents num_images (role count): the count is not only Pixapi's and OpenAI's.
-    const apixoCount = PROVIDER_SPECS.find((s) => s.id === 'apixo')?.models.some((m) => m.kind === 'image' && m.params.some((p) => p.role === 'count'));
+    const apixoCount = PROVIDER_SPECS.find((s) => s.id === 'apixo')?.models.some(
+      (m) => m.kind === 'image' && m.params.some((p) => p.role === 'count'),
+    );
     assert.strictEqual(apixoCount, true);
     assert.match(schemas.generate_image.properties.count.description ?? '', /pixapi, apixo and openai only/);
     assert.strictEqual(schemas.generate_image.properties.count.maximum, 4, 'the largest count a model lists');
@@ -29,7 +32,8 @@ describe('chat tool schemas (scripts/chatToolSchemas.ts)', () => {
   it('give a common field an enum only where every model taking it lists its values completely', () => {
     const schemas = chatToolSchemas() as Record<string, { properties: Record<string, Property> }>;
     // Some model takes any size, quality or aspect ratio (a generic schema, or values given as examples only).
-    for (const field of ['size', 'quality', 'aspectRatio']) assert.strictEqual(schemas.generate_image.properties[field].enum, undefined, field);
+    for (const field of ['size', 'quality', 'aspectRatio'])
+      assert.strictEqual(schemas.generate_image.properties[field].enum, undefined, field);
     assert.strictEqual(schemas.generate_image.properties.size.type, 'string');
   });
 

@@ -56,7 +56,11 @@ describe('manifest: contributions', () => {
   it("lists every setting in the README's Settings table, in the Settings editor's order, with its default and scope", () => {
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('\n## Settings'), readme.indexOf('\n## ', readme.indexOf('\n## Settings') + 1));
-    const rows = [...section.matchAll(/^\| `(mediaStudio\.[^`]+)` \| ([^|]+) \| ([^|]+) \|/gm)].map((m) => ({ name: m[1], default: m[2].trim(), scope: m[3].trim() }));
+    const rows = [...section.matchAll(/^\| `(mediaStudio\.[^`]+)` \| ([^|]+) \| ([^|]+) \|/gm)].map((m) => ({
+      name: m[1],
+      default: m[2].trim(),
+      scope: m[3].trim(),
+    }));
     const ordered = Object.entries(settings).sort(([, a], [, b]) => a.order - b.order);
     assert.deepStrictEqual(rows.map((r) => r.name), ordered.map(([name]) => name));
     for (const [name, setting] of ordered) {

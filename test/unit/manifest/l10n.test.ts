@@ -67,8 +67,16 @@ describe('manifest: localisation', () => {
     const committed = JSON.parse(read('l10n/bundle.l10n.json')) as Record<string, unknown>;
     const exportedKeys = Object.keys(exported);
     assert.ok(exportedKeys.length > 300, `the exporter found the strings (${exportedKeys.length})`);
-    assert.deepStrictEqual(exportedKeys.filter((key) => !(key in committed)), [], 'strings in src/ missing from the bundle');
-    assert.deepStrictEqual(Object.keys(committed).filter((key) => !(key in exported)), [], 'strings in the bundle no longer in src/');
+    assert.deepStrictEqual(
+      exportedKeys.filter((key) => !(key in committed)),
+      [],
+      'strings in src/ missing from the bundle',
+    );
+    assert.deepStrictEqual(
+      Object.keys(committed).filter((key) => !(key in exported)),
+      [],
+      'strings in the bundle no longer in src/',
+    );
     assert.deepStrictEqual(committed, exported);
   });
 

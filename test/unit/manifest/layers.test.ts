@@ -52,8 +52,13 @@ describe('layers: the webview is its own project', () => {
   });
 
   it('has no import of src/webview outside it', () => {
-    const offending = sourceFiles(src).filter((file) => !inside(file, webview))
-      .flatMap((file) => importsOf(file).filter((i) => i.resolved && inside(i.resolved, webview)).map((i) => `${path.relative(root, file)}: ${i.module}`));
+    const offending = sourceFiles(src)
+      .filter((file) => !inside(file, webview))
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((i) => i.resolved && inside(i.resolved, webview))
+          .map((i) => `${path.relative(root, file)}: ${i.module}`),
+      );
     assert.deepStrictEqual(offending, []);
   });
 

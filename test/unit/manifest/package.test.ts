@@ -10,20 +10,60 @@ import * as path from 'path';
 
 const root = path.resolve(__dirname, '../../../..');
 /** Nothing in the package may come from these (sources, tests, dependencies, build and test output, tools). */
-const FORBIDDEN = ['src/', 'test/', 'node_modules/', '.vscode-test', 'out/', 'bench/', 'scripts/', 'docs/', 'test-results/', '.ci/', '.git'];
-const REQUIRED = ['package.json', 'package.nls.json', 'dist/extension.js', 'dist/undici.js', 'dist/webview.js', 'dist/imageCodecs.js',
+const FORBIDDEN = [
+  'src/',
+  'test/',
+  'node_modules/',
+  '.vscode-test',
+  'out/',
+  'bench/',
+  'scripts/',
+  'docs/',
+  'test-results/',
+  '.ci/',
+  '.git',
+];
+const REQUIRED = [
+  'package.json',
+  'package.nls.json',
+  'dist/extension.js',
+  'dist/undici.js',
+  'dist/webview.js',
+  'dist/imageCodecs.js',
   // Loaded on first use (see esbuild.js): the model catalogs, and the commands' flows, chat tools, batches, targets and panel.
-  'dist/specs.js', 'dist/features.js',
+  'dist/specs.js',
+  'dist/features.js',
   // The image codecs' WebAssembly, read on first use (src/codecs/imageCodecs.ts WASM_FILES).
-  'dist/wasm/squoosh_png_bg.wasm', 'dist/wasm/mozjpeg_dec.wasm', 'dist/wasm/mozjpeg_enc.wasm', 'dist/wasm/webp_dec.wasm', 'dist/wasm/webp_enc_simd.wasm', 'dist/wasm/squoosh_resize_bg.wasm', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf', 'media/icon.png', 'media/activity.svg', 'l10n/bundle.l10n.json', 'README.md', 'CHANGELOG.md', 'LICENSE'];
+  'dist/wasm/squoosh_png_bg.wasm',
+  'dist/wasm/mozjpeg_dec.wasm',
+  'dist/wasm/mozjpeg_enc.wasm',
+  'dist/wasm/webp_dec.wasm',
+  'dist/wasm/webp_enc_simd.wasm',
+  'dist/wasm/squoosh_resize_bg.wasm',
+  'dist/codicons/codicon.css',
+  'dist/codicons/codicon.ttf',
+  'media/icon.png',
+  'media/activity.svg',
+  'l10n/bundle.l10n.json',
+  'README.md',
+  'CHANGELOG.md',
+  'LICENSE',
+];
 
 describe('the packaged .vsix (vsce ls)', function () {
   this.timeout(60_000);
   let files: string[];
 
   before(function () {
-    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { main: string; scripts: Record<string, string> };
-    assert.strictEqual(manifest.scripts['vscode:prepublish'], undefined, 'a prepublish script would run (and build) on every listing: revisit this test');
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      main: string;
+      scripts: Record<string, string>;
+    };
+    assert.strictEqual(
+      manifest.scripts['vscode:prepublish'],
+      undefined,
+      'a prepublish script would run (and build) on every listing: revisit this test',
+    );
     assert.ok(fs.existsSync(path.join(root, manifest.main)), `${manifest.main} is missing: run "npm run build" first`);
     const vsce = path.join(path.dirname(require.resolve('@vscode/vsce/package.json')), 'vsce');
     // Offline: any attempt to reach the network through a proxy would fail at once.
@@ -35,11 +75,18 @@ describe('the packaged .vsix (vsce ls)', function () {
 
   it('holds nothing from sources, tests, node_modules or build and test output', () => {
     assert.deepStrictEqual(files.filter((f) => FORBIDDEN.some((prefix) => f.startsWith(prefix))), []);
-    assert.deepStrictEqual(files.filter((f) => /\.(ts|map)$/.test(f) || f.endsWith('.vsix')), [], 'no TypeScript sources, source maps or packages');
+    assert.deepStrictEqual(
+      files.filter((f) => /\.(ts|map)$/.test(f) || f.endsWith('.vsix')),
+      [],
+      'no TypeScript sources, source maps or packages',
+    );
   });
 
   it('holds the bundles (undici, the image codecs, the model catalogs and the first-use features in files of their own, the codecs with their wasm), the manifest with its nls file, the icon, translations and docs', () => {
-    assert.deepStrictEqual(REQUIRED.filter((f) => !files.includes(f)), []);
+    assert.deepStrictEqual(
+      REQUIRED.filter((f) => !files.includes(f)),
+      [],
+    );
   });
 
   it('holds the media the manifest names (icon, activity-bar icon, walkthrough pages)', () => {

@@ -23,7 +23,10 @@ describe('README screenshots', () => {
   });
 
   it('name UI test screenshots that a UI test really takes', () => {
-    const uiSources = fs.readdirSync(path.join(root, 'test', 'ui')).map((f) => fs.readFileSync(path.join(root, 'test', 'ui', f), 'utf8')).join('\n');
+    const uiSources = fs
+      .readdirSync(path.join(root, 'test', 'ui'))
+      .map((f) => fs.readFileSync(path.join(root, 'test', 'ui', f), 'utf8'))
+      .join('\n');
     for (const source of Object.values(README_SCREENSHOTS)) {
       assert.ok(uiSources.includes(`screenshot('${source.replace(/\.png$/, '')}')`), `${source} is taken by a UI test`);
     }
@@ -37,6 +40,7 @@ describe('README models tables', () => {
     const end = readme.indexOf(MODELS_END);
     assert.ok(start >= 0 && end > start, 'the README has the generated models block');
     assert.strictEqual(readme.slice(start + MODELS_START.length, end).trim(), modelsMarkdown());
-    for (const spec of PROVIDER_SPECS) for (const model of spec.models) assert.ok(readme.includes(`| \`${model.id}\``), `${spec.id}/${model.id} is in the README`);
+    for (const spec of PROVIDER_SPECS)
+      for (const model of spec.models) assert.ok(readme.includes(`| \`${model.id}\``), `${spec.id}/${model.id} is in the README`);
   });
 });

@@ -20,7 +20,8 @@ describe('panel: HTML and Content-Security-Policy', () => {
   it('denies everything by default and allows only the webview\'s own source for images, media and styles', () => {
     const csp = cspOf(panelHtmlDocument(INPUT));
     assert.deepEqual(csp.get('default-src'), ["'none'"]);
-    for (const directive of ['img-src', 'media-src', 'style-src', 'font-src']) assert.deepEqual(csp.get(directive), [INPUT.cspSource], directive);
+    for (const directive of ['img-src', 'media-src', 'style-src', 'font-src'])
+      assert.deepEqual(csp.get(directive), [INPUT.cspSource], directive);
     assert.deepEqual([...csp.keys()].sort(), ['default-src', 'font-src', 'img-src', 'media-src', 'script-src', 'style-src']);
   });
 

@@ -86,13 +86,31 @@ describe('panel protocol: answering rejected messages', () => {
   it('reads a well-formed request id from a message the validator rejects, and nothing else', () => {
     assert.equal(readableRequestId({ type: 'submit', requestId: 7, prompt: 42 }), 7);
     assert.equal(readableRequestId({ type: 'submit', requestId: 0 }), 0);
-    for (const raw of [null, 'submit', [], { requestId: -1 }, { requestId: 1.5 }, { requestId: '7' }, { requestId: Number.MAX_SAFE_INTEGER + 1 }, {}]) {
+    for (const raw of [
+      null,
+      'submit',
+      [],
+      { requestId: -1 },
+      { requestId: 1.5 },
+      { requestId: '7' },
+      { requestId: Number.MAX_SAFE_INTEGER + 1 },
+      {},
+    ]) {
       assert.equal(readableRequestId(raw), undefined, JSON.stringify(raw));
     }
   });
 
   it('accepts a typed model\'s kind (image or video) on submit and refuses anything else', () => {
-    const base = { type: 'submit', requestId: 1, provider: 'apixo', model: 'new-model', prompt: 'p', params: {}, references: [], imageUrls: [] };
+    const base = {
+      type: 'submit',
+      requestId: 1,
+      provider: 'apixo',
+      model: 'new-model',
+      prompt: 'p',
+      params: {},
+      references: [],
+      imageUrls: [],
+    };
     const video = validateWebviewMessage({ ...base, kind: 'video' });
     assert.ok(video.ok && video.message.type === 'submit' && video.message.kind === 'video');
     const none = validateWebviewMessage(base);
@@ -104,17 +122,41 @@ describe('panel protocol: answering rejected messages', () => {
 
 describe('panel protocol: batch mode', () => {
   it('accepts a Generate of batch mode with its variables and models, and a batch action', () => {
-    const message = { type: 'generateBatch', requestId: 3, template: 'a {colour} mug', variables: { colour: ['red', 'blue'] }, models: [{ provider: 'pixapi', model: ' gpt-image-2 ' }] };
-    assert.deepStrictEqual(validateWebviewMessage(message), { ok: true, message: { ...message, models: [{ provider: 'pixapi', model: 'gpt-image-2' }] } });
-    assert.deepStrictEqual(validateWebviewMessage({ type: 'batchAction', requestId: 4, action: 'retryFailed', batchId: 'b1' }), { ok: true, message: { type: 'batchAction', requestId: 4, action: 'retryFailed', batchId: 'b1' } });
+    const message = {
+      type: 'generateBatch',
+      requestId: 3,
+      template: 'a {colour} mug',
+      variables: { colour: ['red', 'blue'] },
+      models: [{ provider: 'pixapi', model: ' gpt-image-2 ' }],
+    };
+    assert.deepStrictEqual(validateWebviewMessage(message), {
+      ok: true,
+      message: { ...message, models: [{ provider: 'pixapi', model: 'gpt-image-2' }] },
+    });
+    assert.deepStrictEqual(validateWebviewMessage({ type: 'batchAction', requestId: 4, action: 'retryFailed', batchId: 'b1' }), {
+      ok: true,
+      message: { type: 'batchAction', requestId: 4, action: 'retryFailed', batchId: 'b1' },
+    });
   });
 
   it('refuses smuggled fields, unknown providers, non-string values and unknown actions', () => {
     const base = { type: 'generateBatch', requestId: 1, template: 't', variables: {}, models: [] };
     assert.match((validateWebviewMessage({ ...base, sendTo: 'x' }) as { error: string }).error, /unexpected field sendTo/);
-    assert.match((validateWebviewMessage({ ...base, models: [{ provider: 'evil', model: 'm' }] }) as { error: string }).error, /unknown provider/);
-    assert.match((validateWebviewMessage({ ...base, models: [{ provider: 'pixapi', model: 'm', key: 'k' }] }) as { error: string }).error, /unexpected field key/);
-    assert.match((validateWebviewMessage({ ...base, variables: { colour: [1] } }) as { error: string }).error, /variables\.colour\[0\] is not a string/);
-    assert.match((validateWebviewMessage({ type: 'batchAction', requestId: 1, action: 'deleteAll', batchId: 'b' }) as { error: string }).error, /unknown batch action/);
+    assert.match(
+      (validateWebviewMessage({ ...base, models: [{ provider: 'evil', model: 'm' }] }) as { error: string }).error,
+      /unknown provider/,
+    );
+    assert.match(
+      (validateWebviewMessage({ ...base, models: [{ provider: 'pixapi', model: 'm', key: 'k' }] }) as { error: string }).error,
+      /unexpected field key/,
+    );
+    assert.match(
+      (validateWebviewMessage({ ...base, variables: { colour: [1] } }) as { error: string }).error,
+      /variables\.colour\[0\] is not a string/,
+    );
+    assert.match(
+      (validateWebviewMessage({ type: 'batchAction', requestId: 1, action: 'deleteAll', batchId: 'b' }) as { error: string }).error,
+      /unknown batch action/,
+    );
   });
 });

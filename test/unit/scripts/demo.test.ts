@@ -18,7 +18,10 @@ describe('npm start: the demo workspace', () => {
 
   it('follows XDG_CACHE_HOME when it is an absolute path, and ignores a relative one', () => {
     assert.strictEqual(demoWorkspaceDir({ XDG_CACHE_HOME: '/var/cache/me' }), path.join('/var/cache/me', 'media-studio-demo', 'workspace'));
-    assert.strictEqual(demoWorkspaceDir({ XDG_CACHE_HOME: 'relative' }), path.join(os.homedir(), '.cache', 'media-studio-demo', 'workspace'));
+    assert.strictEqual(
+      demoWorkspaceDir({ XDG_CACHE_HOME: 'relative' }),
+      path.join(os.homedir(), '.cache', 'media-studio-demo', 'workspace'),
+    );
   });
 
   it('finds the nearest folder holding .git, and none above a folder without', () => {

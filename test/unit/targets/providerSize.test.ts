@@ -26,7 +26,11 @@ describe('closestProviderSize: the size to ask the provider for', () => {
     assert.deepEqual(closestProviderSize(nano, 1000, 560), { aspect_ratio: '16:9' });
     assert.deepEqual(closestProviderSize(nano, 1200, 630), { aspect_ratio: '16:9' }, 'nano-banana documents no resolution field');
     const nano2 = catalogModel('apixo', 'nano-banana-2');
-    assert.deepEqual(closestProviderSize(nano2, 1200, 630), { aspect_ratio: '16:9', resolution: '2k' }, '1K at 16:9 is 1024 px wide, short of 1200');
+    assert.deepEqual(
+      closestProviderSize(nano2, 1200, 630),
+      { aspect_ratio: '16:9', resolution: '2k' },
+      '1K at 16:9 is 1024 px wide, short of 1200',
+    );
     assert.deepEqual(closestProviderSize(nano2, 1920, 1080), { aspect_ratio: '16:9', resolution: '2k' });
     assert.deepEqual(closestProviderSize(nano, 64, 64), { aspect_ratio: '1:1' });
     const pixai = catalogModel('pixai', '1983308862240288769');

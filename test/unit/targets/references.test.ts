@@ -1,5 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { findImageReferences, insertionSyntax, isRelativeLocalPath, referencesIn, referenceText, relativeTo, suggestedPrompt } from '../../../src/core/targets/references';
+import {
+  findImageReferences,
+  insertionSyntax,
+  isRelativeLocalPath,
+  referencesIn,
+  referenceText,
+  relativeTo,
+  suggestedPrompt,
+} from '../../../src/core/targets/references';
 
 /** The text each reference's range covers: it must be exactly the path. */
 function covered(text: string, language: string): string[] {
@@ -8,7 +16,8 @@ function covered(text: string, language: string): string[] {
 
 describe('image references by language', () => {
   it('Markdown: alt, title, nearest heading, <bracketed> paths, inline HTML', () => {
-    const text = '# Guide\n\n## Bikes\n\n![a red bicycle](img/bike.webp "On the road")\n\n![](<img/my logo.png>)\n\n<img src="img/x.png" width="64" height="32">\n';
+    const text =
+      '# Guide\n\n## Bikes\n\n![a red bicycle](img/bike.webp "On the road")\n\n![](<img/my logo.png>)\n\n<img src="img/x.png" width="64" height="32">\n';
     const refs = findImageReferences(text, 'markdown');
     assert.deepEqual(refs.map((r) => [r.path, r.alt, r.title, r.heading, r.width, r.height]), [
       ['img/bike.webp', 'a red bicycle', 'On the road', 'Bikes', undefined, undefined],
@@ -21,7 +30,8 @@ describe('image references by language', () => {
   });
 
   it('HTML: img src/alt/width/height, the nearest <h*>, link rel=icon with sizes', () => {
-    const text = '<h1>Acme <em>Rockets</em></h1>\n<img alt="Company logo" src="logo.png" width="64" height="64">\n<link rel="icon" href="favicon.ico" sizes="48x48">\n<link rel="stylesheet" href="a.css">';
+    const text =
+      '<h1>Acme <em>Rockets</em></h1>\n<img alt="Company logo" src="logo.png" width="64" height="64">\n<link rel="icon" href="favicon.ico" sizes="48x48">\n<link rel="stylesheet" href="a.css">';
     const refs = findImageReferences(text, 'html');
     assert.deepEqual(refs.map((r) => [r.path, r.alt, r.heading, r.width, r.height]), [
       ['logo.png', 'Company logo', 'Acme Rockets', 64, 64],
@@ -31,7 +41,8 @@ describe('image references by language', () => {
   });
 
   it('JSX/TSX: string and {"…"} sources, {64} sizes; bound expressions are no file', () => {
-    const text = 'export const A = () => <><img src={"/abs.png"} /><img src="assets/hero.webp" alt="Hero" width={1920} height={1080} /><img src={logo} alt="x" /></>;';
+    const text =
+      'export const A = () => <><img src={"/abs.png"} /><img src="assets/hero.webp" alt="Hero" width={1920} height={1080} /><img src={logo} alt="x" /></>;';
     const refs = findImageReferences(text, 'typescriptreact');
     assert.deepEqual(refs.map((r) => [r.path, r.width, r.height]), [['/abs.png', undefined, undefined], ['assets/hero.webp', 1920, 1080]]);
     assert.deepEqual(covered(text, 'javascriptreact'), ['/abs.png', 'assets/hero.webp']);
@@ -45,17 +56,31 @@ describe('image references by language', () => {
   });
 
   it('CSS/SCSS/Less: url() in any quoting, the rule selector, not fonts or comments', () => {
-    const text = '/* url(old.png) */\n.hero { background: url("img/hero.webp") center; }\n@font-face { src: url(font.woff2); }\n.icon{background-image:url( icons/a.png )}';
+    const text =
+      '/* url(old.png) */\n.hero { background: url("img/hero.webp") center; }\n@font-face { src: url(font.woff2); }\n.icon{background-image:url( icons/a.png )}';
     const refs = findImageReferences(text, 'scss');
     assert.deepEqual(refs.map((r) => [r.path, r.heading]), [['img/hero.webp', '.hero'], ['icons/a.png', '.icon']]);
     assert.deepEqual(covered(text, 'css'), ['img/hero.webp', 'icons/a.png']);
     assert.deepEqual(covered('a { b: url(x.jpg) } // url(y.png)', 'less'), ['x.jpg']);
-    assert.equal(findImageReferences('.hero { background: url("bg/hero.jpg"); }', 'scss')[0].heading, '.hero', 'the selector whole, with no comment before it');
+    assert.equal(
+      findImageReferences('.hero { background: url("bg/hero.jpg"); }', 'scss')[0].heading,
+      '.hero',
+      'the selector whole, with no comment before it',
+    );
     assert.equal(suggestedPrompt(refs[1]), '.icon');
   });
 
   it('tells remote, absolute and template paths from relative ones', () => {
-    for (const remote of ['https://x.org/a.png', 'http://x/a.png', '//cdn/a.png', 'data:image/png;base64,AA', '/static/a.png', '{{ img }}.png', '${base}/a.png']) assert.equal(isRelativeLocalPath(remote), false, remote);
+    for (const remote of [
+      'https://x.org/a.png',
+      'http://x/a.png',
+      '//cdn/a.png',
+      'data:image/png;base64,AA',
+      '/static/a.png',
+      '{{ img }}.png',
+      '${base}/a.png',
+    ])
+      assert.equal(isRelativeLocalPath(remote), false, remote);
     for (const local of ['a.png', './img/a.png', '../shared/a.png']) assert.equal(isRelativeLocalPath(local), true, local);
   });
 
@@ -80,7 +105,10 @@ describe('inserting a reference', () => {
     assert.equal(insertionSyntax('less'), 'css');
     assert.equal(insertionSyntax('plaintext'), undefined);
     assert.equal(referenceText('markdown', '../../generated/a b.png', 'a [red] bike'), '![a \\[red\\] bike](<../../generated/a b.png>)');
-    assert.equal(referenceText('html', 'img/a.png', 'say "hi"', { width: 64, height: 32 }), '<img src="img/a.png" alt="say &quot;hi&quot;" width="64" height="32">');
+    assert.equal(
+      referenceText('html', 'img/a.png', 'say "hi"', { width: 64, height: 32 }),
+      '<img src="img/a.png" alt="say &quot;hi&quot;" width="64" height="32">',
+    );
     assert.equal(referenceText('jsx', 'a.png', 'x', { width: 1, height: 2 }), '<img src="a.png" alt="x" width={1} height={2} />');
     assert.equal(referenceText('css', 'img/a.png', 'ignored'), 'url("img/a.png")');
   });

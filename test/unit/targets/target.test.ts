@@ -1,5 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { APP_ICON_SIZES, checkStoredPlan, checkTargetPath, formatOfPath, parseColour, parseTarget, requestedSize, TargetProblem } from '../../../src/core/targets/target';
+import {
+  APP_ICON_SIZES,
+  checkStoredPlan,
+  checkTargetPath,
+  formatOfPath,
+  parseColour,
+  parseTarget,
+  requestedSize,
+  TargetProblem,
+} from '../../../src/core/targets/target';
 
 function problem(fn: () => unknown, pattern: RegExp): void {
   assert.throws(fn, (error: unknown) => error instanceof TargetProblem && pattern.test(error.message));
@@ -34,8 +43,11 @@ describe('targets: paths, sizes, formats and presets', () => {
   });
 
   it('checks sizes: whole pixels from 1 to 8192', () => {
-    assert.deepEqual(parseTarget({ targetPath: 'public/logo.png', width: 64, height: 64 })?.outputs, [{ path: 'public/logo.png', format: 'png', width: 64, height: 64 }]);
-    for (const bad of [0, -5, 8193, 1.5, 'big']) problem(() => parseTarget({ targetPath: 'a.png', width: bad }), /whole number of pixels from 1 to 8192/);
+    assert.deepEqual(parseTarget({ targetPath: 'public/logo.png', width: 64, height: 64 })?.outputs, [
+      { path: 'public/logo.png', format: 'png', width: 64, height: 64 },
+    ]);
+    for (const bad of [0, -5, 8193, 1.5, 'big'])
+      problem(() => parseTarget({ targetPath: 'a.png', width: bad }), /whole number of pixels from 1 to 8192/);
     assert.equal(parseTarget({ targetPath: 'a.png', width: '120px' })?.outputs[0].width, 120);
   });
 
@@ -53,11 +65,21 @@ describe('targets: paths, sizes, formats and presets', () => {
 
   it('expands the presets', () => {
     const icons = parseTarget({ preset: 'app-icons' });
-    assert.deepEqual(icons?.outputs.map((o) => [o.path, o.width, o.height, o.format]), APP_ICON_SIZES.map((s) => [`icons/icon-${s}.png`, s, s, 'png']));
+    assert.deepEqual(
+      icons?.outputs.map((o) => [o.path, o.width, o.height, o.format]),
+      APP_ICON_SIZES.map((s) => [`icons/icon-${s}.png`, s, s, 'png']),
+    );
     assert.deepEqual(requestedSize(icons!), { width: 1024, height: 1024 });
     assert.deepEqual(parseTarget({ preset: 'og-image' })?.outputs, [{ path: 'og-image.jpg', format: 'jpeg', width: 1200, height: 630 }]);
-    assert.deepEqual(parseTarget({ preset: 'favicon', targetPath: 'public/favicon.ico' })?.outputs, [{ path: 'public/favicon.ico', format: 'ico', width: 48, height: 48 }]);
-    assert.deepEqual(parseTarget({ preset: 'hero', targetPath: 'assets/hero.webp' })?.outputs[0], { path: 'assets/hero.webp', format: 'webp', width: 1920, height: 1080 });
+    assert.deepEqual(parseTarget({ preset: 'favicon', targetPath: 'public/favicon.ico' })?.outputs, [
+      { path: 'public/favicon.ico', format: 'ico', width: 48, height: 48 },
+    ]);
+    assert.deepEqual(parseTarget({ preset: 'hero', targetPath: 'assets/hero.webp' })?.outputs[0], {
+      path: 'assets/hero.webp',
+      format: 'webp',
+      width: 1920,
+      height: 1080,
+    });
     assert.equal(parseTarget({ preset: 'app-icons', targetPath: 'assets/icons' })?.outputs[0].path, 'assets/icons/icon-1024.png');
     problem(() => parseTarget({ preset: 'hero', targetPath: 'hero.png' }), /writes a WEBP file/);
     problem(() => parseTarget({ preset: 'og-image', width: 10 }), /sets the size and format itself/);

@@ -19,18 +19,43 @@ describe('batch templates and expansion', () => {
   });
 
   it('makes 2 variables × 2 values × 2 models = 8 cells, row-major, each with its prompt', () => {
-    const plan = planBatch({ template: 'a {colour} {product}', variables: { colour: ['red', 'blue'], product: ['mug', 'cap'] }, models: two, maxTasks: 100 });
+    const plan = planBatch({
+      template: 'a {colour} {product}',
+      variables: { colour: ['red', 'blue'], product: ['mug', 'cap'] },
+      models: two,
+      maxTasks: 100,
+    });
     assert.ok(!('error' in plan));
     assert.strictEqual(plan.cells.length, 8);
-    assert.deepStrictEqual(plan.cells.map((c) => `${c.row}/${c.model}:${c.prompt}`), [
-      '0/0:a red mug', '0/1:a red mug', '1/0:a red cap', '1/1:a red cap', '2/0:a blue mug', '2/1:a blue mug', '3/0:a blue cap', '3/1:a blue cap',
-    ]);
+    assert.deepStrictEqual(
+      plan.cells.map((c) => `${c.row}/${c.model}:${c.prompt}`),
+      [
+        '0/0:a red mug',
+        '0/1:a red mug',
+        '1/0:a red cap',
+        '1/1:a red cap',
+        '2/0:a blue mug',
+        '2/1:a blue mug',
+        '3/0:a blue cap',
+        '3/1:a blue cap',
+      ],
+    );
     assert.deepStrictEqual(plan.cells[5].values, { colour: 'blue', product: 'mug' });
     assert.deepStrictEqual(plan.warnings, []);
   });
 
   it('takes rows from a file, crossed with value lists, keeping only the used columns', () => {
-    const plan = planBatch({ template: '{p} in {c}', rows: [{ p: 'mug', extra: 'z' }, { p: 'cap', extra: 'w' }], rowsFile: 'rows.csv', variables: { c: ['red'] }, models: two.slice(0, 1), maxTasks: 100 });
+    const plan = planBatch({
+      template: '{p} in {c}',
+      rows: [
+        { p: 'mug', extra: 'z' },
+        { p: 'cap', extra: 'w' },
+      ],
+      rowsFile: 'rows.csv',
+      variables: { c: ['red'] },
+      models: two.slice(0, 1),
+      maxTasks: 100,
+    });
     assert.ok(!('error' in plan));
     assert.deepStrictEqual(plan.rows, [{ p: 'mug', c: 'red' }, { p: 'cap', c: 'red' }]);
     assert.deepStrictEqual(plan.warnings, ['The template does not use {extra} from rows.csv; that column is ignored.']);
@@ -43,11 +68,20 @@ describe('batch templates and expansion', () => {
   });
 
   it('refuses a variable with no values, an empty list, no models, an empty template and a bad name', () => {
-    assert.match((planBatch({ template: 'a {colour} {size}', variables: { colour: ['red'] }, models: two, maxTasks: 100 }) as { error: string }).error, /^\{size\} has no values/);
-    assert.match((planBatch({ template: 'a {colour}', variables: { colour: [] }, models: two, maxTasks: 100 }) as { error: string }).error, /values for \{colour\} is empty/);
+    assert.match(
+      (planBatch({ template: 'a {colour} {size}', variables: { colour: ['red'] }, models: two, maxTasks: 100 }) as { error: string }).error,
+      /^\{size\} has no values/,
+    );
+    assert.match(
+      (planBatch({ template: 'a {colour}', variables: { colour: [] }, models: two, maxTasks: 100 }) as { error: string }).error,
+      /values for \{colour\} is empty/,
+    );
     assert.match((planBatch({ template: 'a', models: [], maxTasks: 100 }) as { error: string }).error, /at least one model/);
     assert.match((planBatch({ template: '  ', models: two, maxTasks: 100 }) as { error: string }).error, /template is empty/);
-    assert.match((planBatch({ template: 'x', variables: { 'a b': ['1'] }, models: two, maxTasks: 100 }) as { error: string }).error, /not a variable name/);
+    assert.match(
+      (planBatch({ template: 'x', variables: { 'a b': ['1'] }, models: two, maxTasks: 100 }) as { error: string }).error,
+      /not a variable name/,
+    );
   });
 
   it('warns, without refusing, about a variable given but never used', () => {

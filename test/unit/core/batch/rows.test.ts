@@ -45,7 +45,13 @@ describe('batch rows files', () => {
 
   describe('JSON Lines', () => {
     it('takes the keys of the first line as the variables; numbers become text', () => {
-      assert.deepStrictEqual(parseJsonlRows('{"p":"mug","n":2}\n\n{"p":"cap","n":3}\n'), { names: ['p', 'n'], rows: [{ p: 'mug', n: '2' }, { p: 'cap', n: '3' }] });
+      assert.deepStrictEqual(parseJsonlRows('{"p":"mug","n":2}\n\n{"p":"cap","n":3}\n'), {
+        names: ['p', 'n'],
+        rows: [
+          { p: 'mug', n: '2' },
+          { p: 'cap', n: '3' },
+        ],
+      });
     });
 
     it('names the line of malformed JSON, a non-object, a missing or an extra key', () => {

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import type { ProviderAdapter } from '../../../../src/core/adapters/adapter';
 import { Admission } from '../../../../src/core/engine/admission';
-import { budgetWaitFor, MemoryRequestLog, RequestLog } from '../../../../src/core/engine/requestLog';
+import { budgetWaitFor, MemoryRequestLog, type RequestLog } from '../../../../src/core/engine/requestLog';
 import { TaskStore } from '../../../../src/core/store';
 import { ManualClock, MemoryPersistence, ScriptedAdapter } from '../fakes';
 
@@ -10,7 +10,16 @@ function admission(requestsPerMinute?: number, shared?: { clock: ManualClock; re
   const adapter = new ScriptedAdapter(clock);
   adapter.policy = { ...adapter.policy, requestsPerMinute } as ProviderAdapter['policy'];
   const store = new TaskStore(new MemoryPersistence());
-  return { clock, admission: new Admission({ clock, store, adapters: new Map([['pixapi', adapter]]), deadlineMs: () => 60_000, requestLog: shared?.requestLog }) };
+  return {
+    clock,
+    admission: new Admission({
+      clock,
+      store,
+      adapters: new Map([['pixapi', adapter]]),
+      deadlineMs: () => 60_000,
+      requestLog: shared?.requestLog,
+    }),
+  };
 }
 
 describe('engine admission', () => {
@@ -57,7 +66,8 @@ describe('engine admission', () => {
     const sent: number[] = [];
     // Both windows try to send every 500 ms for three minutes, taking turns on who looks first.
     for (let step = 0; step < 360; step++) {
-      for (const window of step % 2 ? windows : [...windows].reverse()) if (window.take('pixapi', clock.now()) === undefined) sent.push(clock.now());
+      for (const window of step % 2 ? windows : [...windows].reverse())
+        if (window.take('pixapi', clock.now()) === undefined) sent.push(clock.now());
       await clock.advance(500);
     }
     const busiest = Math.max(...sent.map((at) => sent.filter((t) => t >= at && t < at + 60_000).length));
@@ -76,9 +86,17 @@ describe('engine admission', () => {
   it('budgetWaitFor: free below half, paced from half, full at the limit until the oldest ages out', () => {
     const now = 1_000_000;
     assert.strictEqual(budgetWaitFor([], 10, now), undefined);
-    assert.strictEqual(budgetWaitFor([now - 61_000, now - 61_000, now - 61_000, now - 61_000, now - 61_000], 10, now), undefined, 'older than the window');
+    assert.strictEqual(
+      budgetWaitFor([now - 61_000, now - 61_000, now - 61_000, now - 61_000, now - 61_000], 10, now),
+      undefined,
+      'older than the window',
+    );
     assert.strictEqual(budgetWaitFor([now - 9000, now - 8000, now - 7000, now - 6000, now - 5000], 10, now), now - 5000 + 6100);
-    assert.strictEqual(budgetWaitFor([now - 20_000, now - 19_000, now - 18_000, now - 17_000, now - 10_000], 10, now), undefined, 'paced interval already past');
+    assert.strictEqual(
+      budgetWaitFor([now - 20_000, now - 19_000, now - 18_000, now - 17_000, now - 10_000], 10, now),
+      undefined,
+      'paced interval already past',
+    );
     const full = Array.from({ length: 10 }, (_, i) => now - 30_000 + i * 1000);
     assert.strictEqual(budgetWaitFor(full, 10, now), now - 30_000 + 61_000);
   });

@@ -18,20 +18,35 @@ describe('engine transitions: a failed submit', () => {
     assert.deepStrictEqual(last.kind === 'requeue' && last.tries, MAX_NEVER_REACHED_RETRIES);
     const outcome = onSubmitError('pixapi', neverReached(), MAX_NEVER_REACHED_RETRIES);
     assert.strictEqual(outcome.kind, 'failed');
-    assert.ok(outcome.kind === 'failed' && outcome.message.endsWith(`Tried ${MAX_NEVER_REACHED_RETRIES} times; nothing was sent. Retry when the connection is back.`), JSON.stringify(outcome));
+    assert.ok(
+      outcome.kind === 'failed' &&
+        outcome.message.endsWith(`Tried ${MAX_NEVER_REACHED_RETRIES} times; nothing was sent. Retry when the connection is back.`),
+      JSON.stringify(outcome),
+    );
     assert.strictEqual(outcome.kind === 'failed' && outcome.failure?.kind, 'network');
   });
 
   it('fails an error raised before any request went out as "Nothing was sent", with no provider status', () => {
     const outcome = onSubmitError('pixapi', new Error('cannot read the image'), 0);
-    assert.deepStrictEqual(outcome, { kind: 'failed', message: `Nothing was sent: ${describeFailure('pixapi', new Error('cannot read the image')).message}` });
+    assert.deepStrictEqual(outcome, {
+      kind: 'failed',
+      message: `Nothing was sent: ${describeFailure('pixapi', new Error('cannot read the image')).message}`,
+    });
   });
 
   it('marks a 5xx, a reset or an unreadable answer unconfirmed: the provider may have it', () => {
-    for (const error of [new HttpError(500, {}, undefined, 'POST', '/x'), new NetworkError('reset', 'ECONNRESET', false), new ProtocolError('garbled')]) {
+    for (const error of [
+      new HttpError(500, {}, undefined, 'POST', '/x'),
+      new NetworkError('reset', 'ECONNRESET', false),
+      new ProtocolError('garbled'),
+    ]) {
       const outcome = onSubmitError('pixapi', error, 0);
       assert.strictEqual(outcome.kind, 'unconfirmed', error.message);
-      assert.ok(outcome.kind === 'unconfirmed' && outcome.error.message.includes('may have reached Pixapi; Media Studio will not send it again by itself'), error.message);
+      assert.ok(
+        outcome.kind === 'unconfirmed' &&
+          outcome.error.message.includes('may have reached Pixapi; Media Studio will not send it again by itself'),
+        error.message,
+      );
     }
     const http = onSubmitError('pixapi', new HttpError(502, {}, undefined, 'POST', '/x'), 0);
     assert.strictEqual(http.kind === 'unconfirmed' && http.error.status, 502);
@@ -63,7 +78,9 @@ describe('engine transitions: a failed status check', () => {
     assert.strictEqual(outcome.kind, 'slow', 'a refused check is not made stale here: the deadline is checked after the update');
     assert.strictEqual(outcome.kind === 'slow' && outcome.reason, describeFailure('pixapi', error).message);
     assert.strictEqual(outcome.kind === 'slow' && outcome.error.status, 401);
-    assert.ok(outcome.kind === 'slow' && outcome.error.message.endsWith('Checking on now and then, as the task may still finish at Pixapi.'));
+    assert.ok(
+      outcome.kind === 'slow' && outcome.error.message.endsWith('Checking on now and then, as the task may still finish at Pixapi.'),
+    );
   });
 
   it('retries a transient failure, and makes the task stale once past its deadline', () => {

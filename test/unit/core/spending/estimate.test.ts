@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { estimateAll, estimateNote, estimateSpend, PricedRequest } from '../../../../src/core/spending/estimate';
+import { estimateAll, estimateNote, estimateSpend, type PricedRequest } from '../../../../src/core/spending/estimate';
 
 function pixapi(model: string, params: PricedRequest['params'] = {}, kind: PricedRequest['kind'] = 'image'): PricedRequest {
   return { provider: 'pixapi', model, kind, params };
@@ -25,7 +25,10 @@ describe('spending: estimates from the documented prices', () => {
     assert.deepStrictEqual(usd(pixapi('gpt-image-2', { size: '1024x1024', quality: 'ultra' })), [0.01, 0.14]);
     assert.deepStrictEqual(usd(pixapi('gemini-3.1-flash-image-preview')), [0.04, 0.08], 'no size: any tier');
     assert.deepStrictEqual(usd(pixapi('nano-banana-2', { size: '4K' })), [0.08, 0.08]);
-    assert.match((estimateSpend(pixapi('gpt-image-2', { size: '1792x1024', n: 2 })) as { estimate: { text: string } }).estimate.text, /^\$0\.28–\$2\.66 for 2 image\(s\)$/);
+    assert.match(
+      (estimateSpend(pixapi('gpt-image-2', { size: '1792x1024', n: 2 })) as { estimate: { text: string } }).estimate.text,
+      /^\$0\.28–\$2\.66 for 2 image\(s\)$/,
+    );
   });
 
   it('videos are priced per second of the duration asked for; without one the price is unknown', () => {
@@ -48,15 +51,27 @@ describe('spending: estimates from the documented prices', () => {
   });
 
   it('adds a set of requests up without floating-point drift, counting the unknown ones', () => {
-    const set = [pixapi('gpt-image-2', { quality: 'low' }), pixapi('gpt-image-2', { quality: 'low' }), pixapi('gpt-image-2', { quality: 'low' }), { provider: 'pixai', model: 'x', kind: 'image', params: {} } as PricedRequest];
+    const set = [
+      pixapi('gpt-image-2', { quality: 'low' }),
+      pixapi('gpt-image-2', { quality: 'low' }),
+      pixapi('gpt-image-2', { quality: 'low' }),
+      { provider: 'pixai', model: 'x', kind: 'image', params: {} } as PricedRequest,
+    ];
     assert.deepStrictEqual(estimateAll(set), { minUSD: 0.03, maxUSD: 0.03, unknown: 1 });
   });
 
   it('estimateNote, the quick input\'s last step: the price, a range where the request does not fix it, or "price not documented"', () => {
     assert.strictEqual(estimateNote(pixapi('gpt-image-2', { n: 2 })), 'estimate $0.28 for 2 image(s)');
-    assert.match(estimateNote({ provider: 'apixo', model: 'veo-3-1', kind: 'video', params: {} }), /^estimate \$0\.20–\$1\.50 for /, 'the mode is not chosen yet');
+    assert.match(
+      estimateNote({ provider: 'apixo', model: 'veo-3-1', kind: 'video', params: {} }),
+      /^estimate \$0\.20–\$1\.50 for /,
+      'the mode is not chosen yet',
+    );
     assert.match(estimateNote({ provider: 'apixo', model: 'veo-3-1', kind: 'video', params: { mode: 'fast' } }), /^estimate \$0\.20 for /);
     assert.strictEqual(estimateNote(pixapi('veo', {}, 'video')), 'price not documented', 'a video without its duration');
-    assert.strictEqual(estimateNote({ provider: 'pixai', model: '1983308862240288769', kind: 'image', params: {} }), 'price not documented');
+    assert.strictEqual(
+      estimateNote({ provider: 'pixai', model: '1983308862240288769', kind: 'image', params: {} }),
+      'price not documented',
+    );
   });
 });

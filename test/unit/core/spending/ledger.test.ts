@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { promises as fsp } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LedgerFiles, SpendingLedger } from '../../../../src/core/spending/ledger';
+import { type LedgerFiles, SpendingLedger } from '../../../../src/core/spending/ledger';
 import { FileLock } from '../../../../src/core/spending/lock';
 import { localDay } from '../../../../src/core/spending/model';
 import { ledgerAt } from '../../../../src/host/spending/files';
@@ -16,9 +16,21 @@ class MemoryLedgerFiles implements LedgerFiles {
   async remove(day: string) { this.files.delete(day); }
 }
 
-function memoryLedger(clock: { t: number }, files = new MemoryLedgerFiles(), locks = new MemoryClaimFiles(), instance = 'a'): SpendingLedger {
+function memoryLedger(
+  clock: { t: number },
+  files = new MemoryLedgerFiles(),
+  locks = new MemoryClaimFiles(),
+  instance = 'a',
+): SpendingLedger {
   let n = 0;
-  const lock = new FileLock(locks, 'ledger.lock', { pid: 1, instance }, liveness(1), () => clock.t, async () => undefined);
+  const lock = new FileLock(
+    locks,
+    'ledger.lock',
+    { pid: 1, instance },
+    liveness(1),
+    () => clock.t,
+    async () => undefined,
+  );
   return new SpendingLedger(files, lock, { now: () => clock.t }, () => `${instance}${++n}`);
 }
 
@@ -91,7 +103,11 @@ describe('spending ledger', () => {
     }
     clock.t = new Date(2026, 11, 1, 10).getTime();
     await ledger.prune();
-    assert.deepStrictEqual((await files.days()).sort(), [localDay(new Date(2026, 11, 1 - 99, 10).getTime()), localDay(new Date(2026, 11, 1 - 95, 10).getTime()), '2026-12-01']);
+    assert.deepStrictEqual((await files.days()).sort(), [
+      localDay(new Date(2026, 11, 1 - 99, 10).getTime()),
+      localDay(new Date(2026, 11, 1 - 95, 10).getTime()),
+      '2026-12-01',
+    ]);
   });
 
   it('two ledgers on one memory folder, interleaved at random, never pass the limit together', async () => {

@@ -1,10 +1,31 @@
 import * as assert from 'assert';
-import { checkLimits, lastDays, LedgerEntry, localDay, parseDay, parseLimits, refusalMessage, totalsOf, UNBOUND_RESERVATION_TTL_MS } from '../../../../src/core/spending/model';
+import {
+  checkLimits,
+  lastDays,
+  type LedgerEntry,
+  localDay,
+  parseDay,
+  parseLimits,
+  refusalMessage,
+  totalsOf,
+  UNBOUND_RESERVATION_TTL_MS,
+} from '../../../../src/core/spending/model';
 
 const NOW = new Date(2026, 11, 1, 15, 0).getTime();
 
 function entry(partial: Partial<LedgerEntry>): LedgerEntry {
-  return { id: Math.random().toString(36), provider: 'pixapi', model: 'gpt-image-2', day: localDay(NOW), at: NOW, state: 'settled', usd: 0.14, basis: 'reported', taskId: 't', ...partial };
+  return {
+    id: Math.random().toString(36),
+    provider: 'pixapi',
+    model: 'gpt-image-2',
+    day: localDay(NOW),
+    at: NOW,
+    state: 'settled',
+    usd: 0.14,
+    basis: 'reported',
+    taskId: 't',
+    ...partial,
+  };
 }
 
 describe('spending: ledger arithmetic and limits', () => {
@@ -33,16 +54,26 @@ describe('spending: ledger arithmetic and limits', () => {
     const queued = totalsOf([entry({ usd: 0.14 }), entry({ state: 'reserved', usd: 0.14 })], NOW);
     const refusal = checkLimits(queued, queued, 0.14, { dailyUSD: 0.3 });
     assert.deepStrictEqual(refusal && [refusal.which, refusal.leftUSD, refusal.spentUSD, refusal.queuedUSD], ['daily', 0.02, 0.14, 0.14]);
-    assert.strictEqual(refusalMessage(refusal!), 'Not sent: the daily spending limit is $0.30; $0.14 spent and $0.14 queued today, $0.02 left, and this request is estimated at up to $0.14. Raise or clear the setting "mediaStudio.spending.dailyLimitUSD" to go on.');
+    assert.strictEqual(
+      refusalMessage(refusal!),
+      'Not sent: the daily spending limit is $0.30; $0.14 spent and $0.14 queued today, $0.02 left, and this request is estimated at up to $0.14. Raise or clear the setting "mediaStudio.spending.dailyLimitUSD" to go on.',
+    );
     const month = totalsOf([entry({ usd: 9.9 })], NOW);
     const monthly = checkLimits(totalsOf([], NOW), month, 0.14, { dailyUSD: 1, monthlyUSD: 10 });
     assert.strictEqual(monthly?.which, 'monthly');
-    assert.match(refusalMessage(monthly!), /monthly spending limit is \$10\.00; \$9\.90 spent this month, \$0\.10 left.*"mediaStudio\.spending\.monthlyLimitUSD"/);
+    assert.match(
+      refusalMessage(monthly!),
+      /monthly spending limit is \$10\.00; \$9\.90 spent this month, \$0\.10 left.*"mediaStudio\.spending\.monthlyLimitUSD"/,
+    );
     assert.strictEqual(checkLimits(month, month, 100, {}), undefined, 'no limit set');
   });
 
   it('treats negative, non-numeric and non-finite settings as unset and names them', () => {
-    const values: Record<string, unknown> = { 'mediaStudio.spending.dailyLimitUSD': -1, 'mediaStudio.spending.monthlyLimitUSD': 'ten', 'mediaStudio.spending.confirmAboveUSD': 0.5 };
+    const values: Record<string, unknown> = {
+      'mediaStudio.spending.dailyLimitUSD': -1,
+      'mediaStudio.spending.monthlyLimitUSD': 'ten',
+      'mediaStudio.spending.confirmAboveUSD': 0.5,
+    };
     const { limits, invalid } = parseLimits((s) => values[s]);
     assert.deepStrictEqual(limits, { confirmAboveUSD: 0.5 });
     assert.deepStrictEqual(invalid.map((i) => i.setting), ['mediaStudio.spending.dailyLimitUSD', 'mediaStudio.spending.monthlyLimitUSD']);
@@ -62,7 +93,10 @@ describe('spending: ledger arithmetic and limits', () => {
   it('reads a damaged or foreign day file as empty, and drops entries that are not entries', () => {
     assert.deepStrictEqual(parseDay('{"version":1,"entries":[', '2026-12-01').entries, []);
     assert.deepStrictEqual(parseDay('{"version":2,"entries":[]}', '2026-12-01').entries, []);
-    const kept = parseDay(JSON.stringify({ version: 1, entries: [entry({}), { id: 'x', usd: -5 }, { ...entry({}), usd: -1 }], allowedUnknown: ['pixai/m', 3] }), '2026-12-01');
+    const kept = parseDay(
+      JSON.stringify({ version: 1, entries: [entry({}), { id: 'x', usd: -5 }, { ...entry({}), usd: -1 }], allowedUnknown: ['pixai/m', 3] }),
+      '2026-12-01',
+    );
     assert.strictEqual(kept.entries.length, 1);
     assert.deepStrictEqual(kept.allowedUnknown, ['pixai/m']);
   });
