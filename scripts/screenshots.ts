@@ -21,6 +21,8 @@ export const README_SCREENSHOTS: Readonly<Record<string, string>> = {
   'batch-grid-light.png': 'batch-grid-light.png',
   'quick-fix.png': 'reference-quick-fix.png',
   'reference-hover.png': 'reference-hover.png',
+  'tasks-archived.png': 'tasks-archived.png',
+  'search-tasks.png': 'search-tasks.png',
 };
 
 function main(): void {
