@@ -38,8 +38,10 @@ interface ApixoModel {
   outputFormats?: string[];
   /** veo-3-1's generationType values. */
   generationTypes?: string[];
-  /** USD per image, or per second of video (may depend on mode). */
+  /** USD per image, or per second of video (may depend on mode); per video where `pricePerVideo`. */
   price: (mode: string) => number;
+  /** The model page prices a whole video (MODELS.md: veo-3-1, sora-2), not a second of it. */
+  pricePerVideo?: boolean;
   /** Images per task. */
   outputs?: number;
   defaultSeconds?: number;
@@ -64,7 +66,7 @@ const MODELS: ApixoModel[] = [
     maxImages: 5,
     aspectRatios: COMMON_IMAGE_ASPECTS,
     outputFormats: ['jpeg', 'png'],
-    price: () => 0.02,
+    price: () => 0.03, // MODELS.md: $0.03 an image
   },
   {
     id: 'nano-banana-2',
@@ -122,7 +124,9 @@ const MODELS: ApixoModel[] = [
     aspectRatios: ['16:9', '9:16', 'auto'],
     defaultAspectRatio: '16:9',
     generationTypes: ['TEXT_2_VIDEO', 'FIRST_AND_LAST_FRAMES_2_VIDEO', 'REFERENCE_2_VIDEO'],
-    price: (mode) => (mode === 'quality' ? 0.25 : 0.1),
+    // MODELS.md: fast $0.20, quality $1.50 a video.
+    price: (mode) => (mode === 'quality' ? 1.5 : 0.2),
+    pricePerVideo: true,
     defaultSeconds: 8,
   },
   // No `mode` on the sora pages: image-to-video is exactly one URL in image_urls.
@@ -136,7 +140,9 @@ const MODELS: ApixoModel[] = [
     aspectRatios: ['landscape', 'portrait'],
     defaultAspectRatio: 'landscape',
     durations: [4, 8, 12],
+    // MODELS.md: $0.10–0.15 a video; the lower figure.
     price: () => 0.1,
+    pricePerVideo: true,
     defaultSeconds: 4,
   },
   { id: 'sora-2-pro', kind: 'video', modes: [], imageModes: [], noImages: true, price: () => 0.3, defaultSeconds: 8 },
@@ -262,7 +268,7 @@ export class ApixoOrigin {
       }
     }
 
-    const cost = switches.fail ? 0 : roundMoney(model.price(mode) * (model.kind === 'video' ? seconds : (model.outputs ?? 1)));
+    const cost = switches.fail ? 0 : roundMoney(model.price(mode) * (model.kind === 'video' ? (model.pricePerVideo ? 1 : seconds) : (model.outputs ?? 1)));
     if (!this.state.charge('apixo', cost)) return errorReply(402, 'Insufficient balance');
 
     const timing = this.state.timingFor(model.kind, switches.slow);

@@ -317,11 +317,11 @@ describe('emulator: Apixo', () => {
   it('reports the USD balance and charges each task', async () => {
     assert.deepEqual(await balance(), { code: 200, message: 'success', data: 74.87 });
     await generateOk('nano-banana', { prompt: 'x' });
-    assert.equal((await balance()).data, 74.85);
+    assert.equal((await balance()).data, 74.84, 'nano-banana: $0.03 an image (MODELS.md)');
     await generateOk('nano-banana', { prompt: 'x [fail]' });
-    assert.equal((await balance()).data, 74.85, 'failed tasks are not charged');
+    assert.equal((await balance()).data, 74.84, 'failed tasks are not charged');
     await generateOk('veo-3-1', { mode: 'fast', prompt: 'x', duration: 10 });
-    assert.equal((await balance()).data, 73.85);
+    assert.equal((await balance()).data, 74.64, 'veo-3-1 fast: $0.20 a video, whatever its length (MODELS.md)');
   });
 
   it('answers 402 {code:402, message:"Insufficient balance", data:null} when the balance is too low', async () => {
