@@ -33,8 +33,9 @@ export function compactTask(task: Task): Task {
   return { ...task, request: { ...request, prompt, params: {} }, ...(error ? { error } : {}) };
 }
 
-/** Newest end (or creation) first, the order finished tasks are listed in. */
-const byEndDescending = (a: Task, b: Task) => (b.endedAt ?? b.createdAt) - (a.endedAt ?? a.createdAt);
+/** Newest end (or creation) first, the order finished tasks are listed in; ties (a batch's cells) by id, so every list agrees. */
+const byEndDescending = (a: Task, b: Task) =>
+  (b.endedAt ?? b.createdAt) - (a.endedAt ?? a.createdAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** The index of `tasks` as the view would list them now, with at most `finishedKept` finished tasks. */
 export function buildIndex(tasks: Iterable<Task>, now: number, archiveAfterDays: number, finishedKept: number): TaskIndex {

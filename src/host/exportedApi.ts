@@ -101,6 +101,7 @@ export function exposeTestHooks(
     spendingTooltip: async () => (await services.spendingShown(), notifier.statusBar.tooltip),
     notices: notifier.shown,
     errorsShown: services.log.errorsShown,
+    errorsShownTotal: () => services.log.errorsShownTotal,
     writeFaults,
     inlineResultsFolder: inlineResults.folder,
     tasksFolder: persistence.folder,

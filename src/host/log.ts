@@ -11,6 +11,8 @@ export class Log {
   private channel: vscode.LogOutputChannel | undefined;
   /** The newest error messages shown to the user (see commands.ts reportError), oldest first; the tests read it. */
   readonly errorsShown: string[] = [];
+  /** How many were shown in all (the list keeps the newest few). */
+  errorsShownTotal = 0;
 
   private get output(): vscode.LogOutputChannel {
     this.channel ??= vscode.window.createOutputChannel('Media Studio', { log: true });
@@ -36,6 +38,7 @@ export class Log {
   }
   /** Notes an error message the user was shown (already redacted). */
   shownError(message: string): void {
+    this.errorsShownTotal += 1;
     this.errorsShown.push(message);
     if (this.errorsShown.length > ERRORS_SHOWN_KEPT) this.errorsShown.shift();
   }

@@ -45,6 +45,8 @@ export interface TestHooks {
   readonly notices: readonly ShownNotice[];
   /** The newest error messages shown to the user, oldest first. */
   readonly errorsShown: readonly string[];
+  /** How many error messages were shown in all, since activation. */
+  errorsShownTotal(): number;
   /** Faults a test may set: each may throw to make that write fail, as a full or read-only disk would. */
   readonly writeFaults: WriteFaults;
   readonly inlineResultsFolder: vscode.Uri;

@@ -57,7 +57,7 @@ describe('emulator: control port and EmulatorClient', () => {
     assert.equal((await client.tasks('pixai')).length, 0);
     assert.equal((await client.task('apixo', taskId))?.key, 'from-control');
     assert.equal(await client.task('apixo', 'task_none'), undefined);
-    assert.deepEqual(await client.balances(), { pixapi: 10000, apixo: 4.98 });
+    assert.deepEqual(await client.balances(), { pixapi: 10000, apixo: 4.97 }); // 5.00 less nano-banana's $0.03
   });
 
   it('resets everything, restoring the start options', async () => {
