@@ -6,7 +6,6 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { FrameLocator } from 'playwright-core';
 import type { TaskView } from '../src/core/panelProtocol';
 import type { Task } from '../src/core/task';
 import { TestSession } from '../test/runner/session';
@@ -58,7 +57,7 @@ export async function runPanelBench(rounds: number, log: (line: string) => void)
           );
           // The next page must open the panel itself, not find it restored.
           await workbench.runCommand('View: Close All Editors');
-          await panelFrame(workbench).locator('body').waitFor({ state: 'detached', timeout: 30_000 }).catch(() => undefined);
+          await workbench.panel().locator('body').waitFor({ state: 'detached', timeout: 30_000 }).catch(() => undefined);
         } finally {
           await workbench.page.close();
         }
@@ -68,10 +67,6 @@ export async function runPanelBench(rounds: number, log: (line: string) => void)
   } finally {
     await session.close();
   }
-}
-
-function panelFrame(workbench: Workbench): FrameLocator {
-  return workbench.page.frameLocator('iframe.webview[src*="extensionId=media-studio.media-studio"]').frameLocator('iframe#active-frame');
 }
 
 async function measure(workbench: Workbench, newest: Task): Promise<Omit<PanelRound, 'tasks'>> {
@@ -87,7 +82,7 @@ async function measure(workbench: Workbench, newest: Task): Promise<Omit<PanelRo
   await entry.waitFor();
   const started = Date.now();
   await entry.click();
-  const panel = panelFrame(workbench);
+  const panel = workbench.panel();
   await panel.locator('li.card').first().waitFor({ state: 'visible', timeout: 60_000 });
   const firstCardMs = Date.now() - started;
   const body = panel.locator('body');

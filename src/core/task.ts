@@ -7,16 +7,19 @@ import * as l10n from '@vscode/l10n';
 export type MediaKind = 'image' | 'video';
 export type Operation = 'generate' | 'edit' | 'video';
 
-export type TaskState =
-  | 'queued'       // created locally, not yet sent (waiting for a concurrency slot)
-  | 'submitting'   // the submit request is under way
-  | 'unconfirmed'  // the submit may or may not have reached the provider: never resent automatically
-  | 'submitted'    // the provider has it and has not started
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'cancelled'
-  | 'stale';       // past its deadline without an answer; still checkable
+export const TASK_STATES = [
+  'queued', // created locally, not yet sent (waiting for a concurrency slot)
+  'submitting', // the submit request is under way
+  'unconfirmed', // the submit may or may not have reached the provider: never resent automatically
+  'submitted', // the provider has it and has not started
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'stale', // past its deadline without an answer; still checkable
+] as const;
+
+export type TaskState = (typeof TASK_STATES)[number];
 
 export const TERMINAL_STATES: readonly TaskState[] = ['succeeded', 'failed', 'cancelled'];
 /** States the poller checks with the provider. */

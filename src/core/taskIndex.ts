@@ -6,6 +6,7 @@
  */
 import { isTerminal, type Task } from './task';
 import { storedTask } from './taskJson';
+import { parseJsonObject } from './json';
 
 const DAY_MS = 86_400_000;
 /** A row shows the prompt's first line, cut to 60 characters; its accessible label the whole first line. */
@@ -58,13 +59,8 @@ export function serializeIndex(index: TaskIndex): string {
 
 /** The index in `text`, or undefined when any part of it is not what this version writes (it is then rebuilt). */
 export function parseIndex(text: string): TaskIndex | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!value || typeof value !== 'object') return undefined;
+  const value = parseJsonObject(text);
+  if (!value) return undefined;
   const index = value as Partial<Record<keyof TaskIndex, unknown>>;
   const count = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0;
   if (index.version !== 1 || !Array.isArray(index.tasks) || !count(index.finished) || !count(index.archived)) return undefined;

@@ -1,19 +1,8 @@
 /** Reading a stored task back: files on disk are untrusted (edited, truncated, from an older version). */
 import { isBatchRef } from './batch/batch';
 import { isProviderId } from './providers';
-import type { Task, TaskState } from './task';
-
-const STATES: readonly TaskState[] = [
-  'queued',
-  'submitting',
-  'unconfirmed',
-  'submitted',
-  'running',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'stale',
-];
+import { TASK_STATES, type Task } from './task';
+import { parseJsonObject } from './json';
 
 /** A JSON value as a parameter may hold (objects and lists included, as PixAI's lora); no null, bounded depth. */
 function isParamValue(value: unknown, depth = 0): boolean {
@@ -67,13 +56,7 @@ function isTaskError(value: unknown): boolean {
 }
 
 export function parseStoredTask(text: string): Task | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  return storedTask(value);
+  return storedTask(parseJsonObject(text));
 }
 
 /** A parsed stored task checked field by field (also each record of the task index, see taskIndex.ts). */
@@ -85,7 +68,7 @@ export function storedTask(value: unknown): Task | undefined {
     typeof task.id === 'string' &&
     task.id.length > 0 &&
     typeof task.state === 'string' &&
-    STATES.includes(task.state) &&
+    (TASK_STATES as readonly string[]).includes(task.state) &&
     typeof task.createdAt === 'number' &&
     typeof task.revision === 'number' &&
     !!request &&

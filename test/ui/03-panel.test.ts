@@ -14,39 +14,12 @@ describe('UI: the Media Studio panel', () => {
   });
   after(async () => workbench?.reset());
 
-  /** The panel's document: webviews are an outer iframe (ours, by extension id) around the active frame. */
-  function panel(): FrameLocator {
-    return workbench.page.frameLocator('iframe.webview[src*="extensionId=media-studio.media-studio"]').frameLocator('iframe#active-frame');
-  }
-
-  /** Picks a theme with "Preferences: Color Theme" (clicked, not Enter: the marketplace entry can rank first). */
-  async function colorTheme(name: string): Promise<void> {
-    const page = workbench.page;
-    const input = page.locator('.quick-input-widget input');
-    for (let attempt = 0; attempt < 10 && !(await input.isVisible()); attempt++) {
-      // The webview keeps F1 to itself; clicking the side bar's title gives focus back to the workbench.
-      if (attempt > 0)
-        await page
-          .locator('.part.sidebar .composite.title')
-          .first()
-          .click({ position: { x: 10, y: 10 } })
-          .catch(() => undefined);
-      await page.keyboard.press('F1');
-      await input.waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
-    }
-    await input.fill('>Preferences: Color Theme');
-    await workbench.pick('Preferences: Color Theme');
-    await input.fill(name);
-    await workbench.pick(name);
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-  }
-
   it('composes with a reference image from the Explorer, submits with Ctrl+Enter and shows the result in the gallery', async () => {
     await workbench.runCommand('Media Studio: Open Panel');
-    const prompt = panel().locator('#prompt');
+    const prompt = workbench.panel().locator('#prompt');
     await prompt.waitFor({ timeout: 30_000 });
-    await panel().locator('#model option[value="gemini-3-pro-image-preview"]').waitFor({ state: 'attached', timeout: 30_000 });
-    await panel().locator('#model').selectOption('gemini-3-pro-image-preview');
+    await workbench.panel().locator('#model option[value="gemini-3-pro-image-preview"]').waitFor({ state: 'attached', timeout: 30_000 });
+    await workbench.panel().locator('#model').selectOption('gemini-3-pro-image-preview');
     await prompt.fill('A paper plane over a bay, from the panel');
     await workbench.screenshot('panel-compose');
 
@@ -54,33 +27,33 @@ describe('UI: the Media Studio panel', () => {
     await workbench.showExplorer();
     await workbench.expandFolder(/^images$/);
     await workbench.explorerContextMenu('product.png', 'Use as Reference');
-    const reference = panel().locator('.reference', { hasText: 'images/product.png' });
+    const reference = workbench.panel().locator('.reference', { hasText: 'images/product.png' });
     await reference.waitFor({ timeout: 30_000 });
     // The thumbnail really loads (CSP and localResourceRoots allow it).
     await assertImageLoaded(reference.locator('img'));
     assert.strictEqual(
-      await panel().locator('#prompt').inputValue(),
+      await workbench.panel().locator('#prompt').inputValue(),
       'A paper plane over a bay, from the panel',
       'the compose area kept its prompt',
     );
     assert.strictEqual(
-      await panel().locator('#prompt').getAttribute('maxlength'),
+      await workbench.panel().locator('#prompt').getAttribute('maxlength'),
       '32000',
       'the prompt cannot outgrow what the host accepts',
     );
 
     // A model that takes images only as URLs says so beside the reference, before anything is sent.
-    const note = panel().locator('#model-note');
-    await panel().locator('#model').selectOption('veo');
+    const note = workbench.panel().locator('#model-note');
+    await workbench.panel().locator('#model').selectOption('veo');
     await note.filter({ hasText: 'only as public URLs' }).waitFor({ state: 'visible' });
-    await panel().locator('#model').selectOption('gemini-3-pro-image-preview');
+    await workbench.panel().locator('#model').selectOption('gemini-3-pro-image-preview');
     await note.waitFor({ state: 'hidden' });
 
-    await panel().locator('#prompt').press('Control+Enter');
-    const result = panel().locator('.result img[alt^="A paper plane over a bay"]').first();
+    await workbench.panel().locator('#prompt').press('Control+Enter');
+    const result = workbench.panel().locator('.result img[alt^="A paper plane over a bay"]').first();
     await result.waitFor({ timeout: 90_000 });
     await assertImageLoaded(result);
-    const card = panel().locator('.card', { hasText: 'A paper plane over a bay' }).first();
+    const card = workbench.panel().locator('.card', { hasText: 'A paper plane over a bay' }).first();
     assert.match((await card.locator('.state').textContent()) ?? '', /done/);
     const request = uiSession().emulator.tasks('pixapi').find((t) => t.prompt === 'A paper plane over a bay, from the panel');
     assert.ok(request, 'the emulator received the request');
@@ -93,22 +66,22 @@ describe('UI: the Media Studio panel', () => {
 
     // Layout (issue #16): one Ctrl+Enter hint, beside the Generate button with the transient status; the
     // parameter boxes on the pickers' grid; a finished card has Open; results carry a hover toolbar of icons.
-    assert.strictEqual(await panel().locator('text=/Ctrl\\+Enter/').count(), 1, 'the Ctrl+Enter hint appears once');
-    assert.doesNotMatch((await panel().locator('#prompt').getAttribute('placeholder')) ?? '', /Ctrl/);
-    const button = await panel().locator('#submit').boundingBox();
-    const status = await panel().locator('#status').boundingBox();
+    assert.strictEqual(await workbench.panel().locator('text=/Ctrl\\+Enter/').count(), 1, 'the Ctrl+Enter hint appears once');
+    assert.doesNotMatch((await workbench.panel().locator('#prompt').getAttribute('placeholder')) ?? '', /Ctrl/);
+    const button = await workbench.panel().locator('#submit').boundingBox();
+    const status = await workbench.panel().locator('#status').boundingBox();
     assert.ok(
       button && status && Math.abs(status.y + status.height / 2 - (button.y + button.height / 2)) < button.height / 2,
       "the status sits on the Generate button's line",
     );
-    const providerBox = await panel().locator('#provider').boundingBox();
-    const firstParam = await panel().locator('#params .field').first().boundingBox();
+    const providerBox = await workbench.panel().locator('#provider').boundingBox();
+    const firstParam = await workbench.panel().locator('#params .field').first().boundingBox();
     assert.ok(
       providerBox && firstParam && Math.abs(providerBox.x - firstParam.x) < 1 && Math.abs(providerBox.width - firstParam.width) < 1,
       'the parameter boxes line up with the pickers',
     );
     await card.locator('[data-action="open"]').waitFor({ state: 'attached' });
-    const item = panel().locator('.result', { has: panel().locator('img[alt^="A paper plane over a bay"]') }).first();
+    const item = workbench.panel().locator('.result', { has: workbench.panel().locator('img[alt^="A paper plane over a bay"]') }).first();
     const tools = item.locator('.toolbar[role="toolbar"] button');
     assert.deepStrictEqual(await tools.evaluateAll((buttons) => buttons.map((b) => b.getAttribute('title'))), [
       'Open',
@@ -135,17 +108,17 @@ describe('UI: the Media Studio panel', () => {
       [-1, 0, -1, -1, -1, -1],
     );
 
-    await colorTheme('Dark High Contrast');
-    await panel().locator('body.vscode-high-contrast').waitFor();
+    await workbench.colorTheme('Dark High Contrast');
+    await workbench.panel().locator('body.vscode-high-contrast').waitFor();
     await result.waitFor();
     await workbench.screenshot('panel-result-hc');
-    await colorTheme('Dark Modern');
-    await panel().locator('body.vscode-dark').waitFor();
+    await workbench.colorTheme('Dark Modern');
+    await workbench.panel().locator('body.vscode-dark').waitFor();
     await result.waitFor();
     await workbench.screenshot('panel-result-dark');
-    await colorTheme('Light Modern');
-    await panel().locator('body.vscode-light').waitFor();
-    assert.strictEqual(await panel().locator('body.vscode-dark').count(), 0, 'the dark theme is gone');
+    await workbench.colorTheme('Light Modern');
+    await workbench.panel().locator('body.vscode-light').waitFor();
+    assert.strictEqual(await workbench.panel().locator('body.vscode-dark').count(), 0, 'the dark theme is gone');
     await result.waitFor();
     await workbench.screenshot('panel-result-light');
   });

@@ -1,5 +1,4 @@
 import * as assert from 'assert';
-import type { FrameLocator } from 'playwright-core';
 import { screenshotOnFailure, Workbench } from './workbench';
 
 describe('UI: the panel\'s form drawn from the model specs, with its Advanced section', () => {
@@ -10,13 +9,9 @@ describe('UI: the panel\'s form drawn from the model specs, with its Advanced se
   });
   after(async () => workbench?.reset());
 
-  function panel(): FrameLocator {
-    return workbench.page.frameLocator('iframe.webview[src*="extensionId=media-studio.media-studio"]').frameLocator('iframe#active-frame');
-  }
-
   it('shows each model\'s own fields on three providers, the documented extras under Advanced, and free rows for extra', async () => {
     await workbench.runCommand('Media Studio: Open Panel');
-    await panel().locator('#prompt').waitFor({ timeout: 30_000 });
+    await workbench.panel().locator('#prompt').waitFor({ timeout: 30_000 });
     const cases = [
       { provider: 'pixapi', model: 'gpt-image-2', main: ['n', 'size', 'quality'], advanced: ['response_format'] },
       {
@@ -28,26 +23,26 @@ describe('UI: the panel\'s form drawn from the model specs, with its Advanced se
       { provider: 'pixai', model: '1983308862240288769', main: ['aspectRatio', 'mode', 'style'], advanced: ['strength'] },
     ];
     for (const { provider, model, main, advanced } of cases) {
-      await panel().locator('#provider').selectOption(provider);
-      await panel().locator(`#model option[value="${model}"]`).waitFor({ state: 'attached', timeout: 30_000 });
-      await panel().locator('#model').selectOption(model);
-      const mainFields = await panel()
+      await workbench.panel().locator('#provider').selectOption(provider);
+      await workbench.panel().locator(`#model option[value="${model}"]`).waitFor({ state: 'attached', timeout: 30_000 });
+      await workbench.panel().locator('#model').selectOption(model);
+      const mainFields = await workbench.panel()
         .locator('#params [data-param]')
         .evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset.param));
       assert.deepStrictEqual(mainFields, main, `${provider}/${model}: the main row`);
-      const details = panel().locator('#advanced');
+      const details = workbench.panel().locator('#advanced');
       if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator('summary').click();
-      const advancedFields = await panel()
+      const advancedFields = await workbench.panel()
         .locator('#advanced-params [data-param]')
         .evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset.param));
       assert.deepStrictEqual(advancedFields, advanced, `${provider}/${model}: Advanced`);
-      await panel().locator('#model-rules').filter({ hasText: 'documented at' }).waitFor();
+      await workbench.panel().locator('#model-rules').filter({ hasText: 'documented at' }).waitFor();
       if (provider === 'pixai') {
         // A free row for a field PixAI documents only in its SDK, with the SDK's names suggested.
-        await panel().locator('#add-extra').click();
-        await panel().locator('.extra-row .extra-name').last().fill('lora');
-        await panel().locator('.extra-row .extra-value').last().fill('{"1648918127446573124": 0.7}');
-        assert.ok(await panel().locator('#extra-names option[value="lora"]').count(), 'SDK names are suggested');
+        await workbench.panel().locator('#add-extra').click();
+        await workbench.panel().locator('.extra-row .extra-name').last().fill('lora');
+        await workbench.panel().locator('.extra-row .extra-value').last().fill('{"1648918127446573124": 0.7}');
+        assert.ok(await workbench.panel().locator('#extra-names option[value="lora"]').count(), 'SDK names are suggested');
       }
       await details.scrollIntoViewIfNeeded();
       // The README shows Apixo's (veo-3-1: a model rule and Advanced fields); the others are kept beside it.

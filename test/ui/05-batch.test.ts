@@ -1,5 +1,4 @@
 import * as assert from 'assert';
-import type { FrameLocator } from 'playwright-core';
 import { uiSession } from '../runner/ui';
 import { screenshotOnFailure, Workbench } from './workbench';
 
@@ -12,44 +11,20 @@ describe('UI: batch mode in the panel', () => {
   });
   after(async () => workbench?.reset());
 
-  function panel(): FrameLocator {
-    return workbench.page.frameLocator('iframe.webview[src*="extensionId=media-studio.media-studio"]').frameLocator('iframe#active-frame');
-  }
-
-  async function colorTheme(name: string): Promise<void> {
-    const page = workbench.page;
-    const input = page.locator('.quick-input-widget input');
-    for (let attempt = 0; attempt < 10 && !(await input.isVisible()); attempt++) {
-      if (attempt > 0)
-        await page
-          .locator('.part.sidebar .composite.title')
-          .first()
-          .click({ position: { x: 10, y: 10 } })
-          .catch(() => undefined);
-      await page.keyboard.press('F1');
-      await input.waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
-    }
-    await input.fill('>Preferences: Color Theme');
-    await workbench.pick('Preferences: Color Theme');
-    await input.fill(name);
-    await workbench.pick(name);
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-  }
-
   it('expands a template over values and two models with a live count and estimate, then shows the batch as a grid of thumbnails', async () => {
     await workbench.runCommand('Media Studio: Open Panel');
-    await panel().locator('#mode-batch').click();
-    const template = panel().locator('#batch-template');
+    await workbench.panel().locator('#mode-batch').click();
+    const template = workbench.panel().locator('#batch-template');
     await template.waitFor({ timeout: 30_000 });
     await template.fill('a {colour} paper {thing}');
     assert.deepStrictEqual(
-      await panel().locator('#batch-highlight mark.variable').allTextContents(),
+      await workbench.panel().locator('#batch-highlight mark.variable').allTextContents(),
       ['{colour}', '{thing}'],
       'the variables are highlighted',
     );
-    await panel().locator('#batch-value-colour').fill('red, blue');
-    await panel().locator('#batch-value-thing').fill('plane, boat');
-    const models = panel().locator('#batch-models label.check');
+    await workbench.panel().locator('#batch-value-colour').fill('red, blue');
+    await workbench.panel().locator('#batch-value-thing').fill('plane, boat');
+    const models = workbench.panel().locator('#batch-models label.check');
     await models.filter({ hasText: 'gpt-image-2' }).waitFor({ timeout: 30_000 });
     const wanted = /^Pixapi (gpt-image-2|gemini-2\.5-flash-image)(\s|$)/;
     for (const label of await models.all()) {
@@ -57,12 +32,12 @@ describe('UI: batch mode in the panel', () => {
       const want = wanted.test(((await label.textContent()) ?? '').trim());
       if (want !== (await box.isChecked())) await box.setChecked(want);
     }
-    const count = panel().locator('#batch-count');
+    const count = workbench.panel().locator('#batch-count');
     await count.filter({ hasText: '8 tasks (4 prompts × 2 models)' }).waitFor();
     // Both models have documented Pixapi prices (gemini-2.5-flash-image: 2 credits an image): a total, nothing unknown.
     assert.match((await count.textContent()) ?? '', /estimate: \$\d+\.\d\d/);
     assert.doesNotMatch((await count.textContent()) ?? '', /unknown/);
-    assert.deepStrictEqual(await panel().locator('#batch-prompts li').allTextContents(), [
+    assert.deepStrictEqual(await workbench.panel().locator('#batch-prompts li').allTextContents(), [
       'a red paper plane',
       'a red paper boat',
       'a blue paper plane',
@@ -70,9 +45,9 @@ describe('UI: batch mode in the panel', () => {
     ]);
     await workbench.screenshot('batch-compose');
 
-    await panel().locator('#batch-generate').click();
-    const grid = panel()
-      .locator('.batch-grid', { has: panel().locator('th', { hasText: 'Pixapi gemini-2.5-flash-image' }) })
+    await workbench.panel().locator('#batch-generate').click();
+    const grid = workbench.panel()
+      .locator('.batch-grid', { has: workbench.panel().locator('th', { hasText: 'Pixapi gemini-2.5-flash-image' }) })
       .first();
     await grid.waitFor({ timeout: 30_000 });
     const thumbs = grid.locator('.thumb img');
@@ -92,12 +67,12 @@ describe('UI: batch mode in the panel', () => {
     assert.strictEqual(sent.length, 8, 'each cell sent once');
     assert.match((await grid.locator('td.cell').first().locator('.meta').textContent()) ?? '', /^done · \d+ s/);
 
-    await colorTheme('Dark Modern');
-    await panel().locator('body.vscode-dark').waitFor();
+    await workbench.colorTheme('Dark Modern');
+    await workbench.panel().locator('body.vscode-dark').waitFor();
     await grid.scrollIntoViewIfNeeded();
     await workbench.screenshot('batch-grid-dark');
-    await colorTheme('Light Modern');
-    await panel().locator('body.vscode-light').waitFor();
+    await workbench.colorTheme('Light Modern');
+    await workbench.panel().locator('body.vscode-light').waitFor();
     await grid.scrollIntoViewIfNeeded();
     await workbench.screenshot('batch-grid-light');
   });

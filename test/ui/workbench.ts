@@ -1,6 +1,6 @@
 /** A small page object for the VS Code workbench, driven as a person would: keys, clicks, the palette. */
 import * as path from 'path';
-import type { Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import type { TestSession } from '../runner/session';
 import { screenshotDir, uiSession } from '../runner/ui';
 
@@ -218,6 +218,29 @@ export class Workbench {
   async showExplorer(): Promise<void> {
     await this.runCommand('View: Show Explorer');
     await this.page.locator('.explorer-folders-view').first().waitFor();
+  }
+
+  /** The Media Studio panel's document: webviews are an outer iframe (ours, by extension id) around the active frame. */
+  panel(): FrameLocator {
+    return this.page.frameLocator('iframe.webview[src*="extensionId=media-studio.media-studio"]').frameLocator('iframe#active-frame');
+  }
+
+  /** Picks a theme with "Preferences: Color Theme" (clicked, not Enter: the marketplace entry can rank first). */
+  async colorTheme(name: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    for (let attempt = 0; attempt < 10 && !(await input.isVisible()); attempt++) {
+      // A webview keeps F1 to itself; clicking the side bar's title gives focus back to the workbench.
+      if (attempt > 0) {
+        await this.page.locator('.part.sidebar .composite.title').first().click({ position: { x: 10, y: 10 } }).catch(() => undefined);
+      }
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
+    }
+    await input.fill('>Preferences: Color Theme');
+    await this.pick('Preferences: Color Theme');
+    await input.fill(name);
+    await this.pick(name);
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   }
 
   async screenshot(name: string): Promise<string> {

@@ -7,6 +7,7 @@ import { isProviderId } from '../providers';
 import { isTerminal, type Operation, type ParamValue, type Task, type TaskRequest, type TaskState } from '../task';
 import { planBatch, type BatchCell, type BatchModel } from './plan';
 import type { Row } from './rows';
+import { parseJsonObject } from '../json';
 
 export interface Batch {
   readonly id: string;
@@ -146,13 +147,8 @@ function isParams(value: unknown): boolean {
 
 /** Files on disk are untrusted: anything malformed is refused. */
 export function parseStoredBatch(text: string): Batch | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!value || typeof value !== 'object') return undefined;
+  const value = parseJsonObject(text);
+  if (!value) return undefined;
   const b = value as Partial<Batch>;
   const valid =
     typeof b.id === 'string' &&

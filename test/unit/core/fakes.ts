@@ -94,6 +94,21 @@ export function imageRequest(prompt = 'a cup'): TaskRequest {
   return { provider: 'pixapi', model: 'm', operation: 'generate', kind: 'image', prompt, params: {}, workspaceFolder: 'file:///ws' };
 }
 
+/** A Pixapi gpt-image-2 task as stored, submitted at `createdAt` + 100 ms; `partial` overrides any field. */
+export function sampleTask(partial: Partial<Task> = {}, createdAt = 1_700_000_000_000): Task {
+  return {
+    id: 't1',
+    request: { ...imageRequest('a cat'), model: 'gpt-image-2' },
+    state: 'submitted',
+    remoteId: 'r1',
+    createdAt,
+    submittedAt: createdAt + 100,
+    origin: 'user',
+    revision: 3,
+    ...partial,
+  };
+}
+
 /** An engine over the scripted adapter (as 'pixapi') with a manual clock; `key: false` has no key set. */
 export function engineSetup(options: { key?: boolean; maxActive?: number; deps?: Partial<EngineDeps> } = {}) {
   const clock = new ManualClock();

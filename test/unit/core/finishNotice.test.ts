@@ -2,26 +2,10 @@
 import * as assert from 'assert';
 import { finishNotice } from '../../../src/core/finishNotice';
 import type { Task } from '../../../src/core/task';
+import { sampleTask } from './fakes';
 
 function task(partial: Partial<Task> = {}): Task {
-  return {
-    id: 't1',
-    request: {
-      provider: 'pixapi',
-      model: 'gpt-image-2',
-      operation: 'generate',
-      kind: 'image',
-      prompt: 'a cat',
-      params: {},
-      workspaceFolder: 'file:///ws',
-    },
-    state: 'running',
-    remoteId: 'r1',
-    createdAt: 1,
-    origin: 'user',
-    revision: 1,
-    ...partial,
-  };
+  return sampleTask({ state: 'running', createdAt: 1, submittedAt: undefined, revision: 1, ...partial });
 }
 
 describe('core/finishNotice', () => {

@@ -9,45 +9,18 @@ import {
   type RemoteStatus,
   type Task,
   taskActions,
+  TASK_STATES,
   type TaskState,
   withChanges,
 } from '../../../src/core/task';
+import { sampleTask } from './fakes';
 
 const T0 = 1_700_000_000_000;
 
 function task(partial: Partial<Task> = {}): Task {
-  return {
-    id: 't1',
-    request: {
-      provider: 'pixapi',
-      model: 'gpt-image-2',
-      operation: 'generate',
-      kind: 'image',
-      prompt: 'a cat',
-      params: {},
-      workspaceFolder: 'file:///ws',
-    },
-    state: 'submitted',
-    remoteId: 'r1',
-    createdAt: T0,
-    submittedAt: T0 + 100,
-    origin: 'user',
-    revision: 3,
-    ...partial,
-  };
+  return sampleTask(partial, T0);
 }
 
-const ALL_STATES: readonly TaskState[] = [
-  'queued',
-  'submitting',
-  'unconfirmed',
-  'submitted',
-  'running',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'stale',
-];
 
 describe('core/task', () => {
   describe('applyRemoteStatus', () => {
@@ -184,7 +157,7 @@ describe('core/task', () => {
       failed: ['copyPrompt', 'remove', 'retry'],
       cancelled: ['copyPrompt', 'remove', 'retry'],
     };
-    for (const state of ALL_STATES) {
+    for (const state of TASK_STATES) {
       it(`${state}: ${expected[state].join(', ')}`, () => {
         assert.deepStrictEqual([...taskActions(task({ state }))].sort(), expected[state]);
       });
@@ -215,8 +188,8 @@ describe('core/task', () => {
 
   describe('states', () => {
     it('isTerminal and isPolled', () => {
-      assert.deepStrictEqual(ALL_STATES.filter(isTerminal), ['succeeded', 'failed', 'cancelled']);
-      assert.deepStrictEqual(ALL_STATES.filter(isPolled), ['submitted', 'running']);
+      assert.deepStrictEqual(TASK_STATES.filter(isTerminal), ['succeeded', 'failed', 'cancelled']);
+      assert.deepStrictEqual(TASK_STATES.filter(isPolled), ['submitted', 'running']);
     });
 
     it('withChanges bumps the revision and keeps id and request', () => {
