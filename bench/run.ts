@@ -84,6 +84,8 @@ interface DownloadOut {
   nodeExtrasMiB: number[];
   nodeHwmMiB: number;
   curlMaxRssMiB?: number;
+  /** The same GET through undici with the body dropped, and through a bare socket with one reused buffer. */
+  floors: Record<'undici' | 'socket', { seconds: number[]; extrasMiB: number[] }>;
 }
 
 async function downloads(emulator: ProviderEmulator, tmp: string): Promise<DownloadOut> {
@@ -95,12 +97,21 @@ async function downloads(emulator: ProviderEmulator, tmp: string): Promise<Downl
   const extras: number[] = [];
   const hwms: number[] = [];
   let curlRss: number | undefined;
+  const floors: DownloadOut['floors'] = { undici: { seconds: [], extrasMiB: [] }, socket: { seconds: [], extrasMiB: [] } };
   const rounds = 5;
   for (let round = 0; round < rounds; round++) {
     // Alternate who goes first so neither always gets the warmer page cache.
-    const order = round % 2 === 0 ? ['node', 'curl'] : ['curl', 'node'];
+    const order = round % 2 === 0 ? ['node', 'curl', 'undici', 'socket'] : ['curl', 'node', 'socket', 'undici'];
     for (const who of order) {
       fs.rmSync(file, { force: true });
+      if (who === 'undici' || who === 'socket') {
+        const r = await child(who === 'undici' ? ['undici-discard', url] : ['socket', url, file]);
+        if (r.bytes !== bytes) throw new Error(`${who} read ${r.bytes}`);
+        floors[who].seconds.push(r.seconds);
+        floors[who].extrasMiB.push(r.extraBytes / MiB);
+        log(`download: ${who} floor round ${round + 1}: ${r.seconds.toFixed(2)} s`);
+        continue;
+      }
       if (who === 'node') {
         const r = await child(['download', url, file]);
         if (r.bytes !== bytes) throw new Error(`downloaded ${r.bytes}`);
@@ -147,6 +158,7 @@ async function downloads(emulator: ProviderEmulator, tmp: string): Promise<Downl
     nodeExtrasMiB: extras.map((x) => x / MiB),
     nodeHwmMiB: Math.max(...hwms) / MiB,
     curlMaxRssMiB: curlRss !== undefined ? curlRss / MiB : undefined,
+    floors,
   };
 }
 
@@ -487,6 +499,10 @@ function markdown(results: Record<string, unknown>): string {
     lines.push(
       `| curl -s -o FILE URL | ${f(median(d.curlSeconds), 2)} s | ${f(d.curlMiBps, 0)} MiB/s | max RSS ${f(d.curlMaxRssMiB)} MiB |`,
     );
+    const floor = (label: string, r: DownloadOut['floors']['undici']): string =>
+      `| ${label} | ${f(median(r.seconds), 2)} s | ${f(d.bytes / MiB / median(r.seconds), 0)} MiB/s | +${f(median(r.extrasMiB))} MiB (max +${f(Math.max(...r.extrasMiB))}) |`;
+    lines.push(floor('Where the time goes: undici alone, the body read and dropped (no file, no checks)', d.floors.undici));
+    lines.push(floor('Where the time goes: a bare Node socket, reads into one reused 1 MiB buffer written to the file (no HTTP library)', d.floors.socket));
     lines.push('', '| Target | Measured | Met |', '|---|---:|---|');
     lines.push(
       `| ≥ 0.8× curl's throughput (median of the round ratios) | ${f(d.ratio, 2)}× (${f(Math.min(...d.roundRatios), 2)}–${f(Math.max(...d.roundRatios), 2)}) | ${met(d.ratio >= 0.8)} |`,
