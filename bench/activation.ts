@@ -64,11 +64,11 @@ export function writeTasks(folder: string, template: Task, count: number, spacin
   }
 }
 
-export async function runHostActivation(rounds: number, log: (line: string) => void): Promise<HostActivation> {
-  const session = await TestSession.start({ log: () => undefined, smokeTestDriver: true });
+/** Runs bench/host/<name>.js in a fresh extension host of `session` and returns what it wrote to the result file. */
+function hostRunner(session: TestSession): (name: string) => Promise<unknown> {
   const hostLog: string[] = [];
   const index = (name: string) => path.join(projectRoot, 'out', 'bench', 'host', `${name}.js`);
-  const load = async (name: string): Promise<unknown> => {
+  return async (name) => {
     fs.rmSync(session.resultFile, { force: true });
     const code = await runExtensionTests({
       server: session.server,
@@ -89,6 +89,30 @@ export async function runHostActivation(rounds: number, log: (line: string) => v
     }
     return JSON.parse(fs.readFileSync(session.resultFile, 'utf8'));
   };
+}
+
+export interface HostVideoRound { bytes: number; rssBefore: number; rssPeak: number; rssAfter: number; peakFrom: 'kernel' | 'sampled' }
+
+/** A 50 MB video saved by the extension in a fresh extension host per round (bench/host/video.ts). */
+export async function runHostVideo(rounds: number, log: (line: string) => void): Promise<HostVideoRound[]> {
+  const session = await TestSession.start({ log: () => undefined, smokeTestDriver: true });
+  try {
+    const load = hostRunner(session);
+    const runs: HostVideoRound[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const r = await load('video') as HostVideoRound;
+      log(`video: round ${round + 1}: RSS ${(r.rssBefore / 2 ** 20).toFixed(1)} MiB before, peak +${((r.rssPeak - r.rssBefore) / 2 ** 20).toFixed(1)} MiB (${r.peakFrom})`);
+      runs.push(r);
+    }
+    return runs;
+  } finally {
+    await session.close();
+  }
+}
+
+export async function runHostActivation(rounds: number, log: (line: string) => void): Promise<HostActivation> {
+  const session = await TestSession.start({ log: () => undefined, smokeTestDriver: true });
+  const load = hostRunner(session);
   try {
     const { taskId } = await load('prepare') as { taskId: string };
     const folder = findTaskFolder(session.server.userDataDir);
