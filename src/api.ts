@@ -21,6 +21,11 @@ export interface StartupTimings {
   /** And how many tasks there were. */
   readonly tasksLoadedMs?: number;
   readonly tasksLoaded?: number;
+  /**
+   * When the workbench had answered activate()'s first calls (the API keys read from secret storage, then a context
+   * key set): two round trips to it, so about the soonest a view's first request can come.
+   */
+  readonly workbenchAnsweredMs?: number;
   /** When the task index (the first screen's rows, see core/taskIndex.ts) had been read, and how many tasks it held. */
   readonly indexReadMs?: number;
   readonly indexTasks?: number;

@@ -20,7 +20,8 @@ export async function run(): Promise<void> {
   const deadline = Date.now() + WAIT_MS;
   // The rows may come from the task index before the task files are read: wait for both, and for the index check.
   const done = () =>
-    api.startup.viewListedMs !== undefined && api.startup.tasksLoadedMs !== undefined && api.startup.indexCheckedMs !== undefined;
+    api.startup.viewListedMs !== undefined && api.startup.tasksLoadedMs !== undefined && api.startup.indexCheckedMs !== undefined &&
+    api.startup.workbenchAnsweredMs !== undefined;
   while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   const result = process.env.MEDIA_STUDIO_RESULT_FILE;
   if (result) fs.writeFileSync(result, JSON.stringify({ activatedBefore, ...api.startup }));

@@ -136,6 +136,10 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
   private preview: IndexRows | undefined;
   private previewRead: Promise<void> | undefined;
   private firstListing: FirstListing | undefined;
+  private firstRowsHanded = false;
+  private markFirstRows: () => void = () => undefined;
+  /** Resolves once VS Code has been handed its first rows of stored tasks (from the index or the store). */
+  readonly firstRowsListed = new Promise<void>((resolve) => (this.markFirstRows = resolve));
   private batches: BatchStore | undefined;
   private batchesRead: Promise<unknown> = Promise.resolve();
 
@@ -245,13 +249,17 @@ export class TasksView extends Disposable implements vscode.TreeDataProvider<str
     if (element) return page(archived, ARCHIVED_PREFIX, Number(element.slice(ARCHIVED_PREFIX.length)), OLDER_PAGE);
     const archivedCount = this.preview?.index.archived ?? archived.length;
     const ids = [...active, ...page(finished, OLDER_PREFIX, 0, TOP_FINISHED), ...(archivedCount ? [`${ARCHIVED_PREFIX}0`] : [])];
-    const listed = this.firstListing;
-    if (listed && (this.loaded || this.preview)) {
+    if (!this.firstRowsHanded && (this.loaded || this.preview)) {
+      this.firstRowsHanded = true;
+      const listed = this.firstListing;
       this.firstListing = undefined;
       const count = this.preview ? this.preview.index.tasks.length : this.store.size;
       const from = this.preview ? 'index' : 'store';
       // After VS Code has asked for every row's TreeItem, which it does as soon as this returns.
-      setImmediate(() => listed(count, askedAt, from));
+      setImmediate(() => {
+        listed?.(count, askedAt, from);
+        this.markFirstRows();
+      });
     }
     return ids;
   }
