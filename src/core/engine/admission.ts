@@ -4,7 +4,7 @@ import type { ProviderId } from '../providers';
 import type { TaskStore } from '../store';
 import type { Task } from '../task';
 import { pastMoment, timerDelay } from '../waits';
-import { BUDGET_WINDOW_MS, budgetIsTight, budgetWaitFor, MemoryRequestLog, type RequestLog } from './requestLog';
+import { budgetIsTight, budgetWaitFor, MemoryRequestLog, pacedIntervalMs, type RequestLog } from './requestLog';
 import type { Clock } from './types';
 
 /** Looks at a shared budget before giving up a turn to the windows that keep taking its places first. */
@@ -130,7 +130,7 @@ export class Admission {
       if (this.requests.record(provider, view.next, now)) return undefined;
     }
     // Other windows keep taking the places first: look again after one paced interval.
-    return now + Math.ceil(BUDGET_WINDOW_MS / limit);
+    return now + pacedIntervalMs(limit);
   }
 
   /** Counts a request that goes whatever the budget says (a cancel the user asked for). */

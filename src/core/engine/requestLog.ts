@@ -41,6 +41,11 @@ export class MemoryRequestLog implements RequestLog {
 /** Headroom: our clock and the provider's see a request at slightly different moments, so a minute is taken as this. */
 export const BUDGET_WINDOW_MS = 60_000 + 1000;
 
+/** The spacing of requests while the budget is tight. */
+export function pacedIntervalMs(limit: number): number {
+  return Math.ceil(BUDGET_WINDOW_MS / limit);
+}
+
 /**
  * The budget's answer for the next request, from the provider's newest request times (every window's, oldest
  * first): undefined when it may go now, else the moment it may.
@@ -51,7 +56,7 @@ export function budgetWaitFor(times: readonly number[], limit: number, now: numb
   // Past half the budget, requests are paced at the budget's own rate: a burst that spent the whole minute
   // would come back a minute later as the same burst, leaving the rest of every minute without a check.
   if (recent.length >= Math.ceil(limit / 2)) {
-    const paced = recent[recent.length - 1] + Math.ceil(BUDGET_WINDOW_MS / limit);
+    const paced = recent[recent.length - 1] + pacedIntervalMs(limit);
     if (paced > now) return paced;
   }
   return undefined;

@@ -1,7 +1,15 @@
 /** Who gets the next request under a tight per-minute budget: the ordering logic, not its timing. */
 import * as assert from 'assert';
 import { apixoPolicy } from '../../../src/core/adapters/apixo';
-import { type BudgetCandidate, checkPriority, orderForBudget } from '../../../src/core/budgetOrder';
+import {
+  type BudgetCandidate,
+  checkPriority,
+  EARLY_CHECK_SHARE,
+  orderForBudget,
+  worthCheckingEarly,
+  worthCheckingFromAgeMs,
+} from '../../../src/core/budgetOrder';
+import { MemoryRequestLog } from '../../../src/core/engine/requestLog';
 import type { RemoteStatus } from '../../../src/core/task';
 import { engineSetup, imageRequest } from './fakes';
 
@@ -62,6 +70,56 @@ describe('budget order', () => {
       ['early', 'late'],
       'neither can be done yet: due order',
     );
+  });
+
+  it('a check not yet due is worth a free place once the task has gone unseen for 5 % of its age', () => {
+    assert.strictEqual(EARLY_CHECK_SHARE, 0.05);
+    // Seen at 300 s: worth it from 300 / 0.95 ≈ 315.8 s, when 15.8 s of its 315.8 s are unseen.
+    assert.strictEqual(worthCheckingFromAgeMs(300_000, EARLIEST.video), 315_790);
+    assert.strictEqual(worthCheckingEarly(check('video', 'video', 315_789, 300_000), EARLIEST.video), false);
+    assert.strictEqual(worthCheckingEarly(check('video', 'video', 315_790, 300_000), EARLIEST.video), true);
+    assert.strictEqual(
+      worthCheckingEarly(check('young video', 'video', 59_000, 0), EARLIEST.video),
+      false,
+      'never before the kind can be ready, however long unseen',
+    );
+    const submit = { action: 'submit' as const, kind: 'image' as const, ageMs: 60_000, checkedAtAgeMs: 0, dueAt: 0 };
+    assert.strictEqual(worthCheckingEarly(submit, EARLIEST.image), false, 'a submit is never sent early');
+  });
+
+  describe('in the engine, with a tight budget and nothing due', () => {
+    const RUNNING: RemoteStatus = { state: 'running', remoteState: 'processing' };
+    const video = { ...imageRequest('a video'), kind: 'video' as const, operation: 'video' as const };
+
+    /** A video whose first check (at ~60 s) goes while another window has spent half of the budget; the next check's time. */
+    async function secondCheckAfterFirst(plan: 'pro' | 'free'): Promise<{ first: number; second: number }> {
+      const requestLog = new MemoryRequestLog();
+      const s = engineSetup({ deps: { requestLog } });
+      s.adapter.policy = apixoPolicy(plan);
+      const checks: number[] = [];
+      s.adapter.poll = async () => { checks.push(s.clock.now()); return RUNNING; };
+      const start = s.clock.now();
+      await s.engine.submit(video);
+      await s.clock.advance(59_000);
+      // Another window on the workspace spends half of the plan's minute just before the first check.
+      const limit = apixoPolicy(plan).requestsPerMinute ?? 0;
+      for (let i = 0; i < limit / 2; i++) assert.ok(requestLog.record('pixapi', requestLog.read('pixapi', 1).next, s.clock.now()));
+      await s.clock.advance(40_000);
+      assert.ok(checks.length >= 2, `checked twice by 99 s: ${checks.map((t) => t - start).join(', ')}`);
+      return { first: checks[0] - start, second: checks[1] - start };
+    }
+
+    it('on Apixo Pro (paced 1 s), spends a free place on a video unseen for 5 % of its age before its due time', async () => {
+      const { first, second } = await secondCheckAfterFirst('pro');
+      // Due 15 s after the first check (Apixo's video interval); worth a free place at first / 0.95, past the 3 s floor.
+      assert.ok(second >= first + 3000 && second >= Math.ceil(first / (1 - EARLY_CHECK_SHARE)), `second check at ${second} ms`);
+      assert.ok(second < first + 5000, `second check at ${second} ms, not at its due ${first + 15_000} ms`);
+    });
+
+    it("on Apixo Free (paced 6 s, beyond the 3 s floor), leaves the place to the due checks: the video waits for its time", async () => {
+      const { first, second } = await secondCheckAfterFirst('free');
+      assert.ok(second >= first + 15_000, `second check at ${second} ms, first at ${first} ms`);
+    });
   });
 
   describe('in the engine, on Apixo Free (10 requests a minute)', () => {
