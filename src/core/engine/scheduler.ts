@@ -198,6 +198,8 @@ export class Scheduler {
         const worthFromAge = worthCheckingFromAgeMs(checkedAtAgeMs, earliestReadyMs[this.kindOf(id)]);
         const worthAt = Math.max(due.since + worthFromAge, this.earliestCheck(id));
         if (worthAt < due.at) earliest = Math.min(earliest, Math.max(budgetAt, worthAt));
+        // None can go before the budget's place.
+        if (earliest <= budgetAt) break;
       }
     }
     return earliest;
