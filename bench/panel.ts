@@ -108,7 +108,11 @@ async function measure(workbench: Workbench, newest: Task): Promise<Omit<PanelRo
       }).observe({ type: 'element', buffered: true });
     });
     const script = performance.getEntriesByType('resource').find((e) => /webview\.js/.test(e.name)) as PerformanceResourceTiming | undefined;
-    return { documentAt: performance.timeOrigin, scriptAt: script ? performance.timeOrigin + script.responseEnd : NaN, paintedAt: performance.timeOrigin + painted };
+    return {
+      documentAt: performance.timeOrigin,
+      scriptAt: script ? performance.timeOrigin + script.responseEnd : NaN,
+      paintedAt: performance.timeOrigin + painted,
+    };
   });
   const firstCardMs = content.paintedAt - started;
   const phases = {
