@@ -521,7 +521,7 @@ function markdown(results: Record<string, unknown>): string {
                     ? 'the image codecs: on the first resize or conversion for a target path'
                     : '';
       const target = BUNDLE_TARGET_KIB[file];
-      lines.push(`| dist/${file} | ${f(kib)} KiB | ${target ? `< ${target} KiB` : '—'} | ${target ? met(kib < target) : '—'} | ${when} |`);
+      lines.push(`| dist/${file} | ${f(kib, target ? 2 : 1)} KiB | ${target ? `< ${target} KiB` : '—'} | ${target ? met(kib < target) : '—'} | ${when} |`);
     }
     lines.push('', `Sizes after \`${a.built}\`.`, '');
   }
